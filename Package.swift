@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Renju",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "renju", targets: ["renju"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // libxlsxwriter (Debian: libxlsxwriter-dev), found through pkg-config.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        // Domain model: units, periods, indicators, values, roll-up, findings, sign-offs.
+        .target(name: "RenjuModel"),
+        // Reference data: catalog, divisions, targets, check settings, sign-off chains (files → model).
+        .target(name: "RenjuReference", dependencies: ["RenjuModel", "RenjuReading", "Yams"]),
+        // Reading: CSV / xlsx / encodings / cell normalisation → submissions.
+        .target(name: "RenjuReading", dependencies: ["RenjuModel", "ZIPFoundation"]),
+        // Checks: each rule a small value that can be listed, run and explained.
+        .target(name: "RenjuChecks", dependencies: ["RenjuModel", "RenjuReference"]),
+        // Export: text and JSON reports, Excel via libxlsxwriter.
+        .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuChecks", "CXlsxWriter"]),
+        // The command line.
+        .executableTarget(
+            name: "renju",
+            dependencies: [
+                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuExport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "RenjuTests",
+            dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuExport", "ZIPFoundation", "CXlsxWriter"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

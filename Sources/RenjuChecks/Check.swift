@@ -1,0 +1,99 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+
+/// A check: a small value that can be listed (id, title, severity), explained and run.
+public protocol Check: Sendable {
+    /// The rule ids this check can report, with their default severities.
+    var rules: [(id: RuleID, severity: Severity, title: Message)] { get }
+    /// What the check looks at, in a sentence a clerk understands.
+    var explanation: Message { get }
+    func run(_ ctx: CheckContext) -> [Finding]
+}
+
+/// What a check sees: the reference data, the checked period's submissions and figures, history.
+public struct CheckContext: Sendable {
+    public let reference: ReferenceData
+    public let period: Period
+    public let submissions: [Submission]
+    /// All figures of the checked period, from every submission.
+    public let current: PeriodValues
+    /// Figures of earlier periods (history files, the store).
+    public let history: Dataset
+    public let asOf: CivilDate?
+
+    public init(reference: ReferenceData, period: Period, submissions: [Submission], history: Dataset, asOf: CivilDate?) {
+        self.reference = reference; self.period = period; self.submissions = submissions; self.history = history
+        self.asOf = asOf
+        var cur = PeriodValues()
+        for s in submissions { for (u, m) in s.values.byUnit { for (i, o) in m where cur.observation(u, i) == nil { cur.set(u, i, o) } } }
+        self.current = cur
+    }
+
+    public var catalog: Catalog { reference.catalog }
+    public var tree: DivisionTree { reference.tree }
+
+    public func level(of unit: UnitCode) -> Level? {
+        if let l = tree[unit]?.level { return l }
+        let d = Array(unit.rawValue)
+        if d[9...].contains(where: { $0 != "0" }) { return .village }
+        if d[6..<9].contains(where: { $0 != "0" }) { return .township }
+        if d[4..<6].contains(where: { $0 != "0" }) { return .county }
+        return .prefecture
+    }
+
+    public func name(of unit: UnitCode, in sub: Submission? = nil) -> String? {
+        tree.name(of: unit) ?? sub?.rows.first(where: { $0.code == unit })?.givenName
+    }
+
+    /// The configured setting of a rule, falling back to its default severity.
+    public func setting(_ id: RuleID, _ severity: Severity) -> CheckSetting {
+        reference.checks.setting(id, default: severity)
+    }
+
+    /// A finding with the configured severity, or nil when the rule is off for the unit's level.
+    public func finding(_ id: RuleID, _ defaultSeverity: Severity, unit: UnitCode?, sub: Submission? = nil,
+                        indicator: IndicatorID? = nil, value: Double? = nil, expected: Double? = nil,
+                        message: Message, source: SourceRef? = nil, period: Period? = nil) -> Finding? {
+        let s = setting(id, defaultSeverity)
+        guard s.applies(to: unit.flatMap(level(of:))) else { return nil }
+        return Finding(rule: id, severity: s.severity, unit: unit, unitName: unit.flatMap { name(of: $0, in: sub) },
+                       period: period ?? self.period, indicator: indicator, value: value, expected: expected,
+                       message: message, source: source)
+    }
+
+    /// The previous period's figure for a unit, if history has it.
+    public func previous(_ unit: UnitCode, _ indicator: IndicatorID) -> Double? {
+        history.value(period.previous, unit, indicator)
+    }
+
+    /// Children of `unit` among the rows of a submission (units the divisions file places under it).
+    public func childRows(of unit: UnitCode, in sub: Submission) -> [UnitCode] {
+        sub.rows.map(\.code).filter { $0 != unit && tree[$0]?.parent == unit }
+    }
+
+    /// Whether every division child of `unit` has a row in the submission.
+    public func hasAllChildren(of unit: UnitCode, in sub: Submission) -> Bool {
+        let present = Set(sub.rows.map(\.code))
+        return tree.children(of: unit).allSatisfy { present.contains($0) }
+    }
+
+    /// The unit of measure as shown after a figure (a flag's total is a count of villages).
+    public func unitLabel(_ ind: Indicator, total: Bool) -> String {
+        if ind.kind.isFlag { return total ? "个村" : "" }
+        return ind.unit
+    }
+}
+
+/// Formats a figure with an indicator's decimals, for messages.
+public func figure(_ x: Double, _ ind: Indicator?) -> String {
+    guard let ind else { return shortestDecimal(x) }
+    let p = pow(10, Double(ind.decimals))
+    return shortestDecimal((x * p).rounded() / p)
+}
+
+/// Rounds for the `expected` field of a finding.
+public func rounded(_ x: Double, _ decimals: Int) -> Double {
+    let p = pow(10, Double(decimals))
+    return (x * p).rounded() / p
+}

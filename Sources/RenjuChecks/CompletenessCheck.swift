@@ -1,0 +1,66 @@
+import Foundation
+import RenjuModel
+
+/// `completeness.*`: every unit under the submitting unit has a row, a total row exists, and
+/// every required (non-rate, non-optional) value is filled in.
+public struct CompletenessCheck: Check {
+    public static let missingUnit = RuleID(.completeness, "missing_unit")
+    public static let missingTotal = RuleID(.completeness, "missing_total")
+    public static let missingValue = RuleID(.completeness, "missing_value")
+
+    public init() {}
+    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
+        [(Self.missingUnit, .error, Message(zh: "缺少下级单位", en: "Unit missing")),
+         (Self.missingTotal, .error, Message(zh: "缺少合计行", en: "Total row missing")),
+         (Self.missingValue, .error, Message(zh: "必填指标为空", en: "Required value blank"))]
+    }
+    public var explanation: Message {
+        Message(zh: "区划表中报送单位的每个下级单位都要有一行；各单位的必填指标（比率除外）不得为空。",
+                en: "Each unit under the submitting unit in the divisions file needs a row; required values (all but rates) must be filled in.")
+    }
+
+    public func run(_ ctx: CheckContext) -> [Finding] {
+        var out: [Finding] = []
+        for sub in ctx.submissions {
+            let present = Set(sub.rows.map(\.code))
+            // Units with children rows: every division child must be there.
+            for row in sub.rows where !ctx.childRows(of: row.code, in: sub).isEmpty {
+                for child in ctx.tree.children(of: row.code) where !present.contains(child) {
+                    out += [ctx.finding(Self.missingUnit, .error, unit: child, sub: sub, message: Message(
+                        zh: "\(ctx.name(of: row.code, in: sub) ?? row.code.rawValue)的报表中缺少“\(ctx.name(of: child) ?? "")”（\(child)）这一行：区划表中的每个下级单位都必须填报",
+                        en: "The return of \(ctx.name(of: row.code, in: sub) ?? row.code.rawValue) has no row for \(ctx.name(of: child) ?? "") (\(child)): every unit in the divisions file must report"),
+                        source: SourceRef(file: sub.file))].compactMap { $0 }
+                }
+            }
+            // Several units of one parent without the parent's total row.
+            let roots = sub.roots(in: ctx.tree)
+            let byParent = Dictionary(grouping: roots.filter { ctx.tree.parent(of: $0) != nil }) { ctx.tree.parent(of: $0)! }
+            for (parent, kids) in byParent where kids.count >= 2 && ctx.tree[parent] != nil {
+                out += [ctx.finding(Self.missingTotal, .error, unit: parent, sub: sub, message: Message(
+                    zh: "报表列出了\(ctx.name(of: parent) ?? parent.rawValue)的 \(kids.count) 个下级单位，却没有\(ctx.name(of: parent) ?? "")的合计行：请补上合计行（区划代码 \(parent)）",
+                    en: "The file lists \(kids.count) units of \(ctx.name(of: parent) ?? parent.rawValue) but no total row for it (code \(parent))"),
+                    source: SourceRef(file: sub.file))].compactMap { $0 }
+            }
+            // Required values.
+            for ind in ctx.catalog.indicators where !ind.kind.isRate && !ind.optional {
+                if !sub.columns.contains(ind.id) {
+                    if let root = roots.first {
+                        out += [ctx.finding(Self.missingValue, .error, unit: root, sub: sub, indicator: ind.id, message: Message(
+                            zh: "报表中没有“\(ind.name)（\(ind.unit)）”这一列：该指标为必填，请按统一表样补上",
+                            en: "The form has no column for \(ind.englishName) (\(ind.unit)): it is required"),
+                            source: SourceRef(file: sub.file))].compactMap { $0 }
+                    }
+                    continue
+                }
+                for row in sub.rows where sub.values.observation(row.code, ind.id) == nil
+                    && !(sub.unreadable[row.code]?.contains(ind.id) ?? false) {
+                    out += [ctx.finding(Self.missingValue, .error, unit: row.code, sub: sub, indicator: ind.id, message: Message(
+                        zh: "\(ind.name)（\(ind.unit)）未填报：该指标为必填项，没有发生请填 0",
+                        en: "\(ind.englishName) (\(ind.unit)) is blank: it is required; enter 0 if there is none"),
+                        source: sub.blanks[row.code]?[ind.id] ?? row.source)].compactMap { $0 }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import RenjuModel
+
+/// `format.unknown_unit`, `format.name_mismatch`: every row's code must be in the divisions file,
+/// and the name written beside it must be that unit's.
+public struct UnitCodeCheck: Check {
+    public init() {}
+    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
+        [(.unknownUnit, .error, Message(zh: "区划代码不在区划表中", en: "Unknown division code")),
+         (.nameMismatch, .warning, Message(zh: "代码与名称不符", en: "Code and name disagree"))]
+    }
+    public var explanation: Message {
+        Message(zh: "每一行的区划代码必须是区划表中的单位；单位名称须与代码相符（合计行可写“合计”）。",
+                en: "Every row's code must be a unit of the divisions file; the name must match the code (a total row may say 合计).")
+    }
+
+    public func run(_ ctx: CheckContext) -> [Finding] {
+        var out: [Finding] = []
+        for sub in ctx.submissions {
+            for row in sub.rows {
+                guard let unit = ctx.tree[row.code] else {
+                    out += [ctx.finding(.unknownUnit, .error, unit: row.code, sub: sub, message: Message(
+                        zh: "区划代码 \(row.code)（\(row.givenName ?? "无名称")）不在区划表中：请核对代码，或确认该村是否已撤并/新设",
+                        en: "Division code \(row.code) (\(row.givenName ?? "no name")) is not in the divisions file: check the code"),
+                        source: row.source)].compactMap { $0 }
+                    continue
+                }
+                guard let given = row.givenName, !given.isEmpty else { continue }
+                let g = TextNormalizer.key(given), n = TextNormalizer.key(unit.name)
+                let isTotalLabel = ["合计", "总计", "小计", "total"].contains(g) || g.hasSuffix("合计")
+                if isTotalLabel, !ctx.childRows(of: row.code, in: sub).isEmpty { continue }
+                if g == n || g.contains(n) || n.contains(g) { continue }
+                out += [ctx.finding(.nameMismatch, .warning, unit: row.code, sub: sub, message: Message(
+                    zh: "区划代码 \(row.code) 在区划表中是“\(unit.name)”，表中填的名称却是“\(given)”：请核对代码是否填错行",
+                    en: "Code \(row.code) is “\(unit.name)” in the divisions file but the row says “\(given)”"),
+                    source: row.source)].compactMap { $0 }
+            }
+        }
+        return out
+    }
+}

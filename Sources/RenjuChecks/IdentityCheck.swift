@@ -1,0 +1,72 @@
+import Foundation
+import RenjuModel
+
+/// `identity.*`, row by row: a part is never greater than its whole; a reported rate equals
+/// `100 × numerator / denominator` (within the tolerance); no rate where the denominator is 0;
+/// a figure that requires another (buildings removed → area removed).
+public struct IdentityCheck: Check {
+    public static let partWhole = RuleID(.identity, "part_whole")
+    public static let rate = RuleID(.identity, "rate")
+    public static let rateUndefined = RuleID(.identity, "rate_undefined")
+    public static let requires = RuleID(.identity, "requires")
+
+    public init() {}
+    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
+        [(Self.partWhole, .error, Message(zh: "部分大于整体", en: "Part greater than whole")),
+         (Self.rate, .error, Message(zh: "比率与分子分母不符", en: "Rate disagrees with its parts")),
+         (Self.rateUndefined, .error, Message(zh: "分母为 0 却填了比率", en: "Rate given where the denominator is 0")),
+         (Self.requires, .error, Message(zh: "有数量无面积等缺项", en: "A figure without the figure it requires"))]
+    }
+    public var explanation: Message {
+        Message(zh: "同一行内：部分不大于整体（如卫生厕所户数 ≤ 总户数）；填报的比率与 100×分子÷分母 相差不超过容差；分母为 0 时比率应空白；拆除了“两违”建筑就应有拆除面积。",
+                en: "Within a row: parts never exceed wholes; a reported rate equals 100 × numerator / denominator within the tolerance; no rate where the denominator is 0; buildings removed need an area.")
+    }
+
+    public func run(_ ctx: CheckContext) -> [Finding] {
+        var out: [Finding] = []
+        let tol = ctx.reference.checks.param(Self.rate, "tolerance", default: 0.1)
+        let cat = ctx.catalog
+        for sub in ctx.submissions {
+            for row in sub.rows {
+                let u = row.code
+                let val: (IndicatorID) -> Double? = { sub.values[u, $0] }
+                for (part, whole) in ctx.reference.checks.partWhole {
+                    guard let p = val(part), let w = val(whole), let pi = cat[part], let wi = cat[whole] else { continue }
+                    if p > w + 1e-9 * max(1, abs(w)) {
+                        out += [ctx.finding(Self.partWhole, .error, unit: u, sub: sub, indicator: part, value: p, expected: w, message: Message(
+                            zh: "\(pi.name)（\(figure(p, pi))\(pi.unit)）大于\(wi.name)（\(figure(w, wi))\(wi.unit)），部分不能大于整体：请核对这两个数",
+                            en: "\(pi.englishName) (\(figure(p, pi)) \(pi.unit)) exceeds \(wi.englishName) (\(figure(w, wi)) \(wi.unit)): a part cannot exceed the whole"),
+                            source: sub.values.observation(u, part)?.source)].compactMap { $0 }
+                    }
+                }
+                for ind in cat.rates {
+                    guard case let .rate(n, d) = ind.kind, let o = sub.values.observation(u, ind.id),
+                          let nv = val(n), let dv = val(d) else { continue }
+                    let ni = cat[n], di = cat[d]
+                    if dv == 0 {
+                        out += [ctx.finding(Self.rateUndefined, .error, unit: u, sub: sub, indicator: ind.id, value: o.value, message: Message(
+                            zh: "\(di?.name ?? d.rawValue)为 0，\(ind.name)无从计算，应空白，表中却填了 \(shortestDecimal(o.value))%",
+                            en: "\(di?.englishName ?? d.rawValue) is 0, so \(ind.englishName) is undefined and must be blank, but \(shortestDecimal(o.value))% is given"),
+                            source: o.source)].compactMap { $0 }
+                        continue
+                    }
+                    let exact = 100 * nv / dv
+                    if abs(o.value - exact) > tol + 1e-9 {
+                        out += [ctx.finding(Self.rate, .error, unit: u, sub: sub, indicator: ind.id, value: o.value, expected: rounded(exact, ind.decimals), message: Message(
+                            zh: "\(ind.name)填报为 \(shortestDecimal(o.value))%，但按\(ni?.name ?? n.rawValue) \(figure(nv, ni)) ÷ \(di?.name ?? d.rawValue) \(figure(dv, di)) 计算应为 \(figure(exact, ind))%（相差 \(figure(abs(o.value - exact), ind)) 个百分点，容差 \(shortestDecimal(tol))）：请核对比率或其分子分母",
+                            en: "\(ind.englishName) is reported as \(shortestDecimal(o.value))%, but \(figure(nv, ni)) / \(figure(dv, di)) gives \(figure(exact, ind))% (off by \(figure(abs(o.value - exact), ind)) points, tolerance \(shortestDecimal(tol)))"),
+                            source: o.source)].compactMap { $0 }
+                    }
+                }
+                for (when, then) in ctx.reference.checks.requires {
+                    guard let a = val(when), a > 0, let b = val(then), b <= 0, let wi = cat[when], let ti = cat[then] else { continue }
+                    out += [ctx.finding(Self.requires, .error, unit: u, sub: sub, indicator: then, value: b, message: Message(
+                        zh: "\(wi.name)为 \(figure(a, wi))\(wi.unit)，\(ti.name)却是 \(figure(b, ti))\(ti.unit)：有前者就应有后者，请补填",
+                        en: "\(wi.englishName) is \(figure(a, wi)) \(wi.unit) but \(ti.englishName) is \(figure(b, ti)): the one requires the other"),
+                        source: sub.values.observation(u, then)?.source)].compactMap { $0 }
+                }
+            }
+        }
+        return out
+    }
+}

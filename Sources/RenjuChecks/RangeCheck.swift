@@ -1,0 +1,67 @@
+import Foundation
+import RenjuModel
+
+/// `range.*`: values that cannot be — negative counts or amounts, rates outside 0–100, counts
+/// that are not whole numbers, village flags other than 是/否.
+public struct RangeCheck: Check {
+    public static let negative = RuleID(.range, "negative")
+    public static let rate = RuleID(.range, "rate")
+    public static let notWhole = RuleID(.range, "not_whole")
+    public static let flag = RuleID(.range, "flag")
+
+    public init() {}
+    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
+        [(Self.negative, .error, Message(zh: "数值为负", en: "Negative value")),
+         (Self.rate, .error, Message(zh: "比率超出 0–100", en: "Rate outside 0–100")),
+         (Self.notWhole, .error, Message(zh: "计数不是整数", en: "Count not a whole number")),
+         (Self.flag, .error, Message(zh: "是/否指标填了其他值", en: "Yes/no indicator with another value"))]
+    }
+    public var explanation: Message {
+        Message(zh: "数量和金额不能为负；比率在 0–100 之间；户数、座数、人数等必须是整数；村级是/否指标只能是 是/否（1/0）。",
+                en: "Counts and amounts cannot be negative; rates lie in 0–100; counts are whole numbers; village yes/no indicators are 1 or 0.")
+    }
+
+    public func run(_ ctx: CheckContext) -> [Finding] {
+        var out: [Finding] = []
+        let lo = ctx.reference.checks.param(Self.rate, "min", default: 0)
+        let hi = ctx.reference.checks.param(Self.rate, "max", default: 100)
+        for sub in ctx.submissions {
+            for row in sub.rows {
+                for ind in ctx.catalog.indicators {
+                    guard let o = sub.values.observation(row.code, ind.id) else { continue }
+                    let v = o.value
+                    if ind.kind.isRate {
+                        if v < lo - 1e-9 || v > hi + 1e-9 {
+                            out += [ctx.finding(Self.rate, .error, unit: row.code, sub: sub, indicator: ind.id, value: v, message: Message(
+                                zh: "\(ind.name)填报为 \(shortestDecimal(v))%，比率只能在 \(shortestDecimal(lo))–\(shortestDecimal(hi))% 之间：请核对分子和分母",
+                                en: "\(ind.englishName) is \(shortestDecimal(v))%; a rate must lie in \(shortestDecimal(lo))–\(shortestDecimal(hi))%"),
+                                source: o.source)].compactMap { $0 }
+                        }
+                        continue
+                    }
+                    if v < 0 {
+                        out += [ctx.finding(Self.negative, .error, unit: row.code, sub: sub, indicator: ind.id, value: v, expected: 0, message: Message(
+                            zh: "\(ind.name)填报为 \(shortestDecimal(v))\(ind.unit)，不能为负数：请核对",
+                            en: "\(ind.englishName) is \(shortestDecimal(v)) \(ind.unit); it cannot be negative"),
+                            source: o.source)].compactMap { $0 }
+                        continue
+                    }
+                    if ind.kind.isFlag, ctx.level(of: row.code) == .village, v != 0, v != 1 {
+                        out += [ctx.finding(Self.flag, .error, unit: row.code, sub: sub, indicator: ind.id, value: v, message: Message(
+                            zh: "\(ind.name)是“是/否”指标，村级只能填 是 或 否（1 或 0），表中填的是 \(shortestDecimal(v))",
+                            en: "\(ind.englishName) is a yes/no indicator: a village reports 是/否 (1/0), not \(shortestDecimal(v))"),
+                            source: o.source)].compactMap { $0 }
+                        continue
+                    }
+                    if ind.integer || ind.kind.isFlag, v != v.rounded() {
+                        out += [ctx.finding(Self.notWhole, .error, unit: row.code, sub: sub, indicator: ind.id, value: v, expected: v.rounded(), message: Message(
+                            zh: "\(ind.name)是计数（单位：\(ind.unit)），应为整数，表中填的是 \(shortestDecimal(v))",
+                            en: "\(ind.englishName) is a count (\(ind.unit)) and must be a whole number, not \(shortestDecimal(v))"),
+                            source: o.source)].compactMap { $0 }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

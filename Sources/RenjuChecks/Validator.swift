@@ -1,0 +1,95 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+
+/// The built-in checks, in the order they run.
+public enum CheckRegistry {
+    public static let builtIn: [any Check] = [
+        UnitCodeCheck(), CompletenessCheck(), RangeCheck(), IdentityCheck(), AggregateCheck(), TemporalCheck(),
+    ]
+
+    /// Rule ids reported by the readers (not by a check value).
+    public static let readingRules: [(id: RuleID, severity: Severity, title: Message)] = [
+        (.unreadableFile, .error, Message(zh: "文件无法读取", en: "File cannot be read")),
+        (.notANumber, .error, Message(zh: "不是数值", en: "Not a number")),
+        (.excelError, .error, Message(zh: "Excel 错误值", en: "Excel error value")),
+        (.formulaNoValue, .error, Message(zh: "公式没有计算结果", en: "Formula without a value")),
+        (.duplicateUnit, .error, Message(zh: "同一单位出现两次", en: "Unit listed twice")),
+        (.duplicateValue, .error, Message(zh: "同一指标填了两个值", en: "Indicator given twice")),
+        (.badCode, .error, Message(zh: "区划代码无效", en: "Invalid division code")),
+        (.noPeriod, .error, Message(zh: "找不到报告期", en: "No reporting period")),
+        (.unknownColumn, .warning, Message(zh: "未知的列", en: "Unknown column")),
+        (.unknownIndicator, .warning, Message(zh: "未知的指标", en: "Unknown indicator")),
+        (.noTable, .warning, Message(zh: "文件中没有数据表", en: "No table in the file")),
+    ]
+}
+
+/// The result of validating one period.
+public struct ValidationResult: Sendable {
+    public let period: Period?
+    public let findings: [Finding]
+    public let submissions: [Submission]
+    public let history: Dataset
+    public let unitsChecked: Int
+
+    public var summary: FindingSummary { FindingSummary(units: unitsChecked, findings: findings) }
+    public var hasOpenError: Bool { findings.contains { $0.severity == .error && $0.isOpen } }
+}
+
+/// Runs every check over the input: the newest period (or `period`) is checked; earlier periods
+/// are history, used as baselines.
+public struct Validator: Sendable {
+    public let reference: ReferenceData
+    public let checks: [any Check]
+
+    public init(reference: ReferenceData, checks: [any Check] = CheckRegistry.builtIn) {
+        self.reference = reference; self.checks = checks
+    }
+
+    public func validate(submissions all: [Submission], fileFindings: [Finding] = [], period requested: Period? = nil,
+                         extraHistory: Dataset = Dataset(), asOf: CivilDate? = nil) -> ValidationResult {
+        let period = requested ?? all.compactMap(\.period).max()
+        var findings: [Finding] = fileFindings
+        guard let period else {
+            findings += all.flatMap(\.findings)
+            return ValidationResult(period: nil, findings: sort(reference.checks.apply(findings)), submissions: [],
+                                    history: Dataset(), unitsChecked: 0)
+        }
+        let current = all.filter { $0.period == period }
+        var history = extraHistory
+        for s in all {
+            guard let p = s.period, p < period else { continue }
+            history.merge(p, s.values)
+            // Problems in history files are told, but as information: they are not this period's to fix.
+            for var f in s.findings where f.severity >= .warning {
+                f.severity = .info
+                f.message = Message(zh: "（历史数据 \(p)）" + f.message.zh, en: "(history \(p)) " + f.message.en)
+                findings.append(f)
+            }
+        }
+        findings += all.filter { $0.period == nil }.flatMap(\.findings)
+        findings += current.flatMap(\.findings)
+        let ctx = CheckContext(reference: reference, period: period, submissions: current, history: history, asOf: asOf)
+        for check in checks { findings += check.run(ctx) }
+        let units = Set(current.flatMap { $0.rows.map(\.code) })
+        // Fill in unit names the readers could not know.
+        findings = findings.map { f in
+            var g = f
+            if g.unitName == nil, let u = g.unit { g.unitName = ctx.name(of: u) }
+            return g
+        }
+        return ValidationResult(period: period, findings: sort(reference.checks.apply(findings)), submissions: current,
+                                history: history, unitsChecked: units.count)
+    }
+
+    func sort(_ fs: [Finding]) -> [Finding] {
+        fs.enumerated().sorted { a, b in
+            let x = a.element, y = b.element
+            if x.unit != y.unit { return (x.unit?.rawValue ?? "") < (y.unit?.rawValue ?? "") }
+            if x.severity != y.severity { return x.severity > y.severity }
+            if x.rule != y.rule { return x.rule < y.rule }
+            if x.indicator != y.indicator { return (x.indicator?.rawValue ?? "") < (y.indicator?.rawValue ?? "") }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import RenjuModel
+import RenjuChecks
+
+/// The `--format json` report (SPEC §6), keys in the documented order.
+public enum JSONReport {
+    public static func render(_ result: ValidationResult, lang: Language) -> String {
+        let s = result.summary
+        var out = "{\n"
+        out += "  \"period\": \(result.period.map { quote($0.description) } ?? "null"),\n"
+        out += "  \"summary\": {\"units\": \(s.units), \"errors\": \(s.errors), \"warnings\": \(s.warnings), \"explained\": \(s.explained), \"infos\": \(s.infos)},\n"
+        out += "  \"findings\": ["
+        out += result.findings.map { f in
+            var fields: [String] = []
+            fields.append("\"rule\": \(quote(f.rule.description))")
+            fields.append("\"severity\": \(quote(f.severity.rawValue))")
+            fields.append("\"unit\": \(f.unit.map { quote($0.rawValue) } ?? "null")")
+            fields.append("\"unit_name\": \(f.unitName.map(quote) ?? "null")")
+            fields.append("\"period\": \((f.period ?? result.period).map { quote($0.description) } ?? "null")")
+            fields.append("\"indicator\": \(f.indicator.map { quote($0.rawValue) } ?? "null")")
+            fields.append("\"value\": \(number(f.value))")
+            fields.append("\"expected\": \(number(f.expected))")
+            fields.append("\"message\": \(quote(f.message.text(lang)))")
+            fields.append("\"source\": \(f.source.map { quote($0.description) } ?? "null")")
+            fields.append("\"explained\": \(f.explained)")
+            if let e = f.explanation { fields.append("\"explanation\": \(quote(e))") }
+            return "\n    {" + fields.joined(separator: ", ") + "}"
+        }.joined(separator: ",")
+        out += result.findings.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
+        return out
+    }
+
+    static func number(_ x: Double?) -> String {
+        guard let x, x.isFinite else { return "null" }
+        return shortestDecimal(x)
+    }
+
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+}

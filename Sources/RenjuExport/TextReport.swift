@@ -1,0 +1,51 @@
+import Foundation
+import RenjuModel
+import RenjuChecks
+
+/// The default text report: grouped by unit, errors first, a summary line at the end.
+/// Colour only when writing to a terminal.
+public enum TextReport {
+    public static func render(_ result: ValidationResult, lang: Language, colour: Bool) -> String {
+        func paint(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        var out = ""
+        let zh = lang == .zh
+        if let p = result.period {
+            out += paint(zh ? "报告期 \(p) 审核结果" : "Validation of \(p)", "1") + "\n\n"
+        }
+        var groups: [(key: String, items: [Finding])] = []
+        for f in result.findings {
+            let key = f.unit?.rawValue ?? ""
+            if let i = groups.firstIndex(where: { $0.key == key }) { groups[i].items.append(f) } else { groups.append((key, [f])) }
+        }
+        for g in groups {
+            let first = g.items[0]
+            let head: String
+            if let u = first.unit { head = "\(u) \(first.unitName ?? "")" } else { head = zh ? "（文件）" : "(files)" }
+            out += paint(head, "1") + "\n"
+            for f in g.items.sorted(by: { ($0.explained ? 0 : $0.severity.rank) > ($1.explained ? 0 : $1.severity.rank) }) {
+                let label: String
+                if f.explained { label = paint(zh ? "已说明" : "explained", "32") }
+                else {
+                    switch f.severity {
+                    case .error: label = paint(f.severity.label(lang), "31;1")
+                    case .warning: label = paint(f.severity.label(lang), "33")
+                    case .info: label = paint(f.severity.label(lang), "36")
+                    }
+                }
+                out += "  [\(label)] \(f.rule)  \(f.message.text(lang))\n"
+                if let s = f.source { out += "         \(paint(s.description, "2"))\n" }
+                if let e = f.explanation { out += "         \(zh ? "说明" : "explanation"): \(e)\n" }
+            }
+            out += "\n"
+        }
+        let s = result.summary
+        if zh {
+            out += "共审核 \(s.units) 个单位：错误 \(s.errors) 条，待核实 \(s.warnings) 条，已说明 \(s.explained) 条，提示 \(s.infos) 条。"
+            out += s.errors > 0 ? "有错误，须改正后才能上报。\n" : "无错误。\n"
+        } else {
+            out += "\(s.units) units checked: \(s.errors) errors, \(s.warnings) warnings, \(s.explained) explained, \(s.infos) infos."
+            out += s.errors > 0 ? " Errors must be fixed before reporting upward.\n" : "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Severity as on the national statistical reporting platform.
+public enum Severity: String, Sendable, Comparable, CaseIterable, Codable {
+    /// 提示 — for the analyst.
+    case info
+    /// 核实性 — must be confirmed; a written explanation (说明) clears it.
+    case warning
+    /// 强制性 — must be fixed before reporting upward.
+    case error
+
+    public var rank: Int { switch self { case .info: 0; case .warning: 1; case .error: 2 } }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+
+    public func label(_ lang: Language) -> String {
+        switch (self, lang) {
+        case (.error, .zh): return "错误"
+        case (.warning, .zh): return "核实"
+        case (.info, .zh): return "提示"
+        case (.error, .en): return "error"
+        case (.warning, .en): return "warning"
+        case (.info, .en): return "info"
+        }
+    }
+}
+
+/// The category of a rule: the part of `category.name` before the dot.
+public enum RuleCategory: String, Sendable, CaseIterable, Codable {
+    case format, completeness, range, identity, aggregate, temporal, target, outlier, duplicate, digits, signoff
+}
+
+/// A rule id of the form `category.name`.
+public struct RuleID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let category: RuleCategory
+    public let name: String
+
+    public init(_ category: RuleCategory, _ name: String) { self.category = category; self.name = name }
+
+    /// Parses `category.name`; nil for an unknown category or a malformed id.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let c = RuleCategory(rawValue: parts[0]), !parts[1].isEmpty,
+              parts[1].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        category = c; name = parts[1]
+    }
+
+    public var description: String { "\(category.rawValue).\(name)" }
+    public static func < (a: RuleID, b: RuleID) -> Bool { a.description < b.description }
+}
+
+/// A message in both languages.
+public struct Message: Hashable, Sendable {
+    public let zh: String
+    public let en: String
+    public init(zh: String, en: String) { self.zh = zh; self.en = en }
+    public func text(_ lang: Language) -> String { lang == .zh ? zh : en }
+}
+
+/// Something a check found.
+public struct Finding: Sendable {
+    public var rule: RuleID
+    public var severity: Severity
+    public var unit: UnitCode?
+    public var unitName: String?
+    public var period: Period?
+    public var indicator: IndicatorID?
+    public var value: Double?
+    public var expected: Double?
+    public var message: Message
+    public var source: SourceRef?
+    public var explained: Bool
+    public var explanation: String?
+
+    public init(rule: RuleID, severity: Severity, unit: UnitCode?, unitName: String? = nil, period: Period?,
+                indicator: IndicatorID? = nil, value: Double? = nil, expected: Double? = nil,
+                message: Message, source: SourceRef? = nil) {
+        self.rule = rule; self.severity = severity; self.unit = unit; self.unitName = unitName
+        self.period = period; self.indicator = indicator; self.value = value; self.expected = expected
+        self.message = message; self.source = source; self.explained = false; self.explanation = nil
+    }
+
+    /// Open: not cleared by an explanation.
+    public var isOpen: Bool { !explained }
+}
+
+/// Counts for the report's summary line.
+public struct FindingSummary: Sendable, Equatable {
+    public var units = 0
+    public var errors = 0
+    public var warnings = 0
+    public var explained = 0
+    public var infos = 0
+
+    public init(units: Int, findings: [Finding]) {
+        self.units = units
+        for f in findings {
+            if f.explained { explained += 1; continue }
+            switch f.severity {
+            case .error: errors += 1
+            case .warning: warnings += 1
+            case .info: infos += 1
+            }
+        }
+    }
+}
+
+/// The built-in rule ids, shared by the readers (which find `format.*` problems) and the checks.
+extension RuleID {
+    public static let unreadableFile = RuleID(.format, "unreadable_file")
+    public static let notANumber = RuleID(.format, "not_a_number")
+    public static let excelError = RuleID(.format, "excel_error")
+    public static let formulaNoValue = RuleID(.format, "formula_no_value")
+    public static let duplicateUnit = RuleID(.format, "duplicate_unit")
+    public static let duplicateValue = RuleID(.format, "duplicate_value")
+    public static let unknownUnit = RuleID(.format, "unknown_unit")
+    public static let badCode = RuleID(.format, "bad_code")
+    public static let noPeriod = RuleID(.format, "no_period")
+    public static let nameMismatch = RuleID(.format, "name_mismatch")
+    public static let unknownColumn = RuleID(.format, "unknown_column")
+    public static let unknownIndicator = RuleID(.format, "unknown_indicator")
+    public static let noTable = RuleID(.format, "no_table")
+}

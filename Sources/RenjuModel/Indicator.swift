@@ -1,0 +1,131 @@
+import Foundation
+
+/// The id of an indicator in the catalog (`sanitary_toilet_rate`).
+public struct IndicatorID: Hashable, Comparable, Sendable, CustomStringConvertible, Codable, ExpressibleByStringLiteral {
+    public let rawValue: String
+    public init(_ raw: String) { rawValue = raw }
+    public init(stringLiteral value: String) { rawValue = value }
+    public var description: String { rawValue }
+    public static func < (a: IndicatorID, b: IndicatorID) -> Bool { a.rawValue < b.rawValue }
+    public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(rawValue) }
+}
+
+/// How a stock may move from one period to the next.
+public enum TemporalPolicy: Hashable, Sendable {
+    /// A fall is 负增长, an error.
+    case nonDecreasing
+    /// A change of more than this many percent is a warning.
+    case stable(percent: Double)
+    case free
+}
+
+/// What an indicator measures, which decides how it adds up and how it may move in time.
+public enum IndicatorKind: Hashable, Sendable {
+    case stock(TemporalPolicy)
+    case ytd
+    case flow
+    case flag
+    case rate(numerator: IndicatorID, denominator: IndicatorID)
+
+    public var name: String {
+        switch self {
+        case .stock: return "stock"
+        case .ytd: return "ytd"
+        case .flow: return "flow"
+        case .flag: return "flag"
+        case .rate: return "rate"
+        }
+    }
+
+    /// Summed up the hierarchy (stock, ytd, flow).
+    public var isSummed: Bool {
+        switch self {
+        case .stock, .ytd, .flow: return true
+        default: return false
+        }
+    }
+    public var isRate: Bool { if case .rate = self { return true }; return false }
+    public var isFlag: Bool { self == .flag }
+}
+
+/// One indicator of the catalog.
+public struct Indicator: Hashable, Sendable {
+    public let id: IndicatorID
+    public let name: String
+    public let unit: String
+    public let decimals: Int
+    public let kind: IndicatorKind
+    /// Counts of things (households, toilets, people): must be whole numbers.
+    public let integer: Bool
+    public let optional: Bool
+    /// Group heading for two-level export headers.
+    public let group: String
+    public let englishName: String
+    public let aliases: [String]
+
+    public init(id: IndicatorID, name: String, unit: String, decimals: Int, kind: IndicatorKind,
+                integer: Bool = false, optional: Bool = false, group: String = "", englishName: String = "",
+                aliases: [String] = []) {
+        self.id = id; self.name = name; self.unit = unit; self.decimals = decimals; self.kind = kind
+        self.integer = integer; self.optional = optional; self.group = group
+        self.englishName = englishName.isEmpty ? id.rawValue : englishName
+        self.aliases = aliases
+    }
+
+    /// Half a unit of the last decimal: the tolerance of a total.
+    public var halfUnit: Double { 0.5 * pow(10, -Double(decimals)) }
+
+    public func displayName(_ lang: Language) -> String { lang == .zh ? name : englishName }
+}
+
+/// The indicator catalog, in its file's order.
+public struct Catalog: Sendable {
+    public let indicators: [Indicator]
+    private let byID: [IndicatorID: Indicator]
+    private let byKey: [String: IndicatorID]
+
+    public init(_ indicators: [Indicator]) {
+        self.indicators = indicators
+        var byID: [IndicatorID: Indicator] = [:]
+        var byKey: [String: IndicatorID] = [:]
+        for ind in indicators {
+            byID[ind.id] = ind
+            byKey[TextNormalizer.key(ind.id.rawValue)] = ind.id
+            byKey[TextNormalizer.key(ind.name)] = ind.id
+            for a in ind.aliases { byKey[TextNormalizer.key(a)] = ind.id }
+        }
+        self.byID = byID
+        self.byKey = byKey
+    }
+
+    public subscript(id: IndicatorID) -> Indicator? { byID[id] }
+
+    /// Resolves a column title or an indicator cell: the id or the Chinese name, with or without a
+    /// bracketed unit (`通村公路硬化率(%)`, `总户数（户）`), full-width or half-width.
+    public func resolve(_ title: String) -> IndicatorID? {
+        let k = TextNormalizer.key(title)
+        if let id = byKey[k] { return id }
+        // Strip one trailing bracketed unit: (…) [..] after folding.
+        if let open = k.lastIndex(where: { $0 == "(" || $0 == "[" }), k.hasSuffix(")") || k.hasSuffix("]") {
+            let base = String(k[..<open])
+            if let id = byKey[base] { return id }
+        }
+        return nil
+    }
+
+    /// Rates whose numerator or denominator is `id`.
+    public func rates(using id: IndicatorID) -> [Indicator] {
+        indicators.filter {
+            if case let .rate(n, d) = $0.kind { return n == id || d == id }
+            return false
+        }
+    }
+
+    public var rates: [Indicator] { indicators.filter { $0.kind.isRate } }
+}
+
+/// Language of messages and reports.
+public enum Language: String, Sendable, CaseIterable {
+    case zh, en
+}

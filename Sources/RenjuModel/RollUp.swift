@@ -1,0 +1,56 @@
+import Foundation
+
+/// Totals up the division tree: sums for stock/ytd/flow, counts of "yes" for flags, and rates
+/// recomputed from the summed parts — never an average of rates; blank when the denominator is 0.
+public struct RollUp: Sendable {
+    public let catalog: Catalog
+
+    public init(catalog: Catalog) { self.catalog = catalog }
+
+    /// `100 × numerator / denominator`, or nil when either is missing or the denominator is 0.
+    public static func rate(numerator: Double?, denominator: Double?) -> Double? {
+        guard let n = numerator, let d = denominator, d != 0 else { return nil }
+        return 100 * n / d
+    }
+
+    /// The total of `children` for every indicator: nil where no child has the figure
+    /// (for a summed kind) or the rate is undefined.
+    public func total(of children: [UnitCode], in values: PeriodValues) -> [IndicatorID: Double] {
+        var out: [IndicatorID: Double] = [:]
+        for ind in catalog.indicators {
+            switch ind.kind {
+            case .stock, .ytd, .flow, .flag:
+                // A village's flag is 1 or 0, a township's the count of its villages with 1:
+                // either way the total is the sum.
+                var sum = 0.0, any = false
+                for c in children { if let v = values[c, ind.id] { sum += v; any = true } }
+                if any { out[ind.id] = sum }
+            case .rate:
+                break
+            }
+        }
+        for ind in catalog.indicators {
+            if case let .rate(n, d) = ind.kind, let r = RollUp.rate(numerator: out[n], denominator: out[d]) {
+                out[ind.id] = r
+            }
+        }
+        return out
+    }
+
+    /// Rolls leaf figures up to every ancestor in `tree` below and including `root`, keeping
+    /// reported figures of leaves (units without children in the tree).
+    public func rollUp(root: UnitCode, tree: DivisionTree, leaves: PeriodValues) -> PeriodValues {
+        var out = PeriodValues()
+        func visit(_ code: UnitCode) {
+            let kids = tree.children(of: code)
+            if kids.isEmpty {
+                for (id, o) in leaves.byUnit[code] ?? [:] { out.set(code, id, o) }
+                return
+            }
+            for k in kids { visit(k) }
+            for (id, v) in total(of: kids, in: out) { out.set(code, id, Observation(v)) }
+        }
+        visit(root)
+        return out
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import RenjuModel
+
+/// What a cell means for an indicator.
+public enum CellReading: Equatable, Sendable {
+    case value(Double)
+    case blank
+    case notANumber(String)
+    case excelError(String)
+    case formulaWithoutValue(String)
+}
+
+/// Normalises messy real-world cells (SPEC §4): `1,234`, full-width digits and punctuation
+/// (`１２３４．５`), surrounding spaces, a trailing `%` on rates, `是/否` and `1/0` on flags;
+/// `—`, `-`, `/` and empty mean no value.
+public enum CellParser {
+    static let blanks: Set<String> = ["", "-", "—", "——", "–", "/", "--", "－", "无数据"]
+    static let yes: Set<String> = ["是", "有", "y", "yes", "true", "√", "✓"]
+    static let no: Set<String> = ["否", "无", "n", "no", "false", "×"]
+
+    public static func read(_ cell: RawCell?, kind: IndicatorKind) -> CellReading {
+        guard let cell else { return .blank }
+        switch cell {
+        case let .number(d):
+            return .value(excelPrecision(d))
+        case let .bool(b):
+            return kind.isFlag ? .value(b ? 1 : 0) : .notANumber(b ? "TRUE" : "FALSE")
+        case let .error(e):
+            return .excelError(e)
+        case let .formulaWithoutValue(f):
+            return .formulaWithoutValue(f)
+        case let .text(t):
+            return read(text: t, kind: kind)
+        }
+    }
+
+    public static func read(text raw: String, kind: IndicatorKind) -> CellReading {
+        let folded = TextNormalizer.fold(raw)
+        if blanks.contains(folded) { return .blank }
+        if folded.hasPrefix("#"), folded.count <= 16, folded.hasSuffix("!") || folded.hasSuffix("?") || folded == "#N/A" {
+            return .excelError(folded)
+        }
+        if kind.isFlag {
+            let l = folded.lowercased()
+            if yes.contains(l) { return .value(1) }
+            if no.contains(l) { return .value(0) }
+        }
+        if let d = number(folded, allowPercent: kind.isRate) { return .value(d) }
+        return .notANumber(raw)
+    }
+
+    /// A plain number with optional thousands separators, sign and (for rates) a trailing `%`.
+    public static func number(_ folded: String, allowPercent: Bool = false) -> Double? {
+        var s = folded.replacingOccurrences(of: " ", with: "")
+        if allowPercent, s.hasSuffix("%") { s.removeLast() }
+        guard !s.isEmpty else { return nil }
+        // Thousands separators: only in the integer part, in groups of three.
+        if s.contains(",") {
+            let intPart = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? s
+            let groups = intPart.trimmingCharacters(in: CharacterSet(charactersIn: "+-")).split(separator: ",", omittingEmptySubsequences: false)
+            guard groups.count > 1, let first = groups.first, (1...3).contains(first.count),
+                  groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
+            s = s.replacingOccurrences(of: ",", with: "")
+        }
+        guard s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E") }),
+              let d = Double(s), d.isFinite else { return nil }
+        return d
+    }
+}

@@ -1,0 +1,403 @@
+import Foundation
+import RenjuModel
+
+/// Labels that a sign-off footer or sheet may use (from `reference-data/signoff.yaml`).
+public struct SignOffVocabulary: Sendable {
+    public var roles: [String]
+    public var dateLabels: [String]
+    public init(roles: [String], dateLabels: [String]) { self.roles = roles; self.dateLabels = dateLabels }
+    public static let standard = SignOffVocabulary(
+        roles: ["单位负责人", "统计负责人", "填表人", "审核人"], dateLabels: ["报出日期", "填表日期"])
+}
+
+/// What a sheet (or a CSV file) holds.
+public enum SheetContent: Sendable {
+    case submissions([Submission])
+    case signOffs([SignOff], findings: [Finding])
+    case none
+}
+
+/// Turns a grid into submissions: finds the header row by scanning, maps columns by id or Chinese
+/// name in any order, reads the period from the metadata rows, reads every data row and the
+/// sign-off footer. Long tables (`period,unit_code,indicator,value`) and sign-off tables too.
+public struct FormReader: Sendable {
+    public let catalog: Catalog
+    public let tree: DivisionTree?
+    public let vocabulary: SignOffVocabulary
+
+    public init(catalog: Catalog, tree: DivisionTree? = nil, vocabulary: SignOffVocabulary = .standard) {
+        self.catalog = catalog; self.tree = tree; self.vocabulary = vocabulary
+    }
+
+    enum Column: Hashable { case code, name, period, indicatorName, value, role, person, date, digest, indicator(IndicatorID), unknown(String) }
+
+    static let codeKeys: Set<String> = ["区划代码", "unit_code", "统计用区划代码", "单位代码", "代码", "unitcode"]
+    static let nameKeys: Set<String> = ["单位名称", "名称", "unit_name", "name", "村名", "单位"]
+    static let periodKeys: Set<String> = ["报告期", "period"]
+    static let indicatorKeys: Set<String> = ["指标", "indicator", "指标名称", "指标代码"]
+    static let valueKeys: Set<String> = ["数值", "value", "指标值"]
+    static let roleKeys: Set<String> = ["角色", "role"]
+    static let personKeys: Set<String> = ["姓名", "name", "签字人"]
+    static let dateKeys: Set<String> = ["日期", "date", "签字日期"]
+    static let digestKeys: Set<String> = ["数据摘要", "digest", "摘要"]
+    static let totalNames: Set<String> = ["合计", "总计", "小计", "全乡合计", "全镇合计", "全县合计", "total"]
+
+    public func read(_ grid: Grid, file: String, defaultPeriod: Period?) -> SheetContent {
+        let rowIndices = grid.rowIndices
+        guard let headerAt = rowIndices.firstIndex(where: { r in
+            grid.cells(inRow: r).contains { Self.codeKeys.contains(TextNormalizer.key($0.cell.display)) }
+        }) else {
+            return .none
+        }
+        let headerRow = rowIndices[headerAt]
+        let headerKeys = Set(grid.cells(inRow: headerRow).map { TextNormalizer.key($0.cell.display) })
+        let metaRows = Array(rowIndices[..<headerAt])
+        let bodyRows = Array(rowIndices[(headerAt + 1)...])
+        if !headerKeys.isDisjoint(with: Self.roleKeys), !headerKeys.isDisjoint(with: Self.personKeys) {
+            return readSignOffTable(grid, file: file, header: headerRow, body: bodyRows, defaultPeriod: defaultPeriod)
+        }
+        if !headerKeys.isDisjoint(with: Self.indicatorKeys), !headerKeys.isDisjoint(with: Self.valueKeys) {
+            return .submissions(readLong(grid, file: file, header: headerRow, body: bodyRows, defaultPeriod: defaultPeriod))
+        }
+        return .submissions([readWide(grid, file: file, header: headerRow, meta: metaRows, body: bodyRows, defaultPeriod: defaultPeriod)])
+    }
+
+    func source(_ file: String, _ grid: Grid, _ row: Int, _ col: Int) -> SourceRef {
+        SourceRef(file: file, sheet: grid.name, cell: SourceRef.a1(row: row, column: col))
+    }
+
+    func unitName(_ code: UnitCode?, given: String? = nil) -> String? {
+        if let code, let n = tree?.name(of: code) { return n }
+        return given
+    }
+
+    // MARK: wide
+
+    func readWide(_ grid: Grid, file: String, header: Int, meta: [Int], body: [Int], defaultPeriod: Period?) -> Submission {
+        var columns: [Int: Column] = [:]
+        var sub = Submission(file: file, period: nil)
+        var seenIndicators: [IndicatorID: Int] = [:]
+        for (c, cell) in grid.cells(inRow: header) {
+            let title = cell.display
+            let key = TextNormalizer.key(title)
+            if Self.codeKeys.contains(key), !columns.values.contains(.code) { columns[c] = .code }
+            else if Self.nameKeys.contains(key) { columns[c] = .name }
+            else if let id = catalog.resolve(title) {
+                if seenIndicators[id] != nil {
+                    sub.findings.append(Finding(
+                        rule: .duplicateValue, severity: .error, unit: nil, period: nil, indicator: id,
+                        message: Message(zh: "指标“\(catalog[id]?.name ?? id.rawValue)”出现了两列，只读取第一列，请删除重复列",
+                                         en: "Indicator \(id) appears in two columns; only the first is read — delete the duplicate"),
+                        source: source(file, grid, header, c)))
+                    columns[c] = .unknown(title)
+                } else {
+                    seenIndicators[id] = c; columns[c] = .indicator(id)
+                }
+            } else { columns[c] = .unknown(title) }
+        }
+        let codeColumn = columns.first(where: { $0.value == .code })?.key ?? 0
+        let nameColumn = columns.first(where: { $0.value == .name })?.key
+        let indicatorColumns = columns.compactMap { (c, col) -> (Int, IndicatorID)? in
+            if case let .indicator(id) = col { return (c, id) }; return nil
+        }.sorted { $0.0 < $1.0 }
+        sub.columns = indicatorColumns.map(\.1)
+
+        // Period: a 报告期 cell above the header, else a period in the title, else the default.
+        var period: Period?
+        for r in meta {
+            for (_, cell) in grid.cells(inRow: r) {
+                let t = TextNormalizer.fold(cell.display)
+                if let range = t.range(of: "报告期") ?? t.range(of: "period", options: .caseInsensitive) {
+                    let rest = t[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: ":：= "))
+                    if let p = Period.parse(rest) ?? Period.find(in: rest) { period = p; break }
+                }
+            }
+            if period != nil { break }
+        }
+        if period == nil {
+            for r in meta { for (_, cell) in grid.cells(inRow: r) { if let p = Period.find(in: cell.display) { period = p; break } }; if period != nil { break } }
+        }
+        sub.period = period ?? defaultPeriod
+
+        var pendingTotals: [(row: Int, name: String)] = []
+        var footerText: [(String, SourceRef)] = []
+        var seen: [UnitCode: Int] = [:]
+        for r in body {
+            let cells = grid.cells(inRow: r)
+            if cells.isEmpty { continue }
+            let codeCell = grid[r, codeColumn]
+            let givenName = nameColumn.flatMap { grid[r, $0]?.display }.map(TextNormalizer.fold)
+            let codeText: String? = codeCell.map { cell -> String in
+                if case let .number(d) = cell, d >= 0, d < 1e13, d == d.rounded() { return String(Int64(d)) }
+                return cell.display
+            }
+            let rowText = cells.map { $0.cell.display }.joined(separator: "  ")
+            if looksLikeFooter(rowText) {
+                footerText.append((rowText, source(file, grid, r, cells[0].column)))
+                continue
+            }
+            var code: UnitCode? = codeText.flatMap(UnitCode.init)
+            if code == nil {
+                let hasData = indicatorColumns.contains { grid[r, $0.0] != nil && CellParser.read(grid[r, $0.0], kind: catalog[$0.1]?.kind ?? .flow) != .blank }
+                let codeBlank = codeText.map { TextNormalizer.fold($0).isEmpty } ?? true
+                if codeBlank, let n = givenName, Self.totalNames.contains(TextNormalizer.key(n)), hasData {
+                    pendingTotals.append((r, n)); continue
+                }
+                if hasData {
+                    sub.findings.append(Finding(
+                        rule: .badCode, severity: .error, unit: nil, unitName: givenName, period: sub.period,
+                        message: Message(zh: "第 \(r + 1) 行的区划代码“\(codeText ?? "")”不是有效的12位统计用区划代码，该行未读取",
+                                         en: "Row \(r + 1): “\(codeText ?? "")” is not a valid 12-digit division code; the row was not read"),
+                        source: source(file, grid, r, codeColumn)))
+                }
+                continue
+            }
+            guard let unit = code else { continue }
+            if let first = seen[unit] {
+                sub.findings.append(Finding(
+                    rule: .duplicateUnit, severity: .error, unit: unit, unitName: unitName(unit, given: givenName), period: sub.period,
+                    message: Message(zh: "单位 \(unit) 在本表中出现两次（第 \(first + 1) 行和第 \(r + 1) 行），只读取第一行，请删除重复行",
+                                     en: "Unit \(unit) appears twice in this file (rows \(first + 1) and \(r + 1)); only the first is read"),
+                    source: source(file, grid, r, codeColumn)))
+                continue
+            }
+            seen[unit] = r
+            code = unit
+            sub.rows.append(UnitRow(code: unit, givenName: givenName, source: source(file, grid, r, codeColumn)))
+            readValues(grid, file: file, row: r, unit: unit, columns: indicatorColumns, into: &sub)
+        }
+        // A 合计 row without a code is the total of the units listed: their common parent.
+        for t in pendingTotals {
+            let parents = Set(sub.rows.compactMap { tree?[$0.code]?.parent })
+            if parents.count == 1, let p = parents.first, seen[p] == nil {
+                seen[p] = t.row
+                sub.rows.insert(UnitRow(code: p, givenName: t.name, source: source(file, grid, t.row, codeColumn)), at: 0)
+                readValues(grid, file: file, row: t.row, unit: p, columns: indicatorColumns, into: &sub)
+            } else {
+                sub.findings.append(Finding(
+                    rule: .badCode, severity: .error, unit: nil, period: sub.period,
+                    message: Message(zh: "第 \(t.row + 1) 行“\(t.name)”没有区划代码，无法确定是哪个单位的合计，请填写区划代码",
+                                     en: "Row \(t.row + 1) “\(t.name)” has no division code; cannot tell whose total it is"),
+                    source: source(file, grid, t.row, codeColumn)))
+            }
+        }
+        for (c, col) in columns.sorted(by: { $0.key < $1.key }) {
+            if case let .unknown(title) = col {
+                sub.findings.append(Finding(
+                    rule: .unknownColumn, severity: .warning, unit: nil, period: sub.period,
+                    message: Message(zh: "未知的列“\(title)”：不是指标目录中的指标，已忽略；如是新指标，请先加入 indicators.yaml",
+                                     en: "Unknown column “\(title)”: not in the indicator catalog, ignored"),
+                    source: source(file, grid, header, c)))
+            }
+        }
+        if !footerText.isEmpty, let root = rootUnit(sub) {
+            sub.signOffs = parseFooter(footerText, unit: root, period: sub.period)
+        }
+        return sub
+    }
+
+    func rootUnit(_ sub: Submission) -> UnitCode? {
+        if let tree {
+            let roots = sub.roots(in: tree)
+            if roots.count == 1 { return roots[0] }
+            return roots.min { (tree[$0]?.level.depth ?? 9) < (tree[$1]?.level.depth ?? 9) }
+        }
+        return sub.rows.first?.code
+    }
+
+    func readValues(_ grid: Grid, file: String, row r: Int, unit: UnitCode, columns: [(Int, IndicatorID)], into sub: inout Submission) {
+        for (c, id) in columns {
+            guard let ind = catalog[id] else { continue }
+            let src = source(file, grid, r, c)
+            let cell = grid[r, c]
+            let reading = CellParser.read(cell, kind: ind.kind)
+            record(reading, raw: cell?.display ?? "", unit: unit, indicator: ind, source: src, period: sub.period, into: &sub)
+        }
+    }
+
+    func record(_ reading: CellReading, raw: String, unit: UnitCode, indicator ind: Indicator, source src: SourceRef,
+                period: Period?, into sub: inout Submission) {
+        let name = unitName(unit)
+        switch reading {
+        case let .value(v):
+            if let existing = sub.values.observation(unit, ind.id) {
+                if existing.value != v {
+                    sub.findings.append(Finding(
+                        rule: .duplicateValue, severity: .error, unit: unit, unitName: name, period: period, indicator: ind.id, value: v,
+                        message: Message(zh: "\(ind.name)填报了两个不同的数值（\(shortestDecimal(existing.value)) 和 \(shortestDecimal(v))），请只保留正确的一个",
+                                         en: "\(ind.englishName) is given twice with different values (\(shortestDecimal(existing.value)) and \(shortestDecimal(v)))"),
+                        source: src))
+                }
+                return
+            }
+            sub.values.set(unit, ind.id, Observation(v, source: src))
+        case .blank:
+            sub.blanks[unit, default: [:]][ind.id] = src
+        case let .notANumber(t):
+            sub.unreadable[unit, default: []].insert(ind.id)
+            sub.findings.append(Finding(
+                rule: .notANumber, severity: .error, unit: unit, unitName: name, period: period, indicator: ind.id,
+                message: Message(zh: "\(ind.name)应填数值（单位：\(ind.unit)），但单元格内容是“\(t)”，请改为数字",
+                                 en: "\(ind.englishName) must be a number (\(ind.unit)) but the cell holds “\(t)”"),
+                source: src))
+        case let .excelError(e):
+            sub.unreadable[unit, default: []].insert(ind.id)
+            sub.findings.append(Finding(
+                rule: .excelError, severity: .error, unit: unit, unitName: name, period: period, indicator: ind.id,
+                message: Message(zh: "\(ind.name)单元格是 Excel 错误值 \(e)（公式出错），请检查公式或直接填写数值",
+                                 en: "\(ind.englishName) holds the Excel error \(e); fix the formula or type the figure"),
+                source: src))
+        case let .formulaWithoutValue(f):
+            sub.unreadable[unit, default: []].insert(ind.id)
+            sub.findings.append(Finding(
+                rule: .formulaNoValue, severity: .error, unit: unit, unitName: name, period: period, indicator: ind.id,
+                message: Message(zh: "\(ind.name)单元格只有公式“=\(f)”而没有计算结果，请在 Excel 中重新计算并保存，或直接填写数值",
+                                 en: "\(ind.englishName) holds the formula =\(f) with no computed value; recalculate and save in Excel"),
+                source: src))
+        }
+        _ = raw
+    }
+
+    // MARK: long
+
+    func readLong(_ grid: Grid, file: String, header: Int, body: [Int], defaultPeriod: Period?) -> [Submission] {
+        var map: [Column: Int] = [:]
+        for (c, cell) in grid.cells(inRow: header) {
+            let key = TextNormalizer.key(cell.display)
+            if Self.codeKeys.contains(key) { map[.code] = map[.code] ?? c }
+            else if Self.periodKeys.contains(key) { map[.period] = c }
+            else if Self.indicatorKeys.contains(key) { map[.indicatorName] = c }
+            else if Self.valueKeys.contains(key) { map[.value] = c }
+            else if Self.nameKeys.contains(key) { map[.name] = c }
+        }
+        guard let codeCol = map[.code], let indCol = map[.indicatorName], let valCol = map[.value] else { return [] }
+        var subs: [String: Submission] = [:]
+        var order: [String] = []
+        var unknownIndicators: [String: SourceRef] = [:]
+        var noPeriodRows = 0
+        var seenRows: [String: Set<UnitCode>] = [:]
+        for r in body {
+            let cells = grid.cells(inRow: r)
+            if cells.isEmpty { continue }
+            let codeText: String? = grid[r, codeCol].map { cell in
+                if case let .number(d) = cell, d >= 0, d < 1e13, d == d.rounded() { return String(Int64(d)) }
+                return cell.display
+            }
+            let periodText = map[.period].flatMap { grid[r, $0]?.display }
+            let period = periodText.flatMap(Period.parse) ?? defaultPeriod
+            let key = period?.description ?? "?"
+            if subs[key] == nil {
+                var s = Submission(file: file, period: period); s.isLongFormat = true; s.columns = catalog.indicators.map(\.id)
+                subs[key] = s; order.append(key)
+            }
+            guard var sub = subs[key] else { continue }
+            defer { subs[key] = sub }
+            if period == nil { noPeriodRows += 1 }
+            guard let code = codeText.flatMap(UnitCode.init) else {
+                sub.findings.append(Finding(
+                    rule: .badCode, severity: .error, unit: nil, period: period,
+                    message: Message(zh: "第 \(r + 1) 行的区划代码“\(codeText ?? "")”不是有效的12位统计用区划代码，该行未读取",
+                                     en: "Row \(r + 1): “\(codeText ?? "")” is not a valid division code; the row was not read"),
+                    source: source(file, grid, r, codeCol)))
+                continue
+            }
+            if !(seenRows[key]?.contains(code) ?? false) {
+                seenRows[key, default: []].insert(code)
+                let given = map[.name].flatMap { grid[r, $0]?.display }
+                sub.rows.append(UnitRow(code: code, givenName: given, source: source(file, grid, r, codeCol)))
+            }
+            let indText = grid[r, indCol]?.display ?? ""
+            guard let id = catalog.resolve(indText), let ind = catalog[id] else {
+                if unknownIndicators[indText] == nil { unknownIndicators[indText] = source(file, grid, r, indCol) }
+                continue
+            }
+            let cell = grid[r, valCol]
+            record(CellParser.read(cell, kind: ind.kind), raw: cell?.display ?? "", unit: code, indicator: ind,
+                   source: source(file, grid, r, valCol), period: period, into: &sub)
+        }
+        for (text, src) in unknownIndicators.sorted(by: { $0.key < $1.key }) {
+            let k = order.first ?? "?"
+            let p = subs[k]?.period
+            subs[k]?.findings.append(Finding(
+                rule: .unknownIndicator, severity: .warning, unit: nil, period: p,
+                message: Message(zh: "未知的指标“\(text)”：不在指标目录中，相关行已忽略", en: "Unknown indicator “\(text)”: not in the catalog; its rows were ignored"),
+                source: src))
+        }
+        return order.compactMap { subs[$0] }
+    }
+
+    // MARK: sign-offs
+
+    func readSignOffTable(_ grid: Grid, file: String, header: Int, body: [Int], defaultPeriod: Period?) -> SheetContent {
+        var map: [Column: Int] = [:]
+        for (c, cell) in grid.cells(inRow: header) {
+            let key = TextNormalizer.key(cell.display)
+            if Self.codeKeys.contains(key) { map[.code] = c }
+            else if Self.periodKeys.contains(key) { map[.period] = c }
+            else if Self.roleKeys.contains(key) { map[.role] = c }
+            else if Self.personKeys.contains(key) { map[.person] = c }
+            else if Self.dateKeys.contains(key) { map[.date] = c }
+            else if Self.digestKeys.contains(key) { map[.digest] = c }
+        }
+        var out: [SignOff] = []
+        var findings: [Finding] = []
+        guard let codeCol = map[.code], let roleCol = map[.role] else { return .signOffs([], findings: []) }
+        for r in body {
+            let text: (Column) -> String? = { col in
+                map[col].flatMap { grid[r, $0]?.display }.map(TextNormalizer.fold).flatMap { $0.isEmpty ? nil : $0 }
+            }
+            guard let codeText = text(.code) else { continue }
+            guard let code = UnitCode(codeText) else {
+                findings.append(Finding(
+                    rule: .badCode, severity: .error, unit: nil, period: defaultPeriod,
+                    message: Message(zh: "签字表第 \(r + 1) 行的区划代码“\(codeText)”无效", en: "Sign-off row \(r + 1): invalid division code “\(codeText)”"),
+                    source: source(file, grid, r, codeCol)))
+                continue
+            }
+            var date: CivilDate? = nil
+            var dateText: String? = nil
+            if let dc = map[.date], let cell = grid[r, dc] {
+                if case let .number(d) = cell { date = CivilDate(excelSerial: d); dateText = date?.description ?? cell.display }
+                else { dateText = TextNormalizer.fold(cell.display); date = CivilDate.parse(cell.display) }
+            }
+            out.append(SignOff(unit: code, period: text(.period).flatMap(Period.parse) ?? defaultPeriod,
+                               role: text(.role) ?? "", name: text(.person) ?? "", date: date, dateText: dateText,
+                               digest: text(.digest)?.lowercased(), source: source(file, grid, r, roleCol)))
+        }
+        return .signOffs(out, findings: findings)
+    }
+
+    func looksLikeFooter(_ text: String) -> Bool {
+        let t = TextNormalizer.fold(text).replacingOccurrences(of: " :", with: ":")
+        return (vocabulary.roles + vocabulary.dateLabels).contains { label in
+            t.contains(label + ":")
+        }
+    }
+
+    /// `单位负责人：张三  统计负责人：李四  填表人：王五  报出日期：2025年10月8日`, in one cell or many.
+    func parseFooter(_ parts: [(String, SourceRef)], unit: UnitCode, period: Period?) -> [SignOff] {
+        var text = parts.map { TextNormalizer.fold($0.0) }.joined(separator: "  ")
+        while text.contains(" :") { text = text.replacingOccurrences(of: " :", with: ":") }
+        let labels = (vocabulary.roles + vocabulary.dateLabels).sorted { $0.count > $1.count }
+        var hits: [(range: Range<String.Index>, label: String)] = []
+        for l in labels {
+            var from = text.startIndex
+            while let r = text.range(of: l + ":", range: from..<text.endIndex) {
+                if !hits.contains(where: { $0.range.overlaps(r) }) { hits.append((r, l)) }
+                from = r.upperBound
+            }
+        }
+        hits.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var fields: [(label: String, value: String)] = []
+        for (i, h) in hits.enumerated() {
+            let end = i + 1 < hits.count ? hits[i + 1].range.lowerBound : text.endIndex
+            fields.append((h.label, text[h.range.upperBound..<end].trimmingCharacters(in: .whitespaces)))
+        }
+        let dateValue = fields.first { vocabulary.dateLabels.contains($0.label) }?.value
+        let date = dateValue.flatMap(CivilDate.parse)
+        return fields.filter { vocabulary.roles.contains($0.label) }.map {
+            SignOff(unit: unit, period: period, role: $0.label, name: $0.value, date: date, dateText: dateValue,
+                    digest: nil, source: parts.first?.1)
+        }
+    }
+}

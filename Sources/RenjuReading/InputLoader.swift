@@ -1,0 +1,120 @@
+import Foundation
+import RenjuModel
+
+/// Everything read from the files and folders given on the command line.
+public struct InputSet: Sendable {
+    public var submissions: [Submission] = []
+    public var signOffs: [SignOff] = []
+    /// Problems with whole files (unreadable, no table), and sign-off table problems.
+    public var findings: [Finding] = []
+    public var files: [String] = []
+    public init() {}
+}
+
+/// Collects input files from paths (files and folders, in any mix) and reads them.
+public struct InputLoader: Sendable {
+    public let reader: FormReader
+    public let xlsx: XLSXReader
+    public var maxCSVBytes = 256 * 1024 * 1024
+
+    public init(reader: FormReader, xlsx: XLSXReader = XLSXReader()) { self.reader = reader; self.xlsx = xlsx }
+
+    static let dataExtensions: Set<String> = ["csv", "txt", "xlsx", "xlsm", "xls"]
+
+    /// Files under the given paths, folders searched recursively, in a stable order.
+    public static func files(in paths: [String]) throws -> [URL] {
+        var out: [URL] = []
+        let fm = FileManager.default
+        for p in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
+                throw InputError.notFound(p)
+            }
+            let url = URL(fileURLWithPath: p)
+            if isDir.boolValue {
+                let found = (fm.enumerator(at: url, includingPropertiesForKeys: nil)?.allObjects as? [URL]) ?? []
+                out += found.filter { u in
+                    let name = u.lastPathComponent
+                    return !name.hasPrefix(".") && !name.hasPrefix("~$") && dataExtensions.contains(u.pathExtension.lowercased())
+                }.sorted { $0.path < $1.path }
+            } else {
+                out.append(url)
+            }
+        }
+        return out
+    }
+
+    public enum InputError: Error, CustomStringConvertible {
+        case notFound(String)
+        public var description: String {
+            switch self { case let .notFound(p): return "找不到文件或文件夹 / no such file or folder: \(p)" }
+        }
+    }
+
+    public func load(paths: [String], defaultPeriod: Period?) throws -> InputSet {
+        var set = InputSet()
+        for url in try Self.files(in: paths) {
+            read(url, defaultPeriod: defaultPeriod, into: &set)
+        }
+        return set
+    }
+
+    public func read(_ url: URL, defaultPeriod: Period?, into set: inout InputSet) {
+        let file = url.lastPathComponent
+        set.files.append(url.path)
+        func unreadable(_ why: String) {
+            set.findings.append(Finding(
+                rule: .unreadableFile, severity: .error, unit: nil, period: defaultPeriod,
+                message: Message(zh: "文件无法读取：\(why)", en: "Cannot read the file: \(why)"),
+                source: SourceRef(file: file)))
+        }
+        var grids: [Grid] = []
+        switch url.pathExtension.lowercased() {
+        case "xlsx", "xlsm":
+            do { grids = try xlsx.read(url: url).map(\.grid) } catch { unreadable("\(error)"); return }
+        case "xls":
+            unreadable("旧版 .xls 格式不受支持，请在 Excel 中另存为 .xlsx / the old .xls format is not supported; save as .xlsx"); return
+        default:
+            guard let attrs = try? FileManager.default.attributesOfItem(atPath: url.path),
+                  let size = attrs[.size] as? NSNumber else { unreadable("无法打开 / cannot open"); return }
+            if size.intValue > maxCSVBytes { unreadable("文件过大 / file too large (\(size.intValue) bytes)"); return }
+            guard let data = FileManager.default.contents(atPath: url.path) else { unreadable("无法打开 / cannot open"); return }
+            guard let (text, _) = TextDecoding.decode(data) else {
+                unreadable("编码无法识别（既不是 UTF-8 也不是 GB18030）/ unknown text encoding"); return
+            }
+            grids = [CSVReader.grid(from: text, name: nil)]
+        }
+        var anyTable = false
+        for g in grids {
+            switch reader.read(g, file: file, defaultPeriod: defaultPeriod) {
+            case let .submissions(subs):
+                anyTable = true
+                for s in subs {
+                    if s.period == nil {
+                        var s2 = s
+                        s2.findings.append(Finding(
+                            rule: .noPeriod, severity: .error, unit: nil, period: nil,
+                            message: Message(zh: "找不到报告期：请在表头上方填写“报告期：2025年第三季度”，或用 --period 指定",
+                                             en: "No reporting period found: add “报告期：2025Q3” above the header or pass --period"),
+                            source: SourceRef(file: file, sheet: g.name)))
+                        set.submissions.append(s2)
+                    } else {
+                        set.submissions.append(s)
+                    }
+                }
+            case let .signOffs(list, findings):
+                anyTable = true
+                set.signOffs += list
+                set.findings += findings
+            case .none:
+                continue
+            }
+        }
+        if !anyTable {
+            set.findings.append(Finding(
+                rule: .noTable, severity: .warning, unit: nil, period: defaultPeriod,
+                message: Message(zh: "文件中没有找到以“区划代码”开头的表头行，已跳过", en: "No header row starting with 区划代码/unit_code found; file skipped"),
+                source: SourceRef(file: file)))
+        }
+    }
+}

@@ -1,0 +1,356 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import RenjuModel
+import ZIPFoundation
+
+/// Reads an .xlsx workbook: every sheet into a sparse grid. Our own reader on ZIPFoundation and
+/// Foundation's event (SAX) XML parser: shared strings, inline strings, numbers, booleans, error
+/// cells, formulas with or without a cached value, number formats (for dates).
+public struct XLSXReader: Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public let message: String
+        public init(_ message: String) { self.message = message }
+        public var description: String { message }
+    }
+
+    /// Limits that keep a hostile file from eating the machine.
+    public struct Limits: Sendable {
+        public var maxPartBytes = 256 * 1024 * 1024
+        public var maxTotalBytes = 512 * 1024 * 1024
+        public var maxEntries = 10_000
+        public var maxCells = 20_000_000
+        public var maxSharedStrings = 5_000_000
+        public var maxCellChars = 32_767
+        public init() {}
+    }
+
+    public let limits: Limits
+    public init(limits: Limits = Limits()) { self.limits = limits }
+
+    public struct Sheet: Sendable {
+        public let name: String
+        public let grid: Grid
+    }
+
+    public func read(url: URL) throws -> [Sheet] {
+        let archive: Archive
+        do {
+            archive = try Archive(url: url, accessMode: .read)
+        } catch {
+            throw Failure("不是有效的 xlsx 文件（无法作为 zip 打开） / not a valid .xlsx (cannot be opened as a zip)")
+        }
+        var entries: [String: Entry] = [:]
+        var count = 0
+        for e in archive {
+            count += 1
+            if count > limits.maxEntries { throw Failure("压缩包条目过多 / too many entries in the package") }
+            entries[e.path] = e
+        }
+        var budget = limits.maxTotalBytes
+        func part(_ path: String) throws -> Data? {
+            let key = path.hasPrefix("/") ? String(path.dropFirst()) : path
+            guard let entry = entries[key] else { return nil }
+            var data = Data()
+            let cap = min(limits.maxPartBytes, budget)
+            do {
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    if data.count + chunk.count > cap { throw Failure("部件 \(key) 解压后过大 / part \(key) too large when uncompressed") }
+                    data.append(chunk)
+                }
+            } catch let f as Failure {
+                throw f
+            } catch {
+                throw Failure("部件 \(key) 已损坏 / part \(key) is damaged (\(error))")
+            }
+            budget -= data.count
+            if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
+                throw Failure("部件 \(key) 含有 DOCTYPE/ENTITY 声明，拒绝读取 / part \(key) holds a DOCTYPE or ENTITY declaration")
+            }
+            return data
+        }
+
+        guard let workbookXML = try part("xl/workbook.xml") else {
+            throw Failure("缺少 xl/workbook.xml / xl/workbook.xml is missing")
+        }
+        let book = WorkbookParser()
+        try book.parse(workbookXML)
+        var rels: [String: String] = [:]
+        var sharedStringsPath = "xl/sharedStrings.xml"
+        var stylesPath = "xl/styles.xml"
+        if let relsXML = try part("xl/_rels/workbook.xml.rels") {
+            let rp = RelationshipsParser()
+            try rp.parse(relsXML)
+            for r in rp.relationships {
+                let target = Self.resolve(r.target)
+                rels[r.id] = target
+                if r.type.hasSuffix("/sharedStrings") { sharedStringsPath = target }
+                if r.type.hasSuffix("/styles") { stylesPath = target }
+            }
+        }
+        var shared: [String] = []
+        if let ssXML = try part(sharedStringsPath) {
+            let sp = SharedStringsParser(limit: limits.maxSharedStrings, maxChars: limits.maxCellChars)
+            try sp.parse(ssXML)
+            shared = sp.strings
+        }
+        var xfFormats: [Int] = []
+        var dateFormats = Set<Int>([14, 15, 16, 17, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 50, 51, 52, 53, 54, 55, 56, 57, 58])
+        if let stylesXML = try part(stylesPath) {
+            let st = StylesParser()
+            try st.parse(stylesXML)
+            xfFormats = st.cellXfFormats
+            for (id, code) in st.customFormats where Self.looksLikeDate(code) { dateFormats.insert(id) }
+        }
+
+        var sheets: [Sheet] = []
+        var cellsLeft = limits.maxCells
+        for (index, s) in book.sheets.enumerated() {
+            let path = s.relID.flatMap { rels[$0] } ?? "xl/worksheets/sheet\(index + 1).xml"
+            guard let xml = try part(path) else { continue }
+            let sp = SheetParser(name: s.name, shared: shared, xfFormats: xfFormats, cellBudget: cellsLeft,
+                                 maxChars: limits.maxCellChars)
+            sp.grid.dateFormats = dateFormats
+            try sp.parse(xml)
+            cellsLeft -= sp.cellCount
+            sheets.append(Sheet(name: s.name, grid: sp.grid))
+        }
+        return sheets
+    }
+
+    static func resolve(_ target: String) -> String {
+        if target.hasPrefix("/") { return String(target.dropFirst()) }
+        var parts = ["xl"]
+        for p in target.split(separator: "/") {
+            if p == ".." { if !parts.isEmpty { parts.removeLast() } } else if p != "." { parts.append(String(p)) }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    static func looksLikeDate(_ code: String) -> Bool {
+        // Drop quoted literals and bracketed sections ([Red], [$-804]) before looking for y/m/d.
+        var s = ""
+        var inQuote = false, inBracket = false
+        for ch in code {
+            if ch == "\"" { inQuote.toggle(); continue }
+            if inQuote { continue }
+            if ch == "[" { inBracket = true; continue }
+            if ch == "]" { inBracket = false; continue }
+            if !inBracket { s.append(ch) }
+        }
+        let l = s.lowercased()
+        return l.contains("y") || l.contains("d") || l.contains("年") || l.contains("日") || (l.contains("m") && !l.contains("0"))
+    }
+
+    /// Zero-based (row, column) of an A1 reference.
+    static func position(_ ref: String) -> (Int, Int)? {
+        var col = 0, row = 0, sawLetter = false, sawDigit = false
+        for u in ref.utf8 {
+            switch u {
+            case 65...90 where !sawDigit: col = col * 26 + Int(u - 64); sawLetter = true
+            case 97...122 where !sawDigit: col = col * 26 + Int(u - 96); sawLetter = true
+            case 48...57: row = row * 10 + Int(u - 48); sawDigit = true
+            case 36: continue
+            default: return nil
+            }
+            if col > 16_384 || row > 1_048_576 { return nil }
+        }
+        guard sawLetter, sawDigit, row >= 1, col >= 1 else { return nil }
+        return (row - 1, col - 1)
+    }
+}
+
+// MARK: - XML event parsers
+
+class EventParser: NSObject, XMLParserDelegate {
+    var failure: Error?
+    func parse(_ data: Data) throws {
+        let p = XMLParser(data: data)
+        p.shouldProcessNamespaces = true
+        p.shouldResolveExternalEntities = false
+        p.delegate = self
+        let ok = p.parse()
+        if let failure { throw failure }
+        if !ok {
+            let e = p.parserError.map { "\($0.localizedDescription)" } ?? "?"
+            throw XLSXReader.Failure("XML 无法解析（第 \(p.lineNumber) 行）/ malformed XML at line \(p.lineNumber): \(e)")
+        }
+    }
+    func fail(_ parser: XMLParser, _ error: Error) { failure = error; parser.abortParsing() }
+
+    // Witnesses live here so that subclasses' overrides are called (protocol conformance is the base class's).
+    func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {}
+    func parser(_ parser: XMLParser, didEndElement e: String, namespaceURI: String?, qualifiedName: String?) {}
+    func parser(_ parser: XMLParser, foundCharacters s: String) {}
+}
+
+final class WorkbookParser: EventParser {
+    var sheets: [(name: String, relID: String?)] = []
+    override func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
+        if e == "sheet" {
+            let rid = a["r:id"] ?? a["id"] ?? a.first(where: { $0.key.hasSuffix(":id") })?.value
+            sheets.append((a["name"] ?? "Sheet\(sheets.count + 1)", rid))
+        }
+    }
+}
+
+final class RelationshipsParser: EventParser {
+    var relationships: [(id: String, type: String, target: String)] = []
+    override func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
+        if e == "Relationship", let id = a["Id"], let t = a["Target"] {
+            relationships.append((id, a["Type"] ?? "", t))
+        }
+    }
+}
+
+final class SharedStringsParser: EventParser {
+    var strings: [String] = []
+    let limit: Int
+    let maxChars: Int
+    private var current = ""
+    private var inSI = false, inT = false, inRPh = false
+    init(limit: Int, maxChars: Int) { self.limit = limit; self.maxChars = maxChars }
+    override func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
+        switch e {
+        case "si": inSI = true; current = ""
+        case "t": inT = true
+        case "rPh": inRPh = true
+        default: break
+        }
+    }
+    override func parser(_ parser: XMLParser, foundCharacters s: String) {
+        if inSI, inT, !inRPh {
+            current += s
+            if current.count > maxChars { fail(parser, XLSXReader.Failure("共享字符串过长 / a shared string is too long")) }
+        }
+    }
+    override func parser(_ parser: XMLParser, didEndElement e: String, namespaceURI: String?, qualifiedName: String?) {
+        switch e {
+        case "si":
+            inSI = false; strings.append(current)
+            if strings.count > limit { fail(parser, XLSXReader.Failure("共享字符串过多 / too many shared strings")) }
+        case "t": inT = false
+        case "rPh": inRPh = false
+        default: break
+        }
+    }
+}
+
+final class StylesParser: EventParser {
+    var cellXfFormats: [Int] = []
+    var customFormats: [Int: String] = [:]
+    private var inCellXfs = false
+    override func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
+        switch e {
+        case "numFmt":
+            if let id = a["numFmtId"].flatMap(Int.init), let code = a["formatCode"] { customFormats[id] = code }
+        case "cellXfs": inCellXfs = true
+        case "xf" where inCellXfs: cellXfFormats.append(a["numFmtId"].flatMap(Int.init) ?? 0)
+        default: break
+        }
+    }
+    override func parser(_ parser: XMLParser, didEndElement e: String, namespaceURI: String?, qualifiedName: String?) {
+        if e == "cellXfs" { inCellXfs = false }
+    }
+}
+
+final class SheetParser: EventParser {
+    var grid: Grid
+    let shared: [String]
+    let xfFormats: [Int]
+    let cellBudget: Int
+    let maxChars: Int
+    var cellCount = 0
+
+    private var row = -1
+    private var nextColumn = 0
+    private var cellRow = 0, cellCol = 0
+    private var cellType = "n"
+    private var cellStyle: Int? = nil
+    private var value = ""
+    private var formula = ""
+    private var inlineText = ""
+    private var hasValue = false, hasFormula = false, hasInline = false
+    private var inV = false, inF = false, inIsT = false, inIs = false, inRPh = false
+
+    init(name: String, shared: [String], xfFormats: [Int], cellBudget: Int, maxChars: Int) {
+        self.grid = Grid(name: name); self.shared = shared; self.xfFormats = xfFormats
+        self.cellBudget = cellBudget; self.maxChars = maxChars
+    }
+
+    override func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
+        switch e {
+        case "row":
+            if let r = a["r"].flatMap(Int.init), r >= 1, r <= 1_048_576 { row = r - 1 } else { row += 1 }
+            nextColumn = 0
+        case "c":
+            if let ref = a["r"], let (r, c) = XLSXReader.position(ref) { cellRow = r; cellCol = c } else { cellRow = max(row, 0); cellCol = nextColumn }
+            nextColumn = cellCol + 1
+            cellType = a["t"] ?? "n"
+            cellStyle = a["s"].flatMap(Int.init)
+            value = ""; formula = ""; inlineText = ""
+            hasValue = false; hasFormula = false; hasInline = false
+        case "v": inV = true; hasValue = true
+        case "f": inF = true; hasFormula = true
+        case "is": inIs = true; hasInline = true
+        case "t" where inIs: inIsT = true
+        case "rPh": inRPh = true
+        default: break
+        }
+    }
+
+    override func parser(_ parser: XMLParser, foundCharacters s: String) {
+        if inV { value += s } else if inF { formula += s } else if inIsT, !inRPh { inlineText += s } else { return }
+        if value.count + inlineText.count > maxChars {
+            fail(parser, XLSXReader.Failure("单元格 \(SourceRef.a1(row: cellRow, column: cellCol)) 内容过长 / cell content too long"))
+        }
+    }
+
+    override func parser(_ parser: XMLParser, didEndElement e: String, namespaceURI: String?, qualifiedName: String?) {
+        switch e {
+        case "v": inV = false
+        case "f": inF = false
+        case "t": inIsT = false
+        case "is": inIs = false
+        case "rPh": inRPh = false
+        case "c": finishCell(parser)
+        default: break
+        }
+    }
+
+    private func finishCell(_ parser: XMLParser) {
+        let cell: RawCell?
+        switch cellType {
+        case "s":
+            if let i = Int(value.trimmingCharacters(in: .whitespaces)), i >= 0, i < shared.count {
+                cell = .text(shared[i])
+            } else if hasValue {
+                cell = .error("#REF(shared string \(value))")
+            } else { cell = nil }
+        case "inlineStr":
+            cell = hasInline ? .text(inlineText) : (hasValue ? .text(value) : nil)
+        case "str":
+            cell = hasValue ? .text(value) : (hasFormula ? .formulaWithoutValue(formula) : nil)
+        case "b":
+            cell = hasValue ? .bool(value.trimmingCharacters(in: .whitespaces) == "1") : (hasFormula ? .formulaWithoutValue(formula) : nil)
+        case "e":
+            cell = .error(value.isEmpty ? "#VALUE!" : value)
+        case "d":
+            cell = hasValue ? .text(value) : nil
+        default:
+            if hasValue, !value.trimmingCharacters(in: .whitespaces).isEmpty {
+                if let d = Double(value.trimmingCharacters(in: .whitespaces)), d.isFinite { cell = .number(d) } else { cell = .text(value) }
+            } else if hasFormula {
+                cell = .formulaWithoutValue(formula)
+            } else { cell = nil }
+        }
+        guard let cell else { return }
+        cellCount += 1
+        if cellCount > cellBudget {
+            fail(parser, XLSXReader.Failure("单元格数量超过上限 / too many cells")); return
+        }
+        let fmt: Int? = cellStyle.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
+        grid.set(cellRow, cellCol, cell, format: fmt)
+    }
+}

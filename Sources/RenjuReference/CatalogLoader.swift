@@ -1,0 +1,70 @@
+import Foundation
+import RenjuModel
+import Yams
+
+/// Loads `indicators.yaml` into a catalog; every mistake is refused with its line.
+public enum CatalogLoader {
+    public static func load(path: String) throws -> Catalog {
+        let file = try YAMLFile(path: path)
+        let root = try file.mapping(file.root, "indicators.yaml")
+        let list = try file.sequence(root["indicators"], "indicators")
+        var out: [Indicator] = []
+        var seen: [String: Int] = [:]
+        var pendingRates: [(Node, IndicatorID, IndicatorID)] = []
+        for node in list {
+            let m = try file.mapping(node, "indicator")
+            let id = try file.string(m["id"], "id")
+            guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), id.first?.isLetter == true else {
+                throw file.error(m["id"], "indicator id “\(id)”: use letters, digits and _ only, starting with a letter")
+            }
+            if seen[id] != nil { throw file.error(m["id"], "indicator “\(id)” is defined twice") }
+            seen[id] = 1
+            let name = try file.string(m["name"], "\(id).name")
+            let unit = try file.string(m["unit"], "\(id).unit")
+            let decimals = m["decimals"] == nil ? 0 : try file.int(m["decimals"], "\(id).decimals")
+            guard (0...6).contains(decimals) else { throw file.error(m["decimals"], "\(id).decimals must be 0–6") }
+            let kindText = try file.string(m["kind"], "\(id).kind")
+            let kind: IndicatorKind
+            switch kindText {
+            case "stock":
+                let policyText = m["policy"] == nil ? "free" : try file.string(m["policy"], "\(id).policy")
+                switch policyText {
+                case "non_decreasing": kind = .stock(.nonDecreasing)
+                case "free": kind = .stock(.free)
+                case "stable":
+                    let pct = try file.number(m["stable_percent"], "\(id).stable_percent (needed by policy: stable)")
+                    guard pct > 0 else { throw file.error(m["stable_percent"], "\(id).stable_percent must be above 0") }
+                    kind = .stock(.stable(percent: pct))
+                default:
+                    throw file.error(m["policy"], "\(id).policy “\(policyText)”: expected non_decreasing, stable or free")
+                }
+            case "ytd": kind = .ytd
+            case "flow": kind = .flow
+            case "flag": kind = .flag
+            case "rate":
+                let n = IndicatorID(try file.string(m["numerator"], "\(id).numerator"))
+                let d = IndicatorID(try file.string(m["denominator"], "\(id).denominator"))
+                pendingRates.append((node, n, d))
+                kind = .rate(numerator: n, denominator: d)
+            default:
+                throw file.error(m["kind"], "\(id).kind “\(kindText)”: expected stock, ytd, flow, flag or rate")
+            }
+            let integer = m["integer"] == nil ? false : try file.bool(m["integer"], "\(id).integer")
+            let optional = m["optional"] == nil ? false : try file.bool(m["optional"], "\(id).optional")
+            let group = m["group"]?.scalar?.string ?? ""
+            let en = m["en"]?.scalar?.string ?? id
+            let aliases = m["aliases"] == nil ? [] : try file.strings(m["aliases"], "\(id).aliases")
+            out.append(Indicator(id: IndicatorID(id), name: name, unit: unit, decimals: decimals, kind: kind,
+                                 integer: integer, optional: optional, group: group, englishName: en, aliases: aliases))
+        }
+        let byID = Dictionary(out.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for (node, n, d) in pendingRates {
+            for part in [n, d] {
+                guard let ind = byID[part] else { throw file.error(node, "rate names unknown indicator “\(part)”") }
+                if ind.kind.isRate { throw file.error(node, "a rate's numerator and denominator must not be rates (“\(part)”)") }
+            }
+        }
+        if out.isEmpty { throw file.error(root["indicators"], "the catalog has no indicators") }
+        return Catalog(out)
+    }
+}

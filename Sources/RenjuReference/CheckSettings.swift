@@ -1,0 +1,156 @@
+import Foundation
+import RenjuModel
+import Yams
+
+/// How one built-in check is configured in `rules.yaml`.
+public struct CheckSetting: Sendable {
+    public let id: RuleID
+    public var severity: Severity
+    /// Levels the check applies to; nil for all.
+    public var levels: Set<Level>?
+    public var enabled: Bool
+    public var params: [String: Double]
+
+    public init(id: RuleID, severity: Severity, levels: Set<Level>? = nil, enabled: Bool = true, params: [String: Double] = [:]) {
+        self.id = id; self.severity = severity; self.levels = levels; self.enabled = enabled; self.params = params
+    }
+
+    public func applies(to level: Level?) -> Bool {
+        guard enabled else { return false }
+        guard let levels, let level else { return true }
+        return levels.contains(level)
+    }
+}
+
+/// The contents of `rules.yaml`: check settings and the identities checked row by row.
+public struct CheckSettings: Sendable {
+    public private(set) var settings: [RuleID: CheckSetting] = [:]
+    /// Part ≤ whole.
+    public var partWhole: [(part: IndicatorID, whole: IndicatorID)] = []
+    /// When the first is above zero the second must be too.
+    public var requires: [(when: IndicatorID, then: IndicatorID)] = []
+
+    public init() {}
+
+    public subscript(id: RuleID) -> CheckSetting? { settings[id] }
+
+    public mutating func set(_ s: CheckSetting) { settings[s.id] = s }
+
+    /// The configured setting, or the given default.
+    public func setting(_ id: RuleID, default severity: Severity) -> CheckSetting {
+        settings[id] ?? CheckSetting(id: id, severity: severity)
+    }
+
+    public func param(_ id: RuleID, _ name: String, default value: Double) -> Double {
+        settings[id]?.params[name] ?? value
+    }
+
+    /// Applies configured severities to findings and drops those of disabled checks.
+    public func apply(_ findings: [Finding]) -> [Finding] {
+        findings.compactMap { f in
+            guard let s = settings[f.rule] else { return f }
+            if !s.enabled { return nil }
+            var g = f; g.severity = s.severity; return g
+        }
+    }
+
+    public static func load(path: String, catalog: Catalog) throws -> CheckSettings {
+        let file = try YAMLFile(path: path)
+        let root = try file.mapping(file.root, "rules.yaml")
+        var out = CheckSettings()
+        if let checks = root["checks"] {
+            for (k, v) in try file.mapping(checks, "checks") {
+                let idText = try file.string(k, "check id")
+                guard let id = RuleID(idText) else {
+                    throw file.error(k, "“\(idText)” is not a rule id of the form category.name with a known category (\(RuleCategory.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                let m = try file.mapping(v, idText)
+                var severity = Severity.error
+                var levels: Set<Level>? = nil
+                var enabled = true
+                var params: [String: Double] = [:]
+                for (pk, pv) in m {
+                    let key = try file.string(pk, "\(idText) setting")
+                    switch key {
+                    case "severity":
+                        let s = try file.string(pv, "\(idText).severity")
+                        guard let sev = Severity(rawValue: s) else { throw file.error(pv, "\(idText).severity “\(s)”: expected error, warning or info") }
+                        severity = sev
+                    case "levels":
+                        levels = Set(try file.strings(pv, "\(idText).levels").map { l in
+                            guard let lv = Level(rawValue: l) else { throw file.error(pv, "\(idText).levels: unknown level “\(l)”") }
+                            return lv
+                        })
+                    case "enabled":
+                        enabled = try file.bool(pv, "\(idText).enabled")
+                    case "title", "description":
+                        continue
+                    default:
+                        params[key] = try file.number(pv, "\(idText).\(key)")
+                    }
+                }
+                out.set(CheckSetting(id: id, severity: severity, levels: levels, enabled: enabled, params: params))
+            }
+        }
+        if let ids = root["identities"] {
+            let m = try file.mapping(ids, "identities")
+            func pairs(_ key: String) throws -> [(IndicatorID, IndicatorID)] {
+                guard let node = m[key] else { return [] }
+                return try file.sequence(node, "identities.\(key)").map { item in
+                    let pair = try file.strings(item, "identities.\(key) entry")
+                    guard pair.count == 2 else { throw file.error(item, "identities.\(key): expected a pair [a, b]") }
+                    for p in pair where catalog[IndicatorID(p)] == nil {
+                        throw file.error(item, "identities.\(key): unknown indicator “\(p)”")
+                    }
+                    return (IndicatorID(pair[0]), IndicatorID(pair[1]))
+                }
+            }
+            out.partWhole = try pairs("part_whole").map { (part: $0.0, whole: $0.1) }
+            out.requires = try pairs("requires").map { (when: $0.0, then: $0.1) }
+        }
+        return out
+    }
+}
+
+/// One role of a sign-off chain.
+public struct ChainRole: Sendable, Hashable {
+    public let role: String
+    public let aliases: [String]
+    public func matches(_ text: String) -> Bool {
+        let k = TextNormalizer.key(text)
+        return k == TextNormalizer.key(role) || aliases.contains { TextNormalizer.key($0) == k }
+    }
+}
+
+/// Sign-off chains by reporting level, and the deadline (`signoff.yaml`).
+public struct SignOffChains: Sendable {
+    public var chains: [Level: [ChainRole]] = [:]
+    public var deadlineDays = 10
+    public var dateLabels: [String] = ["报出日期", "填表日期"]
+
+    public init() {}
+
+    public var allRoleLabels: [String] {
+        var out: [String] = []
+        for roles in chains.values { for r in roles { out.append(r.role); out += r.aliases } }
+        return Array(Set(out)).sorted()
+    }
+
+    public static func load(path: String) throws -> SignOffChains {
+        let file = try YAMLFile(path: path)
+        let root = try file.mapping(file.root, "signoff.yaml")
+        var out = SignOffChains()
+        if let d = root["deadline_days"] { out.deadlineDays = try file.int(d, "deadline_days") }
+        if let d = root["date_aliases"] { out.dateLabels = try file.strings(d, "date_aliases") }
+        for (k, v) in try file.mapping(root["chains"], "chains") {
+            let levelText = try file.string(k, "chain level")
+            guard let level = Level(rawValue: levelText) else { throw file.error(k, "unknown level “\(levelText)”") }
+            out.chains[level] = try file.sequence(v, "chains.\(levelText)").map { item in
+                let m = try file.mapping(item, "role")
+                return ChainRole(role: try file.string(m["role"], "role"),
+                                 aliases: m["aliases"] == nil ? [] : try file.strings(m["aliases"], "aliases"))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import RenjuModel
+import RenjuReading
+
+/// Loads divisions CSVs (`code,name,level,parent`; lines starting with # are comments).
+public enum DivisionsLoader {
+    public static func load(paths: [String]) throws -> DivisionTree {
+        var tree = DivisionTree()
+        for p in paths {
+            for u in try load(path: p) { tree.add(u) }
+        }
+        return tree
+    }
+
+    public static func load(path: String) throws -> [RenjuModel.Unit] {
+        let rows = try ReferenceCSV.rows(path: path, header: ["code", "name", "level", "parent"],
+                                         chineseHeader: ["区划代码", "名称", "级别", "上级代码"])
+        var out: [RenjuModel.Unit] = []
+        var seen = Set<UnitCode>()
+        for r in rows {
+            guard let code = UnitCode(r.fields[0]) else {
+                throw ReferenceError(file: path, line: r.line, "code “\(r.fields[0])” is not a division code (up to 12 digits)")
+            }
+            if seen.contains(code) { throw ReferenceError(file: path, line: r.line, "code \(code) is listed twice") }
+            seen.insert(code)
+            let name = TextNormalizer.fold(r.fields[1])
+            guard !name.isEmpty else { throw ReferenceError(file: path, line: r.line, "unit \(code) has no name") }
+            guard let level = Level(rawValue: TextNormalizer.fold(r.fields[2]).lowercased()) else {
+                throw ReferenceError(file: path, line: r.line, "level “\(r.fields[2])”: expected prefecture, county, township or village")
+            }
+            let parentText = TextNormalizer.fold(r.fields[3])
+            var parent: UnitCode? = nil
+            if !parentText.isEmpty {
+                guard let p = UnitCode(parentText) else {
+                    throw ReferenceError(file: path, line: r.line, "parent “\(parentText)” is not a division code")
+                }
+                parent = p
+            }
+            out.append(RenjuModel.Unit(code: code, name: name, level: level, parent: parent))
+        }
+        return out
+    }
+}
+
+/// A target of the annual task: `year,unit_code,indicator,target`.
+public struct Target: Hashable, Sendable {
+    public let year: Int
+    public let unit: UnitCode
+    public let indicator: IndicatorID
+    public let value: Double
+}
+
+/// Annual targets (州下达任务 split to units).
+public struct Targets: Sendable {
+    public private(set) var all: [Target] = []
+    private var index: [String: Double] = [:]
+    public init(_ list: [Target] = []) { for t in list { add(t) } }
+    public mutating func add(_ t: Target) {
+        all.append(t); index["\(t.year)|\(t.unit)|\(t.indicator)"] = t.value
+    }
+    public func target(year: Int, unit: UnitCode, indicator: IndicatorID) -> Double? {
+        index["\(year)|\(unit)|\(indicator)"]
+    }
+
+    public static func load(path: String, catalog: Catalog) throws -> Targets {
+        let rows = try ReferenceCSV.rows(path: path, header: ["year", "unit_code", "indicator", "target"],
+                                         chineseHeader: ["年度", "区划代码", "指标", "目标"])
+        var t = Targets()
+        for r in rows {
+            guard let year = Int(TextNormalizer.fold(r.fields[0])), (1900...2999).contains(year) else {
+                throw ReferenceError(file: path, line: r.line, "year “\(r.fields[0])” is not a year")
+            }
+            guard let unit = UnitCode(r.fields[1]) else {
+                throw ReferenceError(file: path, line: r.line, "unit_code “\(r.fields[1])” is not a division code")
+            }
+            guard let id = catalog.resolve(r.fields[2]) else {
+                throw ReferenceError(file: path, line: r.line, "unknown indicator “\(r.fields[2])”")
+            }
+            guard let v = CellParser.number(TextNormalizer.fold(r.fields[3]), allowPercent: true) else {
+                throw ReferenceError(file: path, line: r.line, "target “\(r.fields[3])” is not a number")
+            }
+            t.add(Target(year: year, unit: unit, indicator: id, value: v))
+        }
+        return t
+    }
+}
+
+/// Reads a small reference CSV (UTF-8 or GB18030) with a fixed header, keeping line numbers.
+enum ReferenceCSV {
+    struct Row { let line: Int; let fields: [String] }
+
+    static func rows(path: String, header: [String], chineseHeader: [String]) throws -> [Row] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReferenceError(file: path, "cannot read the file / 无法读取")
+        }
+        guard let (text, _) = TextDecoding.decode(data) else {
+            throw ReferenceError(file: path, "unknown text encoding / 编码无法识别")
+        }
+        let grid = CSVReader.grid(from: text)
+        var out: [Row] = []
+        var sawHeader = false
+        for r in grid.rowIndices {
+            let cells = grid.cells(inRow: r)
+            if cells.isEmpty { continue }
+            let first = TextNormalizer.fold(cells[0].cell.display)
+            if first.hasPrefix("#") { continue }
+            var fields = Array(repeating: "", count: header.count)
+            for (c, cell) in cells where c < header.count { fields[c] = cell.display }
+            if !sawHeader {
+                let keys = fields.map { TextNormalizer.key($0) }
+                guard keys == header || keys == chineseHeader else {
+                    throw ReferenceError(file: path, line: r + 1, "expected the header \(header.joined(separator: ","))")
+                }
+                sawHeader = true
+                continue
+            }
+            out.append(Row(line: r + 1, fields: fields))
+        }
+        if !sawHeader { throw ReferenceError(file: path, "empty file: expected the header \(header.joined(separator: ","))") }
+        return out
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import RenjuModel
+import RenjuReading
+
+/// Everything a user can change without recompiling: catalog, divisions, targets, check settings,
+/// sign-off chains. Loaded from a reference directory (default: the bundled `reference-data/`).
+public struct ReferenceData: Sendable {
+    public var catalog: Catalog
+    public var tree: DivisionTree
+    public var targets: Targets
+    public var checks: CheckSettings
+    public var chains: SignOffChains
+    public var directory: String
+
+    public init(catalog: Catalog, tree: DivisionTree, targets: Targets = Targets(), checks: CheckSettings = CheckSettings(),
+                chains: SignOffChains = SignOffChains(), directory: String = "") {
+        self.catalog = catalog; self.tree = tree; self.targets = targets; self.checks = checks
+        self.chains = chains; self.directory = directory
+    }
+
+    /// Loads a reference directory. `divisions` and `targets` replace the directory's own files.
+    public static func load(directory: String, divisions: String? = nil, targets: String? = nil) throws -> ReferenceData {
+        let fm = FileManager.default
+        let dir = URL(fileURLWithPath: directory)
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        guard fm.fileExists(atPath: path("indicators.yaml")) else {
+            throw ReferenceError(file: path("indicators.yaml"), "missing: not a reference-data folder (use --reference DIR)")
+        }
+        let catalog = try CatalogLoader.load(path: path("indicators.yaml"))
+        let divisionFiles: [String]
+        if let divisions { divisionFiles = [divisions] } else {
+            let d = dir.appendingPathComponent("divisions")
+            divisionFiles = ((try? fm.contentsOfDirectory(atPath: d.path)) ?? [])
+                .filter { $0.lowercased().hasSuffix(".csv") }.sorted().map { d.appendingPathComponent($0).path }
+        }
+        for f in divisionFiles where !fm.fileExists(atPath: f) { throw ReferenceError(file: f, "no such file") }
+        let tree = try DivisionsLoader.load(paths: divisionFiles)
+        var t = Targets()
+        let targetFiles: [String]
+        if let targets { targetFiles = [targets] } else {
+            let d = dir.appendingPathComponent("targets")
+            targetFiles = ((try? fm.contentsOfDirectory(atPath: d.path)) ?? [])
+                .filter { $0.lowercased().hasSuffix(".csv") }.sorted().map { d.appendingPathComponent($0).path }
+        }
+        for f in targetFiles {
+            guard fm.fileExists(atPath: f) else { throw ReferenceError(file: f, "no such file") }
+            for x in try Targets.load(path: f, catalog: catalog).all { t.add(x) }
+        }
+        let checks = fm.fileExists(atPath: path("rules.yaml")) ? try CheckSettings.load(path: path("rules.yaml"), catalog: catalog) : CheckSettings()
+        let chains = fm.fileExists(atPath: path("signoff.yaml")) ? try SignOffChains.load(path: path("signoff.yaml")) : SignOffChains()
+        return ReferenceData(catalog: catalog, tree: tree, targets: t, checks: checks, chains: chains, directory: directory)
+    }
+
+    /// The vocabulary the form reader needs to recognise a sign-off footer.
+    public var signOffVocabulary: SignOffVocabulary {
+        let roles = chains.allRoleLabels
+        return SignOffVocabulary(roles: roles.isEmpty ? SignOffVocabulary.standard.roles : roles,
+                                 dateLabels: chains.dateLabels)
+    }
+}
