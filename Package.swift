@@ -39,7 +39,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RenjuTests",
-            dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuExport", "ZIPFoundation", "CXlsxWriter"]
+            dependencies: [
+                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuExport", "ZIPFoundation", "CXlsxWriter",
+                // Built before the tests, which run the command line end to end.
+                "renju",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

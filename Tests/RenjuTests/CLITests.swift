@@ -1,0 +1,99 @@
+import XCTest
+import Foundation
+
+/// The `renju` command line, end to end: the built binary on real files.
+final class CLITests: XCTestCase {
+    static var binary: URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("renju"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("renju"),
+            repoRoot.appendingPathComponent(".build/debug/renju"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[2]
+    }
+
+    struct Run { let status: Int32; let stdout: String; let stderr: String }
+
+    func renju(_ args: [String], cwd: URL? = nil) throws -> Run {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = args
+        if let cwd { p.currentDirectoryURL = cwd }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func json(_ s: String) throws -> [String: Any] {
+        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String: Any])
+    }
+
+    func testValidateTheBundledExampleAsJSON() throws {
+        let examples = repoRoot.appendingPathComponent("examples/xiji").path
+        let run = try renju(["validate", "--format", "json", "--as-of", "2025-10-31", examples])
+        XCTAssertEqual(run.status, 1, "the example has planted errors: \(run.stderr)")
+        let doc = try json(run.stdout)
+        XCTAssertEqual(doc["period"] as? String, "2025Q3")
+        let summary = try XCTUnwrap(doc["summary"] as? [String: Int])
+        XCTAssertEqual(Set(summary.keys), ["units", "errors", "warnings", "explained", "infos"])
+        XCTAssertGreaterThan(summary["units"] ?? 0, 100)
+        let findings = try XCTUnwrap(doc["findings"] as? [[String: Any]])
+        XCTAssertEqual(summary["errors"], findings.filter { $0["severity"] as? String == "error" }.count)
+        for f in findings {
+            XCTAssertEqual(Set(f.keys).intersection(["rule", "severity", "unit", "unit_name", "period", "indicator", "value", "expected", "message", "source", "explained"]).count, 11)
+        }
+        // The village whose road hardening rate says 100 %.
+        let rate = try XCTUnwrap(findings.first { $0["rule"] as? String == "identity.rate" && $0["indicator"] as? String == "road_hardening_rate" })
+        XCTAssertEqual(rate["value"] as? Double, 100)
+        XCTAssertNotNil(rate["expected"] as? Double)
+        XCTAssertTrue((rate["source"] as? String)?.hasPrefix("640422101000-兴隆镇.xlsx:数据!") ?? false)
+        XCTAssertEqual(rate["unit_name"] as? String, "泉台村")
+        // The sanitary toilets that fell since 2025Q2 (history from the same run).
+        XCTAssertTrue(findings.contains { $0["rule"] as? String == "temporal.decrease" })
+    }
+
+    func testCleanInputExitsZeroAndTextReportEndsWithASummary() throws {
+        let dir = try temporaryDirectory()
+        let divisions = dir.appendingPathComponent("divisions.csv")
+        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+        let data = dir.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try cleanTownship().write(to: data.appendingPathComponent("town.csv"), atomically: true, encoding: .utf8)
+        let run = try renju(["validate", "--divisions", divisions.path, data.path])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        let last = run.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertTrue(last.contains("共审核 3 个单位") && last.contains("错误 0 条"), last)
+        XCTAssertFalse(run.stdout.contains("\u{1B}["), "no colour when not on a terminal")
+        let en = try renju(["validate", "--lang", "en", "--divisions", divisions.path, data.path])
+        XCTAssertTrue(en.stdout.contains("3 units checked: 0 errors"), en.stdout)
+    }
+
+    func testWarningsAloneExitZeroAndEnglishMessages() throws {
+        let dir = try temporaryDirectory()
+        let divisions = dir.appendingPathComponent("divisions.csv")
+        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+        try cleanTownship(period: "2025Q2", a: villageValues(households: 500, toilets: 400)).write(to: dir.appendingPathComponent("q2.csv"), atomically: true, encoding: .utf8)
+        try cleanTownship(period: "2025Q3", a: villageValues(households: 600, toilets: 400)).write(to: dir.appendingPathComponent("q3.csv"), atomically: true, encoding: .utf8)
+        let run = try renju(["validate", "--format", "json", "--lang", "en", "--divisions", divisions.path,
+                             dir.appendingPathComponent("q2.csv").path, dir.appendingPathComponent("q3.csv").path])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        let findings = try XCTUnwrap(try json(run.stdout)["findings"] as? [[String: Any]])
+        let stable = try XCTUnwrap(findings.first { $0["rule"] as? String == "temporal.stable" && $0["unit"] as? String == "640422100201" })
+        XCTAssertEqual(stable["severity"] as? String, "warning")
+        XCTAssertTrue((stable["message"] as? String)?.contains("moved from 500") ?? false)
+    }
+
+    func testCouldNotRunExitsTwo() throws {
+        XCTAssertEqual(try renju(["validate", "--period", "someday", "."]).status, 2)
+        XCTAssertEqual(try renju(["validate", "/no/such/folder"]).status, 2)
+        XCTAssertEqual(try renju(["validate", "--reference", "/no/such/reference", repoRoot.appendingPathComponent("examples").path]).status, 2)
+        XCTAssertEqual(try renju(["frobnicate"]).status, 2)
+        let help = try renju(["--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("validate"))
+    }
+}

@@ -1,0 +1,91 @@
+import XCTest
+import RenjuModel
+import RenjuReading
+
+final class PeriodTests: XCTestCase {
+    func testEverySpellingOfAQuarter() {
+        for s in ["2025Q3", "2025-Q3", "2025年第三季度", "2025年三季度", "2025年第3季度", "２０２５Ｑ３", "2025q3", " 2025年3季度 "] {
+            XCTAssertEqual(Period.parse(s), Period(year: 2025, quarter: 3), s)
+        }
+    }
+
+    func testMonthsAndYears() {
+        XCTAssertEqual(Period.parse("2025-07"), Period(year: 2025, month: 7))
+        XCTAssertEqual(Period.parse("2025年7月"), Period(year: 2025, month: 7))
+        XCTAssertEqual(Period.parse("2025"), Period(year: 2025))
+        XCTAssertEqual(Period.parse("2025年"), Period(year: 2025))
+        XCTAssertNil(Period.parse("2025Q5"))
+        XCTAssertNil(Period.parse("2025年第五季度"))
+        XCTAssertNil(Period.parse("报告期"))
+        XCTAssertNil(Period.parse("2025-13"))
+    }
+
+    func testPreviousPeriodCrossesTheYear() {
+        XCTAssertEqual(Period(year: 2025, quarter: 1).previous, Period(year: 2024, quarter: 4))
+        XCTAssertEqual(Period(year: 2025, quarter: 3).previous, Period(year: 2025, quarter: 2))
+        XCTAssertEqual(Period(year: 2025, month: 1).previous, Period(year: 2024, month: 12))
+        XCTAssertEqual(Period(year: 2025, quarter: 3).description, "2025Q3")
+        XCTAssertEqual(Period(year: 2025, quarter: 3).endDate.description, "2025-09-30")
+    }
+
+    func testPeriodFoundInAFormTitle() {
+        XCTAssertEqual(Period.find(in: "西吉县2025年三季度农村人居环境整治进度统计表"), Period(year: 2025, quarter: 3))
+        XCTAssertEqual(Period.find(in: "西吉县2025Q3农村人居环境整治进度统计表"), Period(year: 2025, quarter: 3))
+        XCTAssertNil(Period.find(in: "农村人居环境整治进度统计表"))
+    }
+
+    func testDates() {
+        XCTAssertEqual(CivilDate.parse("2025年10月8日"), CivilDate(year: 2025, month: 10, day: 8))
+        XCTAssertEqual(CivilDate.parse("2025-10-08"), CivilDate(year: 2025, month: 10, day: 8))
+        XCTAssertEqual(CivilDate.parse("2025/10/8"), CivilDate(year: 2025, month: 10, day: 8))
+        XCTAssertNil(CivilDate.parse("2025-02-30"))
+        XCTAssertEqual(CivilDate(excelSerial: 45938), CivilDate(year: 2025, month: 10, day: 8))
+        XCTAssertEqual(CivilDate(year: 2025, month: 9, day: 30).adding(days: 10), CivilDate(year: 2025, month: 10, day: 10))
+    }
+}
+
+final class CellParserTests: XCTestCase {
+    func testMessyNumbersAreRead() {
+        XCTAssertEqual(CellParser.read(text: "1,234", kind: .flow), .value(1234))
+        XCTAssertEqual(CellParser.read(text: "１２３４．５", kind: .flow), .value(1234.5))
+        XCTAssertEqual(CellParser.read(text: "  56 ", kind: .stock(.free)), .value(56))
+        XCTAssertEqual(CellParser.read(text: "81.29%", kind: .rate(numerator: "a", denominator: "b")), .value(81.29))
+        XCTAssertEqual(CellParser.read(text: "６９．４５%", kind: .rate(numerator: "a", denominator: "b")), .value(69.45))
+        XCTAssertEqual(CellParser.read(text: "-4", kind: .stock(.free)), .value(-4))
+    }
+
+    func testFlags() {
+        XCTAssertEqual(CellParser.read(text: "是", kind: .flag), .value(1))
+        XCTAssertEqual(CellParser.read(text: "否", kind: .flag), .value(0))
+        XCTAssertEqual(CellParser.read(text: "1", kind: .flag), .value(1))
+        XCTAssertEqual(CellParser.read(text: "0", kind: .flag), .value(0))
+        XCTAssertEqual(CellParser.read(.bool(true), kind: .flag), .value(1))
+    }
+
+    func testBlanksAndProblems() {
+        for s in ["", "—", "-", "/", "  "] { XCTAssertEqual(CellParser.read(text: s, kind: .flow), .blank, s) }
+        XCTAssertEqual(CellParser.read(text: "#VALUE!", kind: .flow), .excelError("#VALUE!"))
+        XCTAssertEqual(CellParser.read(.error("#DIV/0!"), kind: .flow), .excelError("#DIV/0!"))
+        XCTAssertEqual(CellParser.read(.formulaWithoutValue("B2/C2"), kind: .flow), .formulaWithoutValue("B2/C2"))
+        XCTAssertEqual(CellParser.read(text: "约50", kind: .flow), .notANumber("约50"))
+        XCTAssertEqual(CellParser.read(text: "12%", kind: .flow), .notANumber("12%"), "a % sign only on rates")
+        XCTAssertEqual(CellParser.read(text: "1,23", kind: .flow), .notANumber("1,23"), "commas only as thousands separators")
+    }
+
+    func testExcelBinaryNoiseIsRoundedAway() {
+        XCTAssertEqual(CellParser.read(.number(77.23999999999999), kind: .flow), .value(77.24))
+        XCTAssertEqual(shortestDecimal(12.5), "12.5")
+        XCTAssertEqual(shortestDecimal(3), "3")
+        XCTAssertEqual(shortestDecimal(0), "0")
+        XCTAssertEqual(shortestDecimal(0.1 + 0.2), "0.3")
+    }
+
+    func testUnitCodes() {
+        XCTAssertEqual(UnitCode("640422")?.rawValue, "640422000000")
+        XCTAssertEqual(UnitCode("６４０４２２１００２０１")?.rawValue, "640422100201")
+        XCTAssertNil(UnitCode("64042210020A"))
+        XCTAssertNil(UnitCode("6404221002011"))
+        XCTAssertEqual(UnitCode("640422208299")?.structuralParent?.rawValue, "640422208000")
+        XCTAssertEqual(UnitCode("640422208000")?.structuralParent?.rawValue, "640422000000")
+    }
+}

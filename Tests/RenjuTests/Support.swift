@@ -1,0 +1,122 @@
+import Foundation
+import XCTest
+import RenjuModel
+import RenjuReading
+import RenjuReference
+import RenjuChecks
+
+/// The repository root (for the bundled reference data and examples).
+let repoRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+let bundledReference = repoRoot.appendingPathComponent("reference-data").path
+
+/// A fresh temporary folder for one test.
+func temporaryDirectory(_ name: String = #function) throws -> URL {
+    let safe = name.filter { $0.isLetter || $0.isNumber }
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("renju-tests-\(safe)-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// A small county for tests: one township (two villages) and a second township (one village).
+let testDivisionsCSV = """
+code,name,level,parent
+# test county
+640422000000,西吉县,county,
+640422100000,吉强镇,township,640422000000
+640422100201,甲村,village,640422100000
+640422100202,乙村,village,640422100000
+640422101000,兴隆镇,township,640422000000
+640422101201,丙村,village,640422101000
+
+"""
+
+/// The bundled catalog and rules with the test county's divisions.
+func testReference(divisions: String = testDivisionsCSV) throws -> ReferenceData {
+    let dir = try temporaryDirectory("reference")
+    let path = dir.appendingPathComponent("divisions.csv")
+    try divisions.write(to: path, atomically: true, encoding: .utf8)
+    return try ReferenceData.load(directory: bundledReference, divisions: path.path,
+                                  targets: repoRoot.appendingPathComponent("reference-data/targets/640422-2025.csv").path)
+}
+
+/// A consistent village row (all 23 indicators), keyed by id.
+func villageValues(households: Double = 500, toilets: Double = 400, sewage: Double = 200, roadTotal: Double = 10,
+                   roadHard: Double = 8, generated: Double = 20, collected: Double = 18, harmless: Double = 16,
+                   covered: Double = 1, cleaners: Double = 6, found: Double = 10, removed: Double = 6, area: Double = 600,
+                   publicToilets: Double = 1, houses: Double = 5, facilities: Double = 0, green: Double = 0.3,
+                   investment: Double = 100) -> [String: Double?] {
+    var v: [String: Double?] = [
+        "households": households, "sanitary_toilet_hh": toilets, "sewage_treated_hh": sewage,
+        "road_total_km": roadTotal, "road_hardened_km": roadHard, "garbage_system_covered": covered,
+        "garbage_generated_t": generated, "garbage_collected_t": collected, "garbage_harmless_t": harmless,
+        "public_toilets_built": publicToilets, "dilapidated_houses_renovated": houses, "garbage_facilities_added": facilities,
+        "cleaners": cleaners, "illegal_buildings_found": found, "illegal_buildings_removed": removed,
+        "illegal_area_removed_m2": area, "green_area_added_10k_m2": green, "investment_10k_yuan": investment,
+    ]
+    func r(_ n: Double?, _ d: Double?) -> Double? {
+        guard let n, let d, d != 0 else { return nil }
+        return ((100 * n / d) * 100).rounded() / 100
+    }
+    v["sanitary_toilet_rate"] = r(toilets, households)
+    v["sewage_treatment_rate"] = r(sewage, households)
+    v["road_hardening_rate"] = r(roadHard, roadTotal)
+    v["garbage_collection_rate"] = r(collected, generated)
+    v["garbage_harmless_rate"] = r(harmless, generated)
+    return v
+}
+
+/// The total row of some village rows, as a careful clerk computes it.
+func totalValues(_ rows: [[String: Double?]]) -> [String: Double?] {
+    var t: [String: Double?] = [:]
+    let rates: [String: (String, String)] = [
+        "sanitary_toilet_rate": ("sanitary_toilet_hh", "households"), "sewage_treatment_rate": ("sewage_treated_hh", "households"),
+        "road_hardening_rate": ("road_hardened_km", "road_total_km"),
+        "garbage_collection_rate": ("garbage_collected_t", "garbage_generated_t"),
+        "garbage_harmless_rate": ("garbage_harmless_t", "garbage_generated_t"),
+    ]
+    for k in rows[0].keys where rates[k] == nil {
+        t[k] = (rows.map { ($0[k] ?? nil) ?? 0 }.reduce(0, +) * 100).rounded() / 100
+    }
+    for (k, (n, d)) in rates {
+        if let nv = t[n] ?? nil, let dv = t[d] ?? nil, dv != 0 { t[k] = ((100 * nv / dv) * 100).rounded() / 100 } else { t[k] = nil }
+    }
+    return t
+}
+
+/// Writes a submission as a long CSV: `period,unit_code,indicator,value`.
+func longCSV(period: String, rows: [(String, [String: Double?])]) -> String {
+    var s = "period,unit_code,indicator,value\n"
+    for (code, vals) in rows {
+        for (k, v) in vals.sorted(by: { $0.key < $1.key }) {
+            if let v { s += "\(period),\(code),\(k),\(shortestDecimal(v))\n" }
+        }
+    }
+    return s
+}
+
+/// Reads text as one CSV submission with the test reference.
+func readCSV(_ text: String, file: String = "t.csv", reference: ReferenceData) -> [Submission] {
+    let reader = FormReader(catalog: reference.catalog, tree: reference.tree)
+    if case let .submissions(subs) = reader.read(CSVReader.grid(from: text), file: file, defaultPeriod: nil) { return subs }
+    return []
+}
+
+/// Validates submissions read from CSV texts (current and history) and returns the findings.
+func validate(_ texts: [String], reference: ReferenceData) -> ValidationResult {
+    let subs = texts.enumerated().flatMap { readCSV($0.element, file: "f\($0.offset).csv", reference: reference) }
+    return Validator(reference: reference).validate(submissions: subs)
+}
+
+extension ValidationResult {
+    func rules(unit: String? = nil) -> Set<String> {
+        Set(findings.filter { unit == nil || $0.unit?.rawValue == unit }.map(\.rule.description))
+    }
+}
+
+/// A clean township submission of the test county (吉强镇 with its two villages).
+func cleanTownship(period: String = "2025Q3", a: [String: Double?] = villageValues(),
+                   b: [String: Double?] = villageValues(households: 300, toilets: 210, sewage: 90, roadTotal: 6, roadHard: 5,
+                                                          generated: 12, collected: 10, harmless: 9, cleaners: 4)) -> String {
+    longCSV(period: period, rows: [("640422100000", totalValues([a, b])), ("640422100201", a), ("640422100202", b)])
+}
