@@ -8,16 +8,20 @@ public struct TemporalCheck: Check {
     public static let decrease = RuleID(.temporal, "decrease")
     public static let ytdDecrease = RuleID(.temporal, "ytd_decrease")
     public static let stable = RuleID(.temporal, "stable")
+    public static let zero = RuleID(.temporal, "zero")
+    public static let copied = RuleID(.temporal, "copied")
 
     public init() {}
     public var rules: [(id: RuleID, severity: Severity, title: Message)] {
         [(Self.decrease, .error, Message(zh: "存量指标负增长", en: "Stock fell")),
          (Self.ytdDecrease, .error, Message(zh: "累计指标年内减少", en: "Year-to-date figure fell")),
-         (Self.stable, .warning, Message(zh: "稳定指标变动过大", en: "Stable figure moved too much"))]
+         (Self.stable, .warning, Message(zh: "稳定指标变动过大", en: "Stable figure moved too much")),
+         (Self.zero, .warning, Message(zh: "指标为零", en: "Figure dropped to zero")),
+         (Self.copied, .warning, Message(zh: "照抄上期数据", en: "Figures copied from the previous period"))]
     }
     public var explanation: Message {
-        Message(zh: "与上期比较：卫生厕所户数等只增不减的存量不能减少；本年累计数在年内不能减少；总户数、公路里程等稳定指标的变动不能超过规定百分比。",
-                en: "Against the previous period: non-decreasing stocks must not fall; year-to-date figures must not fall within the year; stable stocks must not move more than their percentage.")
+        Message(zh: "与上期比较：卫生厕所户数等只增不减的存量不能减少；本年累计数在年内不能减少；总户数、公路里程等稳定指标的变动不能超过规定百分比；上期大于零、本期为零的要核实；本期的流量和累计数与上期完全相同的，疑似照抄上期。",
+                en: "Against the previous period: non-decreasing stocks must not fall; year-to-date figures must not fall within the year; stable stocks must not move more than their percentage; a figure that drops to zero, or flows and year-to-date figures identical to last period's, must be confirmed.")
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
@@ -27,9 +31,16 @@ public struct TemporalCheck: Check {
         for sub in ctx.submissions {
             for row in sub.rows {
                 let u = row.code
+                if let f = copiedFinding(ctx, sub, u, prevPeriod) { out.append(f) }
                 for ind in ctx.catalog.indicators {
                     guard let o = sub.values.observation(u, ind.id), let prev = ctx.previous(u, ind.id) else { continue }
                     let cur = o.value
+                    if cur == 0, prev > 0, ind.kind.isSummed, ind.kind != .ytd {
+                        out += [ctx.finding(Self.zero, .warning, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
+                            zh: "\(ind.name)本期为 0，上期（\(prevPeriod)）为 \(figure(prev, ind))\(ind.unit)（指标为零）：请核实是漏报还是确实为零",
+                            en: "\(ind.englishName) is 0 now but was \(figure(prev, ind)) in \(prevPeriod): confirm it is not a figure left out"),
+                            source: o.source)].compactMap { $0 }
+                    }
                     switch ind.kind {
                     case .stock(.nonDecreasing):
                         if cur < prev - 1e-9 * max(1, abs(prev)) {
@@ -61,5 +72,24 @@ public struct TemporalCheck: Check {
             }
         }
         return out
+    }
+
+    /// Every flow and year-to-date figure equal to last period's, at least one of them not zero.
+    func copiedFinding(_ ctx: CheckContext, _ sub: Submission, _ u: UnitCode, _ prevPeriod: Period) -> Finding? {
+        let minimum = Int(ctx.reference.checks.param(Self.copied, "min_indicators", default: 3))
+        let ids = ctx.catalog.indicators.filter { $0.kind == .flow || ($0.kind == .ytd && prevPeriod.year == ctx.period.year) }.map(\.id)
+        var compared = 0, nonZero = 0
+        for id in ids {
+            guard let cur = sub.values[u, id] else { continue }
+            guard let prev = ctx.previous(u, id) else { return nil }
+            if abs(cur - prev) > 1e-9 * max(1, abs(prev)) { return nil }
+            compared += 1
+            if cur != 0 { nonZero += 1 }
+        }
+        guard compared >= minimum, nonZero > 0, ctx.catalog.indicators.contains(where: { $0.kind == .flow && sub.values[u, $0.id] ?? 0 != 0 }) else { return nil }
+        return ctx.finding(Self.copied, .warning, unit: u, sub: sub, message: Message(
+            zh: "本期 \(compared) 项当期量和累计数与上期（\(prevPeriod)）完全相同，疑似照抄上期数据：请核实后重新填报或书面说明",
+            en: "All \(compared) flow and year-to-date figures are identical to \(prevPeriod)'s: they look copied from last period"),
+            source: sub.rows.first { $0.code == u }?.source)
     }
 }

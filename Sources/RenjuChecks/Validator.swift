@@ -6,7 +6,18 @@ import RenjuReference
 public enum CheckRegistry {
     public static let builtIn: [any Check] = [
         UnitCodeCheck(), CompletenessCheck(), RangeCheck(), IdentityCheck(), AggregateCheck(), TemporalCheck(),
+        TargetCheck(),
     ]
+
+    /// Every rule id a built-in check or a reader can report.
+    public static var knownRules: Set<RuleID> {
+        Set(readingRules.map(\.id) + builtIn.flatMap { $0.rules.map(\.id) })
+    }
+
+    /// The built-in checks and the user's rules of the reference data.
+    public static func checks(for reference: ReferenceData) -> [any Check] {
+        builtIn + reference.checks.userRules.map { UserRuleCheck($0) as any Check }
+    }
 
     /// Rule ids reported by the readers (not by a check value).
     public static let readingRules: [(id: RuleID, severity: Severity, title: Message)] = [
@@ -42,12 +53,12 @@ public struct Validator: Sendable {
     public let reference: ReferenceData
     public let checks: [any Check]
 
-    public init(reference: ReferenceData, checks: [any Check] = CheckRegistry.builtIn) {
-        self.reference = reference; self.checks = checks
+    public init(reference: ReferenceData, checks: [any Check]? = nil) {
+        self.reference = reference; self.checks = checks ?? CheckRegistry.checks(for: reference)
     }
 
-    public func validate(submissions all: [Submission], fileFindings: [Finding] = [], period requested: Period? = nil,
-                         extraHistory: Dataset = Dataset(), asOf: CivilDate? = nil) -> ValidationResult {
+    public func validate(submissions all: [Submission], fileFindings: [Finding] = [], explanations: [Explanation] = [],
+                         period requested: Period? = nil, extraHistory: Dataset = Dataset(), asOf: CivilDate? = nil) -> ValidationResult {
         let period = requested ?? all.compactMap(\.period).max()
         var findings: [Finding] = fileFindings
         guard let period else {
@@ -78,8 +89,22 @@ public struct Validator: Sendable {
             if g.unitName == nil, let u = g.unit { g.unitName = ctx.name(of: u) }
             return g
         }
-        return ValidationResult(period: period, findings: sort(reference.checks.apply(findings)), submissions: current,
+        findings = Self.explain(reference.checks.apply(findings), with: explanations.filter { $0.period == nil || $0.period == period })
+        return ValidationResult(period: period, findings: sort(findings), submissions: current,
                                 history: history, unitsChecked: units.count)
+    }
+
+    /// Marks warnings that a written explanation (说明) covers as explained. An explanation never
+    /// clears an error: its text is shown beside the error, which stays open.
+    static func explain(_ findings: [Finding], with explanations: [Explanation]) -> [Finding] {
+        guard !explanations.isEmpty else { return findings }
+        return findings.map { f in
+            guard f.severity != .info, let e = explanations.first(where: { $0.covers(f) }) else { return f }
+            var g = f
+            g.explanation = e.text
+            if f.severity == .warning { g.explained = true }
+            return g
+        }
     }
 
     func sort(_ fs: [Finding]) -> [Finding] {

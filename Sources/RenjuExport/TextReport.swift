@@ -34,7 +34,10 @@ public enum TextReport {
                 }
                 out += "  [\(label)] \(f.rule)  \(f.message.text(lang))\n"
                 if let s = f.source { out += "         \(paint(s.description, "2"))\n" }
-                if let e = f.explanation { out += "         \(zh ? "说明" : "explanation"): \(e)\n" }
+                if let e = f.explanation {
+                    let note = f.explained ? "" : (zh ? "（说明不能消除错误）" : " (an explanation never clears an error)")
+                    out += "         \(zh ? "说明" : "explanation")\(note): \(e)\n"
+                }
             }
             out += "\n"
         }

@@ -18,3 +18,30 @@ public struct SignOff: Hashable, Sendable {
         self.date = date; self.dateText = dateText; self.digest = digest; self.source = source
     }
 }
+
+/// A written explanation (说明) that clears matching warnings — never an error.
+public struct Explanation: Hashable, Sendable {
+    public let unit: UnitCode
+    public let period: Period?
+    /// A rule id (`temporal.stable`), a category (`temporal`), or nil for any warning of the unit.
+    public let rule: String?
+    public let indicator: IndicatorID?
+    public let text: String
+    public let source: SourceRef?
+
+    public init(unit: UnitCode, period: Period?, rule: String?, indicator: IndicatorID?, text: String, source: SourceRef?) {
+        self.unit = unit; self.period = period; self.rule = rule; self.indicator = indicator; self.text = text; self.source = source
+    }
+
+    /// Whether this explanation is about a finding (same unit, period, rule and indicator).
+    public func covers(_ f: Finding) -> Bool {
+        guard f.unit == unit else { return false }
+        if let period, let fp = f.period, period != fp { return false }
+        if let rule, !rule.isEmpty {
+            if rule.contains(".") { if f.rule.description != rule { return false } }
+            else if f.rule.category.rawValue != rule { return false }
+        }
+        if let indicator, f.indicator != nil, f.indicator != indicator { return false }
+        return true
+    }
+}

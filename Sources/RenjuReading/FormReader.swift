@@ -14,6 +14,7 @@ public struct SignOffVocabulary: Sendable {
 public enum SheetContent: Sendable {
     case submissions([Submission])
     case signOffs([SignOff], findings: [Finding])
+    case explanations([Explanation], findings: [Finding])
     case none
 }
 
@@ -29,7 +30,7 @@ public struct FormReader: Sendable {
         self.catalog = catalog; self.tree = tree; self.vocabulary = vocabulary
     }
 
-    enum Column: Hashable { case code, name, period, indicatorName, value, role, person, date, digest, indicator(IndicatorID), unknown(String) }
+    enum Column: Hashable { case code, name, period, indicatorName, value, role, person, date, digest, rule, explanation, indicator(IndicatorID), unknown(String) }
 
     static let codeKeys: Set<String> = ["区划代码", "unit_code", "统计用区划代码", "单位代码", "代码", "unitcode"]
     static let nameKeys: Set<String> = ["单位名称", "名称", "unit_name", "name", "村名", "单位"]
@@ -40,6 +41,8 @@ public struct FormReader: Sendable {
     static let personKeys: Set<String> = ["姓名", "name", "签字人"]
     static let dateKeys: Set<String> = ["日期", "date", "签字日期"]
     static let digestKeys: Set<String> = ["数据摘要", "digest", "摘要"]
+    static let ruleKeys: Set<String> = ["规则", "rule", "审核规则", "规则编号"]
+    static let explanationKeys: Set<String> = ["说明", "explanation", "情况说明", "原因说明"]
     static let totalNames: Set<String> = ["合计", "总计", "小计", "全乡合计", "全镇合计", "全县合计", "total"]
 
     public func read(_ grid: Grid, file: String, defaultPeriod: Period?) -> SheetContent {
@@ -53,6 +56,9 @@ public struct FormReader: Sendable {
         let headerKeys = Set(grid.cells(inRow: headerRow).map { TextNormalizer.key($0.cell.display) })
         let metaRows = Array(rowIndices[..<headerAt])
         let bodyRows = Array(rowIndices[(headerAt + 1)...])
+        if !headerKeys.isDisjoint(with: Self.explanationKeys), !headerKeys.isDisjoint(with: Self.ruleKeys) {
+            return readExplanations(grid, file: file, header: headerRow, body: bodyRows, defaultPeriod: defaultPeriod)
+        }
         if !headerKeys.isDisjoint(with: Self.roleKeys), !headerKeys.isDisjoint(with: Self.personKeys) {
             return readSignOffTable(grid, file: file, header: headerRow, body: bodyRows, defaultPeriod: defaultPeriod)
         }
@@ -365,6 +371,52 @@ public struct FormReader: Sendable {
                                digest: text(.digest)?.lowercased(), source: source(file, grid, r, roleCol)))
         }
         return .signOffs(out, findings: findings)
+    }
+
+    // MARK: explanations
+
+    func readExplanations(_ grid: Grid, file: String, header: Int, body: [Int], defaultPeriod: Period?) -> SheetContent {
+        var map: [Column: Int] = [:]
+        for (c, cell) in grid.cells(inRow: header) {
+            let key = TextNormalizer.key(cell.display)
+            if Self.codeKeys.contains(key) { map[.code] = c }
+            else if Self.periodKeys.contains(key) { map[.period] = c }
+            else if Self.ruleKeys.contains(key) { map[.rule] = c }
+            else if Self.indicatorKeys.contains(key) { map[.indicatorName] = c }
+            else if Self.explanationKeys.contains(key) { map[.explanation] = c }
+        }
+        var out: [Explanation] = []
+        var findings: [Finding] = []
+        guard let codeCol = map[.code], let textCol = map[.explanation] else { return .explanations([], findings: []) }
+        for r in body {
+            let text: (Column) -> String? = { col in
+                map[col].flatMap { grid[r, $0]?.display }.map(TextNormalizer.fold).flatMap { $0.isEmpty ? nil : $0 }
+            }
+            guard let codeText = text(.code) else { continue }
+            guard let code = UnitCode(codeText) else {
+                findings.append(Finding(
+                    rule: .badCode, severity: .error, unit: nil, period: defaultPeriod,
+                    message: Message(zh: "说明表第 \(r + 1) 行的区划代码“\(codeText)”无效", en: "Explanation row \(r + 1): invalid division code “\(codeText)”"),
+                    source: source(file, grid, r, codeCol)))
+                continue
+            }
+            guard let body = map[.explanation].flatMap({ grid[r, $0]?.display })?.trimmingCharacters(in: .whitespacesAndNewlines),
+                  !body.isEmpty else { continue }
+            var indicator: IndicatorID? = nil
+            if let t = text(.indicatorName) {
+                indicator = catalog.resolve(t)
+                if indicator == nil {
+                    findings.append(Finding(
+                        rule: .unknownIndicator, severity: .warning, unit: code, period: defaultPeriod,
+                        message: Message(zh: "说明表第 \(r + 1) 行的指标“\(t)”不在指标目录中", en: "Explanation row \(r + 1): unknown indicator “\(t)”"),
+                        source: source(file, grid, r, map[.indicatorName] ?? codeCol)))
+                    continue
+                }
+            }
+            out.append(Explanation(unit: code, period: text(.period).flatMap(Period.parse) ?? defaultPeriod, rule: text(.rule),
+                                   indicator: indicator, text: body, source: source(file, grid, r, textCol)))
+        }
+        return .explanations(out, findings: findings)
     }
 
     func looksLikeFooter(_ text: String) -> Bool {

@@ -5,6 +5,7 @@ import RenjuModel
 public struct InputSet: Sendable {
     public var submissions: [Submission] = []
     public var signOffs: [SignOff] = []
+    public var explanations: [Explanation] = []
     /// Problems with whole files (unreadable, no table), and sign-off table problems.
     public var findings: [Finding] = []
     public var files: [String] = []
@@ -105,6 +106,10 @@ public struct InputLoader: Sendable {
             case let .signOffs(list, findings):
                 anyTable = true
                 set.signOffs += list
+                set.findings += findings
+            case let .explanations(list, findings):
+                anyTable = true
+                set.explanations += list
                 set.findings += findings
             case .none:
                 continue

@@ -10,9 +10,11 @@ public struct CheckSetting: Sendable {
     public var levels: Set<Level>?
     public var enabled: Bool
     public var params: [String: Double]
+    /// Where the setting is written (for refusing unknown ids with their line).
+    public var line: Int?
 
-    public init(id: RuleID, severity: Severity, levels: Set<Level>? = nil, enabled: Bool = true, params: [String: Double] = [:]) {
-        self.id = id; self.severity = severity; self.levels = levels; self.enabled = enabled; self.params = params
+    public init(id: RuleID, severity: Severity, levels: Set<Level>? = nil, enabled: Bool = true, params: [String: Double] = [:], line: Int? = nil) {
+        self.id = id; self.severity = severity; self.levels = levels; self.enabled = enabled; self.params = params; self.line = line
     }
 
     public func applies(to level: Level?) -> Bool {
@@ -29,6 +31,8 @@ public struct CheckSettings: Sendable {
     public var partWhole: [(part: IndicatorID, whole: IndicatorID)] = []
     /// When the first is above zero the second must be too.
     public var requires: [(when: IndicatorID, then: IndicatorID)] = []
+    /// Rules written by the user in the expression language.
+    public var userRules: [UserRule] = []
 
     public init() {}
 
@@ -54,10 +58,21 @@ public struct CheckSettings: Sendable {
         }
     }
 
+    /// The file the settings came from.
+    public var path: String = ""
+
+    /// Refuses settings for rule ids that no check reports (a typo would otherwise be ignored).
+    public func verify(knownRules: Set<RuleID>) throws {
+        for s in settings.values.sorted(by: { ($0.line ?? 0) < ($1.line ?? 0) }) where !knownRules.contains(s.id) {
+            throw ReferenceError(file: path, line: s.line, "no check reports “\(s.id)”: is the id misspelt? (`renju rules` lists them)")
+        }
+    }
+
     public static func load(path: String, catalog: Catalog) throws -> CheckSettings {
         let file = try YAMLFile(path: path)
         let root = try file.mapping(file.root, "rules.yaml")
         var out = CheckSettings()
+        out.path = path
         if let checks = root["checks"] {
             for (k, v) in try file.mapping(checks, "checks") {
                 let idText = try file.string(k, "check id")
@@ -89,7 +104,7 @@ public struct CheckSettings: Sendable {
                         params[key] = try file.number(pv, "\(idText).\(key)")
                     }
                 }
-                out.set(CheckSetting(id: id, severity: severity, levels: levels, enabled: enabled, params: params))
+                out.set(CheckSetting(id: id, severity: severity, levels: levels, enabled: enabled, params: params, line: k.mark?.line))
             }
         }
         if let ids = root["identities"] {
@@ -108,7 +123,73 @@ public struct CheckSettings: Sendable {
             out.partWhole = try pairs("part_whole").map { (part: $0.0, whole: $0.1) }
             out.requires = try pairs("requires").map { (when: $0.0, then: $0.1) }
         }
+        if let rules = root["rules"] {
+            var seen = Set<RuleID>()
+            for node in try file.sequence(rules, "rules") {
+                let rule = try userRule(node, file: file, catalog: catalog)
+                if seen.contains(rule.id) || out.settings[rule.id] != nil {
+                    throw file.error(node.mapping?["id"], "rule “\(rule.id)” is defined twice")
+                }
+                seen.insert(rule.id)
+                out.userRules.append(rule)
+            }
+        }
         return out
+    }
+
+    static func userRule(_ node: Node, file: YAMLFile, catalog: Catalog) throws -> UserRule {
+        let m = try file.mapping(node, "rule")
+        for (k, _) in m {
+            let key = k.scalar?.string ?? ""
+            if !["id", "title", "description", "severity", "levels", "assert", "missing", "indicator", "message"].contains(key) {
+                throw file.error(k, "unknown rule field “\(key)” (fields: id, title, description, severity, levels, assert, missing, indicator, message)")
+            }
+        }
+        let idText = try file.string(m["id"], "rule id")
+        guard let id = RuleID(idText) else {
+            throw file.error(m["id"], "“\(idText)” is not a rule id of the form category.name with a known category (\(RuleCategory.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let title = try file.string(m["title"], "\(idText).title")
+        let sevText = try file.string(m["severity"], "\(idText).severity")
+        guard let severity = Severity(rawValue: sevText) else { throw file.error(m["severity"], "\(idText).severity “\(sevText)”: expected error, warning or info") }
+        var levels: Set<Level>? = nil
+        if let l = m["levels"] {
+            levels = Set(try file.strings(l, "\(idText).levels").map { t in
+                guard let lv = Level(rawValue: t) else { throw file.error(l, "\(idText).levels: unknown level “\(t)”") }
+                return lv
+            })
+        }
+        let exprNode = m["assert"]
+        let text = try file.string(exprNode, "\(idText).assert")
+        let assertion: RuleExpression
+        do {
+            assertion = try RuleExpressionParser.parse(text) { catalog[$0] != nil }
+        } catch let e as RuleExpressionError {
+            // Column of the character within the file: the scalar's column, plus a quote if quoted.
+            var column = e.offset + 1
+            if let mark = exprNode?.mark {
+                let quoted = exprNode?.scalar?.style == .doubleQuoted || exprNode?.scalar?.style == .singleQuoted
+                column = mark.column + e.offset + (quoted ? 1 : 0)
+            }
+            throw ReferenceError(file: file.path, line: exprNode?.mark?.line, column: column, "\(idText).assert: \(e.message)")
+        }
+        var missing = MissingPolicy.skip
+        if let mn = m["missing"] {
+            let t = try file.string(mn, "\(idText).missing")
+            guard let p = MissingPolicy(rawValue: t) else { throw file.error(mn, "\(idText).missing “\(t)”: expected skip or fail") }
+            missing = p
+        }
+        var indicator: IndicatorID? = nil
+        if let i = m["indicator"] {
+            let t = try file.string(i, "\(idText).indicator")
+            guard catalog[IndicatorID(t)] != nil else { throw file.error(i, "\(idText).indicator: unknown indicator “\(t)”") }
+            indicator = IndicatorID(t)
+        } else {
+            indicator = assertion.indicators.sorted().first
+        }
+        return UserRule(id: id, title: title, description: m["description"]?.scalar?.string ?? "", severity: severity,
+                        levels: levels, assertion: assertion, source: text, missing: missing, indicator: indicator,
+                        message: m["message"]?.scalar?.string, line: m["id"]?.mark?.line)
     }
 }
 

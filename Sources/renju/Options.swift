@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RenjuModel
 import RenjuReference
+import RenjuChecks
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -58,7 +59,9 @@ struct CommonOptions: ParsableArguments {
 
     func loadReference() throws -> ReferenceData {
         do {
-            return try ReferenceData.load(directory: referenceDirectory(), divisions: divisions, targets: targets)
+            let ref = try ReferenceData.load(directory: referenceDirectory(), divisions: divisions, targets: targets)
+            try ref.checks.verify(knownRules: CheckRegistry.knownRules)
+            return ref
         } catch let e as ReferenceError {
             throw CouldNotRun("参考数据有误 / reference data: \(e)")
         }

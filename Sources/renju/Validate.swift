@@ -36,7 +36,7 @@ struct Validate: ParsableCommand {
             writeStderr("renju: \(error)"); throw ExitCode(2)
         }
         let result = Validator(reference: reference).validate(
-            submissions: input.submissions, fileFindings: input.findings, period: common.parsedPeriod,
+            submissions: input.submissions, fileFindings: input.findings, explanations: input.explanations, period: common.parsedPeriod,
             asOf: common.parsedAsOf)
         switch common.format {
         case .json:

@@ -96,4 +96,46 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.stdout.contains("validate"))
     }
+
+    func testRulesListsWhatWillBeCheckedAndChecksARuleFile() throws {
+        let list = try renju(["rules"])
+        XCTAssertEqual(list.status, 0)
+        for id in ["identity.rate", "aggregate.sum", "temporal.decrease", "target.overshoot", "identity.cleaners_at_least_one"] {
+            XCTAssertTrue(list.stdout.contains(id), id)
+        }
+        let ok = try renju(["rules", "--check", repoRoot.appendingPathComponent("reference-data/rules.yaml").path])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let dir = try temporaryDirectory()
+        let bad = dir.appendingPathComponent("bad.yaml")
+        try "checks:\n  range.negative: {severity: error}\nrules:\n  - id: identity.x\n    title: x\n    severity: warning\n    assert: \"households >= (1\"\n".write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try renju(["rules", "--check", bad.path])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("bad.yaml:7:"), refused.stderr)
+        let typo = dir.appendingPathComponent("typo.yaml")
+        try "checks:\n  range.negativ: {severity: error}\n".write(to: typo, atomically: true, encoding: .utf8)
+        let t = try renju(["rules", "--check", typo.path])
+        XCTAssertEqual(t.status, 2)
+        XCTAssertTrue(t.stderr.contains("typo.yaml:2"), t.stderr)
+    }
+
+    func testExplanationsFileMarksWarningsExplainedInJSON() throws {
+        let dir = try temporaryDirectory()
+        let divisions = dir.appendingPathComponent("divisions.csv")
+        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+        try cleanTownship(period: "2025Q2", a: villageValues(households: 500, toilets: 400)).write(to: dir.appendingPathComponent("q2.csv"), atomically: true, encoding: .utf8)
+        try cleanTownship(period: "2025Q3", a: villageValues(households: 600, toilets: 400, investment: 120)).write(to: dir.appendingPathComponent("q3.csv"), atomically: true, encoding: .utf8)
+        try "区划代码,报告期,规则,指标,说明\n640422100201,2025年第三季度,temporal.stable,households,移民安置新增100户\n640422100000,2025Q3,temporal,,合计随村变化\n"
+            .write(to: dir.appendingPathComponent("说明.csv"), atomically: true, encoding: .utf8)
+        let run = try renju(["validate", "--format", "json", "--divisions", divisions.path, dir.path])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        let doc = try json(run.stdout)
+        let findings = try XCTUnwrap(doc["findings"] as? [[String: Any]])
+        let stable = findings.filter { $0["rule"] as? String == "temporal.stable" }
+        XCTAssertEqual(stable.count, 2, "village and township households both moved 12.5–20 %")
+        XCTAssertTrue(stable.allSatisfy { $0["explained"] as? Bool == true })
+        XCTAssertEqual((doc["summary"] as? [String: Int])?["explained"], findings.filter { $0["explained"] as? Bool == true }.count)
+        XCTAssertEqual((doc["summary"] as? [String: Int])?["warnings"], findings.filter { $0["severity"] as? String == "warning" && $0["explained"] as? Bool == false }.count)
+        let text = try renju(["validate", "--divisions", divisions.path, dir.path])
+        XCTAssertTrue(text.stdout.contains("移民安置新增100户"), "the text report shows the explanation next to the finding")
+    }
 }

@@ -1,0 +1,155 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+
+/// The value of an expression for one unit: a number, a truth value, or missing.
+public enum RuleValue: Equatable, Sendable {
+    case number(Double)
+    case bool(Bool)
+    case missing
+
+    var number: Double? {
+        switch self {
+        case let .number(x): return x
+        case let .bool(b): return b ? 1 : 0
+        case .missing: return nil
+        }
+    }
+    var truth: Bool? {
+        switch self {
+        case let .bool(b): return b
+        case let .number(x): return x != 0
+        case .missing: return nil
+        }
+    }
+}
+
+/// Evaluates rule expressions for one unit of a submission. Missing values propagate; division by
+/// zero is missing (undefined), never infinity.
+public struct RuleEvaluator: Sendable {
+    public let ctx: CheckContext
+    public let submission: Submission?
+    public let unit: UnitCode
+
+    public init(ctx: CheckContext, submission: Submission?, unit: UnitCode) {
+        self.ctx = ctx; self.submission = submission; self.unit = unit
+    }
+
+    func current(_ u: UnitCode, _ id: IndicatorID) -> Double? {
+        submission?.values[u, id] ?? ctx.current[u, id]
+    }
+
+    public func evaluate(_ e: RuleExpression) -> RuleValue {
+        switch e {
+        case let .number(x): return .number(x)
+        case let .indicator(id): return current(unit, id).map(RuleValue.number) ?? .missing
+        case let .negate(a): return evaluate(a).number.map { .number(-$0) } ?? .missing
+        case let .not(a): return evaluate(a).truth.map { .bool(!$0) } ?? .missing
+        case let .binary(op, a, b):
+            switch op {
+            case .and:
+                let x = evaluate(a).truth, y = evaluate(b).truth
+                if x == false || y == false { return .bool(false) }
+                if let x, let y { return .bool(x && y) }
+                return .missing
+            case .or:
+                let x = evaluate(a).truth, y = evaluate(b).truth
+                if x == true || y == true { return .bool(true) }
+                if let x, let y { return .bool(x || y) }
+                return .missing
+            default:
+                guard let x = evaluate(a).number, let y = evaluate(b).number else { return .missing }
+                let eps = 1e-9 * max(1, abs(x), abs(y))
+                switch op {
+                case .add: return .number(x + y)
+                case .subtract: return .number(x - y)
+                case .multiply: return .number(x * y)
+                case .divide: return y == 0 ? .missing : .number(x / y)
+                case .less: return .bool(x < y - eps)
+                case .lessEqual: return .bool(x <= y + eps)
+                case .greater: return .bool(x > y + eps)
+                case .greaterEqual: return .bool(x >= y - eps)
+                case .equal: return .bool(abs(x - y) <= eps)
+                case .notEqual: return .bool(abs(x - y) > eps)
+                case .and, .or: return .missing
+                }
+            }
+        case let .call(f, args):
+            switch f {
+            case .abs: return evaluate(args[0]).number.map { .number(Swift.abs($0)) } ?? .missing
+            case .min, .max:
+                let xs = args.map { evaluate($0).number }
+                guard xs.allSatisfy({ $0 != nil }) else { return .missing }
+                let v = xs.compactMap { $0 }
+                return .number(f == .min ? v.min() ?? 0 : v.max() ?? 0)
+            case .prev:
+                guard case let .indicator(id) = args[0] else { return .missing }
+                return ctx.previous(unit, id).map(RuleValue.number) ?? .missing
+            case .target:
+                guard case let .indicator(id) = args[0] else { return .missing }
+                return ctx.reference.targets.target(year: ctx.period.year, unit: unit, indicator: id).map(RuleValue.number) ?? .missing
+            case .sum_children:
+                guard case let .indicator(id) = args[0] else { return .missing }
+                let kids: [UnitCode]
+                if let submission { kids = ctx.childRows(of: unit, in: submission) } else { kids = ctx.tree.children(of: unit) }
+                guard !kids.isEmpty else { return .missing }
+                var sum = 0.0
+                for k in kids { guard let v = current(k, id) else { return .missing }; sum += v }
+                return .number(sum)
+            case .if:
+                guard let c = evaluate(args[0]).truth else { return .missing }
+                return evaluate(c ? args[1] : args[2])
+            case .is_blank:
+                guard case let .indicator(id) = args[0] else { return .missing }
+                return .bool(current(unit, id) == nil)
+            }
+        }
+    }
+}
+
+/// The user's rules of `rules.yaml`, written in the expression language.
+public struct UserRuleCheck: Check {
+    public let rule: UserRule
+    public init(_ rule: UserRule) { self.rule = rule }
+
+    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
+        [(rule.id, rule.severity, Message(zh: rule.title, en: rule.title))]
+    }
+    public var explanation: Message {
+        Message(zh: (rule.description.isEmpty ? rule.title : rule.description) + "（条件：\(rule.source)）",
+                en: (rule.description.isEmpty ? rule.title : rule.description) + " (condition: \(rule.source))")
+    }
+
+    public func run(_ ctx: CheckContext) -> [Finding] {
+        var out: [Finding] = []
+        for sub in ctx.submissions {
+            for row in sub.rows {
+                let level = ctx.level(of: row.code)
+                if let levels = rule.levels, let level, !levels.contains(level) { continue }
+                let ev = RuleEvaluator(ctx: ctx, submission: sub, unit: row.code)
+                let result = ev.evaluate(rule.assertion)
+                let failed: Bool
+                switch result.truth {
+                case .some(let ok): failed = !ok
+                case .none: failed = rule.missing == .fail
+                }
+                guard failed else { continue }
+                let facts = rule.assertion.indicators.sorted().map { id -> String in
+                    let v = ev.current(row.code, id)
+                    return "\(ctx.catalog[id]?.name ?? id.rawValue)=\(v.map { figure($0, ctx.catalog[id]) } ?? "空")"
+                }.joined(separator: "，")
+                let factsEn = rule.assertion.indicators.sorted().map { id -> String in
+                    "\(id)=\(ev.current(row.code, id).map { figure($0, ctx.catalog[id]) } ?? "blank")"
+                }.joined(separator: ", ")
+                let missingNote = result == .missing ? "（有数值缺失）" : ""
+                let zh = (rule.message ?? "不符合规则“\(rule.title)”") + "：\(facts)\(missingNote)；条件为 \(rule.source)"
+                let en = (rule.message ?? "Breaks the rule “\(rule.title)”") + ": \(factsEn)\(result == .missing ? " (a value is missing)" : ""); condition: \(rule.source)"
+                out.append(Finding(rule: rule.id, severity: rule.severity, unit: row.code, unitName: ctx.name(of: row.code, in: sub),
+                                   period: ctx.period, indicator: rule.indicator, value: rule.indicator.flatMap { ev.current(row.code, $0) },
+                                   message: Message(zh: zh, en: en),
+                                   source: rule.indicator.flatMap { sub.values.observation(row.code, $0)?.source } ?? row.source))
+            }
+        }
+        return out
+    }
+}
