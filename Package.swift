@@ -37,6 +37,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks (release build): export, and later read and validate at scale.
+        .executableTarget(name: "renju-bench", dependencies: ["RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuExport"]),
         .testTarget(
             name: "RenjuTests",
             dependencies: [

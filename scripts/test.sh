@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, builds, runs every test (XCTest).
+# The whole test suite: installs what is missing, builds, runs every test (XCTest), then checks the
+# Excel output with an independent reader (openpyxl, from PyPI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
+python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check openpyxl
 swift build --build-tests
 log=$(mktemp)
 status=0
 swift test --skip-build --disable-swift-testing 2>&1 | tee "$log" || status=$?
-# A plain closing line: "N passed, N failed".
-summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)
+echo
+echo "== Excel output checked with openpyxl"
+python3 Tests/exports/check_exports.py "$(swift build --show-bin-path)/renju" 2>&1 | tee -a "$log" || status=1
+# A plain closing line over both runners: "N passed, N failed".
+swift_line=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)
+py_line=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$log" | tail -n 1 || true)
 rm -f "$log"
-if [ -n "$summary" ]; then
-  total=$(echo "$summary" | sed -E 's/^[[:space:]]*Executed ([0-9]+) tests?.*/\1/')
-  failed=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
-  echo "$((total - failed)) passed, $failed failed"
+total=0; failed=0
+if [ -n "$swift_line" ]; then
+  total=$(echo "$swift_line" | sed -E 's/^[[:space:]]*Executed ([0-9]+) tests?.*/\1/')
+  failed=$(echo "$swift_line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
 fi
+passed=$((total - failed))
+if [ -n "$py_line" ]; then
+  passed=$((passed + $(echo "$py_line" | cut -d' ' -f1)))
+  failed=$((failed + $(echo "$py_line" | cut -d' ' -f3)))
+fi
+echo "$passed passed, $failed failed"
 exit "$status"

@@ -63,14 +63,18 @@ public struct Indicator: Hashable, Sendable {
     public let group: String
     public let englishName: String
     public let aliases: [String]
+    /// For a flag: the title of the derived share of villages with yes, shown in exports
+    /// (生活垃圾收运处置体系覆盖的行政村比例).
+    public let shareTitle: String?
 
     public init(id: IndicatorID, name: String, unit: String, decimals: Int, kind: IndicatorKind,
                 integer: Bool = false, optional: Bool = false, group: String = "", englishName: String = "",
-                aliases: [String] = []) {
+                aliases: [String] = [], shareTitle: String? = nil) {
         self.id = id; self.name = name; self.unit = unit; self.decimals = decimals; self.kind = kind
         self.integer = integer; self.optional = optional; self.group = group
         self.englishName = englishName.isEmpty ? id.rawValue : englishName
         self.aliases = aliases
+        self.shareTitle = shareTitle
     }
 
     /// Half a unit of the last decimal: the tolerance of a total.
@@ -123,6 +127,13 @@ public struct Catalog: Sendable {
     }
 
     public var rates: [Indicator] { indicators.filter { $0.kind.isRate } }
+
+    /// Whether a column title is a share Renju derives itself (read back from an export, ignored).
+    public func isDerivedColumn(_ title: String) -> Bool {
+        var k = TextNormalizer.key(title)
+        if let open = k.lastIndex(where: { $0 == "(" }), k.hasSuffix(")") { k = String(k[..<open]) }
+        return indicators.contains { $0.shareTitle.map(TextNormalizer.key) == k }
+    }
 }
 
 /// Language of messages and reports.

@@ -54,3 +54,40 @@ public struct RollUp: Sendable {
         return out
     }
 }
+
+extension RollUp {
+    /// Consolidates reported figures up the tree below `root`: a unit whose children reported is
+    /// the roll-up of its children (sums, counts, rates from summed parts); a unit whose children
+    /// did not report keeps its own reported figures. The county's return is therefore always the
+    /// sum of what its villages reported, wherever villages are in the input.
+    public func consolidate(root: UnitCode, tree: DivisionTree, reported: PeriodValues) -> PeriodValues {
+        var out = PeriodValues()
+        @discardableResult
+        func visit(_ code: UnitCode) -> Bool {
+            let kids = tree.children(of: code).filter { visit($0) }
+            if !kids.isEmpty {
+                for (id, v) in total(of: kids, in: out) { out.set(code, id, Observation(v)) }
+                return true
+            }
+            guard let own = reported.byUnit[code], !own.isEmpty else { return false }
+            for (id, o) in own { out.set(code, id, o) }
+            // A reported unit without children data: rates follow its own parts.
+            for ind in catalog.indicators {
+                if case let .rate(n, d) = ind.kind, own[ind.id] == nil,
+                   let r = RollUp.rate(numerator: own[n]?.value, denominator: own[d]?.value) {
+                    out.set(code, ind.id, Observation(r))
+                }
+            }
+            return true
+        }
+        visit(root)
+        return out
+    }
+
+    /// The number of villages under a unit that reported a flag (the denominator of a coverage share).
+    public func reportingVillages(of code: UnitCode, tree: DivisionTree, flag: IndicatorID, reported: PeriodValues) -> Int {
+        let kids = tree.children(of: code)
+        if kids.isEmpty { return reported[code, flag] != nil ? 1 : 0 }
+        return kids.reduce(0) { $0 + reportingVillages(of: $1, tree: tree, flag: flag, reported: reported) }
+    }
+}

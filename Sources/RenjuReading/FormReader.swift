@@ -88,6 +88,7 @@ public struct FormReader: Sendable {
             let key = TextNormalizer.key(title)
             if Self.codeKeys.contains(key), !columns.values.contains(.code) { columns[c] = .code }
             else if Self.nameKeys.contains(key) { columns[c] = .name }
+            else if catalog.isDerivedColumn(title) { continue }
             else if let id = catalog.resolve(title) {
                 if seenIndicators[id] != nil {
                     sub.findings.append(Finding(
@@ -447,7 +448,7 @@ public struct FormReader: Sendable {
         }
         let dateValue = fields.first { vocabulary.dateLabels.contains($0.label) }?.value
         let date = dateValue.flatMap(CivilDate.parse)
-        return fields.filter { vocabulary.roles.contains($0.label) }.map {
+        return fields.filter { vocabulary.roles.contains($0.label) && !$0.value.isEmpty }.map {
             SignOff(unit: unit, period: period, role: $0.label, name: $0.value, date: date, dateText: dateValue,
                     digest: nil, source: parts.first?.1)
         }

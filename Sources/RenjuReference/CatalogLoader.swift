@@ -54,8 +54,11 @@ public enum CatalogLoader {
             let group = m["group"]?.scalar?.string ?? ""
             let en = m["en"]?.scalar?.string ?? id
             let aliases = m["aliases"] == nil ? [] : try file.strings(m["aliases"], "\(id).aliases")
+            let share = m["share_title"]?.scalar?.string
+            if share != nil, kind != .flag { throw file.error(m["share_title"], "\(id).share_title: only a flag has a share of villages") }
             out.append(Indicator(id: IndicatorID(id), name: name, unit: unit, decimals: decimals, kind: kind,
-                                 integer: integer, optional: optional, group: group, englishName: en, aliases: aliases))
+                                 integer: integer, optional: optional, group: group, englishName: en, aliases: aliases,
+                                 shareTitle: share))
         }
         let byID = Dictionary(out.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for (node, n, d) in pendingRates {

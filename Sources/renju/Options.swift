@@ -3,6 +3,7 @@ import Foundation
 import RenjuModel
 import RenjuReference
 import RenjuChecks
+import RenjuReading
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -57,6 +58,26 @@ struct CommonOptions: ParsableArguments {
         return "reference-data"
     }
 
+    /// The templates folder: $RENJU_TEMPLATES, or `templates/` beside the reference folder.
+    func templatesDirectory() -> String {
+        if let env = ProcessInfo.processInfo.environment["RENJU_TEMPLATES"], !env.isEmpty { return env }
+        let beside = URL(fileURLWithPath: referenceDirectory()).deletingLastPathComponent().appendingPathComponent("templates")
+        if FileManager.default.fileExists(atPath: beside.path) { return beside.path }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent("templates")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("prefecture-quarterly.yaml").path) { return candidate.path }
+            dir = dir.deletingLastPathComponent()
+        }
+        return "templates"
+    }
+
+    func loadTemplate(_ name: String, catalog: Catalog) throws -> ReportTemplate {
+        do { return try ReportTemplate.load(name, directory: templatesDirectory(), catalog: catalog) } catch let e as ReferenceError {
+            throw CouldNotRun("模板有误 / template: \(e)")
+        }
+    }
+
     func loadReference() throws -> ReferenceData {
         do {
             let ref = try ReferenceData.load(directory: referenceDirectory(), divisions: divisions, targets: targets)
@@ -76,4 +97,39 @@ struct CouldNotRun: Error, CustomStringConvertible {
 
 func writeStderr(_ s: String) {
     FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
+}
+
+/// Reads and validates the inputs: what `validate`, `export` and `rank` share.
+struct Session {
+    let reference: ReferenceData
+    let input: InputSet
+    let result: ValidationResult
+
+    /// Loads the reference data and reads the inputs (exit status 2 when either cannot be).
+    static func read(_ common: CommonOptions, inputs: [String]) throws -> (ReferenceData, InputSet) {
+        let reference: ReferenceData
+        do { reference = try common.loadReference() } catch let e as CouldNotRun { writeStderr("renju: \(e)"); throw ExitCode(2) }
+        let reader = FormReader(catalog: reference.catalog, tree: reference.tree, vocabulary: reference.signOffVocabulary)
+        do { return (reference, try InputLoader(reader: reader).load(paths: inputs, defaultPeriod: common.parsedPeriod)) } catch {
+            writeStderr("renju: \(error)"); throw ExitCode(2)
+        }
+    }
+
+    static func run(_ common: CommonOptions, inputs: [String]) throws -> Session {
+        let (reference, input) = try read(common, inputs: inputs)
+        let result = Validator(reference: reference).validate(
+            submissions: input.submissions, fileFindings: input.findings, explanations: input.explanations,
+            period: common.parsedPeriod, asOf: common.parsedAsOf)
+        return Session(reference: reference, input: input, result: result)
+    }
+
+    /// Refuses an output path that is one of the inputs: nothing a user gave is modified in place.
+    static func checkOutput(_ out: String, notIn inputs: [String]) throws {
+        let target = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
+        let files = (try? InputLoader.files(in: inputs)) ?? []
+        if files.contains(where: { $0.standardizedFileURL.resolvingSymlinksInPath().path == target }) {
+            writeStderr("renju: --out \(out) is one of the inputs; Renju never writes over what it was given")
+            throw ExitCode(2)
+        }
+    }
 }

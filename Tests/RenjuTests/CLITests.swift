@@ -138,4 +138,23 @@ final class CLITests: XCTestCase {
         let text = try renju(["validate", "--divisions", divisions.path, dir.path])
         XCTAssertTrue(text.stdout.contains("移民安置新增100户"), "the text report shows the explanation next to the finding")
     }
+
+    func testExportNeverWritesOverAnInput() throws {
+        let dir = try temporaryDirectory()
+        let input = dir.appendingPathComponent("town.csv")
+        try cleanTownship().write(to: input, atomically: true, encoding: .utf8)
+        let before = try Data(contentsOf: input)
+        let run = try renju(["export", "--out", input.path, input.path])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertEqual(try Data(contentsOf: input), before)
+        let ok = try renju(["export", "--out", dir.appendingPathComponent("西吉县.xlsx").path, repoRoot.appendingPathComponent("examples/xiji").path])
+        XCTAssertEqual(ok.status, 1, "written as a draft, but the example has open errors: \(ok.stderr)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("西吉县.xlsx").path))
+        let strict = try renju(["export", "--strict", "--out", dir.appendingPathComponent("strict.xlsx").path, repoRoot.appendingPathComponent("examples/xiji").path])
+        XCTAssertEqual(strict.status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("strict.xlsx").path))
+        let form = try renju(["template", "--unit", "640422100000", "--period", "2025Q4", "--out", dir.appendingPathComponent("form.xlsx").path])
+        XCTAssertEqual(form.status, 0, form.stderr)
+        XCTAssertEqual(try renju(["template", "--unit", "640422100000", "--out", dir.appendingPathComponent("f2.xlsx").path]).status, 2, "--period is required")
+    }
 }

@@ -1,0 +1,101 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+import RenjuChecks
+
+/// The findings workbook (`renju validate --xlsx FILE`): the submitted figures with every flagged
+/// cell highlighted by severity and the messages as a cell comment, and a 审核情况 sheet listing
+/// every finding.
+public struct FindingsWorkbook {
+    public let reference: ReferenceData
+    public init(reference: ReferenceData) { self.reference = reference }
+
+    static func colour(_ s: Severity) -> UInt32 {
+        switch s {
+        case .error: return 0xFFC7CE
+        case .warning: return 0xFFEB9C
+        case .info: return 0xDDEBF7
+        }
+    }
+
+    public func write(to path: String, result: ValidationResult, lang: Language) throws {
+        let catalog = reference.catalog
+        let book = try XlsxBook(path: path)
+        let zh = lang == .zh
+        let data = try book.addSheet(zh ? "审核数据" : "Figures")
+        let head = CellStyle(bold: true, align: .center, border: true, background: 0xDDEBF7, wrap: true)
+        let title = "\(result.period.map { zh ? $0.chinese : $0.description } ?? "") \(zh ? "审核结果（红：错误  黄：待核实  蓝：提示）" : "findings (red: error, yellow: warning, blue: info)")"
+        try data.merge(0, 0, 0, catalog.indicators.count + 1, title, CellStyle(bold: true, fontSize: 14, align: .left))
+        try data.write(1, 0, zh ? "区划代码" : "unit_code", head)
+        try data.write(1, 1, zh ? "单位名称" : "name", head)
+        for (j, ind) in catalog.indicators.enumerated() {
+            try data.write(1, 2 + j, zh ? "\(ind.name)（\(ind.unit)）" : "\(ind.id)", head)
+        }
+        try data.setRow(1, height: 54)
+        try data.setColumn(0, 0, width: 14)
+        try data.setColumn(1, 1, width: 12)
+        try data.setColumn(2, catalog.indicators.count + 1, width: 11)
+        try data.freeze(rows: 2, columns: 2)
+
+        // Findings by unit and indicator (nil: the row as a whole).
+        var byCell: [String: [Finding]] = [:]
+        for f in result.findings { byCell["\(f.unit?.rawValue ?? "")|\(f.indicator?.rawValue ?? "")", default: []].append(f) }
+        var row = 2
+        var seen = Set<UnitCode>()
+        var rowsInOrder: [(UnitCode, String?, Submission)] = []
+        for sub in result.submissions { for r in sub.rows where !seen.contains(r.code) { seen.insert(r.code); rowsInOrder.append((r.code, r.givenName, sub)) } }
+        // Units named by findings but without a row (a missing village) get a row too.
+        for f in result.findings { if let u = f.unit, !seen.contains(u) { seen.insert(u); rowsInOrder.append((u, f.unitName, Submission(file: "", period: nil))) } }
+        for (code, given, sub) in rowsInOrder {
+            let name = reference.tree.name(of: code) ?? given ?? ""
+            let rowFindings = byCell["\(code.rawValue)|"] ?? []
+            var codeStyle = CellStyle(align: .center, border: true)
+            if let worst = rowFindings.filter(\.isOpen).map(\.severity).max() { codeStyle.background = Self.colour(worst) }
+            try data.write(row, 0, code.rawValue, codeStyle)
+            try data.write(row, 1, name, CellStyle(align: .center, border: true))
+            if !rowFindings.isEmpty { try data.comment(row, 0, rowFindings.map { "[\($0.rule)] \($0.message.text(lang))" }.joined(separator: "\n")) }
+            for (j, ind) in catalog.indicators.enumerated() {
+                let fs = byCell["\(code.rawValue)|\(ind.id.rawValue)"] ?? []
+                var style = CellStyle(align: .right, border: true)
+                if let worst = fs.filter(\.isOpen).map(\.severity).max() { style.background = Self.colour(worst) }
+                else if !fs.isEmpty { style.background = 0xE2EFDA }  // explained
+                let value = sub.values[code, ind.id]
+                try data.write(row, 2 + j, value.map(XlsxValue.number) ?? .blank, style)
+                if !fs.isEmpty {
+                    try data.comment(row, 2 + j, fs.map { "[\($0.rule)] \($0.message.text(lang))" + ($0.explanation.map { "\n说明：\($0)" } ?? "") }.joined(separator: "\n"))
+                }
+            }
+            row += 1
+        }
+
+        let list = try book.addSheet(zh ? "审核情况" : "Findings")
+        let headers = zh ? ["区划代码", "单位名称", "指标", "规则", "级别", "填报值", "应为", "审核意见", "来源", "已说明", "说明"]
+                         : ["unit", "name", "indicator", "rule", "severity", "value", "expected", "message", "source", "explained", "explanation"]
+        for (j, h) in headers.enumerated() { try list.write(0, j, h, head) }
+        for (i, f) in result.findings.enumerated() {
+            let r = i + 1
+            var sev = CellStyle(align: .center, border: true)
+            if f.isOpen { sev.background = Self.colour(f.severity) }
+            let plain = CellStyle(border: true)
+            try list.write(r, 0, f.unit?.rawValue ?? "", plain)
+            try list.write(r, 1, f.unitName ?? "", plain)
+            try list.write(r, 2, f.indicator.map { zh ? (catalog[$0]?.name ?? $0.rawValue) : $0.rawValue } ?? "", plain)
+            try list.write(r, 3, f.rule.description, plain)
+            try list.write(r, 4, f.explained ? (zh ? "已说明" : "explained") : f.severity.label(lang), sev)
+            try list.write(r, 5, f.value.map(XlsxValue.number) ?? .blank, plain)
+            try list.write(r, 6, f.expected.map(XlsxValue.number) ?? .blank, plain)
+            try list.write(r, 7, f.message.text(lang), CellStyle(border: true, wrap: true))
+            try list.write(r, 8, f.source?.description ?? "", plain)
+            try list.write(r, 9, f.explained ? (zh ? "是" : "yes") : (zh ? "否" : "no"), plain)
+            try list.write(r, 10, f.explanation ?? "", plain)
+        }
+        let s = result.summary
+        try list.write(result.findings.count + 2, 0, zh ? "共审核 \(s.units) 个单位：错误 \(s.errors) 条，待核实 \(s.warnings) 条，已说明 \(s.explained) 条，提示 \(s.infos) 条"
+                                                      : "\(s.units) units: \(s.errors) errors, \(s.warnings) warnings, \(s.explained) explained, \(s.infos) infos",
+                       CellStyle(bold: true))
+        for (j, w) in [14.0, 12, 16, 26, 8, 10, 10, 70, 36, 8, 30].enumerated() { try list.setColumn(j, j, width: w) }
+        try list.freeze(rows: 1, columns: 0)
+        try list.printSetup(repeatRows: 0...0)
+        try book.close()
+    }
+}

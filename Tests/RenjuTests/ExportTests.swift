@@ -1,0 +1,102 @@
+import XCTest
+import RenjuModel
+import RenjuReading
+import RenjuReference
+import RenjuChecks
+import RenjuExport
+
+final class ExportTests: XCTestCase {
+    func loadExamples(_ reference: ReferenceData) throws -> (InputSet, ValidationResult) {
+        let loader = InputLoader(reader: FormReader(catalog: reference.catalog, tree: reference.tree, vocabulary: reference.signOffVocabulary))
+        let input = try loader.load(paths: [repoRoot.appendingPathComponent("examples/xiji").path], defaultPeriod: nil)
+        return (input, Validator(reference: reference).validate(submissions: input.submissions))
+    }
+
+    func readBack(_ url: URL, reference: ReferenceData) throws -> Submission {
+        let loader = InputLoader(reader: FormReader(catalog: reference.catalog, tree: reference.tree))
+        let set = try loader.load(paths: [url.path], defaultPeriod: nil)
+        return try XCTUnwrap(set.submissions.first)
+    }
+
+    func testPrefectureReturnTotalsAreSumsAndRatesComeFromSummedParts() throws {
+        let reference = try ReferenceData.load(directory: bundledReference)
+        let (_, result) = try loadExamples(reference)
+        let template = try ReportTemplate.load("prefecture-quarterly", directory: repoRoot.appendingPathComponent("templates").path, catalog: reference.catalog)
+        var current = PeriodValues()
+        for s in result.submissions { for (u, m) in s.values.byUnit { for (i, o) in m { current.set(u, i, o) } } }
+        let county = try XCTUnwrap(UnitCode("640422000000"))
+        let out = try temporaryDirectory().appendingPathComponent("return.xlsx")
+        try ReturnExporter(reference: reference, template: template).write(to: out.path, unit: county, period: Period(year: 2025, quarter: 3), reported: current, signOffs: [])
+        // Read the written return back with Renju's own reader.
+        let back = try readBack(out, reference: reference)
+        XCTAssertEqual(back.period, Period(year: 2025, quarter: 3))
+        let towns = reference.tree.children(of: county)
+        XCTAssertEqual(back.rows.map(\.code), [county] + towns, "one row per township, the 合计 row first")
+        XCTAssertEqual(back.rows.first?.givenName, "合计")
+        for id in ["households", "sanitary_toilet_hh", "garbage_generated_t", "investment_10k_yuan"] as [IndicatorID] {
+            let sum = towns.compactMap { back.values[$0, id] }.reduce(0, +)
+            XCTAssertEqual(try XCTUnwrap(back.values[county, id]), sum, accuracy: 1e-6, "\(id)")
+        }
+        let n = try XCTUnwrap(back.values[county, "sanitary_toilet_hh"]), d = try XCTUnwrap(back.values[county, "households"])
+        XCTAssertEqual(try XCTUnwrap(back.values[county, "sanitary_toilet_rate"]), 100 * n / d, accuracy: 0.005)
+        let average = towns.compactMap { back.values[$0, "sanitary_toilet_rate"] }.reduce(0, +) / Double(towns.count)
+        XCTAssertGreaterThan(abs(average - 100 * n / d), 0.01, "the fixture would not tell an average from the rate of sums")
+        // Renju's own return passes Renju's checks.
+        let check = Validator(reference: reference).validate(submissions: [back])
+        XCTAssertEqual(check.findings.map(\.rule.description), [])
+        // The return's townships are rolled up from the villages: 平峰镇's reported total (60 households
+        // too many in the example) is replaced by the sum of its villages.
+        let pingfeng = try XCTUnwrap(UnitCode("640422102000"))
+        let villages = reference.tree.children(of: pingfeng).compactMap { current[$0, "households"] }.reduce(0, +)
+        XCTAssertEqual(back.values[pingfeng, "households"], villages)
+        XCTAssertNotEqual(current[pingfeng, "households"], villages)
+    }
+
+    func testBlankCollectionFormReadsBackWithItsVillagesAndPeriod() throws {
+        let reference = try ReferenceData.load(directory: bundledReference)
+        let template = try ReportTemplate.load("collection-form", directory: repoRoot.appendingPathComponent("templates").path, catalog: reference.catalog)
+        let town = try XCTUnwrap(UnitCode("640422100000"))
+        let out = try temporaryDirectory().appendingPathComponent("form.xlsx")
+        try CollectionFormWriter(reference: reference, template: template).write(to: out.path, unit: town, period: Period(year: 2025, quarter: 4))
+        let back = try readBack(out, reference: reference)
+        XCTAssertEqual(back.period, Period(year: 2025, quarter: 4))
+        XCTAssertEqual(back.rows.map(\.code), [town] + reference.tree.children(of: town))
+        XCTAssertEqual(Set(back.columns), Set(reference.catalog.indicators.map(\.id)))
+        XCTAssertTrue(back.values.isEmpty, "a blank form has no figures")
+        XCTAssertTrue(back.signOffs.isEmpty, "an empty footer is not a sign-off")
+        XCTAssertTrue(back.findings.isEmpty, "\(back.findings.map(\.message.en))")
+    }
+
+    func testFailedWriteLeavesNoFileAndListLimitsAreRefused() throws {
+        let dir = try temporaryDirectory()
+        let target = dir.appendingPathComponent("out.xlsx")
+        do {
+            let book = try XlsxBook(path: target.path)
+            let sheet = try book.addSheet("数据")
+            try sheet.write(0, 0, "区划代码")
+            // 100 Chinese items pass 255 bytes: libxlsxwriter 1.1.4 would overflow — refused instead.
+            XCTAssertThrowsError(try sheet.validate(1, 0, 5, 0, .list((0..<100).map { "选项\($0)" }), message: "x"))
+            XCTAssertThrowsError(try book.addSheet("数据"), "a duplicate sheet name is an error, not a crash")
+            try sheet.comment(0, 0, "")  // an empty comment is skipped, not passed to the C library
+            // The book is dropped without close(): nothing is left behind.
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        XCTAssertEqual(left, [], "no half-written or temporary file")
+        let nowhere = dir.appendingPathComponent("no/such/folder/out.xlsx")
+        XCTAssertThrowsError(try { let b = try XlsxBook(path: nowhere.path); _ = try b.addSheet("a"); try b.close() }())
+        XCTAssertFalse(FileManager.default.fileExists(atPath: nowhere.path))
+    }
+
+    func testFindingsWorkbookListsEveryFinding() throws {
+        let reference = try ReferenceData.load(directory: bundledReference)
+        let (_, result) = try loadExamples(reference)
+        XCTAssertFalse(result.findings.isEmpty)
+        let out = try temporaryDirectory().appendingPathComponent("findings.xlsx")
+        try FindingsWorkbook(reference: reference).write(to: out.path, result: result, lang: .zh)
+        let sheets = try XLSXReader().read(url: out)
+        XCTAssertEqual(sheets.map(\.name), ["审核数据", "审核情况"])
+        let list = sheets[1].grid
+        let ruleCells = list.rowIndices.dropFirst().compactMap { list[$0, 3]?.text }.filter { $0.contains(".") }
+        XCTAssertEqual(ruleCells, result.findings.map(\.rule.description))
+    }
+}
