@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // libxlsxwriter (Debian: libxlsxwriter-dev), found through pkg-config.
@@ -26,7 +27,11 @@ let package = Package(
         // Reading: CSV / xlsx / encodings / cell normalisation → submissions.
         .target(name: "RenjuReading", dependencies: ["RenjuModel", "ZIPFoundation"]),
         // Checks: each rule a small value that can be listed, run and explained.
-        .target(name: "RenjuChecks", dependencies: ["RenjuModel", "RenjuReference"]),
+        .target(name: "RenjuChecks", dependencies: [
+            "RenjuModel", "RenjuReference",
+            // SHA-256 content digests and Ed25519 signatures of sign-offs.
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Export: text and JSON reports, Excel via libxlsxwriter.
         .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuChecks", "CXlsxWriter"]),
         // The command line.

@@ -228,6 +228,11 @@ def main():
                         for k in IDS:
                             if v[k] is not None:
                                 w.writerow([period, code, k, v[k]])
+                with open(os.path.join(OUT, period, f"{tcode}-{tname}-signoffs.csv"), "w", encoding="utf-8", newline="") as f:
+                    w = csv.writer(f)
+                    w.writerow(["unit_code", "period", "role", "name", "date", "digest"])
+                    for (role, who), d in zip(roles, dates):
+                        w.writerow([tcode, period, role, who, d, dg])
                 continue
             rows = [[f"西吉县{label}农村人居环境整治进度统计表"], [f"填报单位：{tname}人民政府", None, None, f"报告期：{label}"], None,
                     ["区划代码", "单位名称"] + [NAMES[k] for k in IDS]]

@@ -21,10 +21,13 @@ public struct CheckContext: Sendable {
     /// Figures of earlier periods (history files, the store).
     public let history: Dataset
     public let asOf: CivilDate?
+    /// Sign-offs from sign-off sheets and CSVs (footers stay with their submission).
+    public let signOffs: [SignOff]
 
-    public init(reference: ReferenceData, period: Period, submissions: [Submission], history: Dataset, asOf: CivilDate?) {
+    public init(reference: ReferenceData, period: Period, submissions: [Submission], history: Dataset, asOf: CivilDate?,
+                signOffs: [SignOff] = []) {
         self.reference = reference; self.period = period; self.submissions = submissions; self.history = history
-        self.asOf = asOf
+        self.asOf = asOf; self.signOffs = signOffs
         var cur = PeriodValues()
         for s in submissions { for (u, m) in s.values.byUnit { for (i, o) in m where cur.observation(u, i) == nil { cur.set(u, i, o) } } }
         self.current = cur

@@ -6,7 +6,7 @@ import RenjuReference
 public enum CheckRegistry {
     public static let builtIn: [any Check] = [
         UnitCodeCheck(), CompletenessCheck(), RangeCheck(), IdentityCheck(), AggregateCheck(), TemporalCheck(),
-        TargetCheck(),
+        TargetCheck(), SignOffCheck(),
     ]
 
     /// Every rule id a built-in check or a reader can report.
@@ -58,7 +58,7 @@ public struct Validator: Sendable {
     }
 
     public func validate(submissions all: [Submission], fileFindings: [Finding] = [], explanations: [Explanation] = [],
-                         period requested: Period? = nil, extraHistory: Dataset = Dataset(), asOf: CivilDate? = nil) -> ValidationResult {
+                         signOffs: [SignOff] = [], period requested: Period? = nil, extraHistory: Dataset = Dataset(), asOf: CivilDate? = nil) -> ValidationResult {
         let period = requested ?? all.compactMap(\.period).max()
         var findings: [Finding] = fileFindings
         guard let period else {
@@ -80,7 +80,8 @@ public struct Validator: Sendable {
         }
         findings += all.filter { $0.period == nil }.flatMap(\.findings)
         findings += current.flatMap(\.findings)
-        let ctx = CheckContext(reference: reference, period: period, submissions: current, history: history, asOf: asOf)
+        let ctx = CheckContext(reference: reference, period: period, submissions: current, history: history, asOf: asOf,
+                               signOffs: signOffs)
         for check in checks { findings += check.run(ctx) }
         let units = Set(current.flatMap { $0.rows.map(\.code) })
         // Fill in unit names the readers could not know.

@@ -164,6 +164,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
 
+    /// Today in China Standard Time (UTC+8), where the returns are signed.
+    public static var today: CivilDate {
+        CivilDate(dayNumber: Int((Date().timeIntervalSince1970 + 8 * 3600) / 86400))
+    }
+
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
 
     /// `2025-10-08`, `2025/10/8`, `2025.10.8`, `2025年10月8日`, `20251008`.

@@ -10,12 +10,22 @@ public struct SignOff: Hashable, Sendable {
     public let date: CivilDate?
     public let dateText: String?
     public let digest: String?
+    /// Ed25519 signature (base64) over the sign-off's canonical text, when signed with `renju sign`.
+    public let signature: String?
     public let source: SourceRef?
+    /// Where it was read: a sign-off sheet or CSV, or the footer under the data.
+    public let fromFooter: Bool
 
     public init(unit: UnitCode, period: Period?, role: String, name: String, date: CivilDate?, dateText: String? = nil,
-                digest: String?, source: SourceRef?) {
+                digest: String?, signature: String? = nil, source: SourceRef?, fromFooter: Bool = false) {
         self.unit = unit; self.period = period; self.role = role; self.name = name
-        self.date = date; self.dateText = dateText; self.digest = digest; self.source = source
+        self.date = date; self.dateText = dateText; self.digest = digest; self.signature = signature
+        self.source = source; self.fromFooter = fromFooter
+    }
+
+    /// The text a signature covers: `renju-signoff-v1|unit|period|role|name|date|digest`.
+    public var signedText: String {
+        "renju-signoff-v1|\(unit)|\(period?.description ?? "")|\(role)|\(name)|\(date?.description ?? "")|\(digest ?? "")"
     }
 }
 

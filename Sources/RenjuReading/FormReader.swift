@@ -30,7 +30,7 @@ public struct FormReader: Sendable {
         self.catalog = catalog; self.tree = tree; self.vocabulary = vocabulary
     }
 
-    enum Column: Hashable { case code, name, period, indicatorName, value, role, person, date, digest, rule, explanation, indicator(IndicatorID), unknown(String) }
+    enum Column: Hashable { case code, name, period, indicatorName, value, role, person, date, digest, signature, rule, explanation, indicator(IndicatorID), unknown(String) }
 
     static let codeKeys: Set<String> = ["区划代码", "unit_code", "统计用区划代码", "单位代码", "代码", "unitcode"]
     static let nameKeys: Set<String> = ["单位名称", "名称", "unit_name", "name", "村名", "单位"]
@@ -41,6 +41,7 @@ public struct FormReader: Sendable {
     static let personKeys: Set<String> = ["姓名", "name", "签字人"]
     static let dateKeys: Set<String> = ["日期", "date", "签字日期"]
     static let digestKeys: Set<String> = ["数据摘要", "digest", "摘要"]
+    static let signatureKeys: Set<String> = ["签名", "signature", "电子签名"]
     static let ruleKeys: Set<String> = ["规则", "rule", "审核规则", "规则编号"]
     static let explanationKeys: Set<String> = ["说明", "explanation", "情况说明", "原因说明"]
     static let totalNames: Set<String> = ["合计", "总计", "小计", "全乡合计", "全镇合计", "全县合计", "total"]
@@ -138,7 +139,10 @@ public struct FormReader: Sendable {
                 if case let .number(d) = cell, d >= 0, d < 1e13, d == d.rounded() { return String(Int64(d)) }
                 return cell.display
             }
-            let rowText = cells.map { $0.cell.display }.joined(separator: "  ")
+            let rowText = cells.map { c -> String in
+                if case let .number(d) = c.cell, grid.isDate(r, c.column), let date = CivilDate(excelSerial: d) { return date.description }
+                return c.cell.display
+            }.joined(separator: "  ")
             if looksLikeFooter(rowText) {
                 footerText.append((rowText, source(file, grid, r, cells[0].column)))
                 continue
@@ -345,6 +349,7 @@ public struct FormReader: Sendable {
             else if Self.personKeys.contains(key) { map[.person] = c }
             else if Self.dateKeys.contains(key) { map[.date] = c }
             else if Self.digestKeys.contains(key) { map[.digest] = c }
+            else if Self.signatureKeys.contains(key) { map[.signature] = c }
         }
         var out: [SignOff] = []
         var findings: [Finding] = []
@@ -364,12 +369,12 @@ public struct FormReader: Sendable {
             var date: CivilDate? = nil
             var dateText: String? = nil
             if let dc = map[.date], let cell = grid[r, dc] {
-                if case let .number(d) = cell { date = CivilDate(excelSerial: d); dateText = date?.description ?? cell.display }
-                else { dateText = TextNormalizer.fold(cell.display); date = CivilDate.parse(cell.display) }
+                (date, dateText) = Self.date(cell, isDateFormatted: grid.isDate(r, dc))
             }
             out.append(SignOff(unit: code, period: text(.period).flatMap(Period.parse) ?? defaultPeriod,
                                role: text(.role) ?? "", name: text(.person) ?? "", date: date, dateText: dateText,
-                               digest: text(.digest)?.lowercased(), source: source(file, grid, r, roleCol)))
+                               digest: text(.digest)?.lowercased(), signature: text(.signature),
+                               source: source(file, grid, r, roleCol)))
         }
         return .signOffs(out, findings: findings)
     }
@@ -420,6 +425,22 @@ public struct FormReader: Sendable {
         return .explanations(out, findings: findings)
     }
 
+    /// A sign-off date: text in any common spelling, or an Excel date serial (a number in a
+    /// date-formatted cell, or a number in the serial range of 1950–2100).
+    static func date(_ cell: RawCell, isDateFormatted: Bool) -> (CivilDate?, String) {
+        switch cell {
+        case let .number(d):
+            if isDateFormatted || (18_264...73_051).contains(d) {
+                let date = CivilDate(excelSerial: d)
+                return (date, date?.description ?? cell.display)
+            }
+            return (CivilDate.parse(cell.display), cell.display)
+        default:
+            let t = TextNormalizer.fold(cell.display)
+            return (CivilDate.parse(t), t)
+        }
+    }
+
     func looksLikeFooter(_ text: String) -> Bool {
         let t = TextNormalizer.fold(text).replacingOccurrences(of: " :", with: ":")
         return (vocabulary.roles + vocabulary.dateLabels).contains { label in
@@ -450,7 +471,7 @@ public struct FormReader: Sendable {
         let date = dateValue.flatMap(CivilDate.parse)
         return fields.filter { vocabulary.roles.contains($0.label) && !$0.value.isEmpty }.map {
             SignOff(unit: unit, period: period, role: $0.label, name: $0.value, date: date, dateText: dateValue,
-                    digest: nil, source: parts.first?.1)
+                    digest: nil, source: parts.first?.1, fromFooter: true)
         }
     }
 }

@@ -10,6 +10,7 @@ public struct ReferenceData: Sendable {
     public var targets: Targets
     public var checks: CheckSettings
     public var chains: SignOffChains
+    public var keys: KeyRegistry = KeyRegistry()
     public var directory: String
 
     public init(catalog: Catalog, tree: DivisionTree, targets: Targets = Targets(), checks: CheckSettings = CheckSettings(),
@@ -48,7 +49,9 @@ public struct ReferenceData: Sendable {
         }
         let checks = fm.fileExists(atPath: path("rules.yaml")) ? try CheckSettings.load(path: path("rules.yaml"), catalog: catalog) : CheckSettings()
         let chains = fm.fileExists(atPath: path("signoff.yaml")) ? try SignOffChains.load(path: path("signoff.yaml")) : SignOffChains()
-        return ReferenceData(catalog: catalog, tree: tree, targets: t, checks: checks, chains: chains, directory: directory)
+        var ref = ReferenceData(catalog: catalog, tree: tree, targets: t, checks: checks, chains: chains, directory: directory)
+        ref.keys = try KeyRegistry.load(directory: path("keys"))
+        return ref
     }
 
     /// The vocabulary the form reader needs to recognise a sign-off footer.
@@ -56,5 +59,48 @@ public struct ReferenceData: Sendable {
         let roles = chains.allRoleLabels
         return SignOffVocabulary(roles: roles.isEmpty ? SignOffVocabulary.standard.roles : roles,
                                  dateLabels: chains.dateLabels)
+    }
+}
+
+/// Public keys of signers (`reference-data/keys/*.pub`), by name.
+public struct KeyRegistry: Sendable {
+    public private(set) var keys: [String: [Data]] = [:]
+    public init() {}
+
+    public mutating func add(name: String, key: Data) { keys[name, default: []].append(key) }
+    public func keys(for name: String) -> [Data] { keys[name] ?? [] }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    /// Reads `name: …` and `ed25519: <base64>` lines.
+    public static func parse(_ text: String, file: String) throws -> (String, Data) {
+        var name: String?, key: Data?
+        for (i, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            switch parts[0] {
+            case "name": name = parts[1]
+            case "ed25519":
+                guard let d = Data(base64Encoded: parts[1]), d.count == 32 else {
+                    throw ReferenceError(file: file, line: i + 1, "ed25519: not a base64 32-byte public key")
+                }
+                key = d
+            default: continue
+            }
+        }
+        guard let name, !name.isEmpty else { throw ReferenceError(file: file, "no “name:” line") }
+        guard let key else { throw ReferenceError(file: file, "no “ed25519:” line") }
+        return (name, key)
+    }
+
+    public static func load(directory: String) throws -> KeyRegistry {
+        var reg = KeyRegistry()
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".pub") }.sorted()
+        for f in files {
+            let path = URL(fileURLWithPath: directory).appendingPathComponent(f).path
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ReferenceError(file: path, "cannot read") }
+            let (name, key) = try parse(text, file: path)
+            reg.add(name: name, key: key)
+        }
+        return reg
     }
 }

@@ -119,7 +119,7 @@ struct Session {
         let (reference, input) = try read(common, inputs: inputs)
         let result = Validator(reference: reference).validate(
             submissions: input.submissions, fileFindings: input.findings, explanations: input.explanations,
-            period: common.parsedPeriod, asOf: common.parsedAsOf)
+            signOffs: input.signOffs, period: common.parsedPeriod, asOf: common.parsedAsOf ?? CivilDate.today)
         return Session(reference: reference, input: input, result: result)
     }
 

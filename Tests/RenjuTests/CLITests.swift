@@ -63,6 +63,7 @@ final class CLITests: XCTestCase {
         let data = dir.appendingPathComponent("in")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         try cleanTownship().write(to: data.appendingPathComponent("town.csv"), atomically: true, encoding: .utf8)
+        try signOffCSV().write(to: data.appendingPathComponent("town-签字.csv"), atomically: true, encoding: .utf8)
         let run = try renju(["validate", "--divisions", divisions.path, data.path])
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
         let last = run.stdout.split(separator: "\n").last.map(String.init) ?? ""
@@ -78,8 +79,10 @@ final class CLITests: XCTestCase {
         try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
         try cleanTownship(period: "2025Q2", a: villageValues(households: 500, toilets: 400)).write(to: dir.appendingPathComponent("q2.csv"), atomically: true, encoding: .utf8)
         try cleanTownship(period: "2025Q3", a: villageValues(households: 600, toilets: 400)).write(to: dir.appendingPathComponent("q3.csv"), atomically: true, encoding: .utf8)
+        try signOffCSV().write(to: dir.appendingPathComponent("q3-签字.csv"), atomically: true, encoding: .utf8)
         let run = try renju(["validate", "--format", "json", "--lang", "en", "--divisions", divisions.path,
-                             dir.appendingPathComponent("q2.csv").path, dir.appendingPathComponent("q3.csv").path])
+                             dir.appendingPathComponent("q2.csv").path, dir.appendingPathComponent("q3.csv").path,
+                             dir.appendingPathComponent("q3-签字.csv").path])
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
         let findings = try XCTUnwrap(try json(run.stdout)["findings"] as? [[String: Any]])
         let stable = try XCTUnwrap(findings.first { $0["rule"] as? String == "temporal.stable" && $0["unit"] as? String == "640422100201" })
@@ -124,6 +127,7 @@ final class CLITests: XCTestCase {
         try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
         try cleanTownship(period: "2025Q2", a: villageValues(households: 500, toilets: 400)).write(to: dir.appendingPathComponent("q2.csv"), atomically: true, encoding: .utf8)
         try cleanTownship(period: "2025Q3", a: villageValues(households: 600, toilets: 400, investment: 120)).write(to: dir.appendingPathComponent("q3.csv"), atomically: true, encoding: .utf8)
+        try signOffCSV().write(to: dir.appendingPathComponent("签字.csv"), atomically: true, encoding: .utf8)
         try "区划代码,报告期,规则,指标,说明\n640422100201,2025年第三季度,temporal.stable,households,移民安置新增100户\n640422100000,2025Q3,temporal,,合计随村变化\n"
             .write(to: dir.appendingPathComponent("说明.csv"), atomically: true, encoding: .utf8)
         let run = try renju(["validate", "--format", "json", "--divisions", divisions.path, dir.path])
@@ -156,5 +160,50 @@ final class CLITests: XCTestCase {
         let form = try renju(["template", "--unit", "640422100000", "--period", "2025Q4", "--out", dir.appendingPathComponent("form.xlsx").path])
         XCTAssertEqual(form.status, 0, form.stderr)
         XCTAssertEqual(try renju(["template", "--unit", "640422100000", "--out", dir.appendingPathComponent("f2.xlsx").path]).status, 2, "--period is required")
+    }
+
+    func testKeygenSignDigestAndValidateEndToEnd() throws {
+        let dir = try temporaryDirectory()
+        let ref = dir.appendingPathComponent("reference-data")
+        try FileManager.default.copyItem(atPath: bundledReference, toPath: ref.path)
+        try testDivisionsCSV.write(to: dir.appendingPathComponent("divisions.csv"), atomically: true, encoding: .utf8)
+        let keys = dir.appendingPathComponent("mykeys")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        for name in ["王五", "李四", "张三"] {
+            let k = try renju(["keygen", "--name", name, "--out", keys.path])
+            XCTAssertEqual(k.status, 0, k.stderr)
+            try FileManager.default.copyItem(at: keys.appendingPathComponent("\(name).pub"), to: ref.appendingPathComponent("keys/\(name).pub"))
+        }
+        XCTAssertEqual(try renju(["keygen", "--name", "王五", "--out", keys.path]).status, 2, "an existing key is never overwritten")
+        let data = dir.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let file = data.appendingPathComponent("吉强镇.csv")
+        try cleanTownship().write(to: file, atomically: true, encoding: .utf8)
+        let common = ["--reference", ref.path, "--divisions", dir.appendingPathComponent("divisions.csv").path]
+        let digest = try renju(["digest"] + common + [file.path])
+        XCTAssertEqual(digest.status, 0)
+        let d = String(digest.stdout.prefix(64))
+        for (role, name, date) in [("填表人", "王五", "2025-10-03"), ("统计负责人", "李四", "2025-10-05"), ("单位负责人", "张三", "2025-10-08")] {
+            let s = try renju(["sign"] + common + ["--role", role, "--name", name, "--key", keys.appendingPathComponent("\(name).key").path, "--date", date, file.path])
+            XCTAssertEqual(s.status, 0, s.stderr)
+        }
+        let csv = try String(contentsOf: data.appendingPathComponent("吉强镇-signoffs.csv"), encoding: .utf8)
+        XCTAssertEqual(csv.split(separator: "\n").count, 4, csv)
+        XCTAssertTrue(csv.contains(d), "the sign-off carries the digest")
+        let before = try renju(["validate", "--format", "json", "--as-of", "2025-10-31"] + common + [data.path])
+        XCTAssertEqual(before.status, 0, before.stdout)
+        let rules = (try json(before.stdout)["findings"] as? [[String: Any]])?.compactMap { $0["rule"] as? String } ?? []
+        XCTAssertFalse(rules.contains { $0.hasPrefix("signoff.") }, "\(rules)")
+        // 李四 signs again with 张三's key: his sign-off no longer verifies.
+        _ = try renju(["sign"] + common + ["--role", "统计负责人", "--name", "李四", "--key", keys.appendingPathComponent("张三.key").path, "--date", "2025-10-05", file.path])
+        let forged = try renju(["validate", "--format", "json", "--as-of", "2025-10-31"] + common + [data.path])
+        XCTAssertEqual(forged.status, 1)
+        XCTAssertTrue(forged.stdout.contains("signoff.signature"))
+        // A figure changed after signing.
+        _ = try renju(["sign"] + common + ["--role", "统计负责人", "--name", "李四", "--key", keys.appendingPathComponent("李四.key").path, "--date", "2025-10-05", file.path])
+        try cleanTownship(a: villageValues(cleaners: 7)).write(to: file, atomically: true, encoding: .utf8)
+        let changed = try renju(["validate", "--format", "json", "--as-of", "2025-10-31"] + common + [data.path])
+        XCTAssertEqual(changed.status, 1)
+        XCTAssertTrue(changed.stdout.contains("signoff.digest"))
     }
 }

@@ -13,7 +13,7 @@ final class CheckTests: XCTestCase {
     let town = "640422100000"
 
     func testACleanTownshipHasNoFindings() {
-        let r = validate([cleanTownship()], reference: reference)
+        let r = validate([cleanTownship()], reference: reference, signOffs: signOffCSV())
         XCTAssertEqual(r.findings.map { "\($0.rule) \($0.unit?.rawValue ?? "") \($0.message.en)" }, [])
         XCTAssertEqual(r.summary.units, 3)
         XCTAssertFalse(r.hasOpenError)

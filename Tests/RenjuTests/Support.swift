@@ -103,9 +103,12 @@ func readCSV(_ text: String, file: String = "t.csv", reference: ReferenceData) -
 }
 
 /// Validates submissions read from CSV texts (current and history) and returns the findings.
-func validate(_ texts: [String], reference: ReferenceData) -> ValidationResult {
+func validate(_ texts: [String], reference: ReferenceData, signOffs: String? = nil) -> ValidationResult {
     let subs = texts.enumerated().flatMap { readCSV($0.element, file: "f\($0.offset).csv", reference: reference) }
-    return Validator(reference: reference).validate(submissions: subs)
+    var offs: [SignOff] = []
+    if let signOffs, case let .signOffs(list, _) = FormReader(catalog: reference.catalog, tree: reference.tree)
+        .read(CSVReader.grid(from: signOffs), file: "s.csv", defaultPeriod: nil) { offs = list }
+    return Validator(reference: reference).validate(submissions: subs, signOffs: offs)
 }
 
 extension ValidationResult {
@@ -119,4 +122,13 @@ func cleanTownship(period: String = "2025Q3", a: [String: Double?] = villageValu
                    b: [String: Double?] = villageValues(households: 300, toilets: 210, sewage: 90, roadTotal: 6, roadHard: 5,
                                                           generated: 12, collected: 10, harmless: 9, cleaners: 4)) -> String {
     longCSV(period: period, rows: [("640422100000", totalValues([a, b])), ("640422100201", a), ("640422100202", b)])
+}
+
+/// A sign-off CSV for the test township: the whole chain, in order, on time (digest left out).
+func signOffCSV(unit: String = "640422100000", period: String = "2025Q3") -> String {
+    let p = Period.parse(period) ?? Period(year: 2025, quarter: 3)
+    let end = p.endDate
+    return "区划代码,报告期,角色,姓名,日期\n" + [("填表人", "王五", 2), ("统计负责人", "李四", 4), ("单位负责人", "张三", 6)].map {
+        "\(unit),\(period),\($0.0),\($0.1),\(end.adding(days: $0.2))"
+    }.joined(separator: "\n") + "\n"
 }

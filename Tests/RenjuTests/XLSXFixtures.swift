@@ -29,7 +29,7 @@ func writeSharedStringsWorkbook(_ url: URL, sheets: [(String, [[FixtureCell?]])]
 
 /// Writes a minimal workbook whose sheets are given as raw `<sheetData>` XML (inline strings,
 /// error cells, formulas without cached values — what other generators write).
-func writeRawWorkbook(_ url: URL, sheets: [(String, String)]) throws {
+func writeRawWorkbook(_ url: URL, sheets: [(String, String)], styles: String? = nil) throws {
     let ns = "http://schemas.openxmlformats.org/"
     var parts: [(String, String)] = [
         ("[Content_Types].xml", #"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="\#(ns)package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#),
@@ -42,6 +42,10 @@ func writeRawWorkbook(_ url: URL, sheets: [(String, String)]) throws {
         parts.append(("xl/worksheets/sheet\(i + 1).xml", #"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="\#(ns)spreadsheetml/2006/main"><sheetData>\#(data)</sheetData></worksheet>"#))
     }
     parts.append(("xl/workbook.xml", #"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="\#(ns)spreadsheetml/2006/main" xmlns:r="\#(ns)officeDocument/2006/relationships"><sheets>\#(sheetEntries)</sheets></workbook>"#))
+    if let styles {
+        rels += #"<Relationship Id="rIdS" Type="\#(ns)officeDocument/2006/relationships/styles" Target="styles.xml"/>"#
+        parts.append(("xl/styles.xml", #"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="\#(ns)spreadsheetml/2006/main">\#(styles)</styleSheet>"#))
+    }
     parts.append(("xl/_rels/workbook.xml.rels", #"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="\#(ns)package/2006/relationships">\#(rels)</Relationships>"#))
     try? FileManager.default.removeItem(at: url)
     let archive = try Archive(url: url, accessMode: .create)
