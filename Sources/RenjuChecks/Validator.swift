@@ -6,7 +6,7 @@ import RenjuReference
 public enum CheckRegistry {
     public static let builtIn: [any Check] = [
         UnitCodeCheck(), CompletenessCheck(), RangeCheck(), IdentityCheck(), AggregateCheck(), TemporalCheck(),
-        TargetCheck(), SignOffCheck(),
+        TargetCheck(), SignOffCheck(), HBCheck(), PeerScoreCheck(), DuplicateRowsCheck(), DigitsCheck(),
     ]
 
     /// Every rule id a built-in check or a reader can report.

@@ -185,21 +185,21 @@ final class TargetTemporalExplanationTests: XCTestCase {
     }
 
     func testOvershootAndBehindAtYearEnd() throws {
-        // The township total: 10 houses (5 + 5) renovated; investment 200.
-        let ref = try targetsReference("year,unit_code,indicator,target\n2025,640422100000,dilapidated_houses_renovated,6\n2025,640422100000,investment_10k_yuan,250\n")
+        // The township total: 8 houses (5 + 3) renovated; investment 180 (100 + 80).
+        let ref = try targetsReference("year,unit_code,indicator,target\n2025,640422100000,dilapidated_houses_renovated,5\n2025,640422100000,investment_10k_yuan,250\n")
         let q3 = validate([cleanTownship()], reference: ref)
         let over = try XCTUnwrap(q3.findings.first { $0.rule.description == "target.overshoot" })
         XCTAssertEqual(over.unit?.rawValue, town)
         XCTAssertEqual(over.indicator, "dilapidated_houses_renovated")
-        XCTAssertTrue(over.message.zh.contains("167%"), over.message.zh)
+        XCTAssertTrue(over.message.zh.contains("160%"), over.message.zh)
         XCTAssertFalse(q3.rules().contains("target.behind"), "behind is judged at year end only")
         let q4 = validate([cleanTownship(period: "2025Q4")], reference: ref)
         let behind = try XCTUnwrap(q4.findings.first { $0.rule.description == "target.behind" })
         XCTAssertEqual(behind.indicator, "investment_10k_yuan")
         XCTAssertEqual(behind.expected, 250)
-        XCTAssertTrue(behind.message.zh.contains("80.0%"), behind.message.zh)
+        XCTAssertTrue(behind.message.zh.contains("72.0%"), behind.message.zh)
         // On target: nothing.
-        let ok = try targetsReference("year,unit_code,indicator,target\n2025,640422100000,dilapidated_houses_renovated,10\n")
+        let ok = try targetsReference("year,unit_code,indicator,target\n2025,640422100000,dilapidated_houses_renovated,8\n")
         XCTAssertFalse(validate([cleanTownship(period: "2025Q4")], reference: ok).rules().contains { $0.hasPrefix("target.") })
     }
 

@@ -120,7 +120,8 @@ extension ValidationResult {
 /// A clean township submission of the test county (吉强镇 with its two villages).
 func cleanTownship(period: String = "2025Q3", a: [String: Double?] = villageValues(),
                    b: [String: Double?] = villageValues(households: 300, toilets: 210, sewage: 90, roadTotal: 6, roadHard: 5,
-                                                          generated: 12, collected: 10, harmless: 9, cleaners: 4)) -> String {
+                                                          generated: 12, collected: 10, harmless: 9, cleaners: 4, found: 8, removed: 4,
+                                                          area: 350, houses: 3, green: 0.2, investment: 80)) -> String {
     longCSV(period: period, rows: [("640422100000", totalValues([a, b])), ("640422100201", a), ("640422100202", b)])
 }
 

@@ -1,0 +1,221 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+
+/// `outlier.hb`: Hidiroglou–Berthelot on period-to-period ratios of every flow and of year-to-date
+/// increments, per indicator, across the peer units of one level.
+public struct HBCheck: Check {
+    public static let id = RuleID(.outlier, "hb")
+    /// The same test on year-to-date increments: its own rule, so that its severity can differ
+    /// (quarterly increments of cumulative amounts are lumpy by nature: info by default).
+    public static let ytdID = RuleID(.outlier, "hb_ytd")
+    public init() {}
+    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
+        [(Self.id, .warning, Message(zh: "与上期相比变动异常（HB 检验）", en: "Unusual change from last period (Hidiroglou–Berthelot)")),
+         (Self.ytdID, .info, Message(zh: "本期新增量与上期新增量相比异常（HB 检验）", en: "Unusual year-to-date increment (Hidiroglou–Berthelot)"))]
+    }
+    public var explanation: Message {
+        Message(zh: "对当期量和本年累计的本期增量，计算各单位本期与上期的比值，以同级单位比值的中位数为基准，结合规模（HB 检验）找出变动异常的单位。",
+                en: "Ratios of this period to the last (flows, and year-to-date increments), compared with the peers' median ratio and weighted by size.")
+    }
+
+    /// The figure whose ratio is tested: a flow itself, or a ytd's increment within the period.
+    func amount(_ ctx: CheckContext, _ unit: UnitCode, _ ind: Indicator, at period: Period, current: Double?) -> Double? {
+        switch ind.kind {
+        case .flow:
+            return current ?? ctx.history.value(period, unit, ind.id)
+        case .ytd:
+            guard let now = current ?? ctx.history.value(period, unit, ind.id) else { return nil }
+            let before = period.previous
+            if before.year != period.year { return now }  // the first period of the year
+            guard let b = ctx.history.value(before, unit, ind.id) else { return nil }
+            return now - b
+        default:
+            return nil
+        }
+    }
+
+    public func run(_ ctx: CheckContext) -> [Finding] {
+        func test(_ id: RuleID, _ severity: Severity) -> HidiroglouBerthelot {
+            let s = ctx.setting(id, severity)
+            return HidiroglouBerthelot(u: s.params["U"] ?? 0.5, a: s.params["A"] ?? 0.05, c: s.params["C"] ?? 4,
+                                       minUnits: Int(s.params["min_units"] ?? 5))
+        }
+        let flows = test(Self.id, .warning), increments = test(Self.ytdID, .info)
+        var out: [Finding] = []
+        // Peer units: every unit of the input at the same level.
+        var byLevel: [Level: [(UnitCode, Submission)]] = [:]
+        for sub in ctx.submissions { for row in sub.rows { if let l = ctx.level(of: row.code) { byLevel[l, default: []].append((row.code, sub)) } } }
+        let prev = ctx.period.previous
+        for (level, units) in byLevel.sorted(by: { $0.key < $1.key }) {
+            for ind in ctx.catalog.indicators where ind.kind == .flow || ind.kind == .ytd {
+                var members: [(UnitCode, Submission)] = []
+                var pairs: [(current: Double, previous: Double)] = []
+                for (u, sub) in units {
+                    guard let now = amount(ctx, u, ind, at: ctx.period, current: sub.values[u, ind.id]),
+                          let before = amount(ctx, u, ind, at: prev, current: nil) else { continue }
+                    members.append((u, sub)); pairs.append((now, before))
+                }
+                let rule = ind.kind == .ytd ? Self.ytdID : Self.id
+                guard let summary = (ind.kind == .ytd ? increments : flows).run(pairs) else { continue }
+                let what = ind.kind == .ytd ? "本期新增的\(ind.name)" : ind.name
+                let whatEn = ind.kind == .ytd ? "the increase of \(ind.englishName) this period" : ind.englishName
+                for r in summary.outliers {
+                    let (u, sub) = members[r.index]
+                    let (now, before) = pairs[r.index]
+                    let times = r.ratio >= 1 ? String(format: "%.1f 倍", r.ratio) : String(format: "%.0f%%", r.ratio * 100)
+                    let change = r.ratio >= 1 ? "是上期（\(prev)）\(figure(before, ind))\(ind.unit) 的 \(times)" : "只有上期（\(prev)）\(figure(before, ind))\(ind.unit) 的 \(times)"
+                    out += [ctx.finding(rule, ind.kind == .ytd ? .info : .warning, unit: u, sub: sub, indicator: ind.id, value: now, expected: before, message: Message(
+                        zh: "\(what) \(figure(now, ind))\(ind.unit)，\(change)；同级 \(summary.results.count) 个\(level.chinese)的中位比值为 \(String(format: "%.2f", summary.medianRatio))（HB 检验异常）：请核实",
+                        en: "\(whatEn) is \(figure(now, ind)), \(String(format: "%.2f", r.ratio)) times last period's \(figure(before, ind)); the median ratio of \(summary.results.count) peer units is \(String(format: "%.2f", summary.medianRatio)) (Hidiroglou–Berthelot outlier)"),
+                        source: sub.values.observation(u, ind.id)?.source)].compactMap { $0 }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// `outlier.peer`: the robust z-score of each rate across the peer units of one level.
+public struct PeerScoreCheck: Check {
+    public static let id = RuleID(.outlier, "peer")
+    public init() {}
+    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
+        [(Self.id, .info, Message(zh: "比率明显偏离同级单位", en: "Rate far from the peers'"))]
+    }
+    public var explanation: Message {
+        Message(zh: "各比率与同级单位中位数的稳健 Z 分数 0.6745×(x−中位数)/MAD 超过 3.5 的，提示分析人员关注。",
+                en: "A rate whose robust z-score 0.6745 × (x − median) / MAD across peer units exceeds 3.5.")
+    }
+
+    public func run(_ ctx: CheckContext) -> [Finding] {
+        let s = ctx.setting(Self.id, .info)
+        let scorer = RobustScore(threshold: s.params["threshold"] ?? 3.5, minUnits: Int(s.params["min_units"] ?? 5))
+        var out: [Finding] = []
+        var byLevel: [Level: [(UnitCode, Submission)]] = [:]
+        for sub in ctx.submissions { for row in sub.rows { if let l = ctx.level(of: row.code) { byLevel[l, default: []].append((row.code, sub)) } } }
+        for (level, units) in byLevel.sorted(by: { $0.key < $1.key }) {
+            for ind in ctx.catalog.rates {
+                guard case let .rate(n, d) = ind.kind else { continue }
+                var members: [(UnitCode, Submission)] = []
+                var xs: [Double] = []
+                for (u, sub) in units {
+                    guard let x = sub.values[u, ind.id] ?? RollUp.rate(numerator: sub.values[u, n], denominator: sub.values[u, d]) else { continue }
+                    members.append((u, sub)); xs.append(x)
+                }
+                guard let (med, _, scores) = scorer.scores(xs) else { continue }
+                for (i, z) in scores.enumerated() where abs(z) > scorer.threshold {
+                    let (u, sub) = members[i]
+                    out += [ctx.finding(Self.id, .info, unit: u, sub: sub, indicator: ind.id, value: xs[i], expected: rounded(med, ind.decimals), message: Message(
+                        zh: "\(ind.name) \(figure(xs[i], ind))%，明显\(z > 0 ? "高于" : "低于")同级 \(xs.count) 个\(level.chinese)的中位数 \(figure(med, ind))%（稳健 Z 分数 \(String(format: "%.1f", z))）",
+                        en: "\(ind.englishName) \(figure(xs[i], ind))% is far \(z > 0 ? "above" : "below") the median \(figure(med, ind))% of \(xs.count) peer units (robust z \(String(format: "%.1f", z)))"),
+                        source: sub.values.observation(u, ind.id)?.source)].compactMap { $0 }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// `duplicate.rows`: units of one submission with identical values in six or more non-zero
+/// indicators — copy-pasted rows.
+public struct DuplicateRowsCheck: Check {
+    public static let id = RuleID(.duplicate, "rows")
+    public init() {}
+    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
+        [(Self.id, .warning, Message(zh: "疑似复制粘贴的行", en: "Copy-pasted rows"))]
+    }
+    public var explanation: Message {
+        Message(zh: "同一报表中两个及以上单位有 6 项以上非零指标（比率和是/否指标除外）完全相同的，疑似复制粘贴。",
+                en: "Two or more units of one submission with identical values in six or more non-zero indicators (rates and flags aside).")
+    }
+
+    /// Groups of rows (indices) sharing at least `minimum` identical non-zero values.
+    public static func groups(_ rows: [[IndicatorID: Double]], minimum: Int) -> [[Int]] {
+        var parent = Array(rows.indices)
+        func root(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
+        for i in rows.indices {
+            for j in rows.indices where j > i {
+                var same = 0
+                for (id, v) in rows[i] where v != 0 { if let w = rows[j][id], w == v { same += 1 } }
+                if same >= minimum { parent[root(j)] = root(i) }
+            }
+        }
+        let grouped = Dictionary(grouping: rows.indices, by: root)
+        return grouped.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+    }
+
+    public func run(_ ctx: CheckContext) -> [Finding] {
+        let minimum = Int(ctx.reference.checks.param(Self.id, "min_indicators", default: 6))
+        let ids = ctx.catalog.indicators.filter { !$0.kind.isRate && !$0.kind.isFlag }.map(\.id)
+        var out: [Finding] = []
+        for sub in ctx.submissions {
+            // Peers are rows of the same level: a total row is not compared with its villages.
+            let byLevel = Dictionary(grouping: sub.rows.map(\.code)) { ctx.level(of: $0) }
+            for (_, codes) in byLevel {
+                let rows = codes.map { u in Dictionary(uniqueKeysWithValues: ids.compactMap { id in sub.values[u, id].map { (id, $0) } }) }
+                for g in Self.groups(rows, minimum: minimum) {
+                    let units = g.map { codes[$0] }
+                    let names = units.map { "\(ctx.name(of: $0, in: sub) ?? "")（\($0)）" }.joined(separator: "、")
+                    let shared = ids.filter { id in
+                        guard let v = sub.values[units[0], id], v != 0 else { return false }
+                        return units.allSatisfy { sub.values[$0, id] == v }
+                    }.compactMap { ctx.catalog[$0]?.name }
+                    for u in units {
+                        out += [ctx.finding(Self.id, .warning, unit: u, sub: sub, message: Message(
+                            zh: "\(names) 有 \(shared.count) 项指标数值完全相同（\(shared.prefix(8).joined(separator: "、"))\(shared.count > 8 ? "等" : "")），疑似复制粘贴：请逐村核实",
+                            en: "\(units.map(\.rawValue).joined(separator: ", ")) share \(shared.count) identical non-zero figures: rows look copy-pasted"),
+                            source: sub.rows.first { $0.code == u }?.source)].compactMap { $0 }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// `digits.round` (most non-zero values of a unit are multiples of 10) and `digits.benford`
+/// (first-digit conformity of the amounts of a submission).
+public struct DigitsCheck: Check {
+    public static let round = RuleID(.digits, "round")
+    public static let benford = RuleID(.digits, "benford")
+    public init() {}
+    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
+        [(Self.round, .info, Message(zh: "整十数偏多", en: "Mostly round numbers")),
+         (Self.benford, .info, Message(zh: "首位数字分布（本福特定律）", en: "First-digit distribution (Benford)"))]
+    }
+    public var explanation: Message {
+        Message(zh: "一个单位的非零数值大多是 10 的倍数，可能是估报；一份报表中 100 个以上数值的首位数字分布按 Nigrini 的 MAD 判断与本福特定律的符合程度。",
+                en: "A unit whose non-zero values are mostly multiples of 10 may be estimating; the first digits of a submission's amounts (100 or more) are compared with Benford's law by Nigrini's MAD.")
+    }
+
+    public func run(_ ctx: CheckContext) -> [Finding] {
+        let share = ctx.reference.checks.param(Self.round, "share", default: 0.6)
+        let minValues = Int(ctx.reference.checks.param(Self.round, "min_values", default: 6))
+        let benford = Benford(minValues: Int(ctx.reference.checks.param(Self.benford, "min_values", default: 100)))
+        let amounts = ctx.catalog.indicators.filter { !$0.kind.isRate && !$0.kind.isFlag }
+        var out: [Finding] = []
+        for sub in ctx.submissions {
+            var all: [Double] = []
+            for row in sub.rows {
+                let xs = amounts.compactMap { sub.values[row.code, $0.id] }.filter { $0 != 0 }
+                all += xs
+                guard xs.count >= minValues else { continue }
+                let round = xs.filter { $0.truncatingRemainder(dividingBy: 10) == 0 }.count
+                if Double(round) / Double(xs.count) >= share {
+                    out += [ctx.finding(Self.round, .info, unit: row.code, sub: sub, message: Message(
+                        zh: "\(xs.count) 个非零数值中有 \(round) 个是 10 的倍数（整十数），可能是估报",
+                        en: "\(round) of \(xs.count) non-zero figures are multiples of 10: possibly estimated"),
+                        source: row.source)].compactMap { $0 }
+                }
+            }
+            guard let result = benford.test(all), let root = sub.roots(in: ctx.tree).first else { continue }
+            let words: [Benford.Verdict: String] = [.close: "高度符合", .acceptable: "可接受", .marginal: "勉强符合", .nonconformity: "不符合"]
+            out += [ctx.finding(Self.benford, .info, unit: root, sub: sub, value: rounded(result.mad, 4), message: Message(
+                zh: "本报表 \(result.count) 个数值的首位数字分布与本福特定律\(words[result.verdict] ?? "")（Nigrini MAD = \(String(format: "%.4f", result.mad))；首位为 1 的占 \(String(format: "%.1f", result.proportions[0] * 100))%，理论 30.1%）",
+                en: "First digits of \(result.count) figures: \(result.verdict.rawValue) with Benford's law (Nigrini MAD \(String(format: "%.4f", result.mad)); leading 1s \(String(format: "%.1f", result.proportions[0] * 100))% vs 30.1%)"),
+                source: SourceRef(file: sub.file))].compactMap { $0 }
+        }
+        return out
+    }
+}

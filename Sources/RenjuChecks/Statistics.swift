@@ -1,0 +1,116 @@
+import Foundation
+
+/// Order statistics used by the detectors.
+public enum OrderStatistics {
+    public static func median(_ xs: [Double]) -> Double? {
+        guard !xs.isEmpty else { return nil }
+        let s = xs.sorted()
+        let n = s.count
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+    }
+
+    /// The p-quantile by the (n+1)p rule: position h = (n+1)p in the sorted values (1-based),
+    /// interpolated between neighbours, clamped to the first and last value.
+    public static func quantile(_ xs: [Double], _ p: Double) -> Double? {
+        guard !xs.isEmpty else { return nil }
+        let s = xs.sorted()
+        let h = Double(s.count + 1) * p
+        if h <= 1 { return s[0] }
+        if h >= Double(s.count) { return s[s.count - 1] }
+        let lo = Int(h.rounded(.down))
+        return s[lo - 1] + (h - Double(lo)) * (s[lo] - s[lo - 1])
+    }
+}
+
+/// The Hidiroglou–Berthelot test on period-to-period ratios (SPEC §5).
+public struct HidiroglouBerthelot: Sendable {
+    public var u = 0.5
+    public var a = 0.05
+    public var c = 4.0
+    public var minUnits = 5
+
+    public init(u: Double = 0.5, a: Double = 0.05, c: Double = 4, minUnits: Int = 5) {
+        self.u = u; self.a = a; self.c = c; self.minUnits = minUnits
+    }
+
+    public struct Result: Sendable, Equatable {
+        public let index: Int
+        public let ratio: Double
+        public let effect: Double
+        public let low: Double
+        public let high: Double
+        public var isOutlier: Bool { effect < low || effect > high }
+    }
+
+    public struct Summary: Sendable {
+        public let medianRatio: Double
+        public let results: [Result]
+        public var outliers: [Result] { results.filter(\.isOutlier) }
+    }
+
+    /// `pairs[i] = (x(t), x(t−1))`; units without positive values in both periods are left out.
+    /// Nil when fewer than `minUnits` units qualify.
+    public func run(_ pairs: [(current: Double, previous: Double)]) -> Summary? {
+        let usable = pairs.enumerated().filter { $0.element.current > 0 && $0.element.previous > 0 }
+        guard usable.count >= minUnits else { return nil }
+        let ratios = usable.map { $0.element.current / $0.element.previous }
+        guard let rM = OrderStatistics.median(ratios) else { return nil }
+        let effects: [Double] = zip(usable, ratios).map { item, r in
+            let s = r < rM ? 1 - rM / r : r / rM - 1
+            return s * pow(max(item.element.current, item.element.previous), u)
+        }
+        guard let m = OrderStatistics.median(effects), let q1 = OrderStatistics.quantile(effects, 0.25),
+              let q3 = OrderStatistics.quantile(effects, 0.75) else { return nil }
+        let dL = max(m - q1, abs(a * m)), dR = max(q3 - m, abs(a * m))
+        let low = m - c * dL, high = m + c * dR
+        let results = zip(usable, zip(ratios, effects)).map { item, re in
+            Result(index: item.offset, ratio: re.0, effect: re.1, low: low, high: high)
+        }
+        return Summary(medianRatio: rM, results: results)
+    }
+}
+
+/// The robust z-score `0.6745 × (x − median) / MAD` (SPEC §5).
+public struct RobustScore: Sendable {
+    public var threshold = 3.5
+    public var minUnits = 5
+    public init(threshold: Double = 3.5, minUnits: Int = 5) { self.threshold = threshold; self.minUnits = minUnits }
+
+    /// Scores per value; nil when there are too few values or the MAD is 0.
+    public func scores(_ xs: [Double]) -> (median: Double, mad: Double, scores: [Double])? {
+        guard xs.count >= minUnits, let med = OrderStatistics.median(xs),
+              let mad = OrderStatistics.median(xs.map { abs($0 - med) }), mad > 0 else { return nil }
+        return (med, mad, xs.map { 0.6745 * ($0 - med) / mad })
+    }
+}
+
+/// First-digit Benford conformity by Nigrini's mean absolute deviation.
+public struct Benford: Sendable {
+    public enum Verdict: String, Sendable { case close, acceptable, marginal, nonconformity }
+    public var minValues = 100
+    public init(minValues: Int = 100) { self.minValues = minValues }
+
+    public static let expected: [Double] = (1...9).map { log10(1 + 1 / Double($0)) }
+
+    public static func firstDigit(_ x: Double) -> Int? {
+        var v = abs(x)
+        guard v.isFinite, v > 0 else { return nil }
+        while v >= 10 { v /= 10 }
+        while v < 1 { v *= 10 }
+        let d = Int(v.rounded(.down))
+        return (1...9).contains(d) ? d : nil
+    }
+
+    /// Proportions of first digits 1–9, MAD against Benford, and Nigrini's verdict
+    /// (≤ 0.006 close, ≤ 0.012 acceptable, ≤ 0.015 marginal, above: nonconformity).
+    public func test(_ xs: [Double]) -> (count: Int, proportions: [Double], mad: Double, verdict: Verdict)? {
+        let digits = xs.compactMap(Benford.firstDigit)
+        guard digits.count >= minValues else { return nil }
+        var counts = Array(repeating: 0.0, count: 9)
+        for d in digits { counts[d - 1] += 1 }
+        let props = counts.map { $0 / Double(digits.count) }
+        let mad = zip(props, Benford.expected).map { abs($0 - $1) }.reduce(0, +) / 9
+        let verdict: Verdict = mad <= 0.006 ? .close : mad <= 0.012 ? .acceptable : mad <= 0.015 ? .marginal : .nonconformity
+        return (digits.count, props, mad, verdict)
+    }
+}

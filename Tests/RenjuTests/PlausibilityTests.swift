@@ -1,0 +1,140 @@
+import XCTest
+import RenjuModel
+import RenjuReading
+import RenjuReference
+import RenjuChecks
+
+/// The statistical detectors, with expectations computed by hand.
+final class PlausibilityTests: XCTestCase {
+    func testQuartilesByTheNPlusOnePRule() throws {
+        let xs = [7.0, 1, 3, 5, 9, 11, 13]  // sorted 1 3 5 7 9 11 13, n = 7
+        XCTAssertEqual(OrderStatistics.quantile(xs, 0.25), 3)        // h = 2
+        XCTAssertEqual(OrderStatistics.quantile(xs, 0.75), 11)       // h = 6
+        XCTAssertEqual(OrderStatistics.quantile([1, 2, 3, 4], 0.25), 1.25)  // h = 1.25
+        XCTAssertEqual(OrderStatistics.quantile([1, 2, 3, 4], 0.75), 3.75)  // h = 3.75
+        XCTAssertEqual(OrderStatistics.quantile([1, 2], 0.75), 2, "clamped at the last value")
+        XCTAssertEqual(OrderStatistics.median([4, 1, 3, 2]), 2.5)
+    }
+
+    func testHBFlagsBothTails() throws {
+        // Ratios 1, 1.1, 0.9, 1, 3, 0.2, 1.05 → median 1.
+        let pairs: [(current: Double, previous: Double)] = [(10, 10), (11, 10), (9, 10), (10, 10), (30, 10), (2, 10), (10.5, 10)]
+        let s = try XCTUnwrap(HidiroglouBerthelot().run(pairs))
+        XCTAssertEqual(s.medianRatio, 1)
+        // E: 0, 0.1·√11, (1 − 1/0.9)·√10, 0, 2·√30, −4·√10, 0.05·√10.5; M = 0, Q1 = E(2nd) = −0.35136, Q3 = E(6th) = 0.33166.
+        let r = s.results
+        XCTAssertEqual(r[1].effect, 0.1 * 11.0.squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(r[2].effect, (1 - 1 / 0.9) * 10.0.squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(r[0].low, -4 * 0.351364, accuracy: 1e-5)
+        XCTAssertEqual(r[0].high, 4 * 0.331662, accuracy: 1e-5)
+        XCTAssertEqual(s.outliers.map(\.index), [4, 5], "the 3-fold jump and the fall to a fifth")
+    }
+
+    func testHBSpreadIsFlooredAtAM() throws {
+        // Ratios 1,1,1,2,2,2: median 1.5; E = −5 (×3) and (2/1.5 − 1)·√200 (×3); M = (−5 + 4.714)/2.
+        let pairs: [(current: Double, previous: Double)] = [(100, 100), (100, 100), (100, 100), (200, 100), (200, 100), (200, 100)]
+        let e = (2 / 1.5 - 1) * 200.0.squareRoot()
+        let m = (-5 + e) / 2
+        let usual = try XCTUnwrap(HidiroglouBerthelot().run(pairs))
+        XCTAssertEqual(usual.results[0].low, m - 4 * (m - -5), accuracy: 1e-9, "d_L = M − Q1")
+        let floored = try XCTUnwrap(HidiroglouBerthelot(a: 100).run(pairs))
+        XCTAssertEqual(floored.results[0].low, m - 4 * abs(100 * m), accuracy: 1e-9, "d_L = |A·M| when larger")
+        XCTAssertEqual(floored.results[0].high, m + 4 * abs(100 * m), accuracy: 1e-9)
+    }
+
+    func testHBNeedsFiveUnitsWithPositiveValues() {
+        let four: [(current: Double, previous: Double)] = [(1, 1), (2, 1), (3, 1), (9, 1)]
+        XCTAssertNil(HidiroglouBerthelot().run(four))
+        XCTAssertNil(HidiroglouBerthelot().run(four + [(5, 0), (0, 5)]), "zeros do not count")
+        XCTAssertNotNil(HidiroglouBerthelot().run(four + [(5, 5)]))
+    }
+
+    func testRobustScore() throws {
+        XCTAssertNil(RobustScore().scores([5, 5, 5, 5, 9]), "MAD 0: skipped")
+        let (med, mad, z) = try XCTUnwrap(RobustScore().scores([1, 2, 3, 4, 100]))
+        XCTAssertEqual(med, 3); XCTAssertEqual(mad, 1)
+        XCTAssertEqual(z[4], 0.6745 * 97, accuracy: 1e-12)
+        XCTAssertEqual(z[0], -1.349, accuracy: 1e-12)
+        XCTAssertNil(RobustScore().scores([1, 2, 3, 4]), "too few units")
+    }
+
+    func testBenfordMAD() throws {
+        // Exactly Benford-shaped first digits: close.
+        let counts = [301, 176, 125, 97, 79, 67, 58, 51, 46]
+        var xs: [Double] = []
+        for (i, n) in counts.enumerated() { xs += Array(repeating: Double(i + 1) * 10 + 3, count: n) }
+        let close = try XCTUnwrap(Benford().test(xs))
+        XCTAssertEqual(close.count, 1000)
+        XCTAssertLessThan(close.mad, 0.001)
+        XCTAssertEqual(close.verdict, .close)
+        // Uniform first digits: MAD = mean |1/9 − log10(1 + 1/d)| = 0.0597.
+        let uniform = (1...9).flatMap { d in Array(repeating: Double(d) * 100, count: 20) }
+        let u = try XCTUnwrap(Benford().test(uniform))
+        XCTAssertEqual(u.mad, 0.059717, accuracy: 1e-5)
+        XCTAssertEqual(u.verdict, .nonconformity)
+        XCTAssertNil(Benford().test(Array(repeating: 12, count: 99)), "fewer than 100 values")
+        XCTAssertEqual(Benford.firstDigit(0.0456), 4)
+        XCTAssertEqual(Benford.firstDigit(98_765), 9)
+        XCTAssertNil(Benford.firstDigit(0))
+    }
+
+    func testDuplicateRowGroups() {
+        let a: [IndicatorID: Double] = ["households": 500, "sanitary_toilet_hh": 400, "sewage_treated_hh": 200, "road_total_km": 10.5,
+                                        "road_hardened_km": 8.25, "garbage_generated_t": 20.1, "cleaners": 0]
+        var b = a; b["cleaners"] = 6
+        var c = a; c["households"] = 501; c["road_total_km"] = 10.4
+        XCTAssertEqual(DuplicateRowsCheck.groups([a, b, c], minimum: 6), [[0, 1]], "a and b share 6 non-zero values; c only 4")
+        XCTAssertEqual(DuplicateRowsCheck.groups([a, c], minimum: 6), [])
+    }
+
+    // MARK: through the validator
+
+    func testCopiedVillageRowsAreWarnedNamingEveryUnit() throws {
+        let reference = try testReference()
+        let a = villageValues()
+        let r = validate([cleanTownship(a: a, b: a)], reference: reference)
+        let dups = r.findings.filter { $0.rule.description == "duplicate.rows" }
+        XCTAssertEqual(Set(dups.compactMap(\.unit?.rawValue)), ["640422100201", "640422100202"])
+        XCTAssertTrue(dups.allSatisfy { $0.message.zh.contains("640422100201") && $0.message.zh.contains("640422100202") })
+        XCTAssertFalse(validate([cleanTownship()], reference: reference).rules().contains("duplicate.rows"))
+    }
+
+    func testHBJumpInAFlowAcrossPeerVillages() throws {
+        // Eight villages whose garbage barely moves, one whose garbage is 7.5 times last quarter's.
+        var div = "code,name,level,parent\n640422000000,西吉县,county,\n640422100000,吉强镇,township,640422000000\n"
+        for i in 1...8 { div += "64042210020\(i),村\(i),village,640422100000\n" }
+        let reference = try testReference(divisions: div)
+        func quarter(_ p: String, jump: Bool) -> String {
+            var rows: [(String, [String: Double?])] = []
+            var villages: [[String: Double?]] = []
+            for i in 1...8 {
+                let drift = [0.97, 1.02, 1.0, 0.99, 1.04, 0.96, 1.01, 1.03][i - 1]
+                let g = (20.0 + Double(i) * 3) * (p == "2025Q3" ? drift : 1)
+                let gen = jump && i == 3 ? g * 7.5 : g
+                let v = villageValues(generated: (gen * 10).rounded() / 10, collected: (gen * 8).rounded() / 10, harmless: (gen * 7).rounded() / 10,
+                                      investment: p == "2025Q3" ? 150 : 100)
+                villages.append(v); rows.append(("64042210020\(i)", v))
+            }
+            return longCSV(period: p, rows: [("640422100000", totalValues(villages))] + rows)
+        }
+        let r = validate([quarter("2025Q2", jump: false), quarter("2025Q3", jump: true)], reference: reference)
+        let hb = r.findings.filter { $0.rule.description == "outlier.hb" }
+        XCTAssertEqual(Set(hb.compactMap(\.unit?.rawValue)), ["640422100203"])
+        XCTAssertEqual(Set(hb.compactMap(\.indicator?.rawValue)), ["garbage_generated_t", "garbage_collected_t", "garbage_harmless_t"])
+        let f = try XCTUnwrap(hb.first { $0.indicator == "garbage_generated_t" })
+        XCTAssertEqual(f.severity, .warning)
+        XCTAssertTrue(f.message.zh.contains("7.5 倍") && f.message.zh.contains("中位比值"), f.message.zh)
+        XCTAssertFalse(validate([quarter("2025Q2", jump: false), quarter("2025Q3", jump: false)], reference: reference).rules().contains("outlier.hb"))
+    }
+
+    func testRoundNumbersAndBenfordAreInformation() throws {
+        let reference = try testReference()
+        let round = villageValues(households: 500, toilets: 400, sewage: 200, roadTotal: 10, roadHard: 10, generated: 20, collected: 20,
+                                  harmless: 10, cleaners: 10, found: 10, removed: 10, area: 600, publicToilets: 10, houses: 10, green: 10, investment: 100)
+        let r = validate([cleanTownship(a: round)], reference: reference)
+        let f = try XCTUnwrap(r.findings.first { $0.rule.description == "digits.round" })
+        XCTAssertEqual(f.unit?.rawValue, "640422100201")
+        XCTAssertEqual(f.severity, .info)
+        XCTAssertFalse(r.findings.contains { $0.rule.description == "digits.round" && $0.unit?.rawValue == "640422100202" })
+    }
+}
