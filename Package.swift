@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // libxlsxwriter (Debian: libxlsxwriter-dev), found through pkg-config.
@@ -32,13 +33,15 @@ let package = Package(
             // SHA-256 content digests and Ed25519 signatures of sign-offs.
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Store: the history of accepted figures, sign-offs, explanations and findings (SQLite via GRDB).
+        .target(name: "RenjuStore", dependencies: ["RenjuModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // Export: text and JSON reports, Excel via libxlsxwriter.
-        .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuChecks", "CXlsxWriter"]),
+        .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks", "CXlsxWriter"]),
         // The command line.
         .executableTarget(
             name: "renju",
             dependencies: [
-                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuExport",
+                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuStore", "RenjuExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,7 +50,7 @@ let package = Package(
         .testTarget(
             name: "RenjuTests",
             dependencies: [
-                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuExport", "ZIPFoundation", "CXlsxWriter",
+                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuStore", "RenjuExport", "ZIPFoundation", "CXlsxWriter",
                 // Built before the tests, which run the command line end to end.
                 "renju",
             ]

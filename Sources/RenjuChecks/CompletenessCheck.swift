@@ -32,9 +32,11 @@ public struct CompletenessCheck: Check {
                         source: SourceRef(file: sub.file))].compactMap { $0 }
                 }
             }
-            // Several units of one parent without the parent's total row.
+            // Several units of one parent without the parent's total row (units that are not
+            // themselves totals: a file of whole township returns needs no county row).
             let roots = sub.roots(in: ctx.tree)
-            let byParent = Dictionary(grouping: roots.filter { ctx.tree.parent(of: $0) != nil }) { ctx.tree.parent(of: $0)! }
+            let lone = roots.filter { ctx.childRows(of: $0, in: sub).isEmpty && ctx.tree.parent(of: $0) != nil }
+            let byParent = Dictionary(grouping: lone) { ctx.tree.parent(of: $0)! }
             for (parent, kids) in byParent where kids.count >= 2 && ctx.tree[parent] != nil {
                 out += [ctx.finding(Self.missingTotal, .error, unit: parent, sub: sub, message: Message(
                     zh: "报表列出了\(ctx.name(of: parent) ?? parent.rawValue)的 \(kids.count) 个下级单位，却没有\(ctx.name(of: parent) ?? "")的合计行：请补上合计行（区划代码 \(parent)）",

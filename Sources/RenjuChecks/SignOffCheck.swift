@@ -37,9 +37,11 @@ public struct SignOffCheck: Check {
         var out: [Finding] = []
         let chains = ctx.reference.chains
         for sub in ctx.submissions {
+            // Every top unit of the submission signs (a file may hold several townships).
             let roots = sub.roots(in: ctx.tree).filter { ctx.tree[$0] != nil }
-            guard let root = roots.min(by: { (ctx.level(of: $0)?.depth ?? 9) < (ctx.level(of: $1)?.depth ?? 9) }),
-                  let level = ctx.level(of: root), let chain = chains.chains[level], !chain.isEmpty else { continue }
+            let top = roots.compactMap { ctx.level(of: $0)?.depth }.min()
+            for root in roots where ctx.level(of: root)?.depth == top {
+            guard let level = ctx.level(of: root), let chain = chains.chains[level], !chain.isEmpty else { continue }
             let mine = { (s: SignOff) -> Bool in s.unit == root && (s.period == nil || s.period == ctx.period) }
             let sheet = ctx.signOffs.filter(mine)
             let footer = sub.signOffs.filter(mine)
@@ -135,6 +137,7 @@ public struct SignOffCheck: Check {
                     zh: "\(unsigned.joined(separator: "、"))的签字没有电子签名（可用 renju sign 签名）",
                     en: "\(unsigned.joined(separator: ", ")) signed without an electronic signature (see renju sign)"),
                     source: src)].compactMap { $0 }
+            }
             }
         }
         return out

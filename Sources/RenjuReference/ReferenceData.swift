@@ -11,6 +11,7 @@ public struct ReferenceData: Sendable {
     public var checks: CheckSettings
     public var chains: SignOffChains
     public var keys: KeyRegistry = KeyRegistry()
+    public var ranking: RankingConfig = RankingConfig()
     public var directory: String
 
     public init(catalog: Catalog, tree: DivisionTree, targets: Targets = Targets(), checks: CheckSettings = CheckSettings(),
@@ -51,6 +52,7 @@ public struct ReferenceData: Sendable {
         let chains = fm.fileExists(atPath: path("signoff.yaml")) ? try SignOffChains.load(path: path("signoff.yaml")) : SignOffChains()
         var ref = ReferenceData(catalog: catalog, tree: tree, targets: t, checks: checks, chains: chains, directory: directory)
         ref.keys = try KeyRegistry.load(directory: path("keys"))
+        if fm.fileExists(atPath: path("ranking.yaml")) { ref.ranking = try RankingConfig.load(path: path("ranking.yaml"), catalog: catalog) }
         return ref
     }
 

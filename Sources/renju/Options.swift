@@ -115,11 +115,11 @@ struct Session {
         }
     }
 
-    static func run(_ common: CommonOptions, inputs: [String]) throws -> Session {
+    static func run(_ common: CommonOptions, inputs: [String], history: Dataset = Dataset()) throws -> Session {
         let (reference, input) = try read(common, inputs: inputs)
         let result = Validator(reference: reference).validate(
             submissions: input.submissions, fileFindings: input.findings, explanations: input.explanations,
-            signOffs: input.signOffs, period: common.parsedPeriod, asOf: common.parsedAsOf ?? CivilDate.today)
+            signOffs: input.signOffs, period: common.parsedPeriod, extraHistory: history, asOf: common.parsedAsOf ?? CivilDate.today)
         return Session(reference: reference, input: input, result: result)
     }
 

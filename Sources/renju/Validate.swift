@@ -25,12 +25,16 @@ struct Validate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write a findings workbook: flagged cells highlighted, messages as comments, and a 审核情况 sheet.", valueName: "file"))
     var xlsx: String?
 
+    @OptionGroup var store: StoreOptions
+
     @Argument(help: ArgumentHelp("Files and folders to read.", valueName: "input"))
     var inputs: [String]
 
     func run() throws {
         if let xlsx { try Session.checkOutput(xlsx, notIn: inputs) }
-        let session = try Session.run(common, inputs: inputs)
+        // Earlier periods in the store are history, exactly like history files.
+        let history = try store.open()?.dataset() ?? Dataset()
+        let session = try Session.run(common, inputs: inputs, history: history)
         let result = session.result
         switch common.format {
         case .json:

@@ -3,34 +3,10 @@ import Foundation
 
 /// The `renju` command line, end to end: the built binary on real files.
 final class CLITests: XCTestCase {
-    static var binary: URL {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("renju"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("renju"),
-            repoRoot.appendingPathComponent(".build/debug/renju"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[2]
-    }
-
-    struct Run { let status: Int32; let stdout: String; let stderr: String }
-
-    func renju(_ args: [String], cwd: URL? = nil) throws -> Run {
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = cwd }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    func json(_ s: String) throws -> [String: Any] {
-        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String: Any])
-    }
+    static var binary: URL { renjuBinary }
+    typealias Run = RenjuRun
+    func renju(_ args: [String], cwd: URL? = nil) throws -> Run { try runRenju(args, cwd: cwd) }
+    func json(_ s: String) throws -> [String: Any] { try parseJSON(s) }
 
     func testValidateTheBundledExampleAsJSON() throws {
         let examples = repoRoot.appendingPathComponent("examples/xiji").path

@@ -133,3 +133,42 @@ func signOffCSV(unit: String = "640422100000", period: String = "2025Q3") -> Str
         "\(unit),\(period),\($0.0),\($0.1),\(end.adding(days: $0.2))"
     }.joined(separator: "\n") + "\n"
 }
+
+// MARK: - The command line, end to end
+
+/// The built `renju` binary, beside the test bundle.
+let renjuBinary: URL = {
+    let candidates = [
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("renju"),
+        Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("renju"),
+        repoRoot.appendingPathComponent(".build/debug/renju"),
+    ]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[2]
+}()
+
+struct RenjuRun { let status: Int32; let stdout: String; let stderr: String }
+
+/// Runs the binary and collects its exit status and output.
+func runRenju(_ args: [String], cwd: URL? = nil) throws -> RenjuRun {
+    let p = Process()
+    p.executableURL = renjuBinary
+    p.arguments = args
+    if let cwd { p.currentDirectoryURL = cwd }
+    // stdout through a pipe, stderr to a file: neither can fill up and block the child.
+    let out = Pipe()
+    let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("renju-stderr-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let err = try FileHandle(forWritingTo: errURL)
+    defer { try? FileManager.default.removeItem(at: errURL) }
+    p.standardOutput = out; p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    try err.close()
+    let e = (try? Data(contentsOf: errURL)) ?? Data()
+    return RenjuRun(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+}
+
+func parseJSON(_ s: String) throws -> [String: Any] {
+    try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String: Any])
+}

@@ -1,0 +1,133 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+
+/// One township's place in a ranking, with a breakdown from which its score can be recomputed.
+public struct RankingEntry: Sendable {
+    public struct Part: Sendable {
+        public let label: String
+        public let points: Double
+        public let maximum: Double?
+        public let detail: String
+    }
+    public enum Award: String, Sendable { case redFlag = "流动红旗", yellowCard = "黄牌警告" }
+
+    public let unit: UnitCode
+    public let name: String
+    public let parts: [Part]
+    /// The sum of the parts (each rounded to 2 decimals).
+    public let score: Double
+    public var rank = 0
+    public var award: Award?
+    public var admonish = false
+    public var notes: [String]
+    public let reported: Bool
+}
+
+/// A ranking of the units of one level for one period.
+public struct Ranking: Sendable {
+    public let period: Period
+    public let entries: [RankingEntry]
+    public let notes: [String]
+}
+
+/// Scores and ranks townships by `ranking.yaml`: indicator levels, progress against targets,
+/// penalties for open errors and late sign-offs; red flags, yellow cards and the admonishment alert.
+public struct Ranker: Sendable {
+    public let reference: ReferenceData
+    public init(reference: ReferenceData) { self.reference = reference }
+
+    static func r2(_ x: Double) -> Double { (x * 100).rounded() / 100 }
+
+    /// Scores of one period. `values` are the figures of the period (any level: they are
+    /// consolidated up to the ranked level); `penalties` counts by unit (any level: added up to the
+    /// ranked unit above them).
+    public func score(period: Period, under root: UnitCode, values: PeriodValues,
+                      penalties: [UnitCode: (errors: Int, late: Int)]) -> [RankingEntry] {
+        let cfg = reference.ranking, tree = reference.tree, cat = reference.catalog
+        let consolidated = RollUp(catalog: cat).consolidate(root: root, tree: tree, reported: values)
+        let members = tree.descendants(of: root).filter { tree[$0]?.level == cfg.level }
+        return members.map { u in
+            var parts: [RankingEntry.Part] = []
+            var notes: [String] = []
+            let reported = values.byUnit[u] != nil || tree.descendants(of: u).contains { values.byUnit[$0] != nil }
+            if !reported { notes.append("本期未报送，各项按 0 分计") }
+            for (id, w) in cfg.levels {
+                let name = cat[id]?.name ?? id.rawValue
+                if let v = consolidated[u, id] {
+                    let pts = Self.r2(w * min(max(v, 0), 100) / 100)
+                    parts.append(.init(label: name, points: pts, maximum: w, detail: "\(figure(v, cat[id]))% × \(shortestDecimal(w))/100"))
+                } else {
+                    parts.append(.init(label: name, points: 0, maximum: w, detail: "无数据，按 0 分计"))
+                    if reported { notes.append("\(name)无数据，按 0 分计") }
+                }
+            }
+            if cfg.targetWeight > 0, !cfg.targetIndicators.isEmpty {
+                var progress: [(String, Double)] = []
+                for id in cfg.targetIndicators {
+                    guard let ind = cat[id], let target = reference.targets.target(year: period.year, unit: u, indicator: id), target > 0 else { continue }
+                    let actual = consolidated[u, id] ?? 0
+                    let p = ind.kind.isRate ? actual / target : actual / (target * period.yearFraction)
+                    progress.append(("\(ind.name) \(figure(actual, ind))/\(figure(target, ind))\(ind.kind.isRate ? "" : "×\(String(format: "%.0f", period.yearFraction * 100))%")", min(max(p, 0), 1)))
+                }
+                if progress.isEmpty {
+                    parts.append(.init(label: "目标进度", points: 0, maximum: cfg.targetWeight, detail: "无年度目标，按 0 分计"))
+                    notes.append("没有 \(period.year) 年的目标，目标进度按 0 分计")
+                } else {
+                    let mean = progress.map(\.1).reduce(0, +) / Double(progress.count)
+                    parts.append(.init(label: "目标进度", points: Self.r2(cfg.targetWeight * mean), maximum: cfg.targetWeight,
+                                       detail: progress.map { "\($0.0)=\(String(format: "%.0f", $0.1 * 100))%" }.joined(separator: "；")))
+                }
+            }
+            // Penalties from the unit and everything under it.
+            let scope = [u] + tree.descendants(of: u)
+            let errors = scope.reduce(0) { $0 + (penalties[$1]?.errors ?? 0) }
+            let late = scope.reduce(0) { $0 + (penalties[$1]?.late ?? 0) }
+            if errors > 0, cfg.openErrorPenalty > 0 {
+                parts.append(.init(label: "未改正错误", points: -Self.r2(Double(errors) * cfg.openErrorPenalty), maximum: nil, detail: "\(errors) 条 × \(shortestDecimal(cfg.openErrorPenalty))"))
+            }
+            if late > 0, cfg.lateSignOffPenalty > 0 {
+                parts.append(.init(label: "逾期报送", points: -Self.r2(Double(late) * cfg.lateSignOffPenalty), maximum: nil, detail: "\(late) 次 × \(shortestDecimal(cfg.lateSignOffPenalty))"))
+            }
+            let score = Self.r2(parts.map(\.points).reduce(0, +))
+            return RankingEntry(unit: u, name: tree.name(of: u) ?? u.rawValue, parts: parts, score: score, notes: notes, reported: reported)
+        }
+    }
+
+    /// Ranks: equal scores share a rank (1, 2, 2, 4); a tie at the edge of the red-flag or
+    /// yellow-card group takes everyone tied in, and says so. `earlier` are the rankings of the
+    /// previous periods, newest first, for the admonishment alert.
+    public func rank(period: Period, entries scored: [RankingEntry], earlier: [Ranking] = []) -> Ranking {
+        let cfg = reference.ranking
+        var entries = scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.unit < $1.unit }
+        var notes: [String] = []
+        for i in entries.indices { entries[i].rank = 1 + entries.filter { $0.score > entries[i].score }.count }
+        if cfg.redFlags > 0, entries.count > cfg.redFlags {
+            let edge = entries[cfg.redFlags - 1].score
+            let winners = entries.indices.filter { entries[$0].score >= edge }
+            if winners.count > cfg.redFlags { notes.append("第 \(cfg.redFlags) 名并列（\(shortestDecimal(edge)) 分），并列者均授予流动红旗：共 \(winners.count) 面") }
+            for i in winners { entries[i].award = .redFlag }
+        }
+        var bottom: Set<UnitCode> = []
+        if cfg.yellowCards > 0, entries.count > cfg.yellowCards {
+            let edge = entries[entries.count - cfg.yellowCards].score
+            let losers = entries.indices.filter { entries[$0].score <= edge && entries[$0].award == nil }
+            if losers.count > cfg.yellowCards { notes.append("倒数第 \(cfg.yellowCards) 名并列（\(shortestDecimal(edge)) 分），并列者均给予黄牌警告：共 \(losers.count) 个") }
+            for i in losers { entries[i].award = .yellowCard; bottom.insert(entries[i].unit) }
+        }
+        // Admonishment: in the bottom group this period and the previous (admonish_after − 1) ones.
+        let needed = cfg.admonishAfter - 1
+        if needed > earlier.count {
+            if !bottom.isEmpty { notes.append("只有 \(earlier.count) 个往期排名，无法判断是否连续 \(cfg.admonishAfter) 期排名靠后") }
+        } else {
+            for i in entries.indices where bottom.contains(entries[i].unit) {
+                let streak = earlier.prefix(needed).allSatisfy { r in r.entries.contains { $0.unit == entries[i].unit && $0.award == .yellowCard } }
+                if streak {
+                    entries[i].admonish = true
+                    entries[i].notes.append("连续 \(cfg.admonishAfter) 期排名倒数（\(([period] + earlier.prefix(needed).map(\.period)).map(\.description).joined(separator: "、"))），应进行诫勉谈话")
+                }
+            }
+        }
+        return Ranking(period: period, entries: entries, notes: notes)
+    }
+}

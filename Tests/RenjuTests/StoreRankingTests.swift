@@ -1,0 +1,209 @@
+import XCTest
+import RenjuModel
+import RenjuReading
+import RenjuReference
+import RenjuChecks
+import RenjuStore
+
+/// The history store and the township ranking, through the command line.
+final class StoreRankingTests: XCTestCase {
+    /// Eight townships of one village each.
+    static let towns = (0..<8).map { "64042210\($0)000" }
+    static var divisions: String {
+        var s = "code,name,level,parent\n640422000000,西吉县,county,\n"
+        for (i, t) in towns.enumerated() {
+            s += "\(t),镇\(i),township,640422000000\n\(t.prefix(9))201,村\(i),village,\(t)\n"
+        }
+        return s
+    }
+
+    /// A quarter of the eight townships; `toilets[i]` sets township i's garbage collection (toilets/25
+    /// tonnes of 20 generated: 400 → 80 %), a flow that may rise and fall between quarters.
+    func quarter(_ period: String, toilets: [Double]) -> String {
+        var rows: [(String, [String: Double?])] = []
+        for (i, t) in Self.towns.enumerated() {
+            let collected = toilets[i] / 25
+            let v = villageValues(households: 500, toilets: 400, sewage: 200, generated: 20, collected: collected,
+                                  harmless: min(14, collected), investment: 100 + Double(i))
+            rows.append((t, totalValues([v])))
+            rows.append((String(t.prefix(9)) + "201", v))
+        }
+        return longCSV(period: period, rows: rows)
+    }
+
+    func signOffs(_ period: String) -> String {
+        let p = Period.parse(period) ?? Period(year: 2025, quarter: 1)
+        var s = "区划代码,报告期,角色,姓名,日期\n"
+        for (i, t) in Self.towns.enumerated() {
+            for (j, role) in ["填表人", "统计负责人", "单位负责人"].enumerated() {
+                s += "\(t),\(period),\(role),人\(i)\(j),\(p.endDate.adding(days: 2 + j))\n"
+            }
+        }
+        return s
+    }
+
+    func setUpStore() throws -> (dir: URL, db: String, common: [String]) {
+        let dir = try temporaryDirectory("store")
+        let div = dir.appendingPathComponent("divisions.csv")
+        try Self.divisions.write(to: div, atomically: true, encoding: .utf8)
+        // Targets file without entries: rankings then rest on levels and penalties only.
+        let tg = dir.appendingPathComponent("targets.csv")
+        try "year,unit_code,indicator,target\n".write(to: tg, atomically: true, encoding: .utf8)
+        return (dir, dir.appendingPathComponent("renju.sqlite").path, ["--divisions", div.path, "--targets", tg.path])
+    }
+
+    func importQuarter(_ s: (dir: URL, db: String, common: [String]), _ period: String, toilets: [Double], extra: [String] = []) throws -> RenjuRun {
+        let q = s.dir.appendingPathComponent(period)
+        try FileManager.default.createDirectory(at: q, withIntermediateDirectories: true)
+        try quarter(period, toilets: toilets).write(to: q.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+        try signOffs(period).write(to: q.appendingPathComponent("签字.csv"), atomically: true, encoding: .utf8)
+        return try runRenju(["db", "import", "--db", s.db, "--as-of", "2026-01-31"] + s.common + extra + [q.path])
+    }
+
+    func testThreeQuartersRankDeterministicallyWithRecomputableScoresAndTheAdmonishmentAlert() throws {
+        let s = try setUpStore()
+        // Bottom two: Q1 towns 5 & 7; Q2 towns 6 & 7; Q3 towns 6 & 4.
+        // So town 7 is bottom in Q1+Q2 only; town 6 in Q2+Q3 (alert in Q3); town 4 only in Q3.
+        let q1: [Double] = [400, 410, 420, 430, 440, 300, 450, 290]
+        let q2: [Double] = [400, 410, 420, 430, 440, 450, 300, 290]
+        let q3: [Double] = [400, 410, 420, 430, 280, 450, 300, 460]
+        for (p, t) in [("2025Q1", q1), ("2025Q2", q2), ("2025Q3", q3)] {
+            let r = try importQuarter(s, p, toilets: t)
+            XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        }
+        let periods = try runRenju(["db", "periods", "--db", s.db])
+        XCTAssertEqual(periods.stdout.split(separator: "\n").count, 3, periods.stdout)
+        let a = try runRenju(["rank", "--db", s.db, "--format", "json", "--period", "2025Q3"] + s.common)
+        let b = try runRenju(["rank", "--db", s.db, "--format", "json", "--period", "2025Q3"] + s.common)
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(a.stdout, b.stdout, "the same store ranks the same way")
+        let doc = try parseJSON(a.stdout)
+        let ranking = try XCTUnwrap(doc["ranking"] as? [[String: Any]])
+        XCTAssertEqual(ranking.count, 8)
+        for e in ranking {
+            let parts = try XCTUnwrap(e["breakdown"] as? [[String: Any]])
+            let sum = parts.compactMap { $0["points"] as? Double }.reduce(0, +)
+            XCTAssertEqual(try XCTUnwrap(e["score"] as? Double), sum, accuracy: 0.005, "score = its breakdown")
+        }
+        let red = ranking.filter { $0["award"] as? String == "red_flag" }.compactMap { $0["unit"] as? String }
+        let yellow = ranking.filter { $0["award"] as? String == "yellow_card" }.compactMap { $0["unit"] as? String }
+        XCTAssertEqual(red.count, 4)
+        XCTAssertEqual(Set(yellow), [Self.towns[4], Self.towns[6]])
+        let alerted = ranking.filter { $0["admonish"] as? Bool == true }.compactMap { $0["unit"] as? String }
+        XCTAssertEqual(alerted, [Self.towns[6]], "bottom in 2025Q2 and 2025Q3; town 4 only once, town 7 not this quarter")
+        // In 2025Q2, town 7 was bottom for the second time running (Q1 and Q2).
+        let q2doc = try parseJSON(try runRenju(["rank", "--db", s.db, "--format", "json", "--period", "2025Q2"] + s.common).stdout)
+        let q2alert = (q2doc["ranking"] as? [[String: Any]] ?? []).filter { $0["admonish"] as? Bool == true }.compactMap { $0["unit"] as? String }
+        XCTAssertEqual(q2alert, [Self.towns[7]])
+        // The bulletin workbook.
+        let x = s.dir.appendingPathComponent("bulletin.xlsx")
+        XCTAssertEqual(try runRenju(["rank", "--db", s.db, "--period", "2025Q3", "--xlsx", x.path] + s.common).status, 0)
+        let sheets = try XLSXReader().read(url: x)
+        XCTAssertEqual(sheets.map(\.name), ["排名通报", "得分图"])
+    }
+
+    func testTiesShareARankAndMissingReturnsAreExplained() throws {
+        let s = try setUpStore()
+        // Towns 2 and 3 tie; town 7 did not report this quarter.
+        let q = s.dir.appendingPathComponent("q")
+        try FileManager.default.createDirectory(at: q, withIntermediateDirectories: true)
+        let full = quarter("2025Q3", toilets: [400, 410, 420, 420, 440, 450, 460, 470])
+        let withoutTown7 = full.split(separator: "\n").filter { !$0.contains(",6404221070") && !$0.contains(",640422107201,") }.joined(separator: "\n") + "\n"
+        try withoutTown7.write(to: q.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+        let r = try runRenju(["rank", "--format", "json"] + s.common + [q.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let ranking = try XCTUnwrap(try parseJSON(r.stdout)["ranking"] as? [[String: Any]])
+        let t2 = try XCTUnwrap(ranking.first { $0["unit"] as? String == Self.towns[2] })
+        let t3 = try XCTUnwrap(ranking.first { $0["unit"] as? String == Self.towns[3] })
+        XCTAssertEqual(t2["rank"] as? Int, t3["rank"] as? Int, "equal scores share a rank")
+        let t7 = try XCTUnwrap(ranking.first { $0["unit"] as? String == Self.towns[7] })
+        XCTAssertEqual(t7["reported"] as? Bool, false)
+        XCTAssertTrue(((t7["notes"] as? [String]) ?? []).contains { $0.contains("未报送") })
+        XCTAssertEqual(t7["award"] as? String, "yellow_card")
+    }
+
+    func testReimportIsAuditedAndOpenErrorsNeedForceWithAReason() throws {
+        let s = try setUpStore()
+        let base: [Double] = [400, 410, 420, 430, 440, 450, 460, 470]
+        XCTAssertEqual(try importQuarter(s, "2025Q3", toilets: base).status, 0)
+        var changed = base; changed[0] = 405
+        let again = try importQuarter(s, "2025Q3", toilets: changed)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("replaced"), again.stdout)
+        let audit = try runRenju(["db", "audit", "--db", s.db])
+        XCTAssertTrue(audit.stdout.contains("640422100201|garbage_collected_t: 16 → 16.2"), audit.stdout)
+        // A negative count is an open error: refused without --force.
+        var bad = base; bad[1] = -1
+        let refused = try importQuarter(s, "2025Q4", toilets: bad)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertFalse(try runRenju(["db", "periods", "--db", s.db]).stdout.contains("2025Q4"))
+        XCTAssertEqual(try importQuarter(s, "2025Q4", toilets: bad, extra: ["--force"]).status, 2, "--force needs --reason")
+        let forced = try importQuarter(s, "2025Q4", toilets: bad, extra: ["--force", "--reason", "州里同意先入库"])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        let trail = try HistoryStore(path: s.db).imports()
+        XCTAssertEqual(trail.last?.forced, true)
+        XCTAssertEqual(trail.last?.reason, "州里同意先入库")
+        XCTAssertEqual(trail.count, 3)
+        // The series of a unit.
+        let h = try runRenju(["db", "history", "--db", s.db, "--unit", "640422100201", "--indicator", "生活垃圾集中收运量"] + s.common)
+        XCTAssertTrue(h.stdout.contains("2025Q3  16.2") && h.stdout.contains("2025Q4"), h.stdout)
+    }
+
+    func testValidateWithTheStoreFindsWhatHistoryFilesFind() throws {
+        let s = try setUpStore()
+        XCTAssertEqual(try importQuarter(s, "2025Q2", toilets: [400, 410, 420, 430, 440, 450, 460, 470]).status, 0)
+        let q3 = s.dir.appendingPathComponent("q3.csv")
+        // Town 0's village: sanitary toilets fall from 400 to 380 (负增长).
+        let fell = quarter("2025Q3", toilets: [400, 410, 420, 430, 440, 450, 460, 470])
+            .replacingOccurrences(of: "2025Q3,640422100201,sanitary_toilet_hh,400", with: "2025Q3,640422100201,sanitary_toilet_hh,380")
+        XCTAssertNotEqual(fell, quarter("2025Q3", toilets: [400, 410, 420, 430, 440, 450, 460, 470]))
+        try fell.write(to: q3, atomically: true, encoding: .utf8)
+        let withDB = try runRenju(["validate", "--db", s.db, "--format", "json"] + s.common + [q3.path])
+        let withFiles = try runRenju(["validate", "--format", "json"] + s.common + [s.dir.appendingPathComponent("2025Q2/data.csv").path, q3.path])
+        func temporal(_ r: RenjuRun) throws -> Set<String> {
+            Set((try parseJSON(r.stdout)["findings"] as? [[String: Any]] ?? []).compactMap { f in
+                (f["rule"] as? String).flatMap { $0.hasPrefix("temporal.") ? "\($0) \(f["unit"] as? String ?? "")" : nil }
+            })
+        }
+        XCTAssertTrue(try temporal(withDB).contains("temporal.decrease 640422100201"))
+        XCTAssertEqual(try temporal(withDB), try temporal(withFiles))
+    }
+
+    func testAnImportKilledMidwayLeavesTheStoreAsItWas() throws {
+        let s = try setUpStore()
+        XCTAssertEqual(try importQuarter(s, "2025Q2", toilets: [400, 410, 420, 430, 440, 450, 460, 470]).status, 0)
+        let before = try HistoryStore(path: s.db)
+        let countBefore = try before.observationCount()
+        let importsBefore = try before.imports()
+        // A second import (a new quarter and a replacement of 2025Q2), killed inside its transaction.
+        let q = s.dir.appendingPathComponent("2025Q3")
+        try FileManager.default.createDirectory(at: q, withIntermediateDirectories: true)
+        try quarter("2025Q3", toilets: [401, 410, 420, 430, 440, 450, 460, 470]).write(to: q.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+        try signOffs("2025Q3").write(to: q.appendingPathComponent("签字.csv"), atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = renjuBinary
+        p.arguments = ["db", "import", "--db", s.db, "--as-of", "2026-01-31"] + s.common + [q.path]
+        var env = ProcessInfo.processInfo.environment
+        env["RENJU_TEST_IMPORT_PAUSE"] = "60"
+        p.environment = env
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        // Wait until the child says it is inside the transaction, then SIGKILL it.
+        var seen = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !seen.contains("importing"), Date() < deadline {
+            let d = err.fileHandleForReading.availableData
+            if d.isEmpty { usleep(20_000) } else { seen += String(decoding: d, as: UTF8.self) }
+        }
+        XCTAssertTrue(seen.contains("importing"), "the child reached the transaction: \(seen)")
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .uncaughtSignal)
+        let after = try HistoryStore(path: s.db)
+        XCTAssertEqual(try after.observationCount(), countBefore)
+        XCTAssertEqual(try after.imports(), importsBefore)
+        XCTAssertEqual(try after.periods().map(\.period), ["2025Q2"])
+    }
+}
