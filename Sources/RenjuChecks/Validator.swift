@@ -32,6 +32,9 @@ public enum CheckRegistry {
         (.unknownColumn, .warning, Message(zh: "未知的列", en: "Unknown column")),
         (.unknownIndicator, .warning, Message(zh: "未知的指标", en: "Unknown indicator")),
         (.noTable, .warning, Message(zh: "文件中没有数据表", en: "No table in the file")),
+        (.encoding, .error, Message(zh: "文件混用两种编码", en: "Mixed text encodings")),
+        (.csvQuote, .error, Message(zh: "CSV 引号没有闭合", en: "Unterminated CSV quote")),
+        (.cellTooLong, .error, Message(zh: "单元格内容过长", en: "Cell too long")),
     ]
 }
 

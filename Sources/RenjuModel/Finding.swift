@@ -119,4 +119,7 @@ extension RuleID {
     public static let unknownColumn = RuleID(.format, "unknown_column")
     public static let unknownIndicator = RuleID(.format, "unknown_indicator")
     public static let noTable = RuleID(.format, "no_table")
+    public static let encoding = RuleID(.format, "encoding")
+    public static let csvQuote = RuleID(.format, "csv_quote")
+    public static let cellTooLong = RuleID(.format, "cell_too_long")
 }

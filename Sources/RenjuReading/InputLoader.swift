@@ -80,10 +80,34 @@ public struct InputLoader: Sendable {
                   let size = attrs[.size] as? NSNumber else { unreadable("无法打开 / cannot open"); return }
             if size.intValue > maxCSVBytes { unreadable("文件过大 / file too large (\(size.intValue) bytes)"); return }
             guard let data = FileManager.default.contents(atPath: url.path) else { unreadable("无法打开 / cannot open"); return }
+            if String(data: data, encoding: .utf8) == nil, !data.starts(with: [0xEF, 0xBB, 0xBF]), TextDecoding.looksMixed(data) {
+                set.findings.append(Finding(
+                    rule: .encoding, severity: .error, unit: nil, period: defaultPeriod,
+                    message: Message(zh: "文件混用了 UTF-8 和 GBK 两种编码（多半是从不同文件拼接而来），无法可靠读取：请在 Excel 中打开后另存为一种编码的 CSV",
+                                     en: "The file mixes UTF-8 and GBK text (pasted from two sources) and cannot be read reliably: save it again in one encoding"),
+                    source: SourceRef(file: file)))
+                return
+            }
             guard let (text, _) = TextDecoding.decode(data) else {
                 unreadable("编码无法识别（既不是 UTF-8 也不是 GB18030）/ unknown text encoding"); return
             }
-            grids = [CSVReader.grid(from: text, name: nil)]
+            let parsed = CSVReader.parse(text, name: nil)
+            grids = [parsed.grid]
+            for p in parsed.problems {
+                switch p {
+                case let .unterminatedQuote(row):
+                    set.findings.append(Finding(
+                        rule: .csvQuote, severity: .error, unit: nil, period: defaultPeriod,
+                        message: Message(zh: "第 \(row + 1) 行有一个引号没有配对闭合，该行以后的内容可能错位：请检查这一行（已按引号不跨行重新读取）",
+                                         en: "Row \(row + 1) opens a quote that never closes; what follows may be misread (re-read with quotes ending at the line end)"),
+                        source: SourceRef(file: file, cell: "A\(row + 1)")))
+                case let .cellTooLong(row, column):
+                    set.findings.append(Finding(
+                        rule: .cellTooLong, severity: .error, unit: nil, period: defaultPeriod,
+                        message: Message(zh: "单元格内容超过 \(CSVReader.maxCellCharacters) 个字符，已截断", en: "A cell longer than \(CSVReader.maxCellCharacters) characters was cut"),
+                        source: SourceRef(file: file, cell: SourceRef.a1(row: row, column: column))))
+                }
+            }
         }
         var anyTable = false
         for g in grids {

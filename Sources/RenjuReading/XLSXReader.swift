@@ -16,12 +16,17 @@ public struct XLSXReader: Sendable {
     }
 
     /// Limits that keep a hostile file from eating the machine.
+    /// Documented in the README (“Limits”).
     public struct Limits: Sendable {
-        public var maxPartBytes = 256 * 1024 * 1024
-        public var maxTotalBytes = 512 * 1024 * 1024
+        /// Bytes one part (a sheet's XML) may expand to: about 2 million cells.
+        public var maxPartBytes = 96 * 1024 * 1024
+        /// Bytes all parts together may expand to.
+        public var maxTotalBytes = 192 * 1024 * 1024
+        /// Expansion ratio past which a part is a zip bomb (real sheets: 5–30×), judged after 1 MiB.
+        public var maxRatio = 200.0
         public var maxEntries = 10_000
-        public var maxCells = 20_000_000
-        public var maxSharedStrings = 5_000_000
+        public var maxCells = 4_000_000
+        public var maxSharedStrings = 2_000_000
         public var maxCellChars = 32_767
         public init() {}
     }
@@ -54,10 +59,16 @@ public struct XLSXReader: Sendable {
             guard let entry = entries[key] else { return nil }
             var data = Data()
             let cap = min(limits.maxPartBytes, budget)
+            let compressed = max(1.0, Double(entry.compressedSize))
+            let ratioLimit = limits.maxRatio
             do {
+                // Count the bytes as they come: the declared sizes can lie.
                 _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                    if data.count + chunk.count > cap { throw Failure("部件 \(key) 解压后过大 / part \(key) too large when uncompressed") }
+                    if data.count + chunk.count > cap { throw Failure("部件 \(key) 解压后超过 \(cap / 1_048_576) MiB，疑似 zip 炸弹 / part \(key) expands past \(cap / 1_048_576) MiB") }
                     data.append(chunk)
+                    if data.count > 1_048_576, Double(data.count) / compressed > ratioLimit {
+                        throw Failure("部件 \(key) 的压缩比超过 \(Int(ratioLimit)):1，疑似 zip 炸弹 / part \(key) expands more than \(Int(ratioLimit)) times: a zip bomb")
+                    }
                 }
             } catch let f as Failure {
                 throw f
@@ -213,16 +224,21 @@ final class SharedStringsParser: EventParser {
     init(limit: Int, maxChars: Int) { self.limit = limit; self.maxChars = maxChars }
     override func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
         switch e {
-        case "si": inSI = true; current = ""
+        case "si": inSI = true; current = ""; currentBytes = 0
         case "t": inT = true
         case "rPh": inRPh = true
         default: break
         }
     }
+    private var currentBytes = 0
     override func parser(_ parser: XMLParser, foundCharacters s: String) {
         if inSI, inT, !inRPh {
             current += s
-            if current.count > maxChars { fail(parser, XLSXReader.Failure("共享字符串过长 / a shared string is too long")) }
+            currentBytes += s.utf8.count
+            // Counted as it comes (String.count is linear): at most 4 bytes a character.
+            if currentBytes > 4 * maxChars || (currentBytes > maxChars && current.count > maxChars) {
+                fail(parser, XLSXReader.Failure("共享字符串过长 / a shared string is too long"))
+            }
         }
     }
     override func parser(_ parser: XMLParser, didEndElement e: String, namespaceURI: String?, qualifiedName: String?) {
@@ -289,7 +305,7 @@ final class SheetParser: EventParser {
             nextColumn = cellCol + 1
             cellType = a["t"] ?? "n"
             cellStyle = a["s"].flatMap(Int.init)
-            value = ""; formula = ""; inlineText = ""
+            value = ""; formula = ""; inlineText = ""; cellBytes = 0
             hasValue = false; hasFormula = false; hasInline = false
         case "v": inV = true; hasValue = true
         case "f": inF = true; hasFormula = true
@@ -300,10 +316,12 @@ final class SheetParser: EventParser {
         }
     }
 
+    private var cellBytes = 0
     override func parser(_ parser: XMLParser, foundCharacters s: String) {
         if inV { value += s } else if inF { formula += s } else if inIsT, !inRPh { inlineText += s } else { return }
-        if value.count + inlineText.count > maxChars {
-            fail(parser, XLSXReader.Failure("单元格 \(SourceRef.a1(row: cellRow, column: cellCol)) 内容过长 / cell content too long"))
+        cellBytes += s.utf8.count
+        if cellBytes > 4 * maxChars || (cellBytes > maxChars && value.count + inlineText.count + formula.count > maxChars) {
+            fail(parser, XLSXReader.Failure("单元格 \(SourceRef.a1(row: cellRow, column: cellCol)) 内容过长（超过 \(maxChars) 个字符）/ cell content too long"))
         }
     }
 
