@@ -26,22 +26,35 @@ public struct CheckContext: Sendable {
 
     public init(reference: ReferenceData, period: Period, submissions: [Submission], history: Dataset, asOf: CivilDate?,
                 signOffs: [SignOff] = []) {
-        self.reference = reference; self.period = period; self.submissions = submissions; self.history = history
+        var numbered = submissions
+        for i in numbered.indices { numbered[i].index = i }
+        self.reference = reference; self.period = period; self.submissions = numbered; self.history = history
         self.asOf = asOf; self.signOffs = signOffs
         var cur = PeriodValues()
         for s in submissions { for (u, m) in s.values.byUnit { for (i, o) in m where cur.observation(u, i) == nil { cur.set(u, i, o) } } }
         self.current = cur
+        // Children of each unit among each submission's rows, once.
+        let tree = reference.tree
+        self.childMaps = numbered.map { sub in
+            var map: [UnitCode: [UnitCode]] = [:]
+            for row in sub.rows { if let p = tree[row.code]?.parent, p != row.code { map[p, default: []].append(row.code) } }
+            return map
+        }
+        self.rowSets = numbered.map { Set($0.rows.map(\.code)) }
     }
+
+    let childMaps: [[UnitCode: [UnitCode]]]
+    let rowSets: [Set<UnitCode>]
 
     public var catalog: Catalog { reference.catalog }
     public var tree: DivisionTree { reference.tree }
 
     public func level(of unit: UnitCode) -> Level? {
         if let l = tree[unit]?.level { return l }
-        let d = Array(unit.rawValue)
-        if d[9...].contains(where: { $0 != "0" }) { return .village }
-        if d[6..<9].contains(where: { $0 != "0" }) { return .township }
-        if d[4..<6].contains(where: { $0 != "0" }) { return .county }
+        let v = unit.value
+        if v % 1000 != 0 { return .village }
+        if v % 1_000_000 != 0 { return .township }
+        if v % 100_000_000 != 0 { return .county }
         return .prefecture
     }
 
@@ -72,13 +85,14 @@ public struct CheckContext: Sendable {
 
     /// Children of `unit` among the rows of a submission (units the divisions file places under it).
     public func childRows(of unit: UnitCode, in sub: Submission) -> [UnitCode] {
-        sub.rows.map(\.code).filter { $0 != unit && tree[$0]?.parent == unit }
+        if sub.index < childMaps.count, submissions[sub.index].file == sub.file { return childMaps[sub.index][unit] ?? [] }
+        return sub.rows.map(\.code).filter { $0 != unit && tree[$0]?.parent == unit }
     }
 
     /// Whether every division child of `unit` has a row in the submission.
     public func hasAllChildren(of unit: UnitCode, in sub: Submission) -> Bool {
-        let present = Set(sub.rows.map(\.code))
-        return tree.children(of: unit).allSatisfy { present.contains($0) }
+        let present = sub.index < rowSets.count && submissions[sub.index].file == sub.file ? rowSets[sub.index] : Set(sub.rows.map(\.code))
+        return (tree.children[unit] ?? []).allSatisfy { present.contains($0) }
     }
 
     /// The unit of measure as shown after a figure (a flag's total is a count of villages).

@@ -129,27 +129,40 @@ public struct DuplicateRowsCheck: Check {
         [(Self.id, .warning, Message(zh: "疑似复制粘贴的行", en: "Copy-pasted rows"))]
     }
     public var explanation: Message {
-        Message(zh: "同一报表中两个及以上单位有 6 项以上非零指标（比率和是/否指标除外）完全相同的，疑似复制粘贴。",
-                en: "Two or more units of one submission with identical values in six or more non-zero indicators (rates and flags aside).")
+        Message(zh: "同一报表中两个及以上单位有 6 项以上非零指标（比率和是/否指标除外，多数单位都有的常见值不计）完全相同的，疑似复制粘贴。",
+                en: "Two or more units of one submission with identical values in six or more non-zero indicators (rates, flags and values common to many units aside).")
     }
 
-    /// Groups of rows (indices) sharing at least `minimum` identical non-zero values.
-    public static func groups(_ rows: [[IndicatorID: Double]], minimum: Int) -> [[Int]] {
+    /// Groups of rows (indices) sharing at least `minimum` identical non-zero values. In a
+    /// submission of 40 rows or more, a value that many rows share (more than `commonShare` of them,
+    /// and more than three) says nothing about copying — one public toilet, two cleaners — and does
+    /// not count.
+    public static func groups(_ rows: [[IndicatorID: Double]], minimum: Int, commonShare: Double = 0.05) -> [[Int]] {
         var parent = Array(rows.indices)
         func root(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
-        for i in rows.indices {
-            for j in rows.indices where j > i {
-                var same = 0
-                for (id, v) in rows[i] where v != 0 { if let w = rows[j][id], w == v { same += 1 } }
-                if same >= minimum { parent[root(j)] = root(i) }
+        var frequency: [IndicatorID: [Double: Int]] = [:]
+        for r in rows { for (id, v) in r { frequency[id, default: [:]][v, default: 0] += 1 } }
+        // In a small submission every coincidence is worth a look; in a large one common values are noise.
+        let common = rows.count < 40 ? Int.max : max(3, Int((commonShare * Double(rows.count)).rounded(.down)))
+        // Only rows with a rare value can match: index them by (indicator, value).
+        var byValue: [IndicatorID: [Double: [Int]]] = [:]
+        for (i, r) in rows.enumerated() {
+            for (id, v) in r where v != 0 && (frequency[id]?[v] ?? 0) <= common { byValue[id, default: [:]][v, default: []].append(i) }
+        }
+        var shared: [Int: [Int: Int]] = [:]
+        for (_, values) in byValue {
+            for (_, idx) in values where idx.count > 1 {
+                for a in idx { for b in idx where b > a { shared[a, default: [:]][b, default: 0] += 1 } }
             }
         }
+        for (a, others) in shared { for (b, n) in others where n >= minimum { parent[root(b)] = root(a) } }
         let grouped = Dictionary(grouping: rows.indices, by: root)
         return grouped.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
         let minimum = Int(ctx.reference.checks.param(Self.id, "min_indicators", default: 6))
+        let commonShare = ctx.reference.checks.param(Self.id, "common_share", default: 0.05)
         let ids = ctx.catalog.indicators.filter { !$0.kind.isRate && !$0.kind.isFlag }.map(\.id)
         var out: [Finding] = []
         for sub in ctx.submissions {
@@ -157,7 +170,7 @@ public struct DuplicateRowsCheck: Check {
             let byLevel = Dictionary(grouping: sub.rows.map(\.code)) { ctx.level(of: $0) }
             for (_, codes) in byLevel {
                 let rows = codes.map { u in Dictionary(uniqueKeysWithValues: ids.compactMap { id in sub.values[u, id].map { (id, $0) } }) }
-                for g in Self.groups(rows, minimum: minimum) {
+                for g in Self.groups(rows, minimum: minimum, commonShare: commonShare) {
                     let units = g.map { codes[$0] }
                     let names = units.map { "\(ctx.name(of: $0, in: sub) ?? "")（\($0)）" }.joined(separator: "、")
                     let shared = ids.filter { id in

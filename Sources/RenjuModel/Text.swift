@@ -4,14 +4,39 @@ import Foundation
 public enum TextNormalizer {
     /// NFKC folds full-width digits, letters and punctuation (`１２３４．５`, `（户）`, `：`) to ASCII.
     public static func fold(_ s: String) -> String {
-        s.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: .whitespacesAndNewlines.union(.controlCharacters))
+        // Fast path: plain ASCII needs no Unicode normalisation, only trimming.
+        var ascii = true
+        for b in s.utf8 where b >= 0x80 { ascii = false; break }
+        if ascii {
+            let u = s.utf8
+            guard let first = u.firstIndex(where: { $0 > 0x20 && $0 != 0x7F }) else { return "" }
+            guard let last = u.lastIndex(where: { $0 > 0x20 && $0 != 0x7F }) else { return "" }
+            if first == u.startIndex && last == u.index(before: u.endIndex) { return s }
+            return String(s[first...last])
+        }
+        return s.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: Self.trimmed)
     }
+
+    static let trimmed = CharacterSet.whitespacesAndNewlines.union(.controlCharacters)
 
     /// A key for matching headers and names: folded, without blanks and quote marks.
     public static func key(_ s: String) -> String {
         let folded = fold(s).lowercased()
-        let drop: Set<Character> = [" ", "\t", "\"", "'", "“", "”", "‘", "’", "「", "」", "\u{3000}", "\u{00A0}"]
-        return String(folded.filter { !drop.contains($0) })
+        return String(folded.filter { !keyDrop.contains($0) })
+    }
+
+    static let keyDrop: Set<Character> = [" ", "\t", "\"", "'", "“", "”", "‘", "’", "「", "」", "\u{3000}", "\u{00A0}"]
+
+    /// Whether Swift's shortest spelling of `x` has at most 15 significant digits and no exponent.
+    static func shortEnough(_ d: String) -> Bool {
+        var digits = 0, leading = true
+        for c in d.utf8 {
+            if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { return false }
+            guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { continue }
+            if leading && c == UInt8(ascii: "0") { continue }
+            leading = false; digits += 1
+        }
+        return digits <= 15
     }
 }
 
@@ -19,6 +44,12 @@ public enum TextNormalizer {
 public func shortestDecimal(_ x: Double) -> String {
     if x == 0 { return "0" }
     if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+    // Swift's shortest round-trip spelling is the answer whenever it has at most 15 significant
+    // digits and no exponent (always so for figures read from files); else %.15g.
+    if abs(x) >= 1e-4, abs(x) < 1e15 {
+        let d = x.description
+        if TextNormalizer.shortEnough(d) { return d }
+    }
     var s = String(format: "%.15g", x)
     if s.contains("e") {
         // Fall back to Swift's shortest round-trip spelling for very large/small values.
@@ -34,5 +65,8 @@ public func shortestDecimal(_ x: Double) -> String {
 /// Rounds to 15 significant digits, as Excel displays numbers: 77.23999999999999 → 77.24.
 public func excelPrecision(_ x: Double) -> Double {
     guard x.isFinite, x != 0 else { return x }
+    // Most numbers already are what they look like: no formatting needed.
+    if x == x.rounded(), abs(x) < 1e15 { return x }
+    if abs(x) >= 1e-4, abs(x) < 1e15, TextNormalizer.shortEnough(x.description) { return x }
     return Double(String(format: "%.15g", x)) ?? x
 }

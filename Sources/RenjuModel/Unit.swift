@@ -1,18 +1,39 @@
 import Foundation
 
 /// A 12-digit 统计用区划代码. Shorter codes are right-padded with zeros (`640422` → `640422000000`).
+/// Held as a number: codes are hashed and compared millions of times at national scale.
 public struct UnitCode: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
-    public let rawValue: String
+    public let value: UInt64
 
     /// Parses a code as written in a cell: digits only (full-width accepted), 2–12 digits.
     public init?(_ text: String) {
-        let s = TextNormalizer.fold(text)
-        guard (2...12).contains(s.count), s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        rawValue = s.count == 12 ? s : s + String(repeating: "0", count: 12 - s.count)
+        var v: UInt64 = 0, n = 0
+        var ascii = true
+        for b in text.utf8 {
+            if b >= 0x30 && b <= 0x39 { v = v &* 10 &+ UInt64(b - 0x30); n += 1; if n > 12 { return nil } }
+            else if b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A { if n > 0 { ascii = false; break } }
+            else { ascii = false; break }
+        }
+        if !ascii {
+            // Full-width digits, inner blanks and the like: fold, then parse again.
+            let s = TextNormalizer.fold(text)
+            guard (2...12).contains(s.count), s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            v = 0; n = 0
+            for b in s.utf8 { v = v * 10 + UInt64(b - 0x30); n += 1 }
+        }
+        guard (2...12).contains(n) else { return nil }
+        for _ in n..<12 { v *= 10 }
+        value = v
+    }
+
+    /// The 12 digits.
+    public var rawValue: String {
+        let d = String(value)
+        return d.count >= 12 ? d : String(repeating: "0", count: 12 - d.count) + d
     }
 
     public var description: String { rawValue }
-    public static func < (a: UnitCode, b: UnitCode) -> Bool { a.rawValue < b.rawValue }
+    public static func < (a: UnitCode, b: UnitCode) -> Bool { a.value < b.value }
 
     public init(from decoder: Decoder) throws {
         let s = try decoder.singleValueContainer().decode(String.self)
@@ -74,13 +95,20 @@ public struct DivisionTree: Sendable {
     }
 
     public mutating func add(_ u: Unit) {
-        if units[u.code] == nil, let p = u.parent { children[p, default: []].append(u.code) }
+        if units[u.code] == nil, let p = u.parent {
+            // Kept sorted as they come (files list them in order, so this is an append).
+            var list = children[p] ?? []
+            var i = list.count
+            while i > 0, u.code < list[i - 1] { i -= 1 }
+            list.insert(u.code, at: i)
+            children[p] = list
+        }
         units[u.code] = u
     }
 
     public subscript(code: UnitCode) -> Unit? { units[code] }
 
-    public func children(of code: UnitCode) -> [UnitCode] { (children[code] ?? []).sorted() }
+    public func children(of code: UnitCode) -> [UnitCode] { children[code] ?? [] }
 
     public func name(of code: UnitCode) -> String? { units[code]?.name }
 
@@ -116,10 +144,10 @@ extension UnitCode {
     public var structuralParent: UnitCode? {
         let d = Array(rawValue)
         func zeroed(from i: Int) -> UnitCode? { UnitCode(String(d[0..<i]) + String(repeating: "0", count: 12 - i)) }
-        if d[9...].contains(where: { $0 != "0" }) { return zeroed(from: 9) }
-        if d[6..<9].contains(where: { $0 != "0" }) { return zeroed(from: 6) }
-        if d[4..<6].contains(where: { $0 != "0" }) { return zeroed(from: 4) }
-        if d[2..<4].contains(where: { $0 != "0" }) { return zeroed(from: 2) }
+        if value % 1000 != 0 { return zeroed(from: 9) }
+        if value % 1_000_000 != 0 { return zeroed(from: 6) }
+        if value % 100_000_000 != 0 { return zeroed(from: 4) }
+        if value % 10_000_000_000 != 0 { return zeroed(from: 2) }
         return nil
     }
 }

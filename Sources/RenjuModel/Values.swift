@@ -84,6 +84,8 @@ public struct Dataset: Sendable {
 /// One file's submission for one period, as read: rows, figures, sign-offs and reading problems.
 public struct Submission: Sendable {
     public let file: String
+    /// The submission's place among those being checked (set by the checks' context).
+    public var index = 0
     public var period: Period?
     public var rows: [UnitRow] = []
     public var values = PeriodValues()

@@ -32,6 +32,8 @@ public struct FormReader: Sendable {
 
     enum Column: Hashable { case code, name, period, indicatorName, value, role, person, date, digest, signature, rule, explanation, indicator(IndicatorID), unknown(String) }
 
+    /// How many non-empty rows from the top are searched for the header row.
+    public static let headerSearchRows = 50
     static let codeKeys: Set<String> = ["区划代码", "unit_code", "统计用区划代码", "单位代码", "代码", "unitcode"]
     static let nameKeys: Set<String> = ["单位名称", "名称", "unit_name", "name", "村名", "单位"]
     static let periodKeys: Set<String> = ["报告期", "period"]
@@ -48,8 +50,12 @@ public struct FormReader: Sendable {
 
     public func read(_ grid: Grid, file: String, defaultPeriod: Period?) -> SheetContent {
         let rowIndices = grid.rowIndices
-        guard let headerAt = rowIndices.firstIndex(where: { r in
-            grid.cells(inRow: r).contains { Self.codeKeys.contains(TextNormalizer.key($0.cell.display)) }
+        // The header is among the first rows (title and metadata rows come above it).
+        guard let headerAt = rowIndices.prefix(Self.headerSearchRows).firstIndex(where: { r in
+            grid.cells(inRow: r).contains { c in
+                if case .text = c.cell { return Self.codeKeys.contains(TextNormalizer.key(c.cell.display)) }
+                return false
+            }
         }) else {
             return .none
         }
@@ -139,16 +145,17 @@ public struct FormReader: Sendable {
                 if case let .number(d) = cell, d >= 0, d < 1e13, d == d.rounded() { return String(Int64(d)) }
                 return cell.display
             }
-            let rowText = cells.map { c -> String in
-                if case let .number(d) = c.cell, grid.isDate(r, c.column), let date = CivilDate(excelSerial: d) { return date.description }
-                return c.cell.display
-            }.joined(separator: "  ")
-            if looksLikeFooter(rowText) {
-                footerText.append((rowText, source(file, grid, r, cells[0].column)))
-                continue
-            }
             var code: UnitCode? = codeText.flatMap(UnitCode.init)
             if code == nil {
+                // Not a data row: perhaps the sign-off footer.
+                let rowText = cells.map { c -> String in
+                    if case let .number(d) = c.cell, grid.isDate(r, c.column), let date = CivilDate(excelSerial: d) { return date.description }
+                    return c.cell.display
+                }.joined(separator: "  ")
+                if looksLikeFooter(rowText) {
+                    footerText.append((rowText, source(file, grid, r, cells[0].column)))
+                    continue
+                }
                 let hasData = indicatorColumns.contains { grid[r, $0.0] != nil && CellParser.read(grid[r, $0.0], kind: catalog[$0.1]?.kind ?? .flow) != .blank }
                 let codeBlank = codeText.map { TextNormalizer.fold($0).isEmpty } ?? true
                 if codeBlank, let n = givenName, Self.totalNames.contains(TextNormalizer.key(n)), hasData {

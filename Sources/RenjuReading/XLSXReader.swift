@@ -5,9 +5,11 @@ import FoundationXML
 import RenjuModel
 import ZIPFoundation
 
-/// Reads an .xlsx workbook: every sheet into a sparse grid. Our own reader on ZIPFoundation and
-/// Foundation's event (SAX) XML parser: shared strings, inline strings, numbers, booleans, error
-/// cells, formulas with or without a cached value, number formats (for dates).
+/// Reads an .xlsx workbook: every sheet into a sparse grid. Our own reader on ZIPFoundation:
+/// the small parts (workbook, relationships, styles) through Foundation's event (SAX) XML parser,
+/// the big ones (sheets, shared strings) through a byte scanner (`SheetScanner`): shared strings,
+/// inline strings, numbers, booleans, error cells, formulas with or without a cached value, number
+/// formats (for dates).
 public struct XLSXReader: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public let message: String
@@ -46,6 +48,21 @@ public struct XLSXReader: Sendable {
         } catch {
             throw Failure("不是有效的 xlsx 文件（无法作为 zip 打开） / not a valid .xlsx (cannot be opened as a zip)")
         }
+        return try read(archive)
+    }
+
+    /// Reads a workbook held in memory.
+    public func read(data: Data) throws -> [Sheet] {
+        let archive: Archive
+        do {
+            archive = try Archive(data: data, accessMode: .read)
+        } catch {
+            throw Failure("不是有效的 xlsx 文件（无法作为 zip 打开） / not a valid .xlsx (cannot be opened as a zip)")
+        }
+        return try read(archive)
+    }
+
+    func read(_ archive: Archive) throws -> [Sheet] {
         var entries: [String: Entry] = [:]
         var count = 0
         for e in archive {
@@ -76,7 +93,7 @@ public struct XLSXReader: Sendable {
                 throw Failure("部件 \(key) 已损坏 / part \(key) is damaged (\(error))")
             }
             budget -= data.count
-            if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
+            if Self.contains(data, "<!DOCTYPE") || Self.contains(data, "<!ENTITY") {
                 throw Failure("部件 \(key) 含有 DOCTYPE/ENTITY 声明，拒绝读取 / part \(key) holds a DOCTYPE or ENTITY declaration")
             }
             return data
@@ -102,9 +119,7 @@ public struct XLSXReader: Sendable {
         }
         var shared: [String] = []
         if let ssXML = try part(sharedStringsPath) {
-            let sp = SharedStringsParser(limit: limits.maxSharedStrings, maxChars: limits.maxCellChars)
-            try sp.parse(ssXML)
-            shared = sp.strings
+            shared = try SheetScanner.sharedStrings(ssXML, limit: limits.maxSharedStrings, maxChars: limits.maxCellChars)
         }
         var xfFormats: [Int] = []
         var dateFormats = Set<Int>([14, 15, 16, 17, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 50, 51, 52, 53, 54, 55, 56, 57, 58])
@@ -120,14 +135,33 @@ public struct XLSXReader: Sendable {
         for (index, s) in book.sheets.enumerated() {
             let path = s.relID.flatMap { rels[$0] } ?? "xl/worksheets/sheet\(index + 1).xml"
             guard let xml = try part(path) else { continue }
-            let sp = SheetParser(name: s.name, shared: shared, xfFormats: xfFormats, cellBudget: cellsLeft,
-                                 maxChars: limits.maxCellChars)
-            sp.grid.dateFormats = dateFormats
-            try sp.parse(xml)
-            cellsLeft -= sp.cellCount
-            sheets.append(Sheet(name: s.name, grid: sp.grid))
+            var (grid, count) = try SheetScanner.sheet(xml, name: s.name, shared: shared, xfFormats: xfFormats,
+                                                       cellBudget: cellsLeft, maxChars: limits.maxCellChars)
+            grid.dateFormats = dateFormats
+            cellsLeft -= count
+            sheets.append(Sheet(name: s.name, grid: grid))
         }
         return sheets
+    }
+
+    /// Byte search (memchr for the first byte): Foundation's Data.range(of:) is slow on large parts.
+    static func contains(_ data: Data, _ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return false }
+        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
+            guard let base = raw.baseAddress, raw.count >= n.count else { return false }
+            let b = raw.bindMemory(to: UInt8.self)
+            var i = 0
+            while i + n.count <= raw.count {
+                guard let p = memchr(base + i, Int32(first), raw.count - i - n.count + 1) else { return false }
+                let at = base.distance(to: UnsafeRawPointer(p))
+                var k = 1
+                while k < n.count, b[at + k] == n[k] { k += 1 }
+                if k == n.count { return true }
+                i = at + 1
+            }
+            return false
+        }
     }
 
     static func resolve(_ target: String) -> String {
@@ -215,44 +249,6 @@ final class RelationshipsParser: EventParser {
     }
 }
 
-final class SharedStringsParser: EventParser {
-    var strings: [String] = []
-    let limit: Int
-    let maxChars: Int
-    private var current = ""
-    private var inSI = false, inT = false, inRPh = false
-    init(limit: Int, maxChars: Int) { self.limit = limit; self.maxChars = maxChars }
-    override func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
-        switch e {
-        case "si": inSI = true; current = ""; currentBytes = 0
-        case "t": inT = true
-        case "rPh": inRPh = true
-        default: break
-        }
-    }
-    private var currentBytes = 0
-    override func parser(_ parser: XMLParser, foundCharacters s: String) {
-        if inSI, inT, !inRPh {
-            current += s
-            currentBytes += s.utf8.count
-            // Counted as it comes (String.count is linear): at most 4 bytes a character.
-            if currentBytes > 4 * maxChars || (currentBytes > maxChars && current.count > maxChars) {
-                fail(parser, XLSXReader.Failure("共享字符串过长 / a shared string is too long"))
-            }
-        }
-    }
-    override func parser(_ parser: XMLParser, didEndElement e: String, namespaceURI: String?, qualifiedName: String?) {
-        switch e {
-        case "si":
-            inSI = false; strings.append(current)
-            if strings.count > limit { fail(parser, XLSXReader.Failure("共享字符串过多 / too many shared strings")) }
-        case "t": inT = false
-        case "rPh": inRPh = false
-        default: break
-        }
-    }
-}
-
 final class StylesParser: EventParser {
     var cellXfFormats: [Int] = []
     var customFormats: [Int: String] = [:]
@@ -268,107 +264,5 @@ final class StylesParser: EventParser {
     }
     override func parser(_ parser: XMLParser, didEndElement e: String, namespaceURI: String?, qualifiedName: String?) {
         if e == "cellXfs" { inCellXfs = false }
-    }
-}
-
-final class SheetParser: EventParser {
-    var grid: Grid
-    let shared: [String]
-    let xfFormats: [Int]
-    let cellBudget: Int
-    let maxChars: Int
-    var cellCount = 0
-
-    private var row = -1
-    private var nextColumn = 0
-    private var cellRow = 0, cellCol = 0
-    private var cellType = "n"
-    private var cellStyle: Int? = nil
-    private var value = ""
-    private var formula = ""
-    private var inlineText = ""
-    private var hasValue = false, hasFormula = false, hasInline = false
-    private var inV = false, inF = false, inIsT = false, inIs = false, inRPh = false
-
-    init(name: String, shared: [String], xfFormats: [Int], cellBudget: Int, maxChars: Int) {
-        self.grid = Grid(name: name); self.shared = shared; self.xfFormats = xfFormats
-        self.cellBudget = cellBudget; self.maxChars = maxChars
-    }
-
-    override func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
-        switch e {
-        case "row":
-            if let r = a["r"].flatMap(Int.init), r >= 1, r <= 1_048_576 { row = r - 1 } else { row += 1 }
-            nextColumn = 0
-        case "c":
-            if let ref = a["r"], let (r, c) = XLSXReader.position(ref) { cellRow = r; cellCol = c } else { cellRow = max(row, 0); cellCol = nextColumn }
-            nextColumn = cellCol + 1
-            cellType = a["t"] ?? "n"
-            cellStyle = a["s"].flatMap(Int.init)
-            value = ""; formula = ""; inlineText = ""; cellBytes = 0
-            hasValue = false; hasFormula = false; hasInline = false
-        case "v": inV = true; hasValue = true
-        case "f": inF = true; hasFormula = true
-        case "is": inIs = true; hasInline = true
-        case "t" where inIs: inIsT = true
-        case "rPh": inRPh = true
-        default: break
-        }
-    }
-
-    private var cellBytes = 0
-    override func parser(_ parser: XMLParser, foundCharacters s: String) {
-        if inV { value += s } else if inF { formula += s } else if inIsT, !inRPh { inlineText += s } else { return }
-        cellBytes += s.utf8.count
-        if cellBytes > 4 * maxChars || (cellBytes > maxChars && value.count + inlineText.count + formula.count > maxChars) {
-            fail(parser, XLSXReader.Failure("单元格 \(SourceRef.a1(row: cellRow, column: cellCol)) 内容过长（超过 \(maxChars) 个字符）/ cell content too long"))
-        }
-    }
-
-    override func parser(_ parser: XMLParser, didEndElement e: String, namespaceURI: String?, qualifiedName: String?) {
-        switch e {
-        case "v": inV = false
-        case "f": inF = false
-        case "t": inIsT = false
-        case "is": inIs = false
-        case "rPh": inRPh = false
-        case "c": finishCell(parser)
-        default: break
-        }
-    }
-
-    private func finishCell(_ parser: XMLParser) {
-        let cell: RawCell?
-        switch cellType {
-        case "s":
-            if let i = Int(value.trimmingCharacters(in: .whitespaces)), i >= 0, i < shared.count {
-                cell = .text(shared[i])
-            } else if hasValue {
-                cell = .error("#REF(shared string \(value))")
-            } else { cell = nil }
-        case "inlineStr":
-            cell = hasInline ? .text(inlineText) : (hasValue ? .text(value) : nil)
-        case "str":
-            cell = hasValue ? .text(value) : (hasFormula ? .formulaWithoutValue(formula) : nil)
-        case "b":
-            cell = hasValue ? .bool(value.trimmingCharacters(in: .whitespaces) == "1") : (hasFormula ? .formulaWithoutValue(formula) : nil)
-        case "e":
-            cell = .error(value.isEmpty ? "#VALUE!" : value)
-        case "d":
-            cell = hasValue ? .text(value) : nil
-        default:
-            if hasValue, !value.trimmingCharacters(in: .whitespaces).isEmpty {
-                if let d = Double(value.trimmingCharacters(in: .whitespaces)), d.isFinite { cell = .number(d) } else { cell = .text(value) }
-            } else if hasFormula {
-                cell = .formulaWithoutValue(formula)
-            } else { cell = nil }
-        }
-        guard let cell else { return }
-        cellCount += 1
-        if cellCount > cellBudget {
-            fail(parser, XLSXReader.Failure("单元格数量超过上限 / too many cells")); return
-        }
-        let fmt: Int? = cellStyle.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
-        grid.set(cellRow, cellCol, cell, format: fmt)
     }
 }

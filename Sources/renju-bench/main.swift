@@ -1,4 +1,8 @@
 import Foundation
+import RenjuModel
+import RenjuReading
+import RenjuReference
+import RenjuChecks
 import RenjuExport
 
 // Benchmarks, to be run from a release build:
@@ -16,17 +20,28 @@ func report(_ name: String, seconds: Double, items: Int, unit: String) {
 }
 
 func exportBenchmark(cells: Int, columns: Int, path: String) throws {
-    let rows = (cells + columns - 1) / columns
+    // A collection form: the header row (区划代码, 单位名称, 23 indicator ids), then rows of a code,
+    // a name and 23 formatted numbers — 25 cells a row, as the plain C baseline writes them.
+    let ids = ["households", "sanitary_toilet_hh", "sanitary_toilet_rate", "public_toilets_built", "sewage_treated_hh",
+               "sewage_treatment_rate", "road_total_km", "road_hardened_km", "road_hardening_rate", "garbage_system_covered",
+               "garbage_generated_t", "garbage_collected_t", "garbage_harmless_t", "garbage_collection_rate", "garbage_harmless_rate",
+               "garbage_facilities_added", "cleaners", "dilapidated_houses_renovated", "illegal_buildings_found",
+               "illegal_buildings_removed", "illegal_area_removed_m2", "green_area_added_10k_m2", "investment_10k_yuan"]
+    let width = ids.count + 2
+    let rows = (cells + width - 1) / width
     let start = Date()
     let book = try XlsxBook(path: path, constantMemory: true)
     let sheet = try book.addSheet("数据")
     let number = CellStyle(numberFormat: "#,##0.00")
-    var written = 0
-    for r in 0..<rows {
-        // A text code column and numbers, like a return: 1 text + (columns - 1) numbers.
+    try sheet.write(0, 0, .text("区划代码"))
+    try sheet.write(0, 1, .text("单位名称"))
+    for (j, id) in ids.enumerated() { try sheet.write(0, 2 + j, .text(id)) }
+    var written = width
+    for r in 1...max(1, rows - 1) {
         try sheet.write(r, 0, .text(String(640422100201 + r)))
-        written += 1
-        for c in 1..<columns where written < cells {
+        try sheet.write(r, 1, .text("村\(r % 1000)"))
+        written += 2
+        for c in 2..<width where written < cells {
             try sheet.write(r, c, .number(Double((r * 31 + c * 17) % 100_000) / 100), number)
             written += 1
         }
@@ -34,7 +49,59 @@ func exportBenchmark(cells: Int, columns: Int, path: String) throws {
     try book.close()
     let seconds = Date().timeIntervalSince(start)
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-    report("export \(written) cells (\(rows) rows × \(columns) columns, constant memory, \(size / 1024) KiB)", seconds: seconds, items: written, unit: "cells")
+    report("export \(written) cells (\(rows) rows × \(width) columns, constant memory, \(size / 1024) KiB)", seconds: seconds, items: written, unit: "cells")
+    _ = columns
+}
+
+/// The bundled reference data, found beside the executable's checkout.
+func bundledReference() -> String {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<6 {
+        let c = dir.appendingPathComponent("reference-data")
+        if FileManager.default.fileExists(atPath: c.appendingPathComponent("indicators.yaml").path) { return c.path }
+        dir = dir.deletingLastPathComponent()
+    }
+    return "reference-data"
+}
+
+/// Validate N synthetic villages with their previous quarter: read every county file, check.
+func validateBenchmark(villages: Int, dir: URL) throws {
+    let reference0 = try ReferenceData.load(directory: bundledReference())
+    if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("divisions.csv").path) {
+        let t = Date()
+        _ = try Synthesizer(catalog: reference0.catalog, villages: villages, period: Period(year: 2025, quarter: 3)).write(to: dir)
+        print(String(format: "synthesised %d villages in %.1f s (not timed below)", villages, Date().timeIntervalSince(t)))
+    }
+    let start = Date()
+    let reference = try ReferenceData.load(directory: bundledReference(), divisions: dir.appendingPathComponent("divisions.csv").path)
+    let loaded = Date()
+    let loader = InputLoader(reader: FormReader(catalog: reference.catalog, tree: reference.tree, vocabulary: reference.signOffVocabulary))
+    let input = try loader.load(paths: [dir.appendingPathComponent("returns").path], defaultPeriod: nil)
+    let read = Date()
+    let result = Validator(reference: reference).validate(submissions: input.submissions, fileFindings: input.findings,
+                                                          signOffs: input.signOffs, asOf: CivilDate(year: 2025, month: 10, day: 31))
+    let done = Date()
+    let figures = input.submissions.reduce(0) { $0 + $1.values.byUnit.values.reduce(0) { $0 + $1.count } }
+    print(String(format: "  reference and divisions %.2f s, reading %.2f s, checking %.2f s", loaded.timeIntervalSince(start),
+                 read.timeIntervalSince(loaded), done.timeIntervalSince(read)))
+    print("  \(result.summary.units) units checked, \(figures) figures read, \(result.findings.count) findings")
+    report("validate \(villages) villages with the previous quarter", seconds: done.timeIntervalSince(start), items: villages, unit: "villages")
+}
+
+/// Read a workbook (written first with libxlsxwriter when missing, not timed): every cell, and the form.
+func readBenchmark(cells: Int, path: String) throws {
+    if !FileManager.default.fileExists(atPath: path) { try exportBenchmark(cells: cells, columns: 25, path: path) }
+    let reference = try ReferenceData.load(directory: bundledReference())
+    let start = Date()
+    let sheets = try XLSXReader().read(url: URL(fileURLWithPath: path))
+    var n = 0, figures = 0
+    for s in sheets {
+        n += s.grid.rows.values.reduce(0) { $0 + $1.count }
+        if case let .submissions(subs) = FormReader(catalog: reference.catalog).read(s.grid, file: path, defaultPeriod: Period(year: 2025, quarter: 3)) {
+            figures += subs.reduce(0) { $0 + $1.values.byUnit.values.reduce(0) { $0 + $1.count } }
+        }
+    }
+    report("read \(n) cells of \(URL(fileURLWithPath: path).lastPathComponent) (\(figures) figures understood)", seconds: Date().timeIntervalSince(start), items: n, unit: "cells")
 }
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -55,9 +122,21 @@ case "export":
     } catch {
         FileHandle.standardError.write(Data("renju-bench: \(error)\n".utf8)); exit(2)
     }
+case "validate":
+    let dir = stringOption("--dir", FileManager.default.temporaryDirectory.appendingPathComponent("renju-bench-\(option("--villages", 500_000))").path)
+    do { try validateBenchmark(villages: option("--villages", 500_000), dir: URL(fileURLWithPath: dir)) } catch {
+        FileHandle.standardError.write(Data("renju-bench: \(error)\n".utf8)); exit(2)
+    }
+case "read":
+    let file = stringOption("--file", FileManager.default.temporaryDirectory.appendingPathComponent("renju-bench-read-\(option("--cells", 1_000_000)).xlsx").path)
+    do { try readBenchmark(cells: option("--cells", 1_000_000), path: file) } catch {
+        FileHandle.standardError.write(Data("renju-bench: \(error)\n".utf8)); exit(2)
+    }
 default:
     print("""
-    usage: renju-bench export [--cells 1000000] [--columns 25] [--out FILE]
+    usage: renju-bench validate [--villages 500000] [--dir DIR]   (synthesises DIR first if empty)
+           renju-bench read [--cells 1000000] [--file FILE]        (writes FILE first if missing)
+           renju-bench export [--cells 1000000] [--columns 25] [--out FILE]
     Build with `swift build -c release` first; prints wall time, throughput and peak memory.
     """)
     exit(args.isEmpty ? 0 : 2)

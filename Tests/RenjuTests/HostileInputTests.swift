@@ -130,4 +130,27 @@ final class HostileInputTests: XCTestCase {
             .write(to: dir.appendingPathComponent("gbk.csv"))
         XCTAssertFalse(try load().findings.contains { $0.source?.file == "gbk.csv" })
     }
+
+    func testASheetOnOneLineOfMoreThanTenMegabytes() throws {
+        // libxlsxwriter writes a sheet on one line; libxml2 refuses lines past 10 MB. Ours does not.
+        let url = dir.appendingPathComponent("long-line.xlsx")
+        try writeRawWorkbook(url, sheets: [("数据", inlineRow(0, [.s("区划代码")]))])
+        let archive = try Archive(url: url, accessMode: .update)
+        if let e = archive["xl/worksheets/sheet1.xml"] { try archive.remove(e) }
+        var filler = [UInt8](repeating: 0, count: 11 * 1024 * 1024)
+        var x: UInt32 = 2_463_534_242
+        for i in filler.indices { x ^= x << 13; x ^= x >> 17; x ^= x << 5; filler[i] = UInt8(97 + x % 26) }  // incompressible letters
+        let ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+        var xml = Data(#"<worksheet xmlns="\#(ns)"><sheetData>"#.utf8)
+        xml.append(Data((inlineRow(0, [.s("报告期：2025Q3")]) + inlineRow(1, [.s("区划代码"), .s("总户数")])).utf8))
+        xml.append(Data("<!--".utf8)); xml.append(contentsOf: filler); xml.append(Data("-->".utf8))
+        xml.append(Data((inlineRow(2, [.s("640422100202"), .n(300)]) + "</sheetData></worksheet>").utf8))
+        try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(xml.count), compressionMethod: .deflate) { pos, size in
+            xml.subdata(in: Int(pos)..<Int(pos) + size)
+        }
+        let set = try load()
+        XCTAssertFalse(set.findings.contains { $0.source?.file == "long-line.xlsx" }, "\(set.findings.map(\.message.zh))")
+        let sub = try XCTUnwrap(set.submissions.first { $0.file == "long-line.xlsx" })
+        XCTAssertEqual(sub.values[try XCTUnwrap(UnitCode("640422100202")), "households"], 300)
+    }
 }

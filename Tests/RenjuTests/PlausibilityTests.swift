@@ -85,6 +85,18 @@ final class PlausibilityTests: XCTestCase {
         var c = a; c["households"] = 501; c["road_total_km"] = 10.4
         XCTAssertEqual(DuplicateRowsCheck.groups([a, b, c], minimum: 6), [[0, 1]], "a and b share 6 non-zero values; c only 4")
         XCTAssertEqual(DuplicateRowsCheck.groups([a, c], minimum: 6), [])
+        XCTAssertEqual(DuplicateRowsCheck.groups([a, b, a, c], minimum: 6), [[0, 1, 2]], "a row copied twice")
+        // Forty villages that all have one public toilet, four cleaners, five renovated houses…:
+        // common values are no sign of copying.
+        let common: [IndicatorID: Double] = ["public_toilets_built": 1, "cleaners": 4, "dilapidated_houses_renovated": 5,
+                                             "garbage_facilities_added": 1, "illegal_buildings_found": 10, "illegal_buildings_removed": 6]
+        let many: [[IndicatorID: Double]] = (0..<40).map { (i: Int) -> [IndicatorID: Double] in
+            var row = common
+            row["households"] = Double(300 + i)
+            row["road_total_km"] = 10 + Double(i) / 7
+            return row
+        }
+        XCTAssertEqual(DuplicateRowsCheck.groups(many, minimum: 6), [])
     }
 
     // MARK: through the validator

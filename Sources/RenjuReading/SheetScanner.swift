@@ -1,0 +1,281 @@
+import Foundation
+import RenjuModel
+
+/// A fast byte scanner for the two big parts of a workbook, the sheets and the shared strings.
+/// Machine-written SpreadsheetML is simple: elements, attributes in quotes, text, the five
+/// predefined entities and character references. Foundation's XMLParser is slower than
+/// openpyxl here and fails on a part whose single line passes 10 MB (libxml2's limit), which is
+/// how libxlsxwriter writes a sheet. DOCTYPE/ENTITY declarations are refused before this runs.
+struct SheetScanner {
+    typealias Failure = XLSXReader.Failure
+
+    /// Calls `element` for each start tag (local name, attributes, self-closing), `endElement` for
+    /// each end tag and `text` for character data between tags (entities decoded lazily by the
+    /// caller through `decode`).
+    static func scan(_ data: Data, start: (ArraySlice<UInt8>, [(ArraySlice<UInt8>, ArraySlice<UInt8>)], Bool) throws -> Void,
+                     end: (ArraySlice<UInt8>) throws -> Void, text: (ArraySlice<UInt8>) throws -> Void) throws {
+        let b = [UInt8](data)
+        let n = b.count
+        var i = 0
+        @inline(__always) func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        func localName(_ s: Int, _ e: Int) -> ArraySlice<UInt8> {
+            var k = e - 1
+            while k >= s { if b[k] == UInt8(ascii: ":") { return b[(k + 1)..<e] }; k -= 1 }
+            return b[s..<e]
+        }
+        while i < n {
+            // Text up to the next tag.
+            var j = i
+            while j < n, b[j] != UInt8(ascii: "<") { j += 1 }
+            if j > i { try text(b[i..<j]) }
+            if j >= n { break }
+            i = j + 1
+            guard i < n else { throw Failure("XML 在标签中间结束 / XML ends inside a tag") }
+            let c = b[i]
+            if c == UInt8(ascii: "?") {  // processing instruction
+                guard let e = find(b, from: i, "?>") else { throw Failure("XML 处理指令没有结束 / unterminated processing instruction") }
+                i = e + 2; continue
+            }
+            if c == UInt8(ascii: "!") {
+                if starts(b, at: i, "!--") {
+                    guard let e = find(b, from: i + 3, "-->") else { throw Failure("XML 注释没有结束 / unterminated comment") }
+                    i = e + 3; continue
+                }
+                if starts(b, at: i, "![CDATA[") {
+                    guard let e = find(b, from: i + 8, "]]>") else { throw Failure("XML CDATA 没有结束 / unterminated CDATA") }
+                    try text(b[(i + 8)..<e])  // CDATA is literal; callers decode entities only outside it (rare in sheets)
+                    i = e + 3; continue
+                }
+                throw Failure("XML 含有不允许的声明 / a declaration that is not allowed")
+            }
+            if c == UInt8(ascii: "/") {
+                var k = i + 1
+                while k < n, b[k] != UInt8(ascii: ">") { k += 1 }
+                guard k < n else { throw Failure("XML 结束标签没有结束 / unterminated end tag") }
+                var e = k
+                while e > i + 1, isSpace(b[e - 1]) { e -= 1 }
+                try end(localName(i + 1, e))
+                i = k + 1; continue
+            }
+            // Start tag: name, attributes, maybe self-closing.
+            var k = i
+            while k < n, !isSpace(b[k]), b[k] != UInt8(ascii: ">"), b[k] != UInt8(ascii: "/") { k += 1 }
+            let name = localName(i, k)
+            var attrs: [(ArraySlice<UInt8>, ArraySlice<UInt8>)] = []
+            var selfClosing = false
+            while true {
+                while k < n, isSpace(b[k]) { k += 1 }
+                guard k < n else { throw Failure("XML 标签没有结束 / unterminated tag") }
+                if b[k] == UInt8(ascii: ">") { k += 1; break }
+                if b[k] == UInt8(ascii: "/") {
+                    guard k + 1 < n, b[k + 1] == UInt8(ascii: ">") else { throw Failure("XML 标签格式有误 / malformed tag") }
+                    selfClosing = true; k += 2; break
+                }
+                let as0 = k
+                while k < n, b[k] != UInt8(ascii: "="), !isSpace(b[k]), b[k] != UInt8(ascii: ">") { k += 1 }
+                let an = localName(as0, k)
+                while k < n, isSpace(b[k]) { k += 1 }
+                guard k < n, b[k] == UInt8(ascii: "=") else { throw Failure("XML 属性格式有误 / malformed attribute") }
+                k += 1
+                while k < n, isSpace(b[k]) { k += 1 }
+                guard k < n, b[k] == UInt8(ascii: "\"") || b[k] == UInt8(ascii: "'") else { throw Failure("XML 属性值没有引号 / unquoted attribute") }
+                let q = b[k]; k += 1
+                let vs = k
+                while k < n, b[k] != q { k += 1 }
+                guard k < n else { throw Failure("XML 属性值没有结束 / unterminated attribute") }
+                attrs.append((an, b[vs..<k]))
+                k += 1
+            }
+            try start(name, attrs, selfClosing)
+            if selfClosing { try end(name) }
+            i = k
+        }
+    }
+
+    static func starts(_ b: [UInt8], at i: Int, _ s: StaticString) -> Bool {
+        let p = s.utf8Start
+        guard i + s.utf8CodeUnitCount <= b.count else { return false }
+        for k in 0..<s.utf8CodeUnitCount where b[i + k] != p[k] { return false }
+        return true
+    }
+
+    static func find(_ b: [UInt8], from: Int, _ s: StaticString) -> Int? {
+        let len = s.utf8CodeUnitCount
+        guard len > 0, b.count >= len else { return nil }
+        let first = s.utf8Start[0]
+        var i = from
+        while i + len <= b.count {
+            if b[i] == first, starts(b, at: i, s) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Text with the predefined entities and character references decoded.
+    static func decode(_ s: ArraySlice<UInt8>) -> String {
+        guard s.contains(UInt8(ascii: "&")) else { return String(decoding: s, as: UTF8.self) }
+        var out = [UInt8]()
+        out.reserveCapacity(s.count)
+        var i = s.startIndex
+        while i < s.endIndex {
+            let c = s[i]
+            if c == UInt8(ascii: "&"), let semi = s[i...].firstIndex(of: UInt8(ascii: ";")), semi - i <= 10 {
+                let name = String(decoding: s[(i + 1)..<semi], as: UTF8.self)
+                var scalar: Unicode.Scalar?
+                switch name {
+                case "amp": scalar = "&"
+                case "lt": scalar = "<"
+                case "gt": scalar = ">"
+                case "quot": scalar = "\""
+                case "apos": scalar = "'"
+                default:
+                    if name.hasPrefix("#x"), let v = UInt32(name.dropFirst(2), radix: 16) { scalar = Unicode.Scalar(v) }
+                    else if name.hasPrefix("#"), let v = UInt32(name.dropFirst()) { scalar = Unicode.Scalar(v) }
+                }
+                if let scalar { out.append(contentsOf: Array(String(scalar).utf8)); i = semi + 1; continue }
+            }
+            out.append(c); i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ASCII blanks trimmed (values are numbers or indices).
+    static func trimmed(_ s: String) -> String {
+        let u = s.utf8
+        guard let f = u.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
+              let l = u.lastIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return "" }
+        if f == u.startIndex && l == u.index(before: u.endIndex) { return s }
+        return String(s[f...l])
+    }
+
+    static func equals(_ s: ArraySlice<UInt8>, _ t: StaticString) -> Bool {
+        guard s.count == t.utf8CodeUnitCount else { return false }
+        var k = 0
+        for c in s { if c != t.utf8Start[k] { return false }; k += 1 }
+        return true
+    }
+
+    /// A1 reference to zero-based (row, column), from bytes.
+    static func position(_ s: ArraySlice<UInt8>) -> (Int, Int)? {
+        var col = 0, row = 0, sawL = false, sawD = false
+        for u in s {
+            switch u {
+            case 65...90 where !sawD: col = col * 26 + Int(u - 64); sawL = true
+            case 97...122 where !sawD: col = col * 26 + Int(u - 96); sawL = true
+            case 48...57: row = row * 10 + Int(u - 48); sawD = true
+            case 36: continue
+            default: return nil
+            }
+            if col > 16_384 || row > 1_048_576 { return nil }
+        }
+        guard sawL, sawD, row >= 1, col >= 1 else { return nil }
+        return (row - 1, col - 1)
+    }
+
+    static func int(_ s: ArraySlice<UInt8>) -> Int? {
+        var v = 0
+        guard !s.isEmpty, s.count <= 12 else { return nil }
+        for c in s { guard c >= 48, c <= 57 else { return nil }; v = v * 10 + Int(c - 48) }
+        return v
+    }
+
+    /// Reads a worksheet part into a grid.
+    static func sheet(_ data: Data, name: String, shared: [String], xfFormats: [Int], cellBudget: Int, maxChars: Int) throws -> (Grid, Int) {
+        var grid = Grid(name: name)
+        var cells = 0
+        var row = -1, nextColumn = 0
+        var cellRow = 0, cellCol = 0, cellType: ArraySlice<UInt8> = [], style: Int? = nil
+        var value: [UInt8] = [], formula: [UInt8] = [], inline: [UInt8] = []
+        var hasValue = false, hasFormula = false, hasInline = false
+        var inV = false, inF = false, inIs = false, inT = false, inRPh = false, inCell = false
+        try scan(data, start: { name, attrs, _ in
+            if equals(name, "row") {
+                if let r = attrs.first(where: { equals($0.0, "r") }).flatMap({ int($0.1) }), r >= 1, r <= 1_048_576 { row = r - 1 } else { row += 1 }
+                nextColumn = 0
+            } else if equals(name, "c") {
+                inCell = true
+                if let ref = attrs.first(where: { equals($0.0, "r") })?.1, let (r, c) = position(ref) { cellRow = r; cellCol = c }
+                else { cellRow = max(row, 0); cellCol = nextColumn }
+                nextColumn = cellCol + 1
+                cellType = attrs.first(where: { equals($0.0, "t") })?.1 ?? []
+                style = attrs.first(where: { equals($0.0, "s") }).flatMap { int($0.1) }
+                value.removeAll(keepingCapacity: true); formula.removeAll(keepingCapacity: true); inline.removeAll(keepingCapacity: true)
+                hasValue = false; hasFormula = false; hasInline = false
+            } else if inCell {
+                if equals(name, "v") { inV = true; hasValue = true }
+                else if equals(name, "f") { inF = true; hasFormula = true }
+                else if equals(name, "is") { inIs = true; hasInline = true }
+                else if equals(name, "t"), inIs { inT = true }
+                else if equals(name, "rPh") { inRPh = true }
+            }
+        }, end: { name in
+            if equals(name, "c") {
+                inCell = false
+                let cell: RawCell?
+                let v = decode(value[...])
+                let vt = trimmed(v)
+                if equals(cellType, "s") {
+                    if let i = Int(vt), i >= 0, i < shared.count { cell = .text(shared[i]) } else if hasValue { cell = .error("#REF(shared string \(v))") } else { cell = nil }
+                } else if equals(cellType, "inlineStr") {
+                    cell = hasInline ? .text(decode(inline[...])) : (hasValue ? .text(v) : nil)
+                } else if equals(cellType, "str") {
+                    cell = hasValue ? .text(v) : (hasFormula ? .formulaWithoutValue(decode(formula[...])) : nil)
+                } else if equals(cellType, "b") {
+                    cell = hasValue ? .bool(vt == "1") : (hasFormula ? .formulaWithoutValue(decode(formula[...])) : nil)
+                } else if equals(cellType, "e") {
+                    cell = .error(v.isEmpty ? "#VALUE!" : v)
+                } else if equals(cellType, "d") {
+                    cell = hasValue ? .text(v) : nil
+                } else if hasValue, !vt.isEmpty {
+                    if let d = Double(vt), d.isFinite { cell = .number(d) } else { cell = .text(v) }
+                } else if hasFormula {
+                    cell = .formulaWithoutValue(decode(formula[...]))
+                } else { cell = nil }
+                if let cell {
+                    cells += 1
+                    if cells > cellBudget { throw Failure("单元格数量超过上限 / too many cells") }
+                    let fmt: Int? = style.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
+                    grid.set(cellRow, cellCol, cell, format: fmt)
+                }
+            } else if equals(name, "v") { inV = false }
+            else if equals(name, "f") { inF = false }
+            else if equals(name, "is") { inIs = false }
+            else if equals(name, "t") { inT = false }
+            else if equals(name, "rPh") { inRPh = false }
+        }, text: { t in
+            guard inCell else { return }
+            if inV { value.append(contentsOf: t) } else if inF { formula.append(contentsOf: t) } else if inT, !inRPh { inline.append(contentsOf: t) } else { return }
+            if value.count + inline.count + formula.count > 4 * maxChars
+                || (value.count + inline.count > maxChars && decode(value[...]).count + decode(inline[...]).count > maxChars) {
+                throw Failure("单元格 \(SourceRef.a1(row: cellRow, column: cellCol)) 内容过长（超过 \(maxChars) 个字符）/ cell content too long")
+            }
+        })
+        return (grid, cells)
+    }
+
+    /// Reads the shared-string table.
+    static func sharedStrings(_ data: Data, limit: Int, maxChars: Int) throws -> [String] {
+        var out: [String] = []
+        var current: [UInt8] = []
+        var inSI = false, inT = false, inRPh = false
+        try scan(data, start: { name, _, _ in
+            if equals(name, "si") { inSI = true; current.removeAll(keepingCapacity: true) }
+            else if equals(name, "t") { inT = true }
+            else if equals(name, "rPh") { inRPh = true }
+        }, end: { name in
+            if equals(name, "si") {
+                inSI = false
+                out.append(decode(current[...]))
+                if out.count > limit { throw Failure("共享字符串过多 / too many shared strings") }
+            } else if equals(name, "t") { inT = false }
+            else if equals(name, "rPh") { inRPh = false }
+        }, text: { t in
+            guard inSI, inT, !inRPh else { return }
+            current.append(contentsOf: t)
+            if current.count > 4 * maxChars || (current.count > maxChars && decode(current[...]).count > maxChars) {
+                throw Failure("共享字符串过长 / a shared string is too long")
+            }
+        })
+        return out
+    }
+}
