@@ -206,4 +206,23 @@ final class StoreRankingTests: XCTestCase {
         XCTAssertEqual(try after.imports(), importsBefore)
         XCTAssertEqual(try after.periods().map(\.period), ["2025Q2"])
     }
+
+    func testTheExampleCountyValidatesTheSameAgainstTheStoreAsAgainstItsHistoryFiles() throws {
+        let dir = try temporaryDirectory("example-store")
+        let db = dir.appendingPathComponent("renju.sqlite").path
+        let examples = repoRoot.appendingPathComponent("examples/xiji")
+        let imported = try runRenju(["db", "import", "--db", db, "--as-of", "2025-10-31", examples.appendingPathComponent("2025Q2").path])
+        XCTAssertEqual(imported.status, 0, imported.stdout + imported.stderr)
+        let withDB = try runRenju(["validate", "--db", db, "--format", "json", "--as-of", "2025-10-31", examples.appendingPathComponent("2025Q3").path])
+        let withFiles = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", examples.path])
+        func baselined(_ r: RenjuRun) throws -> [String] {
+            (try parseJSON(r.stdout)["findings"] as? [[String: Any]] ?? []).compactMap { f in
+                guard let rule = f["rule"] as? String, rule.hasPrefix("temporal.") || rule.hasPrefix("outlier.") else { return nil }
+                return "\(rule) \(f["unit"] as? String ?? "") \(f["indicator"] as? String ?? "")"
+            }.sorted()
+        }
+        let a = try baselined(withDB), b = try baselined(withFiles)
+        XCTAssertTrue(a.contains { $0.hasPrefix("temporal.decrease 640422103201") }, "\(a)")
+        XCTAssertEqual(a, b)
+    }
 }
