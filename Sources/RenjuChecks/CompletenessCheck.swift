@@ -35,8 +35,10 @@ public struct CompletenessCheck: Check {
             // Several units of one parent without the parent's total row (units that are not
             // themselves totals: a file of whole township returns needs no county row).
             let roots = sub.roots(in: ctx.tree)
-            let lone = roots.filter { ctx.childRows(of: $0, in: sub).isEmpty && ctx.tree.parent(of: $0) != nil }
-            let byParent = Dictionary(grouping: lone) { ctx.tree.parent(of: $0)! }
+            var byParent: [UnitCode: [UnitCode]] = [:]
+            for r in roots where ctx.childRows(of: r, in: sub).isEmpty {
+                if let p = ctx.tree.parent(of: r) { byParent[p, default: []].append(r) }
+            }
             for (parent, kids) in byParent where kids.count >= 2 && ctx.tree[parent] != nil {
                 out += [ctx.finding(Self.missingTotal, .error, unit: parent, sub: sub, message: Message(
                     zh: "报表列出了\(ctx.name(of: parent) ?? parent.rawValue)的 \(kids.count) 个下级单位，却没有\(ctx.name(of: parent) ?? "")的合计行：请补上合计行（区划代码 \(parent)）",

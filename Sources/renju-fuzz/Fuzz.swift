@@ -28,7 +28,8 @@ func fuzzOne(_ data: Data, _ target: FuzzTarget) {
         let parsed = CSVReader.parse(text)
         _ = reader.read(parsed.grid, file: "fuzz.csv", defaultPeriod: nil)
     case .xlsx:
-        guard let sheets = try? XLSXReader().read(data: data) else { return }
+        // Through a file, as in production (see XLSXReader: the memory-backed archive is not used).
+        guard (try? data.write(to: scratch)) != nil, let sheets = try? XLSXReader().read(url: scratch) else { return }
         for s in sheets { _ = reader.read(s.grid, file: "fuzz.xlsx", defaultPeriod: Period(year: 2025, quarter: 3)) }
     case .cell:
         let text = String(decoding: data, as: UTF8.self)
@@ -43,6 +44,8 @@ func fuzzOne(_ data: Data, _ target: FuzzTarget) {
         if let e = try? RuleExpressionParser.parse(text, knownIndicator: { fuzzCatalog[$0] != nil }) { _ = e.description; _ = e.indicators }
     }
 }
+
+let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("renju-fuzz-\(ProcessInfo.processInfo.processIdentifier).xlsx")
 
 let selected = FuzzTarget(rawValue: ProcessInfo.processInfo.environment["RENJU_FUZZ_TARGET"] ?? "") ?? .csv
 

@@ -153,4 +153,11 @@ final class HostileInputTests: XCTestCase {
         let sub = try XCTUnwrap(set.submissions.first { $0.file == "long-line.xlsx" })
         XCTAssertEqual(sub.values[try XCTUnwrap(UnitCode("640422100202")), "households"], 300)
     }
+
+    func testFuzzFoundZipWithCorruptOffsetsIsAnError() throws {
+        // Found by libFuzzer: ZIPFoundation's in-memory archive trapped on it; the file path reports it.
+        let seed = repoRoot.appendingPathComponent("Fuzz/corpus/xlsx/regression-memoryfile-offset.xlsx")
+        try FileManager.default.copyItem(at: seed, to: dir.appendingPathComponent("fuzzed.xlsx"))
+        try assertRefused("fuzzed.xlsx")
+    }
 }
