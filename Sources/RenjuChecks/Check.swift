@@ -83,6 +83,13 @@ public struct CheckContext: Sendable {
         history.value(period.previous, unit, indicator)
     }
 
+    /// Every unit of the checked submissions, grouped by level: the peers of the statistical tests.
+    public var unitsByLevel: [(level: Level, units: [(UnitCode, Submission)])] {
+        var byLevel: [Level: [(UnitCode, Submission)]] = [:]
+        for sub in submissions { for row in sub.rows { if let l = level(of: row.code) { byLevel[l, default: []].append((row.code, sub)) } } }
+        return byLevel.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
     /// Children of `unit` among the rows of a submission (units the divisions file places under it).
     public func childRows(of unit: UnitCode, in sub: Submission) -> [UnitCode] {
         if sub.index < childMaps.count, submissions[sub.index].file == sub.file { return childMaps[sub.index][unit] ?? [] }

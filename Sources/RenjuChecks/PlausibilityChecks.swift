@@ -44,10 +44,8 @@ public struct HBCheck: Check {
         let flows = test(Self.id, .warning), increments = test(Self.ytdID, .info)
         var out: [Finding] = []
         // Peer units: every unit of the input at the same level.
-        var byLevel: [Level: [(UnitCode, Submission)]] = [:]
-        for sub in ctx.submissions { for row in sub.rows { if let l = ctx.level(of: row.code) { byLevel[l, default: []].append((row.code, sub)) } } }
         let prev = ctx.period.previous
-        for (level, units) in byLevel.sorted(by: { $0.key < $1.key }) {
+        for (level, units) in ctx.unitsByLevel {
             for ind in ctx.catalog.indicators where ind.kind == .flow || ind.kind == .ytd {
                 var members: [(UnitCode, Submission)] = []
                 var pairs: [(current: Double, previous: Double)] = []
@@ -95,9 +93,7 @@ public struct PeerScoreCheck: Check {
         let s = ctx.setting(Self.id, .info)
         let scorer = RobustScore(threshold: s.params["threshold"] ?? 3.5, minUnits: Int(s.params["min_units"] ?? 5))
         var out: [Finding] = []
-        var byLevel: [Level: [(UnitCode, Submission)]] = [:]
-        for sub in ctx.submissions { for row in sub.rows { if let l = ctx.level(of: row.code) { byLevel[l, default: []].append((row.code, sub)) } } }
-        for (level, units) in byLevel.sorted(by: { $0.key < $1.key }) {
+        for (level, units) in ctx.unitsByLevel {
             for ind in ctx.catalog.rates {
                 guard case let .rate(n, d) = ind.kind else { continue }
                 var members: [(UnitCode, Submission)] = []

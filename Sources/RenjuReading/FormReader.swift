@@ -276,18 +276,21 @@ public struct FormReader: Sendable {
         _ = raw
     }
 
-    // MARK: long
-
-    func readLong(_ grid: Grid, file: String, header: Int, body: [Int], defaultPeriod: Period?) -> [Submission] {
+    /// Maps the header row's titles to columns, the first matching column winning.
+    func columnMap(_ grid: Grid, header: Int, _ keys: [(Set<String>, Column)]) -> [Column: Int] {
         var map: [Column: Int] = [:]
         for (c, cell) in grid.cells(inRow: header) {
             let key = TextNormalizer.key(cell.display)
-            if Self.codeKeys.contains(key) { map[.code] = map[.code] ?? c }
-            else if Self.periodKeys.contains(key) { map[.period] = c }
-            else if Self.indicatorKeys.contains(key) { map[.indicatorName] = c }
-            else if Self.valueKeys.contains(key) { map[.value] = c }
-            else if Self.nameKeys.contains(key) { map[.name] = c }
+            if let col = keys.first(where: { $0.0.contains(key) && map[$0.1] == nil })?.1 { map[col] = c }
         }
+        return map
+    }
+
+    // MARK: long
+
+    func readLong(_ grid: Grid, file: String, header: Int, body: [Int], defaultPeriod: Period?) -> [Submission] {
+        let map = columnMap(grid, header: header, [(Self.codeKeys, .code), (Self.periodKeys, .period), (Self.indicatorKeys, .indicatorName),
+                                                   (Self.valueKeys, .value), (Self.nameKeys, .name)])
         guard let codeCol = map[.code], let indCol = map[.indicatorName], let valCol = map[.value] else { return [] }
         var subs: [String: Submission] = [:]
         var order: [String] = []
@@ -347,17 +350,9 @@ public struct FormReader: Sendable {
     // MARK: sign-offs
 
     func readSignOffTable(_ grid: Grid, file: String, header: Int, body: [Int], defaultPeriod: Period?) -> SheetContent {
-        var map: [Column: Int] = [:]
-        for (c, cell) in grid.cells(inRow: header) {
-            let key = TextNormalizer.key(cell.display)
-            if Self.codeKeys.contains(key) { map[.code] = c }
-            else if Self.periodKeys.contains(key) { map[.period] = c }
-            else if Self.roleKeys.contains(key) { map[.role] = c }
-            else if Self.personKeys.contains(key) { map[.person] = c }
-            else if Self.dateKeys.contains(key) { map[.date] = c }
-            else if Self.digestKeys.contains(key) { map[.digest] = c }
-            else if Self.signatureKeys.contains(key) { map[.signature] = c }
-        }
+        let map = columnMap(grid, header: header, [(Self.codeKeys, .code), (Self.periodKeys, .period), (Self.roleKeys, .role),
+                                                   (Self.personKeys, .person), (Self.dateKeys, .date), (Self.digestKeys, .digest),
+                                                   (Self.signatureKeys, .signature)])
         var out: [SignOff] = []
         var findings: [Finding] = []
         guard let codeCol = map[.code], let roleCol = map[.role] else { return .signOffs([], findings: []) }
@@ -389,15 +384,8 @@ public struct FormReader: Sendable {
     // MARK: explanations
 
     func readExplanations(_ grid: Grid, file: String, header: Int, body: [Int], defaultPeriod: Period?) -> SheetContent {
-        var map: [Column: Int] = [:]
-        for (c, cell) in grid.cells(inRow: header) {
-            let key = TextNormalizer.key(cell.display)
-            if Self.codeKeys.contains(key) { map[.code] = c }
-            else if Self.periodKeys.contains(key) { map[.period] = c }
-            else if Self.ruleKeys.contains(key) { map[.rule] = c }
-            else if Self.indicatorKeys.contains(key) { map[.indicatorName] = c }
-            else if Self.explanationKeys.contains(key) { map[.explanation] = c }
-        }
+        let map = columnMap(grid, header: header, [(Self.codeKeys, .code), (Self.periodKeys, .period), (Self.ruleKeys, .rule),
+                                                   (Self.indicatorKeys, .indicatorName), (Self.explanationKeys, .explanation)])
         var out: [Explanation] = []
         var findings: [Finding] = []
         guard let codeCol = map[.code], let textCol = map[.explanation] else { return .explanations([], findings: []) }
