@@ -253,6 +253,49 @@ struct SheetScanner {
         return (grid, cells)
     }
 
+    static func attribute(_ attrs: [(ArraySlice<UInt8>, ArraySlice<UInt8>)], _ name: StaticString) -> String? {
+        attrs.first { equals($0.0, name) }.map { decode($0.1) }
+    }
+
+    /// The sheets listed in workbook.xml: name and relationship id.
+    static func workbookSheets(_ data: Data) throws -> [(name: String, relID: String?)] {
+        var out: [(name: String, relID: String?)] = []
+        try scan(data, start: { name, attrs, _ in
+            guard equals(name, "sheet") else { return }
+            // r:id arrives as local name "id" (the prefix is dropped).
+            out.append((attribute(attrs, "name") ?? "Sheet\(out.count + 1)", attribute(attrs, "id")))
+        }, end: { _ in }, text: { _ in })
+        return out
+    }
+
+    /// The relationships of workbook.xml.rels.
+    static func relationships(_ data: Data) throws -> [(id: String, type: String, target: String)] {
+        var out: [(id: String, type: String, target: String)] = []
+        try scan(data, start: { name, attrs, _ in
+            guard equals(name, "Relationship"), let id = attribute(attrs, "Id"), let t = attribute(attrs, "Target") else { return }
+            out.append((id, attribute(attrs, "Type") ?? "", t))
+        }, end: { _ in }, text: { _ in })
+        return out
+    }
+
+    /// Number formats of styles.xml: the format id of each cell style, and the custom format codes.
+    static func styles(_ data: Data) throws -> (cellXfFormats: [Int], customFormats: [Int: String]) {
+        var xfs: [Int] = [], custom: [Int: String] = [:]
+        var inCellXfs = false
+        try scan(data, start: { name, attrs, _ in
+            if equals(name, "numFmt"), let id = attribute(attrs, "numFmtId").flatMap({ Int($0) }), let code = attribute(attrs, "formatCode") {
+                custom[id] = code
+            } else if equals(name, "cellXfs") {
+                inCellXfs = true
+            } else if equals(name, "xf"), inCellXfs {
+                xfs.append(attribute(attrs, "numFmtId").flatMap { Int($0) } ?? 0)
+            }
+        }, end: { name in
+            if equals(name, "cellXfs") { inCellXfs = false }
+        }, text: { _ in })
+        return (xfs, custom)
+    }
+
     /// Reads the shared-string table.
     static func sharedStrings(_ data: Data, limit: Int, maxChars: Int) throws -> [String] {
         var out: [String] = []

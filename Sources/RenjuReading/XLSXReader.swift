@@ -1,13 +1,10 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import RenjuModel
 import ZIPFoundation
 
-/// Reads an .xlsx workbook: every sheet into a sparse grid. Our own reader on ZIPFoundation:
-/// the small parts (workbook, relationships, styles) through Foundation's event (SAX) XML parser,
-/// the big ones (sheets, shared strings) through a byte scanner (`SheetScanner`): shared strings,
+/// Reads an .xlsx workbook: every sheet into a sparse grid. Our own reader on ZIPFoundation and a
+/// streaming byte scanner for the XML parts (`SheetScanner`; Foundation's XMLParser crashed on a
+/// fuzzed workbook.xml and refuses lines past 10 MB): shared strings,
 /// inline strings, numbers, booleans, error cells, formulas with or without a cached value, number
 /// formats (for dates).
 public struct XLSXReader: Sendable {
@@ -94,15 +91,12 @@ public struct XLSXReader: Sendable {
         guard let workbookXML = try part("xl/workbook.xml") else {
             throw Failure("缺少 xl/workbook.xml / xl/workbook.xml is missing")
         }
-        let book = WorkbookParser()
-        try book.parse(workbookXML)
+        let bookSheets = try SheetScanner.workbookSheets(workbookXML)
         var rels: [String: String] = [:]
         var sharedStringsPath = "xl/sharedStrings.xml"
         var stylesPath = "xl/styles.xml"
         if let relsXML = try part("xl/_rels/workbook.xml.rels") {
-            let rp = RelationshipsParser()
-            try rp.parse(relsXML)
-            for r in rp.relationships {
+            for r in try SheetScanner.relationships(relsXML) {
                 let target = Self.resolve(r.target)
                 rels[r.id] = target
                 if r.type.hasSuffix("/sharedStrings") { sharedStringsPath = target }
@@ -116,15 +110,14 @@ public struct XLSXReader: Sendable {
         var xfFormats: [Int] = []
         var dateFormats = Set<Int>([14, 15, 16, 17, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 50, 51, 52, 53, 54, 55, 56, 57, 58])
         if let stylesXML = try part(stylesPath) {
-            let st = StylesParser()
-            try st.parse(stylesXML)
+            let st = try SheetScanner.styles(stylesXML)
             xfFormats = st.cellXfFormats
             for (id, code) in st.customFormats where Self.looksLikeDate(code) { dateFormats.insert(id) }
         }
 
         var sheets: [Sheet] = []
         var cellsLeft = limits.maxCells
-        for (index, s) in book.sheets.enumerated() {
+        for (index, s) in bookSheets.enumerated() {
             let path = s.relID.flatMap { rels[$0] } ?? "xl/worksheets/sheet\(index + 1).xml"
             guard let xml = try part(path) else { continue }
             var (grid, count) = try SheetScanner.sheet(xml, name: s.name, shared: shared, xfFormats: xfFormats,
@@ -195,66 +188,5 @@ public struct XLSXReader: Sendable {
         }
         guard sawLetter, sawDigit, row >= 1, col >= 1 else { return nil }
         return (row - 1, col - 1)
-    }
-}
-
-// MARK: - XML event parsers
-
-class EventParser: NSObject, XMLParserDelegate {
-    var failure: Error?
-    func parse(_ data: Data) throws {
-        let p = XMLParser(data: data)
-        p.shouldProcessNamespaces = true
-        p.shouldResolveExternalEntities = false
-        p.delegate = self
-        let ok = p.parse()
-        if let failure { throw failure }
-        if !ok {
-            let e = p.parserError.map { "\($0.localizedDescription)" } ?? "?"
-            throw XLSXReader.Failure("XML 无法解析（第 \(p.lineNumber) 行）/ malformed XML at line \(p.lineNumber): \(e)")
-        }
-    }
-    func fail(_ parser: XMLParser, _ error: Error) { failure = error; parser.abortParsing() }
-
-    // Witnesses live here so that subclasses' overrides are called (protocol conformance is the base class's).
-    func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {}
-    func parser(_ parser: XMLParser, didEndElement e: String, namespaceURI: String?, qualifiedName: String?) {}
-    func parser(_ parser: XMLParser, foundCharacters s: String) {}
-}
-
-final class WorkbookParser: EventParser {
-    var sheets: [(name: String, relID: String?)] = []
-    override func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
-        if e == "sheet" {
-            let rid = a["r:id"] ?? a["id"] ?? a.first(where: { $0.key.hasSuffix(":id") })?.value
-            sheets.append((a["name"] ?? "Sheet\(sheets.count + 1)", rid))
-        }
-    }
-}
-
-final class RelationshipsParser: EventParser {
-    var relationships: [(id: String, type: String, target: String)] = []
-    override func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
-        if e == "Relationship", let id = a["Id"], let t = a["Target"] {
-            relationships.append((id, a["Type"] ?? "", t))
-        }
-    }
-}
-
-final class StylesParser: EventParser {
-    var cellXfFormats: [Int] = []
-    var customFormats: [Int: String] = [:]
-    private var inCellXfs = false
-    override func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
-        switch e {
-        case "numFmt":
-            if let id = a["numFmtId"].flatMap(Int.init), let code = a["formatCode"] { customFormats[id] = code }
-        case "cellXfs": inCellXfs = true
-        case "xf" where inCellXfs: cellXfFormats.append(a["numFmtId"].flatMap(Int.init) ?? 0)
-        default: break
-        }
-    }
-    override func parser(_ parser: XMLParser, didEndElement e: String, namespaceURI: String?, qualifiedName: String?) {
-        if e == "cellXfs" { inCellXfs = false }
     }
 }

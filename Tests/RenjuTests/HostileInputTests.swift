@@ -154,10 +154,13 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(sub.values[try XCTUnwrap(UnitCode("640422100202")), "households"], 300)
     }
 
-    func testFuzzFoundZipWithCorruptOffsetsIsAnError() throws {
-        // Found by libFuzzer: ZIPFoundation's in-memory archive trapped on it; the file path reports it.
-        let seed = repoRoot.appendingPathComponent("Fuzz/corpus/xlsx/regression-memoryfile-offset.xlsx")
-        try FileManager.default.copyItem(at: seed, to: dir.appendingPathComponent("fuzzed.xlsx"))
-        try assertRefused("fuzzed.xlsx")
+    func testFuzzFoundWorkbooksAreErrorsNotCrashes() throws {
+        // Found by libFuzzer: ZIPFoundation's in-memory archive trapped on the first, Foundation's
+        // XMLParser on the second's workbook.xml; both are now a clear error.
+        for name in ["regression-memoryfile-offset", "regression-xmlparser-namespace"] {
+            let seed = repoRoot.appendingPathComponent("Fuzz/corpus/xlsx/\(name).xlsx")
+            try FileManager.default.copyItem(at: seed, to: dir.appendingPathComponent("\(name).xlsx"))
+            try assertRefused("\(name).xlsx")
+        }
     }
 }
