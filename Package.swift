@@ -21,12 +21,15 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // zlib (Debian zlib1g-dev, installed with libxlsxwriter-dev), for inflating workbook parts
+        // with a hard end: ZIPFoundation's inflate loops for ever on a truncated stream.
+        .systemLibrary(name: "CRenjuZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Domain model: units, periods, indicators, values, roll-up, findings, sign-offs.
         .target(name: "RenjuModel"),
         // Reference data: catalog, divisions, targets, check settings, sign-off chains (files → model).
         .target(name: "RenjuReference", dependencies: ["RenjuModel", "RenjuReading", "Yams"]),
         // Reading: CSV / xlsx / encodings / cell normalisation → submissions.
-        .target(name: "RenjuReading", dependencies: ["RenjuModel", "ZIPFoundation"]),
+        .target(name: "RenjuReading", dependencies: ["RenjuModel", "ZIPFoundation", "CRenjuZlib"]),
         // Checks: each rule a small value that can be listed, run and explained.
         .target(name: "RenjuChecks", dependencies: [
             "RenjuModel", "RenjuReference",

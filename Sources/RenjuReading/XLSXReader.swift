@@ -45,13 +45,13 @@ public struct XLSXReader: Sendable {
         } catch {
             throw Failure("不是有效的 xlsx 文件（无法作为 zip 打开） / not a valid .xlsx (cannot be opened as a zip)")
         }
-        return try read(archive)
+        return try read(archive, zip: try ZipParts(url: url))
     }
 
     // No in-memory variant: ZIPFoundation's memory-backed archive traps on some corrupt offsets
     // (found by fuzzing; Fuzz/corpus/xlsx/regression-memoryfile-offset.xlsx); its file-backed one does not.
 
-    func read(_ archive: Archive) throws -> [Sheet] {
+    func read(_ archive: Archive, zip: ZipParts) throws -> [Sheet] {
         var entries: [String: Entry] = [:]
         var count = 0
         for e in archive {
@@ -62,25 +62,9 @@ public struct XLSXReader: Sendable {
         var budget = limits.maxTotalBytes
         func part(_ path: String) throws -> Data? {
             let key = path.hasPrefix("/") ? String(path.dropFirst()) : path
-            guard let entry = entries[key] else { return nil }
-            var data = Data()
-            let cap = min(limits.maxPartBytes, budget)
-            let compressed = max(1.0, Double(entry.compressedSize))
-            let ratioLimit = limits.maxRatio
-            do {
-                // Count the bytes as they come: the declared sizes can lie.
-                _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                    if data.count + chunk.count > cap { throw Failure("部件 \(key) 解压后超过 \(cap / 1_048_576) MiB，疑似 zip 炸弹 / part \(key) expands past \(cap / 1_048_576) MiB") }
-                    data.append(chunk)
-                    if data.count > 1_048_576, Double(data.count) / compressed > ratioLimit {
-                        throw Failure("部件 \(key) 的压缩比超过 \(Int(ratioLimit)):1，疑似 zip 炸弹 / part \(key) expands more than \(Int(ratioLimit)) times: a zip bomb")
-                    }
-                }
-            } catch let f as Failure {
-                throw f
-            } catch {
-                throw Failure("部件 \(key) 已损坏 / part \(key) is damaged (\(error))")
-            }
+            guard entries[key] != nil else { return nil }
+            // Bytes are counted as they are inflated: the declared sizes can lie.
+            guard let data = try zip.extract(key, cap: min(limits.maxPartBytes, budget), maxRatio: limits.maxRatio) else { return nil }
             budget -= data.count
             if Self.contains(data, "<!DOCTYPE") || Self.contains(data, "<!ENTITY") {
                 throw Failure("部件 \(key) 含有 DOCTYPE/ENTITY 声明，拒绝读取 / part \(key) holds a DOCTYPE or ENTITY declaration")

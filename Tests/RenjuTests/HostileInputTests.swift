@@ -157,7 +157,8 @@ final class HostileInputTests: XCTestCase {
     func testFuzzFoundWorkbooksAreErrorsNotCrashes() throws {
         // Found by libFuzzer: ZIPFoundation's in-memory archive trapped on the first, Foundation's
         // XMLParser on the second's workbook.xml; both are now a clear error.
-        for name in ["regression-memoryfile-offset", "regression-xmlparser-namespace"] {
+        // The third hung ZIPFoundation's inflate for ever (a truncated deflate stream).
+        for name in ["regression-memoryfile-offset", "regression-xmlparser-namespace", "regression-bogus-size-hang"] {
             let seed = repoRoot.appendingPathComponent("Fuzz/corpus/xlsx/\(name).xlsx")
             try FileManager.default.copyItem(at: seed, to: dir.appendingPathComponent("\(name).xlsx"))
             try assertRefused("\(name).xlsx")
