@@ -347,6 +347,25 @@ public struct FormReader: Sendable {
         return order.compactMap { subs[$0] }
     }
 
+    /// The folded text of a mapped column on a row, nil when blank.
+    func text(_ grid: Grid, _ map: [Column: Int], _ r: Int, _ col: Column) -> String? {
+        map[col].flatMap { grid[r, $0]?.display }.map(TextNormalizer.fold).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The unit code of a side-table row (sign-offs, explanations), or a `format.bad_code` finding.
+    func rowCode(_ grid: Grid, _ map: [Column: Int], _ r: Int, file: String, table: (zh: String, en: String),
+                 period: Period?, findings: inout [Finding]) -> UnitCode? {
+        guard let codeText = text(grid, map, r, .code) else { return nil }
+        guard let code = UnitCode(codeText) else {
+            findings.append(Finding(
+                rule: .badCode, severity: .error, unit: nil, period: period,
+                message: Message(zh: "\(table.zh)第 \(r + 1) 行的区划代码“\(codeText)”无效", en: "\(table.en) row \(r + 1): invalid division code “\(codeText)”"),
+                source: source(file, grid, r, map[.code] ?? 0)))
+            return nil
+        }
+        return code
+    }
+
     // MARK: sign-offs
 
     func readSignOffTable(_ grid: Grid, file: String, header: Int, body: [Int], defaultPeriod: Period?) -> SheetContent {
@@ -355,19 +374,10 @@ public struct FormReader: Sendable {
                                                    (Self.signatureKeys, .signature)])
         var out: [SignOff] = []
         var findings: [Finding] = []
-        guard let codeCol = map[.code], let roleCol = map[.role] else { return .signOffs([], findings: []) }
+        guard map[.code] != nil, let roleCol = map[.role] else { return .signOffs([], findings: []) }
         for r in body {
-            let text: (Column) -> String? = { col in
-                map[col].flatMap { grid[r, $0]?.display }.map(TextNormalizer.fold).flatMap { $0.isEmpty ? nil : $0 }
-            }
-            guard let codeText = text(.code) else { continue }
-            guard let code = UnitCode(codeText) else {
-                findings.append(Finding(
-                    rule: .badCode, severity: .error, unit: nil, period: defaultPeriod,
-                    message: Message(zh: "签字表第 \(r + 1) 行的区划代码“\(codeText)”无效", en: "Sign-off row \(r + 1): invalid division code “\(codeText)”"),
-                    source: source(file, grid, r, codeCol)))
-                continue
-            }
+            let text: (Column) -> String? = { self.text(grid, map, r, $0) }
+            guard let code = rowCode(grid, map, r, file: file, table: ("签字表", "Sign-off"), period: defaultPeriod, findings: &findings) else { continue }
             var date: CivilDate? = nil
             var dateText: String? = nil
             if let dc = map[.date], let cell = grid[r, dc] {
@@ -390,17 +400,8 @@ public struct FormReader: Sendable {
         var findings: [Finding] = []
         guard let codeCol = map[.code], let textCol = map[.explanation] else { return .explanations([], findings: []) }
         for r in body {
-            let text: (Column) -> String? = { col in
-                map[col].flatMap { grid[r, $0]?.display }.map(TextNormalizer.fold).flatMap { $0.isEmpty ? nil : $0 }
-            }
-            guard let codeText = text(.code) else { continue }
-            guard let code = UnitCode(codeText) else {
-                findings.append(Finding(
-                    rule: .badCode, severity: .error, unit: nil, period: defaultPeriod,
-                    message: Message(zh: "说明表第 \(r + 1) 行的区划代码“\(codeText)”无效", en: "Explanation row \(r + 1): invalid division code “\(codeText)”"),
-                    source: source(file, grid, r, codeCol)))
-                continue
-            }
+            let text: (Column) -> String? = { self.text(grid, map, r, $0) }
+            guard let code = rowCode(grid, map, r, file: file, table: ("说明表", "Explanation"), period: defaultPeriod, findings: &findings) else { continue }
             guard let body = map[.explanation].flatMap({ grid[r, $0]?.display })?.trimmingCharacters(in: .whitespacesAndNewlines),
                   !body.isEmpty else { continue }
             var indicator: IndicatorID? = nil
