@@ -31,7 +31,7 @@ public struct CheckContext: Sendable {
         self.reference = reference; self.period = period; self.submissions = numbered; self.history = history
         self.asOf = asOf; self.signOffs = signOffs
         var cur = PeriodValues()
-        for s in submissions { for (u, m) in s.values.byUnit { for (i, o) in m where cur.observation(u, i) == nil { cur.set(u, i, o) } } }
+        for s in submissions { cur.merge(s.values, overwrite: false) }
         self.current = cur
         // Children of each unit among each submission's rows, once.
         let tree = reference.tree

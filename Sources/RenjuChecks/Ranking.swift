@@ -50,7 +50,7 @@ public struct Ranker: Sendable {
         return members.map { u in
             var parts: [RankingEntry.Part] = []
             var notes: [String] = []
-            let reported = values.byUnit[u] != nil || tree.descendants(of: u).contains { values.byUnit[$0] != nil }
+            let reported = values.contains(u) || tree.descendants(of: u).contains { values.contains($0) }
             if !reported { notes.append("本期未报送，各项按 0 分计") }
             for (id, w) in cfg.levels {
                 let name = cat[id]?.name ?? id.rawValue

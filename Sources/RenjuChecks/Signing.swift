@@ -10,11 +10,8 @@ public enum ContentDigest {
     public static func text(of values: PeriodValues, period: Period) -> String {
         var lines: [String] = []
         for unit in values.units {
-            let ids = (values.byUnit[unit] ?? [:]).keys.sorted { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) }
-            for id in ids {
-                guard let v = values[unit, id] else { continue }
-                lines.append("\(period)|\(unit)|\(id)|\(shortestDecimal(v))")
-            }
+            let figures = values.entries(of: unit).sorted { $0.indicator.rawValue.utf8.lexicographicallyPrecedes($1.indicator.rawValue.utf8) }
+            for (id, o) in figures { lines.append("\(period)|\(unit)|\(id)|\(shortestDecimal(o.value))") }
         }
         return lines.joined(separator: "\n")
     }

@@ -28,10 +28,10 @@ public struct ReturnExporter {
             tree.descendants(of: unit).filter { tree[$0]?.level == lv }
         } ?? tree.children(of: unit)
         var out = [FormRow(code: unit, name: tree.name(of: unit) ?? unit.rawValue,
-                           values: (values.byUnit[unit] ?? [:]).mapValues(\.value), villages: villages(unit), isTotal: true)]
+                           values: values.figures(of: unit), villages: villages(unit), isTotal: true)]
         for m in members {
             out.append(FormRow(code: m, name: tree.name(of: m) ?? m.rawValue,
-                               values: (values.byUnit[m] ?? [:]).mapValues(\.value), villages: villages(m), isTotal: false))
+                               values: values.figures(of: m), villages: villages(m), isTotal: false))
         }
         return out
     }

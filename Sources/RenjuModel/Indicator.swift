@@ -1,14 +1,37 @@
 import Foundation
 
 /// The id of an indicator in the catalog (`sanitary_toilet_rate`).
+///
+/// Ids are interned: each distinct id has a small number (`slot`) for the life of the process, so
+/// comparing and hashing an id is comparing an integer — figures are looked up by id millions of
+/// times when a province is checked.
 public struct IndicatorID: Hashable, Comparable, Sendable, CustomStringConvertible, Codable, ExpressibleByStringLiteral {
     public let rawValue: String
-    public init(_ raw: String) { rawValue = raw }
-    public init(stringLiteral value: String) { rawValue = value }
+    /// The interned number of this id (equal ids, equal slots).
+    public let slot: Int32
+    public init(_ raw: String) { rawValue = raw; slot = IndicatorSlots.shared.slot(for: raw) }
+    public init(stringLiteral value: String) { self.init(value) }
     public var description: String { rawValue }
+    public static func == (a: IndicatorID, b: IndicatorID) -> Bool { a.slot == b.slot }
+    public func hash(into hasher: inout Hasher) { hasher.combine(slot) }
     public static func < (a: IndicatorID, b: IndicatorID) -> Bool { a.rawValue < b.rawValue }
-    public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public init(from decoder: Decoder) throws { self.init(try decoder.singleValueContainer().decode(String.self)) }
     public func encode(to encoder: Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(rawValue) }
+}
+
+/// The process-wide table of interned indicator ids.
+final class IndicatorSlots: @unchecked Sendable {
+    static let shared = IndicatorSlots()
+    private let lock = NSLock()
+    private var slots: [String: Int32] = [:]
+
+    func slot(for raw: String) -> Int32 {
+        lock.lock(); defer { lock.unlock() }
+        if let s = slots[raw] { return s }
+        let s = Int32(truncatingIfNeeded: slots.count)
+        slots[raw] = s
+        return s
+    }
 }
 
 /// How a stock may move from one period to the next.

@@ -44,7 +44,7 @@ public struct RollUp: Sendable {
         func visit(_ code: UnitCode) {
             let kids = tree.children(of: code)
             if kids.isEmpty {
-                for (id, o) in leaves.byUnit[code] ?? [:] { out.set(code, id, o) }
+                for (id, o) in leaves.entries(of: code) { out.set(code, id, o) }
                 return
             }
             for k in kids { visit(k) }
@@ -69,12 +69,14 @@ extension RollUp {
                 for (id, v) in total(of: kids, in: out) { out.set(code, id, Observation(v)) }
                 return true
             }
-            guard let own = reported.byUnit[code], !own.isEmpty else { return false }
-            for (id, o) in own { out.set(code, id, o) }
+            let entries = reported.entries(of: code)
+            guard !entries.isEmpty else { return false }
+            var own: [IndicatorID: Double] = [:]
+            for (id, o) in entries { out.set(code, id, o); own[id] = o.value }
             // A reported unit without children data: rates follow its own parts.
             for ind in catalog.indicators {
                 if case let .rate(n, d) = ind.kind, own[ind.id] == nil,
-                   let r = RollUp.rate(numerator: own[n]?.value, denominator: own[d]?.value) {
+                   let r = RollUp.rate(numerator: own[n], denominator: own[d]) {
                     out.set(code, ind.id, Observation(r))
                 }
             }

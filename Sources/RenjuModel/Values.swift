@@ -4,10 +4,18 @@ import Foundation
 public struct SourceRef: Hashable, Sendable, CustomStringConvertible {
     public let file: String
     public let sheet: String?
-    public let cell: String?
+    /// Zero-based row and column of the cell, when the source is a cell.
+    public let row: Int?
+    public let column: Int?
 
-    public init(file: String, sheet: String? = nil, cell: String? = nil) {
-        self.file = file; self.sheet = sheet; self.cell = cell
+    public init(file: String, sheet: String? = nil, row: Int? = nil, column: Int? = nil) {
+        self.file = file; self.sheet = sheet; self.row = row; self.column = column
+    }
+
+    /// The cell in A1 style (`F7`), when the source is a cell.
+    public var cell: String? {
+        guard let row else { return nil }
+        return Self.a1(row: row, column: column ?? 0)
     }
 
     public var description: String {
@@ -50,19 +58,203 @@ public struct UnitRow: Hashable, Sendable {
 }
 
 /// Figures by unit and indicator for one period.
+///
+/// Stored by column: one array of values per indicator, one row per unit, and beside each value
+/// where it was read (file, sheet, row, column packed into 64 bits). A national quarter is about
+/// 23 million figures; this keeps them in ≈ 16 bytes each, looked up by two integer hashes.
 public struct PeriodValues: Sendable {
-    public var byUnit: [UnitCode: [IndicatorID: Observation]] = [:]
+    /// The file and sheet figures were read from.
+    public struct Origin: Hashable, Sendable {
+        public let file: String
+        public let sheet: String?
+        public init(file: String, sheet: String?) { self.file = file; self.sheet = sheet }
+    }
+
+    /// A registered origin of this table (see `origin(file:sheet:)`).
+    public struct OriginID: Hashable, Sendable { let index: Int32 }
+
+    /// Units by row.
+    public private(set) var codes: [UnitCode] = []
+    private var rowOf: [UnitCode: Int32] = [:]
+    /// Indicators by column.
+    public private(set) var indicators: [IndicatorID] = []
+    private var columnOfSlot: [Int32] = []
+    private var columns: [[Double]] = []
+    private var places: [[UInt64]] = []
+    private var origins: [Origin] = []
+    private var originIndex: [Origin: Int32] = [:]
+    /// Sources that do not fit the packed form, by `column << 32 | row`.
+    private var overflow: [Int: SourceRef] = [:]
+
+    static let missingBits: UInt64 = 0x7FF8_DEAD_BEEF_0001
+    static let missing = Double(bitPattern: missingBits)
+    static let overflowPlace = UInt64.max
+
     public init() {}
 
+    // MARK: reading
+
     public subscript(unit: UnitCode, indicator: IndicatorID) -> Double? {
-        byUnit[unit]?[indicator]?.value
+        guard let r = rowOf[unit], let c = column(of: indicator) else { return nil }
+        let v = columns[c][Int(r)]
+        return v.bitPattern == Self.missingBits ? nil : v
     }
-    public func observation(_ unit: UnitCode, _ indicator: IndicatorID) -> Observation? { byUnit[unit]?[indicator] }
+
+    public func observation(_ unit: UnitCode, _ indicator: IndicatorID) -> Observation? {
+        guard let r = rowOf[unit], let c = column(of: indicator) else { return nil }
+        let v = columns[c][Int(r)]
+        if v.bitPattern == Self.missingBits { return nil }
+        return Observation(v, source: source(column: c, row: Int(r)))
+    }
+
+    /// The units with at least one figure, sorted by code.
+    public var units: [UnitCode] { codes.sorted() }
+    public var isEmpty: Bool { codes.isEmpty }
+    public func contains(_ unit: UnitCode) -> Bool { rowOf[unit] != nil }
+
+    /// Number of figures held.
+    public var count: Int {
+        columns.reduce(0) { n, col in n + col.reduce(0) { $0 + ($1.bitPattern == Self.missingBits ? 0 : 1) } }
+    }
+
+    /// A unit's figures with their sources, in column order.
+    public func entries(of unit: UnitCode) -> [(indicator: IndicatorID, observation: Observation)] {
+        guard let r = rowOf[unit].map(Int.init) else { return [] }
+        var out: [(IndicatorID, Observation)] = []
+        for c in columns.indices where columns[c][r].bitPattern != Self.missingBits {
+            out.append((indicators[c], Observation(columns[c][r], source: source(column: c, row: r))))
+        }
+        return out
+    }
+
+    /// A unit's figures by indicator.
+    public func figures(of unit: UnitCode) -> [IndicatorID: Double] {
+        guard let r = rowOf[unit].map(Int.init) else { return [:] }
+        var out: [IndicatorID: Double] = [:]
+        for c in columns.indices where columns[c][r].bitPattern != Self.missingBits { out[indicators[c]] = columns[c][r] }
+        return out
+    }
+
+    /// Every figure, unit by unit in the order units were added.
+    public func forEach(_ body: (UnitCode, IndicatorID, Double) -> Void) {
+        for r in codes.indices {
+            for c in columns.indices where columns[c][r].bitPattern != Self.missingBits { body(codes[r], indicators[c], columns[c][r]) }
+        }
+    }
+
+    // MARK: writing
+
+    /// Registers the file (and sheet) figures are read from; pass the id to the fast `set`.
+    public mutating func origin(file: String, sheet: String?) -> OriginID {
+        if let last = origins.last, last.file == file, last.sheet == sheet { return OriginID(index: Int32(origins.count - 1)) }
+        let o = Origin(file: file, sheet: sheet)
+        if let i = originIndex[o] { return OriginID(index: i) }
+        let i = Int32(truncatingIfNeeded: origins.count)
+        origins.append(o); originIndex[o] = i
+        return OriginID(index: i)
+    }
+
     public mutating func set(_ unit: UnitCode, _ indicator: IndicatorID, _ obs: Observation) {
-        byUnit[unit, default: [:]][indicator] = obs
+        let (r, c) = slot(unit, indicator)
+        columns[c][r] = obs.value
+        guard let s = obs.source else { places[c][r] = 0; return }
+        let o = origin(file: s.file, sheet: s.sheet)
+        place(c, r, origin: o, row: s.row, column: s.column, fallback: s)
     }
-    public var units: [UnitCode] { byUnit.keys.sorted() }
-    public var isEmpty: Bool { byUnit.isEmpty }
+
+    /// Sets a figure read from a cell of a registered origin.
+    public mutating func set(_ unit: UnitCode, _ indicator: IndicatorID, _ value: Double, origin: OriginID, row: Int, column: Int) {
+        let (r, c) = slot(unit, indicator)
+        columns[c][r] = value
+        place(c, r, origin: origin, row: row, column: column, fallback: nil)
+    }
+
+    /// Adds the figures of `other`; where both have a figure, `overwrite` decides which stays.
+    public mutating func merge(_ other: PeriodValues, overwrite: Bool) {
+        var originMap: [Int32] = []
+        for o in other.origins { originMap.append(origin(file: o.file, sheet: o.sheet).index) }
+        var colMap: [Int] = []
+        for id in other.indicators { colMap.append(slot(nil, id).1) }
+        for (or, unit) in other.codes.enumerated() {
+            let r = slot(unit, nil).0
+            for oc in other.columns.indices {
+                let v = other.columns[oc][or]
+                if v.bitPattern == Self.missingBits { continue }
+                let c = colMap[oc]
+                if !overwrite, columns[c][r].bitPattern != Self.missingBits { continue }
+                columns[c][r] = v
+                let p = other.places[oc][or]
+                if p == Self.overflowPlace {
+                    let key = oc << 32 | or
+                    if let s = other.overflow[key] { overflow[c << 32 | r] = s }
+                    places[c][r] = p
+                } else if p == 0 {
+                    places[c][r] = 0
+                } else {
+                    let o = Int32(truncatingIfNeeded: p >> 40) - 1
+                    places[c][r] = UInt64(originMap[Int(o)] + 1) << 40 | (p & 0xFF_FFFF_FFFF)
+                    overflow[c << 32 | r] = nil
+                }
+            }
+        }
+    }
+
+    private func column(of indicator: IndicatorID) -> Int? {
+        let s = Int(indicator.slot)
+        guard s >= 0, s < columnOfSlot.count else { return nil }
+        let c = columnOfSlot[s]
+        return c < 0 ? nil : Int(c)
+    }
+
+    /// The row of `unit` and column of `indicator`, added when missing.
+    private mutating func slot(_ unit: UnitCode?, _ indicator: IndicatorID?) -> (Int, Int) {
+        var r = -1, c = -1
+        if let unit {
+            if let existing = rowOf[unit] { r = Int(existing) } else {
+                r = codes.count
+                rowOf[unit] = Int32(truncatingIfNeeded: r)
+                codes.append(unit)
+                for i in columns.indices { columns[i].append(Self.missing); places[i].append(0) }
+            }
+        }
+        if let indicator {
+            if let existing = column(of: indicator) { c = existing } else {
+                let s = Int(indicator.slot)
+                if s >= columnOfSlot.count { columnOfSlot.append(contentsOf: repeatElement(-1, count: s + 1 - columnOfSlot.count)) }
+                c = columns.count
+                columnOfSlot[s] = Int32(c)
+                indicators.append(indicator)
+                columns.append(Array(repeating: Self.missing, count: codes.count))
+                places.append(Array(repeating: 0, count: codes.count))
+            }
+        }
+        return (r, c)
+    }
+
+    // Packed place: origin + 1 (24 bits) | row + 1 (26 bits, 0 = no cell) | column (14 bits).
+    private mutating func place(_ c: Int, _ r: Int, origin: OriginID, row: Int?, column: Int?, fallback: SourceRef?) {
+        let o = Int(origin.index)
+        if o < (1 << 24) - 1, (row ?? 0) >= 0, (row ?? 0) < (1 << 26) - 1, (column ?? 0) >= 0, (column ?? 0) < (1 << 14),
+           row != nil || column == nil {
+            let rowBits = row.map { UInt64($0 + 1) } ?? 0
+            places[c][r] = UInt64(o + 1) << 40 | rowBits << 14 | UInt64(column ?? 0)
+            overflow[c << 32 | r] = nil
+        } else {
+            places[c][r] = Self.overflowPlace
+            let oo = origins[o]
+            overflow[c << 32 | r] = fallback ?? SourceRef(file: oo.file, sheet: oo.sheet, row: row, column: column)
+        }
+    }
+
+    private func source(column c: Int, row r: Int) -> SourceRef? {
+        let p = places[c][r]
+        if p == 0 { return nil }
+        if p == Self.overflowPlace { return overflow[c << 32 | r] }
+        let o = origins[Int(p >> 40) - 1]
+        let rowBits = Int((p >> 14) & 0x3FF_FFFF)
+        if rowBits == 0 { return SourceRef(file: o.file, sheet: o.sheet) }
+        return SourceRef(file: o.file, sheet: o.sheet, row: rowBits - 1, column: Int(p & 0x3FFF))
+    }
 }
 
 /// Figures of several periods: the checked period and its history.
@@ -75,9 +267,8 @@ public struct Dataset: Sendable {
     }
     /// Merges figures, the later call winning for the same period, unit and indicator.
     public mutating func merge(_ period: Period, _ values: PeriodValues) {
-        var cur = periods[period] ?? PeriodValues()
-        for (u, m) in values.byUnit { for (i, o) in m { cur.set(u, i, o) } }
-        periods[period] = cur
+        if periods[period] == nil { periods[period] = values; return }
+        periods[period]?.merge(values, overwrite: true)
     }
 }
 

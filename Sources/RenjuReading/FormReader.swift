@@ -76,7 +76,7 @@ public struct FormReader: Sendable {
     }
 
     func source(_ file: String, _ grid: Grid, _ row: Int, _ col: Int) -> SourceRef {
-        SourceRef(file: file, sheet: grid.name, cell: SourceRef.a1(row: row, column: col))
+        SourceRef(file: file, sheet: grid.name, row: row, column: col)
     }
 
     func unitName(_ code: UnitCode?, given: String? = nil) -> String? {

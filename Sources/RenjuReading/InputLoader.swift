@@ -100,12 +100,12 @@ public struct InputLoader: Sendable {
                         rule: .csvQuote, severity: .error, unit: nil, period: defaultPeriod,
                         message: Message(zh: "第 \(row + 1) 行有一个引号没有配对闭合，该行以后的内容可能错位：请检查这一行（已按引号不跨行重新读取）",
                                          en: "Row \(row + 1) opens a quote that never closes; what follows may be misread (re-read with quotes ending at the line end)"),
-                        source: SourceRef(file: file, cell: "A\(row + 1)")))
+                        source: SourceRef(file: file, row: row, column: 0)))
                 case let .cellTooLong(row, column):
                     set.findings.append(Finding(
                         rule: .cellTooLong, severity: .error, unit: nil, period: defaultPeriod,
                         message: Message(zh: "单元格内容超过 \(CSVReader.maxCellCharacters) 个字符，已截断", en: "A cell longer than \(CSVReader.maxCellCharacters) characters was cut"),
-                        source: SourceRef(file: file, cell: SourceRef.a1(row: row, column: column))))
+                        source: SourceRef(file: file, row: row, column: column)))
                 }
             }
         }

@@ -114,7 +114,7 @@ public final class HistoryStore {
                 }
                 var new: [String: Double] = [:]
                 for u in e.submission.values.units {
-                    for (id, o) in e.submission.values.byUnit[u] ?? [:] { new["\(u)|\(id)"] = o.value }
+                    for (id, v) in e.submission.values.figures(of: u) { new["\(u)|\(id)"] = v }
                 }
                 let replaced = !old.isEmpty
                 var changes: [String] = []

@@ -58,7 +58,7 @@ struct Export: ParsableCommand {
             if strict { throw ExitCode(1) }
         }
         var current = PeriodValues()
-        for sub in session.result.submissions { for (u, m) in sub.values.byUnit { for (i, o) in m { current.set(u, i, o) } } }
+        for sub in session.result.submissions { current.merge(sub.values, overwrite: true) }
         let signOffs = (session.input.signOffs + session.result.submissions.flatMap(\.signOffs)).filter { $0.unit == root && ($0.period == nil || $0.period == period) }
         do {
             try ReturnExporter(reference: reference, template: tpl).write(to: out, unit: root, period: period, reported: current, signOffs: signOffs)

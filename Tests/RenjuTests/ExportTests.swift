@@ -23,7 +23,7 @@ final class ExportTests: XCTestCase {
         let (_, result) = try loadExamples(reference)
         let template = try ReportTemplate.load("prefecture-quarterly", directory: repoRoot.appendingPathComponent("templates").path, catalog: reference.catalog)
         var current = PeriodValues()
-        for s in result.submissions { for (u, m) in s.values.byUnit { for (i, o) in m { current.set(u, i, o) } } }
+        for s in result.submissions { current.merge(s.values, overwrite: true) }
         let county = try XCTUnwrap(UnitCode("640422000000"))
         let out = try temporaryDirectory().appendingPathComponent("return.xlsx")
         try ReturnExporter(reference: reference, template: template).write(to: out.path, unit: county, period: Period(year: 2025, quarter: 3), reported: current, signOffs: [])

@@ -90,7 +90,7 @@ final class SignOffTests: XCTestCase {
         let original = try submission()
         let offs = try signOffs(original)
         var rng = SystemRandomNumberGenerator()
-        let cells = original.values.units.flatMap { u in (original.values.byUnit[u] ?? [:]).keys.map { (u, $0) } }
+        let cells = original.values.units.flatMap { u in original.values.entries(of: u).map { (u, $0.indicator) } }
         XCTAssertGreaterThan(cells.count, 60)
         for _ in 0..<200 {
             var edited = original
