@@ -110,7 +110,7 @@ public struct SignOffCheck: Check {
                     source: src)].compactMap { $0 }
             }
             // Digest: the figures signed are the figures submitted.
-            if let actual = ContentDigest.of(sub) {
+            if merged.contains(where: { !($0.signOff.digest ?? "").isEmpty }), let actual = ContentDigest.of(sub) {
                 let wrong = merged.filter { ($0.signOff.digest ?? "").isEmpty == false && $0.signOff.digest != actual }
                 if !wrong.isEmpty {
                     out += [ctx.finding(Self.digest, .error, unit: root, sub: sub, message: Message(

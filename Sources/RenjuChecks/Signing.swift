@@ -8,17 +8,40 @@ import RenjuModel
 /// whatever the file layout.
 public enum ContentDigest {
     public static func text(of values: PeriodValues, period: Period) -> String {
-        var lines: [String] = []
-        for unit in values.units {
-            let figures = values.entries(of: unit).sorted { $0.indicator.rawValue.utf8.lexicographicallyPrecedes($1.indicator.rawValue.utf8) }
-            for (id, o) in figures { lines.append("\(period)|\(unit)|\(id)|\(shortestDecimal(o.value))") }
+        String(decoding: bytes(of: values, period: period), as: UTF8.self)
+    }
+
+    /// The digested text as UTF-8 bytes, built without a string per figure.
+    static func bytes(of values: PeriodValues, period: Period) -> [UInt8] {
+        let order = values.indicators.indices.sorted {
+            values.indicators[$0].rawValue.utf8.lexicographicallyPrecedes(values.indicators[$1].rawValue.utf8)
         }
-        return lines.joined(separator: "\n")
+        let ids = values.indicators.map { Array($0.rawValue.utf8) }
+        let prefix = Array("\(period)|".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(values.codes.count * values.indicators.count * 40)
+        var first = true
+        for unit in values.units {
+            guard let r = values.row(of: unit) else { continue }
+            let code = Array(unit.rawValue.utf8)
+            for c in order {
+                guard let v = values.value(row: r, column: c) else { continue }
+                if !first { out.append(0x0A) }
+                first = false
+                out.append(contentsOf: prefix); out.append(contentsOf: code); out.append(0x7C)
+                out.append(contentsOf: ids[c]); out.append(0x7C)
+                out.append(contentsOf: shortestDecimal(v).utf8)
+            }
+        }
+        return out
     }
 
     public static func sha256(of values: PeriodValues, period: Period) -> String {
-        let digest = SHA256.hash(data: Data(text(of: values, period: period).utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: bytes(of: values, period: period))
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in digest { out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func of(_ sub: Submission) -> String? {

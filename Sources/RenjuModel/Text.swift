@@ -14,7 +14,36 @@ public enum TextNormalizer {
             if first == u.startIndex && last == u.index(before: u.endIndex) { return s }
             return String(s[first...last])
         }
+        if isNFKCStable(s) {
+            // ASCII and common CJK ideographs only: NFKC leaves them as they are; trim ASCII blanks.
+            let u = s.utf8
+            guard let first = u.firstIndex(where: { $0 > 0x20 && $0 != 0x7F }) else { return "" }
+            guard let last = u.lastIndex(where: { $0 > 0x20 && $0 != 0x7F }) else { return "" }
+            if first == u.startIndex && last == u.index(before: u.endIndex) { return s }
+            return String(s[first...last])
+        }
         return s.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: Self.trimmed)
+    }
+
+    /// Whether every scalar is printable ASCII, a tab, or a CJK unified ideograph (U+3400–U+4DBF,
+    /// U+4E00–U+9FFF): text NFKC does not change and whose only blanks are ASCII.
+    static func isNFKCStable(_ s: String) -> Bool {
+        for v in s.unicodeScalars {
+            let x = v.value
+            if x < 0x80 { if x < 0x20 && x != 0x09 { return false }; continue }
+            if (0x4E00...0x9FFF).contains(x) || (0x3400...0x4DBF).contains(x) { continue }
+            return false
+        }
+        return true
+    }
+
+    /// Whether text is empty once folded (blanks, control characters, full-width spaces).
+    public static func isBlank(_ s: String) -> Bool {
+        for b in s.utf8 {
+            if b > 0x20 && b < 0x7F { return false }
+            if b >= 0x80 { return fold(s).isEmpty }
+        }
+        return true
     }
 
     static let trimmed = CharacterSet.whitespacesAndNewlines.union(.controlCharacters)

@@ -107,6 +107,19 @@ public struct PeriodValues: Sendable {
         return Observation(v, source: source(column: c, row: Int(r)))
     }
 
+    /// The row of a unit in `codes`, if it has figures.
+    public func row(of unit: UnitCode) -> Int? { rowOf[unit].map(Int.init) }
+
+    /// The column of an indicator in `indicators`, if any unit has it.
+    public func column(for indicator: IndicatorID) -> Int? { column(of: indicator) }
+
+    /// The figure at a row and column, nil when missing.
+    @inline(__always)
+    public func value(row: Int, column: Int) -> Double? {
+        let v = columns[column][row]
+        return v.bitPattern == Self.missingBits ? nil : v
+    }
+
     /// The units with at least one figure, sorted by code.
     public var units: [UnitCode] { codes.sorted() }
     public var isEmpty: Bool { codes.isEmpty }

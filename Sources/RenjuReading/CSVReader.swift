@@ -31,38 +31,45 @@ public enum CSVReader {
     struct Scan { var grid: Grid; var problems: [Problem]; var unterminated: Int? }
 
     static func scan(_ text: String, name: String?, quotesSpanLines: Bool) -> Scan {
+        var text = text
+        return text.withUTF8 { scan(bytes: $0, name: name, quotesSpanLines: quotesSpanLines) }
+    }
+
+    /// The scanner works on UTF-8 bytes: the separators (`,` `"` CR LF) are ASCII and never part
+    /// of a multi-byte character, so fields are cut without decoding.
+    static func scan(bytes: UnsafeBufferPointer<UInt8>, name: String?, quotesSpanLines: Bool) -> Scan {
+        let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
         var grid = Grid(name: name)
         var problems: [Problem] = []
         var row = 0, col = 0
-        var field = String.UnicodeScalarView()
+        var field: [UInt8] = []
+        field.reserveCapacity(64)
         var count = 0
         var inQuotes = false, quoteRow = 0
-        var fieldWasQuoted = false, tooLong = false
-        var it = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func append(_ c: Unicode.Scalar) {
-            if count < maxCellCharacters { field.append(c); count += 1 } else if !tooLong {
-                tooLong = true; problems.append(.cellTooLong(row: row, column: col))
-            }
+        var fieldWasQuoted = false, tooLong = false, dropping = false
+        @inline(__always) func append(_ b: UInt8) {
+            if b & 0xC0 == 0x80 { if !dropping { field.append(b) }; return }
+            if count < maxCellCharacters { field.append(b); count += 1; dropping = false; return }
+            dropping = true
+            if !tooLong { tooLong = true; problems.append(.cellTooLong(row: row, column: col)) }
         }
         func flush() {
-            if !field.isEmpty || fieldWasQuoted { grid.set(row, col, .text(String(field))) }
-            field = String.UnicodeScalarView(); count = 0; fieldWasQuoted = false; tooLong = false
+            if !field.isEmpty || fieldWasQuoted { grid.set(row, col, .text(String(decoding: field, as: UTF8.self))) }
+            field.removeAll(keepingCapacity: true); count = 0; fieldWasQuoted = false; tooLong = false; dropping = false
         }
         func endLine() { flush(); row += 1; col = 0 }
-        while true {
-            let next: Unicode.Scalar?
-            if let p = pending { next = p; pending = nil } else { next = it.next() }
-            guard let c = next else { break }
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let c = bytes[i]
+            i += 1
             if inQuotes {
-                if c == "\"" {
-                    if let n = it.next() {
-                        if n == "\"" { append("\"") } else { inQuotes = false; pending = n }
-                    } else { inQuotes = false }
-                } else if !quotesSpanLines && (c == "\n" || c == "\r") {
+                if c == quote {
+                    if i < n, bytes[i] == quote { append(quote); i += 1 } else { inQuotes = false }
+                } else if !quotesSpanLines && (c == lf || c == cr) {
                     // The quote never closed on its line: the line ends here.
                     inQuotes = false
-                    if c == "\r", let n = it.next(), n != "\n" { pending = n }
+                    if c == cr, i < n, bytes[i] == lf { i += 1 }
                     endLine()
                 } else {
                     append(c)
@@ -70,14 +77,14 @@ public enum CSVReader {
                 continue
             }
             switch c {
-            case "\"" where field.isEmpty && !fieldWasQuoted:
+            case quote where field.isEmpty && !fieldWasQuoted:
                 inQuotes = true; fieldWasQuoted = true; quoteRow = row
-            case ",":
+            case comma:
                 flush(); col += 1
-            case "\r":
-                if let n = it.next(), n != "\n" { pending = n }
+            case cr:
+                if i < n, bytes[i] == lf { i += 1 }
                 endLine()
-            case "\n":
+            case lf:
                 endLine()
             default:
                 append(c)

@@ -157,7 +157,7 @@ public struct FormReader: Sendable {
                     continue
                 }
                 let hasData = indicatorColumns.contains { grid[r, $0.0] != nil && CellParser.read(grid[r, $0.0], kind: catalog[$0.1]?.kind ?? .flow) != .blank }
-                let codeBlank = codeText.map { TextNormalizer.fold($0).isEmpty } ?? true
+                let codeBlank = codeText.map { TextNormalizer.isBlank($0) } ?? true
                 if codeBlank, let n = givenName, Self.totalNames.contains(TextNormalizer.key(n)), hasData {
                     pendingTotals.append((r, n)); continue
                 }

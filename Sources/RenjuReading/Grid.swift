@@ -26,11 +26,24 @@ public enum RawCell: Hashable, Sendable {
 }
 
 /// One sheet (or one CSV file): sparse cells by zero-based row and column.
+///
+/// Rows are kept as short arrays sorted by column (a form row has a few dozen cells), found
+/// through a row table; cells arrive row by row, so the last row is cached. A `<dimension>` or
+/// a row number can lie: nothing is allocated for rows or columns without cells.
 public struct Grid: Sendable {
+    struct Entry: Sendable {
+        let column: Int
+        var cell: RawCell
+        var format: Int32
+    }
+
     public let name: String?
-    public private(set) var rows: [Int: [Int: RawCell]] = [:]
-    /// Number-format ids by cell, for date detection (xlsx only).
-    public private(set) var formats: [Int: [Int: Int]] = [:]
+    private var slotOfRow: [Int: Int] = [:]
+    private var rowNumbers: [Int] = []
+    private var rowData: [[Entry]] = []
+    private var ordered = true
+    private var lastRow = -1, lastSlot = -1
+    public private(set) var cellCount = 0
 
     /// Number-format ids that format dates (built-in and the workbook's own).
     public var dateFormats: Set<Int> = []
@@ -44,21 +57,57 @@ public struct Grid: Sendable {
     }
 
     public mutating func set(_ row: Int, _ column: Int, _ cell: RawCell, format: Int? = nil) {
-        rows[row, default: [:]][column] = cell
-        if let format { formats[row, default: [:]][column] = format }
+        let fmt = format.map { Int32(clamping: $0) } ?? -1
+        let slot: Int
+        if row == lastRow { slot = lastSlot } else if let s = slotOfRow[row] { slot = s } else {
+            slot = rowData.count
+            if let last = rowNumbers.last, last > row { ordered = false }
+            slotOfRow[row] = slot; rowNumbers.append(row); rowData.append([])
+        }
+        lastRow = row; lastSlot = slot
+        let entry = Entry(column: column, cell: cell, format: fmt)
+        if let last = rowData[slot].last, last.column >= column {
+            if let i = rowData[slot].firstIndex(where: { $0.column >= column }) {
+                if rowData[slot][i].column == column { rowData[slot][i] = entry; return }
+                rowData[slot].insert(entry, at: i)
+            }
+        } else {
+            rowData[slot].append(entry)
+        }
+        cellCount += 1
     }
 
-    public subscript(row: Int, column: Int) -> RawCell? { rows[row]?[column] }
+    private func entry(_ row: Int, _ column: Int) -> Entry? {
+        guard let slot = row == lastRow ? lastSlot : slotOfRow[row] else { return nil }
+        let cells = rowData[slot]
+        // Binary search by column.
+        var lo = 0, hi = cells.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cells[mid].column < column { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < cells.count && cells[lo].column == column ? cells[lo] : nil
+    }
 
-    public func format(_ row: Int, _ column: Int) -> Int? { formats[row]?[column] }
+    public subscript(row: Int, column: Int) -> RawCell? { entry(row, column)?.cell }
 
-    public var rowIndices: [Int] { rows.keys.sorted() }
+    public func format(_ row: Int, _ column: Int) -> Int? {
+        guard let f = entry(row, column)?.format, f >= 0 else { return nil }
+        return Int(f)
+    }
+
+    /// Rows that have cells, top to bottom.
+    public var rowIndices: [Int] { ordered ? rowNumbers : rowNumbers.sorted() }
 
     /// The non-empty cells of a row, left to right.
     public func cells(inRow row: Int) -> [(column: Int, cell: RawCell)] {
-        (rows[row] ?? [:]).sorted { $0.key < $1.key }.compactMap { entry in
-            if case let .text(s) = entry.value, TextNormalizer.fold(s).isEmpty { return nil }
-            return (entry.key, entry.value)
+        guard let slot = slotOfRow[row] else { return [] }
+        var out: [(column: Int, cell: RawCell)] = []
+        out.reserveCapacity(rowData[slot].count)
+        for e in rowData[slot] {
+            if case let .text(s) = e.cell, TextNormalizer.isBlank(s) { continue }
+            out.append((e.column, e.cell))
         }
+        return out
     }
 }

@@ -53,13 +53,14 @@ public struct Target: Hashable, Sendable {
 /// Annual targets (州下达任务 split to units).
 public struct Targets: Sendable {
     public private(set) var all: [Target] = []
-    private var index: [String: Double] = [:]
+    private struct Key: Hashable { let year: Int; let unit: UnitCode; let indicator: IndicatorID }
+    private var index: [Key: Double] = [:]
     public init(_ list: [Target] = []) { for t in list { add(t) } }
     public mutating func add(_ t: Target) {
-        all.append(t); index["\(t.year)|\(t.unit)|\(t.indicator)"] = t.value
+        all.append(t); index[Key(year: t.year, unit: t.unit, indicator: t.indicator)] = t.value
     }
     public func target(year: Int, unit: UnitCode, indicator: IndicatorID) -> Double? {
-        index["\(year)|\(unit)|\(indicator)"]
+        index.isEmpty ? nil : index[Key(year: year, unit: unit, indicator: indicator)]
     }
 
     public static func load(path: String, catalog: Catalog) throws -> Targets {

@@ -96,7 +96,7 @@ func readBenchmark(cells: Int, path: String) throws {
     let sheets = try XLSXReader().read(url: URL(fileURLWithPath: path))
     var n = 0, figures = 0
     for s in sheets {
-        n += s.grid.rows.values.reduce(0) { $0 + $1.count }
+        n += s.grid.cellCount
         if case let .submissions(subs) = FormReader(catalog: reference.catalog).read(s.grid, file: path, defaultPeriod: Period(year: 2025, quarter: 3)) {
             figures += subs.reduce(0) { $0 + $1.values.count }
         }
