@@ -25,7 +25,7 @@ public struct UnitCodeCheck: Check {
                         source: row.source)].compactMap { $0 }
                     continue
                 }
-                guard let given = row.givenName, !given.isEmpty else { continue }
+                guard let given = row.givenName, !given.isEmpty, given != unit.name else { continue }
                 let g = TextNormalizer.key(given), n = TextNormalizer.key(unit.name)
                 let isTotalLabel = ["合计", "总计", "小计", "total"].contains(g) || g.hasSuffix("合计")
                 if isTotalLabel, !ctx.childRows(of: row.code, in: sub).isEmpty { continue }

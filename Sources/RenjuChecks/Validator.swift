@@ -85,7 +85,7 @@ public struct Validator: Sendable {
         findings += current.flatMap(\.findings)
         let ctx = CheckContext(reference: reference, period: period, submissions: current, history: history, asOf: asOf,
                                signOffs: signOffs)
-        for check in checks { findings += check.run(ctx) }
+        findings += Self.run(checks, ctx).flatMap { $0 }
         let units = Set(current.flatMap { $0.rows.map(\.code) })
         // Fill in unit names the readers could not know.
         findings = findings.map { f in
@@ -96,6 +96,19 @@ public struct Validator: Sendable {
         findings = Self.explain(reference.checks.apply(findings), with: explanations.filter { $0.period == nil || $0.period == period })
         return ValidationResult(period: period, findings: sort(findings), submissions: current,
                                 history: history, unitsChecked: units.count)
+    }
+
+    /// Runs the checks side by side (each check only reads the context), results in check order.
+    static func run(_ checks: [any Check], _ ctx: CheckContext) -> [[Finding]] {
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var byCheck: [[Finding]]
+            init(_ n: Int) { byCheck = Array(repeating: [], count: n) }
+            func put(_ i: Int, _ f: [Finding]) { lock.lock(); byCheck[i] = f; lock.unlock() }
+        }
+        let results = Results(checks.count)
+        DispatchQueue.concurrentPerform(iterations: checks.count) { i in results.put(i, checks[i].run(ctx)) }
+        return results.byCheck
     }
 
     /// Marks warnings that a written explanation (说明) covers as explained. An explanation never

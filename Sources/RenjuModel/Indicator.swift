@@ -111,6 +111,7 @@ public struct Catalog: Sendable {
     public let indicators: [Indicator]
     private let byID: [IndicatorID: Indicator]
     private let byKey: [String: IndicatorID]
+    private let derivedKeys: Set<String>
 
     public init(_ indicators: [Indicator]) {
         self.indicators = indicators
@@ -124,9 +125,13 @@ public struct Catalog: Sendable {
         }
         self.byID = byID
         self.byKey = byKey
+        self.derivedKeys = Set(indicators.compactMap { $0.shareTitle.map(TextNormalizer.key) })
     }
 
     public subscript(id: IndicatorID) -> Indicator? { byID[id] }
+
+    /// The kind of an indicator, without copying the whole entry.
+    public func kind(of id: IndicatorID) -> IndicatorKind? { byID[id]?.kind }
 
     /// Resolves a column title or an indicator cell: the id or the Chinese name, with or without a
     /// bracketed unit (`通村公路硬化率(%)`, `总户数（户）`), full-width or half-width.
@@ -155,7 +160,7 @@ public struct Catalog: Sendable {
     public func isDerivedColumn(_ title: String) -> Bool {
         var k = TextNormalizer.key(title)
         if let open = k.lastIndex(where: { $0 == "(" }), k.hasSuffix(")") { k = String(k[..<open]) }
-        return indicators.contains { $0.shareTitle.map(TextNormalizer.key) == k }
+        return derivedKeys.contains(k)
     }
 }
 

@@ -50,6 +50,16 @@ public enum TextNormalizer {
 
     /// A key for matching headers and names: folded, without blanks and quote marks.
     public static func key(_ s: String) -> String {
+        if isNFKCStable(s) {
+            // ASCII and CJK ideographs: drop blanks and quotes, lower-case ASCII letters.
+            var out: [UInt8] = []
+            out.reserveCapacity(s.utf8.count)
+            for b in s.utf8 {
+                if b == 0x20 || b == 0x09 || b == 0x22 || b == 0x27 { continue }
+                out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
         let folded = fold(s).lowercased()
         return String(folded.filter { !keyDrop.contains($0) })
     }

@@ -19,34 +19,61 @@ public enum CellParser {
     static let no: Set<String> = ["否", "无", "n", "no", "false", "×"]
 
     public static func read(_ cell: RawCell?, kind: IndicatorKind) -> CellReading {
+        read(cell, flag: kind.isFlag, percent: kind.isRate)
+    }
+
+    /// Reads a cell for a flag (`是/否`) or a rate (a trailing `%`) or any other figure.
+    public static func read(_ cell: RawCell?, flag: Bool, percent: Bool) -> CellReading {
         guard let cell else { return .blank }
         switch cell {
         case let .number(d):
             return .value(excelPrecision(d))
         case let .bool(b):
-            return kind.isFlag ? .value(b ? 1 : 0) : .notANumber(b ? "TRUE" : "FALSE")
+            return flag ? .value(b ? 1 : 0) : .notANumber(b ? "TRUE" : "FALSE")
         case let .error(e):
             return .excelError(e)
         case let .formulaWithoutValue(f):
             return .formulaWithoutValue(f)
         case let .text(t):
-            return read(text: t, kind: kind)
+            return read(text: t, flag: flag, percent: percent)
         }
     }
 
     public static func read(text raw: String, kind: IndicatorKind) -> CellReading {
+        read(text: raw, flag: kind.isFlag, percent: kind.isRate)
+    }
+
+    public static func read(text raw: String, flag: Bool, percent: Bool) -> CellReading {
+        if let d = plainNumber(raw) { return .value(d) }
         let folded = TextNormalizer.fold(raw)
         if blanks.contains(folded) { return .blank }
         if folded.hasPrefix("#"), folded.count <= 16, folded.hasSuffix("!") || folded.hasSuffix("?") || folded == "#N/A" {
             return .excelError(folded)
         }
-        if kind.isFlag {
+        if flag {
             let l = folded.lowercased()
             if yes.contains(l) { return .value(1) }
             if no.contains(l) { return .value(0) }
         }
-        if let d = number(folded, allowPercent: kind.isRate) { return .value(d) }
+        if let d = number(folded, allowPercent: percent) { return .value(d) }
         return .notANumber(raw)
+    }
+
+    /// A plain ASCII decimal as most cells hold (`1234`, `-12.5`), without any folding; nil for
+    /// anything else (blanks, full-width digits, separators, exponents, `nan`…).
+    @inline(__always)
+    static func plainNumber(_ s: String) -> Double? {
+        var digits = 0, dots = 0, i = 0
+        for b in s.utf8 {
+            if b >= 0x30 && b <= 0x39 { digits += 1 }
+            else if b == 0x2E { dots += 1 }
+            else if (b == 0x2D || b == 0x2B) && i == 0 { }
+            else { return nil }
+            i += 1
+        }
+        guard digits > 0, dots <= 1, digits <= 300 else { return nil }
+        guard let d = Double(s), d.isFinite else { return nil }
+        return d
     }
 
     /// A plain number with optional thousands separators, sign and (for rates) a trailing `%`.

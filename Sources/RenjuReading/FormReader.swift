@@ -225,16 +225,22 @@ public struct FormReader: Sendable {
 
     func readValues(_ grid: Grid, file: String, row r: Int, unit: UnitCode, columns: [(Int, IndicatorID)], into sub: inout Submission) {
         for (c, id) in columns {
-            guard let ind = catalog[id] else { continue }
-            let src = source(file, grid, r, c)
+            guard let kind = catalog.kind(of: id) else { continue }
             let cell = grid[r, c]
-            let reading = CellParser.read(cell, kind: ind.kind)
-            record(reading, raw: cell?.display ?? "", unit: unit, indicator: ind, source: src, period: sub.period, into: &sub)
+            let reading = CellParser.read(cell, flag: kind.isFlag, percent: kind.isRate)
+            record(reading, unit: unit, indicator: id, source: source(file, grid, r, c), period: sub.period, into: &sub)
         }
     }
 
-    func record(_ reading: CellReading, raw: String, unit: UnitCode, indicator ind: Indicator, source src: SourceRef,
+    func record(_ reading: CellReading, unit: UnitCode, indicator id: IndicatorID, source src: SourceRef,
                 period: Period?, into sub: inout Submission) {
+        if case let .value(v) = reading, sub.values[unit, id] == nil {
+            // The common case: a figure, the first for its unit and indicator.
+            let origin = sub.values.origin(file: src.file, sheet: src.sheet)
+            sub.values.set(unit, id, v, origin: origin, row: src.row ?? 0, column: src.column ?? 0)
+            return
+        }
+        guard let ind = catalog[id] else { return }
         let name = unitName(unit)
         switch reading {
         case let .value(v):
@@ -273,7 +279,6 @@ public struct FormReader: Sendable {
                                  en: "\(ind.englishName) holds the formula =\(f) with no computed value; recalculate and save in Excel"),
                 source: src))
         }
-        _ = raw
     }
 
     /// Maps the header row's titles to columns, the first matching column winning.
@@ -333,7 +338,7 @@ public struct FormReader: Sendable {
                 continue
             }
             let cell = grid[r, valCol]
-            record(CellParser.read(cell, kind: ind.kind), raw: cell?.display ?? "", unit: code, indicator: ind,
+            record(CellParser.read(cell, kind: ind.kind), unit: code, indicator: ind.id,
                    source: source(file, grid, r, valCol), period: period, into: &sub)
         }
         for (text, src) in unknownIndicators.sorted(by: { $0.key < $1.key }) {
