@@ -41,6 +41,19 @@ public struct CheckContext: Sendable {
             return map
         }
         self.rowSets = numbered.map { Set($0.rows.map(\.code)) }
+        self.previousValues = history[period.previous] ?? PeriodValues()
+        self.earlierValues = history[period.previous.previous] ?? PeriodValues()
+    }
+
+    /// The two periods before the checked one, looked up without going through the dataset.
+    let previousValues: PeriodValues
+    let earlierValues: PeriodValues
+
+    /// A figure of an earlier period.
+    public func historical(_ p: Period, _ unit: UnitCode, _ indicator: IndicatorID) -> Double? {
+        if p == period.previous { return previousValues[unit, indicator] }
+        if p == period.previous.previous { return earlierValues[unit, indicator] }
+        return history.value(p, unit, indicator)
     }
 
     let childMaps: [[UnitCode: [UnitCode]]]
@@ -80,7 +93,7 @@ public struct CheckContext: Sendable {
 
     /// The previous period's figure for a unit, if history has it.
     public func previous(_ unit: UnitCode, _ indicator: IndicatorID) -> Double? {
-        history.value(period.previous, unit, indicator)
+        previousValues[unit, indicator]
     }
 
     /// Every unit of the checked submissions, grouped by level: the peers of the statistical tests.

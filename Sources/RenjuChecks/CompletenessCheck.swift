@@ -56,7 +56,7 @@ public struct CompletenessCheck: Check {
                     }
                     continue
                 }
-                for row in sub.rows where sub.values.observation(row.code, ind.id) == nil
+                for row in sub.rows where sub.values[row.code, ind.id] == nil
                     && !(sub.unreadable[row.code]?.contains(ind.id) ?? false) {
                     out += [ctx.finding(Self.missingValue, .error, unit: row.code, sub: sub, indicator: ind.id, message: Message(
                         zh: "\(ind.name)（\(ind.unit)）未填报：该指标为必填项，没有发生请填 0",

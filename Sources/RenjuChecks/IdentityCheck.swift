@@ -26,6 +26,7 @@ public struct IdentityCheck: Check {
         var out: [Finding] = []
         let tol = ctx.reference.checks.param(Self.rate, "tolerance", default: 0.1)
         let cat = ctx.catalog
+        let rates = cat.rates
         for sub in ctx.submissions {
             for row in sub.rows {
                 let u = row.code
@@ -39,23 +40,23 @@ public struct IdentityCheck: Check {
                             source: sub.values.observation(u, part)?.source)].compactMap { $0 }
                     }
                 }
-                for ind in cat.rates {
-                    guard case let .rate(n, d) = ind.kind, let o = sub.values.observation(u, ind.id),
+                for ind in rates {
+                    guard case let .rate(n, d) = ind.kind, let ov = sub.values[u, ind.id],
                           let nv = val(n), let dv = val(d) else { continue }
                     let ni = cat[n], di = cat[d]
                     if dv == 0 {
-                        out += [ctx.finding(Self.rateUndefined, .error, unit: u, sub: sub, indicator: ind.id, value: o.value, message: Message(
-                            zh: "\(di?.name ?? d.rawValue)为 0，\(ind.name)无从计算，应空白，表中却填了 \(shortestDecimal(o.value))%",
-                            en: "\(di?.englishName ?? d.rawValue) is 0, so \(ind.englishName) is undefined and must be blank, but \(shortestDecimal(o.value))% is given"),
-                            source: o.source)].compactMap { $0 }
+                        out += [ctx.finding(Self.rateUndefined, .error, unit: u, sub: sub, indicator: ind.id, value: ov, message: Message(
+                            zh: "\(di?.name ?? d.rawValue)为 0，\(ind.name)无从计算，应空白，表中却填了 \(shortestDecimal(ov))%",
+                            en: "\(di?.englishName ?? d.rawValue) is 0, so \(ind.englishName) is undefined and must be blank, but \(shortestDecimal(ov))% is given"),
+                            source: sub.values.source(u, ind.id))].compactMap { $0 }
                         continue
                     }
                     let exact = 100 * nv / dv
-                    if abs(o.value - exact) > tol + 1e-9 {
-                        out += [ctx.finding(Self.rate, .error, unit: u, sub: sub, indicator: ind.id, value: o.value, expected: rounded(exact, ind.decimals), message: Message(
-                            zh: "\(ind.name)填报为 \(shortestDecimal(o.value))%，但按\(ni?.name ?? n.rawValue) \(figure(nv, ni)) ÷ \(di?.name ?? d.rawValue) \(figure(dv, di)) 计算应为 \(figure(exact, ind))%（相差 \(figure(abs(o.value - exact), ind)) 个百分点，容差 \(shortestDecimal(tol))）：请核对比率或其分子分母",
-                            en: "\(ind.englishName) is reported as \(shortestDecimal(o.value))%, but \(figure(nv, ni)) / \(figure(dv, di)) gives \(figure(exact, ind))% (off by \(figure(abs(o.value - exact), ind)) points, tolerance \(shortestDecimal(tol)))"),
-                            source: o.source)].compactMap { $0 }
+                    if abs(ov - exact) > tol + 1e-9 {
+                        out += [ctx.finding(Self.rate, .error, unit: u, sub: sub, indicator: ind.id, value: ov, expected: rounded(exact, ind.decimals), message: Message(
+                            zh: "\(ind.name)填报为 \(shortestDecimal(ov))%，但按\(ni?.name ?? n.rawValue) \(figure(nv, ni)) ÷ \(di?.name ?? d.rawValue) \(figure(dv, di)) 计算应为 \(figure(exact, ind))%（相差 \(figure(abs(ov - exact), ind)) 个百分点，容差 \(shortestDecimal(tol))）：请核对比率或其分子分母",
+                            en: "\(ind.englishName) is reported as \(shortestDecimal(ov))%, but \(figure(nv, ni)) / \(figure(dv, di)) gives \(figure(exact, ind))% (off by \(figure(abs(ov - exact), ind)) points, tolerance \(shortestDecimal(tol)))"),
+                            source: sub.values.source(u, ind.id))].compactMap { $0 }
                     }
                 }
                 for (when, then) in ctx.reference.checks.requires {

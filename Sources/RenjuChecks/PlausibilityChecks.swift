@@ -23,12 +23,12 @@ public struct HBCheck: Check {
     func amount(_ ctx: CheckContext, _ unit: UnitCode, _ ind: Indicator, at period: Period, current: Double?) -> Double? {
         switch ind.kind {
         case .flow:
-            return current ?? ctx.history.value(period, unit, ind.id)
+            return current ?? ctx.historical(period, unit, ind.id)
         case .ytd:
-            guard let now = current ?? ctx.history.value(period, unit, ind.id) else { return nil }
+            guard let now = current ?? ctx.historical(period, unit, ind.id) else { return nil }
             let before = period.previous
             if before.year != period.year { return now }  // the first period of the year
-            guard let b = ctx.history.value(before, unit, ind.id) else { return nil }
+            guard let b = ctx.historical(before, unit, ind.id) else { return nil }
             return now - b
         default:
             return nil

@@ -36,6 +36,9 @@ public struct SignOffCheck: Check {
     public func run(_ ctx: CheckContext) -> [Finding] {
         var out: [Finding] = []
         let chains = ctx.reference.chains
+        // Sign-off sheet rows by unit, once (a province has tens of thousands).
+        var sheetByUnit: [UnitCode: [SignOff]] = [:]
+        for s in ctx.signOffs { sheetByUnit[s.unit, default: []].append(s) }
         for sub in ctx.submissions {
             // Every top unit of the submission signs (a file may hold several townships).
             let roots = sub.roots(in: ctx.tree).filter { ctx.tree[$0] != nil }
@@ -43,7 +46,7 @@ public struct SignOffCheck: Check {
             for root in roots where ctx.level(of: root)?.depth == top {
             guard let level = ctx.level(of: root), let chain = chains.chains[level], !chain.isEmpty else { continue }
             let mine = { (s: SignOff) -> Bool in s.unit == root && (s.period == nil || s.period == ctx.period) }
-            let sheet = ctx.signOffs.filter(mine)
+            let sheet = (sheetByUnit[root] ?? []).filter(mine)
             let footer = sub.signOffs.filter(mine)
             let src = sheet.first?.source ?? footer.first?.source ?? SourceRef(file: sub.file)
             let uname = ctx.name(of: root, in: sub) ?? root.rawValue

@@ -33,13 +33,12 @@ public struct TemporalCheck: Check {
                 let u = row.code
                 if let f = copiedFinding(ctx, sub, u, prevPeriod) { out.append(f) }
                 for ind in ctx.catalog.indicators {
-                    guard let o = sub.values.observation(u, ind.id), let prev = ctx.previous(u, ind.id) else { continue }
-                    let cur = o.value
+                    guard let cur = sub.values[u, ind.id], let prev = ctx.previous(u, ind.id) else { continue }
                     if cur == 0, prev > 0, ind.kind.isSummed, ind.kind != .ytd {
                         out += [ctx.finding(Self.zero, .warning, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
                             zh: "\(ind.name)本期为 0，上期（\(prevPeriod)）为 \(figure(prev, ind))\(ind.unit)（指标为零）：请核实是漏报还是确实为零",
                             en: "\(ind.englishName) is 0 now but was \(figure(prev, ind)) in \(prevPeriod): confirm it is not a figure left out"),
-                            source: o.source)].compactMap { $0 }
+                            source: sub.values.source(u, ind.id))].compactMap { $0 }
                     }
                     switch ind.kind {
                     case .stock(.nonDecreasing):
@@ -47,7 +46,7 @@ public struct TemporalCheck: Check {
                             out += [ctx.finding(Self.decrease, .error, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
                                 zh: "\(ind.name)从上期（\(prevPeriod)）的 \(figure(prev, ind))\(ind.unit) 减少到 \(figure(cur, ind))\(ind.unit)（负增长 \(figure(prev - cur, ind))）：该指标只增不减，请核对本期或上期数据",
                                 en: "\(ind.englishName) fell from \(figure(prev, ind)) \(ind.unit) in \(prevPeriod) to \(figure(cur, ind)) (−\(figure(prev - cur, ind))); it must not decrease"),
-                                source: o.source)].compactMap { $0 }
+                                source: sub.values.source(u, ind.id))].compactMap { $0 }
                         }
                     case let .stock(.stable(pct)):
                         guard prev > 0, cur >= 0 else { continue }
@@ -56,14 +55,14 @@ public struct TemporalCheck: Check {
                             out += [ctx.finding(Self.stable, .warning, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
                                 zh: "\(ind.name)由上期（\(prevPeriod)）的 \(figure(prev, ind))\(ind.unit) 变为 \(figure(cur, ind))\(ind.unit)，变动 \(String(format: "%+.1f", change))%，超过 ±\(shortestDecimal(pct))%：请核实并说明原因",
                                 en: "\(ind.englishName) moved from \(figure(prev, ind)) in \(prevPeriod) to \(figure(cur, ind)) (\(String(format: "%+.1f", change))%), more than ±\(shortestDecimal(pct))%: confirm and explain"),
-                                source: o.source)].compactMap { $0 }
+                                source: sub.values.source(u, ind.id))].compactMap { $0 }
                         }
                     case .ytd where sameYear:
                         if cur < prev - 1e-9 * max(1, abs(prev)) {
                             out += [ctx.finding(Self.ytdDecrease, .error, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
                                 zh: "\(ind.name)是本年累计数，上期（\(prevPeriod)）已累计 \(figure(prev, ind))\(ind.unit)，本期却只有 \(figure(cur, ind))\(ind.unit)：累计数在年内不能减少，请核对",
                                 en: "\(ind.englishName) is a year-to-date figure: \(figure(prev, ind)) by \(prevPeriod) but only \(figure(cur, ind)) now; it cannot fall within the year"),
-                                source: o.source)].compactMap { $0 }
+                                source: sub.values.source(u, ind.id))].compactMap { $0 }
                         }
                     default:
                         continue

@@ -73,7 +73,10 @@ public enum IndicatorKind: Hashable, Sendable {
 }
 
 /// One indicator of the catalog.
-public struct Indicator: Hashable, Sendable {
+///
+/// A class (immutable): checks walk the catalog for every unit, and passing an entry around is
+/// then one reference, not a dozen strings.
+public final class Indicator: Hashable, Sendable {
     public let id: IndicatorID
     public let name: String
     public let unit: String
@@ -104,6 +107,13 @@ public struct Indicator: Hashable, Sendable {
     public var halfUnit: Double { 0.5 * pow(10, -Double(decimals)) }
 
     public func displayName(_ lang: Language) -> String { lang == .zh ? name : englishName }
+
+    public static func == (a: Indicator, b: Indicator) -> Bool {
+        a === b || (a.id == b.id && a.name == b.name && a.unit == b.unit && a.decimals == b.decimals && a.kind == b.kind
+            && a.integer == b.integer && a.optional == b.optional && a.group == b.group && a.englishName == b.englishName
+            && a.aliases == b.aliases && a.shareTitle == b.shareTitle)
+    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }
 
 /// The indicator catalog, in its file's order.

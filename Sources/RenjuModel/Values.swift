@@ -107,6 +107,12 @@ public struct PeriodValues: Sendable {
         return Observation(v, source: source(column: c, row: Int(r)))
     }
 
+    /// Where a figure was read, if it was read from a file.
+    public func source(_ unit: UnitCode, _ indicator: IndicatorID) -> SourceRef? {
+        guard let r = rowOf[unit], let c = column(of: indicator) else { return nil }
+        return source(column: c, row: Int(r))
+    }
+
     /// The row of a unit in `codes`, if it has figures.
     public func row(of unit: UnitCode) -> Int? { rowOf[unit].map(Int.init) }
 
