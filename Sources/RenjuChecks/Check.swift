@@ -112,7 +112,7 @@ public struct CheckContext: Sendable {
     /// Whether every division child of `unit` has a row in the submission.
     public func hasAllChildren(of unit: UnitCode, in sub: Submission) -> Bool {
         let present = sub.index < rowSets.count && submissions[sub.index].file == sub.file ? rowSets[sub.index] : Set(sub.rows.map(\.code))
-        return (tree.children[unit] ?? []).allSatisfy { present.contains($0) }
+        return tree.children(of: unit).allSatisfy { present.contains($0) }
     }
 
     /// The unit of measure as shown after a figure (a flag's total is a count of villages).

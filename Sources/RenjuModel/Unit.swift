@@ -5,6 +5,8 @@ import Foundation
 public struct UnitCode: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     public let value: UInt64
 
+    init(value: UInt64) { self.value = value }
+
     /// Parses a code as written in a cell: digits only (full-width accepted), 2–12 digits.
     public init?(_ text: String) {
         var v: UInt64 = 0, n = 0
@@ -86,31 +88,43 @@ public struct Unit: Hashable, Sendable {
 }
 
 /// The division tree of a county (or any region): units and their children, from a divisions file.
+/// Units and child lists are found through `UnitIndex` (a national tree has 700,000 units).
 public struct DivisionTree: Sendable {
-    public private(set) var units: [UnitCode: Unit] = [:]
-    public private(set) var children: [UnitCode: [UnitCode]] = [:]
+    private var list: [Unit] = []
+    private var index = UnitIndex()
+    private var childLists: [[UnitCode]] = []
+    private var childIndex = UnitIndex()
 
     public init(_ list: [Unit] = []) {
         for u in list { add(u) }
     }
 
     public mutating func add(_ u: Unit) {
-        if units[u.code] == nil, let p = u.parent {
+        if let i = index[u.code] { list[Int(i)] = u; return }
+        index.set(u.code, Int32(truncatingIfNeeded: list.count))
+        list.append(u)
+        if let p = u.parent {
             // Kept sorted as they come (files list them in order, so this is an append).
-            var list = children[p] ?? []
-            var i = list.count
-            while i > 0, u.code < list[i - 1] { i -= 1 }
-            list.insert(u.code, at: i)
-            children[p] = list
+            let slot: Int
+            if let s = childIndex[p] { slot = Int(s) } else {
+                slot = childLists.count
+                childIndex.set(p, Int32(truncatingIfNeeded: slot))
+                childLists.append([])
+            }
+            var i = childLists[slot].count
+            while i > 0, u.code < childLists[slot][i - 1] { i -= 1 }
+            childLists[slot].insert(u.code, at: i)
         }
-        units[u.code] = u
     }
 
-    public subscript(code: UnitCode) -> Unit? { units[code] }
+    /// Number of units.
+    public var count: Int { list.count }
 
-    public func children(of code: UnitCode) -> [UnitCode] { children[code] ?? [] }
+    public subscript(code: UnitCode) -> Unit? { index[code].map { list[Int($0)] } }
 
-    public func name(of code: UnitCode) -> String? { units[code]?.name }
+    public func children(of code: UnitCode) -> [UnitCode] { childIndex[code].map { childLists[Int($0)] } ?? [] }
+
+    public func name(of code: UnitCode) -> String? { self[code]?.name }
 
     /// All units below `code`, depth first.
     public func descendants(of code: UnitCode) -> [UnitCode] {
@@ -120,21 +134,21 @@ public struct DivisionTree: Sendable {
     }
 
     public func isAncestor(_ a: UnitCode, of b: UnitCode) -> Bool {
-        var cur = units[b]?.parent
+        var cur = self[b]?.parent
         var guardCount = 0
         while let c = cur, guardCount < 16 {
             if c == a { return true }
-            cur = units[c]?.parent; guardCount += 1
+            cur = self[c]?.parent; guardCount += 1
         }
         return false
     }
 
     public var roots: [UnitCode] {
-        units.values.filter { $0.parent == nil || units[$0.parent!] == nil }.map(\.code).sorted()
+        list.filter { u in u.parent.map { self[$0] == nil } ?? true }.map(\.code).sorted()
     }
 
     public func units(at level: Level) -> [Unit] {
-        units.values.filter { $0.level == level }.sorted { $0.code < $1.code }
+        list.filter { $0.level == level }.sorted { $0.code < $1.code }
     }
 }
 

@@ -75,7 +75,7 @@ public struct PeriodValues: Sendable {
 
     /// Units by row.
     public private(set) var codes: [UnitCode] = []
-    private var rowOf: [UnitCode: Int32] = [:]
+    private var rowOf = UnitIndex()
     /// Indicators by column.
     public private(set) var indicators: [IndicatorID] = []
     private var columnOfSlot: [Int32] = []
@@ -231,7 +231,7 @@ public struct PeriodValues: Sendable {
         if let unit {
             if let existing = rowOf[unit] { r = Int(existing) } else {
                 r = codes.count
-                rowOf[unit] = Int32(truncatingIfNeeded: r)
+                rowOf.set(unit, Int32(truncatingIfNeeded: r))
                 codes.append(unit)
                 for i in columns.indices { columns[i].append(Self.missing); places[i].append(0) }
             }

@@ -59,6 +59,8 @@ public enum CellParser {
         return .notANumber(raw)
     }
 
+    static let powersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { p, _ in p * 10 } }
+
     /// A plain ASCII decimal as most cells hold (`1234`, `-12.5`), without any folding; nil for
     /// anything else (blanks, full-width digits, separators, exponents, `nan`…).
     @inline(__always)
@@ -72,6 +74,18 @@ public enum CellParser {
             i += 1
         }
         guard digits > 0, dots <= 1, digits <= 300 else { return nil }
+        if digits <= 15 {
+            // Exact fast path (Clinger): at most 15 digits fit a double exactly, as does 10^k for
+            // k ≤ 22, so one division gives the correctly rounded value.
+            var m: UInt64 = 0, frac = 0, seenDot = false, negative = false
+            for b in s.utf8 {
+                if b >= 0x30 && b <= 0x39 { m = m * 10 + UInt64(b - 0x30); if seenDot { frac += 1 } }
+                else if b == 0x2E { seenDot = true }
+                else if b == 0x2D { negative = true }
+            }
+            let v = frac == 0 ? Double(m) : Double(m) / powersOfTen[frac]
+            return negative ? -v : v
+        }
         guard let d = Double(s), d.isFinite else { return nil }
         return d
     }

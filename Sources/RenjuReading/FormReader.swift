@@ -224,9 +224,13 @@ public struct FormReader: Sendable {
     }
 
     func readValues(_ grid: Grid, file: String, row r: Int, unit: UnitCode, columns: [(Int, IndicatorID)], into sub: inout Submission) {
+        // The row's cells and the indicator columns are both sorted by column: walk them together.
+        let cells = grid.rawCells(inRow: r)
+        var k = 0
         for (c, id) in columns {
             guard let kind = catalog.kind(of: id) else { continue }
-            let cell = grid[r, c]
+            while k < cells.count, cells[k].column < c { k += 1 }
+            let cell = k < cells.count && cells[k].column == c ? cells[k].cell : nil
             let reading = CellParser.read(cell, flag: kind.isFlag, percent: kind.isRate)
             record(reading, unit: unit, indicator: id, source: source(file, grid, r, c), period: sub.period, into: &sub)
         }

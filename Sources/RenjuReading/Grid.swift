@@ -99,6 +99,12 @@ public struct Grid: Sendable {
     /// Rows that have cells, top to bottom.
     public var rowIndices: [Int] { ordered ? rowNumbers : rowNumbers.sorted() }
 
+    /// Every stored cell of a row, left to right, blank text included.
+    public func rawCells(inRow row: Int) -> [(column: Int, cell: RawCell)] {
+        guard let slot = row == lastRow ? lastSlot : slotOfRow[row] else { return [] }
+        return rowData[slot].map { ($0.column, $0.cell) }
+    }
+
     /// The non-empty cells of a row, left to right.
     public func cells(inRow row: Int) -> [(column: Int, cell: RawCell)] {
         guard let slot = slotOfRow[row] else { return [] }

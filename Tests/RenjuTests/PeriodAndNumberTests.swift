@@ -54,6 +54,23 @@ final class CellParserTests: XCTestCase {
         XCTAssertEqual(CellParser.read(text: "-4", kind: .stock(.free)), .value(-4))
     }
 
+    func testPlainDecimalsAreReadExactlyAsTheStandardParserReadsThem() {
+        // The reader's fast path for plain decimals must give the very same double as a full parse.
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<50_000 {
+            let digits = Int.random(in: 1...17, using: &rng)
+            var s = (0..<digits).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
+            let dot = Int.random(in: 0...digits, using: &rng)
+            if dot < digits { s.insert(".", at: s.index(s.startIndex, offsetBy: dot)) }
+            if Bool.random(using: &rng) { s = "-" + s }
+            guard let expected = Double(s) else { continue }
+            XCTAssertEqual(CellParser.read(text: s, kind: .flow), .value(expected), s)
+        }
+        XCTAssertEqual(CellParser.read(text: "0.1", kind: .flow), .value(0.1))
+        XCTAssertEqual(CellParser.read(text: "77.24", kind: .flow), .value(77.24))
+        XCTAssertEqual(CellParser.read(text: "123456789012.345", kind: .flow), .value(123456789012.345))
+    }
+
     func testFlags() {
         XCTAssertEqual(CellParser.read(text: "是", kind: .flag), .value(1))
         XCTAssertEqual(CellParser.read(text: "否", kind: .flag), .value(0))

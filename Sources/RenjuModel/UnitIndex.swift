@@ -1,0 +1,59 @@
+/// A map from unit codes to small integers (rows), by open addressing with a multiplicative hash.
+///
+/// Figures are looked up by unit millions of times when a province is checked; a unit code is a
+/// 12-digit number, and hashing it with SipHash (as `Dictionary` does) cost more than the checks.
+public struct UnitIndex: Sendable {
+    private var keys: [UInt64]
+    private var values: [Int32]
+    private var shift: UInt64
+    public private(set) var count = 0
+
+    /// Codes are at most 12 digits, so this never collides with a real code.
+    private static let empty = UInt64.max
+
+    public init(capacity: Int = 16) {
+        var size = 16, bits: UInt64 = 4
+        while size < capacity * 2 { size <<= 1; bits += 1 }
+        keys = Array(repeating: Self.empty, count: size)
+        values = Array(repeating: 0, count: size)
+        shift = 64 - bits
+    }
+
+    @inline(__always)
+    private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+
+    public subscript(code: UnitCode) -> Int32? {
+        let key = code.value
+        let mask = keys.count - 1
+        var i = slot(key)
+        while true {
+            let k = keys[i]
+            if k == key { return values[i] }
+            if k == Self.empty { return nil }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// Sets the value of a code (adds it when missing).
+    public mutating func set(_ code: UnitCode, _ value: Int32) {
+        if (count + 1) * 2 > keys.count { grow() }
+        let key = code.value
+        let mask = keys.count - 1
+        var i = slot(key)
+        while true {
+            let k = keys[i]
+            if k == key { values[i] = value; return }
+            if k == Self.empty { keys[i] = key; values[i] = value; count += 1; return }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        keys = Array(repeating: Self.empty, count: oldKeys.count * 2)
+        values = Array(repeating: 0, count: oldKeys.count * 2)
+        shift -= 1
+        count = 0
+        for (k, v) in zip(oldKeys, oldValues) where k != Self.empty { set(UnitCode(value: k), v) }
+    }
+}
