@@ -16,8 +16,26 @@ public struct CheckContext: Sendable {
     public let reference: ReferenceData
     public let period: Period
     public let submissions: [Submission]
-    /// All figures of the checked period, from every submission.
-    public let current: PeriodValues
+    /// All figures of the checked period, from every submission (merged on first use: most
+    /// checks look at one submission at a time).
+    public var current: PeriodValues { merged.values }
+    private let merged: Merged
+
+    /// The merge of every submission's figures, made once, by whichever check asks first.
+    final class Merged: @unchecked Sendable {
+        private let lock = NSLock()
+        private let submissions: [Submission]
+        private var result: PeriodValues?
+        init(_ submissions: [Submission]) { self.submissions = submissions }
+        var values: PeriodValues {
+            lock.lock(); defer { lock.unlock() }
+            if let result { return result }
+            var cur = PeriodValues()
+            for s in submissions { cur.merge(s.values, overwrite: false) }
+            result = cur
+            return cur
+        }
+    }
     /// Figures of earlier periods (history files, the store).
     public let history: Dataset
     public let asOf: CivilDate?
@@ -30,9 +48,7 @@ public struct CheckContext: Sendable {
         for i in numbered.indices { numbered[i].index = i }
         self.reference = reference; self.period = period; self.submissions = numbered; self.history = history
         self.asOf = asOf; self.signOffs = signOffs
-        var cur = PeriodValues()
-        for s in submissions { cur.merge(s.values, overwrite: false) }
-        self.current = cur
+        self.merged = Merged(submissions)
         // Children of each unit among each submission's rows, once.
         let tree = reference.tree
         self.childMaps = numbered.map { sub in

@@ -134,25 +134,36 @@ public struct DuplicateRowsCheck: Check {
     /// and more than three) says nothing about copying — one public toilet, two cleaners — and does
     /// not count.
     public static func groups(_ rows: [[IndicatorID: Double]], minimum: Int, commonShare: Double = 0.05) -> [[Int]] {
-        var parent = Array(rows.indices)
-        func root(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
-        var frequency: [IndicatorID: [Double: Int]] = [:]
-        for r in rows { for (id, v) in r { frequency[id, default: [:]][v, default: 0] += 1 } }
+        let ids = Set(rows.flatMap(\.keys)).sorted()
+        return groups(columns: ids.map { id in rows.map { $0[id] } }, rows: rows.count, minimum: minimum, commonShare: commonShare)
+    }
+
+    /// The same, from one array per indicator holding each row's value: equal values are found by
+    /// sorting each column, so a province's submissions cost no more than their rows.
+    public static func groups(columns: [[Double?]], rows n: Int, minimum: Int, commonShare: Double = 0.05) -> [[Int]] {
         // In a small submission every coincidence is worth a look; in a large one common values are noise.
-        let common = rows.count < 40 ? Int.max : max(3, Int((commonShare * Double(rows.count)).rounded(.down)))
-        // Only rows with a rare value can match: index them by (indicator, value).
-        var byValue: [IndicatorID: [Double: [Int]]] = [:]
-        for (i, r) in rows.enumerated() {
-            for (id, v) in r where v != 0 && (frequency[id]?[v] ?? 0) <= common { byValue[id, default: [:]][v, default: []].append(i) }
-        }
-        var shared: [Int: [Int: Int]] = [:]
-        for (_, values) in byValue {
-            for (_, idx) in values where idx.count > 1 {
-                for a in idx { for b in idx where b > a { shared[a, default: [:]][b, default: 0] += 1 } }
+        let common = n < 40 ? Int.max : max(3, Int((commonShare * Double(n)).rounded(.down)))
+        var shared: [Int: Int] = [:]
+        var pairs: [(value: Double, row: Int)] = []
+        for col in columns {
+            pairs.removeAll(keepingCapacity: true)
+            for (i, v) in col.enumerated() { if let v, v != 0 { pairs.append((v, i)) } }
+            pairs.sort { $0.value < $1.value || ($0.value == $1.value && $0.row < $1.row) }
+            var s = 0
+            while s < pairs.count {
+                var e = s + 1
+                while e < pairs.count, pairs[e].value == pairs[s].value { e += 1 }
+                // Only rare values count: a value many rows share says nothing about copying.
+                if e - s > 1, e - s <= common {
+                    for a in s..<e { for b in (a + 1)..<e { shared[pairs[a].row * n + pairs[b].row, default: 0] += 1 } }
+                }
+                s = e
             }
         }
-        for (a, others) in shared { for (b, n) in others where n >= minimum { parent[root(b)] = root(a) } }
-        let grouped = Dictionary(grouping: rows.indices, by: root)
+        var parent = Array(0..<n)
+        func root(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
+        for (key, count) in shared where count >= minimum { parent[root(key % n)] = root(key / n) }
+        let grouped = Dictionary(grouping: 0..<n, by: root)
         return grouped.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
     }
 
@@ -165,8 +176,12 @@ public struct DuplicateRowsCheck: Check {
             // Peers are rows of the same level: a total row is not compared with its villages.
             let byLevel = Dictionary(grouping: sub.rows.map(\.code)) { ctx.level(of: $0) }
             for (_, codes) in byLevel {
-                let rows = codes.map { u in Dictionary(uniqueKeysWithValues: ids.compactMap { id in sub.values[u, id].map { (id, $0) } }) }
-                for g in Self.groups(rows, minimum: minimum, commonShare: commonShare) {
+                let rows = codes.map { sub.values.row(of: $0) }
+                let columns = ids.map { id -> [Double?] in
+                    guard let c = sub.values.column(for: id) else { return Array(repeating: nil, count: rows.count) }
+                    return rows.map { r in r.flatMap { sub.values.value(row: $0, column: c) } }
+                }
+                for g in Self.groups(columns: columns, rows: codes.count, minimum: minimum, commonShare: commonShare) {
                     let units = g.map { codes[$0] }
                     let names = units.map { "\(ctx.name(of: $0, in: sub) ?? "")（\($0)）" }.joined(separator: "、")
                     let shared = ids.filter { id in
