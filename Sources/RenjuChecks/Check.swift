@@ -57,6 +57,11 @@ public struct CheckContext: Sendable {
             return map
         }
         self.rowSets = numbered.map { Set($0.rows.map(\.code)) }
+        var byLevel: [Level: [(unit: UnitCode, submission: Int)]] = [:]
+        for (i, sub) in numbered.enumerated() {
+            for row in sub.rows { if let l = Self.level(of: row.code, in: tree) { byLevel[l, default: []].append((row.code, i)) } }
+        }
+        self.unitsByLevel = byLevel.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         self.previousValues = history[period.previous] ?? PeriodValues()
         self.earlierValues = history[period.previous.previous] ?? PeriodValues()
     }
@@ -78,7 +83,9 @@ public struct CheckContext: Sendable {
     public var catalog: Catalog { reference.catalog }
     public var tree: DivisionTree { reference.tree }
 
-    public func level(of unit: UnitCode) -> Level? {
+    public func level(of unit: UnitCode) -> Level? { Self.level(of: unit, in: tree) }
+
+    static func level(of unit: UnitCode, in tree: DivisionTree) -> Level? {
         if let l = tree[unit]?.level { return l }
         let v = unit.value
         if v % 1000 != 0 { return .village }
@@ -112,12 +119,9 @@ public struct CheckContext: Sendable {
         previousValues[unit, indicator]
     }
 
-    /// Every unit of the checked submissions, grouped by level: the peers of the statistical tests.
-    public var unitsByLevel: [(level: Level, units: [(UnitCode, Submission)])] {
-        var byLevel: [Level: [(UnitCode, Submission)]] = [:]
-        for sub in submissions { for row in sub.rows { if let l = level(of: row.code) { byLevel[l, default: []].append((row.code, sub)) } } }
-        return byLevel.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-    }
+    /// Every unit of the checked submissions, grouped by level, with the index of its submission:
+    /// the peers of the statistical tests.
+    public let unitsByLevel: [(level: Level, units: [(unit: UnitCode, submission: Int)])]
 
     /// Children of `unit` among the rows of a submission (units the divisions file places under it).
     public func childRows(of unit: UnitCode, in sub: Submission) -> [UnitCode] {

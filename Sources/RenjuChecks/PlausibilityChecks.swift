@@ -47,19 +47,20 @@ public struct HBCheck: Check {
         let prev = ctx.period.previous
         for (level, units) in ctx.unitsByLevel {
             for ind in ctx.catalog.indicators where ind.kind == .flow || ind.kind == .ytd {
-                var members: [(UnitCode, Submission)] = []
+                var members: [(UnitCode, Int)] = []
                 var pairs: [(current: Double, previous: Double)] = []
-                for (u, sub) in units {
-                    guard let now = amount(ctx, u, ind, at: ctx.period, current: sub.values[u, ind.id]),
+                for (u, i) in units {
+                    guard let now = amount(ctx, u, ind, at: ctx.period, current: ctx.submissions[i].values[u, ind.id]),
                           let before = amount(ctx, u, ind, at: prev, current: nil) else { continue }
-                    members.append((u, sub)); pairs.append((now, before))
+                    members.append((u, i)); pairs.append((now, before))
                 }
                 let rule = ind.kind == .ytd ? Self.ytdID : Self.id
                 guard let summary = (ind.kind == .ytd ? increments : flows).run(pairs) else { continue }
                 let what = ind.kind == .ytd ? "本期新增的\(ind.name)" : ind.name
                 let whatEn = ind.kind == .ytd ? "the increase of \(ind.englishName) this period" : ind.englishName
                 for r in summary.outliers {
-                    let (u, sub) = members[r.index]
+                    let (u, i) = members[r.index]
+                    let sub = ctx.submissions[i]
                     let (now, before) = pairs[r.index]
                     let last = "上期（\(prev)）\(figure(before, ind))\(ind.unit)"
                     let change: String
@@ -96,15 +97,17 @@ public struct PeerScoreCheck: Check {
         for (level, units) in ctx.unitsByLevel {
             for ind in ctx.catalog.rates {
                 guard case let .rate(n, d) = ind.kind else { continue }
-                var members: [(UnitCode, Submission)] = []
+                var members: [(UnitCode, Int)] = []
                 var xs: [Double] = []
-                for (u, sub) in units {
-                    guard let x = sub.values[u, ind.id] ?? RollUp.rate(numerator: sub.values[u, n], denominator: sub.values[u, d]) else { continue }
-                    members.append((u, sub)); xs.append(x)
+                for (u, i) in units {
+                    guard let x = ctx.submissions[i].values[u, ind.id]
+                            ?? RollUp.rate(numerator: ctx.submissions[i].values[u, n], denominator: ctx.submissions[i].values[u, d]) else { continue }
+                    members.append((u, i)); xs.append(x)
                 }
                 guard let (med, _, scores) = scorer.scores(xs) else { continue }
                 for (i, z) in scores.enumerated() where abs(z) > scorer.threshold {
-                    let (u, sub) = members[i]
+                    let (u, si) = members[i]
+                    let sub = ctx.submissions[si]
                     out += [ctx.finding(Self.id, .info, unit: u, sub: sub, indicator: ind.id, value: xs[i], expected: rounded(med, ind.decimals), message: Message(
                         zh: "\(ind.name) \(figure(xs[i], ind))%，明显\(z > 0 ? "高于" : "低于")同级 \(xs.count) 个\(level.chinese)的中位数 \(figure(med, ind))%（稳健 Z 分数 \(String(format: "%.1f", z))）",
                         en: "\(ind.englishName) \(figure(xs[i], ind))% is far \(z > 0 ? "above" : "below") the median \(figure(med, ind))% of \(xs.count) peer units (robust z \(String(format: "%.1f", z)))"),

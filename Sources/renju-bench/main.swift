@@ -78,12 +78,13 @@ func validateBenchmark(villages: Int, dir: URL) throws {
     let loader = InputLoader(reader: FormReader(catalog: reference.catalog, tree: reference.tree, vocabulary: reference.signOffVocabulary))
     let input = try loader.load(paths: [dir.appendingPathComponent("returns").path], defaultPeriod: nil)
     let read = Date()
+    let peakAfterReading = peakMemoryMiB()
     let result = Validator(reference: reference).validate(submissions: input.submissions, fileFindings: input.findings,
                                                           signOffs: input.signOffs, asOf: CivilDate(year: 2025, month: 10, day: 31))
     let done = Date()
     let figures = input.submissions.reduce(0) { $0 + $1.values.count }
-    print(String(format: "  reference and divisions %.2f s, reading %.2f s, checking %.2f s", loaded.timeIntervalSince(start),
-                 read.timeIntervalSince(loaded), done.timeIntervalSince(read)))
+    print(String(format: "  reference and divisions %.2f s, reading %.2f s (peak %.0f MiB by then), checking %.2f s", loaded.timeIntervalSince(start),
+                 read.timeIntervalSince(loaded), peakAfterReading, done.timeIntervalSince(read)))
     print("  \(result.summary.units) units checked, \(figures) figures read, \(result.findings.count) findings")
     report("validate \(villages) villages with the previous quarter", seconds: done.timeIntervalSince(start), items: villages, unit: "villages")
 }
