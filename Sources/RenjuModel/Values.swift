@@ -212,7 +212,7 @@ public struct PeriodValues: Sendable {
                 } else {
                     let o = Int32(truncatingIfNeeded: p >> 40) - 1
                     places[c][r] = UInt64(originMap[Int(o)] + 1) << 40 | (p & 0xFF_FFFF_FFFF)
-                    overflow[c << 32 | r] = nil
+                    if !overflow.isEmpty { overflow[c << 32 | r] = nil }
                 }
             }
         }
@@ -257,7 +257,7 @@ public struct PeriodValues: Sendable {
            row != nil || column == nil {
             let rowBits = row.map { UInt64($0 + 1) } ?? 0
             places[c][r] = UInt64(o + 1) << 40 | rowBits << 14 | UInt64(column ?? 0)
-            overflow[c << 32 | r] = nil
+            if !overflow.isEmpty { overflow[c << 32 | r] = nil }
         } else {
             places[c][r] = Self.overflowPlace
             let oo = origins[o]

@@ -38,60 +38,75 @@ public enum CSVReader {
     /// The scanner works on UTF-8 bytes: the separators (`,` `"` CR LF) are ASCII and never part
     /// of a multi-byte character, so fields are cut without decoding.
     static func scan(bytes: UnsafeBufferPointer<UInt8>, name: String?, quotesSpanLines: Bool) -> Scan {
-        let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
-        var grid = Grid(name: name)
+        var s = ByteScanner(name: name)
+        s.run(bytes, quotesSpanLines: quotesSpanLines)
+        return Scan(grid: s.grid, problems: s.problems, unterminated: s.unterminated)
+    }
+
+    /// The scanner's state (a struct with methods, not closures over locals: captured variables
+    /// are boxed and their every access checked at run time).
+    struct ByteScanner {
+        var grid: Grid
         var problems: [Problem] = []
+        var unterminated: Int?
         var row = 0, col = 0
         var field: [UInt8] = []
-        field.reserveCapacity(64)
         var count = 0
-        var inQuotes = false, quoteRow = 0
         var fieldWasQuoted = false, tooLong = false, dropping = false
-        @inline(__always) func append(_ b: UInt8) {
+
+        init(name: String?) { grid = Grid(name: name); field.reserveCapacity(64) }
+
+        @inline(__always) mutating func append(_ b: UInt8) {
             if b & 0xC0 == 0x80 { if !dropping { field.append(b) }; return }
             if count < maxCellCharacters { field.append(b); count += 1; dropping = false; return }
             dropping = true
             if !tooLong { tooLong = true; problems.append(.cellTooLong(row: row, column: col)) }
         }
-        func flush() {
+
+        mutating func flush() {
             if !field.isEmpty || fieldWasQuoted { grid.set(row, col, .text(String(decoding: field, as: UTF8.self))) }
             field.removeAll(keepingCapacity: true); count = 0; fieldWasQuoted = false; tooLong = false; dropping = false
         }
-        func endLine() { flush(); row += 1; col = 0 }
-        let n = bytes.count
-        var i = 0
-        while i < n {
-            let c = bytes[i]
-            i += 1
-            if inQuotes {
-                if c == quote {
-                    if i < n, bytes[i] == quote { append(quote); i += 1 } else { inQuotes = false }
-                } else if !quotesSpanLines && (c == lf || c == cr) {
-                    // The quote never closed on its line: the line ends here.
-                    inQuotes = false
-                    if c == cr, i < n, bytes[i] == lf { i += 1 }
+
+        mutating func endLine() { flush(); row += 1; col = 0 }
+
+        mutating func run(_ bytes: UnsafeBufferPointer<UInt8>, quotesSpanLines: Bool) {
+            let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
+            var inQuotes = false, quoteRow = 0
+            let n = bytes.count
+            var i = 0
+            while i < n {
+                let c = bytes[i]
+                i += 1
+                if inQuotes {
+                    if c == quote {
+                        if i < n, bytes[i] == quote { append(quote); i += 1 } else { inQuotes = false }
+                    } else if !quotesSpanLines && (c == lf || c == cr) {
+                        // The quote never closed on its line: the line ends here.
+                        inQuotes = false
+                        if c == cr, i < n, bytes[i] == lf { i += 1 }
+                        endLine()
+                    } else {
+                        append(c)
+                    }
+                    continue
+                }
+                switch c {
+                case quote where field.isEmpty && !fieldWasQuoted:
+                    inQuotes = true; fieldWasQuoted = true; quoteRow = row
+                case comma:
+                    flush(); col += 1
+                case cr:
+                    if i < n, bytes[i] == lf { i += 1 }
                     endLine()
-                } else {
+                case lf:
+                    endLine()
+                default:
                     append(c)
                 }
-                continue
             }
-            switch c {
-            case quote where field.isEmpty && !fieldWasQuoted:
-                inQuotes = true; fieldWasQuoted = true; quoteRow = row
-            case comma:
-                flush(); col += 1
-            case cr:
-                if i < n, bytes[i] == lf { i += 1 }
-                endLine()
-            case lf:
-                endLine()
-            default:
-                append(c)
-            }
+            unterminated = inQuotes && quotesSpanLines ? quoteRow : nil
+            flush()
         }
-        let unterminated = inQuotes && quotesSpanLines ? quoteRow : nil
-        flush()
-        return Scan(grid: grid, problems: problems, unterminated: unterminated)
     }
 }

@@ -115,6 +115,7 @@ public struct FormReader: Sendable {
             if case let .indicator(id) = col { return (c, id) }; return nil
         }.sorted { $0.0 < $1.0 }
         sub.columns = indicatorColumns.map(\.1)
+        let valueCols = valueColumns(indicatorColumns)
 
         // Period: a 报告期 cell above the header, else a period in the title, else the default.
         var period: Period?
@@ -182,7 +183,7 @@ public struct FormReader: Sendable {
             seen[unit] = r
             code = unit
             sub.rows.append(UnitRow(code: unit, givenName: givenName, source: source(file, grid, r, codeColumn)))
-            readValues(grid, file: file, row: r, unit: unit, columns: indicatorColumns, into: &sub)
+            readValues(grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub)
         }
         // A 合计 row without a code is the total of the units listed: their common parent.
         for t in pendingTotals {
@@ -190,7 +191,7 @@ public struct FormReader: Sendable {
             if parents.count == 1, let p = parents.first, seen[p] == nil {
                 seen[p] = t.row
                 sub.rows.insert(UnitRow(code: p, givenName: t.name, source: source(file, grid, t.row, codeColumn)), at: 0)
-                readValues(grid, file: file, row: t.row, unit: p, columns: indicatorColumns, into: &sub)
+                readValues(grid, file: file, row: t.row, unit: p, columns: valueCols, into: &sub)
             } else {
                 sub.findings.append(Finding(
                     rule: .badCode, severity: .error, unit: nil, period: sub.period,
@@ -223,15 +224,22 @@ public struct FormReader: Sendable {
         return sub.rows.first?.code
     }
 
-    func readValues(_ grid: Grid, file: String, row r: Int, unit: UnitCode, columns: [(Int, IndicatorID)], into sub: inout Submission) {
+    /// An indicator column of a form: where it is and how its cells read.
+    struct ValueColumn { let column: Int; let id: IndicatorID; let flag: Bool; let percent: Bool }
+
+    func valueColumns(_ columns: [(Int, IndicatorID)]) -> [ValueColumn] {
+        columns.compactMap { c, id in catalog.kind(of: id).map { ValueColumn(column: c, id: id, flag: $0.isFlag, percent: $0.isRate) } }
+    }
+
+    func readValues(_ grid: Grid, file: String, row r: Int, unit: UnitCode, columns: [ValueColumn], into sub: inout Submission) {
         // The row's cells and the indicator columns are both sorted by column: walk them together.
         let cells = grid.rawCells(inRow: r)
         var k = 0
-        for (c, id) in columns {
-            guard let kind = catalog.kind(of: id) else { continue }
+        for vc in columns {
+            let c = vc.column, id = vc.id
             while k < cells.count, cells[k].column < c { k += 1 }
             let cell = k < cells.count && cells[k].column == c ? cells[k].cell : nil
-            let reading = CellParser.read(cell, flag: kind.isFlag, percent: kind.isRate)
+            let reading = CellParser.read(cell, flag: vc.flag, percent: vc.percent)
             record(reading, unit: unit, indicator: id, source: source(file, grid, r, c), period: sub.period, into: &sub)
         }
     }
