@@ -67,8 +67,8 @@ public struct CheckContext: Sendable {
     }
 
     /// The two periods before the checked one, looked up without going through the dataset.
-    let previousValues: PeriodValues
-    let earlierValues: PeriodValues
+    public let previousValues: PeriodValues
+    public let earlierValues: PeriodValues
 
     /// A figure of an earlier period.
     public func historical(_ p: Period, _ unit: UnitCode, _ indicator: IndicatorID) -> Double? {

@@ -19,22 +19,6 @@ public struct HBCheck: Check {
                 en: "Ratios of this period to the last (flows, and year-to-date increments), compared with the peers' median ratio and weighted by size.")
     }
 
-    /// The figure whose ratio is tested: a flow itself, or a ytd's increment within the period.
-    func amount(_ ctx: CheckContext, _ unit: UnitCode, _ ind: Indicator, at period: Period, current: Double?) -> Double? {
-        switch ind.kind {
-        case .flow:
-            return current ?? ctx.historical(period, unit, ind.id)
-        case .ytd:
-            guard let now = current ?? ctx.historical(period, unit, ind.id) else { return nil }
-            let before = period.previous
-            if before.year != period.year { return now }  // the first period of the year
-            guard let b = ctx.historical(before, unit, ind.id) else { return nil }
-            return now - b
-        default:
-            return nil
-        }
-    }
-
     public func run(_ ctx: CheckContext) -> [Finding] {
         func test(_ id: RuleID, _ severity: Severity) -> HidiroglouBerthelot {
             let s = ctx.setting(id, severity)
@@ -45,13 +29,31 @@ public struct HBCheck: Check {
         var out: [Finding] = []
         // Peer units: every unit of the input at the same level.
         let prev = ctx.period.previous
+        let previous = ctx.previousValues, earlier = ctx.earlierValues
+        // Year-to-date amounts are increments within the year: the first quarter's is the amount itself.
+        let nowIsFirst = prev.year != ctx.period.year, prevIsFirst = prev.previous.year != prev.year
         for (level, units) in ctx.unitsByLevel {
+            // Each unit's rows in its submission and in the two periods before, resolved once.
+            let rows = units.map { ctx.submissions[$0.submission].values.row(of: $0.unit) }
+            let prevRows = units.map { previous.row(of: $0.unit) }
+            let earlierRows = units.map { earlier.row(of: $0.unit) }
             for ind in ctx.catalog.indicators where ind.kind == .flow || ind.kind == .ytd {
+                let isYTD = ind.kind == .ytd
+                let subCols = ctx.submissions.map { $0.values.column(for: ind.id) }
+                let pc = previous.column(for: ind.id), ec = earlier.column(for: ind.id)
                 var members: [(UnitCode, Int)] = []
                 var pairs: [(current: Double, previous: Double)] = []
-                for (u, i) in units {
-                    guard let now = amount(ctx, u, ind, at: ctx.period, current: ctx.submissions[i].values[u, ind.id]),
-                          let before = amount(ctx, u, ind, at: prev, current: nil) else { continue }
+                for (k, (u, i)) in units.enumerated() {
+                    guard let cur = ctx.submissions[i].values.value(row: rows[k], column: subCols[i]),
+                          let last = previous.value(row: prevRows[k], column: pc) else { continue }
+                    var now = cur, before = last
+                    if isYTD {
+                        if !nowIsFirst { now = cur - last }
+                        if !prevIsFirst {
+                            guard let e = earlier.value(row: earlierRows[k], column: ec) else { continue }
+                            before = last - e
+                        }
+                    }
                     members.append((u, i)); pairs.append((now, before))
                 }
                 let rule = ind.kind == .ytd ? Self.ytdID : Self.id

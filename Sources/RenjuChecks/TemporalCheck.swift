@@ -28,12 +28,20 @@ public struct TemporalCheck: Check {
         var out: [Finding] = []
         let prevPeriod = ctx.period.previous
         let sameYear = prevPeriod.year == ctx.period.year
+        let inds = ctx.catalog.indicators
+        let ids = inds.map(\.id)
+        let previous = ctx.previousValues
+        let prevCols = previous.columns(for: ids)
+        let minimum = Int(ctx.reference.checks.param(Self.copied, "min_indicators", default: 3))
         for sub in ctx.submissions {
+            let cols = sub.values.columns(for: ids)
             for row in sub.rows {
                 let u = row.code
-                if let f = copiedFinding(ctx, sub, u, prevPeriod) { out.append(f) }
-                for ind in ctx.catalog.indicators {
-                    guard let cur = sub.values[u, ind.id], let prev = ctx.previous(u, ind.id) else { continue }
+                // Rows resolved once per unit; figures then read by column.
+                guard let r = sub.values.row(of: u), let pr = previous.row(of: u) else { continue }
+                if let f = copiedFinding(ctx, sub, row, prevPeriod, minimum: minimum, r: r, pr: pr, cols: cols, prevCols: prevCols) { out.append(f) }
+                for (k, ind) in inds.enumerated() {
+                    guard let cur = sub.values.value(row: r, column: cols[k]), let prev = previous.value(row: pr, column: prevCols[k]) else { continue }
                     if cur == 0, prev > 0, ind.kind.isSummed, ind.kind != .ytd {
                         out += [ctx.finding(Self.zero, .warning, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
                             zh: "\(ind.name)本期为 0，上期（\(prevPeriod)）为 \(figure(prev, ind))\(ind.unit)（指标为零）：请核实是漏报还是确实为零",
@@ -74,21 +82,21 @@ public struct TemporalCheck: Check {
     }
 
     /// Every flow and year-to-date figure equal to last period's, at least one of them not zero.
-    func copiedFinding(_ ctx: CheckContext, _ sub: Submission, _ u: UnitCode, _ prevPeriod: Period) -> Finding? {
-        let minimum = Int(ctx.reference.checks.param(Self.copied, "min_indicators", default: 3))
-        let ids = ctx.catalog.indicators.filter { $0.kind == .flow || ($0.kind == .ytd && prevPeriod.year == ctx.period.year) }.map(\.id)
-        var compared = 0, nonZero = 0
-        for id in ids {
-            guard let cur = sub.values[u, id] else { continue }
-            guard let prev = ctx.previous(u, id) else { return nil }
+    func copiedFinding(_ ctx: CheckContext, _ sub: Submission, _ row: UnitRow, _ prevPeriod: Period, minimum: Int,
+                       r: Int, pr: Int, cols: [Int?], prevCols: [Int?]) -> Finding? {
+        var compared = 0, nonZero = 0, flowNonZero = false
+        for (k, ind) in ctx.catalog.indicators.enumerated() {
+            guard ind.kind == .flow || (ind.kind == .ytd && prevPeriod.year == ctx.period.year) else { continue }
+            guard let cur = sub.values.value(row: r, column: cols[k]) else { continue }
+            guard let prev = ctx.previousValues.value(row: pr, column: prevCols[k]) else { return nil }
             if abs(cur - prev) > 1e-9 * max(1, abs(prev)) { return nil }
             compared += 1
-            if cur != 0 { nonZero += 1 }
+            if cur != 0 { nonZero += 1; if ind.kind == .flow { flowNonZero = true } }
         }
-        guard compared >= minimum, nonZero > 0, ctx.catalog.indicators.contains(where: { $0.kind == .flow && sub.values[u, $0.id] ?? 0 != 0 }) else { return nil }
-        return ctx.finding(Self.copied, .warning, unit: u, sub: sub, message: Message(
+        guard compared >= minimum, nonZero > 0, flowNonZero else { return nil }
+        return ctx.finding(Self.copied, .warning, unit: row.code, sub: sub, message: Message(
             zh: "本期 \(compared) 项当期量和累计数与上期（\(prevPeriod)）完全相同，疑似照抄上期数据：请核实后重新填报或书面说明",
             en: "All \(compared) flow and year-to-date figures are identical to \(prevPeriod)'s: they look copied from last period"),
-            source: sub.rows.first { $0.code == u }?.source)
+            source: row.source)
     }
 }

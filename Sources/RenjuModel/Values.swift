@@ -119,6 +119,17 @@ public struct PeriodValues: Sendable {
     /// The column of an indicator in `indicators`, if any unit has it.
     public func column(for indicator: IndicatorID) -> Int? { column(of: indicator) }
 
+    /// The columns of the given indicators (nil where no unit has one), for `value(row:column:)`.
+    public func columns(for ids: [IndicatorID]) -> [Int?] { ids.map { column(of: $0) } }
+
+    /// The figure at a row and an optional column, nil when either is missing.
+    @inline(__always)
+    public func value(row: Int?, column: Int?) -> Double? {
+        guard let row, let column else { return nil }
+        let v = columns[column][row]
+        return v.bitPattern == Self.missingBits ? nil : v
+    }
+
     /// The figure at a row and column, nil when missing.
     @inline(__always)
     public func value(row: Int, column: Int) -> Double? {
@@ -189,32 +200,50 @@ public struct PeriodValues: Sendable {
     }
 
     /// Adds the figures of `other`; where both have a figure, `overwrite` decides which stays.
+    /// New units are added in bulk and values copied column by column.
     public mutating func merge(_ other: PeriodValues, overwrite: Bool) {
-        var originMap: [Int32] = []
-        for o in other.origins { originMap.append(origin(file: o.file, sheet: o.sheet).index) }
+        if codes.isEmpty && overflow.isEmpty && other.overflow.isEmpty { self = other; return }
+        var originMap: [UInt64] = []
+        for o in other.origins { originMap.append(UInt64(origin(file: o.file, sheet: o.sheet).index + 1)) }
         var colMap: [Int] = []
         for id in other.indicators { colMap.append(slot(nil, id).1) }
+        var rowMap = [Int](repeating: 0, count: other.codes.count)
+        var added = 0
         for (or, unit) in other.codes.enumerated() {
-            let r = slot(unit, nil).0
-            for oc in other.columns.indices {
-                let v = other.columns[oc][or]
-                if v.bitPattern == Self.missingBits { continue }
-                let c = colMap[oc]
-                if !overwrite, columns[c][r].bitPattern != Self.missingBits { continue }
-                columns[c][r] = v
-                let p = other.places[oc][or]
-                if p == Self.overflowPlace {
-                    let key = oc << 32 | or
-                    if let s = other.overflow[key] { overflow[c << 32 | r] = s }
-                    places[c][r] = p
-                } else if p == 0 {
-                    places[c][r] = 0
-                } else {
-                    let o = Int32(truncatingIfNeeded: p >> 40) - 1
-                    places[c][r] = UInt64(originMap[Int(o)] + 1) << 40 | (p & 0xFF_FFFF_FFFF)
-                    if !overflow.isEmpty { overflow[c << 32 | r] = nil }
+            if let r = rowOf[unit] { rowMap[or] = Int(r); continue }
+            let r = codes.count
+            rowOf.set(unit, Int32(truncatingIfNeeded: r))
+            codes.append(unit)
+            rowMap[or] = r
+            added += 1
+        }
+        if added > 0 {
+            for i in columns.indices {
+                columns[i].append(contentsOf: repeatElement(Self.missing, count: added))
+                places[i].append(contentsOf: repeatElement(0, count: added))
+            }
+        }
+        let missingBits = Self.missingBits, overflowPlace = Self.overflowPlace
+        for oc in other.columns.indices {
+            let c = colMap[oc]
+            let src = other.columns[oc], srcPlaces = other.places[oc]
+            var moved: [(from: Int, to: Int)] = []
+            columns[c].withUnsafeMutableBufferPointer { dst in
+                places[c].withUnsafeMutableBufferPointer { dstPlaces in
+                    for or in 0..<src.count {
+                        let v = src[or]
+                        if v.bitPattern == missingBits { continue }
+                        let r = rowMap[or]
+                        if !overwrite, dst[r].bitPattern != missingBits { continue }
+                        dst[r] = v
+                        let p = srcPlaces[or]
+                        if p == overflowPlace { moved.append((or, r)); dstPlaces[r] = p }
+                        else if p == 0 { dstPlaces[r] = 0 }
+                        else { dstPlaces[r] = originMap[Int(p >> 40) - 1] << 40 | (p & 0xFF_FFFF_FFFF) }
+                    }
                 }
             }
+            for (from, to) in moved { overflow[c << 32 | to] = other.overflow[oc << 32 | from] }
         }
     }
 
