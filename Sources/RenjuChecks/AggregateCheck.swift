@@ -27,36 +27,42 @@ public struct AggregateCheck: Check {
                 // A total whose units are not all listed cannot be compared (completeness reports the gap).
                 guard !kids.isEmpty, ctx.hasAllChildren(of: row.code, in: sub) else { continue }
                 let total = rollUp.total(of: kids, in: sub.values)
+                let kidRows = kids.map { sub.values.row(of: $0) }
+                // Whether every child reported a figure.
+                func allReported(_ id: IndicatorID) -> Bool {
+                    let c = sub.values.column(for: id)
+                    return kidRows.allSatisfy { sub.values.value(row: $0, column: c) != nil }
+                }
                 let tname = ctx.name(of: row.code, in: sub) ?? row.code.rawValue
                 for ind in ctx.catalog.indicators {
-                    guard let o = sub.values.observation(row.code, ind.id) else { continue }
+                    guard let ov = sub.values[row.code, ind.id] else { continue }
                     if ind.kind.isRate {
                         guard case let .rate(n, d) = ind.kind else { continue }
                         // Only when every child reported both parts.
-                        guard kids.allSatisfy({ sub.values[$0, n] != nil && sub.values[$0, d] != nil }),
+                        guard allReported(n), allReported(d),
                               let expected = total[ind.id] else { continue }
-                        if abs(o.value - expected) > ind.halfUnit + 1e-9 {
+                        if abs(ov - expected) > ind.halfUnit + 1e-9 {
                             let avg = kids.compactMap { sub.values[$0, ind.id] }
                             let mean = avg.isEmpty ? nil : avg.reduce(0, +) / Double(avg.count)
-                            let looksAveraged = mean.map { abs($0 - o.value) <= ind.halfUnit + 1e-9 } ?? false
+                            let looksAveraged = mean.map { abs($0 - ov) <= ind.halfUnit + 1e-9 } ?? false
                             let hintZ = looksAveraged ? "；填报值正是各单位比率的简单平均数，比率不能平均" : ""
                             let hintE = looksAveraged ? "; the reported figure is the plain average of the units' rates, which rates never are" : ""
-                            out += [ctx.finding(Self.rate, .error, unit: row.code, sub: sub, indicator: ind.id, value: o.value, expected: rounded(expected, ind.decimals), message: Message(
-                                zh: "\(tname)合计的\(ind.name)填报为 \(shortestDecimal(o.value))%，按各单位\(ctx.catalog[n]?.name ?? "")之和 ÷ \(ctx.catalog[d]?.name ?? "")之和计算应为 \(figure(expected, ind))%\(hintZ)",
-                                en: "The total \(ind.englishName) of \(tname) is \(shortestDecimal(o.value))%, but the summed parts give \(figure(expected, ind))%\(hintE)"),
-                                source: o.source)].compactMap { $0 }
+                            out += [ctx.finding(Self.rate, .error, unit: row.code, sub: sub, indicator: ind.id, value: ov, expected: rounded(expected, ind.decimals), message: Message(
+                                zh: "\(tname)合计的\(ind.name)填报为 \(shortestDecimal(ov))%，按各单位\(ctx.catalog[n]?.name ?? "")之和 ÷ \(ctx.catalog[d]?.name ?? "")之和计算应为 \(figure(expected, ind))%\(hintZ)",
+                                en: "The total \(ind.englishName) of \(tname) is \(shortestDecimal(ov))%, but the summed parts give \(figure(expected, ind))%\(hintE)"),
+                                source: sub.values.source(row.code, ind.id))].compactMap { $0 }
                         }
                         continue
                     }
                     // Summed kinds: only when every child reported the figure (blanks are completeness problems).
-                    guard kids.allSatisfy({ sub.values[$0, ind.id] != nil }), let expected = total[ind.id] else { continue }
-                    if abs(o.value - expected) > ind.halfUnit + 1e-9 * max(1, abs(expected)) {
-                        let diff = o.value - expected
+                    guard let expected = total[ind.id], allReported(ind.id) else { continue }
+                    if abs(ov - expected) > ind.halfUnit + 1e-9 * max(1, abs(expected)) {
+                        let diff = ov - expected
                         let ul = ctx.unitLabel(ind, total: true)
-                        out += [ctx.finding(Self.sum, .error, unit: row.code, sub: sub, indicator: ind.id, value: o.value, expected: rounded(expected, ind.decimals), message: Message(
-                            zh: "\(tname)合计的\(ind.name)填报为 \(figure(o.value, ind))\(ul)，但 \(kids.count) 个下级单位之和为 \(figure(expected, ind))\(ul)（\(diff > 0 ? "多" : "少") \(figure(abs(diff), ind))）：请核对合计行或各单位数据",
-                            en: "The total \(ind.englishName) of \(tname) is \(figure(o.value, ind)) \(ul), but its \(kids.count) units add up to \(figure(expected, ind)) (\(diff > 0 ? "+" : "−")\(figure(abs(diff), ind)))"),
-                            source: o.source)].compactMap { $0 }
+                        out += [ctx.finding(Self.sum, .error, unit: row.code, sub: sub, indicator: ind.id, value: ov, expected: rounded(expected, ind.decimals), message: Message(
+                            zh: "\(tname)合计的\(ind.name)填报为 \(figure(ov, ind))\(ul)，但 \(kids.count) 个下级单位之和为 \(figure(expected, ind))\(ul)（\(diff > 0 ? "多" : "少") \(figure(abs(diff), ind))）：请核对合计行或各单位数据",
+                            en: "The total \(ind.englishName) of \(tname) is \(figure(ov, ind)) \(ul), but its \(kids.count) units add up to \(figure(expected, ind)) (\(diff > 0 ? "+" : "−")\(figure(abs(diff), ind)))"),
+                            source: sub.values.source(row.code, ind.id))].compactMap { $0 }
                     }
                 }
             }

@@ -56,7 +56,8 @@ public struct CompletenessCheck: Check {
                     }
                     continue
                 }
-                for row in sub.rows where sub.values[row.code, ind.id] == nil
+                let c = sub.values.column(for: ind.id)
+                for row in sub.rows where sub.values.value(row: sub.values.row(of: row.code), column: c) == nil
                     && !(sub.unreadable[row.code]?.contains(ind.id) ?? false) {
                     out += [ctx.finding(Self.missingValue, .error, unit: row.code, sub: sub, indicator: ind.id, message: Message(
                         zh: "\(ind.name)（\(ind.unit)）未填报：该指标为必填项，没有发生请填 0",

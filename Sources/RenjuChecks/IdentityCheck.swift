@@ -30,7 +30,8 @@ public struct IdentityCheck: Check {
         for sub in ctx.submissions {
             for row in sub.rows {
                 let u = row.code
-                let val: (IndicatorID) -> Double? = { sub.values[u, $0] }
+                guard let r = sub.values.row(of: u) else { continue }
+                let val: (IndicatorID) -> Double? = { sub.values.value(row: r, column: sub.values.column(for: $0)) }
                 for (part, whole) in ctx.reference.checks.partWhole {
                     guard let p = val(part), let w = val(whole), let pi = cat[part], let wi = cat[whole] else { continue }
                     if p > w + 1e-9 * max(1, abs(w)) {
@@ -41,7 +42,7 @@ public struct IdentityCheck: Check {
                     }
                 }
                 for ind in rates {
-                    guard case let .rate(n, d) = ind.kind, let ov = sub.values[u, ind.id],
+                    guard case let .rate(n, d) = ind.kind, let ov = val(ind.id),
                           let nv = val(n), let dv = val(d) else { continue }
                     let ni = cat[n], di = cat[d]
                     if dv == 0 {

@@ -97,13 +97,17 @@ public struct PeerScoreCheck: Check {
         let scorer = RobustScore(threshold: s.params["threshold"] ?? 3.5, minUnits: Int(s.params["min_units"] ?? 5))
         var out: [Finding] = []
         for (level, units) in ctx.unitsByLevel {
+            let rows = units.map { ctx.submissions[$0.submission].values.row(of: $0.unit) }
             for ind in ctx.catalog.rates {
                 guard case let .rate(n, d) = ind.kind else { continue }
+                let cols = ctx.submissions.map { $0.values.columns(for: [ind.id, n, d]) }
                 var members: [(UnitCode, Int)] = []
                 var xs: [Double] = []
-                for (u, i) in units {
-                    guard let x = ctx.submissions[i].values[u, ind.id]
-                            ?? RollUp.rate(numerator: ctx.submissions[i].values[u, n], denominator: ctx.submissions[i].values[u, d]) else { continue }
+                for (k, (u, i)) in units.enumerated() {
+                    let c = cols[i], r = rows[k]
+                    guard let x = ctx.submissions[i].values.value(row: r, column: c[0])
+                            ?? RollUp.rate(numerator: ctx.submissions[i].values.value(row: r, column: c[1]),
+                                           denominator: ctx.submissions[i].values.value(row: r, column: c[2])) else { continue }
                     members.append((u, i)); xs.append(x)
                 }
                 guard let (med, _, scores) = scorer.scores(xs) else { continue }
@@ -225,12 +229,16 @@ public struct DigitsCheck: Check {
         let share = ctx.reference.checks.param(Self.round, "share", default: 0.6)
         let minValues = Int(ctx.reference.checks.param(Self.round, "min_values", default: 6))
         let benford = Benford(minValues: Int(ctx.reference.checks.param(Self.benford, "min_values", default: 100)))
-        let amounts = ctx.catalog.indicators.filter { !$0.kind.isRate && !$0.kind.isFlag }
+        let amounts = ctx.catalog.indicators.filter { !$0.kind.isRate && !$0.kind.isFlag }.map(\.id)
         var out: [Finding] = []
+        var xs: [Double] = []
         for sub in ctx.submissions {
             var all: [Double] = []
+            let cols = sub.values.columns(for: amounts)
             for row in sub.rows {
-                let xs = amounts.compactMap { sub.values[row.code, $0.id] }.filter { $0 != 0 }
+                guard let r = sub.values.row(of: row.code) else { continue }
+                xs.removeAll(keepingCapacity: true)
+                for c in cols { if let v = sub.values.value(row: r, column: c), v != 0 { xs.append(v) } }
                 all += xs
                 guard xs.count >= minValues else { continue }
                 let round = xs.filter { $0.truncatingRemainder(dividingBy: 10) == 0 }.count

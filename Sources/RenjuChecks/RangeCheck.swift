@@ -25,10 +25,14 @@ public struct RangeCheck: Check {
         var out: [Finding] = []
         let lo = ctx.reference.checks.param(Self.rate, "min", default: 0)
         let hi = ctx.reference.checks.param(Self.rate, "max", default: 100)
+        let inds = ctx.catalog.indicators
+        let ids = inds.map(\.id)
         for sub in ctx.submissions {
+            let cols = sub.values.columns(for: ids)
             for row in sub.rows {
-                for ind in ctx.catalog.indicators {
-                    guard let v = sub.values[row.code, ind.id] else { continue }
+                guard let r = sub.values.row(of: row.code) else { continue }
+                for (k, ind) in inds.enumerated() {
+                    guard let v = sub.values.value(row: r, column: cols[k]) else { continue }
                     if ind.kind.isRate {
                         if v < lo - 1e-9 || v > hi + 1e-9 {
                             out += [ctx.finding(Self.rate, .error, unit: row.code, sub: sub, indicator: ind.id, value: v, message: Message(

@@ -24,7 +24,7 @@ public struct TargetCheck: Check {
         let targets = ctx.reference.targets
         guard !targets.all.isEmpty else { return [] }
         for sub in ctx.submissions {
-            for row in sub.rows {
+            for row in sub.rows where targets.hasTargets(for: row.code) {
                 for ind in ctx.catalog.indicators {
                     guard let target = targets.target(year: ctx.period.year, unit: row.code, indicator: ind.id), target > 0 else { continue }
                     var actual = sub.values[row.code, ind.id]

@@ -17,13 +17,15 @@ public struct RollUp: Sendable {
     /// (for a summed kind) or the rate is undefined.
     public func total(of children: [UnitCode], in values: PeriodValues) -> [IndicatorID: Double] {
         var out: [IndicatorID: Double] = [:]
+        let rows = children.map { values.row(of: $0) }
         for ind in catalog.indicators {
             switch ind.kind {
             case .stock, .ytd, .flow, .flag:
                 // A village's flag is 1 or 0, a township's the count of its villages with 1:
                 // either way the total is the sum.
                 var sum = 0.0, any = false
-                for c in children { if let v = values[c, ind.id] { sum += v; any = true } }
+                let col = values.column(for: ind.id)
+                for r in rows { if let v = values.value(row: r, column: col) { sum += v; any = true } }
                 if any { out[ind.id] = sum }
             case .rate:
                 break

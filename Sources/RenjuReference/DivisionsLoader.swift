@@ -55,10 +55,14 @@ public struct Targets: Sendable {
     public private(set) var all: [Target] = []
     private struct Key: Hashable { let year: Int; let unit: UnitCode; let indicator: IndicatorID }
     private var index: [Key: Double] = [:]
+    private var units = UnitIndex()
     public init(_ list: [Target] = []) { for t in list { add(t) } }
     public mutating func add(_ t: Target) {
         all.append(t); index[Key(year: t.year, unit: t.unit, indicator: t.indicator)] = t.value
+        units.set(t.unit, 1)
     }
+    /// Whether any target is set for the unit (most units of a province have none).
+    public func hasTargets(for unit: UnitCode) -> Bool { units[unit] != nil }
     public func target(year: Int, unit: UnitCode, indicator: IndicatorID) -> Double? {
         index.isEmpty ? nil : index[Key(year: year, unit: unit, indicator: indicator)]
     }
