@@ -2,18 +2,22 @@ import Foundation
 
 /// Order statistics used by the detectors.
 public enum OrderStatistics {
-    public static func median(_ xs: [Double]) -> Double? {
-        guard !xs.isEmpty else { return nil }
-        let s = xs.sorted()
+    public static func median(_ xs: [Double]) -> Double? { median(sorted: xs.sorted()) }
+
+    /// The median of values already sorted.
+    public static func median(sorted s: [Double]) -> Double? {
+        guard !s.isEmpty else { return nil }
         let n = s.count
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
     }
 
     /// The p-quantile by the (n+1)p rule: position h = (n+1)p in the sorted values (1-based),
     /// interpolated between neighbours, clamped to the first and last value.
-    public static func quantile(_ xs: [Double], _ p: Double) -> Double? {
-        guard !xs.isEmpty else { return nil }
-        let s = xs.sorted()
+    public static func quantile(_ xs: [Double], _ p: Double) -> Double? { quantile(sorted: xs.sorted(), p) }
+
+    /// The p-quantile of values already sorted.
+    public static func quantile(sorted s: [Double], _ p: Double) -> Double? {
+        guard !s.isEmpty else { return nil }
         let h = Double(s.count + 1) * p
         if h <= 1 { return s[0] }
         if h >= Double(s.count) { return s[s.count - 1] }
@@ -59,8 +63,9 @@ public struct HidiroglouBerthelot: Sendable {
             let s = r < rM ? 1 - rM / r : r / rM - 1
             return s * pow(max(item.element.current, item.element.previous), u)
         }
-        guard let m = OrderStatistics.median(effects), let q1 = OrderStatistics.quantile(effects, 0.25),
-              let q3 = OrderStatistics.quantile(effects, 0.75) else { return nil }
+        let sortedEffects = effects.sorted()
+        guard let m = OrderStatistics.median(sorted: sortedEffects), let q1 = OrderStatistics.quantile(sorted: sortedEffects, 0.25),
+              let q3 = OrderStatistics.quantile(sorted: sortedEffects, 0.75) else { return nil }
         let dL = max(m - q1, abs(a * m)), dR = max(q3 - m, abs(a * m))
         let low = m - c * dL, high = m + c * dR
         let results = zip(usable, zip(ratios, effects)).map { item, re in

@@ -65,11 +65,15 @@ public enum CellParser {
     /// anything else (blanks, full-width digits, separators, exponents, `nan`…).
     @inline(__always)
     static func plainNumber(_ s: String) -> Double? {
-        var digits = 0, dots = 0, i = 0
+        // One pass: validate and accumulate the digits (exact while at most 15 of them).
+        var digits = 0, dots = 0, i = 0, frac = 0
+        var m: UInt64 = 0, negative = false
         for b in s.utf8 {
-            if b >= 0x30 && b <= 0x39 { digits += 1 }
-            else if b == 0x2E { dots += 1 }
-            else if (b == 0x2D || b == 0x2B) && i == 0 { }
+            if b >= 0x30 && b <= 0x39 {
+                digits += 1
+                if digits <= 15 { m = m &* 10 &+ UInt64(b - 0x30); if dots == 1 { frac += 1 } }
+            } else if b == 0x2E { dots += 1 }
+            else if (b == 0x2D || b == 0x2B) && i == 0 { negative = b == 0x2D }
             else { return nil }
             i += 1
         }
@@ -77,12 +81,6 @@ public enum CellParser {
         if digits <= 15 {
             // Exact fast path (Clinger): at most 15 digits fit a double exactly, as does 10^k for
             // k ≤ 22, so one division gives the correctly rounded value.
-            var m: UInt64 = 0, frac = 0, seenDot = false, negative = false
-            for b in s.utf8 {
-                if b >= 0x30 && b <= 0x39 { m = m * 10 + UInt64(b - 0x30); if seenDot { frac += 1 } }
-                else if b == 0x2E { seenDot = true }
-                else if b == 0x2D { negative = true }
-            }
             let v = frac == 0 ? Double(m) : Double(m) / powersOfTen[frac]
             return negative ? -v : v
         }

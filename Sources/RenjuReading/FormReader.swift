@@ -138,10 +138,12 @@ public struct FormReader: Sendable {
         var footerText: [(String, SourceRef)] = []
         var seen: [UnitCode: Int] = [:]
         for r in body {
-            let cells = grid.cells(inRow: r)
-            if cells.isEmpty { continue }
-            let codeCell = grid[r, codeColumn]
-            let givenName = nameColumn.flatMap { grid[r, $0]?.display }.map(TextNormalizer.fold)
+            // The row's cells once: every look-up below is in this short sorted list.
+            let raw = grid.rawCells(inRow: r)
+            func at(_ c: Int) -> RawCell? { raw.first { $0.column >= c }.flatMap { $0.column == c ? $0.cell : nil } }
+            if raw.allSatisfy({ if case let .text(s) = $0.cell { return TextNormalizer.isBlank(s) }; return false }) { continue }
+            let codeCell = at(codeColumn)
+            let givenName = nameColumn.flatMap { at($0)?.display }.map(TextNormalizer.fold)
             let codeText: String? = codeCell.map { cell -> String in
                 if case let .number(d) = cell, d >= 0, d < 1e13, d == d.rounded() { return String(Int64(d)) }
                 return cell.display
@@ -149,6 +151,7 @@ public struct FormReader: Sendable {
             var code: UnitCode? = codeText.flatMap(UnitCode.init)
             if code == nil {
                 // Not a data row: perhaps the sign-off footer.
+                let cells = grid.cells(inRow: r)
                 let rowText = cells.map { c -> String in
                     if case let .number(d) = c.cell, grid.isDate(r, c.column), let date = CivilDate(excelSerial: d) { return date.description }
                     return c.cell.display
@@ -183,7 +186,7 @@ public struct FormReader: Sendable {
             seen[unit] = r
             code = unit
             sub.rows.append(UnitRow(code: unit, givenName: givenName, source: source(file, grid, r, codeColumn)))
-            readValues(grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub)
+            readValues(raw, grid: grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub)
         }
         // A 合计 row without a code is the total of the units listed: their common parent.
         for t in pendingTotals {
@@ -191,7 +194,7 @@ public struct FormReader: Sendable {
             if parents.count == 1, let p = parents.first, seen[p] == nil {
                 seen[p] = t.row
                 sub.rows.insert(UnitRow(code: p, givenName: t.name, source: source(file, grid, t.row, codeColumn)), at: 0)
-                readValues(grid, file: file, row: t.row, unit: p, columns: valueCols, into: &sub)
+                readValues(grid.rawCells(inRow: t.row), grid: grid, file: file, row: t.row, unit: p, columns: valueCols, into: &sub)
             } else {
                 sub.findings.append(Finding(
                     rule: .badCode, severity: .error, unit: nil, period: sub.period,
@@ -231,9 +234,9 @@ public struct FormReader: Sendable {
         columns.compactMap { c, id in catalog.kind(of: id).map { ValueColumn(column: c, id: id, flag: $0.isFlag, percent: $0.isRate) } }
     }
 
-    func readValues(_ grid: Grid, file: String, row r: Int, unit: UnitCode, columns: [ValueColumn], into sub: inout Submission) {
+    func readValues(_ cells: [(column: Int, cell: RawCell)], grid: Grid, file: String, row r: Int, unit: UnitCode,
+                    columns: [ValueColumn], into sub: inout Submission) {
         // The row's cells and the indicator columns are both sorted by column: walk them together.
-        let cells = grid.rawCells(inRow: r)
         var k = 0
         for vc in columns {
             let c = vc.column, id = vc.id

@@ -77,8 +77,19 @@ public struct Grid: Sendable {
         cellCount += 1
     }
 
+    /// The slot of a row: the last one set, or by position when rows are dense, else by the table.
+    @inline(__always)
+    private func slot(of row: Int) -> Int? {
+        if row == lastRow { return lastSlot }
+        if let first = rowNumbers.first {
+            let guess = row - first
+            if guess >= 0, guess < rowNumbers.count, rowNumbers[guess] == row { return guess }
+        }
+        return slotOfRow[row]
+    }
+
     private func entry(_ row: Int, _ column: Int) -> Entry? {
-        guard let slot = row == lastRow ? lastSlot : slotOfRow[row] else { return nil }
+        guard let slot = slot(of: row) else { return nil }
         let cells = rowData[slot]
         // Binary search by column.
         var lo = 0, hi = cells.count
@@ -101,13 +112,13 @@ public struct Grid: Sendable {
 
     /// Every stored cell of a row, left to right, blank text included.
     public func rawCells(inRow row: Int) -> [(column: Int, cell: RawCell)] {
-        guard let slot = row == lastRow ? lastSlot : slotOfRow[row] else { return [] }
+        guard let slot = slot(of: row) else { return [] }
         return rowData[slot].map { ($0.column, $0.cell) }
     }
 
     /// The non-empty cells of a row, left to right.
     public func cells(inRow row: Int) -> [(column: Int, cell: RawCell)] {
-        guard let slot = slotOfRow[row] else { return [] }
+        guard let slot = slot(of: row) else { return [] }
         var out: [(column: Int, cell: RawCell)] = []
         out.reserveCapacity(rowData[slot].count)
         for e in rowData[slot] {

@@ -16,13 +16,13 @@ public enum DivisionsLoader {
         let rows = try ReferenceCSV.rows(path: path, header: ["code", "name", "level", "parent"],
                                          chineseHeader: ["区划代码", "名称", "级别", "上级代码"])
         var out: [RenjuModel.Unit] = []
-        var seen = Set<UnitCode>()
+        var seen = UnitIndex(capacity: rows.count)
         for r in rows {
             guard let code = UnitCode(r.fields[0]) else {
                 throw ReferenceError(file: path, line: r.line, "code “\(r.fields[0])” is not a division code (up to 12 digits)")
             }
-            if seen.contains(code) { throw ReferenceError(file: path, line: r.line, "code \(code) is listed twice") }
-            seen.insert(code)
+            if seen[code] != nil { throw ReferenceError(file: path, line: r.line, "code \(code) is listed twice") }
+            seen.set(code, 1)
             let name = TextNormalizer.fold(r.fields[1])
             guard !name.isEmpty else { throw ReferenceError(file: path, line: r.line, "unit \(code) has no name") }
             guard let level = Level(rawValue: TextNormalizer.fold(r.fields[2]).lowercased()) else {
