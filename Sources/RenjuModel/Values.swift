@@ -199,6 +199,28 @@ public struct PeriodValues: Sendable {
         place(c, r, origin: origin, row: row, column: column, fallback: nil)
     }
 
+    /// A figure of a row being read: its indicator, value and column in the file.
+    public struct RowFigure: Sendable {
+        public let indicator: IndicatorID
+        public let value: Double
+        public let column: Int
+        public init(indicator: IndicatorID, value: Double, column: Int) { self.indicator = indicator; self.value = value; self.column = column }
+    }
+
+    /// Sets a unit's figures read from one row of a registered origin, the unit looked up once.
+    /// Figures the unit already has are left alone; their positions in `figures` are returned.
+    public mutating func setRow(_ unit: UnitCode, _ figures: [RowFigure], origin: OriginID, row: Int) -> [Int] {
+        let r = slot(unit, nil).0
+        var kept: [Int] = []
+        for (k, f) in figures.enumerated() {
+            let c = slot(nil, f.indicator).1
+            if columns[c][r].bitPattern != Self.missingBits { kept.append(k); continue }
+            columns[c][r] = f.value
+            place(c, r, origin: origin, row: row, column: f.column, fallback: nil)
+        }
+        return kept
+    }
+
     /// Adds the figures of `other`; where both have a figure, `overwrite` decides which stays.
     /// New units are added in bulk and values copied column by column.
     public mutating func merge(_ other: PeriodValues, overwrite: Bool) {

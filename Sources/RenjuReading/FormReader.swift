@@ -237,13 +237,24 @@ public struct FormReader: Sendable {
     func readValues(_ cells: [(column: Int, cell: RawCell)], grid: Grid, file: String, row r: Int, unit: UnitCode,
                     columns: [ValueColumn], into sub: inout Submission) {
         // The row's cells and the indicator columns are both sorted by column: walk them together.
+        // Figures are stored for the row at once; anything else (blanks, problems, a figure the
+        // unit already has) goes through `record`.
         var k = 0
+        var figures: [PeriodValues.RowFigure] = []
+        figures.reserveCapacity(columns.count)
         for vc in columns {
-            let c = vc.column, id = vc.id
+            let c = vc.column
             while k < cells.count, cells[k].column < c { k += 1 }
             let cell = k < cells.count && cells[k].column == c ? cells[k].cell : nil
             let reading = CellParser.read(cell, flag: vc.flag, percent: vc.percent)
-            record(reading, unit: unit, indicator: id, source: source(file, grid, r, c), period: sub.period, into: &sub)
+            if case let .value(v) = reading { figures.append(.init(indicator: vc.id, value: v, column: c)); continue }
+            record(reading, unit: unit, indicator: vc.id, source: source(file, grid, r, c), period: sub.period, into: &sub)
+        }
+        guard !figures.isEmpty else { return }
+        let origin = sub.values.origin(file: file, sheet: grid.name)
+        for i in sub.values.setRow(unit, figures, origin: origin, row: r) {
+            let f = figures[i]
+            record(.value(f.value), unit: unit, indicator: f.indicator, source: source(file, grid, r, f.column), period: sub.period, into: &sub)
         }
     }
 
