@@ -49,6 +49,17 @@ public struct CheckContext: Sendable {
         self.reference = reference; self.period = period; self.submissions = numbered; self.history = history
         self.asOf = asOf; self.signOffs = signOffs
         self.merged = Merged(submissions)
+        var firstSub = UnitIndex(capacity: numbered.reduce(0) { $0 + $1.rows.count })
+        var moreSubs: [UnitCode: [Int]] = [:]
+        for (i, sub) in numbered.enumerated() {
+            for row in sub.rows {
+                if let f = firstSub[row.code] {
+                    if Int(f) != i, moreSubs[row.code]?.contains(i) != true { moreSubs[row.code, default: []].append(i) }
+                } else { firstSub.set(row.code, Int32(i)) }
+            }
+        }
+        self.firstSubmission = firstSub
+        self.moreSubmissions = moreSubs
         // Children of each unit among each submission's rows, once.
         let tree = reference.tree
         self.childMaps = numbered.map { sub in
@@ -64,6 +75,19 @@ public struct CheckContext: Sendable {
         self.unitsByLevel = byLevel.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         self.previousValues = history[period.previous] ?? PeriodValues()
         self.earlierValues = history[period.previous.previous] ?? PeriodValues()
+    }
+
+    /// Where each unit's figures are: the first submission with a row for it, and any others.
+    let firstSubmission: UnitIndex
+    let moreSubmissions: [UnitCode: [Int]]
+
+    /// A figure of the checked period from whichever submission has it first (as `current`, without
+    /// merging every submission).
+    public func currentValue(_ unit: UnitCode, _ indicator: IndicatorID) -> Double? {
+        guard let f = firstSubmission[unit] else { return nil }
+        if let v = submissions[Int(f)].values[unit, indicator] { return v }
+        for i in moreSubmissions[unit] ?? [] { if let v = submissions[i].values[unit, indicator] { return v } }
+        return nil
     }
 
     /// The two periods before the checked one, looked up without going through the dataset.

@@ -29,14 +29,14 @@ public enum RuleValue: Equatable, Sendable {
 public struct RuleEvaluator: Sendable {
     public let ctx: CheckContext
     public let submission: Submission?
-    public let unit: UnitCode
+    public var unit: UnitCode
 
     public init(ctx: CheckContext, submission: Submission?, unit: UnitCode) {
         self.ctx = ctx; self.submission = submission; self.unit = unit
     }
 
     func current(_ u: UnitCode, _ id: IndicatorID) -> Double? {
-        submission?.values[u, id] ?? ctx.current[u, id]
+        submission?.values[u, id] ?? ctx.currentValue(u, id)
     }
 
     public func evaluate(_ e: RuleExpression) -> RuleValue {
@@ -123,10 +123,13 @@ public struct UserRuleCheck: Check {
     public func run(_ ctx: CheckContext) -> [Finding] {
         var out: [Finding] = []
         for sub in ctx.submissions {
+            guard let first = sub.rows.first else { continue }
+            // One evaluator a submission, moved from row to row.
+            var ev = RuleEvaluator(ctx: ctx, submission: sub, unit: first.code)
             for row in sub.rows {
                 let level = ctx.level(of: row.code)
                 if let levels = rule.levels, let level, !levels.contains(level) { continue }
-                let ev = RuleEvaluator(ctx: ctx, submission: sub, unit: row.code)
+                ev.unit = row.code
                 let result = ev.evaluate(rule.assertion)
                 let failed: Bool
                 switch result.truth {

@@ -2,7 +2,44 @@ import Foundation
 
 /// Order statistics used by the detectors.
 public enum OrderStatistics {
-    public static func median(_ xs: [Double]) -> Double? { median(sorted: xs.sorted()) }
+    public static func median(_ xs: [Double]) -> Double? {
+        guard !xs.isEmpty else { return nil }
+        // By selection, not sorting: linear time on a province's million values.
+        var s = xs
+        let n = s.count
+        let hi = select(&s, n / 2)
+        if n % 2 == 1 { return hi }
+        return (maxBelow(s, n / 2) + hi) / 2
+    }
+
+    /// The k-th smallest value (0-based); afterwards `xs[..<k]` ≤ `xs[k]` ≤ `xs[(k+1)...]`.
+    /// Quickselect with a median-of-three pivot, falling back to a sort when it degenerates.
+    public static func select(_ xs: inout [Double], _ k: Int) -> Double {
+        var lo = 0, hi = xs.count - 1, rounds = 0
+        while lo < hi {
+            rounds += 1
+            if rounds > 64 { xs[lo...hi].sort(); return xs[k] }
+            let mid = lo + (hi - lo) / 2
+            let a = xs[lo], b = xs[mid], c = xs[hi]
+            let pivot = max(min(a, b), min(max(a, b), c))
+            // Three-way partition: < pivot, == pivot, > pivot.
+            var lt = lo, i = lo, gt = hi
+            while i <= gt {
+                if xs[i] < pivot { xs.swapAt(lt, i); lt += 1; i += 1 }
+                else if xs[i] > pivot { xs.swapAt(i, gt); gt -= 1 }
+                else { i += 1 }
+            }
+            if k < lt { hi = lt - 1 } else if k > gt { lo = gt + 1 } else { return pivot }
+        }
+        return xs[k]
+    }
+
+    /// The largest of `xs[..<k]` after `select(&xs, k)`: the (k−1)-th smallest.
+    static func maxBelow(_ xs: [Double], _ k: Int) -> Double {
+        var m = -Double.infinity
+        for i in 0..<k where xs[i] > m { m = xs[i] }
+        return m
+    }
 
     /// The median of values already sorted.
     public static func median(sorted s: [Double]) -> Double? {
@@ -13,7 +50,19 @@ public enum OrderStatistics {
 
     /// The p-quantile by the (n+1)p rule: position h = (n+1)p in the sorted values (1-based),
     /// interpolated between neighbours, clamped to the first and last value.
-    public static func quantile(_ xs: [Double], _ p: Double) -> Double? { quantile(sorted: xs.sorted(), p) }
+    public static func quantile(_ xs: [Double], _ p: Double) -> Double? {
+        guard !xs.isEmpty else { return nil }
+        let n = xs.count
+        var s = xs
+        let h = Double(n + 1) * p
+        if h <= 1 { return s.min() }
+        if h >= Double(n) { return s.max() }
+        let lo = Int(h.rounded(.down))
+        // Order statistics lo−1 and lo (0-based): select the upper, the lower is the largest below it.
+        let upper = select(&s, lo)
+        let lower = maxBelow(s, lo)
+        return lower + (h - Double(lo)) * (upper - lower)
+    }
 
     /// The p-quantile of values already sorted.
     public static func quantile(sorted s: [Double], _ p: Double) -> Double? {
@@ -63,9 +112,8 @@ public struct HidiroglouBerthelot: Sendable {
             let s = r < rM ? 1 - rM / r : r / rM - 1
             return s * pow(max(item.element.current, item.element.previous), u)
         }
-        let sortedEffects = effects.sorted()
-        guard let m = OrderStatistics.median(sorted: sortedEffects), let q1 = OrderStatistics.quantile(sorted: sortedEffects, 0.25),
-              let q3 = OrderStatistics.quantile(sorted: sortedEffects, 0.75) else { return nil }
+        guard let m = OrderStatistics.median(effects), let q1 = OrderStatistics.quantile(effects, 0.25),
+              let q3 = OrderStatistics.quantile(effects, 0.75) else { return nil }
         let dL = max(m - q1, abs(a * m)), dR = max(q3 - m, abs(a * m))
         let low = m - c * dL, high = m + c * dR
         let results = zip(usable, zip(ratios, effects)).map { item, re in

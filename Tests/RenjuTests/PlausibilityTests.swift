@@ -6,6 +6,29 @@ import RenjuChecks
 
 /// The statistical detectors, with expectations computed by hand.
 final class PlausibilityTests: XCTestCase {
+    func testMediansAndQuartilesBySelectionEqualThoseOfTheSortedValues() {
+        // The detectors select order statistics in linear time; they must be exactly the textbook ones.
+        var rng = SystemRandomNumberGenerator()
+        func sortedMedian(_ s: [Double]) -> Double { let n = s.count; return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2 }
+        func sortedQuantile(_ s: [Double], _ p: Double) -> Double {
+            let h = Double(s.count + 1) * p
+            if h <= 1 { return s[0] }
+            if h >= Double(s.count) { return s[s.count - 1] }
+            let lo = Int(h.rounded(.down))
+            return s[lo - 1] + (h - Double(lo)) * (s[lo] - s[lo - 1])
+        }
+        for n in [1, 2, 3, 4, 5, 7, 10, 31, 100, 1001] {
+            for _ in 0..<50 {
+                // Few distinct values as well as many: ties are the hard case for selection.
+                let spread = Bool.random(using: &rng) ? 3 : 1_000_000
+                let xs = (0..<n).map { _ in Double(Int.random(in: 0..<spread, using: &rng)) / 7 }
+                let s = xs.sorted()
+                XCTAssertEqual(OrderStatistics.median(xs), sortedMedian(s))
+                for p in [0.25, 0.75, 0.1, 0.9] { XCTAssertEqual(OrderStatistics.quantile(xs, p), sortedQuantile(s, p), "n=\(n) p=\(p)") }
+            }
+        }
+    }
+
     func testQuartilesByTheNPlusOnePRule() throws {
         let xs = [7.0, 1, 3, 5, 9, 11, 13]  // sorted 1 3 5 7 9 11 13, n = 7
         XCTAssertEqual(OrderStatistics.quantile(xs, 0.25), 3)        // h = 2
