@@ -71,9 +71,11 @@ public struct Validator: Sendable {
         }
         let current = all.filter { $0.period == period }
         var history = extraHistory
+        var earlier: [Period: [PeriodValues]] = [:]
+        for s in all { if let p = s.period, p < period { earlier[p, default: []].append(s.values) } }
+        for (p, list) in earlier { history.merge(p, all: list) }
         for s in all {
             guard let p = s.period, p < period else { continue }
-            history.merge(p, s.values)
             // Problems in history files are told, but as information: they are not this period's to fix.
             for var f in s.findings where f.severity >= .warning {
                 f.severity = .info

@@ -48,6 +48,11 @@ public struct UnitIndex: Sendable {
         }
     }
 
+    /// Makes room for `n` codes without growing on the way.
+    public mutating func reserve(_ n: Int) {
+        while n * 2 > keys.count { grow() }
+    }
+
     private mutating func grow() {
         let oldKeys = keys, oldValues = values
         keys = Array(repeating: Self.empty, count: oldKeys.count * 2)

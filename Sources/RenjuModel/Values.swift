@@ -199,6 +199,13 @@ public struct PeriodValues: Sendable {
         place(c, r, origin: origin, row: row, column: column, fallback: nil)
     }
 
+    /// Makes room for `rows` units in all, so that merging many submissions does not regrow.
+    public mutating func reserveCapacity(rows: Int) {
+        rowOf.reserve(rows)
+        codes.reserveCapacity(rows)
+        for i in columns.indices { columns[i].reserveCapacity(rows); places[i].reserveCapacity(rows) }
+    }
+
     /// A figure of a row being read: its indicator, value and column in the file.
     public struct RowFigure: Sendable {
         public let indicator: IndicatorID
@@ -335,6 +342,16 @@ public struct Dataset: Sendable {
     public func value(_ period: Period, _ unit: UnitCode, _ indicator: IndicatorID) -> Double? {
         periods[period]?[unit, indicator]
     }
+    /// Merges the figures of many submissions of one period, later ones winning, room made once.
+    public mutating func merge(_ period: Period, all list: [PeriodValues]) {
+        guard !list.isEmpty else { return }
+        var cur = periods[period] ?? list[0]
+        let rest = periods[period] == nil ? list.dropFirst() : list[...]
+        cur.reserveCapacity(rows: cur.codes.count + rest.reduce(0) { $0 + $1.codes.count })
+        for v in rest { cur.merge(v, overwrite: true) }
+        periods[period] = cur
+    }
+
     /// Merges figures, the later call winning for the same period, unit and indicator.
     public mutating func merge(_ period: Period, _ values: PeriodValues) {
         if periods[period] == nil { periods[period] = values; return }

@@ -30,6 +30,19 @@ public enum CSVReader {
 
     struct Scan { var grid: Grid; var problems: [Problem]; var unterminated: Int? }
 
+    /// The records of a CSV text as rows of fields (zero-based row numbers, empty lines left out),
+    /// without building a grid: for large reference files (a national divisions list).
+    public static func records(from text: String) -> [(row: Int, fields: [String])] {
+        var text = text
+        func run(_ spanning: Bool) -> ByteScanner {
+            var s = ByteScanner(name: nil, collectRows: true)
+            text.withUTF8 { s.run($0, quotesSpanLines: spanning) }
+            return s
+        }
+        let first = run(true)
+        return first.unterminated == nil ? first.records : run(false).records
+    }
+
     static func scan(_ text: String, name: String?, quotesSpanLines: Bool) -> Scan {
         var text = text
         return text.withUTF8 { scan(bytes: $0, name: name, quotesSpanLines: quotesSpanLines) }
@@ -54,7 +67,14 @@ public enum CSVReader {
         var count = 0
         var fieldWasQuoted = false, tooLong = false, dropping = false
 
-        init(name: String?) { grid = Grid(name: name); field.reserveCapacity(64) }
+        /// Rows of fields instead of a grid (`records(from:)`).
+        let collectRows: Bool
+        var records: [(row: Int, fields: [String])] = []
+        var current: [String] = []
+
+        init(name: String?, collectRows: Bool = false) {
+            grid = Grid(name: name); self.collectRows = collectRows; field.reserveCapacity(64)
+        }
 
         @inline(__always) mutating func append(_ b: UInt8) {
             if b & 0xC0 == 0x80 { if !dropping { field.append(b) }; return }
@@ -64,11 +84,20 @@ public enum CSVReader {
         }
 
         mutating func flush() {
-            if !field.isEmpty || fieldWasQuoted { grid.set(row, col, .text(String(decoding: field, as: UTF8.self))) }
+            if collectRows {
+                if !field.isEmpty || fieldWasQuoted || !current.isEmpty {
+                    while current.count < col { current.append("") }
+                    current.append(String(decoding: field, as: UTF8.self))
+                }
+            } else if !field.isEmpty || fieldWasQuoted { grid.set(row, col, .text(String(decoding: field, as: UTF8.self))) }
             field.removeAll(keepingCapacity: true); count = 0; fieldWasQuoted = false; tooLong = false; dropping = false
         }
 
-        mutating func endLine() { flush(); row += 1; col = 0 }
+        mutating func endLine() {
+            flush()
+            if collectRows, !current.isEmpty { records.append((row, current)); current = [] }
+            row += 1; col = 0
+        }
 
         mutating func run(_ bytes: UnsafeBufferPointer<UInt8>, quotesSpanLines: Bool) {
             let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
@@ -106,7 +135,7 @@ public enum CSVReader {
                 }
             }
             unterminated = inQuotes && quotesSpanLines ? quoteRow : nil
-            flush()
+            endLine()
         }
     }
 }

@@ -101,16 +101,13 @@ enum ReferenceCSV {
         guard let (text, _) = TextDecoding.decode(data) else {
             throw ReferenceError(file: path, "unknown text encoding / 编码无法识别")
         }
-        let grid = CSVReader.grid(from: text)
         var out: [Row] = []
         var sawHeader = false
-        for r in grid.rowIndices {
-            let cells = grid.cells(inRow: r)
-            if cells.isEmpty { continue }
-            let first = TextNormalizer.fold(cells[0].cell.display)
-            if first.hasPrefix("#") { continue }
-            var fields = Array(repeating: "", count: header.count)
-            for (c, cell) in cells where c < header.count { fields[c] = cell.display }
+        for (r, all) in CSVReader.records(from: text) {
+            guard let firstCell = all.first(where: { !TextNormalizer.isBlank($0) }) else { continue }
+            if TextNormalizer.fold(firstCell).hasPrefix("#") { continue }
+            var fields = Array(all.prefix(header.count))
+            while fields.count < header.count { fields.append("") }
             if !sawHeader {
                 let keys = fields.map { TextNormalizer.key($0) }
                 guard keys == header || keys == chineseHeader else {
