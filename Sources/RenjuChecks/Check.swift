@@ -60,14 +60,25 @@ public struct CheckContext: Sendable {
         }
         self.firstSubmission = firstSub
         self.moreSubmissions = moreSubs
-        // Children of each unit among each submission's rows, once.
+        // Children of each unit among each submission's rows, and the set of its rows: once, on
+        // every core.
         let tree = reference.tree
-        self.childMaps = numbered.map { sub in
-            var map: [UnitCode: [UnitCode]] = [:]
-            for row in sub.rows { if let p = tree[row.code]?.parent, p != row.code { map[p, default: []].append(row.code) } }
-            return map
+        final class PerSubmission: @unchecked Sendable {
+            let lock = NSLock()
+            var maps: [[UnitCode: [UnitCode]]]
+            var sets: [Set<UnitCode>]
+            init(_ n: Int) { maps = Array(repeating: [:], count: n); sets = Array(repeating: [], count: n) }
         }
-        self.rowSets = numbered.map { Set($0.rows.map(\.code)) }
+        let per = PerSubmission(numbered.count)
+        let subs = numbered
+        DispatchQueue.concurrentPerform(iterations: subs.count) { i in
+            var map: [UnitCode: [UnitCode]] = [:]
+            for row in subs[i].rows { if let p = tree[row.code]?.parent, p != row.code { map[p, default: []].append(row.code) } }
+            let set = Set(subs[i].rows.map(\.code))
+            per.lock.lock(); per.maps[i] = map; per.sets[i] = set; per.lock.unlock()
+        }
+        self.childMaps = per.maps
+        self.rowSets = per.sets
         var byLevel: [Level: [(unit: UnitCode, submission: Int)]] = [:]
         for (i, sub) in numbered.enumerated() {
             for row in sub.rows { if let l = Self.level(of: row.code, in: tree) { byLevel[l, default: []].append((row.code, i)) } }

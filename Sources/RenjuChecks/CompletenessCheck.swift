@@ -46,6 +46,7 @@ public struct CompletenessCheck: Check {
                     source: SourceRef(file: sub.file))].compactMap { $0 }
             }
             // Required values.
+            var required: [Indicator] = []
             for ind in ctx.catalog.indicators where !ind.kind.isRate && !ind.optional {
                 if !sub.columns.contains(ind.id) {
                     if let root = roots.first {
@@ -56,9 +57,17 @@ public struct CompletenessCheck: Check {
                     }
                     continue
                 }
-                let c = sub.values.column(for: ind.id)
-                for row in sub.rows where sub.values.value(row: sub.values.row(of: row.code), column: c) == nil
-                    && !(sub.unreadable[row.code]?.contains(ind.id) ?? false) {
+                required.append(ind)
+            }
+            // Rows looked up once; the common case (every required figure there) costs a pass over them.
+            let cols = sub.values.columns(for: required.map(\.id))
+            var blankIn: [Int: [Int]] = [:]   // indicator position → rows (in order) missing it
+            for (ri, row) in sub.rows.enumerated() {
+                let r = sub.values.row(of: row.code)
+                for k in required.indices where sub.values.value(row: r, column: cols[k]) == nil { blankIn[k, default: []].append(ri) }
+            }
+            for (k, ind) in required.enumerated() {
+                for row in (blankIn[k] ?? []).map({ sub.rows[$0] }) where !(sub.unreadable[row.code]?.contains(ind.id) ?? false) {
                     out += [ctx.finding(Self.missingValue, .error, unit: row.code, sub: sub, indicator: ind.id, message: Message(
                         zh: "\(ind.name)（\(ind.unit)）未填报：该指标为必填项，没有发生请填 0",
                         en: "\(ind.englishName) (\(ind.unit)) is blank: it is required; enter 0 if there is none"),

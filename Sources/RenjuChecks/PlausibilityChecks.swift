@@ -225,6 +225,12 @@ public struct DigitsCheck: Check {
                 en: "A unit whose non-zero values are mostly multiples of 10 may be estimating; the first digits of a submission's amounts (100 or more) are compared with Benford's law by Nigrini's MAD.")
     }
 
+    /// Whether a figure is a whole multiple of 10 (by integer arithmetic where exact: fmod is slow).
+    static func isMultipleOfTen(_ x: Double) -> Bool {
+        if abs(x) < 9e15 { return x == x.rounded(.towardZero) && Int64(x) % 10 == 0 }
+        return x.truncatingRemainder(dividingBy: 10) == 0
+    }
+
     public func run(_ ctx: CheckContext) -> [Finding] {
         let share = ctx.reference.checks.param(Self.round, "share", default: 0.6)
         let minValues = Int(ctx.reference.checks.param(Self.round, "min_values", default: 6))
@@ -241,7 +247,7 @@ public struct DigitsCheck: Check {
                 for c in cols { if let v = sub.values.value(row: r, column: c), v != 0 { xs.append(v) } }
                 all += xs
                 guard xs.count >= minValues else { continue }
-                let round = xs.filter { $0.truncatingRemainder(dividingBy: 10) == 0 }.count
+                let round = xs.filter(Self.isMultipleOfTen).count
                 if Double(round) / Double(xs.count) >= share {
                     out += [ctx.finding(Self.round, .info, unit: row.code, sub: sub, message: Message(
                         zh: "\(xs.count) 个非零数值中有 \(round) 个是 10 的倍数（整十数），可能是估报",

@@ -88,7 +88,8 @@ public struct Validator: Sendable {
         let ctx = CheckContext(reference: reference, period: period, submissions: current, history: history, asOf: asOf,
                                signOffs: signOffs)
         findings += Self.run(checks, ctx).flatMap { $0 }
-        let units = Set(current.flatMap { $0.rows.map(\.code) })
+        var units = UnitIndex()
+        for s in current { for row in s.rows { units.set(row.code, 0) } }
         // Fill in unit names the readers could not know.
         findings = findings.map { f in
             var g = f

@@ -211,8 +211,15 @@ public struct PeriodValues: Sendable {
         public let indicator: IndicatorID
         public let value: Double
         public let column: Int
-        public init(indicator: IndicatorID, value: Double, column: Int) { self.indicator = indicator; self.value = value; self.column = column }
+        /// The indicator's column in this table when known (`register(_:)`), else −1.
+        public let slot: Int
+        public init(indicator: IndicatorID, value: Double, column: Int, slot: Int = -1) {
+            self.indicator = indicator; self.value = value; self.column = column; self.slot = slot
+        }
     }
+
+    /// Adds columns for the indicators (a form's columns, before its rows are read); their slots.
+    public mutating func register(_ ids: [IndicatorID]) -> [Int] { ids.map { slot(nil, $0).1 } }
 
     /// Sets a unit's figures read from one row of a registered origin, the unit looked up once.
     /// Figures the unit already has are left alone; their positions in `figures` are returned.
@@ -220,7 +227,7 @@ public struct PeriodValues: Sendable {
         let r = slot(unit, nil).0
         var kept: [Int] = []
         for (k, f) in figures.enumerated() {
-            let c = slot(nil, f.indicator).1
+            let c = f.slot >= 0 && f.slot < columns.count && indicators[f.slot] == f.indicator ? f.slot : slot(nil, f.indicator).1
             if columns[c][r].bitPattern != Self.missingBits { kept.append(k); continue }
             columns[c][r] = f.value
             place(c, r, origin: origin, row: row, column: f.column, fallback: nil)

@@ -63,7 +63,9 @@ public enum CSVReader {
         var problems: [Problem] = []
         var unterminated: Int?
         var row = 0, col = 0
+        /// The field's bytes are `field[..<length]` (the buffer is reused, never shrunk).
         var field: [UInt8] = []
+        var length = 0
         var count = 0
         var fieldWasQuoted = false, tooLong = false, dropping = false
 
@@ -73,24 +75,31 @@ public enum CSVReader {
         var current: [String] = []
 
         init(name: String?, collectRows: Bool = false) {
-            grid = Grid(name: name); self.collectRows = collectRows; field.reserveCapacity(64)
+            grid = Grid(name: name); self.collectRows = collectRows; field = Array(repeating: 0, count: 64)
         }
 
+        @inline(__always) mutating func put(_ b: UInt8) {
+            if length < field.count { field[length] = b } else { field.append(b) }
+            length += 1
+        }
+
+        var text: String { field.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[..<length]), as: UTF8.self) } }
+
         @inline(__always) mutating func append(_ b: UInt8) {
-            if b & 0xC0 == 0x80 { if !dropping { field.append(b) }; return }
-            if count < maxCellCharacters { field.append(b); count += 1; dropping = false; return }
+            if b & 0xC0 == 0x80 { if !dropping { put(b) }; return }
+            if count < maxCellCharacters { put(b); count += 1; dropping = false; return }
             dropping = true
             if !tooLong { tooLong = true; problems.append(.cellTooLong(row: row, column: col)) }
         }
 
         mutating func flush() {
             if collectRows {
-                if !field.isEmpty || fieldWasQuoted || !current.isEmpty {
+                if length > 0 || fieldWasQuoted || !current.isEmpty {
                     while current.count < col { current.append("") }
-                    current.append(String(decoding: field, as: UTF8.self))
+                    current.append(text)
                 }
-            } else if !field.isEmpty || fieldWasQuoted { grid.set(row, col, .text(String(decoding: field, as: UTF8.self))) }
-            field.removeAll(keepingCapacity: true); count = 0; fieldWasQuoted = false; tooLong = false; dropping = false
+            } else if length > 0 || fieldWasQuoted { grid.set(row, col, .text(text)) }
+            length = 0; count = 0; fieldWasQuoted = false; tooLong = false; dropping = false
         }
 
         mutating func endLine() {
@@ -121,7 +130,7 @@ public enum CSVReader {
                     continue
                 }
                 switch c {
-                case quote where field.isEmpty && !fieldWasQuoted:
+                case quote where length == 0 && !fieldWasQuoted:
                     inQuotes = true; fieldWasQuoted = true; quoteRow = row
                 case comma:
                     flush(); col += 1

@@ -115,7 +115,7 @@ public struct FormReader: Sendable {
             if case let .indicator(id) = col { return (c, id) }; return nil
         }.sorted { $0.0 < $1.0 }
         sub.columns = indicatorColumns.map(\.1)
-        let valueCols = valueColumns(indicatorColumns)
+        let valueCols = valueColumns(indicatorColumns, in: &sub.values)
 
         // Period: a 报告期 cell above the header, else a period in the title, else the default.
         var period: Period?
@@ -228,10 +228,12 @@ public struct FormReader: Sendable {
     }
 
     /// An indicator column of a form: where it is and how its cells read.
-    struct ValueColumn { let column: Int; let id: IndicatorID; let flag: Bool; let percent: Bool }
+    struct ValueColumn { let column: Int; let id: IndicatorID; let flag: Bool; let percent: Bool; var slot = -1 }
 
-    func valueColumns(_ columns: [(Int, IndicatorID)]) -> [ValueColumn] {
-        columns.compactMap { c, id in catalog.kind(of: id).map { ValueColumn(column: c, id: id, flag: $0.isFlag, percent: $0.isRate) } }
+    func valueColumns(_ columns: [(Int, IndicatorID)], in values: inout PeriodValues) -> [ValueColumn] {
+        var out = columns.compactMap { c, id in catalog.kind(of: id).map { ValueColumn(column: c, id: id, flag: $0.isFlag, percent: $0.isRate) } }
+        for (i, s) in values.register(out.map(\.id)).enumerated() { out[i].slot = s }
+        return out
     }
 
     func readValues(_ cells: [(column: Int, cell: RawCell)], grid: Grid, file: String, row r: Int, unit: UnitCode,
@@ -247,7 +249,7 @@ public struct FormReader: Sendable {
             while k < cells.count, cells[k].column < c { k += 1 }
             let cell = k < cells.count && cells[k].column == c ? cells[k].cell : nil
             let reading = CellParser.read(cell, flag: vc.flag, percent: vc.percent)
-            if case let .value(v) = reading { figures.append(.init(indicator: vc.id, value: v, column: c)); continue }
+            if case let .value(v) = reading { figures.append(.init(indicator: vc.id, value: v, column: c, slot: vc.slot)); continue }
             record(reading, unit: unit, indicator: vc.id, source: source(file, grid, r, c), period: sub.period, into: &sub)
         }
         guard !figures.isEmpty else { return }

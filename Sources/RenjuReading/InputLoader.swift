@@ -80,7 +80,8 @@ public struct InputLoader: Sendable {
 
     public func read(_ url: URL, defaultPeriod: Period?, into set: inout InputSet) {
         let file = url.lastPathComponent
-        set.files.append(url.path)
+        let path = url.path
+        set.files.append(path)
         func unreadable(_ why: String) {
             set.findings.append(Finding(
                 rule: .unreadableFile, severity: .error, unit: nil, period: defaultPeriod,
@@ -94,10 +95,10 @@ public struct InputLoader: Sendable {
         case "xls":
             unreadable("旧版 .xls 格式不受支持，请在 Excel 中另存为 .xlsx / the old .xls format is not supported; save as .xlsx"); return
         default:
-            guard let attrs = try? FileManager.default.attributesOfItem(atPath: url.path),
+            guard let attrs = try? FileManager.default.attributesOfItem(atPath: path),
                   let size = attrs[.size] as? NSNumber else { unreadable("无法打开 / cannot open"); return }
             if size.intValue > maxCSVBytes { unreadable("文件过大 / file too large (\(size.intValue) bytes)"); return }
-            guard let data = FileManager.default.contents(atPath: url.path) else { unreadable("无法打开 / cannot open"); return }
+            guard let data = FileManager.default.contents(atPath: path) else { unreadable("无法打开 / cannot open"); return }
             if String(data: data, encoding: .utf8) == nil, !data.starts(with: [0xEF, 0xBB, 0xBF]), TextDecoding.looksMixed(data) {
                 set.findings.append(Finding(
                     rule: .encoding, severity: .error, unit: nil, period: defaultPeriod,
