@@ -64,27 +64,40 @@ public enum CellParser {
     /// A plain ASCII decimal as most cells hold (`1234`, `-12.5`), without any folding; nil for
     /// anything else (blanks, full-width digits, separators, exponents, `nan`…).
     @inline(__always)
-    static func plainNumber(_ s: String) -> Double? {
-        // One pass: validate and accumulate the digits (exact while at most 15 of them).
+    static func plainNumber(_ s: String) -> Double? { plainDecimal(s.utf8) ?? plainLong(s) }
+
+    /// A plain decimal of at most 15 digits (`-12.5`, `3`), exactly as a full parse would read
+    /// it; nil for anything else.
+    static func plainDecimal<C: Collection>(_ bytes: C) -> Double? where C.Element == UInt8 {
         var digits = 0, dots = 0, i = 0, frac = 0
         var m: UInt64 = 0, negative = false
-        for b in s.utf8 {
+        for b in bytes {
             if b >= 0x30 && b <= 0x39 {
                 digits += 1
-                if digits <= 15 { m = m &* 10 &+ UInt64(b - 0x30); if dots == 1 { frac += 1 } }
-            } else if b == 0x2E { dots += 1 }
+                if digits > 15 { return nil }
+                m = m &* 10 &+ UInt64(b - 0x30); if dots == 1 { frac += 1 }
+            } else if b == 0x2E { dots += 1; if dots > 1 { return nil } }
             else if (b == 0x2D || b == 0x2B) && i == 0 { negative = b == 0x2D }
             else { return nil }
             i += 1
         }
-        guard digits > 0, dots <= 1, digits <= 300 else { return nil }
-        if digits <= 15 {
-            // Exact fast path (Clinger): at most 15 digits fit a double exactly, as does 10^k for
-            // k ≤ 22, so one division gives the correctly rounded value.
-            let v = frac == 0 ? Double(m) : Double(m) / powersOfTen[frac]
-            return negative ? -v : v
+        guard digits > 0 else { return nil }
+        // Exact fast path (Clinger): at most 15 digits fit a double exactly, as does 10^k for
+        // k ≤ 22, so one division gives the correctly rounded value.
+        let v = frac == 0 ? Double(m) : Double(m) / powersOfTen[frac]
+        return negative ? -v : v
+    }
+
+    /// A plain decimal of more than 15 digits, by the full parser.
+    static func plainLong(_ s: String) -> Double? {
+        var digits = 0, dots = 0, i = 0
+        for b in s.utf8 {
+            if b >= 0x30 && b <= 0x39 { digits += 1 }
+            else if b == 0x2E { dots += 1 }
+            else if !((b == 0x2D || b == 0x2B) && i == 0) { return nil }
+            i += 1
         }
-        guard let d = Double(s), d.isFinite else { return nil }
+        guard digits > 15, dots <= 1, digits <= 300, let d = Double(s), d.isFinite else { return nil }
         return d
     }
 

@@ -9,16 +9,39 @@ import RenjuModel
 struct SheetScanner {
     typealias Failure = XLSXReader.Failure
 
+    /// A byte buffer reused from cell to cell (emptied without giving its memory back).
+    struct ByteBuffer {
+        private var storage: [UInt8] = []
+        private(set) var count = 0
+        mutating func reset() { count = 0 }
+        mutating func append<C: Collection>(contentsOf s: C) where C.Element == UInt8 {
+            for b in s { if count < storage.count { storage[count] = b } else { storage.append(b) }; count += 1 }
+        }
+        var bytes: ArraySlice<UInt8> { storage[0..<count] }
+    }
+
     /// Calls `element` for each start tag (local name, attributes, self-closing), `endElement` for
     /// each end tag and `text` for character data between tags (entities decoded lazily by the
     /// caller through `decode`).
-    static func scan(_ data: Data, start: (ArraySlice<UInt8>, [(ArraySlice<UInt8>, ArraySlice<UInt8>)], Bool) throws -> Void,
-                     end: (ArraySlice<UInt8>) throws -> Void, text: (ArraySlice<UInt8>) throws -> Void) throws {
-        let b = [UInt8](data)
+    /// Bytes of the part being scanned (valid only during the scan: callers copy what they keep).
+    typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+    typealias Attributes = ArraySlice<(Bytes, Bytes)>
+
+    static func scan(_ data: Data, start: (Bytes, Attributes, Bool) throws -> Void,
+                     end: (Bytes) throws -> Void, text: (Bytes) throws -> Void) throws {
+        let bytes = [UInt8](data)
+        try bytes.withUnsafeBufferPointer { b in try scan(b, start: start, end: end, text: text) }
+    }
+
+    static func scan(_ b: UnsafeBufferPointer<UInt8>, start: (Bytes, Attributes, Bool) throws -> Void,
+                     end: (Bytes) throws -> Void, text: (Bytes) throws -> Void) throws {
         let n = b.count
         var i = 0
+        // Attributes of the current tag, in a buffer reused from tag to tag.
+        var attrBuffer: [(Bytes, Bytes)] = []
+        var attrCount = 0
         @inline(__always) func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
-        func localName(_ s: Int, _ e: Int) -> ArraySlice<UInt8> {
+        func localName(_ s: Int, _ e: Int) -> Bytes {
             var k = e - 1
             while k >= s { if b[k] == UInt8(ascii: ":") { return b[(k + 1)..<e] }; k -= 1 }
             return b[s..<e]
@@ -61,7 +84,7 @@ struct SheetScanner {
             var k = i
             while k < n, !isSpace(b[k]), b[k] != UInt8(ascii: ">"), b[k] != UInt8(ascii: "/") { k += 1 }
             let name = localName(i, k)
-            var attrs: [(ArraySlice<UInt8>, ArraySlice<UInt8>)] = []
+            attrCount = 0
             var selfClosing = false
             while true {
                 while k < n, isSpace(b[k]) { k += 1 }
@@ -83,23 +106,24 @@ struct SheetScanner {
                 let vs = k
                 while k < n, b[k] != q { k += 1 }
                 guard k < n else { throw Failure("XML 属性值没有结束 / unterminated attribute") }
-                attrs.append((an, b[vs..<k]))
+                if attrCount < attrBuffer.count { attrBuffer[attrCount] = (an, b[vs..<k]) } else { attrBuffer.append((an, b[vs..<k])) }
+                attrCount += 1
                 k += 1
             }
-            try start(name, attrs, selfClosing)
+            try start(name, attrBuffer[0..<attrCount], selfClosing)
             if selfClosing { try end(name) }
             i = k
         }
     }
 
-    static func starts(_ b: [UInt8], at i: Int, _ s: StaticString) -> Bool {
+    static func starts(_ b: UnsafeBufferPointer<UInt8>, at i: Int, _ s: StaticString) -> Bool {
         let p = s.utf8Start
         guard i + s.utf8CodeUnitCount <= b.count else { return false }
         for k in 0..<s.utf8CodeUnitCount where b[i + k] != p[k] { return false }
         return true
     }
 
-    static func find(_ b: [UInt8], from: Int, _ s: StaticString) -> Int? {
+    static func find(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ s: StaticString) -> Int? {
         let len = s.utf8CodeUnitCount
         guard len > 0, b.count >= len else { return nil }
         let first = s.utf8Start[0]
@@ -112,7 +136,7 @@ struct SheetScanner {
     }
 
     /// Text with the predefined entities and character references decoded.
-    static func decode(_ s: ArraySlice<UInt8>) -> String {
+    static func decode<C: Collection>(_ s: C) -> String where C.Element == UInt8, C.Index == Int {
         guard s.contains(UInt8(ascii: "&")) else { return String(decoding: s, as: UTF8.self) }
         var out = [UInt8]()
         out.reserveCapacity(s.count)
@@ -148,7 +172,7 @@ struct SheetScanner {
         return String(s[f...l])
     }
 
-    static func equals(_ s: ArraySlice<UInt8>, _ t: StaticString) -> Bool {
+    static func equals<C: Collection>(_ s: C, _ t: StaticString) -> Bool where C.Element == UInt8 {
         guard s.count == t.utf8CodeUnitCount else { return false }
         var k = 0
         for c in s { if c != t.utf8Start[k] { return false }; k += 1 }
@@ -156,7 +180,7 @@ struct SheetScanner {
     }
 
     /// A1 reference to zero-based (row, column), from bytes.
-    static func position(_ s: ArraySlice<UInt8>) -> (Int, Int)? {
+    static func position<C: Collection>(_ s: C) -> (Int, Int)? where C.Element == UInt8 {
         var col = 0, row = 0, sawL = false, sawD = false
         for u in s {
             switch u {
@@ -172,7 +196,7 @@ struct SheetScanner {
         return (row - 1, col - 1)
     }
 
-    static func int(_ s: ArraySlice<UInt8>) -> Int? {
+    static func int<C: Collection>(_ s: C) -> Int? where C.Element == UInt8 {
         var v = 0
         guard !s.isEmpty, s.count <= 12 else { return nil }
         for c in s { guard c >= 48, c <= 57 else { return nil }; v = v * 10 + Int(c - 48) }
@@ -184,8 +208,9 @@ struct SheetScanner {
         var grid = Grid(name: name)
         var cells = 0
         var row = -1, nextColumn = 0
-        var cellRow = 0, cellCol = 0, cellType: ArraySlice<UInt8> = [], style: Int? = nil
-        var value: [UInt8] = [], formula: [UInt8] = [], inline: [UInt8] = []
+        var cellRow = 0, cellCol = 0, style: Int? = nil
+        var cellType: [UInt8] = []
+        var value = ByteBuffer(), formula = ByteBuffer(), inline = ByteBuffer()
         var hasValue = false, hasFormula = false, hasInline = false
         var inV = false, inF = false, inIs = false, inT = false, inRPh = false, inCell = false
         try scan(data, start: { name, attrs, _ in
@@ -197,9 +222,9 @@ struct SheetScanner {
                 if let ref = attrs.first(where: { equals($0.0, "r") })?.1, let (r, c) = position(ref) { cellRow = r; cellCol = c }
                 else { cellRow = max(row, 0); cellCol = nextColumn }
                 nextColumn = cellCol + 1
-                cellType = attrs.first(where: { equals($0.0, "t") })?.1 ?? []
+                if let t = attrs.first(where: { equals($0.0, "t") })?.1 { cellType = Array(t) } else if !cellType.isEmpty { cellType = [] }
                 style = attrs.first(where: { equals($0.0, "s") }).flatMap { int($0.1) }
-                value.removeAll(keepingCapacity: true); formula.removeAll(keepingCapacity: true); inline.removeAll(keepingCapacity: true)
+                value.reset(); formula.reset(); inline.reset()
                 hasValue = false; hasFormula = false; hasInline = false
             } else if inCell {
                 if equals(name, "v") { inV = true; hasValue = true }
@@ -212,16 +237,24 @@ struct SheetScanner {
             if equals(name, "c") {
                 inCell = false
                 let cell: RawCell?
-                let v = decode(value[...])
+                // The common cell, a plain number, straight from its bytes.
+                if cellType.isEmpty || equals(cellType, "n"), hasValue, let d = CellParser.plainDecimal(value.bytes) {
+                    cells += 1
+                    if cells > cellBudget { throw Failure("单元格数量超过上限 / too many cells") }
+                    let fmt: Int? = style.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
+                    grid.set(cellRow, cellCol, .number(d), format: fmt)
+                    return
+                }
+                let v = decode(value.bytes)
                 let vt = trimmed(v)
                 if equals(cellType, "s") {
                     if let i = Int(vt), i >= 0, i < shared.count { cell = .text(shared[i]) } else if hasValue { cell = .error("#REF(shared string \(v))") } else { cell = nil }
                 } else if equals(cellType, "inlineStr") {
-                    cell = hasInline ? .text(decode(inline[...])) : (hasValue ? .text(v) : nil)
+                    cell = hasInline ? .text(decode(inline.bytes)) : (hasValue ? .text(v) : nil)
                 } else if equals(cellType, "str") {
-                    cell = hasValue ? .text(v) : (hasFormula ? .formulaWithoutValue(decode(formula[...])) : nil)
+                    cell = hasValue ? .text(v) : (hasFormula ? .formulaWithoutValue(decode(formula.bytes)) : nil)
                 } else if equals(cellType, "b") {
-                    cell = hasValue ? .bool(vt == "1") : (hasFormula ? .formulaWithoutValue(decode(formula[...])) : nil)
+                    cell = hasValue ? .bool(vt == "1") : (hasFormula ? .formulaWithoutValue(decode(formula.bytes)) : nil)
                 } else if equals(cellType, "e") {
                     cell = .error(v.isEmpty ? "#VALUE!" : v)
                 } else if equals(cellType, "d") {
@@ -229,7 +262,7 @@ struct SheetScanner {
                 } else if hasValue, !vt.isEmpty {
                     if let d = Double(vt), d.isFinite { cell = .number(d) } else { cell = .text(v) }
                 } else if hasFormula {
-                    cell = .formulaWithoutValue(decode(formula[...]))
+                    cell = .formulaWithoutValue(decode(formula.bytes))
                 } else { cell = nil }
                 if let cell {
                     cells += 1
@@ -246,14 +279,14 @@ struct SheetScanner {
             guard inCell else { return }
             if inV { value.append(contentsOf: t) } else if inF { formula.append(contentsOf: t) } else if inT, !inRPh { inline.append(contentsOf: t) } else { return }
             if value.count + inline.count + formula.count > 4 * maxChars
-                || (value.count + inline.count > maxChars && decode(value[...]).count + decode(inline[...]).count > maxChars) {
+                || (value.count + inline.count > maxChars && decode(value.bytes).count + decode(inline.bytes).count > maxChars) {
                 throw Failure("单元格 \(SourceRef.a1(row: cellRow, column: cellCol)) 内容过长（超过 \(maxChars) 个字符）/ cell content too long")
             }
         })
         return (grid, cells)
     }
 
-    static func attribute(_ attrs: [(ArraySlice<UInt8>, ArraySlice<UInt8>)], _ name: StaticString) -> String? {
+    static func attribute(_ attrs: Attributes, _ name: StaticString) -> String? {
         attrs.first { equals($0.0, name) }.map { decode($0.1) }
     }
 
