@@ -106,6 +106,15 @@ public func excelPrecision(_ x: Double) -> Double {
     guard x.isFinite, x != 0 else { return x }
     // Most numbers already are what they look like: no formatting needed.
     if x == x.rounded(), abs(x) < 1e15 { return x }
+    // Without formatting: x is the double nearest to m / 10^k for a whole m of at most 15 digits
+    // (m / 10^k is then correctly rounded: m and 10^k are exact), so it already shows as itself.
+    var p = 1.0
+    for _ in 1...15 {
+        p *= 10
+        let m = (x * p).rounded()
+        if abs(m) >= 1e15 { break }
+        if m / p == x { return x }
+    }
     if abs(x) >= 1e-4, abs(x) < 1e15, TextNormalizer.shortEnough(x.description) { return x }
     return Double(String(format: "%.15g", x)) ?? x
 }

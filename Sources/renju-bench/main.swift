@@ -95,6 +95,7 @@ func readBenchmark(cells: Int, path: String) throws {
     let reference = try ReferenceData.load(directory: bundledReference())
     let start = Date()
     let sheets = try XLSXReader().read(url: URL(fileURLWithPath: path))
+    let cellsRead = Date()
     var n = 0, figures = 0
     for s in sheets {
         n += s.grid.cellCount
@@ -102,7 +103,9 @@ func readBenchmark(cells: Int, path: String) throws {
             figures += subs.reduce(0) { $0 + $1.values.count }
         }
     }
-    report("read \(n) cells of \(URL(fileURLWithPath: path).lastPathComponent) (\(figures) figures understood)", seconds: Date().timeIntervalSince(start), items: n, unit: "cells")
+    let cellSeconds = cellsRead.timeIntervalSince(start)
+    print(String(format: "  every cell read in %.2f s (%.0f cells/s; compare with openpyxl, which reads cells only)", cellSeconds, Double(n) / cellSeconds))
+    report("read \(n) cells of \(URL(fileURLWithPath: path).lastPathComponent) and understood the form (\(figures) figures)", seconds: Date().timeIntervalSince(start), items: n, unit: "cells")
 }
 
 let args = Array(CommandLine.arguments.dropFirst())

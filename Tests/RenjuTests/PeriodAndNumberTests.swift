@@ -89,6 +89,24 @@ final class CellParserTests: XCTestCase {
         XCTAssertEqual(CellParser.read(text: "1,23", kind: .flow), .notANumber("1,23"), "commas only as thousands separators")
     }
 
+    func testExcelPrecisionIsFifteenSignificantDigitsForAnyValue() {
+        // Whatever shortcut excelPrecision takes, it must equal printing with %.15g and reading back.
+        var rng = SystemRandomNumberGenerator()
+        for i in 0..<50_000 {
+            let x: Double
+            if i % 2 == 0 {
+                // A figure as typed (a few decimals), sometimes with binary noise from a formula.
+                let m = Double(Int64.random(in: -10_000_000_000...10_000_000_000, using: &rng))
+                let base = m / [1.0, 10, 100, 1000, 10_000][Int.random(in: 0...4, using: &rng)]
+                x = Bool.random(using: &rng) ? base : base.nextUp
+            } else {
+                x = Double.random(in: 1e-4...1e14, using: &rng) * (Bool.random(using: &rng) ? 1 : -1)
+            }
+            let reference = Double(String(format: "%.15g", x)) ?? x
+            XCTAssertEqual(excelPrecision(x), reference, "\(x)")
+        }
+    }
+
     func testExcelBinaryNoiseIsRoundedAway() {
         XCTAssertEqual(CellParser.read(.number(77.23999999999999), kind: .flow), .value(77.24))
         XCTAssertEqual(shortestDecimal(12.5), "12.5")
