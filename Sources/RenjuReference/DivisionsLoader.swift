@@ -15,30 +15,52 @@ public enum DivisionsLoader {
     public static func load(path: String) throws -> [RenjuModel.Unit] {
         let rows = try ReferenceCSV.rows(path: path, header: ["code", "name", "level", "parent"],
                                          chineseHeader: ["区划代码", "名称", "级别", "上级代码"])
+        // Rows are understood side by side (a national list has 700,000), then checked for
+        // duplicates in file order, so the first problem reported is the first in the file.
+        final class Parsed: @unchecked Sendable {
+            var units: [Result<RenjuModel.Unit, ReferenceError>?]
+            init(_ n: Int) { units = Array(repeating: nil, count: n) }
+        }
+        let parsed = Parsed(rows.count)
+        let chunks = rows.count < 20_000 ? 1 : 16
+        let size = (rows.count + chunks - 1) / max(chunks, 1)
+        parsed.units.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                for i in (c * size)..<min(rows.count, (c + 1) * size) { out[i] = unit(rows[i], path: path) }
+            }
+        }
         var out: [RenjuModel.Unit] = []
+        out.reserveCapacity(rows.count)
         var seen = UnitIndex(capacity: rows.count)
-        for r in rows {
-            guard let code = UnitCode(r.fields[0]) else {
-                throw ReferenceError(file: path, line: r.line, "code “\(r.fields[0])” is not a division code (up to 12 digits)")
-            }
-            if seen[code] != nil { throw ReferenceError(file: path, line: r.line, "code \(code) is listed twice") }
-            seen.set(code, 1)
-            let name = TextNormalizer.fold(r.fields[1])
-            guard !name.isEmpty else { throw ReferenceError(file: path, line: r.line, "unit \(code) has no name") }
-            guard let level = Level(rawValue: TextNormalizer.fold(r.fields[2]).lowercased()) else {
-                throw ReferenceError(file: path, line: r.line, "level “\(r.fields[2])”: expected prefecture, county, township or village")
-            }
-            let parentText = TextNormalizer.fold(r.fields[3])
-            var parent: UnitCode? = nil
-            if !parentText.isEmpty {
-                guard let p = UnitCode(parentText) else {
-                    throw ReferenceError(file: path, line: r.line, "parent “\(parentText)” is not a division code")
-                }
-                parent = p
-            }
-            out.append(RenjuModel.Unit(code: code, name: name, level: level, parent: parent))
+        for (i, r) in rows.enumerated() {
+            guard let result = parsed.units[i] else { continue }
+            let u = try result.get()
+            if seen[u.code] != nil { throw ReferenceError(file: path, line: r.line, "code \(u.code) is listed twice") }
+            seen.set(u.code, 1)
+            out.append(u)
         }
         return out
+    }
+
+    static func unit(_ r: ReferenceCSV.Row, path: String) -> Result<RenjuModel.Unit, ReferenceError> {
+        guard let code = UnitCode(r.fields[0]) else {
+            return .failure(ReferenceError(file: path, line: r.line, "code “\(r.fields[0])” is not a division code (up to 12 digits)"))
+        }
+        let name = TextNormalizer.fold(r.fields[1])
+        guard !name.isEmpty else { return .failure(ReferenceError(file: path, line: r.line, "unit \(code) has no name")) }
+        guard let level = Level(rawValue: TextNormalizer.fold(r.fields[2]).lowercased()) else {
+            return .failure(ReferenceError(file: path, line: r.line, "level “\(r.fields[2])”: expected prefecture, county, township or village"))
+        }
+        let parentText = TextNormalizer.fold(r.fields[3])
+        var parent: UnitCode? = nil
+        if !parentText.isEmpty {
+            guard let p = UnitCode(parentText) else {
+                return .failure(ReferenceError(file: path, line: r.line, "parent “\(parentText)” is not a division code"))
+            }
+            parent = p
+        }
+        return .success(RenjuModel.Unit(code: code, name: name, level: level, parent: parent))
     }
 }
 
