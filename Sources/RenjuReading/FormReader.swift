@@ -136,7 +136,7 @@ public struct FormReader: Sendable {
 
         var pendingTotals: [(row: Int, name: String)] = []
         var footerText: [(String, SourceRef)] = []
-        var seen: [UnitCode: Int] = [:]
+        var seen = UnitIndex()
         for r in body {
             // The row's cells once: every look-up below is in this short sorted list.
             let raw = grid.rawCells(inRow: r)
@@ -175,7 +175,7 @@ public struct FormReader: Sendable {
                 continue
             }
             guard let unit = code else { continue }
-            if let first = seen[unit] {
+            if let first = seen[unit].map(Int.init) {
                 sub.findings.append(Finding(
                     rule: .duplicateUnit, severity: .error, unit: unit, unitName: unitName(unit, given: givenName), period: sub.period,
                     message: Message(zh: "单位 \(unit) 在本表中出现两次（第 \(first + 1) 行和第 \(r + 1) 行），只读取第一行，请删除重复行",
@@ -183,7 +183,7 @@ public struct FormReader: Sendable {
                     source: source(file, grid, r, codeColumn)))
                 continue
             }
-            seen[unit] = r
+            seen.set(unit, Int32(truncatingIfNeeded: r))
             code = unit
             sub.rows.append(UnitRow(code: unit, givenName: givenName, source: source(file, grid, r, codeColumn)))
             readValues(raw, grid: grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub)
@@ -192,7 +192,7 @@ public struct FormReader: Sendable {
         for t in pendingTotals {
             let parents = Set(sub.rows.compactMap { tree?[$0.code]?.parent })
             if parents.count == 1, let p = parents.first, seen[p] == nil {
-                seen[p] = t.row
+                seen.set(p, Int32(truncatingIfNeeded: t.row))
                 sub.rows.insert(UnitRow(code: p, givenName: t.name, source: source(file, grid, t.row, codeColumn)), at: 0)
                 readValues(grid.rawCells(inRow: t.row), grid: grid, file: file, row: t.row, unit: p, columns: valueCols, into: &sub)
             } else {
@@ -236,7 +236,7 @@ public struct FormReader: Sendable {
         return out
     }
 
-    func readValues(_ cells: [(column: Int, cell: RawCell)], grid: Grid, file: String, row r: Int, unit: UnitCode,
+    func readValues(_ cells: [Grid.Entry], grid: Grid, file: String, row r: Int, unit: UnitCode,
                     columns: [ValueColumn], into sub: inout Submission) {
         // The row's cells and the indicator columns are both sorted by column: walk them together.
         // Figures are stored for the row at once; anything else (blanks, problems, a figure the

@@ -31,9 +31,10 @@ public enum RawCell: Hashable, Sendable {
 /// through a row table; cells arrive row by row, so the last row is cached. A `<dimension>` or
 /// a row number can lie: nothing is allocated for rows or columns without cells.
 public struct Grid: Sendable {
-    struct Entry: Sendable {
-        let column: Int
-        var cell: RawCell
+    /// A stored cell: its column, content and number-format id (−1 for none).
+    public struct Entry: Sendable {
+        public let column: Int
+        public var cell: RawCell
         var format: Int32
     }
 
@@ -111,9 +112,9 @@ public struct Grid: Sendable {
     public var rowIndices: [Int] { ordered ? rowNumbers : rowNumbers.sorted() }
 
     /// Every stored cell of a row, left to right, blank text included.
-    public func rawCells(inRow row: Int) -> [(column: Int, cell: RawCell)] {
+    public func rawCells(inRow row: Int) -> [Entry] {
         guard let slot = slot(of: row) else { return [] }
-        return rowData[slot].map { ($0.column, $0.cell) }
+        return rowData[slot]
     }
 
     /// The non-empty cells of a row, left to right.
