@@ -73,7 +73,7 @@ public struct CheckContext: Sendable {
         let subs = numbered
         DispatchQueue.concurrentPerform(iterations: subs.count) { i in
             var map: [UnitCode: [UnitCode]] = [:]
-            for row in subs[i].rows { if let p = tree[row.code]?.parent, p != row.code { map[p, default: []].append(row.code) } }
+            for row in subs[i].rows { if let p = tree.treeParent(of: row.code) ?? nil, p != row.code { map[p, default: []].append(row.code) } }
             let set = Set(subs[i].rows.map(\.code))
             per.lock.lock(); per.maps[i] = map; per.sets[i] = set; per.lock.unlock()
         }
@@ -121,7 +121,7 @@ public struct CheckContext: Sendable {
     public func level(of unit: UnitCode) -> Level? { Self.level(of: unit, in: tree) }
 
     static func level(of unit: UnitCode, in tree: DivisionTree) -> Level? {
-        if let l = tree[unit]?.level { return l }
+        if let l = tree.level(of: unit) { return l }
         let v = unit.value
         if v % 1000 != 0 { return .village }
         if v % 1_000_000 != 0 { return .township }
@@ -161,7 +161,7 @@ public struct CheckContext: Sendable {
     /// Children of `unit` among the rows of a submission (units the divisions file places under it).
     public func childRows(of unit: UnitCode, in sub: Submission) -> [UnitCode] {
         if sub.index < childMaps.count, submissions[sub.index].file == sub.file { return childMaps[sub.index][unit] ?? [] }
-        return sub.rows.map(\.code).filter { $0 != unit && tree[$0]?.parent == unit }
+        return sub.rows.map(\.code).filter { $0 != unit && (tree.treeParent(of: $0) ?? nil) == unit }
     }
 
     /// Whether every division child of `unit` has a row in the submission.

@@ -91,6 +91,10 @@ public struct Unit: Hashable, Sendable {
 /// Units and child lists are found through `UnitIndex` (a national tree has 700,000 units).
 public struct DivisionTree: Sendable {
     private var list: [Unit] = []
+    /// Level and parent of each unit in `list`, apart: checks ask for these for every row, and
+    /// reading them from the units would copy each unit's name.
+    private var levels: [Level] = []
+    private var parents: [UnitCode?] = []
     private var index = UnitIndex()
     private var childLists: [[UnitCode]] = []
     private var childIndex = UnitIndex()
@@ -100,9 +104,9 @@ public struct DivisionTree: Sendable {
     }
 
     public mutating func add(_ u: Unit) {
-        if let i = index[u.code] { list[Int(i)] = u; return }
+        if let i = index[u.code] { list[Int(i)] = u; levels[Int(i)] = u.level; parents[Int(i)] = u.parent; return }
         index.set(u.code, Int32(truncatingIfNeeded: list.count))
-        list.append(u)
+        list.append(u); levels.append(u.level); parents.append(u.parent)
         if let p = u.parent {
             // Kept sorted as they come (files list them in order, so this is an append).
             let slot: Int
@@ -125,6 +129,12 @@ public struct DivisionTree: Sendable {
     public func children(of code: UnitCode) -> [UnitCode] { childIndex[code].map { childLists[Int($0)] } ?? [] }
 
     public func name(of code: UnitCode) -> String? { self[code]?.name }
+
+    /// The level of a unit in the tree.
+    public func level(of code: UnitCode) -> Level? { index[code].map { levels[Int($0)] } }
+
+    /// Whether the tree has the unit, and its parent there (nil inside for a root).
+    public func treeParent(of code: UnitCode) -> UnitCode?? { index[code].map { parents[Int($0)] } }
 
     /// All units below `code`, depth first.
     public func descendants(of code: UnitCode) -> [UnitCode] {
@@ -169,7 +179,7 @@ extension UnitCode {
 extension DivisionTree {
     /// The parent from the divisions file, or from the code's structure for unknown codes.
     public func parent(of code: UnitCode) -> UnitCode? {
-        if let u = self[code] { return u.parent }
+        if let p = treeParent(of: code) { return p }
         return code.structuralParent
     }
 }

@@ -3,8 +3,9 @@
 /// Figures are looked up by unit millions of times when a province is checked; a unit code is a
 /// 12-digit number, and hashing it with SipHash (as `Dictionary` does) cost more than the checks.
 public struct UnitIndex: Sendable {
-    private var keys: [UInt64]
-    private var values: [Int32]
+    /// Key and value side by side: one cache line per probe on a national index.
+    private struct Slot { var key: UInt64; var value: Int32 }
+    private var slots: [Slot]
     private var shift: UInt64
     public private(set) var count = 0
 
@@ -14,8 +15,7 @@ public struct UnitIndex: Sendable {
     public init(capacity: Int = 16) {
         var size = 16, bits: UInt64 = 4
         while size < capacity * 2 { size <<= 1; bits += 1 }
-        keys = Array(repeating: Self.empty, count: size)
-        values = Array(repeating: 0, count: size)
+        slots = Array(repeating: Slot(key: Self.empty, value: 0), count: size)
         shift = 64 - bits
     }
 
@@ -24,41 +24,40 @@ public struct UnitIndex: Sendable {
 
     public subscript(code: UnitCode) -> Int32? {
         let key = code.value
-        let mask = keys.count - 1
+        let mask = slots.count - 1
         var i = slot(key)
         while true {
-            let k = keys[i]
-            if k == key { return values[i] }
-            if k == Self.empty { return nil }
+            let s = slots[i]
+            if s.key == key { return s.value }
+            if s.key == Self.empty { return nil }
             i = (i + 1) & mask
         }
     }
 
     /// Sets the value of a code (adds it when missing).
     public mutating func set(_ code: UnitCode, _ value: Int32) {
-        if (count + 1) * 2 > keys.count { grow() }
+        if (count + 1) * 2 > slots.count { grow() }
         let key = code.value
-        let mask = keys.count - 1
+        let mask = slots.count - 1
         var i = slot(key)
         while true {
-            let k = keys[i]
-            if k == key { values[i] = value; return }
-            if k == Self.empty { keys[i] = key; values[i] = value; count += 1; return }
+            let k = slots[i].key
+            if k == key { slots[i].value = value; return }
+            if k == Self.empty { slots[i] = Slot(key: key, value: value); count += 1; return }
             i = (i + 1) & mask
         }
     }
 
     /// Makes room for `n` codes without growing on the way.
     public mutating func reserve(_ n: Int) {
-        while n * 2 > keys.count { grow() }
+        while n * 2 > slots.count { grow() }
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values
-        keys = Array(repeating: Self.empty, count: oldKeys.count * 2)
-        values = Array(repeating: 0, count: oldKeys.count * 2)
+        let old = slots
+        slots = Array(repeating: Slot(key: Self.empty, value: 0), count: old.count * 2)
         shift -= 1
         count = 0
-        for (k, v) in zip(oldKeys, oldValues) where k != Self.empty { set(UnitCode(value: k), v) }
+        for s in old where s.key != Self.empty { set(UnitCode(value: s.key), s.value) }
     }
 }

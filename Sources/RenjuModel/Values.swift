@@ -393,7 +393,7 @@ public struct Submission: Sendable {
     public func roots(in tree: DivisionTree) -> [UnitCode] {
         let present = Set(rows.map(\.code))
         return rows.map(\.code).filter { code in
-            guard let p = tree[code]?.parent else { return true }
+            guard let p = tree.treeParent(of: code) ?? nil else { return true }
             return !present.contains(p)
         }
     }
