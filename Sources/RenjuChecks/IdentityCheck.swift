@@ -27,14 +27,15 @@ public struct IdentityCheck: Check {
         let tol = ctx.reference.checks.param(Self.rate, "tolerance", default: 0.1)
         let cat = ctx.catalog
         let rates = cat.rates
+        let partWhole = ctx.reference.checks.partWhole, requires = ctx.reference.checks.requires
         for sub in ctx.submissions {
             for row in sub.rows {
                 let u = row.code
                 guard let r = sub.values.row(of: u) else { continue }
                 let val: (IndicatorID) -> Double? = { sub.values.value(row: r, column: sub.values.column(for: $0)) }
-                for (part, whole) in ctx.reference.checks.partWhole {
-                    guard let p = val(part), let w = val(whole), let pi = cat[part], let wi = cat[whole] else { continue }
-                    if p > w + 1e-9 * max(1, abs(w)) {
+                for (part, whole) in partWhole {
+                    guard let p = val(part), let w = val(whole) else { continue }
+                    if p > w + 1e-9 * max(1, abs(w)), let pi = cat[part], let wi = cat[whole] {
                         out += [ctx.finding(Self.partWhole, .error, unit: u, sub: sub, indicator: part, value: p, expected: w, message: Message(
                             zh: "\(pi.name)（\(figure(p, pi))\(pi.unit)）大于\(wi.name)（\(figure(w, wi))\(wi.unit)），部分不能大于整体：请核对这两个数",
                             en: "\(pi.englishName) (\(figure(p, pi)) \(pi.unit)) exceeds \(wi.englishName) (\(figure(w, wi)) \(wi.unit)): a part cannot exceed the whole"),
@@ -44,6 +45,8 @@ public struct IdentityCheck: Check {
                 for ind in rates {
                     guard case let .rate(n, d) = ind.kind, let ov = val(ind.id),
                           let nv = val(n), let dv = val(d) else { continue }
+                    let exact = dv == 0 ? 0 : 100 * nv / dv
+                    if dv != 0, abs(ov - exact) <= tol + 1e-9 { continue }
                     let ni = cat[n], di = cat[d]
                     if dv == 0 {
                         out += [ctx.finding(Self.rateUndefined, .error, unit: u, sub: sub, indicator: ind.id, value: ov, message: Message(
@@ -52,7 +55,6 @@ public struct IdentityCheck: Check {
                             source: sub.values.source(u, ind.id))].compactMap { $0 }
                         continue
                     }
-                    let exact = 100 * nv / dv
                     if abs(ov - exact) > tol + 1e-9 {
                         out += [ctx.finding(Self.rate, .error, unit: u, sub: sub, indicator: ind.id, value: ov, expected: rounded(exact, ind.decimals), message: Message(
                             zh: "\(ind.name)填报为 \(shortestDecimal(ov))%，但按\(ni?.name ?? n.rawValue) \(figure(nv, ni)) ÷ \(di?.name ?? d.rawValue) \(figure(dv, di)) 计算应为 \(figure(exact, ind))%（相差 \(figure(abs(ov - exact), ind)) 个百分点，容差 \(shortestDecimal(tol))）：请核对比率或其分子分母",
@@ -60,7 +62,7 @@ public struct IdentityCheck: Check {
                             source: sub.values.source(u, ind.id))].compactMap { $0 }
                     }
                 }
-                for (when, then) in ctx.reference.checks.requires {
+                for (when, then) in requires {
                     guard let a = val(when), a > 0, let b = val(then), b <= 0, let wi = cat[when], let ti = cat[then] else { continue }
                     out += [ctx.finding(Self.requires, .error, unit: u, sub: sub, indicator: then, value: b, message: Message(
                         zh: "\(wi.name)为 \(figure(a, wi))\(wi.unit)，\(ti.name)却是 \(figure(b, ti))\(ti.unit)：有前者就应有后者，请补填",

@@ -37,7 +37,7 @@ public struct InputLoader: Sendable {
                 out += found.filter { u in
                     let name = u.lastPathComponent
                     return !name.hasPrefix(".") && !name.hasPrefix("~$") && dataExtensions.contains(u.pathExtension.lowercased())
-                }.sorted { $0.path < $1.path }
+                }.map { ($0.path, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
             } else {
                 out.append(url)
             }
