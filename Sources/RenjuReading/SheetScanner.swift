@@ -14,8 +14,15 @@ struct SheetScanner {
         private var storage: [UInt8] = []
         private(set) var count = 0
         mutating func reset() { count = 0 }
-        mutating func append<C: Collection>(contentsOf s: C) where C.Element == UInt8 {
-            for b in s { if count < storage.count { storage[count] = b } else { storage.append(b) }; count += 1 }
+        mutating func append(contentsOf s: Bytes) {
+            let chunk = UnsafeBufferPointer(rebasing: s)
+            guard let src = chunk.baseAddress, !chunk.isEmpty else { return }
+            if storage.count < count + chunk.count { storage.append(contentsOf: repeatElement(0, count: count + chunk.count - storage.count)) }
+            let at = count
+            storage.withUnsafeMutableBufferPointer { dst in
+                if let d = dst.baseAddress { (d + at).update(from: src, count: chunk.count) }
+            }
+            count += chunk.count
         }
         var bytes: ArraySlice<UInt8> { storage[0..<count] }
     }

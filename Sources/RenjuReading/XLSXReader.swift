@@ -66,7 +66,7 @@ public struct XLSXReader: Sendable {
             // Bytes are counted as they are inflated: the declared sizes can lie.
             guard let data = try zip.extract(key, cap: min(limits.maxPartBytes, budget), maxRatio: limits.maxRatio) else { return nil }
             budget -= data.count
-            if Self.contains(data, "<!DOCTYPE") || Self.contains(data, "<!ENTITY") {
+            if Self.hasDeclaration(data) {
                 throw Failure("部件 \(key) 含有 DOCTYPE/ENTITY 声明，拒绝读取 / part \(key) holds a DOCTYPE or ENTITY declaration")
             }
             return data
@@ -114,24 +114,29 @@ public struct XLSXReader: Sendable {
     }
 
     /// Byte search (memchr for the first byte): Foundation's Data.range(of:) is slow on large parts.
-    static func contains(_ data: Data, _ needle: String) -> Bool {
-        let n = Array(needle.utf8)
-        guard let first = n.first else { return false }
+    /// Whether XML bytes hold `<!DOCTYPE` or `<!ENTITY`: one pass looking for `!`, which is rare
+    /// in a sheet (every tag has a `<`).
+    static func hasDeclaration(_ data: Data) -> Bool {
+        let doctype = Array("DOCTYPE".utf8), entity = Array("ENTITY".utf8)
         return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
-            guard let base = raw.baseAddress, raw.count >= n.count else { return false }
+            guard let base = raw.baseAddress, raw.count >= 2 else { return false }
             let b = raw.bindMemory(to: UInt8.self)
-            var i = 0
-            while i + n.count <= raw.count {
-                guard let p = memchr(base + i, Int32(first), raw.count - i - n.count + 1) else { return false }
+            func follows(_ word: [UInt8], at i: Int) -> Bool {
+                guard i + word.count <= b.count else { return false }
+                for k in word.indices where b[i + k] != word[k] { return false }
+                return true
+            }
+            var i = 1
+            while i < raw.count {
+                guard let p = memchr(base + i, Int32(UInt8(ascii: "!")), raw.count - i) else { return false }
                 let at = base.distance(to: UnsafeRawPointer(p))
-                var k = 1
-                while k < n.count, b[at + k] == n[k] { k += 1 }
-                if k == n.count { return true }
+                if b[at - 1] == UInt8(ascii: "<"), follows(doctype, at: at + 1) || follows(entity, at: at + 1) { return true }
                 i = at + 1
             }
             return false
         }
     }
+
 
     static func resolve(_ target: String) -> String {
         if target.hasPrefix("/") { return String(target.dropFirst()) }
