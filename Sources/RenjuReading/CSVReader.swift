@@ -113,8 +113,30 @@ public enum CSVReader {
             var inQuotes = false, quoteRow = 0
             let n = bytes.count
             var i = 0
+            var slowUntil = 0  // a run too long for the fast path is taken byte by byte (cut exactly)
             while i < n {
                 let c = bytes[i]
+                // Fast path: the rest of an unquoted field, copied at once while under the length limit.
+                if i >= slowUntil, !inQuotes, c != quote || length > 0 || fieldWasQuoted, c != comma, c != cr, c != lf {
+                    var j = i, chars = 0
+                    while j < n {
+                        let d = bytes[j]
+                        if d == comma || d == cr || d == lf { break }
+                        if d & 0xC0 != 0x80 { chars += 1 }
+                        j += 1
+                    }
+                    if count + chars < maxCellCharacters, !dropping {
+                        if length + (j - i) > field.count { field.append(contentsOf: repeatElement(0, count: length + (j - i) - field.count)) }
+                        let at = length
+                        field.withUnsafeMutableBufferPointer { dst in
+                            if let d = dst.baseAddress, let s = bytes.baseAddress { (d + at).update(from: s + i, count: j - i) }
+                        }
+                        length += j - i; count += chars
+                        i = j
+                        continue
+                    }
+                    slowUntil = j
+                }
                 i += 1
                 if inQuotes {
                     if c == quote {

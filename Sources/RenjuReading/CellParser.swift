@@ -64,7 +64,10 @@ public enum CellParser {
     /// A plain ASCII decimal as most cells hold (`1234`, `-12.5`), without any folding; nil for
     /// anything else (blanks, full-width digits, separators, exponents, `nan`…).
     @inline(__always)
-    static func plainNumber(_ s: String) -> Double? { plainDecimal(s.utf8) ?? plainLong(s) }
+    static func plainNumber(_ s: String) -> Double? {
+        var t = s
+        return t.withUTF8 { plainDecimal($0) } ?? plainLong(s)
+    }
 
     /// A plain decimal of at most 15 digits (`-12.5`, `3`), exactly as a full parse would read
     /// it; nil for anything else.

@@ -116,6 +116,7 @@ public struct FormReader: Sendable {
         }.sorted { $0.0 < $1.0 }
         sub.columns = indicatorColumns.map(\.1)
         let valueCols = valueColumns(indicatorColumns, in: &sub.values)
+        sub.values.reserveCapacity(rows: body.count)
 
         // Period: a 报告期 cell above the header, else a period in the title, else the default.
         var period: Period?

@@ -63,7 +63,10 @@ public struct Grid: Sendable {
         if row == lastRow { slot = lastSlot } else if let s = slotOfRow[row] { slot = s } else {
             slot = rowData.count
             if let last = rowNumbers.last, last > row { ordered = false }
-            slotOfRow[row] = slot; rowNumbers.append(row); rowData.append([])
+            // Rows of a form are alike: room for as many cells as the row before.
+            var cells: [Entry] = []
+            cells.reserveCapacity(rowData.last?.count ?? 0)
+            slotOfRow[row] = slot; rowNumbers.append(row); rowData.append(cells)
         }
         lastRow = row; lastSlot = slot
         let entry = Entry(column: column, cell: cell, format: fmt)
