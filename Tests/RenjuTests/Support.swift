@@ -10,12 +10,21 @@ let repoRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().
 
 let bundledReference = repoRoot.appendingPathComponent("reference-data").path
 
-/// A fresh temporary folder for one test.
-func temporaryDirectory(_ name: String = #function) throws -> URL {
+/// A fresh temporary folder (the caller removes it).
+func makeTemporaryDirectory(_ name: String) throws -> URL {
     let safe = name.filter { $0.isLetter || $0.isNumber }
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("renju-tests-\(safe)-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+}
+
+extension XCTestCase {
+    /// A fresh temporary folder for one test, removed when the test ends.
+    func temporaryDirectory(_ name: String = #function) throws -> URL {
+        let url = try makeTemporaryDirectory(name)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
 }
 
 /// A small county for tests: one township (two villages) and a second township (one village).
@@ -33,7 +42,8 @@ code,name,level,parent
 
 /// The bundled catalog and rules with the test county's divisions.
 func testReference(divisions: String = testDivisionsCSV) throws -> ReferenceData {
-    let dir = try temporaryDirectory("reference")
+    let dir = try makeTemporaryDirectory("reference")
+    defer { try? FileManager.default.removeItem(at: dir) }  // loaded into memory below
     let path = dir.appendingPathComponent("divisions.csv")
     try divisions.write(to: path, atomically: true, encoding: .utf8)
     return try ReferenceData.load(directory: bundledReference, divisions: path.path,
