@@ -124,6 +124,11 @@ public struct DivisionTree: Sendable {
     /// Number of units.
     public var count: Int { list.count }
 
+    /// Makes room for `n` units in all (a national divisions file) so the index does not regrow.
+    public mutating func reserve(_ n: Int) {
+        index.reserve(n); list.reserveCapacity(n); levels.reserveCapacity(n); parents.reserveCapacity(n)
+    }
+
     public subscript(code: UnitCode) -> Unit? { index[code].map { list[Int($0)] } }
 
     public func children(of code: UnitCode) -> [UnitCode] { childIndex[code].map { childLists[Int($0)] } ?? [] }

@@ -36,7 +36,7 @@ public enum TextDecoding {
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             if let s = String(data: data, encoding: .utf16) { return (s, .utf16) }
         }
-        if let s = String(data: data, encoding: .utf8) { return (s, .utf8) }
+        if let s = data.withUnsafeBytes({ String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) }) { return (s, .utf8) }
         if let s = String(data: data, encoding: gb18030) { return (s, .gb18030) }
         return nil
     }

@@ -7,7 +7,9 @@ public enum DivisionsLoader {
     public static func load(paths: [String]) throws -> DivisionTree {
         var tree = DivisionTree()
         for p in paths {
-            for u in try load(path: p) { tree.add(u) }
+            let units = try load(path: p)
+            tree.reserve(tree.count + units.count)
+            for u in units { tree.add(u) }
         }
         return tree
     }
