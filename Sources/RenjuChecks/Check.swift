@@ -63,22 +63,13 @@ public struct CheckContext: Sendable {
         // Children of each unit among each submission's rows, and the set of its rows: once, on
         // every core.
         let tree = reference.tree
-        final class PerSubmission: @unchecked Sendable {
-            let lock = NSLock()
-            var maps: [[UnitCode: [UnitCode]]]
-            var sets: [Set<UnitCode>]
-            init(_ n: Int) { maps = Array(repeating: [:], count: n); sets = Array(repeating: [], count: n) }
-        }
-        let per = PerSubmission(numbered.count)
-        let subs = numbered
-        DispatchQueue.concurrentPerform(iterations: subs.count) { i in
+        let per = numbered.concurrentMap { sub -> ([UnitCode: [UnitCode]], Set<UnitCode>) in
             var map: [UnitCode: [UnitCode]] = [:]
-            for row in subs[i].rows { if let p = tree.treeParent(of: row.code) ?? nil, p != row.code { map[p, default: []].append(row.code) } }
-            let set = Set(subs[i].rows.map(\.code))
-            per.lock.lock(); per.maps[i] = map; per.sets[i] = set; per.lock.unlock()
+            for row in sub.rows { if let p = tree.treeParent(of: row.code) ?? nil, p != row.code { map[p, default: []].append(row.code) } }
+            return (map, Set(sub.rows.map(\.code)))
         }
-        self.childMaps = per.maps
-        self.rowSets = per.sets
+        self.childMaps = per.map(\.0)
+        self.rowSets = per.map(\.1)
         var byLevel: [Level: [(unit: UnitCode, submission: Int)]] = [:]
         for (i, sub) in numbered.enumerated() {
             for row in sub.rows { if let l = Self.level(of: row.code, in: tree) { byLevel[l, default: []].append((row.code, i)) } }

@@ -103,15 +103,7 @@ public struct Validator: Sendable {
 
     /// Runs the checks side by side (each check only reads the context), results in check order.
     static func run(_ checks: [any Check], _ ctx: CheckContext) -> [[Finding]] {
-        final class Results: @unchecked Sendable {
-            let lock = NSLock()
-            var byCheck: [[Finding]]
-            init(_ n: Int) { byCheck = Array(repeating: [], count: n) }
-            func put(_ i: Int, _ f: [Finding]) { lock.lock(); byCheck[i] = f; lock.unlock() }
-        }
-        let results = Results(checks.count)
-        DispatchQueue.concurrentPerform(iterations: checks.count) { i in results.put(i, checks[i].run(ctx)) }
-        return results.byCheck
+        checks.concurrentMap { $0.run(ctx) }
     }
 
     /// Marks warnings that a written explanation (说明) covers as explained. An explanation never

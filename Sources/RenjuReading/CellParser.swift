@@ -107,18 +107,7 @@ public enum CellParser {
     /// A plain number with optional thousands separators, sign and (for rates) a trailing `%`.
     public static func number(_ folded: String, allowPercent: Bool = false) -> Double? {
         // Fast path: a plain decimal (digits, one point, a leading sign) — what almost every cell is.
-        var plain = !folded.isEmpty, dots = 0, i = 0
-        for b in folded.utf8 {
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): break
-            case UInt8(ascii: "."): dots += 1
-            case UInt8(ascii: "-"), UInt8(ascii: "+"): if i != 0 { plain = false }
-            default: plain = false
-            }
-            if !plain { break }
-            i += 1
-        }
-        if plain, dots <= 1, let d = Double(folded), d.isFinite { return d }
+        if let d = plainNumber(folded) { return d }
         var s = folded.replacingOccurrences(of: " ", with: "")
         if allowPercent, s.hasSuffix("%") { s.removeLast() }
         guard !s.isEmpty else { return nil }

@@ -55,20 +55,13 @@ public struct InputLoader: Sendable {
     public func load(paths: [String], defaultPeriod: Period?) throws -> InputSet {
         // Files are read side by side on every core; the result keeps the files' order.
         let urls = try Self.files(in: paths)
-        final class Parts: @unchecked Sendable {
-            let lock = NSLock()
-            var sets: [InputSet]
-            init(_ n: Int) { sets = Array(repeating: InputSet(), count: n) }
-            func put(_ i: Int, _ s: InputSet) { lock.lock(); sets[i] = s; lock.unlock() }
-        }
-        let parts = Parts(urls.count)
-        DispatchQueue.concurrentPerform(iterations: urls.count) { i in
+        let parts = urls.concurrentMap { url in
             var one = InputSet()
-            read(urls[i], defaultPeriod: defaultPeriod, into: &one)
-            parts.put(i, one)
+            read(url, defaultPeriod: defaultPeriod, into: &one)
+            return one
         }
         var set = InputSet()
-        for one in parts.sets {
+        for one in parts {
             set.submissions += one.submissions
             set.signOffs += one.signOffs
             set.explanations += one.explanations

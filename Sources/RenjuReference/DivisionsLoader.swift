@@ -19,25 +19,12 @@ public enum DivisionsLoader {
                                          chineseHeader: ["区划代码", "名称", "级别", "上级代码"])
         // Rows are understood side by side (a national list has 700,000), then checked for
         // duplicates in file order, so the first problem reported is the first in the file.
-        final class Parsed: @unchecked Sendable {
-            var units: [Result<RenjuModel.Unit, ReferenceError>?]
-            init(_ n: Int) { units = Array(repeating: nil, count: n) }
-        }
-        let parsed = Parsed(rows.count)
-        let chunks = rows.count < 20_000 ? 1 : 16
-        let size = (rows.count + chunks - 1) / max(chunks, 1)
-        parsed.units.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                for i in (c * size)..<min(rows.count, (c + 1) * size) { out[i] = unit(rows[i], path: path) }
-            }
-        }
+        let parsed = rows.concurrentMap { unit($0, path: path) }
         var out: [RenjuModel.Unit] = []
         out.reserveCapacity(rows.count)
         var seen = UnitIndex(capacity: rows.count)
         for (i, r) in rows.enumerated() {
-            guard let result = parsed.units[i] else { continue }
-            let u = try result.get()
+            let u = try parsed[i].get()
             if seen[u.code] != nil { throw ReferenceError(file: path, line: r.line, "code \(u.code) is listed twice") }
             seen.set(u.code, 1)
             out.append(u)

@@ -6,6 +6,14 @@ import RenjuChecks
 
 /// The statistical detectors, with expectations computed by hand.
 final class PlausibilityTests: XCTestCase {
+    func testWorkOnEveryCoreKeepsTheInputOrder() {
+        // Files and checks are processed side by side; reports must not depend on which finished first.
+        for n in [0, 1, 2, 13, 1_000, 100_003] {
+            let xs = Array(0..<n)
+            XCTAssertEqual(xs.concurrentMap { $0 * 3 + 1 }, xs.map { $0 * 3 + 1 }, "n=\(n)")
+        }
+    }
+
     func testMediansAndQuartilesBySelectionEqualThoseOfTheSortedValues() {
         // The detectors select order statistics in linear time; they must be exactly the textbook ones.
         var rng = SystemRandomNumberGenerator()

@@ -1,0 +1,27 @@
+import Foundation
+
+extension Array where Element: Sendable {
+    /// `map` on every core, the results in the array's order. Elements are taken in chunks (one
+    /// element a chunk for short lists such as the checks, thousands for a divisions file).
+    public func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+        let n = count
+        guard n > 1 else { return map(transform) }
+        let chunkSize = Swift.max(1, n / (ProcessInfo.processInfo.activeProcessorCount * 16))
+        let chunks = (n + chunkSize - 1) / chunkSize
+        let results = ChunkResults<T>(chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = c * chunkSize, hi = Swift.min(n, lo + chunkSize)
+            results.put(c, self[lo..<hi].map(transform))
+        }
+        return results.joined
+    }
+}
+
+/// The chunks' results, each put once by the worker that made it.
+private final class ChunkResults<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [[T]]
+    init(_ chunks: Int) { parts = Array(repeating: [], count: chunks) }
+    func put(_ chunk: Int, _ part: [T]) { lock.lock(); parts[chunk] = part; lock.unlock() }
+    var joined: [T] { lock.lock(); defer { lock.unlock() }; return parts.flatMap { $0 } }
+}
