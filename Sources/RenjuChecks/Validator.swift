@@ -35,6 +35,15 @@ public enum CheckRegistry {
         (.encoding, .error, Message(zh: "文件混用两种编码", en: "Mixed text encodings")),
         (.csvQuote, .error, Message(zh: "CSV 引号没有闭合", en: "Unterminated CSV quote")),
         (.cellTooLong, .error, Message(zh: "单元格内容过长", en: "Cell too long")),
+        (.formulaStale, .warning, Message(zh: "公式结果与保存的值不符", en: "Formula result differs from the saved value")),
+        (.formulaNotRecomputed, .info, Message(zh: "公式未能复算", en: "Formula not recomputed")),
+        (.missingSheet, .error, Message(zh: "工作表无法找到", en: "Sheet missing from the package")),
+        (.unsupportedFile, .error, Message(zh: "文件格式不受支持", en: "Unsupported file format")),
+        (.passwordProtected, .error, Message(zh: "文件设有密码", en: "Password-protected file")),
+        (.skippedFile, .info, Message(zh: "文件夹中的非数据文件", en: "Not a data file")),
+        (.conflictingValue, .error, Message(zh: "同一数据在两处不一致", en: "Same figure given differently in two places")),
+        (.historyConflict, .warning, Message(zh: "历史数据在两处不一致", en: "History given differently in two places")),
+        (.givenTwice, .info, Message(zh: "同一数据重复提供", en: "Same figures given twice")),
     ]
 }
 

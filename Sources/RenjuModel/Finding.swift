@@ -122,4 +122,13 @@ extension RuleID {
     public static let encoding = RuleID(.format, "encoding")
     public static let csvQuote = RuleID(.format, "csv_quote")
     public static let cellTooLong = RuleID(.format, "cell_too_long")
+    public static let formulaStale = RuleID(.format, "formula_stale")
+    public static let formulaNotRecomputed = RuleID(.format, "formula_not_recomputed")
+    public static let missingSheet = RuleID(.format, "missing_sheet")
+    public static let unsupportedFile = RuleID(.format, "unsupported_file")
+    public static let passwordProtected = RuleID(.format, "password_protected")
+    public static let skippedFile = RuleID(.format, "skipped_file")
+    public static let conflictingValue = RuleID(.format, "conflicting_value")
+    public static let historyConflict = RuleID(.format, "history_conflict")
+    public static let givenTwice = RuleID(.format, "given_twice")
 }

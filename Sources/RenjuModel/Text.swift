@@ -61,7 +61,10 @@ public enum TextNormalizer {
             return String(decoding: out, as: UTF8.self)
         }
         let folded = fold(s).lowercased()
-        return String(folded.filter { !keyDrop.contains($0) })
+        // Line breaks (Alt+Enter in a header title, CRLF) and other blanks never tell titles apart.
+        return String(folded.filter { ch in
+            !keyDrop.contains(ch) && !ch.isWhitespace && !ch.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        })
     }
 
     static let keyDrop: Set<Character> = [" ", "\t", "\"", "'", "“", "”", "‘", "’", "「", "」", "\u{3000}", "\u{00A0}"]

@@ -384,6 +384,10 @@ public struct Submission: Sendable {
     public var findings: [Finding] = []
     /// Sign-off rows found in the form's footer (unit of the total row).
     public var isLongFormat = false
+    /// Read from a hidden (or very hidden) sheet of its workbook.
+    public var hiddenSheet = false
+    /// The place of its file among the files read (several submissions share one file).
+    public var fileIndex = 0
 
     public init(file: String, period: Period?) { self.file = file; self.period = period }
 

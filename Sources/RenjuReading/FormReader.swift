@@ -59,10 +59,11 @@ public struct FormReader: Sendable {
         }) else {
             return .none
         }
-        let headerRow = rowIndices[headerAt]
-        let headerKeys = Set(grid.cells(inRow: headerRow).map { TextNormalizer.key($0.cell.display) })
+        let header = TableHeader(grid, at: headerAt, of: rowIndices, catalog: catalog)
+        let headerRow = header.top
+        let headerKeys = header.keys
         let metaRows = Array(rowIndices[..<headerAt])
-        let bodyRows = Array(rowIndices[(headerAt + 1)...])
+        let bodyRows = Array(rowIndices[(headerAt + header.rows.count)...])
         if !headerKeys.isDisjoint(with: Self.explanationKeys), !headerKeys.isDisjoint(with: Self.ruleKeys) {
             return readExplanations(grid, file: file, header: headerRow, body: bodyRows, defaultPeriod: defaultPeriod)
         }
@@ -72,7 +73,7 @@ public struct FormReader: Sendable {
         if !headerKeys.isDisjoint(with: Self.indicatorKeys), !headerKeys.isDisjoint(with: Self.valueKeys) {
             return .submissions(readLong(grid, file: file, header: headerRow, body: bodyRows, defaultPeriod: defaultPeriod))
         }
-        return .submissions([readWide(grid, file: file, header: headerRow, meta: metaRows, body: bodyRows, defaultPeriod: defaultPeriod)])
+        return .submissions([readWide(grid, file: file, header: header, meta: metaRows, body: bodyRows, defaultPeriod: defaultPeriod)])
     }
 
     func source(_ file: String, _ grid: Grid, _ row: Int, _ col: Int) -> SourceRef {
@@ -86,17 +87,18 @@ public struct FormReader: Sendable {
 
     // MARK: wide
 
-    func readWide(_ grid: Grid, file: String, header: Int, meta: [Int], body: [Int], defaultPeriod: Period?) -> Submission {
+    func readWide(_ grid: Grid, file: String, header table: TableHeader, meta: [Int], body: [Int], defaultPeriod: Period?) -> Submission {
         var columns: [Int: Column] = [:]
         var sub = Submission(file: file, period: nil)
         var seenIndicators: [IndicatorID: Int] = [:]
-        for (c, cell) in grid.cells(inRow: header) {
-            let title = cell.display
-            let key = TextNormalizer.key(title)
-            if Self.codeKeys.contains(key), !columns.values.contains(.code) { columns[c] = .code }
-            else if Self.nameKeys.contains(key) { columns[c] = .name }
-            else if catalog.isDerivedColumn(title) { continue }
-            else if let id = catalog.resolve(title) {
+        let header = table.bottom
+        for (c, levels) in table.titles {
+            let title = levels.joined(separator: " / ")
+            let keys = levels.map(TextNormalizer.key)
+            if keys.contains(where: Self.codeKeys.contains), !columns.values.contains(.code) { columns[c] = .code }
+            else if keys.contains(where: Self.nameKeys.contains) { columns[c] = .name }
+            else if levels.contains(where: catalog.isDerivedColumn) { continue }
+            else if let id = TableHeader.indicator(levels, catalog) {
                 if seenIndicators[id] != nil {
                     sub.findings.append(Finding(
                         rule: .duplicateValue, severity: .error, unit: nil, period: nil, indicator: id,
@@ -144,6 +146,7 @@ public struct FormReader: Sendable {
             func at(_ c: Int) -> RawCell? { raw.first { $0.column >= c }.flatMap { $0.column == c ? $0.cell : nil } }
             if raw.allSatisfy({ if case let .text(s) = $0.cell { return TextNormalizer.isBlank(s) }; return false }) { continue }
             let codeCell = at(codeColumn)
+            if TableHeader.isColumnNumberRow(raw, codeCell: codeCell) { continue }
             let givenName = nameColumn.flatMap { at($0)?.display }.map(TextNormalizer.fold)
             let codeText: String? = codeCell.map { cell -> String in
                 if case let .number(d) = cell, d >= 0, d < 1e13, d == d.rounded() { return String(Int64(d)) }
@@ -154,7 +157,7 @@ public struct FormReader: Sendable {
                 // Not a data row: perhaps the sign-off footer.
                 let cells = grid.cells(inRow: r)
                 let rowText = cells.map { c -> String in
-                    if case let .number(d) = c.cell, grid.isDate(r, c.column), let date = CivilDate(excelSerial: d) { return date.description }
+                    if case let .number(d) = c.cell, grid.isDate(r, c.column), let date = grid.date(serial: d) { return date.description }
                     return c.cell.display
                 }.joined(separator: "  ")
                 if looksLikeFooter(rowText) {
@@ -248,7 +251,12 @@ public struct FormReader: Sendable {
         for vc in columns {
             let c = vc.column
             while k < cells.count, cells[k].column < c { k += 1 }
-            let cell = k < cells.count && cells[k].column == c ? cells[k].cell : nil
+            var cell = k < cells.count && cells[k].column == c ? cells[k].cell : nil
+            // A rate typed as 74.64 % in a percent-formatted cell is stored as 0.7464: the clerk meant what is shown.
+            if vc.percent, case let .number(d)? = cell, grid.isPercent(format: cells[k].format) { cell = .number(d * 100) }
+            if !grid.formulaNotes.isEmpty, let note = grid.formulaNotes[FormulaNote.key(r, c)] {
+                noteFormula(note, unit: unit, indicator: vc.id, source: source(file, grid, r, c), period: sub.period, into: &sub)
+            }
             let reading = CellParser.read(cell, flag: vc.flag, percent: vc.percent)
             if case let .value(v) = reading { figures.append(.init(indicator: vc.id, value: v, column: c, slot: vc.slot)); continue }
             record(reading, unit: unit, indicator: vc.id, source: source(file, grid, r, c), period: sub.period, into: &sub)
@@ -310,6 +318,30 @@ public struct FormReader: Sendable {
         }
     }
 
+    /// Tells what recomputing a formula cell found: a saved value the formula does not give (a
+    /// program that did not recalculate), or a formula beyond what Renju recomputes.
+    func noteFormula(_ note: FormulaNote, unit: UnitCode, indicator id: IndicatorID, source src: SourceRef,
+                     period: Period?, into sub: inout Submission) {
+        guard let ind = catalog[id] else { return }
+        let cell = src.cell ?? ""
+        switch note {
+        case .computed:
+            return
+        case let .stale(formula, cached, computed):
+            sub.findings.append(Finding(
+                rule: .formulaStale, severity: .warning, unit: unit, unitName: unitName(unit), period: period, indicator: id, value: computed,
+                message: Message(zh: "\(ind.name)单元格 \(cell) 的公式 =\(formula) 计算结果是 \(shortestDecimal(computed))，但文件中保存的值是 \(cached)（保存文件的软件没有重新计算）；已按公式结果读取，请在 Excel 中重新计算后保存",
+                                 en: "\(ind.englishName): cell \(cell) holds =\(formula), which gives \(shortestDecimal(computed)), but the saved value is \(cached) (the program that saved it did not recalculate); the formula's result was read"),
+                source: src))
+        case let .notRecomputed(formula, reason):
+            sub.findings.append(Finding(
+                rule: .formulaNotRecomputed, severity: .info, unit: unit, unitName: unitName(unit), period: period, indicator: id,
+                message: Message(zh: "\(ind.name)单元格 \(cell) 的公式 =\(formula) 无法复算（\(reason)），已采用文件中保存的值",
+                                 en: "\(ind.englishName): cell \(cell) holds =\(formula), which Renju cannot recompute (\(reason)); the saved value was read"),
+                source: src))
+        }
+    }
+
     /// Maps the header row's titles to columns, the first matching column winning.
     func columnMap(_ grid: Grid, header: Int, _ keys: [(Set<String>, Column)]) -> [Column: Int] {
         var map: [Column: Int] = [:]
@@ -366,7 +398,8 @@ public struct FormReader: Sendable {
                 if unknownIndicators[indText] == nil { unknownIndicators[indText] = source(file, grid, r, indCol) }
                 continue
             }
-            let cell = grid[r, valCol]
+            var cell = grid[r, valCol]
+            if ind.kind.isRate, case let .number(d)? = cell, let f = grid.format(r, valCol), grid.isPercent(format: Int32(f)) { cell = .number(d * 100) }
             record(CellParser.read(cell, kind: ind.kind), unit: code, indicator: ind.id,
                    source: source(file, grid, r, valCol), period: period, into: &sub)
         }
@@ -415,7 +448,7 @@ public struct FormReader: Sendable {
             var date: CivilDate? = nil
             var dateText: String? = nil
             if let dc = map[.date], let cell = grid[r, dc] {
-                (date, dateText) = Self.date(cell, isDateFormatted: grid.isDate(r, dc))
+                (date, dateText) = Self.date(cell, isDateFormatted: grid.isDate(r, dc), in: grid)
             }
             out.append(SignOff(unit: code, period: text(.period).flatMap(Period.parse) ?? defaultPeriod,
                                role: text(.role) ?? "", name: text(.person) ?? "", date: date, dateText: dateText,
@@ -457,11 +490,11 @@ public struct FormReader: Sendable {
 
     /// A sign-off date: text in any common spelling, or an Excel date serial (a number in a
     /// date-formatted cell, or a number in the serial range of 1950–2100).
-    static func date(_ cell: RawCell, isDateFormatted: Bool) -> (CivilDate?, String) {
+    static func date(_ cell: RawCell, isDateFormatted: Bool, in grid: Grid) -> (CivilDate?, String) {
         switch cell {
         case let .number(d):
             if isDateFormatted || (18_264...73_051).contains(d) {
-                let date = CivilDate(excelSerial: d)
+                let date = grid.date(serial: d)
                 return (date, date?.description ?? cell.display)
             }
             return (CivilDate.parse(cell.display), cell.display)

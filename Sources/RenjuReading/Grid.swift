@@ -35,7 +35,7 @@ public struct Grid: Sendable {
     public struct Entry: Sendable {
         public let column: Int
         public var cell: RawCell
-        var format: Int32
+        public internal(set) var format: Int32
     }
 
     public let name: String?
@@ -48,6 +48,17 @@ public struct Grid: Sendable {
 
     /// Number-format ids that format dates (built-in and the workbook's own).
     public var dateFormats: Set<Int> = []
+    /// Number-format ids that show a number as a percentage (`0%`, `0.00%`, custom ones with `%`):
+    /// the cell holds 0.7464 and shows 74.64 %.
+    public var percentFormats: Set<Int> = []
+    /// The workbook counts dates from 1904-01-01 (Mac Excel's `date1904`), not from 1900.
+    public var date1904 = false
+    /// The sheet is hidden or very hidden in its workbook.
+    public var hidden = false
+    /// Merged ranges of the sheet (zero-based, inclusive), as `<mergeCells>` lists them.
+    public var merges: [CellRange] = []
+    /// What recomputing a formula cell found, by `FormulaNote.key(row, column)`; empty for most sheets.
+    public var formulaNotes: [Int: FormulaNote] = [:]
 
     public init(name: String?) { self.name = name }
 
@@ -55,6 +66,19 @@ public struct Grid: Sendable {
     public func isDate(_ row: Int, _ column: Int) -> Bool {
         guard let f = format(row, column) else { return false }
         return dateFormats.contains(f)
+    }
+
+    /// Whether a numeric cell is shown as a percentage.
+    public func isPercent(format f: Int32) -> Bool { f >= 0 && !percentFormats.isEmpty && percentFormats.contains(Int(f)) }
+
+    /// The date of an Excel serial in this workbook's date system.
+    public func date(serial: Double) -> CivilDate? {
+        CivilDate(excelSerial: date1904 ? serial + 1462 : serial)
+    }
+
+    /// The merged range whose top-left cell or interior holds (row, column), if any.
+    public func merge(containing row: Int, _ column: Int) -> CellRange? {
+        merges.first { $0.contains(row, column) }
     }
 
     public mutating func set(_ row: Int, _ column: Int, _ cell: RawCell, format: Int? = nil) {
@@ -131,4 +155,29 @@ public struct Grid: Sendable {
         }
         return out
     }
+}
+
+/// A rectangle of cells, zero-based and inclusive (`A4:A5` is rows 3–4 of column 0).
+public struct CellRange: Hashable, Sendable {
+    public let top: Int, left: Int, bottom: Int, right: Int
+    public init(top: Int, left: Int, bottom: Int, right: Int) {
+        self.top = min(top, bottom); self.bottom = max(top, bottom)
+        self.left = min(left, right); self.right = max(left, right)
+    }
+    public func contains(_ row: Int, _ column: Int) -> Bool {
+        row >= top && row <= bottom && column >= left && column <= right
+    }
+}
+
+/// What Renju found when it recomputed a formula cell (SPEC §4: a formula without a value is an
+/// error; the formulas forms use are recomputed, so a stale cached value is caught).
+public enum FormulaNote: Hashable, Sendable {
+    /// No cached value; the formula's result was computed and is the cell's value.
+    case computed(formula: String, value: Double)
+    /// The cached value differs from what the formula gives; the formula's result is the cell's value.
+    case stale(formula: String, cached: String, computed: Double)
+    /// A cached value was kept: the formula is beyond what Renju recomputes (named in `reason`).
+    case notRecomputed(formula: String, reason: String)
+
+    public static func key(_ row: Int, _ column: Int) -> Int { row &* 16_385 &+ column }
 }

@@ -20,11 +20,24 @@ public struct InputLoader: Sendable {
 
     public init(reader: FormReader, xlsx: XLSXReader = XLSXReader()) { self.reader = reader; self.xlsx = xlsx }
 
-    static let dataExtensions: Set<String> = ["csv", "txt", "xlsx", "xlsm", "xls"]
+    /// Extensions read as text tables.
+    static let textExtensions: Set<String> = ["csv", "txt", "tsv"]
+    /// Extensions of spreadsheets: read when they are .xlsx inside, else refused with what they are.
+    static let spreadsheetExtensions: Set<String> = ["xlsx", "xlsm", "xltx", "xltm", "xls", "xlsb", "xlt", "ods", "et", "ett", "numbers"]
+
+    /// One input file, and whether it was found in a folder (rather than named by the user).
+    public struct InputFile: Sendable {
+        public let url: URL
+        public let inFolder: Bool
+    }
 
     /// Files under the given paths, folders searched recursively, in a stable order.
-    public static func files(in paths: [String]) throws -> [URL] {
-        var out: [URL] = []
+    public static func files(in paths: [String]) throws -> [URL] { try inputFiles(in: paths).map(\.url) }
+
+    /// Every file under the given paths (folders searched recursively, a `.numbers` package taken
+    /// as one file), in a stable order. Nothing is left out here: what is not read is said.
+    public static func inputFiles(in paths: [String]) throws -> [InputFile] {
+        var out: [InputFile] = []
         let fm = FileManager.default
         for p in paths {
             var isDir: ObjCBool = false
@@ -32,14 +45,22 @@ public struct InputLoader: Sendable {
                 throw InputError.notFound(p)
             }
             let url = URL(fileURLWithPath: p)
-            if isDir.boolValue {
-                let found = (fm.enumerator(at: url, includingPropertiesForKeys: nil)?.allObjects as? [URL]) ?? []
-                out += found.filter { u in
-                    let name = u.lastPathComponent
-                    return !name.hasPrefix(".") && !name.hasPrefix("~$") && dataExtensions.contains(u.pathExtension.lowercased())
-                }.map { ($0.path, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+            if isDir.boolValue, url.pathExtension.lowercased() != "numbers" {
+                var found: [URL] = []
+                if let e = fm.enumerator(at: url, includingPropertiesForKeys: [.isDirectoryKey]) {
+                    for case let u as URL in e {
+                        let dir = (try? u.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) ?? false
+                        if dir {
+                            // A Numbers document saved as a package is a folder: one file to the user.
+                            if u.pathExtension.lowercased() == "numbers" { found.append(u); e.skipDescendants() }
+                            continue
+                        }
+                        found.append(u)
+                    }
+                }
+                out += found.map { ($0.path, $0) }.sorted { $0.0 < $1.0 }.map { InputFile(url: $0.1, inFolder: true) }
             } else {
-                out.append(url)
+                out.append(InputFile(url: url, inFolder: false))
             }
         }
         return out
@@ -53,14 +74,25 @@ public struct InputLoader: Sendable {
     }
 
     public func load(paths: [String], defaultPeriod: Period?) throws -> InputSet {
+        var set = InputSet()
+        // The same file named twice (itself and in its folder, or a folder twice) is read once.
+        var seen = Set<String>()
+        var files: [InputFile] = []
+        for f in try Self.inputFiles(in: paths) {
+            let key = f.url.standardizedFileURL.resolvingSymlinksInPath().path
+            if seen.insert(key).inserted { files.append(f); continue }
+            set.findings.append(Finding(
+                rule: .givenTwice, severity: .info, unit: nil, period: defaultPeriod,
+                message: Message(zh: "文件 \(f.url.path) 被重复指定，只读取一次", en: "The file \(f.url.path) was given twice; it was read once"),
+                source: SourceRef(file: f.url.lastPathComponent)))
+        }
         // Files are read side by side on every core; the result keeps the files' order.
-        let urls = try Self.files(in: paths)
-        let parts = urls.concurrentMap { url in
+        let parts = Array(files.enumerated()).concurrentMap { (index, f) in
             var one = InputSet()
-            read(url, defaultPeriod: defaultPeriod, into: &one)
+            read(f.url, inFolder: f.inFolder, defaultPeriod: defaultPeriod, into: &one)
+            for i in one.submissions.indices { one.submissions[i].fileIndex = index }
             return one
         }
-        var set = InputSet()
         for one in parts {
             set.submissions += one.submissions
             set.signOffs += one.signOffs
@@ -68,25 +100,61 @@ public struct InputLoader: Sendable {
             set.findings += one.findings
             set.files += one.files
         }
+        set.reconcileOverlaps(catalog: reader.catalog)
         return set
     }
 
     public func read(_ url: URL, defaultPeriod: Period?, into set: inout InputSet) {
+        read(url, inFolder: false, defaultPeriod: defaultPeriod, into: &set)
+    }
+
+    /// Reads one file: by what its bytes are, not only by its name. A file found in a folder that
+    /// is not a table is named in an info; a spreadsheet Renju cannot read says what it is.
+    public func read(_ url: URL, inFolder: Bool, defaultPeriod: Period?, into set: inout InputSet) {
         let file = url.lastPathComponent
         let path = url.path
         set.files.append(path)
-        func unreadable(_ why: String) {
+        func unreadable(_ why: String, rule: RuleID = .unreadableFile) {
             set.findings.append(Finding(
-                rule: .unreadableFile, severity: .error, unit: nil, period: defaultPeriod,
+                rule: rule, severity: .error, unit: nil, period: defaultPeriod,
                 message: Message(zh: "文件无法读取：\(why)", en: "Cannot read the file: \(why)"),
                 source: SourceRef(file: file)))
         }
+        func skipped(_ zh: String, _ en: String) {
+            set.findings.append(Finding(
+                rule: .skippedFile, severity: .info, unit: nil, period: defaultPeriod,
+                message: Message(zh: "已跳过：\(zh)", en: "Skipped: \(en)"), source: SourceRef(file: file)))
+        }
+        let ext = url.pathExtension.lowercased()
+        if file.hasPrefix("~$") { skipped("Excel/WPS 打开文件时留下的临时锁文件", "a lock file Excel or WPS leaves while a workbook is open"); return }
+        if file.hasPrefix(".") { skipped("隐藏文件", "a hidden file"); return }
+        let kind = FileKind.sniff(url)
+        switch kind {
+        case let .refused(zh, en, rule):
+            unreadable(zh + " / " + en, rule: rule); return
+        case .zip:
+            break
+        case .other where Self.spreadsheetExtensions.contains(ext):
+            unreadable("扩展名是 .\(ext)，但内容不是 zip 格式的 .xlsx 工作簿（文件已损坏，或是改了扩展名的其他文件）/ named .\(ext) but its content is not an .xlsx (zip) workbook: damaged, or another kind of file renamed")
+            return
+        case .other where inFolder && !Self.textExtensions.contains(ext):
+            skipped("不是数据文件（.\(ext)），只读取 .xlsx 工作簿和 CSV 文件", "not a data file (.\(ext)); only .xlsx workbooks and CSV files are read")
+            return
+        case .other:
+            break
+        }
         var grids: [Grid] = []
-        switch url.pathExtension.lowercased() {
-        case "xlsx", "xlsm":
-            do { grids = try xlsx.read(url: url).map(\.grid) } catch { unreadable("\(error)"); return }
-        case "xls":
-            unreadable("旧版 .xls 格式不受支持，请在 Excel 中另存为 .xlsx / the old .xls format is not supported; save as .xlsx"); return
+        switch kind {
+        case .zip:
+            do {
+                let book = try xlsx.readWorkbook(url: url)
+                // Visible sheets first: a hidden draft never wins over the sheet the clerk sees.
+                grids = book.sheets.filter { !$0.hidden }.map(\.grid) + book.sheets.filter(\.hidden).map(\.grid)
+                for p in book.problems {
+                    set.findings.append(Finding(rule: .missingSheet, severity: .error, unit: nil, period: defaultPeriod,
+                                                message: Message(zh: p, en: p), source: SourceRef(file: file)))
+                }
+            } catch { unreadable("\(error)"); return }
         default:
             guard let attrs = try? FileManager.default.attributesOfItem(atPath: path),
                   let size = attrs[.size] as? NSNumber else { unreadable("无法打开 / cannot open"); return }
@@ -126,7 +194,8 @@ public struct InputLoader: Sendable {
             switch reader.read(g, file: file, defaultPeriod: defaultPeriod) {
             case let .submissions(subs):
                 anyTable = true
-                for s in subs {
+                for var s in subs {
+                    s.hiddenSheet = g.hidden
                     if s.period == nil {
                         var s2 = s
                         s2.findings.append(Finding(

@@ -210,10 +210,55 @@ struct SheetScanner {
         return v
     }
 
-    /// Reads a worksheet part into a grid.
-    static func sheet(_ data: Data, name: String, shared: [String], xfFormats: [Int], cellBudget: Int, maxChars: Int) throws -> (Grid, Int) {
+    /// Decodes OOXML's `_xHHHH_` escapes (ST_Xstring): `_x000D_` is a carriage return that Excel
+    /// writes into a header title broken with Alt+Enter; `_x005F_` escapes a literal underscore.
+    static func unescapeX(_ s: String) -> String {
+        guard s.contains("_x") else { return s }
+        var out = String.UnicodeScalarView()
+        let u = Array(s.unicodeScalars)
+        var i = 0
+        func hex(_ c: Unicode.Scalar) -> UInt32? {
+            switch c.value {
+            case 48...57: return c.value - 48
+            case 65...70: return c.value - 55
+            case 97...102: return c.value - 87
+            default: return nil
+            }
+        }
+        while i < u.count {
+            if u[i] == "_", i + 6 < u.count, u[i + 1] == "x", u[i + 6] == "_",
+               let a = hex(u[i + 2]), let b = hex(u[i + 3]), let c = hex(u[i + 4]), let d = hex(u[i + 5]),
+               let scalar = Unicode.Scalar(a << 12 | b << 8 | c << 4 | d) {
+                out.append(scalar); i += 7; continue
+            }
+            out.append(u[i]); i += 1
+        }
+        return String(out)
+    }
+
+    /// Reads a worksheet part into a grid: cells, merged ranges, and formulas (recomputed where
+    /// `FormulaEvaluator` can, see `Grid.formulaNotes`).
+    static func sheet(_ data: Data, name: String, shared: [String], xfFormats: [Int], cellBudget: Int, maxChars: Int,
+                      prepare: (inout Grid) -> Void = { _ in }) throws -> (Grid, Int) {
         var grid = Grid(name: name)
+        prepare(&grid)
         var cells = 0
+        // Formulas by cell; shared formulas by their index (`si`): anchor and text.
+        var formulas: [Int: PendingFormula] = [:]
+        var formulaOrder: [(Int, Int)] = []
+        var sharedMasters: [Int: (row: Int, column: Int, text: String)] = [:]
+        var sharedChildren: [(row: Int, column: Int, si: Int, cached: Bool)] = []
+        var formulaShared = false, formulaSI: Int? = nil
+        func noteFormula(_ r: Int, _ c: Int, hasValue: Bool, text: String) {
+            guard formulas.count < 1_000_000 else { return }
+            if formulaShared, let si = formulaSI {
+                if !text.isEmpty, sharedMasters[si] == nil { sharedMasters[si] = (r, c, text) }
+                else if text.isEmpty { sharedChildren.append((r, c, si, hasValue)); return }
+            }
+            guard !text.isEmpty else { return }
+            formulas[FormulaNote.key(r, c)] = PendingFormula(text: text, rowOffset: 0, columnOffset: 0, hasCachedValue: hasValue)
+            formulaOrder.append((r, c))
+        }
         var row = -1, nextColumn = 0
         var cellRow = 0, cellCol = 0, style: Int? = nil
         var cellType: [UInt8] = []
@@ -233,9 +278,20 @@ struct SheetScanner {
                 style = attrs.first(where: { equals($0.0, "s") }).flatMap { int($0.1) }
                 value.reset(); formula.reset(); inline.reset()
                 hasValue = false; hasFormula = false; hasInline = false
+            } else if equals(name, "mergeCell") {
+                if grid.merges.count < 100_000, let ref = attrs.first(where: { equals($0.0, "ref") })?.1 {
+                    let parts = ref.split(separator: UInt8(ascii: ":"))
+                    if parts.count == 2, let (r1, c1) = position(parts[0]), let (r2, c2) = position(parts[1]) {
+                        grid.merges.append(CellRange(top: r1, left: c1, bottom: r2, right: c2))
+                    }
+                }
             } else if inCell {
                 if equals(name, "v") { inV = true; hasValue = true }
-                else if equals(name, "f") { inF = true; hasFormula = true }
+                else if equals(name, "f") {
+                    inF = true; hasFormula = true
+                    formulaShared = attrs.first(where: { equals($0.0, "t") }).map { equals($0.1, "shared") } ?? false
+                    formulaSI = attrs.first(where: { equals($0.0, "si") }).flatMap { int($0.1) }
+                }
                 else if equals(name, "is") { inIs = true; hasInline = true }
                 else if equals(name, "t"), inIs { inT = true }
                 else if equals(name, "rPh") { inRPh = true }
@@ -246,6 +302,7 @@ struct SheetScanner {
                 let cell: RawCell?
                 // The common cell, a plain number, straight from its bytes.
                 if cellType.isEmpty || equals(cellType, "n"), hasValue, let d = CellParser.plainDecimal(value.bytes) {
+                    if hasFormula { noteFormula(cellRow, cellCol, hasValue: true, text: decode(formula.bytes)) }
                     cells += 1
                     if cells > cellBudget { throw Failure("单元格数量超过上限 / too many cells") }
                     let fmt: Int? = style.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
@@ -257,9 +314,9 @@ struct SheetScanner {
                 if equals(cellType, "s") {
                     if let i = Int(vt), i >= 0, i < shared.count { cell = .text(shared[i]) } else if hasValue { cell = .error("#REF(shared string \(v))") } else { cell = nil }
                 } else if equals(cellType, "inlineStr") {
-                    cell = hasInline ? .text(decode(inline.bytes)) : (hasValue ? .text(v) : nil)
+                    cell = hasInline ? .text(unescapeX(decode(inline.bytes))) : (hasValue ? .text(unescapeX(v)) : nil)
                 } else if equals(cellType, "str") {
-                    cell = hasValue ? .text(v) : (hasFormula ? .formulaWithoutValue(decode(formula.bytes)) : nil)
+                    cell = hasValue ? .text(unescapeX(v)) : (hasFormula ? .formulaWithoutValue(decode(formula.bytes)) : nil)
                 } else if equals(cellType, "b") {
                     cell = hasValue ? .bool(vt == "1") : (hasFormula ? .formulaWithoutValue(decode(formula.bytes)) : nil)
                 } else if equals(cellType, "e") {
@@ -271,7 +328,13 @@ struct SheetScanner {
                 } else if hasFormula {
                     cell = .formulaWithoutValue(decode(formula.bytes))
                 } else { cell = nil }
-                if let cell {
+                if hasFormula { noteFormula(cellRow, cellCol, hasValue: hasValue && cell != nil && !vt.isEmpty, text: decode(formula.bytes)) }
+                let stored: RawCell?
+                if hasFormula, cell == nil || (hasValue && vt.isEmpty && !equals(cellType, "str")) {
+                    // A formula whose cached value is missing or empty: the formula stands in until computed.
+                    stored = .formulaWithoutValue(decode(formula.bytes))
+                } else { stored = cell }
+                if let cell = stored {
                     cells += 1
                     if cells > cellBudget { throw Failure("单元格数量超过上限 / too many cells") }
                     let fmt: Int? = style.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
@@ -284,12 +347,22 @@ struct SheetScanner {
             else if equals(name, "rPh") { inRPh = false }
         }, text: { t in
             guard inCell else { return }
+            if inF, formula.count > 8_192 { return }
             if inV { value.append(contentsOf: t) } else if inF { formula.append(contentsOf: t) } else if inT, !inRPh { inline.append(contentsOf: t) } else { return }
             if value.count + inline.count + formula.count > 4 * maxChars
                 || (value.count + inline.count > maxChars && decode(value.bytes).count + decode(inline.bytes).count > maxChars) {
                 throw Failure("单元格 \(SourceRef.a1(row: cellRow, column: cellCol)) 内容过长（超过 \(maxChars) 个字符）/ cell content too long")
             }
         })
+        // Shared formulas: each child is its anchor's formula moved by the child's offset.
+        for ch in sharedChildren {
+            guard let m = sharedMasters[ch.si] else { continue }
+            formulas[FormulaNote.key(ch.row, ch.column)] = PendingFormula(
+                text: m.text, rowOffset: ch.row - m.row, columnOffset: ch.column - m.column, hasCachedValue: ch.cached)
+            formulaOrder.append((ch.row, ch.column))
+            if !ch.cached, grid[ch.row, ch.column] == nil { grid.set(ch.row, ch.column, .formulaWithoutValue(m.text)) }
+        }
+        if !formulas.isEmpty { FormulaEvaluator.apply(to: &grid, formulas: formulas, positions: formulaOrder) }
         return (grid, cells)
     }
 
@@ -297,22 +370,35 @@ struct SheetScanner {
         attrs.first { equals($0.0, name) }.map { decode($0.1) }
     }
 
-    /// The sheets listed in workbook.xml: name and relationship id.
-    static func workbookSheets(_ data: Data) throws -> [(name: String, relID: String?)] {
-        var out: [(name: String, relID: String?)] = []
+    /// A sheet listed in workbook.xml.
+    struct BookSheet { let name: String; let relID: String?; let hidden: Bool }
+
+    /// The sheets listed in workbook.xml (name, relationship id, hidden or not) and whether the
+    /// workbook counts dates from 1904.
+    static func workbook(_ data: Data) throws -> (sheets: [BookSheet], date1904: Bool) {
+        var out: [BookSheet] = []
+        var date1904 = false
         try scan(data, start: { name, attrs, _ in
+            if equals(name, "workbookPr") {
+                let v = attribute(attrs, "date1904")?.lowercased()
+                date1904 = v == "1" || v == "true"
+                return
+            }
             guard equals(name, "sheet") else { return }
             // r:id arrives as local name "id" (the prefix is dropped).
-            out.append((attribute(attrs, "name") ?? "Sheet\(out.count + 1)", attribute(attrs, "id")))
+            let state = attribute(attrs, "state") ?? "visible"
+            out.append(BookSheet(name: attribute(attrs, "name") ?? "Sheet\(out.count + 1)", relID: attribute(attrs, "id"),
+                                 hidden: state == "hidden" || state == "veryHidden"))
         }, end: { _ in }, text: { _ in })
-        return out
+        return (out, date1904)
     }
 
-    /// The relationships of workbook.xml.rels.
+    /// The relationships of a `.rels` part (external targets left out).
     static func relationships(_ data: Data) throws -> [(id: String, type: String, target: String)] {
         var out: [(id: String, type: String, target: String)] = []
         try scan(data, start: { name, attrs, _ in
             guard equals(name, "Relationship"), let id = attribute(attrs, "Id"), let t = attribute(attrs, "Target") else { return }
+            if attribute(attrs, "TargetMode") == "External" { return }
             out.append((id, attribute(attrs, "Type") ?? "", t))
         }, end: { _ in }, text: { _ in })
         return out
@@ -348,7 +434,7 @@ struct SheetScanner {
         }, end: { name in
             if equals(name, "si") {
                 inSI = false
-                out.append(decode(current[...]))
+                out.append(unescapeX(decode(current[...])))
                 if out.count > limit { throw Failure("共享字符串过多 / too many shared strings") }
             } else if equals(name, "t") { inT = false }
             else if equals(name, "rPh") { inRPh = false }

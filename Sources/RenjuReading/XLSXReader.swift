@@ -1,6 +1,5 @@
 import Foundation
 import RenjuModel
-import ZIPFoundation
 
 /// Reads an .xlsx workbook: every sheet into a sparse grid. Our own reader on ZIPFoundation and a
 /// streaming byte scanner for the XML parts (`SheetScanner`; Foundation's XMLParser crashed on a
@@ -36,52 +35,61 @@ public struct XLSXReader: Sendable {
     public struct Sheet: Sendable {
         public let name: String
         public let grid: Grid
+        public var hidden: Bool { grid.hidden }
     }
 
-    public func read(url: URL) throws -> [Sheet] {
-        let archive: Archive
-        do {
-            archive = try Archive(url: url, accessMode: .read)
-        } catch {
-            throw Failure("不是有效的 xlsx 文件（无法作为 zip 打开） / not a valid .xlsx (cannot be opened as a zip)")
-        }
-        return try read(archive, zip: try ZipParts(url: url))
+    /// A workbook as read: its sheets, and what could not be read of it (a sheet whose part is
+    /// missing), each said in a sentence.
+    public struct Workbook: Sendable {
+        public var sheets: [Sheet] = []
+        public var problems: [String] = []
     }
 
-    // No in-memory variant: ZIPFoundation's memory-backed archive traps on some corrupt offsets
-    // (found by fuzzing; Fuzz/corpus/xlsx/regression-memoryfile-offset.xlsx); its file-backed one does not.
+    public func read(url: URL) throws -> [Sheet] { try readWorkbook(url: url).sheets }
 
-    func read(_ archive: Archive, zip: ZipParts) throws -> [Sheet] {
-        var entries: [String: Entry] = [:]
-        var count = 0
-        for e in archive {
-            count += 1
-            if count > limits.maxEntries { throw Failure("压缩包条目过多 / too many entries in the package") }
-            entries[e.path] = e
-        }
+    public func readWorkbook(url: URL) throws -> Workbook {
+        try read(zip: try ZipParts(url: url))
+    }
+
+    // No in-memory variant: the package is mapped from its file (ZipParts), never fully copied.
+
+    func read(zip: ZipParts) throws -> Workbook {
+        guard zip.records.count <= limits.maxEntries else { throw Failure("压缩包条目过多 / too many entries in the package") }
         var budget = limits.maxTotalBytes
         func part(_ path: String) throws -> Data? {
-            let key = path.hasPrefix("/") ? String(path.dropFirst()) : path
-            guard entries[key] != nil else { return nil }
+            guard let key = zip.entry(named: path) else { return nil }
             // Bytes are counted as they are inflated: the declared sizes can lie.
-            guard let data = try zip.extract(key, cap: min(limits.maxPartBytes, budget), maxRatio: limits.maxRatio) else { return nil }
+            guard var data = try zip.extract(key, cap: min(limits.maxPartBytes, budget), maxRatio: limits.maxRatio) else { return nil }
             budget -= data.count
+            data = try Self.utf8(data, part: key)
             if Self.hasDeclaration(data) {
                 throw Failure("部件 \(key) 含有 DOCTYPE/ENTITY 声明，拒绝读取 / part \(key) holds a DOCTYPE or ENTITY declaration")
             }
             return data
         }
 
-        guard let workbookXML = try part("xl/workbook.xml") else {
-            throw Failure("缺少 xl/workbook.xml / xl/workbook.xml is missing")
+        // The workbook part: where the package's relationships say (officeDocument), else the usual place.
+        var workbookPath = "xl/workbook.xml"
+        if let rootRels = try part("_rels/.rels") {
+            for r in try SheetScanner.relationships(rootRels) where r.type.hasSuffix("/officeDocument") {
+                workbookPath = Self.resolve(r.target, from: "")
+                break
+            }
         }
-        let bookSheets = try SheetScanner.workbookSheets(workbookXML)
+        guard let workbookXML = try part(workbookPath) else {
+            if zip.entry(named: "xl/workbook.bin") != nil {
+                throw Failure("这是 .xlsb（Excel 二进制工作簿），请在 Excel 中另存为 .xlsx / an .xlsb (binary) workbook: save it as .xlsx")
+            }
+            throw Failure("缺少工作簿部件 \(workbookPath) / the workbook part \(workbookPath) is missing")
+        }
+        let book = try SheetScanner.workbook(workbookXML)
+        let folder = Self.folder(of: workbookPath)
         var rels: [String: String] = [:]
-        var sharedStringsPath = "xl/sharedStrings.xml"
-        var stylesPath = "xl/styles.xml"
-        if let relsXML = try part("xl/_rels/workbook.xml.rels") {
+        var sharedStringsPath = folder + "sharedStrings.xml"
+        var stylesPath = folder + "styles.xml"
+        if let relsXML = try part(folder + "_rels/" + Self.fileName(of: workbookPath) + ".rels") {
             for r in try SheetScanner.relationships(relsXML) {
-                let target = Self.resolve(r.target)
+                let target = Self.resolve(r.target, from: folder)
                 rels[r.id] = target
                 if r.type.hasSuffix("/sharedStrings") { sharedStringsPath = target }
                 if r.type.hasSuffix("/styles") { stylesPath = target }
@@ -93,24 +101,94 @@ public struct XLSXReader: Sendable {
         }
         var xfFormats: [Int] = []
         var dateFormats = Set<Int>([14, 15, 16, 17, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 50, 51, 52, 53, 54, 55, 56, 57, 58])
+        var percentFormats = Set<Int>([9, 10])
         if let stylesXML = try part(stylesPath) {
             let st = try SheetScanner.styles(stylesXML)
             xfFormats = st.cellXfFormats
-            for (id, code) in st.customFormats where Self.looksLikeDate(code) { dateFormats.insert(id) }
+            for (id, code) in st.customFormats {
+                if Self.looksLikeDate(code) { dateFormats.insert(id) }
+                if Self.looksLikePercent(code) { percentFormats.insert(id) } else { percentFormats.remove(id) }
+            }
         }
 
-        var sheets: [Sheet] = []
+        var out = Workbook()
         var cellsLeft = limits.maxCells
-        for (index, s) in bookSheets.enumerated() {
-            let path = s.relID.flatMap { rels[$0] } ?? "xl/worksheets/sheet\(index + 1).xml"
-            guard let xml = try part(path) else { continue }
+        for (index, s) in book.sheets.enumerated() {
+            let path = s.relID.flatMap { rels[$0] } ?? (folder + "worksheets/sheet\(index + 1).xml")
+            guard let xml = try part(path) else {
+                // A chart sheet or dialog sheet has no cells; a worksheet whose part is missing is said.
+                if !(path.contains("chartsheets/") || path.contains("dialogsheets/")) {
+                    out.problems.append("工作表“\(s.name)”的部件 \(path) 在文件中找不到，该表未读取 / sheet “\(s.name)”: its part \(path) is not in the package; not read")
+                }
+                continue
+            }
             var (grid, count) = try SheetScanner.sheet(xml, name: s.name, shared: shared, xfFormats: xfFormats,
-                                                       cellBudget: cellsLeft, maxChars: limits.maxCellChars)
+                                                       cellBudget: cellsLeft, maxChars: limits.maxCellChars) { g in
+                g.dateFormats = dateFormats
+                g.percentFormats = percentFormats
+                g.date1904 = book.date1904
+                g.hidden = s.hidden
+            }
             grid.dateFormats = dateFormats
             cellsLeft -= count
-            sheets.append(Sheet(name: s.name, grid: grid))
+            out.sheets.append(Sheet(name: s.name, grid: grid))
         }
-        return sheets
+        return out
+    }
+
+    /// XML parts in UTF-16 (with or without a byte-order mark) are turned into UTF-8 for the scanner.
+    static func utf8(_ data: Data, part: String) throws -> Data {
+        guard data.count >= 2 else { return data }
+        let b0 = data[data.startIndex], b1 = data[data.startIndex + 1]
+        var encoding: String.Encoding?
+        if b0 == 0xFF, b1 == 0xFE { encoding = .utf16LittleEndian }
+        else if b0 == 0xFE, b1 == 0xFF { encoding = .utf16BigEndian }
+        else if b0 == 0x3C, b1 == 0x00 { encoding = .utf16LittleEndian }
+        else if b0 == 0x00, b1 == 0x3C { encoding = .utf16BigEndian }
+        guard let encoding else { return data }
+        var body = data
+        if (b0 == 0xFF && b1 == 0xFE) || (b0 == 0xFE && b1 == 0xFF) { body = data.dropFirst(2) }
+        guard let text = String(data: body, encoding: encoding) else {
+            throw Failure("部件 \(part) 的 UTF-16 编码有误 / part \(part): bad UTF-16")
+        }
+        return Data(text.utf8)
+    }
+
+    /// The folder of a part, with its trailing slash (`xl/` for `xl/workbook.xml`, `` at the root).
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[...slash])
+    }
+
+    static func fileName(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// A relationship target as a part name: absolute (`/xl/…`) from the package root, else
+    /// relative to the folder of the part that holds the relationship.
+    static func resolve(_ target: String, from folder: String) -> String {
+        let t = target.replacingOccurrences(of: "\\", with: "/")
+        var parts: [String] = t.hasPrefix("/") ? [] : folder.split(separator: "/").map(String.init)
+        for p in t.split(separator: "/") {
+            if p == ".." { if !parts.isEmpty { parts.removeLast() } } else if p != "." { parts.append(String(p)) }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// Whether a number format shows a percentage: a `%` outside quoted text, escapes and brackets.
+    static func looksLikePercent(_ code: String) -> Bool {
+        var inQuote = false, inBracket = false, escaped = false
+        for ch in code {
+            if escaped { escaped = false; continue }
+            if ch == "\\" && !inQuote { escaped = true; continue }
+            if ch == "\"" { inQuote.toggle(); continue }
+            if inQuote { continue }
+            if ch == "[" { inBracket = true; continue }
+            if ch == "]" { inBracket = false; continue }
+            if !inBracket, ch == "%" { return true }
+        }
+        return false
     }
 
     /// Byte search (memchr for the first byte): Foundation's Data.range(of:) is slow on large parts.
@@ -138,15 +216,6 @@ public struct XLSXReader: Sendable {
     }
 
 
-    static func resolve(_ target: String) -> String {
-        if target.hasPrefix("/") { return String(target.dropFirst()) }
-        var parts = ["xl"]
-        for p in target.split(separator: "/") {
-            if p == ".." { if !parts.isEmpty { parts.removeLast() } } else if p != "." { parts.append(String(p)) }
-        }
-        return parts.joined(separator: "/")
-    }
-
     static func looksLikeDate(_ code: String) -> Bool {
         // Drop quoted literals and bracketed sections ([Red], [$-804]) before looking for y/m/d.
         var s = ""
@@ -160,22 +229,5 @@ public struct XLSXReader: Sendable {
         }
         let l = s.lowercased()
         return l.contains("y") || l.contains("d") || l.contains("年") || l.contains("日") || (l.contains("m") && !l.contains("0"))
-    }
-
-    /// Zero-based (row, column) of an A1 reference.
-    static func position(_ ref: String) -> (Int, Int)? {
-        var col = 0, row = 0, sawLetter = false, sawDigit = false
-        for u in ref.utf8 {
-            switch u {
-            case 65...90 where !sawDigit: col = col * 26 + Int(u - 64); sawLetter = true
-            case 97...122 where !sawDigit: col = col * 26 + Int(u - 96); sawLetter = true
-            case 48...57: row = row * 10 + Int(u - 48); sawDigit = true
-            case 36: continue
-            default: return nil
-            }
-            if col > 16_384 || row > 1_048_576 { return nil }
-        }
-        guard sawLetter, sawDigit, row >= 1, col >= 1 else { return nil }
-        return (row - 1, col - 1)
     }
 }

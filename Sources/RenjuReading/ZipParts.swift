@@ -15,12 +15,33 @@ struct ZipParts {
 
     let bytes: Data
     let records: [String: Record]
+    /// Entry names by their normalised form (see `normalise`), for parts named loosely.
+    let byKey: [String: String]
 
     typealias Failure = XLSXReader.Failure
 
     init(url: URL) throws {
         do { bytes = try Data(contentsOf: url, options: .alwaysMapped) } catch { throw Failure("无法打开文件 / cannot open the file") }
         records = try Self.centralDirectory(bytes)
+        var keys: [String: String] = [:]
+        for name in records.keys.sorted() where keys[Self.normalise(name)] == nil { keys[Self.normalise(name)] = name }
+        byKey = keys
+    }
+
+    /// A part name as packagers differ in writing it: backslashes for slashes (Windows zip tools),
+    /// a leading slash, percent-encoding (`%E6%95%B0`), letter case (part names are
+    /// case-insensitive in OPC).
+    static func normalise(_ name: String) -> String {
+        var n = name.replacingOccurrences(of: "\\", with: "/")
+        while n.hasPrefix("/") { n.removeFirst() }
+        if n.contains("%"), let decoded = n.removingPercentEncoding { n = decoded }
+        return n.precomposedStringWithCanonicalMapping.lowercased()
+    }
+
+    /// The entry holding a part, found however the package spells its name.
+    func entry(named part: String) -> String? {
+        if records[part] != nil { return part }
+        return byKey[Self.normalise(part)]
     }
 
     static func u16(_ b: UnsafeRawBufferPointer, _ i: Int) -> UInt16 { UInt16(b[i]) | UInt16(b[i + 1]) << 8 }
@@ -59,7 +80,10 @@ struct ZipParts {
                 let nameLen = Int(u16(b, p + 28)), extraLen = Int(u16(b, p + 30)), commentLen = Int(u16(b, p + 32))
                 var local = UInt64(u32(b, p + 42))
                 guard p + 46 + nameLen + extraLen <= n else { throw Failure("zip 目录已损坏 / corrupt zip directory") }
-                let name = String(decoding: UnsafeRawBufferPointer(rebasing: b[(p + 46)..<(p + 46 + nameLen)]), as: UTF8.self)
+                let nameBytes = Data(UnsafeRawBufferPointer(rebasing: b[(p + 46)..<(p + 46 + nameLen)]))
+                // Names are UTF-8 (flag bit 11, or plain ASCII); zip tools on Chinese Windows write GBK.
+                let name = String(data: nameBytes, encoding: .utf8)
+                    ?? TextDecoding.decode(nameBytes).map(\.0) ?? String(decoding: nameBytes, as: UTF8.self)
                 // ZIP64 extra field: the sizes and offset that are 0xFFFFFFFF, in that order.
                 var e = p + 46 + nameLen
                 let end = e + extraLen

@@ -31,8 +31,15 @@ struct Show: ParsableCommand {
                 }
             }
         }
+        var unreadable = false
         for f in input.findings + input.submissions.flatMap(\.findings) where f.severity == .error {
             writeStderr("\(f.source?.description ?? ""): \(f.message.text(common.lang))")
+            if Self.fileLevel.contains(f.rule) { unreadable = true }
         }
+        // A file (or a sheet of one) that could not be read is a failure of this command, not a detail.
+        if unreadable { throw ExitCode(1) }
     }
+
+    static let fileLevel: Set<RuleID> = [.unreadableFile, .unsupportedFile, .passwordProtected, .missingSheet, .encoding]
+
 }

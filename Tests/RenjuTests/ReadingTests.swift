@@ -77,7 +77,7 @@ final class ReadingTests: XCTestCase {
             inlineRow(0, [.s("报告期:2025年第三季度")]),
             inlineRow(2, [.s("unit_code"), .s("单位名称"), .s("households"), .s("cleaners"), .s("investment_10k_yuan")]),
             inlineRow(3, [.s("640422100201"), .s("甲村"), .n(500), nil, .n(10)]),
-            #"<row r="5"><c r="A5" t="inlineStr"><is><t>640422100202</t></is></c><c r="C5"><v>300</v></c><c r="D5" t="e"><v>#VALUE!</v></c><c r="E5"><f>SUM(E1:E3)</f></c></row>"#,
+            #"<row r="5"><c r="A5" t="inlineStr"><is><t>640422100202</t></is></c><c r="C5"><f>VLOOKUP(1,E1:E3,1)</f></c><c r="D5" t="e"><v>#VALUE!</v></c><c r="E5"><f>SUM(E4:E4)*2</f></c></row>"#,
             inlineRow(6, [.s("单位负责人：张三"), nil, .s("统计负责人: 李四"), .s("填表人：王五  报出日期：2025年10月8日")]),
         ].joined()
         try writeRawWorkbook(url, sheets: [("Sheet1", data)])
@@ -90,9 +90,12 @@ final class ReadingTests: XCTestCase {
         let err = try XCTUnwrap(sub.findings.first { $0.rule == .excelError })
         XCTAssertEqual(err.unit, b)
         XCTAssertEqual(err.source?.description, "inline.xlsx:Sheet1!D5")
+        // A formula Renju recomputes gives its value; one beyond that subset, without a cached value, is an error.
+        XCTAssertEqual(sub.values[b, "investment_10k_yuan"], 20)
         let formula = try XCTUnwrap(sub.findings.first { $0.rule == .formulaNoValue })
-        XCTAssertEqual(formula.source?.description, "inline.xlsx:Sheet1!E5")
-        XCTAssertTrue(formula.message.zh.contains("SUM(E1:E3)"))
+        XCTAssertEqual(formula.source?.description, "inline.xlsx:Sheet1!C5")
+        XCTAssertTrue(formula.message.zh.contains("VLOOKUP(1,E1:E3,1)"))
+        XCTAssertNil(sub.values[b, "households"])
         // The footer under the data rows gives the sign-offs; the rows are not mistaken for data.
         XCTAssertEqual(Set(sub.signOffs.map(\.role)), ["单位负责人", "统计负责人", "填表人"])
         XCTAssertEqual(sub.signOffs.first { $0.role == "统计负责人" }?.name, "李四")

@@ -1,0 +1,97 @@
+import Foundation
+import RenjuModel
+
+/// The header of a table: the row holding `区划代码` and the rows under it that belong to it — a
+/// two-level header (group titles such as `厕所革命` over indicator titles, `区划代码` merged down
+/// over both rows), as the prefecture's own return is laid out. Each column gets its titles from
+/// top to bottom, a group title merged across several columns given to each of them.
+struct TableHeader {
+    /// The header's rows, top to bottom (one for a plain form).
+    let rows: [Int]
+    /// Each column's titles, top to bottom, repeated titles (a cell merged down) given once.
+    let titles: [(column: Int, levels: [String])]
+    /// Every title's matching key, over all the header's rows (for telling what kind of table it is).
+    let keys: Set<String>
+
+    var top: Int { rows.first ?? 0 }
+    var bottom: Int { rows.last ?? 0 }
+
+    /// How many rows under the first a header may span.
+    static let maxExtraRows = 3
+
+    init(_ grid: Grid, at index: Int, of rowIndices: [Int], catalog: Catalog) {
+        let first = rowIndices[index]
+        let codeColumn = grid.cells(inRow: first).first { FormReader.codeKeys.contains(TextNormalizer.key($0.cell.display)) }?.column ?? 0
+        var rows = [first]
+        if let merge = grid.merge(containing: first, codeColumn), merge.top == first, merge.bottom > first {
+            // `区划代码` merged down: the header is as deep as that cell.
+            for r in rowIndices[(index + 1)...] where r <= merge.bottom && rows.count <= Self.maxExtraRows { rows.append(r) }
+        } else {
+            // Else rows right under it whose code cell is blank and whose cells are titles that name indicators.
+            for r in rowIndices[(index + 1)...].prefix(Self.maxExtraRows) {
+                guard Self.isTitleRow(grid, r, codeColumn: codeColumn, catalog: catalog) else { break }
+                rows.append(r)
+            }
+        }
+        var byColumn: [Int: [String]] = [:]
+        for r in rows {
+            var columns = Set(grid.cells(inRow: r).map(\.column))
+            // Cells inside a merged range show the range's text (a group title over its columns).
+            for m in grid.merges where m.top <= r && m.bottom >= r && m.left != m.right {
+                for c in m.left...min(m.right, m.left + 512) { columns.insert(c) }
+            }
+            for c in columns.sorted() {
+                var text = grid[r, c].map { TextNormalizer.fold($0.display) } ?? ""
+                if TextNormalizer.isBlank(text), let m = grid.merge(containing: r, c), let origin = grid[m.top, m.left] {
+                    text = TextNormalizer.fold(origin.display)
+                }
+                guard !TextNormalizer.isBlank(text) else { continue }
+                if byColumn[c]?.last != text { byColumn[c, default: []].append(text) }
+            }
+        }
+        self.rows = rows
+        self.titles = byColumn.keys.sorted().compactMap { c in byColumn[c].map { (c, $0) } }
+        self.keys = Set(titles.flatMap { $0.levels.map(TextNormalizer.key) })
+    }
+
+    /// A row under the header that continues it: a blank code cell, and only titles, at least one
+    /// naming an indicator (a row of numbers is data; the `甲 乙 1 2 3` row is handled apart).
+    static func isTitleRow(_ grid: Grid, _ r: Int, codeColumn: Int, catalog: Catalog) -> Bool {
+        if let code = grid[r, codeColumn], !TextNormalizer.isBlank(code.display) { return false }
+        let cells = grid.cells(inRow: r)
+        guard !cells.isEmpty else { return false }
+        var names = false
+        for (_, cell) in cells {
+            guard case let .text(t) = cell else { return false }
+            if catalog.resolve(t) != nil || catalog.isDerivedColumn(t) { names = true }
+        }
+        return names
+    }
+
+    /// The indicator a column's titles name: the lowest title alone, or the titles read together
+    /// (`生活垃圾` over `产生量（吨）`), or any one title, bottom up.
+    static func indicator(_ levels: [String], _ catalog: Catalog) -> IndicatorID? {
+        guard let last = levels.last else { return nil }
+        if let id = catalog.resolve(last) { return id }
+        if levels.count > 1, let id = catalog.resolve(levels.joined()) { return id }
+        for l in levels.reversed().dropFirst() { if let id = catalog.resolve(l) { return id } }
+        return nil
+    }
+
+    /// The column-number row of a statistical form (栏次: `甲 乙 1 2 3 …` under the titles).
+    static func isColumnNumberRow(_ cells: [Grid.Entry], codeCell: RawCell?) -> Bool {
+        if let t = codeCell?.text, t.utf8.count <= 8, ["甲", "栏次", "a"].contains(TextNormalizer.key(t)) { return true }
+        guard codeCell == nil || codeCell?.text.map(TextNormalizer.isBlank) == true else { return false }
+        var expected = 1.0, count = 0
+        for e in cells {
+            switch e.cell {
+            case let .number(d):
+                guard d == expected else { return false }
+                expected += 1; count += 1
+            case let .text(t) where TextNormalizer.isBlank(t): continue
+            default: return false
+            }
+        }
+        return count >= 3
+    }
+}
