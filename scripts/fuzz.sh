@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Fuzzes one reader with libFuzzer: scripts/fuzz.sh csv|xlsx|cell|expr [RUNS] [extra libFuzzer flags]
+# Fuzzes one reader with libFuzzer: scripts/fuzz.sh csv|xlsx|sheet|cell|expr [RUNS] [extra libFuzzer flags]
 # Builds the harness with -sanitize=fuzzer (Swift traps on overflow and bounds itself) into .build-fuzz, runs it on a copy of the seed
 # corpus in Fuzz/corpus/TARGET (new inputs go to .build-fuzz/corpus/TARGET), crashes to .build-fuzz/crashes/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: scripts/fuzz.sh csv|xlsx|cell|expr [RUNS]}
+target=${1:?usage: scripts/fuzz.sh csv|xlsx|sheet|cell|expr [RUNS]}
 runs=${2:-1000000}
 shift $(( $# >= 2 ? 2 : 1 ))
 swift build -c release --build-path .build-fuzz --product renju-fuzz \

@@ -4,7 +4,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
-python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check openpyxl
+# The independent readers and writers the tests compare with (PyPI): openpyxl reads Renju's
+# workbooks; openpyxl, XlsxWriter, msoffcrypto-tool (an encrypted workbook) and xlwt (an .xls)
+# write the foreign forms of Tests/readers/make_variants.py.
+python3 -c "import openpyxl, xlsxwriter, msoffcrypto, xlwt" 2>/dev/null \
+  || python3 -m pip install -q --disable-pip-version-check openpyxl xlsxwriter msoffcrypto-tool xlwt
+# LibreOffice (Debian libreoffice-calc-nogui) round-trips those forms; without it that one test
+# says it was skipped.
+if ! command -v soffice >/dev/null 2>&1; then
+  echo "== installing libreoffice-calc-nogui (apt-get)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-calc-nogui >/dev/null 2>&1 \
+    || { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-calc-nogui >/dev/null; } \
+    || echo "   (could not install LibreOffice: its round-trip test will be skipped)"
+fi
 swift build --build-tests
 log=$(mktemp)
 status=0

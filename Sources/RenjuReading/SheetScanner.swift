@@ -278,13 +278,6 @@ struct SheetScanner {
                 style = attrs.first(where: { equals($0.0, "s") }).flatMap { int($0.1) }
                 value.reset(); formula.reset(); inline.reset()
                 hasValue = false; hasFormula = false; hasInline = false
-            } else if equals(name, "mergeCell") {
-                if grid.merges.count < 100_000, let ref = attrs.first(where: { equals($0.0, "ref") })?.1 {
-                    let parts = ref.split(separator: UInt8(ascii: ":"))
-                    if parts.count == 2, let (r1, c1) = position(parts[0]), let (r2, c2) = position(parts[1]) {
-                        grid.merges.append(CellRange(top: r1, left: c1, bottom: r2, right: c2))
-                    }
-                }
             } else if inCell {
                 if equals(name, "v") { inV = true; hasValue = true }
                 else if equals(name, "f") {
@@ -295,6 +288,13 @@ struct SheetScanner {
                 else if equals(name, "is") { inIs = true; hasInline = true }
                 else if equals(name, "t"), inIs { inT = true }
                 else if equals(name, "rPh") { inRPh = true }
+            } else if equals(name, "mergeCell") {
+                if grid.merges.count < 100_000, let ref = attrs.first(where: { equals($0.0, "ref") })?.1 {
+                    let parts = ref.split(separator: UInt8(ascii: ":"))
+                    if parts.count == 2, let (r1, c1) = position(parts[0]), let (r2, c2) = position(parts[1]) {
+                        grid.merges.append(CellRange(top: r1, left: c1, bottom: r2, right: c2))
+                    }
+                }
             }
         }, end: { name in
             if equals(name, "c") {
@@ -360,7 +360,7 @@ struct SheetScanner {
             formulas[FormulaNote.key(ch.row, ch.column)] = PendingFormula(
                 text: m.text, rowOffset: ch.row - m.row, columnOffset: ch.column - m.column, hasCachedValue: ch.cached)
             formulaOrder.append((ch.row, ch.column))
-            if !ch.cached, grid[ch.row, ch.column] == nil { grid.set(ch.row, ch.column, .formulaWithoutValue(m.text)) }
+            if !ch.cached { grid.set(ch.row, ch.column, .formulaWithoutValue(m.text), format: grid.format(ch.row, ch.column)) }
         }
         if !formulas.isEmpty { FormulaEvaluator.apply(to: &grid, formulas: formulas, positions: formulaOrder) }
         return (grid, cells)

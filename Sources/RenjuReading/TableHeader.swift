@@ -54,18 +54,18 @@ struct TableHeader {
         self.keys = Set(titles.flatMap { $0.levels.map(TextNormalizer.key) })
     }
 
-    /// A row under the header that continues it: a blank code cell, and only titles, at least one
-    /// naming an indicator (a row of numbers is data; the `甲 乙 1 2 3` row is handled apart).
+    /// A row under the header that continues it: a blank code cell, and only words — indicator
+    /// titles under their groups, or a row of units (`户`, `%`, `公里`). A row with a number or a
+    /// 是/否 in it is data (the `甲 乙 1 2 3` row is handled apart).
     static func isTitleRow(_ grid: Grid, _ r: Int, codeColumn: Int, catalog: Catalog) -> Bool {
         if let code = grid[r, codeColumn], !TextNormalizer.isBlank(code.display) { return false }
         let cells = grid.cells(inRow: r)
         guard !cells.isEmpty else { return false }
-        var names = false
         for (_, cell) in cells {
             guard case let .text(t) = cell else { return false }
-            if catalog.resolve(t) != nil || catalog.isDerivedColumn(t) { names = true }
+            if case .value = CellParser.read(text: t, flag: true, percent: true) { return false }
         }
-        return names
+        return true
     }
 
     /// The indicator a column's titles name: the lowest title alone, or the titles read together

@@ -51,7 +51,17 @@ public struct XLSXReader: Sendable {
         try read(zip: try ZipParts(url: url))
     }
 
-    // No in-memory variant: the package is mapped from its file (ZipParts), never fully copied.
+    /// One worksheet part's XML read into a grid (formulas recomputed), with the same limits as a
+    /// workbook's sheets: for the fuzzer's `sheet` target and for tests.
+    public func sheet(xml data: Data, name: String = "Sheet1") throws -> Grid {
+        guard data.count <= limits.maxPartBytes else { throw Failure("部件过大 / part too large") }
+        let xml = try Self.utf8(data, part: name)
+        if Self.hasDeclaration(xml) { throw Failure("含有 DOCTYPE/ENTITY 声明 / holds a DOCTYPE or ENTITY declaration") }
+        return try SheetScanner.sheet(xml, name: name, shared: [], xfFormats: [], cellBudget: limits.maxCells,
+                                      maxChars: limits.maxCellChars).0
+    }
+
+    // No in-memory package: the package is mapped from its file (ZipParts), never fully copied.
 
     func read(zip: ZipParts) throws -> Workbook {
         guard zip.records.count <= limits.maxEntries else { throw Failure("压缩包条目过多 / too many entries in the package") }

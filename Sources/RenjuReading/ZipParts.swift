@@ -33,7 +33,7 @@ struct ZipParts {
     /// case-insensitive in OPC).
     static func normalise(_ name: String) -> String {
         var n = name.replacingOccurrences(of: "\\", with: "/")
-        while n.hasPrefix("/") { n.removeFirst() }
+        while n.hasPrefix("/") || n.hasPrefix("./") { n.removeFirst(n.hasPrefix("/") ? 1 : 2) }
         if n.contains("%"), let decoded = n.removingPercentEncoding { n = decoded }
         return n.precomposedStringWithCanonicalMapping.lowercased()
     }

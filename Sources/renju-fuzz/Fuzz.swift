@@ -3,11 +3,12 @@ import RenjuModel
 import RenjuReading
 import RenjuReference
 
-// One harness, four targets, chosen by RENJU_FUZZ_TARGET: csv, xlsx, cell, expr.
+// One harness, five targets, chosen by RENJU_FUZZ_TARGET: csv, xlsx, sheet (one worksheet's XML:
+// cells, merges, formulas recomputed), cell, expr.
 //   scripts/fuzz.sh csv 1000000        (libFuzzer, -sanitize=fuzzer,address)
 //   .build/debug/renju-fuzz csv Fuzz/corpus/csv   (replay a corpus in a normal build)
 
-enum FuzzTarget: String, CaseIterable { case csv, xlsx, cell, expr }
+enum FuzzTarget: String, CaseIterable { case csv, xlsx, sheet, cell, expr }
 
 let fuzzCatalog = Catalog([
     Indicator(id: "households", name: "总户数", unit: "户", decimals: 0, kind: .stock(.stable(percent: 2)), integer: true),
@@ -31,6 +32,9 @@ func fuzzOne(_ data: Data, _ target: FuzzTarget) {
         // Through a file, as in production (see XLSXReader: the memory-backed archive is not used).
         guard (try? data.write(to: scratch)) != nil, let sheets = try? XLSXReader().read(url: scratch) else { return }
         for s in sheets { _ = reader.read(s.grid, file: "fuzz.xlsx", defaultPeriod: Period(year: 2025, quarter: 3)) }
+    case .sheet:
+        guard let grid = try? XLSXReader().sheet(xml: data, name: "数据") else { return }
+        _ = reader.read(grid, file: "fuzz.xlsx", defaultPeriod: Period(year: 2025, quarter: 3))
     case .cell:
         let text = String(decoding: data, as: UTF8.self)
         for kind in [IndicatorKind.flow, .flag, .rate(numerator: "a", denominator: "b"), .stock(.free)] {
@@ -76,7 +80,7 @@ struct Replay {
     static func main() {
         let args = Array(CommandLine.arguments.dropFirst())
         guard let name = args.first, let target = FuzzTarget(rawValue: name) else {
-            print("usage: renju-fuzz csv|xlsx|cell|expr FILE_OR_DIR...  (replays inputs through a fuzz target)")
+            print("usage: renju-fuzz csv|xlsx|sheet|cell|expr FILE_OR_DIR...  (replays inputs through a fuzz target)")
             exit(2)
         }
         var count = 0

@@ -115,7 +115,7 @@ def sub_title(title, group):
     return title[len("生活垃圾"):] if group == "生活垃圾" and title.startswith("生活垃圾") else title
 
 
-def openpyxl_form(path, *, titles=None, two_level=False, column_numbers=False, percent=None, formulas=False,
+def openpyxl_form(path, *, titles=None, two_level=False, column_numbers=False, units_row=False, percent=None, formulas=False,
                   shared_rates=False, drafts=(), date1904=False, unsupported=None, extra_sheets=()):
     wb = openpyxl.Workbook()
     if date1904:
@@ -156,6 +156,8 @@ def openpyxl_form(path, *, titles=None, two_level=False, column_numbers=False, p
             c = e + 1
     else:
         ws.append(list(titles))
+    if units_row:
+        ws.append([None, None] + [t[t.index("（") + 1:-1] if "（" in t else None for t in TITLES[2:]])
     if column_numbers:
         ws.append(["甲", "乙"] + list(range(1, len(TITLES) - 1)))
     first = ws.max_row + 1
@@ -370,6 +372,11 @@ expect("two-level-header-column-numbers.xlsx", forbid=["format.unknown_column", 
 xlsxwriter_form(path("two-level-header-xlsxwriter.xlsx"), two_level=True)
 verify(path("two-level-header-xlsxwriter.xlsx"))
 expect("two-level-header-xlsxwriter.xlsx", forbid=["format.unknown_column", "completeness.missing_value"])
+
+openpyxl_form(path("header-units-row.xlsx"), titles=[t.split("（")[0] for t in TITLES], units_row=True)
+verify(path("header-units-row.xlsx"))
+expect("header-units-row.xlsx", forbid=["format.unknown_column", "completeness.missing_value", "format.bad_code"],
+       note="titles without units, a row of units under them")
 
 broken = [t.replace("（", "\n（", 1) if k % 3 == 0 else t.replace("（", "\r\n（", 1) if k % 3 == 1 else t
           for k, t in enumerate(TITLES)]
