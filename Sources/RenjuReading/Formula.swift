@@ -70,30 +70,11 @@ struct FormulaParser {
             let ch = c[i]
             if ch == " " || ch == "\n" || ch == "\r" || ch == "\t" { i += 1; continue }
             if ch == "\"" {
-                var s = ""
-                i += 1
-                while true {
-                    guard i < c.count else { throw Unsupported(reason: "引号未闭合 / unterminated string") }
-                    if c[i] == "\"" {
-                        if i + 1 < c.count, c[i + 1] == "\"" { s.unicodeScalars.append("\""); i += 2; continue }
-                        i += 1; break
-                    }
-                    s.unicodeScalars.append(c[i]); i += 1
-                }
-                out.append(.text(s)); continue
+                out.append(.text(try quoted(c, at: &i))); continue
             }
             if ch == "'" {
                 // A quoted sheet name: 'Sheet name'!A1
-                var s = ""
-                i += 1
-                while true {
-                    guard i < c.count else { throw Unsupported(reason: "引号未闭合 / unterminated sheet name") }
-                    if c[i] == "'" {
-                        if i + 1 < c.count, c[i + 1] == "'" { s.unicodeScalars.append("'"); i += 2; continue }
-                        i += 1; break
-                    }
-                    s.unicodeScalars.append(c[i]); i += 1
-                }
+                let s = try quoted(c, at: &i)
                 guard i < c.count, c[i] == "!" else { throw Unsupported(reason: "无法解析 / cannot parse") }
                 i += 1
                 guard s == sheet else { throw Unsupported(reason: "引用了其他工作表“\(s)” / refers to another sheet") }
@@ -141,6 +122,23 @@ struct FormulaParser {
             i += 1
         }
         return out
+    }
+
+    /// The text between the quote at `i` and its closing quote (a doubled quote stands for one);
+    /// `i` moves past the closing quote.
+    static func quoted(_ c: [Unicode.Scalar], at i: inout Int) throws -> String {
+        let q = c[i]
+        var s = ""
+        i += 1
+        while true {
+            guard i < c.count else { throw Unsupported(reason: "引号未闭合 / unterminated quote") }
+            if c[i] == q {
+                if i + 1 < c.count, c[i + 1] == q { s.unicodeScalars.append(q); i += 2; continue }
+                i += 1
+                return s
+            }
+            s.unicodeScalars.append(c[i]); i += 1
+        }
     }
 
     var peek: Token? { i < tokens.count ? tokens[i] : nil }

@@ -38,32 +38,35 @@ public struct InputLoader: Sendable {
     /// as one file), in a stable order. Nothing is left out here: what is not read is said.
     public static func inputFiles(in paths: [String]) throws -> [InputFile] {
         var out: [InputFile] = []
-        let fm = FileManager.default
         for p in paths {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
-                throw InputError.notFound(p)
-            }
+            guard let kind = FileIdentity.kind(of: p) else { throw InputError.notFound(p) }
             let url = URL(fileURLWithPath: p)
-            if isDir.boolValue, url.pathExtension.lowercased() != "numbers" {
-                var found: [URL] = []
-                if let e = fm.enumerator(at: url, includingPropertiesForKeys: [.isDirectoryKey]) {
-                    for case let u as URL in e {
-                        let dir = (try? u.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) ?? false
-                        if dir {
-                            // A Numbers document saved as a package is a folder: one file to the user.
-                            if u.pathExtension.lowercased() == "numbers" { found.append(u); e.skipDescendants() }
-                            continue
-                        }
-                        found.append(u)
-                    }
-                }
-                out += found.map { ($0.path, $0) }.sorted { $0.0 < $1.0 }.map { InputFile(url: $0.1, inFolder: true) }
+            if kind == .directory, url.pathExtension.lowercased() != "numbers" {
+                var found: [String] = []
+                walk(p, into: &found)
+                out += found.sorted().map { InputFile(url: URL(fileURLWithPath: $0), inFolder: true) }
             } else {
                 out.append(InputFile(url: url, inFolder: false))
             }
         }
         return out
+    }
+
+    /// Every file below a folder (one stat() an entry; Foundation's enumerator with resource
+    /// values took 1.3 s for 11,000 files). A `.numbers` package is one file to the user.
+    static func walk(_ dir: String, into found: inout [String], depth: Int = 0) {
+        guard depth < 64, let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        for name in names {
+            let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
+            switch FileIdentity.kind(of: path) {
+            case .directory?:
+                if name.lowercased().hasSuffix(".numbers") { found.append(path) } else { walk(path, into: &found, depth: depth + 1) }
+            case .file?:
+                found.append(path)
+            case nil:
+                continue
+            }
+        }
     }
 
     public enum InputError: Error, CustomStringConvertible {
@@ -75,11 +78,12 @@ public struct InputLoader: Sendable {
 
     public func load(paths: [String], defaultPeriod: Period?) throws -> InputSet {
         var set = InputSet()
-        // The same file named twice (itself and in its folder, or a folder twice) is read once.
-        var seen = Set<String>()
+        // The same file named twice (itself and in its folder, a folder twice, a link to it) is
+        // read once: files are told apart by device and inode, one stat() each.
+        var seen = Set<FileIdentity>()
         var files: [InputFile] = []
         for f in try Self.inputFiles(in: paths) {
-            let key = f.url.standardizedFileURL.resolvingSymlinksInPath().path
+            guard let key = FileIdentity(path: f.url.path) else { files.append(f); continue }
             if seen.insert(key).inserted { files.append(f); continue }
             set.findings.append(Finding(
                 rule: .givenTwice, severity: .info, unit: nil, period: defaultPeriod,
@@ -226,5 +230,26 @@ public struct InputLoader: Sendable {
                 message: Message(zh: "文件中没有找到以“区划代码”开头的表头行，已跳过", en: "No header row starting with 区划代码/unit_code found; file skipped"),
                 source: SourceRef(file: file)))
         }
+    }
+}
+
+/// A file as the file system knows it (device and inode), whatever path names it.
+struct FileIdentity: Hashable {
+    let device: UInt64
+    let inode: UInt64
+
+    init?(path: String) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        device = UInt64(st.st_dev); inode = UInt64(st.st_ino)
+    }
+
+    enum Kind { case file, directory }
+
+    /// A folder, or anything else that exists (links followed); nil when nothing is there.
+    static func kind(of path: String) -> Kind? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return (st.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
     }
 }

@@ -27,16 +27,24 @@ extension InputSet {
             }
             let order = indices.sorted { (rank($0), $0) < (rank($1), $1) }
             var owner = UnitIndex()
+            owner.reserve(indices.reduce(0) { $0 + submissions[$1].rows.count })
             for i in order {
-                let s = submissions[i]
-                var overlapping = 0, conflicts = 0
+                var overlapping: [(code: UnitCode, owner: Int)] = []
                 var fresh: [UnitCode] = []
-                for row in s.rows {
-                    guard let o = owner[row.code].map(Int.init) else { fresh.append(row.code); continue }
-                    overlapping += 1
-                    conflicts += compare(row.code, later: i, earlier: o, period: period, checked: period == newest, catalog: catalog)
+                // Codes only: the rows' names and sources are not touched (no reference counting a row).
+                submissions[i].rows.withUnsafeBufferPointer { rows in
+                    fresh.reserveCapacity(rows.count)
+                    for k in rows.indices {
+                        let code = rows[k].code
+                        if let o = owner[code] { overlapping.append((code, Int(o))) } else { fresh.append(code) }
+                    }
                 }
-                if overlapping > 0, fresh.isEmpty {
+                var conflicts = 0
+                for (code, o) in overlapping {
+                    conflicts += compare(code, later: i, earlier: o, period: period, checked: period == newest, catalog: catalog)
+                }
+                let s = submissions[i]
+                if !overlapping.isEmpty, fresh.isEmpty {
                     // Wholly given elsewhere: read once.
                     dropped.insert(i)
                     if conflicts == 0 {

@@ -213,7 +213,13 @@ struct SheetScanner {
     /// Decodes OOXML's `_xHHHH_` escapes (ST_Xstring): `_x000D_` is a carriage return that Excel
     /// writes into a header title broken with Alt+Enter; `_x005F_` escapes a literal underscore.
     static func unescapeX(_ s: String) -> String {
-        guard s.contains("_x") else { return s }
+        // Most strings have no escape: a byte scan (Foundation's String.contains is a CFString search).
+        var previousUnderscore = false, found = false
+        for b in s.utf8 {
+            if previousUnderscore, b == UInt8(ascii: "x") { found = true; break }
+            previousUnderscore = b == UInt8(ascii: "_")
+        }
+        guard found else { return s }
         var out = String.UnicodeScalarView()
         let u = Array(s.unicodeScalars)
         var i = 0

@@ -80,8 +80,16 @@ struct TableHeader {
 
     /// The column-number row of a statistical form (栏次: `甲 乙 1 2 3 …` under the titles).
     static func isColumnNumberRow(_ cells: [Grid.Entry], codeCell: RawCell?) -> Bool {
-        if let t = codeCell?.text, t.utf8.count <= 8, ["甲", "栏次", "a"].contains(TextNormalizer.key(t)) { return true }
-        guard codeCell == nil || codeCell?.text.map(TextNormalizer.isBlank) == true else { return false }
+        // Called for every row: the usual code cell (12 digits) is turned away at once.
+        switch codeCell {
+        case let .text(t)?:
+            if t.utf8.count <= 8, ["甲", "栏次", "a"].contains(TextNormalizer.key(t)) { return true }
+            guard TextNormalizer.isBlank(t) else { return false }
+        case nil:
+            break
+        default:
+            return false
+        }
         var expected = 1.0, count = 0
         for e in cells {
             switch e.cell {
