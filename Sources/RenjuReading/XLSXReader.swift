@@ -1,7 +1,7 @@
 import Foundation
 import RenjuModel
 
-/// Reads an .xlsx workbook: every sheet into a sparse grid. Our own reader on ZIPFoundation and a
+/// Reads an .xlsx workbook: every sheet into a sparse grid. Our own reader on `ZipParts` and a
 /// streaming byte scanner for the XML parts (`SheetScanner`; Foundation's XMLParser crashed on a
 /// fuzzed workbook.xml and refuses lines past 10 MB): shared strings,
 /// inline strings, numbers, booleans, error cells, formulas with or without a cached value, number

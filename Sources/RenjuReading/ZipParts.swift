@@ -1,10 +1,11 @@
 import Foundation
 import CRenjuZlib
 
-/// Locates and inflates the parts of a zip package with hard limits. ZIPFoundation lists and
-/// validates the package; the bytes of each part are taken from the central directory's offsets
-/// and inflated here, because ZIPFoundation's inflate loop never ends on a truncated deflate stream
-/// (found by fuzzing: a 4 KB workbook hung the reader for ever).
+/// Locates and inflates the parts of a zip package with hard limits: the central directory is
+/// read here (ZIP64 too; entry names in UTF-8 or, from Chinese zip tools, GBK) and each part is
+/// inflated with zlib from the central directory's offsets. ZIPFoundation's inflate loop never
+/// ends on a truncated deflate stream (found by fuzzing: a 4 KB workbook hung the reader for
+/// ever), and its archive was only ever used to list the entries, which this does as well.
 struct ZipParts {
     struct Record {
         let method: UInt16
