@@ -141,6 +141,54 @@ struct FormulaParser {
         }
     }
 
+    /// A shared formula's text as it reads in a cell `rows` and `columns` away from its anchor:
+    /// relative references moved, `$`-fixed parts and quoted text left alone (for messages).
+    static func moved(_ text: String, rows: Int, columns: Int) -> String {
+        guard rows != 0 || columns != 0 else { return text }
+        let c = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        func isLetter(_ s: Unicode.Scalar) -> Bool { (s >= "A" && s <= "Z") || (s >= "a" && s <= "z") }
+        func isDigit(_ s: Unicode.Scalar) -> Bool { s >= "0" && s <= "9" }
+        while i < c.count {
+            let ch = c[i]
+            if ch == "\"" || ch == "'" {
+                // Quoted text or sheet name, copied as it is.
+                out.append(ch); i += 1
+                while i < c.count { out.append(c[i]); i += 1; if c[i - 1] == ch { break } }
+                continue
+            }
+            let boundary = i == 0 || !(isLetter(c[i - 1]) || isDigit(c[i - 1]) || c[i - 1] == "_" || c[i - 1] == ".")
+            if boundary, ch == "$" || isLetter(ch) {
+                // Try `$?LETTERS$?DIGITS` not followed by a name character or `(`.
+                var k = i
+                let colFixed = c[k] == "$"; if colFixed { k += 1 }
+                let ls = k
+                while k < c.count, isLetter(c[k]), k - ls < 3 { k += 1 }
+                let letters = String(String.UnicodeScalarView(c[ls..<k])).uppercased()
+                let rowFixed = k < c.count && c[k] == "$"; if rowFixed { k += 1 }
+                let ds = k
+                while k < c.count, isDigit(c[k]) { k += 1 }
+                let ends = k >= c.count || !(isLetter(c[k]) || isDigit(c[k]) || c[k] == "_" || c[k] == "(" || c[k] == ".")
+                if !letters.isEmpty, k > ds, ends, let row = Int(String(String.UnicodeScalarView(c[ds..<k]))),
+                   let (_, col) = SheetScanner.position(Array((letters + "1").utf8)) {
+                    let newCol = colFixed ? col : col + columns, newRow = rowFixed ? row : row + rows
+                    if newCol >= 0, newRow >= 1 {
+                        let ref = (colFixed ? "$" : "") + SourceRef.columnLetters(newCol) + (rowFixed ? "$" : "") + String(newRow)
+                        out.append(contentsOf: ref.unicodeScalars)
+                        i = k
+                        continue
+                    }
+                }
+                // Not a reference: copy the name as it is.
+                while i < c.count, isLetter(c[i]) || isDigit(c[i]) || c[i] == "_" || c[i] == "." || c[i] == "$" { out.append(c[i]); i += 1 }
+                continue
+            }
+            out.append(ch); i += 1
+        }
+        return String(out)
+    }
+
     var peek: Token? { i < tokens.count ? tokens[i] : nil }
 
     mutating func expect(_ t: Token) throws {
@@ -257,6 +305,9 @@ struct PendingFormula: Sendable {
     let columnOffset: Int
     /// Whether the file held a cached value for the cell.
     let hasCachedValue: Bool
+
+    /// The formula as the cell would show it (a shared formula moved from its anchor).
+    var shownText: String { FormulaParser.moved(text, rows: rowOffset, columns: columnOffset) }
 }
 
 /// Computes the formula cells of one sheet and writes the results into its grid.
@@ -291,7 +342,7 @@ struct FormulaEvaluator {
             let cached = grid[r, c]
             let format = grid.format(r, c)
             guard let value else {
-                if f.hasCachedValue { notes[key] = .notRecomputed(formula: f.text, reason: failure ?? "") }
+                if f.hasCachedValue { notes[key] = .notRecomputed(formula: f.shownText, reason: failure ?? "") }
                 continue
             }
             switch value {
@@ -299,14 +350,14 @@ struct FormulaEvaluator {
                 let shown = excelPrecision(v)
                 if !f.hasCachedValue {
                     grid.set(r, c, .number(shown), format: format)
-                    notes[key] = .computed(formula: f.text, value: shown)
+                    notes[key] = .computed(formula: f.shownText, value: shown)
                 } else if let cached, !Self.same(cached, shown) {
                     grid.set(r, c, .number(shown), format: format)
-                    notes[key] = .stale(formula: f.text, cached: cached.display, computed: shown)
+                    notes[key] = .stale(formula: f.shownText, cached: cached.display, computed: shown)
                 }
             case let .error(e):
                 if !f.hasCachedValue { grid.set(r, c, .error(e), format: format) }
-                else if case .error = cached {} else { notes[key] = .notRecomputed(formula: f.text, reason: e) }
+                else if case .error = cached {} else { notes[key] = .notRecomputed(formula: f.shownText, reason: e) }
             case let .text(s):
                 if !f.hasCachedValue { grid.set(r, c, .text(s), format: format) }
             case let .bool(b):

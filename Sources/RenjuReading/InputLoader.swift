@@ -197,8 +197,12 @@ public struct InputLoader: Sendable {
         for g in grids {
             switch reader.read(g, file: file, defaultPeriod: defaultPeriod) {
             case let .submissions(subs):
-                anyTable = true
                 for var s in subs {
+                    // A list of units with no indicator column at all (a code list for drop-downs) is not a return.
+                    if !s.isLongFormat, s.columns.isEmpty, s.values.isEmpty, !s.findings.contains(where: { $0.rule == .unknownColumn }) {
+                        continue
+                    }
+                    anyTable = true
                     s.hiddenSheet = g.hidden
                     if s.period == nil {
                         var s2 = s

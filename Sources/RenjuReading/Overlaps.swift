@@ -29,6 +29,8 @@ extension InputSet {
             var owner = UnitIndex()
             owner.reserve(indices.reduce(0) { $0 + submissions[$1].rows.count })
             for i in order {
+                // A sheet without figures (a code list for drop-downs) neither claims units nor is dropped.
+                if submissions[i].values.isEmpty { continue }
                 var overlapping: [(code: UnitCode, owner: Int)] = []
                 var fresh: [UnitCode] = []
                 // Codes only: the rows' names and sources are not touched (no reference counting a row).

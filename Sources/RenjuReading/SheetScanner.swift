@@ -366,7 +366,10 @@ struct SheetScanner {
             formulas[FormulaNote.key(ch.row, ch.column)] = PendingFormula(
                 text: m.text, rowOffset: ch.row - m.row, columnOffset: ch.column - m.column, hasCachedValue: ch.cached)
             formulaOrder.append((ch.row, ch.column))
-            if !ch.cached { grid.set(ch.row, ch.column, .formulaWithoutValue(m.text), format: grid.format(ch.row, ch.column)) }
+            if !ch.cached {
+                let shown = FormulaParser.moved(m.text, rows: ch.row - m.row, columns: ch.column - m.column)
+                grid.set(ch.row, ch.column, .formulaWithoutValue(shown), format: grid.format(ch.row, ch.column))
+            }
         }
         if !formulas.isEmpty { FormulaEvaluator.apply(to: &grid, formulas: formulas, positions: formulaOrder) }
         return (grid, cells)

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 import RenjuModel
-import RenjuReading
+@testable import RenjuReading
 
 /// Formulas of a form recomputed as Excel would: the figure a clerk sees, or a clear note.
 final class FormulaTests: XCTestCase {
@@ -85,7 +85,8 @@ final class FormulaTests: XCTestCase {
         XCTAssertEqual(number(g, 5), 2)
         XCTAssertEqual(number(g, 6), 4)
         XCTAssertEqual(number(g, 7), 6)
-        XCTAssertEqual(g.formulaNotes[FormulaNote.key(6, 1)], .stale(formula: "A1*2", cached: "99", computed: 6))
+        // The note shows the formula as it reads in B7, moved two rows from its anchor.
+        XCTAssertEqual(g.formulaNotes[FormulaNote.key(6, 1)], .stale(formula: "A3*2", cached: "99", computed: 6))
         XCTAssertEqual(number(g, 8), 4)
     }
 
@@ -106,5 +107,11 @@ final class FormulaTests: XCTestCase {
         for col in 0..<4 {
             if case .formulaWithoutValue? = c[0, col] {} else { XCTFail("column \(col): \(String(describing: c[0, col]))") }
         }
+    }
+
+    func testSharedFormulaTextMovedForMessages() {
+        XCTAssertEqual(FormulaParser.moved("ROUND(D6/C6*100,2)", rows: 3, columns: 0), "ROUND(D9/C9*100,2)")
+        XCTAssertEqual(FormulaParser.moved("SUM($B$2:B5)+'数据 1'!A1", rows: 1, columns: 1), "SUM($B$2:C6)+'数据 1'!B2")
+        XCTAssertEqual(FormulaParser.moved("IF(A1>0,\"A1\",LOG10(A1))", rows: 1, columns: 0), "IF(A2>0,\"A1\",LOG10(A2))")
     }
 }

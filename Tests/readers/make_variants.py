@@ -416,6 +416,15 @@ for name, state in [("hidden-draft-sheet.xlsx", "hidden"), ("very-hidden-draft-s
 openpyxl_form(path("draft-sheet-identical.xlsx"), drafts=[("副本", "visible", None)])
 expect("draft-sheet-identical.xlsx", rules=["format.given_twice"], forbid=["format.conflicting_value"])
 
+# A code list for drop-downs (区划代码, 单位名称, no figures) as the first sheet: it claims nothing.
+wb = openpyxl.load_workbook(base)
+codes = wb.create_sheet("代码表", 0)
+codes.append(["区划代码", "单位名称"])
+for r in DATA:
+    codes.append([r[0], r[1]])
+wb.save(path("code-list-sheet-first.xlsx"))
+expect("code-list-sheet-first.xlsx", forbid=["format.given_twice", "format.conflicting_value", "format.no_period"])
+
 openpyxl_form(path("date1904.xlsx"), date1904=True)
 verify(path("date1904.xlsx"))
 expect("date1904.xlsx", signoff_dates={"填表人": "2025-10-03", "统计负责人": "2025-10-05", "单位负责人": "2025-10-08"})
