@@ -20,7 +20,7 @@ public enum TextReport {
         for g in groups {
             let first = g.items[0]
             let head: String
-            if let u = first.unit { head = "\(u) \(first.unitName ?? "")" } else { head = zh ? "（文件）" : "(files)" }
+            if let u = first.unit { head = "\(u) \(terminalSafe(first.unitName ?? ""))" } else { head = zh ? "（文件）" : "(files)" }
             out += paint(head, "1") + "\n"
             for f in g.items.sorted(by: { ($0.explained ? 0 : $0.severity.rank) > ($1.explained ? 0 : $1.severity.rank) }) {
                 let label: String
@@ -32,11 +32,11 @@ public enum TextReport {
                     case .info: label = paint(f.severity.label(lang), "36")
                     }
                 }
-                out += "  [\(label)] \(f.rule)  \(f.message.text(lang))\n"
-                if let s = f.source { out += "         \(paint(s.description, "2"))\n" }
+                out += "  [\(label)] \(f.rule)  \(terminalSafe(f.message.text(lang)))\n"
+                if let s = f.source { out += "         \(paint(terminalSafe(s.description), "2"))\n" }
                 if let e = f.explanation {
                     let note = f.explained ? "" : (zh ? "（说明不能消除错误）" : " (an explanation never clears an error)")
-                    out += "         \(zh ? "说明" : "explanation")\(note): \(e)\n"
+                    out += "         \(zh ? "说明" : "explanation")\(note): \(terminalSafe(e))\n"
                 }
             }
             out += "\n"

@@ -111,10 +111,11 @@ public final class XlsxBook {
     public func addSheet(_ name: String) throws -> XlsxSheet {
         let wb = try book()
         guard !name.isEmpty else { throw XlsxError(message: "a sheet needs a name") }
-        guard let ws = name.withCString({ workbook_add_worksheet(wb, $0) }) else {
+        let safe = xmlSafe(name)
+        guard !safe.isEmpty, let ws = safe.withCString({ workbook_add_worksheet(wb, $0) }) else {
             throw XlsxError(message: "cannot add the sheet “\(name)” (a name of at most 31 characters, without []:*?/\\, used once)")
         }
-        let sheet = XlsxSheet(book: self, sheet: ws, name: name)
+        let sheet = XlsxSheet(book: self, sheet: ws, name: safe)
         sheets.append(sheet)
         return sheet
     }
@@ -151,18 +152,18 @@ public final class XlsxBook {
         guard let chart = workbook_add_chart(wb, UInt8(LXW_CHART_COLUMN.rawValue)) else { throw XlsxError(message: "cannot add a chart") }
         for s in series {
             guard let ser = chart_add_series(chart, nil, nil) else { throw XlsxError(message: "cannot add a chart series") }
-            categories.sheet.withCString { sn in
+            xmlSafe(categories.sheet).withCString { sn in
                 chart_series_set_categories(ser, sn, lxw_row_t(categories.firstRow), lxw_col_t(categories.firstColumn),
                                             lxw_row_t(categories.lastRow), lxw_col_t(categories.lastColumn))
             }
-            s.values.sheet.withCString { sn in
+            xmlSafe(s.values.sheet).withCString { sn in
                 chart_series_set_values(ser, sn, lxw_row_t(s.values.firstRow), lxw_col_t(s.values.firstColumn),
                                         lxw_row_t(s.values.lastRow), lxw_col_t(s.values.lastColumn))
             }
-            if !s.name.isEmpty { s.name.withCString { chart_series_set_name(ser, $0) } }
+            if !s.name.isEmpty { xmlSafe(s.name).withCString { chart_series_set_name(ser, $0) } }
         }
-        if !title.isEmpty { title.withCString { chart_title_set_name(chart, $0) } }
-        if let yAxisTitle, !yAxisTitle.isEmpty, let axis = chart.pointee.y_axis { yAxisTitle.withCString { chart_axis_set_name(axis, $0) } }
+        if !title.isEmpty { xmlSafe(title).withCString { chart_title_set_name(chart, $0) } }
+        if let yAxisTitle, !yAxisTitle.isEmpty, let axis = chart.pointee.y_axis { xmlSafe(yAxisTitle).withCString { chart_axis_set_name(axis, $0) } }
         chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
         var opt = lxw_chart_options()
         opt.x_scale = Double(size.width) / 480
@@ -204,6 +205,26 @@ public struct XlsxRange: Sendable {
     }
 }
 
+/// Text as XML 1.0 allows it, for every string Renju hands to libxlsxwriter (cells, comments,
+/// sheet names, chart titles, validation messages): most C0 control characters are forbidden in
+/// XML and make the workbook unreadable. A vertical tab or form feed (Word's line and page breaks,
+/// pasted into a 说明) becomes a line break; the other controls and U+FFFE/U+FFFF are dropped.
+public func xmlSafe(_ s: String) -> String {
+    var clean = true
+    for b in s.utf8 where (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0xEF { clean = false; break }
+    if clean { return s }
+    var out = String.UnicodeScalarView()
+    for u in s.unicodeScalars {
+        switch u.value {
+        case 0x0B, 0x0C: out.append("\n")
+        case 0x09, 0x0A, 0x0D: out.append(u)
+        case 0x00..<0x20, 0xFFFE, 0xFFFF: continue
+        default: out.append(u)
+        }
+    }
+    return String(out)
+}
+
 func columnLetters(_ column: Int) -> String {
     var n = column + 1, s = ""
     while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(UInt8(65 + r))) + s; n = (n - 1) / 26 }
@@ -239,7 +260,7 @@ public final class XlsxSheet {
         case let .number(x) where x.isFinite:
             try check(worksheet_write_number(ws, r, c, x, f), "write \(columnLetters(column))\(row + 1)")
         case let .text(s) where !s.isEmpty:
-            try check(s.withCString { worksheet_write_string(ws, r, c, $0, f) }, "write \(columnLetters(column))\(row + 1)")
+            try check(xmlSafe(s).withCString { worksheet_write_string(ws, r, c, $0, f) }, "write \(columnLetters(column))\(row + 1)")
         default:
             if f != nil { try check(worksheet_write_blank(ws, r, c, f), "write \(columnLetters(column))\(row + 1)") }
         }
@@ -252,7 +273,7 @@ public final class XlsxSheet {
     public func merge(_ firstRow: Int, _ firstColumn: Int, _ lastRow: Int, _ lastColumn: Int, _ text: String, _ style: CellStyle) throws {
         let ws = try handle()
         let f = try book.format(style)
-        try check(text.withCString {
+        try check(xmlSafe(text).withCString {
             worksheet_merge_range(ws, lxw_row_t(firstRow), lxw_col_t(firstColumn), lxw_row_t(lastRow), lxw_col_t(lastColumn), $0, f)
         }, "merge")
     }
@@ -294,9 +315,9 @@ public final class XlsxSheet {
         var opt = lxw_comment_options()
         opt.width = 360
         opt.height = 160
-        try author.withCString { a in
+        try xmlSafe(author).withCString { a in
             opt.author = UnsafeMutablePointer(mutating: a)
-            try check(text.withCString { worksheet_write_comment_opt(ws, lxw_row_t(row), lxw_col_t(column), $0, &opt) }, "comment")
+            try check(xmlSafe(text).withCString { worksheet_write_comment_opt(ws, lxw_row_t(row), lxw_col_t(column), $0, &opt) }, "comment")
         }
     }
 
@@ -309,7 +330,7 @@ public final class XlsxSheet {
         var keep: [UnsafeMutablePointer<CChar>] = []
         defer { keep.forEach { free($0) } }
         func c(_ s: String) -> UnsafeMutablePointer<CChar>? {
-            guard !s.isEmpty, let p = strdup(s) else { return nil }
+            guard !s.isEmpty, let p = strdup(xmlSafe(s)) else { return nil }
             keep.append(p); return p
         }
         switch rule {

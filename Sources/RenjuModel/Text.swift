@@ -82,6 +82,25 @@ public enum TextNormalizer {
     }
 }
 
+/// Text safe to print on a terminal: control characters (ESC sequences that recolour or rewrite
+/// the screen, a carriage return that overwrites a line, C1 controls, DEL) and the bidirectional
+/// overrides that reorder what is shown are written as `\u{1B}`; line breaks and tabs stay.
+/// Everything a user gave (names, 说明, file names) passes through this before a terminal sees it.
+public func terminalSafe(_ s: String) -> String {
+    func unsafe(_ v: UInt32) -> Bool {
+        (v < 0x20 && v != 0x0A && v != 0x09) || (0x7F...0x9F).contains(v)
+            || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F
+    }
+    var clean = true
+    for b in s.utf8 where (b < 0x20 && b != 0x0A && b != 0x09) || b == 0x7F || b == 0xC2 || b == 0xE2 { clean = false; break }
+    if clean { return s }
+    var out = ""
+    for u in s.unicodeScalars {
+        if unsafe(u.value) { out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}" } else { out.unicodeScalars.append(u) }
+    }
+    return out
+}
+
 /// Shortest decimal spelling of a number: `12.5`, `3`, `0` (SPEC §5, content digest).
 public func shortestDecimal(_ x: Double) -> String {
     if x == 0 { return "0" }

@@ -96,7 +96,14 @@ struct CouldNotRun: Error, CustomStringConvertible {
 }
 
 func writeStderr(_ s: String) {
-    FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
+    let safe = terminalSafe(s)
+    FileHandle.standardError.write(Data((safe.hasSuffix("\n") ? safe : safe + "\n").utf8))
+}
+
+/// Prints text for a person (not JSON or CSV meant for programs) with control and escape
+/// sequences from the input shown escaped, never obeyed by the terminal.
+func say(_ s: String, terminator: String = "\n") {
+    print(terminalSafe(s), terminator: terminator)
 }
 
 /// Reads and validates the inputs: what `validate`, `export` and `rank` share.

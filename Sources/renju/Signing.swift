@@ -29,7 +29,7 @@ struct Digest: ParsableCommand {
             guard let d = ContentDigest.of(sub) else { continue }
             any = true
             let root = sub.rows.first?.code.rawValue ?? "-"
-            print("\(d)  \(root)  \(sub.period?.description ?? "")  \(sub.file)")
+            say("\(d)  \(root)  \(sub.period?.description ?? "")  \(sub.file)")
         }
         if !any { writeStderr("renju: no submission with a period in the input"); throw ExitCode(2) }
     }
@@ -136,6 +136,6 @@ struct Sign: ParsableCommand {
         func field(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
         let text = (["区划代码,报告期,角色,姓名,日期,数据摘要,签名"] + rows.map { $0.map(field).joined(separator: ",") }).joined(separator: "\n") + "\n"
         do { try text.write(to: csv, atomically: true, encoding: .utf8) } catch { writeStderr("renju: \(error)"); throw ExitCode(2) }
-        print("\(role) \(name) signed \(unit) \(period) on \(when): digest \(digest)\n→ \(csv.path)")
+        say("\(role) \(name) signed \(unit) \(period) on \(when): digest \(digest)\n→ \(csv.path)")
     }
 }

@@ -89,7 +89,7 @@ struct DBImport: ParsableCommand {
             let records = try db.importSubmissions(entries, who: user, forced: force && result.hasOpenError, reason: reason, pause: pause)
             for r in records {
                 let what = r.replaced ? (r.changes.isEmpty ? "replaced, no figure changed" : "replaced, \(r.changes.split(separator: "\n").count) figures changed") : "new"
-                print("stored \(r.unit) \(r.period) from \(r.file) (\(what))")
+                say("stored \(r.unit) \(r.period) from \(r.file) (\(what))")
             }
             print(common.lang == .zh ? "已入库 \(records.count) 份报表：\(db.path)" : "\(records.count) submissions stored in \(db.path)")
         } catch {
@@ -125,7 +125,7 @@ struct DBHistory: ParsableCommand {
             print("[" + series.map { "{\"period\": \"\($0.period)\", \"value\": \(shortestDecimal($0.value))}" }.joined(separator: ", ") + "]")
             return
         }
-        print("\(reference.tree.name(of: u) ?? u.rawValue) \(ind.name)（\(ind.unit)）")
+        say("\(reference.tree.name(of: u) ?? u.rawValue) \(ind.name)（\(ind.unit)）")
         var prev: Double?
         for (p, v) in series {
             let change = prev.map { $0 == 0 ? "" : String(format: "  %+.1f%%", (v - $0) / $0 * 100) } ?? ""
@@ -142,8 +142,8 @@ struct DBAudit: ParsableCommand {
     func run() throws {
         guard let db = try store.open(default: "renju.sqlite") else { throw ExitCode(2) }
         for r in try db.imports() {
-            print("#\(r.id) \(r.at) \(r.who) \(r.unit) \(r.period) \(r.file) digest \(r.digest ?? "—")\(r.forced ? " FORCED: \(r.reason ?? "")" : "")\(r.replaced ? " (replaced)" : "")")
-            for c in r.changes.split(separator: "\n") { print("    \(c)") }
+            say("#\(r.id) \(r.at) \(r.who) \(r.unit) \(r.period) \(r.file) digest \(r.digest ?? "—")\(r.forced ? " FORCED: \(r.reason ?? "")" : "")\(r.replaced ? " (replaced)" : "")")
+            for c in r.changes.split(separator: "\n") { say("    \(c)") }
         }
     }
 }

@@ -11,7 +11,7 @@ do {
 } catch {
     let exitCode = Renju.exitCode(for: error)
     if exitCode == .success {
-        print(Renju.fullMessage(for: error))
+        say(Renju.fullMessage(for: error))
         exit(0)
     }
     FileHandle.standardError.write(Data((Renju.fullMessage(for: error) + "\n").utf8))

@@ -11,7 +11,7 @@
 usage: check_exports.py RENJU_BINARY [DATASET_DIR]
 Prints one line per check and a closing "N passed, N failed"; exit 1 on any failure.
 """
-import csv, io, json, os, random, subprocess, sys, tempfile
+import csv, io, json, os, random, shutil, subprocess, sys, tempfile
 
 import openpyxl
 
@@ -183,6 +183,62 @@ def check_findings_workbook(binary, tmp, inputs, extra):
           len(flagged) > 0 and len(red) > 0 and any(errors[0]["message"] in t for _, t in flagged), f"{len(flagged)} comments, {len(red)} red")
 
 
+CONTROLS = "".join(chr(c) for c in list(range(1, 9)) + [11, 12] + list(range(14, 32))) + "\x7f\ufffe"
+
+
+def check_control_characters(binary, tmp):
+    """Every text Renju writes into a workbook is XML-safe: control characters (a vertical tab
+    pasted from Word) in unit names and in a 说明 go through every writer, and openpyxl opens
+    each result."""
+    data = os.path.join(tmp, "controls")
+    shutil.copytree(os.path.join(ROOT, "examples", "xiji"), data)
+    with open(os.path.join(ROOT, "reference-data", "divisions", "640422-xiji.csv"), encoding="utf-8") as f:
+        text = f.read()
+    # A township and a village whose names carry every control character.
+    text = text.replace(",吉强镇,", ",吉强" + CONTROLS + "镇,").replace(",王寨村,", ",王寨" + CONTROLS + "村,")
+    divisions = os.path.join(tmp, "divisions-controls.csv")
+    with open(divisions, "w", encoding="utf-8") as f:
+        f.write(text)
+    extra = ["--divisions", divisions, "--as-of", "2025-10-31"]
+    report = json.loads(run(binary, "validate", "--format", "json", *extra, data).stdout)
+    warning = next((f for f in report["findings"] if f["severity"] == "warning" and f["unit"]), None)
+    if warning:
+        with open(os.path.join(data, "2025Q3", "说明.csv"), "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["区划代码", "报告期", "规则", "指标", "说明"])
+            w.writerow([warning["unit"], "2025Q3", warning["rule"], warning["indicator"] or "", "经核实" + CONTROLS + "属实"])
+    outputs = {
+        "findings workbook": ["validate", "--xlsx", os.path.join(tmp, "cc-findings.xlsx"), *extra, data],
+        "return": ["export", "--out", os.path.join(tmp, "cc-return.xlsx"), *extra, data],
+        "collection form": ["template", "--unit", "640422100000", "--period", "2025Q4", "--out", os.path.join(tmp, "cc-form.xlsx"),
+                            "--divisions", divisions],
+        "ranking bulletin": ["rank", "--xlsx", os.path.join(tmp, "cc-rank.xlsx"), *extra, data],
+    }
+    for name, args in outputs.items():
+        out = args[args.index("--xlsx") + 1] if "--xlsx" in args else args[args.index("--out") + 1]
+        r = run(binary, *args)
+        ok, detail = False, r.stderr[-300:]
+        if os.path.exists(out):
+            try:
+                wb = openpyxl.load_workbook(out)
+                texts = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+                texts += [c.comment.text for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment]
+                bad = [t for t in texts if any(ch in t for ch in CONTROLS.replace("\x7f", ""))]
+                named = any("吉强" in t or "王寨" in t for t in texts)
+                ok, detail = named and not bad, f"names shown: {named}; texts with controls: {bad[:2]}"
+            except Exception as e:  # openpyxl refuses invalid XML
+                detail = f"openpyxl cannot open it: {e}"
+        check(f"control characters in names and 说明: the {name} opens in openpyxl", ok, detail)
+    if warning:
+        try:
+            wb = openpyxl.load_workbook(os.path.join(tmp, "cc-findings.xlsx"))
+            texts = [str(c.value) for row in wb["审核情况"].iter_rows() for c in row if c.value]
+        except Exception as e:
+            texts = [f"cannot open: {e}"]
+        check("the 说明 with control characters is shown in the findings workbook", any("经核实" in t and "属实" in t for t in texts),
+              texts[-1][:200] if texts else "")
+
+
 def main():
     binary = sys.argv[1]
     ds = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(ROOT), "shared", "conformance", "xiji-2025Q3")
@@ -199,6 +255,7 @@ def main():
         check("19 townships in 西吉县's return", n == 19, str(n))
         check_form_round_trip(binary, tmp)
         check_findings_workbook(binary, tmp, inputs, extra)
+        check_control_characters(binary, tmp)
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

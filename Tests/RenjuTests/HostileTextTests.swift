@@ -1,0 +1,23 @@
+import XCTest
+import Foundation
+
+/// Text from the input never drives the terminal: escape sequences in names, 说明 and file names
+/// are shown escaped in every report a person reads.
+final class HostileTextTests: XCTestCase {
+    func testEscapeSequencesInNamesAndFileNamesAreShownEscaped() throws {
+        let dir = try temporaryDirectory()
+        let divisions = dir.appendingPathComponent("divisions.csv")
+        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+        let data = dir.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        // A given name that clears the screen and recolours it, in a file whose name does the same.
+        let name = "甲村\u{1B}[2J\u{1B}[31m\r\u{202E}"
+        let csv = "报告期：2025Q3\n区划代码,单位名称,总户数\n640422100201,\(name),300\n"
+        try csv.write(to: data.appendingPathComponent("a\u{1B}[2J.csv"), atomically: true, encoding: .utf8)
+        let run = try runRenju(["validate", "--divisions", divisions.path, "--as-of", "2025-10-31", data.path])
+        XCTAssertFalse(run.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x0D || $0.value == 0x202E }, run.stdout)
+        XCTAssertTrue(run.stdout.contains("\\u{1B}[2J"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("a\\u{1B}[2J.csv"), "the file name is shown, escaped: \(run.stdout)")
+        XCTAssertFalse(run.stderr.unicodeScalars.contains { $0.value == 0x1B })
+    }
+}
