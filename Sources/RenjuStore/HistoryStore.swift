@@ -14,8 +14,15 @@ public final class HistoryStore {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
-        queue = try DatabaseQueue(path: path, configuration: config)
-        try Self.migrator.migrate(queue)
+        queue = try Self.busyAware(path) { try DatabaseQueue(path: path, configuration: config) }
+        try Self.busyAware(path) { try Self.migrator.migrate(queue) }
+    }
+
+    /// SQLite's "database is locked" after the 5 s wait, said as what it means.
+    static func busyAware<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
+            throw StoreError.busy(path)
+        }
     }
 
     static var migrator: DatabaseMigrator {
@@ -99,7 +106,7 @@ public final class HistoryStore {
     public func importSubmissions(_ entries: [Entry], who: String, forced: Bool, reason: String?,
                                   now: Date = Date(), pause: Double = 0) throws -> [ImportRecord] {
         let stamp = ISO8601DateFormatter().string(from: now)
-        return try queue.write { db -> [ImportRecord] in
+        return try Self.busyAware(path) { try queue.write { db -> [ImportRecord] in
             var records: [ImportRecord] = []
             for e in entries {
                 guard let period = e.submission.period?.description else { continue }
@@ -165,7 +172,7 @@ public final class HistoryStore {
                 Thread.sleep(forTimeInterval: pause)
             }
             return records
-        }
+        } }
     }
 
     /// Stored figures of the given periods (all periods when nil) as a dataset.
@@ -234,5 +241,17 @@ public final class HistoryStore {
     /// Number of stored observations (for tests and `db periods`).
     public func observationCount() throws -> Int {
         try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM observations") ?? 0 }
+    }
+}
+
+/// What went wrong with the store, in words for the user.
+public enum StoreError: Error, CustomStringConvertible {
+    /// Another process holds the store (an import running) past the wait.
+    case busy(String)
+
+    public var description: String {
+        switch self {
+        case let .busy(p): return "the store \(p) is busy: another import is running; try again when it has finished / 数据库正忙：另一次入库正在进行，请稍后再试"
+        }
     }
 }

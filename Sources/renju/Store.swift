@@ -10,9 +10,20 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The history store (SQLite).", valueName: "path"))
     var db: String?
 
-    func open(default path: String? = nil) throws -> HistoryStore? {
+    /// Opens the store. Only `db import` creates one (`create`): anything else given a path where
+    /// no store is (a typo) is refused, never answered from a new, empty store.
+    func open(default path: String? = nil, create: Bool = false) throws -> HistoryStore? {
         guard let p = db ?? path else { return nil }
-        do { return try HistoryStore(path: p) } catch {
+        let exists = FileManager.default.fileExists(atPath: p)
+        if !exists && !create {
+            writeStderr("renju: no store at \(p); create one with `renju db import --db \(p) INPUT…` / 找不到数据库 \(p)，请先用 renju db import 建立")
+            throw ExitCode(2)
+        }
+        do {
+            let store = try HistoryStore(path: p)
+            if !exists { writeStderr("renju: created a new store at \(p) / 已新建数据库 \(p)") }
+            return store
+        } catch {
             writeStderr("renju: cannot open the store \(p): \(error)"); throw ExitCode(2)
         }
     }
@@ -62,7 +73,7 @@ struct DBImport: ParsableCommand {
     }
 
     func run() throws {
-        guard let db = try store.open(default: "renju.sqlite") else { throw ExitCode(2) }
+        guard let db = try store.open(default: "renju.sqlite", create: true) else { throw ExitCode(2) }
         let session = try Session.run(common, inputs: inputs, history: try db.dataset())
         let result = session.result
         let s = result.summary
@@ -83,7 +94,9 @@ struct DBImport: ParsableCommand {
                 explanations: session.input.explanations.filter { units.contains($0.unit) },
                 findings: result.findings.filter { $0.unit.map(units.contains) ?? false })
         }
-        let user = who ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        // Who imported: --who, else the login of the process (USER may be unset under cron or a service).
+        let login = NSUserName()
+        let user = who ?? ProcessInfo.processInfo.environment["USER"] ?? (login.isEmpty ? "unknown" : login)
         let pause = Double(ProcessInfo.processInfo.environment["RENJU_TEST_IMPORT_PAUSE"] ?? "") ?? 0
         do {
             let records = try db.importSubmissions(entries, who: user, forced: force && result.hasOpenError, reason: reason, pause: pause)

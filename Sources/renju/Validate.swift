@@ -50,6 +50,15 @@ struct Validate: ParsableCommand {
                 writeStderr("renju: \(error)"); throw ExitCode(2)
             }
         }
+        // Nothing checked is not a pass: an empty folder, a header-only file, a --period without data.
+        if result.unitsChecked == 0 {
+            let periods = Set(session.input.submissions.compactMap(\.period)).sorted().map(\.description).joined(separator: ", ")
+            let want = result.period?.description ?? (common.lang == .zh ? "任何报告期" : "any period")
+            writeStderr(common.lang == .zh
+                ? "renju: 没有可审核的数据：输入中没有\(want)的单位\(periods.isEmpty ? "（没有读到任何数据行）" : "（输入中的报告期：\(periods)）")"
+                : "renju: nothing to validate: no unit of \(want) in the input\(periods.isEmpty ? " (no data rows were read)" : " (periods in the input: \(periods))")")
+            throw ExitCode(2)
+        }
         if result.hasOpenError { throw ExitCode(1) }
     }
 }

@@ -21,3 +21,28 @@ final class HostileTextTests: XCTestCase {
         XCTAssertFalse(run.stderr.unicodeScalars.contains { $0.value == 0x1B })
     }
 }
+
+/// Validating nothing is not a pass (exit 2, and the reason), never "0 units, no errors".
+final class NothingToValidateTests: XCTestCase {
+    func testEmptyFolderHeaderOnlyFileAndPeriodWithoutDataExitTwo() throws {
+        let dir = try temporaryDirectory()
+        let divisions = dir.appendingPathComponent("divisions.csv")
+        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+        let empty = dir.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let e = try runRenju(["validate", "--divisions", divisions.path, empty.path])
+        XCTAssertEqual(e.status, 2)
+        XCTAssertTrue(e.stderr.contains("没有可审核的数据"), e.stderr)
+
+        let headerOnly = dir.appendingPathComponent("header.csv")
+        try "报告期：2025Q3\n区划代码,单位名称,总户数\n".write(to: headerOnly, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try runRenju(["validate", "--divisions", divisions.path, headerOnly.path]).status, 2)
+
+        let data = dir.appendingPathComponent("q3.csv")
+        try "报告期：2025Q3\n区划代码,单位名称,总户数\n640422100201,甲村,300\n".write(to: data, atomically: true, encoding: .utf8)
+        let wrong = try runRenju(["validate", "--lang", "en", "--period", "2024Q1", "--divisions", divisions.path, data.path])
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertTrue(wrong.stderr.contains("2025Q3"), "says which periods the input has: \(wrong.stderr)")
+        XCTAssertNotEqual(try runRenju(["validate", "--divisions", divisions.path, data.path]).status, 2)
+    }
+}

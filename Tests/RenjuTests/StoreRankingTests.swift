@@ -169,6 +169,50 @@ final class StoreRankingTests: XCTestCase {
         XCTAssertEqual(try temporal(withDB), try temporal(withFiles))
     }
 
+    /// A mistyped --db is refused (no empty store answered from); only db import creates one; a
+    /// second import while one is running is told the store is busy, not given a raw SQLite error.
+    func testMistypedStoreIsRefusedAndABusyStoreIsSaidSo() throws {
+        let s = try setUpStore()
+        let typo = s.dir.appendingPathComponent("renju.sqlit").path
+        for args in [["db", "periods", "--db", typo], ["db", "audit", "--db", typo], ["validate", "--db", typo] + s.common + [s.dir.path]] {
+            let r = try runRenju(args)
+            XCTAssertEqual(r.status, 2, args.joined(separator: " "))
+            XCTAssertTrue(r.stderr.contains("no store at"), r.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: typo), "nothing is created by a command that only reads")
+        let first = try importQuarter(s, "2025Q2", toilets: [400, 410, 420, 430, 440, 450, 460, 470])
+        XCTAssertEqual(first.status, 0)
+        XCTAssertTrue(first.stderr.contains("created a new store"), first.stderr)
+
+        // Hold the store with an import paused inside its transaction, then import again.
+        let q = s.dir.appendingPathComponent("2025Q3")
+        try FileManager.default.createDirectory(at: q, withIntermediateDirectories: true)
+        try quarter("2025Q3", toilets: [401, 410, 420, 430, 440, 450, 460, 470]).write(to: q.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+        try signOffs("2025Q3").write(to: q.appendingPathComponent("签字.csv"), atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = renjuBinary
+        p.arguments = ["db", "import", "--db", s.db, "--as-of", "2026-01-31"] + s.common + [q.path]
+        var env = ProcessInfo.processInfo.environment
+        env["RENJU_TEST_IMPORT_PAUSE"] = "20"
+        p.environment = env
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) }; p.waitUntilExit() }
+        var seen = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !seen.contains("importing"), Date() < deadline {
+            let d = err.fileHandleForReading.availableData
+            if d.isEmpty { usleep(20_000) } else { seen += String(decoding: d, as: UTF8.self) }
+        }
+        XCTAssertTrue(seen.contains("importing"), seen)
+        let second = try importQuarter(s, "2025Q3", toilets: [401, 410, 420, 430, 440, 450, 460, 470])
+        XCTAssertEqual(second.status, 2)
+        XCTAssertTrue(second.stderr.contains("busy"), second.stderr)
+        XCTAssertFalse(second.stderr.contains("SQLite error"), second.stderr)
+    }
+
     func testAnImportKilledMidwayLeavesTheStoreAsItWas() throws {
         let s = try setUpStore()
         XCTAssertEqual(try importQuarter(s, "2025Q2", toilets: [400, 410, 420, 430, 440, 450, 460, 470]).status, 0)
