@@ -124,6 +124,9 @@ public struct DivisionTree: Sendable {
     /// Number of units.
     public var count: Int { list.count }
 
+    /// Every unit, in the order added.
+    public var all: [Unit] { list }
+
     /// Makes room for `n` units in all (a national divisions file) so the index does not regrow.
     public mutating func reserve(_ n: Int) {
         index.reserve(n); list.reserveCapacity(n); levels.reserveCapacity(n); parents.reserveCapacity(n)

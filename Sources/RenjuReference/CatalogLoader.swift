@@ -11,6 +11,9 @@ public enum CatalogLoader {
         var out: [Indicator] = []
         var seen: [String: Int] = [:]
         var pendingRates: [(Node, IndicatorID, IndicatorID)] = []
+        // Names and aliases are how columns are matched: two indicators with one title would make
+        // a column mean either. Keyed as titles are matched (folded, blanks and quotes dropped).
+        var titles: [String: String] = [:]
         for node in list {
             let m = try file.mapping(node, "indicator")
             let id = try file.string(m["id"], "id")
@@ -54,6 +57,13 @@ public enum CatalogLoader {
             let group = m["group"]?.scalar?.string ?? ""
             let en = m["en"]?.scalar?.string ?? id
             let aliases = m["aliases"] == nil ? [] : try file.strings(m["aliases"], "\(id).aliases")
+            for (t, node) in [(name, m["name"])] + aliases.map({ ($0, m["aliases"]) }) {
+                let key = TextNormalizer.key(t)
+                if let other = titles[key], other != id {
+                    throw file.error(node, "“\(t)” names both \(other) and \(id): a column so titled would be ambiguous")
+                }
+                titles[key] = id
+            }
             let share = m["share_title"]?.scalar?.string
             if share != nil, kind != .flag { throw file.error(m["share_title"], "\(id).share_title: only a flag has a share of villages") }
             out.append(Indicator(id: IndicatorID(id), name: name, unit: unit, decimals: decimals, kind: kind,

@@ -6,15 +6,66 @@ import RenjuReading
 public enum DivisionsLoader {
     public static func load(paths: [String]) throws -> DivisionTree {
         var tree = DivisionTree()
+        // Where each unit was defined, for messages that name both places.
+        var origin = UnitIndex()
+        var places: [(path: String, line: Int)] = []
         for p in paths {
-            let units = try load(path: p)
+            let (units, lines) = try loadWithLines(path: p)
             tree.reserve(tree.count + units.count)
-            for u in units { tree.add(u) }
+            for (k, u) in units.enumerated() {
+                if let i = origin[u.code], let old = tree[u.code] {
+                    // The same code in two files: the same definition is fine, another one is not.
+                    guard old.name == u.name, old.parent == u.parent, old.level == u.level else {
+                        let first = places[Int(i)]
+                        throw ReferenceError(file: p, line: lines[k],
+                            "code \(u.code) (\(u.name), \(u.level.rawValue), parent \(u.parent?.rawValue ?? "none")) is defined differently at \(first.path):\(first.line) (\(old.name), \(old.level.rawValue), parent \(old.parent?.rawValue ?? "none"))")
+                    }
+                    continue
+                }
+                origin.set(u.code, Int32(truncatingIfNeeded: places.count))
+                places.append((p, lines[k]))
+                tree.add(u)
+            }
         }
+        try checkHierarchy(tree, place: { code in origin[code].map { places[Int($0)] } })
         return tree
     }
 
-    public static func load(path: String) throws -> [RenjuModel.Unit] {
+    /// The divisions must form a tree a county can be checked against: every parent listed (but
+    /// for the top units of the file, whose parent is outside it), a parent above its child
+    /// (no village under a village), no unit its own parent or ancestor. Else each township's
+    /// totals would be charged with errors that are the file's.
+    static func checkHierarchy(_ tree: DivisionTree, place: (UnitCode) -> (path: String, line: Int)?) throws {
+        func fail(_ u: RenjuModel.Unit, _ why: String) -> ReferenceError {
+            let p = place(u.code)
+            return ReferenceError(file: p?.path ?? "divisions", line: p?.line, why)
+        }
+        let units = tree.all
+        guard let top = units.map(\.level.depth).min() else { return }
+        for u in units {
+            guard let parent = u.parent else {
+                if u.level.depth != top {
+                    throw fail(u, "unit \(u.code) \(u.name) (\(u.level.rawValue)) has no parent; only the file's top units (\(Level.allCases.first { $0.depth == top }?.rawValue ?? "")) may have none")
+                }
+                continue
+            }
+            if parent == u.code { throw fail(u, "unit \(u.code) \(u.name) is its own parent") }
+            guard let p = tree[parent] else {
+                if u.level.depth != top {
+                    throw fail(u, "unit \(u.code) \(u.name): its parent \(parent) is not in the divisions")
+                }
+                continue
+            }
+            guard p.level.depth < u.level.depth else {
+                throw fail(u, "unit \(u.code) \(u.name) (\(u.level.rawValue)) is under \(p.code) \(p.name), a \(p.level.rawValue): a parent must be of a higher level")
+            }
+        }
+    }
+
+    public static func load(path: String) throws -> [RenjuModel.Unit] { try loadWithLines(path: path).0 }
+
+    /// The units of one file, with the line each is on.
+    static func loadWithLines(path: String) throws -> ([RenjuModel.Unit], [Int]) {
         let rows = try ReferenceCSV.rows(path: path, header: ["code", "name", "level", "parent"],
                                          chineseHeader: ["区划代码", "名称", "级别", "上级代码"])
         // Rows are understood side by side (a national list has 700,000), then checked for
@@ -29,7 +80,7 @@ public enum DivisionsLoader {
             seen.set(u.code, 1)
             out.append(u)
         }
-        return out
+        return (out, rows.map(\.line))
     }
 
     static func unit(_ r: ReferenceCSV.Row, path: String) -> Result<RenjuModel.Unit, ReferenceError> {
