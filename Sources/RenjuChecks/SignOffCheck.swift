@@ -15,6 +15,8 @@ public struct SignOffCheck: Check {
     public static let mismatch = RuleID(.signoff, "footer_mismatch")
     public static let signature = RuleID(.signoff, "signature")
     public static let unsigned = RuleID(.signoff, "unsigned")
+    public static let signatureMissing = RuleID(.signoff, "signature_missing")
+    public static let conflict = RuleID(.signoff, "conflict")
 
     public init() {}
     public var rules: [(id: RuleID, severity: Severity, title: Message)] {
@@ -26,8 +28,16 @@ public struct SignOffCheck: Check {
          (Self.digest, .error, Message(zh: "签字后数据被改动", en: "Figures changed after sign-off")),
          (Self.mismatch, .warning, Message(zh: "表尾与签字表不一致", en: "Footer and sign-off sheet disagree")),
          (Self.signature, .error, Message(zh: "电子签名无效", en: "Invalid signature")),
-         (Self.unsigned, .info, Message(zh: "未使用电子签名", en: "Sign-off without a signature"))]
+         (Self.unsigned, .info, Message(zh: "未使用电子签名", en: "Sign-off without a signature")),
+         (Self.signatureMissing, .error, Message(zh: "缺少必需的电子签名", en: "Required signature missing")),
+         (Self.conflict, .error, Message(zh: "同一角色两行签字不一致", en: "Two sign-offs for one role disagree"))]
     }
+    /// Two sign-off rows say the same thing: one person (as written), digest and signature.
+    static func same(_ a: SignOff, _ b: SignOff) -> Bool {
+        TextNormalizer.key(a.name) == TextNormalizer.key(b.name) && (a.digest ?? "") == (b.digest ?? "")
+            && (a.signature ?? "") == (b.signature ?? "") && a.date == b.date
+    }
+
     public var explanation: Message {
         Message(zh: "按报送单位所在层级的签字链核对：各角色都要签字且不能一人兼签，签字日期按顺序、不晚于今天、不超过报送期限（期末后规定天数），签字时的数据摘要须与所报数据一致，电子签名须由该签字人登记的公钥验证通过。",
                 en: "Against the chain of the submitting unit's level: every role signs, no one signs twice, dates in order, not in the future, within the deadline; the digest signed must match the figures; signatures must verify with the signer's registered key.")
@@ -55,6 +65,15 @@ public struct SignOffCheck: Check {
             // Footer and sheet must agree; the sheet gives per-role dates and digests.
             var merged: [(role: ChainRole, signOff: SignOff)] = []
             for role in chain {
+                // Two sheet rows for one role that disagree: neither is trusted over the other.
+                let rows = sheet.filter { role.matches($0.role) }
+                if let a = rows.first, let b = rows.dropFirst().first(where: { !Self.same($0, a) }) {
+                    let at = a.source?.description ?? "", bt = b.source?.description ?? ""
+                    out += [ctx.finding(Self.conflict, .error, unit: root, sub: sub, message: Message(
+                        zh: "\(uname)的\(role.role)有两行不一致的签字：\(at)（\(a.name)）和 \(bt)（\(b.name)）——姓名、摘要或签名不同，须删除不实的一行",
+                        en: "\(uname): two sign-offs for \(role.role) disagree: \(at) (\(a.name)) and \(bt) (\(b.name)) — name, digest or signature differ; remove the false one"),
+                        source: b.source ?? src)].compactMap { $0 }
+                }
                 let s = find(sheet, role), f = find(footer, role)
                 if let s, let f, TextNormalizer.key(s.name) != TextNormalizer.key(f.name) {
                     out += [ctx.finding(Self.mismatch, .warning, unit: root, sub: sub, message: Message(
@@ -122,10 +141,23 @@ public struct SignOffCheck: Check {
                         source: wrong.first?.signOff.source ?? src)].compactMap { $0 }
                 }
             }
-            // Signatures.
+            // Signatures: required of everyone (signatures: required), or of each signer with a registered key.
             var unsigned: [String] = []
-            for m in merged where !m.signOff.fromFooter {
-                guard let sig = m.signOff.signature, !sig.isEmpty else { unsigned.append(m.role.role); continue }
+            for m in merged {
+                guard let sig = m.signOff.signature, !sig.isEmpty else {
+                    let hasKey = !ctx.reference.keys.keys(for: m.signOff.name).isEmpty
+                    if hasKey || chains.signaturesRequired {
+                        out += [ctx.finding(Self.signatureMissing, .error, unit: root, sub: sub, message: Message(
+                            zh: hasKey ? "\(m.role.role)\(m.signOff.name)已登记电子签名公钥，但这份签字没有电子签名：无法证明是本人签字，须用 renju sign 重新签名"
+                                       : "\(m.role.role)\(m.signOff.name)的签字没有电子签名，而签字规则要求电子签名（signoff.yaml: signatures: required）",
+                            en: hasKey ? "\(m.role.role) \(m.signOff.name) has a registered key but this sign-off carries no signature: sign again with renju sign"
+                                       : "\(m.role.role) \(m.signOff.name) signed without an electronic signature, which signoff.yaml requires"),
+                            source: m.signOff.source ?? src)].compactMap { $0 }
+                    } else if !m.signOff.fromFooter {
+                        unsigned.append(m.role.role)
+                    }
+                    continue
+                }
                 let keys = ctx.reference.keys.keys(for: m.signOff.name)
                 if keys.contains(where: { SignOffSignature.verify(m.signOff, publicKey: $0) }) { continue }
                 let why: Message = keys.isEmpty

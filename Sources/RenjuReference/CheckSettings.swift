@@ -208,6 +208,9 @@ public struct SignOffChains: Sendable {
     public var chains: [Level: [ChainRole]] = [:]
     public var deadlineDays = 10
     public var dateLabels: [String] = ["报出日期", "填表日期"]
+    /// `signatures: required`: every sign-off must carry a valid electronic signature. Otherwise
+    /// (`optional`, the default) only the signers with a registered key must.
+    public var signaturesRequired = false
 
     public init() {}
 
@@ -223,6 +226,13 @@ public struct SignOffChains: Sendable {
         var out = SignOffChains()
         if let d = root["deadline_days"] { out.deadlineDays = try file.int(d, "deadline_days") }
         if let d = root["date_aliases"] { out.dateLabels = try file.strings(d, "date_aliases") }
+        if let d = root["signatures"] {
+            switch try file.string(d, "signatures") {
+            case "required": out.signaturesRequired = true
+            case "optional": out.signaturesRequired = false
+            case let other: throw file.error(d, "signatures “\(other)”: expected required or optional")
+            }
+        }
         for (k, v) in try file.mapping(root["chains"], "chains") {
             let levelText = try file.string(k, "chain level")
             guard let level = Level(rawValue: levelText) else { throw file.error(k, "unknown level “\(levelText)”") }

@@ -181,10 +181,51 @@ final class SignOffTests: XCTestCase {
                     digest: o.digest, signature: o.signature, source: o.source)
         }
         XCTAssertEqual(signoffRules(check(sub, tampered, ref: ref)), ["signoff.signature"])
-        // Unsigned sign-offs are information only.
-        let plain = check(sub, offs, ref: ref)
+        // A signer with a registered key who signs without a signature (the signature stripped):
+        // an error, not a note — a stripped row would otherwise pass for the signer.
+        let stripped = check(sub, offs, ref: ref)
+        XCTAssertEqual(signoffRules(stripped), ["signoff.signature_missing", "signoff.signature_missing", "signoff.signature_missing"])
+        XCTAssertTrue(stripped.hasOpenError)
+        // Signers without a registered key, where keys are registered for others: information only.
+        var others = reference!
+        others.keys.add(name: "赵六", key: zhang.publicKey)
+        let plain = check(sub, offs, ref: others)
         XCTAssertEqual(signoffRules(plain), ["signoff.unsigned"])
         XCTAssertEqual(plain.findings.first?.severity, .info)
+        // signatures: required in signoff.yaml: every sign-off must be signed, keys or not.
+        var strict = reference!
+        strict.chains.signaturesRequired = true
+        XCTAssertEqual(Set(signoffRules(check(sub, offs, ref: strict))), ["signoff.signature_missing"])
+    }
+
+    /// Figures changed after signing and the signature column removed: the digest and the missing
+    /// signature are both errors, so the forged submission cannot pass.
+    func testSignatureStrippedAfterTheFiguresChangedIsAnError() throws {
+        let sub = try submission()
+        let wang = SignOffSignature.generate()
+        var ref = reference!
+        ref.keys.add(name: "王五", key: wang.publicKey)
+        let offs = try signOffs(sub, digest: String(repeating: "0", count: 64))
+        let r = check(sub, offs, ref: ref)
+        XCTAssertTrue(signoffRules(r).contains("signoff.digest"))
+        XCTAssertTrue(r.findings.contains { $0.rule.description == "signoff.signature_missing" && $0.message.zh.contains("王五") })
+        XCTAssertTrue(r.hasOpenError)
+    }
+
+    /// Two rows for one role that disagree: an error naming both rows, whichever comes first.
+    func testTwoDisagreeingRowsForOneRoleAreAnErrorNamingBoth() throws {
+        let sub = try submission()
+        var offs = try signOffs(sub)
+        let forged = SignOff(unit: offs[1].unit, period: offs[1].period, role: "统计负责人", name: "钱七", date: offs[1].date,
+                             digest: offs[1].digest, source: SourceRef(file: "forged.csv", row: 1, column: 2))
+        offs.insert(forged, at: 0)
+        let r = check(sub, offs)
+        let f = try XCTUnwrap(r.findings.first { $0.rule.description == "signoff.conflict" })
+        XCTAssertEqual(f.severity, .error)
+        XCTAssertTrue(f.message.zh.contains("forged.csv") && f.message.zh.contains("s.csv") && f.message.zh.contains("钱七") && f.message.zh.contains("李四"),
+                      f.message.zh)
+        // The same row twice is no conflict.
+        XCTAssertFalse(signoffRules(check(sub, try signOffs(sub) + [try signOffs(sub)[0]])).contains("signoff.conflict"))
     }
 
     func testCountySubmissionsUseTheCountyChain() throws {
