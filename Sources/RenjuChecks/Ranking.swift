@@ -99,8 +99,15 @@ public struct Ranker: Sendable {
     /// previous periods, newest first, for the admonishment alert.
     public func rank(period: Period, entries scored: [RankingEntry], earlier: [Ranking] = []) -> Ranking {
         let cfg = reference.ranking
-        var entries = scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.unit < $1.unit }
+        // Townships that sent nothing are 未报: not ranked, never given a red flag; the yellow card
+        // goes to the last of those ranked. They are listed after the ranked ones, rank 0.
+        var missing = scored.filter { !$0.reported }.sorted { $0.unit < $1.unit }
+        var entries = scored.filter(\.reported).sorted { $0.score != $1.score ? $0.score > $1.score : $0.unit < $1.unit }
         var notes: [String] = []
+        if !missing.isEmpty {
+            notes.append("未报（不参加排名）：\(missing.map { "\($0.name)（\($0.unit)）" }.joined(separator: "、"))")
+            for i in missing.indices { missing[i].rank = 0; missing[i].notes = ["未报：本期没有报送，不参加排名"] }
+        }
         for i in entries.indices { entries[i].rank = 1 + entries.filter { $0.score > entries[i].score }.count }
         if cfg.redFlags > 0, entries.count > cfg.redFlags {
             let edge = entries[cfg.redFlags - 1].score
@@ -128,6 +135,6 @@ public struct Ranker: Sendable {
                 }
             }
         }
-        return Ranking(period: period, entries: entries, notes: notes)
+        return Ranking(period: period, entries: entries + missing, notes: notes)
     }
 }

@@ -32,7 +32,7 @@ public struct BulletinWriter {
             if e.award == .redFlag { base.background = 0xFCE4D6 }
             if e.award == .yellowCard { base.background = 0xFFF2CC }
             var num = base; num.numberFormat = "0.00"; num.align = .right
-            try sheet.write(r, 0, .number(Double(e.rank)), base)
+            try sheet.write(r, 0, e.reported ? .number(Double(e.rank)) : .text("未报"), base)
             try sheet.write(r, 1, e.unit.rawValue, base)
             try sheet.write(r, 2, e.name, base)
             try sheet.write(r, 3, .number(e.score), num)

@@ -8,6 +8,7 @@ public enum RankingReport {
         var out = "\(unitName) \(r.period) 乡镇排名\n\n"
         for e in r.entries {
             let award = [e.award?.rawValue, e.admonish ? "诫勉谈话" : nil].compactMap { $0 }.joined(separator: " ")
+            guard e.reported else { out += " 未报  \(e.name)（\(e.unit)）\n"; continue }
             out += String(format: "%3d  ", e.rank) + "\(e.name)（\(e.unit)）  \(String(format: "%.2f", e.score)) 分  \(award)\n"
             var line = ""
             for (i, p) in e.parts.enumerated() {
@@ -27,7 +28,7 @@ public enum RankingReport {
             let parts = e.parts.map { p in
                 "{\"label\": \(q(p.label)), \"points\": \(shortestDecimal(p.points)), \"max\": \(p.maximum.map(shortestDecimal) ?? "null"), \"detail\": \(q(p.detail))}"
             }.joined(separator: ", ")
-            return "    {\"rank\": \(e.rank), \"unit\": \(q(e.unit.rawValue)), \"name\": \(q(e.name)), \"score\": \(shortestDecimal(e.score)), " +
+            return "    {\"rank\": \(e.reported ? String(e.rank) : "null"), \"unit\": \(q(e.unit.rawValue)), \"name\": \(q(e.name)), \"score\": \(shortestDecimal(e.score)), " +
                 "\"award\": \(e.award.map { q($0 == .redFlag ? "red_flag" : "yellow_card") } ?? "null"), \"admonish\": \(e.admonish), " +
                 "\"reported\": \(e.reported), \"breakdown\": [\(parts)], \"notes\": [\(e.notes.map(q).joined(separator: ", "))]}"
         }

@@ -116,10 +116,23 @@ final class StoreRankingTests: XCTestCase {
         let t2 = try XCTUnwrap(ranking.first { $0["unit"] as? String == Self.towns[2] })
         let t3 = try XCTUnwrap(ranking.first { $0["unit"] as? String == Self.towns[3] })
         XCTAssertEqual(t2["rank"] as? Int, t3["rank"] as? Int, "equal scores share a rank")
+        // Town 7 sent nothing: 未报, not ranked, no award; the yellow cards go to the last of those ranked.
         let t7 = try XCTUnwrap(ranking.first { $0["unit"] as? String == Self.towns[7] })
         XCTAssertEqual(t7["reported"] as? Bool, false)
-        XCTAssertTrue(((t7["notes"] as? [String]) ?? []).contains { $0.contains("未报送") })
-        XCTAssertEqual(t7["award"] as? String, "yellow_card")
+        XCTAssertTrue(t7["rank"] is NSNull, "\(t7["rank"] ?? "")")
+        XCTAssertTrue(t7["award"] is NSNull)
+        XCTAssertTrue(((t7["notes"] as? [String]) ?? []).contains { $0.contains("未报") })
+        let ranked = ranking.filter { $0["reported"] as? Bool == true }
+        XCTAssertEqual(ranked.count, 7)
+        let lowest = ranked.compactMap { $0["score"] as? Double }.min()
+        let carded = ranked.filter { $0["award"] as? String == "yellow_card" }
+        XCTAssertFalse(carded.isEmpty)
+        XCTAssertTrue(carded.contains { $0["score"] as? Double == lowest }, "the last ranked gets a yellow card")
+        let notes = try XCTUnwrap(try parseJSON(r.stdout)["notes"] as? [String])
+        XCTAssertTrue(notes.contains { $0.contains("未报") && $0.contains(Self.towns[7]) }, "rank says who is missing: \(notes)")
+        // The text report says it too.
+        let text = try runRenju(["rank"] + s.common + [q.path])
+        XCTAssertTrue(text.stdout.contains("未报  镇7"), text.stdout)
     }
 
     func testReimportIsAuditedAndOpenErrorsNeedForceWithAReason() throws {
