@@ -63,13 +63,20 @@ public struct CheckContext: Sendable {
         // Children of each unit among each submission's rows, and the set of its rows: once, on
         // every core.
         let tree = reference.tree
-        let per = numbered.concurrentMap { sub -> ([UnitCode: [UnitCode]], Set<UnitCode>) in
+        let per = numbered.concurrentMap { sub -> ([UnitCode: [UnitCode]], Set<UnitCode>, [UnitCode: String]) in
             var map: [UnitCode: [UnitCode]] = [:]
-            for row in sub.rows { if let p = tree.treeParent(of: row.code) ?? nil, p != row.code { map[p, default: []].append(row.code) } }
-            return (map, Set(sub.rows.map(\.code)))
+            // Names given to units the divisions file does not know (usually none), looked up by
+            // code: searching the rows for each finding was quadratic in a file of unknown codes.
+            var unknown: [UnitCode: String] = [:]
+            for row in sub.rows {
+                if let p = tree.treeParent(of: row.code) ?? nil, p != row.code { map[p, default: []].append(row.code) }
+                if tree[row.code] == nil, let n = row.givenName, unknown[row.code] == nil { unknown[row.code] = n }
+            }
+            return (map, Set(sub.rows.map(\.code)), unknown)
         }
         self.childMaps = per.map(\.0)
         self.rowSets = per.map(\.1)
+        self.givenNames = per.map(\.2)
         var byLevel: [Level: [(unit: UnitCode, submission: Int)]] = [:]
         for (i, sub) in numbered.enumerated() {
             for row in sub.rows { if let l = Self.level(of: row.code, in: tree) { byLevel[l, default: []].append((row.code, i)) } }
@@ -104,6 +111,8 @@ public struct CheckContext: Sendable {
     }
 
     let childMaps: [[UnitCode: [UnitCode]]]
+    /// By submission: the names rows give to units not in the divisions file.
+    let givenNames: [[UnitCode: String]]
     let rowSets: [Set<UnitCode>]
 
     public var catalog: Catalog { reference.catalog }
@@ -121,7 +130,10 @@ public struct CheckContext: Sendable {
     }
 
     public func name(of unit: UnitCode, in sub: Submission? = nil) -> String? {
-        tree.name(of: unit) ?? sub?.rows.first(where: { $0.code == unit })?.givenName
+        if let n = tree.name(of: unit) { return n }
+        guard let sub else { return nil }
+        if sub.index < givenNames.count, submissions[sub.index].file == sub.file { return givenNames[sub.index][unit] }
+        return sub.rows.first(where: { $0.code == unit })?.givenName
     }
 
     /// The configured setting of a rule, falling back to its default severity.

@@ -4,6 +4,8 @@ import RenjuModel
 /// `format.unknown_unit`, `format.name_mismatch`: every row's code must be in the divisions file,
 /// and the name written beside it must be that unit's.
 public struct UnitCodeCheck: Check {
+    /// Unknown codes listed one by one in a submission; the rest are counted in one finding.
+    public static let listedUnknown = 1_000
     public init() {}
     public var rules: [(id: RuleID, severity: Severity, title: Message)] {
         [(.unknownUnit, .error, Message(zh: "区划代码不在区划表中", en: "Unknown division code")),
@@ -17,8 +19,20 @@ public struct UnitCodeCheck: Check {
     public func run(_ ctx: CheckContext) -> [Finding] {
         var out: [Finding] = []
         for sub in ctx.submissions {
+            // A file of codes the divisions file does not know (the wrong county's divisions, or
+            // not a return at all) is told in the first rows and then counted: a finding a row
+            // would be millions of identical lines and their memory.
+            var unknown = 0
+            defer {
+                if unknown > Self.listedUnknown, let f = ctx.finding(.unknownUnit, .error, unit: nil, sub: sub, message: Message(
+                    zh: "另有 \(unknown - Self.listedUnknown) 行的区划代码不在区划表中（共 \(unknown) 行，只列出前 \(Self.listedUnknown) 行）：多半是用错了区划表（--divisions）",
+                    en: "\(unknown - Self.listedUnknown) more rows have codes not in the divisions file (\(unknown) in all, the first \(Self.listedUnknown) listed): probably the wrong divisions file (--divisions)"),
+                    source: SourceRef(file: sub.file)) { out.append(f) }
+            }
             for row in sub.rows {
                 guard let unit = ctx.tree[row.code] else {
+                    unknown += 1
+                    if unknown > Self.listedUnknown { continue }
                     out += [ctx.finding(.unknownUnit, .error, unit: row.code, sub: sub, message: Message(
                         zh: "区划代码 \(row.code)（\(row.givenName ?? "无名称")）不在区划表中：请核对代码，或确认该村是否已撤并/新设",
                         en: "Division code \(row.code) (\(row.givenName ?? "no name")) is not in the divisions file: check the code"),

@@ -142,6 +142,9 @@ public struct DuplicateRowsCheck: Check {
     /// submission of 40 rows or more, a value that many rows share (more than `commonShare` of them,
     /// and more than three) says nothing about copying — one public toilet, two cleaners — and does
     /// not count.
+    /// The most rows one value may be shared by and still count towards a copy (see `groups`).
+    public static let maxShared = 20
+
     public static func groups(_ rows: [[IndicatorID: Double]], minimum: Int, commonShare: Double = 0.05) -> [[Int]] {
         let ids = Set(rows.flatMap(\.keys)).sorted()
         return groups(columns: ids.map { id in rows.map { $0[id] } }, rows: rows.count, minimum: minimum, commonShare: commonShare)
@@ -150,8 +153,11 @@ public struct DuplicateRowsCheck: Check {
     /// The same, from one array per indicator holding each row's value: equal values are found by
     /// sorting each column, so a province's submissions cost no more than their rows.
     public static func groups(columns: [[Double?]], rows n: Int, minimum: Int, commonShare: Double = 0.05) -> [[Int]] {
-        // In a small submission every coincidence is worth a look; in a large one common values are noise.
-        let common = n < 40 ? Int.max : max(3, Int((commonShare * Double(n)).rounded(.down)))
+        // In a small submission every coincidence is worth a look; in a large one common values are
+        // noise. Copied rows come in twos and threes: a value shared by more than `maxShared` rows
+        // is never a copy signal, which also keeps the pairs counted linear in the rows (a
+        // 400,000-row file once counted 10¹¹ pairs).
+        let common = n < 40 ? Int.max : max(3, min(Self.maxShared, Int((commonShare * Double(n)).rounded(.down))))
         var shared: [Int: Int] = [:]
         var pairs: [(value: Double, row: Int)] = []
         for col in columns {

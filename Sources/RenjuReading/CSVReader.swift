@@ -12,9 +12,13 @@ public enum CSVReader {
         case unterminatedQuote(row: Int)
         /// A cell longer than the limit (Excel's own: 32,767 characters), cut.
         case cellTooLong(row: Int, column: Int)
+        /// A row with more cells than Excel has columns (16,384); the rest of the row was not read.
+        case rowTooWide(row: Int)
     }
 
     public static let maxCellCharacters = 32_767
+    /// Excel's own width: no sheet a clerk saves has more columns.
+    public static let maxColumns = 16_384
 
     public static func grid(from text: String, name: String? = nil) -> Grid { parse(text, name: name).grid }
 
@@ -92,7 +96,23 @@ public enum CSVReader {
             if !tooLong { tooLong = true; problems.append(.cellTooLong(row: row, column: col)) }
         }
 
+        /// What is kept of a table: a row's cells up to Excel's width; under the header, only the
+        /// header's columns (a cell under no title is never read); and nothing at all when no
+        /// header is found where the form reader looks for one. So a file's memory follows its
+        /// figures, not its bytes (a 255 MiB one-line CSV was 128 million cells).
+        var widthLimit = CSVReader.maxColumns
+        var headerFound = false
+        var nonEmptyRows = 0
+        var reportedWide = false
+
         mutating func flush() {
+            if !collectRows, col >= widthLimit || (!headerFound && nonEmptyRows >= FormReader.headerSearchRows) {
+                if col >= CSVReader.maxColumns, !reportedWide, !headerFound || widthLimit == CSVReader.maxColumns {
+                    reportedWide = true; problems.append(.rowTooWide(row: row))
+                }
+                length = 0; count = 0; fieldWasQuoted = false; tooLong = false; dropping = false
+                return
+            }
             if collectRows {
                 if length > 0 || fieldWasQuoted || !current.isEmpty {
                     while current.count < col { current.append("") }
@@ -105,6 +125,17 @@ public enum CSVReader {
         mutating func endLine() {
             flush()
             if collectRows, !current.isEmpty { records.append((row, current)); current = [] }
+            if !collectRows, !headerFound {
+                let cells = grid.cells(inRow: row)
+                if !cells.isEmpty {
+                    nonEmptyRows += 1
+                    if cells.contains(where: { FormReader.codeKeys.contains(TextNormalizer.key($0.cell.display)) }),
+                       let last = cells.last?.column {
+                        headerFound = true
+                        widthLimit = last + 1
+                    }
+                }
+            }
             row += 1; col = 0
         }
 

@@ -20,6 +20,10 @@ public struct InputLoader: Sendable {
 
     public init(reader: FormReader, xlsx: XLSXReader = XLSXReader()) { self.reader = reader; self.xlsx = xlsx }
 
+    /// Files past this size are read one at a time (see `read`).
+    public static let largeFileBytes = 32 * 1024 * 1024
+    static let largeFileGate = DispatchSemaphore(value: 1)
+
     /// Extensions read as text tables.
     static let textExtensions: Set<String> = ["csv", "txt", "tsv"]
     /// Extensions of spreadsheets: read when they are .xlsx inside, else refused with what they are.
@@ -132,6 +136,10 @@ public struct InputLoader: Sendable {
         let ext = url.pathExtension.lowercased()
         if file.hasPrefix("~$") { skipped("Excel/WPS 打开文件时留下的临时锁文件", "a lock file Excel or WPS leaves while a workbook is open"); return }
         if file.hasPrefix(".") { skipped("隐藏文件", "a hidden file"); return }
+        // Large files are read one at a time: reading side by side would add their peaks up.
+        let large = (FileIdentity.size(of: path) ?? 0) > Self.largeFileBytes
+        if large { Self.largeFileGate.wait() }
+        defer { if large { Self.largeFileGate.signal() } }
         let kind = FileKind.sniff(url)
         switch kind {
         case let .refused(zh, en, rule):
@@ -185,6 +193,12 @@ public struct InputLoader: Sendable {
                         message: Message(zh: "第 \(row + 1) 行有一个引号没有配对闭合，该行以后的内容可能错位：请检查这一行（已按引号不跨行重新读取）",
                                          en: "Row \(row + 1) opens a quote that never closes; what follows may be misread (re-read with quotes ending at the line end)"),
                         source: SourceRef(file: file, row: row, column: 0)))
+                case let .rowTooWide(row):
+                    set.findings.append(Finding(
+                        rule: .cellTooLong, severity: .error, unit: nil, period: defaultPeriod,
+                        message: Message(zh: "第 \(row + 1) 行超过 \(CSVReader.maxColumns) 列（Excel 的最大列数），其余部分未读取：文件多半已损坏或不是报表",
+                                         en: "Row \(row + 1) has more than \(CSVReader.maxColumns) columns (Excel's limit); the rest was not read: the file is likely damaged or not a form"),
+                        source: SourceRef(file: file, row: row, column: CSVReader.maxColumns)))
                 case let .cellTooLong(row, column):
                     set.findings.append(Finding(
                         rule: .cellTooLong, severity: .error, unit: nil, period: defaultPeriod,
@@ -249,6 +263,13 @@ struct FileIdentity: Hashable {
     }
 
     enum Kind { case file, directory }
+
+    /// The size in bytes of what is at `path` (links followed).
+    static func size(of path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Int(st.st_size)
+    }
 
     /// A folder, or anything else that exists (links followed); nil when nothing is there.
     static func kind(of path: String) -> Kind? {
