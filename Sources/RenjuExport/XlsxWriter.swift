@@ -81,8 +81,16 @@ public final class XlsxBook {
     public init(path: String, constantMemory: Bool = false) throws {
         // libxlsxwriter prints numbers with %.16G: keep the C numeric locale.
         setlocale(LC_NUMERIC, "C")
-        target = URL(fileURLWithPath: path)
+        guard !path.trimmingCharacters(in: .whitespaces).isEmpty else { throw XlsxError(message: "no output file named (an empty path)") }
+        // An output that is a symbolic link is written through: the file it points to is replaced
+        // (atomically, beside itself), the link is kept.
+        var resolved = URL(fileURLWithPath: path)
+        if let dest = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+            resolved = dest.hasPrefix("/") ? URL(fileURLWithPath: dest) : resolved.deletingLastPathComponent().appendingPathComponent(dest)
+        }
+        target = resolved
         let dir = target.deletingLastPathComponent()
+        Self.removeStaleTemporaries(of: target)
         temporary = dir.appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp")
         self.constantMemory = constantMemory
         var options = lxw_workbook_options()
@@ -93,6 +101,21 @@ public final class XlsxBook {
         }
         guard let wb else { throw XlsxError(message: "cannot create \(temporary.path)") }
         workbook = wb
+    }
+
+    /// Temporary files `.NAME.PID.N.tmp` left beside `target` by a run that was killed: removed
+    /// when their process is gone (a run still writing is left alone).
+    static func removeStaleTemporaries(of target: URL) {
+        let dir = target.deletingLastPathComponent()
+        let prefix = "." + target.lastPathComponent + "."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            let parts = name.dropFirst(prefix.count).split(separator: ".")
+            guard parts.count == 3, let pid = Int32(parts[0]) else { continue }
+            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))
+            }
+        }
     }
 
     deinit {
@@ -183,6 +206,9 @@ public final class XlsxBook {
             try? FileManager.default.removeItem(at: temporary)
             throw XlsxError(err, "write \(target.lastPathComponent)")
         }
+        // On disk before it takes the name: a crash after the rename never leaves an empty file.
+        let fd = open(temporary.path, O_RDONLY)
+        if fd >= 0 { fsync(fd); SwiftGlibc.close(fd) }
         if rename(temporary.path, target.path) != 0 {
             let e = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)

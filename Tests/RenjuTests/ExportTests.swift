@@ -87,6 +87,37 @@ final class ExportTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: nowhere.path))
     }
 
+    /// A killed run's temporary file is cleared by the next write; an output that is a link is
+    /// written through (the link kept); an empty output name is refused before any work.
+    func testStaleTemporariesLinksAndEmptyNames() throws {
+        let dir = try temporaryDirectory()
+        let target = dir.appendingPathComponent("out.xlsx")
+        // A process id no live process has (above Linux's largest pid).
+        let stale = dir.appendingPathComponent(".out.xlsx.4194305.12345.tmp")
+        try Data("half".utf8).write(to: stale)
+        let live = dir.appendingPathComponent(".out.xlsx.\(getpid()).1.tmp")
+        try Data("mine".utf8).write(to: live)
+        var book = try XlsxBook(path: target.path)
+        _ = try book.addSheet("数据")
+        try book.close()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path), "the killed run's temporary file is removed")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: live.path), "a running writer's file is left alone")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: target.path))
+
+        let real = dir.appendingPathComponent("real")
+        try FileManager.default.createDirectory(at: real, withIntermediateDirectories: true)
+        let link = dir.appendingPathComponent("link.xlsx")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: real.appendingPathComponent("return.xlsx").path)
+        book = try XlsxBook(path: link.path)
+        _ = try book.addSheet("数据")
+        try book.close()
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link.path), real.appendingPathComponent("return.xlsx").path)
+        XCTAssertEqual(try XLSXReader().read(url: link).first?.name, "数据")
+
+        XCTAssertThrowsError(try XlsxBook(path: ""))
+        XCTAssertEqual(try runRenju(["export", "--out", "", repoRoot.appendingPathComponent("examples/xiji").path]).status, 2)
+    }
+
     func testFindingsWorkbookListsEveryFinding() throws {
         let reference = try ReferenceData.load(directory: bundledReference)
         let (_, result) = try loadExamples(reference)
