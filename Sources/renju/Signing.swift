@@ -114,12 +114,26 @@ struct Sign: ParsableCommand {
               let raw = Data(base64Encoded: line.dropFirst("ed25519-private:".count).trimmingCharacters(in: .whitespaces)) else {
             writeStderr("renju: \(key) is not a private key from renju keygen"); throw ExitCode(2)
         }
+        // The role must be one of the unit's chain (an alias counts as its role).
+        if let level = reference.tree[unit]?.level, let chain = reference.chains.chains[level], !chain.isEmpty,
+           !chain.contains(where: { $0.matches(role) }) {
+            writeStderr("renju: \(role) is not a role of the \(level.rawValue) sign-off chain (\(chain.map(\.role).joined(separator: " → "))); see signoff.yaml")
+            throw ExitCode(2)
+        }
         let when: CivilDate
         if let date { guard let d = CivilDate.parse(date) else { throw ValidationError("--date: not a date") }; when = d } else { when = CivilDate.today }
         let unsignedOff = SignOff(unit: unit, period: period, role: role, name: name, date: when, digest: digest, source: nil)
         let signature: String
         do { signature = try SignOffSignature.sign(unsignedOff, privateKey: raw) } catch {
             writeStderr("renju: cannot sign with \(key): \(error)"); throw ExitCode(2)
+        }
+        // A key that is not the one registered for this name would give a sign-off that fails
+        // validation: refused now, where the signer can still fix it.
+        let registered = reference.keys.keys(for: name)
+        let signedOff = SignOff(unit: unit, period: period, role: role, name: name, date: when, digest: digest, signature: signature, source: nil)
+        if !registered.isEmpty, !registered.contains(where: { SignOffSignature.verify(signedOff, publicKey: $0) }) {
+            writeStderr("renju: \(key) is not the key registered for \(name) in reference-data/keys/: the signature would not verify")
+            throw ExitCode(2)
         }
         // The sign-off CSV beside the submission.
         let url = URL(fileURLWithPath: file)

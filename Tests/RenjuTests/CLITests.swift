@@ -170,8 +170,25 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(before.status, 0, before.stdout)
         let rules = (try json(before.stdout)["findings"] as? [[String: Any]])?.compactMap { $0["rule"] as? String } ?? []
         XCTAssertFalse(rules.contains { $0.hasPrefix("signoff.") }, "\(rules)")
-        // 李四 signs again with 张三's key: his sign-off no longer verifies.
-        _ = try renju(["sign"] + common + ["--role", "统计负责人", "--name", "李四", "--key", keys.appendingPathComponent("张三.key").path, "--date", "2025-10-05", file.path])
+        // 李四 tries to sign with 张三's key: refused at once (it would not verify), nothing written.
+        let wrongKey = try renju(["sign"] + common + ["--role", "统计负责人", "--name", "李四", "--key", keys.appendingPathComponent("张三.key").path, "--date", "2025-10-05", file.path])
+        XCTAssertEqual(wrongKey.status, 2)
+        XCTAssertTrue(wrongKey.stderr.contains("not the key registered"), wrongKey.stderr)
+        XCTAssertEqual(try String(contentsOf: data.appendingPathComponent("吉强镇-signoffs.csv"), encoding: .utf8), csv)
+        // A role that is not in the township's chain is refused.
+        let outside = try renju(["sign"] + common + ["--role", "县政府分管领导", "--name", "张三", "--key", keys.appendingPathComponent("张三.key").path, file.path])
+        XCTAssertEqual(outside.status, 2)
+        XCTAssertTrue(outside.stderr.contains("填表人 → 统计负责人 → 单位负责人"), outside.stderr)
+        // A signature forged into the sign-off CSV by hand (张三's key under 李四's name) does not verify.
+        let forgedLines = csv.split(separator: "\n").map(String.init)
+        let zhangSig = try XCTUnwrap(forgedLines.first { $0.contains(",张三,") }?.split(separator: ",").last.map(String.init))
+        let tampered = forgedLines.map { line -> String in
+            guard line.contains(",李四,") else { return line }
+            var f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            f[f.count - 1] = zhangSig
+            return f.joined(separator: ",")
+        }.joined(separator: "\n") + "\n"
+        try tampered.write(to: data.appendingPathComponent("吉强镇-signoffs.csv"), atomically: true, encoding: .utf8)
         let forged = try renju(["validate", "--format", "json", "--as-of", "2025-10-31"] + common + [data.path])
         XCTAssertEqual(forged.status, 1)
         XCTAssertTrue(forged.stdout.contains("signoff.signature"))
