@@ -182,6 +182,32 @@ final class StoreRankingTests: XCTestCase {
         XCTAssertEqual(try temporal(withDB), try temporal(withFiles))
     }
 
+    /// Starts `db import` of a 2025Q3 quarter that pauses `seconds` inside its transaction, and
+    /// returns once the child says it is there (what it printed, for the assertion).
+    func startPausedImport(_ s: (dir: URL, db: String, common: [String]), seconds: Int) throws -> (Process, String) {
+        let q = s.dir.appendingPathComponent("2025Q3")
+        try FileManager.default.createDirectory(at: q, withIntermediateDirectories: true)
+        try quarter("2025Q3", toilets: [401, 410, 420, 430, 440, 450, 460, 470]).write(to: q.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+        try signOffs("2025Q3").write(to: q.appendingPathComponent("签字.csv"), atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = renjuBinary
+        p.arguments = ["db", "import", "--db", s.db, "--as-of", "2026-01-31"] + s.common + [q.path]
+        var env = ProcessInfo.processInfo.environment
+        env["RENJU_TEST_IMPORT_PAUSE"] = String(seconds)
+        p.environment = env
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        var seen = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !seen.contains("importing"), Date() < deadline {
+            let d = err.fileHandleForReading.availableData
+            if d.isEmpty { usleep(20_000) } else { seen += String(decoding: d, as: UTF8.self) }
+        }
+        return (p, seen)
+    }
+
     /// A mistyped --db is refused (no empty store answered from); only db import creates one; a
     /// second import while one is running is told the store is busy, not given a raw SQLite error.
     func testMistypedStoreIsRefusedAndABusyStoreIsSaidSo() throws {
@@ -198,27 +224,8 @@ final class StoreRankingTests: XCTestCase {
         XCTAssertTrue(first.stderr.contains("created a new store"), first.stderr)
 
         // Hold the store with an import paused inside its transaction, then import again.
-        let q = s.dir.appendingPathComponent("2025Q3")
-        try FileManager.default.createDirectory(at: q, withIntermediateDirectories: true)
-        try quarter("2025Q3", toilets: [401, 410, 420, 430, 440, 450, 460, 470]).write(to: q.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
-        try signOffs("2025Q3").write(to: q.appendingPathComponent("签字.csv"), atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = renjuBinary
-        p.arguments = ["db", "import", "--db", s.db, "--as-of", "2026-01-31"] + s.common + [q.path]
-        var env = ProcessInfo.processInfo.environment
-        env["RENJU_TEST_IMPORT_PAUSE"] = "20"
-        p.environment = env
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = Pipe()
-        try p.run()
+        let (p, seen) = try startPausedImport(s, seconds: 20)
         defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) }; p.waitUntilExit() }
-        var seen = ""
-        let deadline = Date().addingTimeInterval(30)
-        while !seen.contains("importing"), Date() < deadline {
-            let d = err.fileHandleForReading.availableData
-            if d.isEmpty { usleep(20_000) } else { seen += String(decoding: d, as: UTF8.self) }
-        }
         XCTAssertTrue(seen.contains("importing"), seen)
         let second = try importQuarter(s, "2025Q3", toilets: [401, 410, 420, 430, 440, 450, 460, 470])
         XCTAssertEqual(second.status, 2)
@@ -233,27 +240,7 @@ final class StoreRankingTests: XCTestCase {
         let countBefore = try before.observationCount()
         let importsBefore = try before.imports()
         // A second import (a new quarter and a replacement of 2025Q2), killed inside its transaction.
-        let q = s.dir.appendingPathComponent("2025Q3")
-        try FileManager.default.createDirectory(at: q, withIntermediateDirectories: true)
-        try quarter("2025Q3", toilets: [401, 410, 420, 430, 440, 450, 460, 470]).write(to: q.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
-        try signOffs("2025Q3").write(to: q.appendingPathComponent("签字.csv"), atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = renjuBinary
-        p.arguments = ["db", "import", "--db", s.db, "--as-of", "2026-01-31"] + s.common + [q.path]
-        var env = ProcessInfo.processInfo.environment
-        env["RENJU_TEST_IMPORT_PAUSE"] = "60"
-        p.environment = env
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = Pipe()
-        try p.run()
-        // Wait until the child says it is inside the transaction, then SIGKILL it.
-        var seen = ""
-        let deadline = Date().addingTimeInterval(30)
-        while !seen.contains("importing"), Date() < deadline {
-            let d = err.fileHandleForReading.availableData
-            if d.isEmpty { usleep(20_000) } else { seen += String(decoding: d, as: UTF8.self) }
-        }
+        let (p, seen) = try startPausedImport(s, seconds: 60)
         XCTAssertTrue(seen.contains("importing"), "the child reached the transaction: \(seen)")
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
