@@ -44,6 +44,7 @@ public enum CheckRegistry {
         (.conflictingValue, .error, Message(zh: "同一数据在两处不一致", en: "Same figure given differently in two places")),
         (.historyConflict, .warning, Message(zh: "历史数据在两处不一致", en: "History given differently in two places")),
         (.givenTwice, .info, Message(zh: "同一数据重复提供", en: "Same figures given twice")),
+        (.periodNotEnded, .warning, Message(zh: "报告期尚未结束", en: "Period not ended")),
     ]
 }
 
@@ -77,6 +78,13 @@ public struct Validator: Sendable {
             findings += all.flatMap(\.findings)
             return ValidationResult(period: nil, findings: sort(reference.checks.apply(findings)), submissions: [],
                                     history: Dataset(), unitsChecked: 0)
+        }
+        // Figures of a period that has not ended yet are provisional: said, once.
+        if let asOf, asOf < period.endDate {
+            findings.append(Finding(
+                rule: .periodNotEnded, severity: .warning, unit: nil, period: period,
+                message: Message(zh: "报告期 \(period) 到 \(period.endDate) 才结束（今天是 \(asOf)）：这些数据还不是期末数，请核实报告期是否填错",
+                                 en: "The period \(period) ends on \(period.endDate) (today is \(asOf)): these are not end-of-period figures; check the period")))
         }
         let current = all.filter { $0.period == period }
         var history = extraHistory

@@ -131,4 +131,5 @@ extension RuleID {
     public static let conflictingValue = RuleID(.format, "conflicting_value")
     public static let historyConflict = RuleID(.format, "history_conflict")
     public static let givenTwice = RuleID(.format, "given_twice")
+    public static let periodNotEnded = RuleID(.format, "period_not_ended")
 }

@@ -46,3 +46,18 @@ final class NothingToValidateTests: XCTestCase {
         XCTAssertNotEqual(try runRenju(["validate", "--divisions", divisions.path, data.path]).status, 2)
     }
 }
+
+/// A period that has not ended yet is said (the figures are not end-of-period figures).
+final class PeriodNotEndedTests: XCTestCase {
+    func testAPeriodCheckedBeforeItEndsIsAWarning() throws {
+        let dir = try temporaryDirectory()
+        let divisions = dir.appendingPathComponent("divisions.csv")
+        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+        let data = dir.appendingPathComponent("q3.csv")
+        try "报告期：2025Q3\n区划代码,单位名称,总户数\n640422100201,甲村,300\n".write(to: data, atomically: true, encoding: .utf8)
+        let early = try runRenju(["validate", "--format", "json", "--divisions", divisions.path, "--as-of", "2025-09-15", data.path])
+        XCTAssertTrue(early.stdout.contains("format.period_not_ended"), early.stdout)
+        let after = try runRenju(["validate", "--format", "json", "--divisions", divisions.path, "--as-of", "2025-10-15", data.path])
+        XCTAssertFalse(after.stdout.contains("format.period_not_ended"))
+    }
+}
