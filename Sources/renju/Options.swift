@@ -131,7 +131,7 @@ struct Session {
     }
 
     /// Refuses an output path that is one of the inputs: nothing a user gave is modified in place.
-    static func checkOutput(_ out: String, notIn inputs: [String]) throws {
+    static func checkOutput(_ out: String, notIn inputs: [String], option: String = "--out") throws {
         // Refused before any work: an empty name would only fail after the whole run.
         if out.trimmingCharacters(in: .whitespaces).isEmpty {
             writeStderr("renju: the output file name is empty / 输出文件名为空")
@@ -140,7 +140,7 @@ struct Session {
         let target = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
         let files = (try? InputLoader.files(in: inputs)) ?? []
         if files.contains(where: { $0.standardizedFileURL.resolvingSymlinksInPath().path == target }) {
-            writeStderr("renju: --out \(out) is one of the inputs; Renju never writes over what it was given")
+            writeStderr("renju: \(option) \(out) is one of the inputs; Renju never writes over what it was given")
             throw ExitCode(2)
         }
     }

@@ -38,7 +38,7 @@ struct Rank: ParsableCommand {
         var session: Session? = nil
         let reference: ReferenceData
         if !inputs.isEmpty {
-            if let xlsx { try Session.checkOutput(xlsx, notIn: inputs) }
+            if let xlsx { try Session.checkOutput(xlsx, notIn: inputs, option: "--xlsx") }
             let s = try Session.run(common, inputs: inputs, history: dataset)
             session = s
             reference = s.reference

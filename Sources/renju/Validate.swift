@@ -31,7 +31,7 @@ struct Validate: ParsableCommand {
     var inputs: [String]
 
     func run() throws {
-        if let xlsx { try Session.checkOutput(xlsx, notIn: inputs) }
+        if let xlsx { try Session.checkOutput(xlsx, notIn: inputs, option: "--xlsx") }
         // Earlier periods in the store are history, exactly like history files.
         let history = try store.open()?.dataset() ?? Dataset()
         let session = try Session.run(common, inputs: inputs, history: history)

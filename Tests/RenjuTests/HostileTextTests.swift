@@ -61,3 +61,15 @@ final class PeriodNotEndedTests: XCTestCase {
         XCTAssertFalse(after.stdout.contains("format.period_not_ended"))
     }
 }
+
+/// Messages name the option the user gave.
+final class OptionNamesInMessagesTests: XCTestCase {
+    func testAnOutputThatIsAnInputNamesTheOptionUsed() throws {
+        let dir = try temporaryDirectory()
+        let input = repoRoot.appendingPathComponent("examples/xiji/2025Q3/640422100000-吉强镇.xlsx").path
+        let v = try runRenju(["validate", "--xlsx", input, dir.path, input])
+        XCTAssertEqual(v.status, 2)
+        XCTAssertTrue(v.stderr.contains("--xlsx"), v.stderr)
+        XCTAssertFalse(v.stderr.contains("--out"), v.stderr)
+    }
+}
