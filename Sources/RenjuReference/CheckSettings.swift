@@ -101,7 +101,11 @@ public struct CheckSettings: Sendable {
                     case "title", "description":
                         continue
                     default:
-                        params[key] = try file.number(pv, "\(idText).\(key)")
+                        // Tolerances, thresholds, counts and shares: none is meaningful below 0
+                        // (a negative tolerance would flag every figure).
+                        let v = try file.number(pv, "\(idText).\(key)")
+                        guard v.isFinite, v >= 0 else { throw file.error(pv, "\(idText).\(key) must be a number of 0 or more (got \(shortestDecimal(v)))") }
+                        params[key] = v
                     }
                 }
                 out.set(CheckSetting(id: id, severity: severity, levels: levels, enabled: enabled, params: params, line: k.mark?.line))

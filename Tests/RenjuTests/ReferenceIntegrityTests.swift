@@ -68,3 +68,19 @@ final class ReferenceIntegrityTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("divisions.csv:\(appended)"), r.stderr)
     }
 }
+
+/// Numeric settings of rules.yaml are range-checked at load.
+final class RuleSettingRangeTests: XCTestCase {
+    func testANegativeToleranceIsRefusedWithItsLine() throws {
+        let dir = try temporaryDirectory()
+        var yaml = try String(contentsOfFile: bundledReference + "/rules.yaml", encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "identity.rate:          {severity: error, tolerance: 0.1}", with: "identity.rate:          {severity: error, tolerance: -0.1}")
+        XCTAssertTrue(yaml.contains("tolerance: -0.1"))
+        let p = dir.appendingPathComponent("rules.yaml")
+        try yaml.write(to: p, atomically: true, encoding: .utf8)
+        let r = try runRenju(["rules", "--check", p.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue((r.stderr + r.stdout).contains("tolerance"), r.stderr)
+        XCTAssertTrue((r.stderr + r.stdout).contains("rules.yaml:"), r.stderr)
+    }
+}
