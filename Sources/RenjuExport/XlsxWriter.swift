@@ -90,6 +90,14 @@ public final class XlsxBook {
         }
         target = resolved
         let dir = target.deletingLastPathComponent()
+        // Said as it is (libxlsxwriter would say "usually a permissions error" for a missing folder).
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+            throw XlsxError(message: "the folder \(dir.path) does not exist / 文件夹不存在")
+        }
+        guard FileManager.default.isWritableFile(atPath: dir.path) else {
+            throw XlsxError(message: "no permission to write in \(dir.path) / 没有写入该文件夹的权限")
+        }
         Self.removeStaleTemporaries(of: target)
         temporary = dir.appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp")
         self.constantMemory = constantMemory

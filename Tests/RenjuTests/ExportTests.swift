@@ -115,6 +115,10 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(try XLSXReader().read(url: link).first?.name, "数据")
 
         XCTAssertThrowsError(try XlsxBook(path: ""))
+        // A missing folder is said as such, not as "usually a permissions error".
+        let missing = try runRenju(["export", "--out", dir.appendingPathComponent("no/such/x.xlsx").path, repoRoot.appendingPathComponent("examples/xiji").path])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("does not exist") && !missing.stderr.contains("permission"), missing.stderr)
         XCTAssertEqual(try runRenju(["export", "--out", "", repoRoot.appendingPathComponent("examples/xiji").path]).status, 2)
     }
 
