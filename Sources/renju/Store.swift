@@ -138,14 +138,15 @@ struct DBHistory: ParsableCommand {
             print("[" + series.map { "{\"period\": \"\($0.period)\", \"value\": \(shortestDecimal($0.value))}" }.joined(separator: ", ") + "]")
             return
         }
-        say("\(reference.tree.name(of: u) ?? u.rawValue) \(ind.name)（\(ind.unit)）")
+        let en = common.lang == .en
+        say(en ? "\(reference.tree.name(of: u) ?? u.rawValue) \(ind.englishName) (\(ind.unit))" : "\(reference.tree.name(of: u) ?? u.rawValue) \(ind.name)（\(ind.unit)）")
         var prev: Double?
         for (p, v) in series {
             let change = prev.map { $0 == 0 ? "" : String(format: "  %+.1f%%", (v - $0) / $0 * 100) } ?? ""
             print("\(p)  \(figure(v, ind))\(change)")
             prev = v
         }
-        if series.isEmpty { print("（无数据）") }
+        if series.isEmpty { print(en ? "(no data)" : "（无数据）") }
     }
 }
 
