@@ -9,6 +9,9 @@ public struct RankingEntry: Sendable {
         public let points: Double
         public let maximum: Double?
         public let detail: String
+        /// The same in English (`--lang en`).
+        public var englishLabel: String = ""
+        public var englishDetail: String = ""
     }
     public enum Award: String, Sendable { case redFlag = "流动红旗", yellowCard = "黄牌警告" }
 
@@ -22,6 +25,8 @@ public struct RankingEntry: Sendable {
     public var admonish = false
     public var notes: [String]
     public let reported: Bool
+    /// The notes in English (`--lang en`).
+    public var englishNotes: [String] = []
 }
 
 /// A ranking of the units of one level for one period.
@@ -29,6 +34,7 @@ public struct Ranking: Sendable {
     public let period: Period
     public let entries: [RankingEntry]
     public let notes: [String]
+    public var englishNotes: [String] = []
 }
 
 /// Scores and ranks townships by `ranking.yaml`: indicator levels, progress against targets,
@@ -49,17 +55,18 @@ public struct Ranker: Sendable {
         let members = tree.descendants(of: root).filter { tree[$0]?.level == cfg.level }
         return members.map { u in
             var parts: [RankingEntry.Part] = []
-            var notes: [String] = []
+            var notes: [String] = [], en: [String] = []
             let reported = values.contains(u) || tree.descendants(of: u).contains { values.contains($0) }
-            if !reported { notes.append("本期未报送，各项按 0 分计") }
+            if !reported { notes.append("本期未报送，各项按 0 分计"); en.append("no return this period: every part scores 0") }
             for (id, w) in cfg.levels {
-                let name = cat[id]?.name ?? id.rawValue
+                let name = cat[id]?.name ?? id.rawValue, english = cat[id]?.englishName ?? id.rawValue
                 if let v = consolidated[u, id] {
                     let pts = Self.r2(w * min(max(v, 0), 100) / 100)
-                    parts.append(.init(label: name, points: pts, maximum: w, detail: "\(figure(v, cat[id]))% × \(shortestDecimal(w))/100"))
+                    let detail = "\(figure(v, cat[id]))% × \(shortestDecimal(w))/100"
+                    parts.append(.init(label: name, points: pts, maximum: w, detail: detail, englishLabel: english, englishDetail: detail))
                 } else {
-                    parts.append(.init(label: name, points: 0, maximum: w, detail: "无数据，按 0 分计"))
-                    if reported { notes.append("\(name)无数据，按 0 分计") }
+                    parts.append(.init(label: name, points: 0, maximum: w, detail: "无数据，按 0 分计", englishLabel: english, englishDetail: "no data: 0"))
+                    if reported { notes.append("\(name)无数据，按 0 分计"); en.append("\(english): no data, scored 0") }
                 }
             }
             if cfg.targetWeight > 0, !cfg.targetIndicators.isEmpty {
@@ -71,12 +78,14 @@ public struct Ranker: Sendable {
                     progress.append(("\(ind.name) \(figure(actual, ind))/\(figure(target, ind))\(ind.kind.isRate ? "" : "×\(String(format: "%.0f", period.yearFraction * 100))%")", min(max(p, 0), 1)))
                 }
                 if progress.isEmpty {
-                    parts.append(.init(label: "目标进度", points: 0, maximum: cfg.targetWeight, detail: "无年度目标，按 0 分计"))
-                    notes.append("没有 \(period.year) 年的目标，目标进度按 0 分计")
+                    parts.append(.init(label: "目标进度", points: 0, maximum: cfg.targetWeight, detail: "无年度目标，按 0 分计",
+                                       englishLabel: "progress against targets", englishDetail: "no annual target: 0"))
+                    notes.append("没有 \(period.year) 年的目标，目标进度按 0 分计"); en.append("no targets for \(period.year): progress scored 0")
                 } else {
                     let mean = progress.map(\.1).reduce(0, +) / Double(progress.count)
+                    let detail = progress.map { "\($0.0)=\(String(format: "%.0f", $0.1 * 100))%" }.joined(separator: "；")
                     parts.append(.init(label: "目标进度", points: Self.r2(cfg.targetWeight * mean), maximum: cfg.targetWeight,
-                                       detail: progress.map { "\($0.0)=\(String(format: "%.0f", $0.1 * 100))%" }.joined(separator: "；")))
+                                       detail: detail, englishLabel: "progress against targets", englishDetail: detail))
                 }
             }
             // Penalties from the unit and everything under it.
@@ -84,13 +93,15 @@ public struct Ranker: Sendable {
             let errors = scope.reduce(0) { $0 + (penalties[$1]?.errors ?? 0) }
             let late = scope.reduce(0) { $0 + (penalties[$1]?.late ?? 0) }
             if errors > 0, cfg.openErrorPenalty > 0 {
-                parts.append(.init(label: "未改正错误", points: -Self.r2(Double(errors) * cfg.openErrorPenalty), maximum: nil, detail: "\(errors) 条 × \(shortestDecimal(cfg.openErrorPenalty))"))
+                parts.append(.init(label: "未改正错误", points: -Self.r2(Double(errors) * cfg.openErrorPenalty), maximum: nil, detail: "\(errors) 条 × \(shortestDecimal(cfg.openErrorPenalty))",
+                                   englishLabel: "open errors", englishDetail: "\(errors) × \(shortestDecimal(cfg.openErrorPenalty))"))
             }
             if late > 0, cfg.lateSignOffPenalty > 0 {
-                parts.append(.init(label: "逾期报送", points: -Self.r2(Double(late) * cfg.lateSignOffPenalty), maximum: nil, detail: "\(late) 次 × \(shortestDecimal(cfg.lateSignOffPenalty))"))
+                parts.append(.init(label: "逾期报送", points: -Self.r2(Double(late) * cfg.lateSignOffPenalty), maximum: nil, detail: "\(late) 次 × \(shortestDecimal(cfg.lateSignOffPenalty))",
+                                   englishLabel: "late sign-offs", englishDetail: "\(late) × \(shortestDecimal(cfg.lateSignOffPenalty))"))
             }
             let score = Self.r2(parts.map(\.points).reduce(0, +))
-            return RankingEntry(unit: u, name: tree.name(of: u) ?? u.rawValue, parts: parts, score: score, notes: notes, reported: reported)
+            return RankingEntry(unit: u, name: tree.name(of: u) ?? u.rawValue, parts: parts, score: score, notes: notes, reported: reported, englishNotes: en)
         }
     }
 
@@ -103,38 +114,51 @@ public struct Ranker: Sendable {
         // goes to the last of those ranked. They are listed after the ranked ones, rank 0.
         var missing = scored.filter { !$0.reported }.sorted { $0.unit < $1.unit }
         var entries = scored.filter(\.reported).sorted { $0.score != $1.score ? $0.score > $1.score : $0.unit < $1.unit }
-        var notes: [String] = []
+        var notes: [String] = [], en: [String] = []
         if !missing.isEmpty {
             notes.append("未报（不参加排名）：\(missing.map { "\($0.name)（\($0.unit)）" }.joined(separator: "、"))")
-            for i in missing.indices { missing[i].rank = 0; missing[i].notes = ["未报：本期没有报送，不参加排名"] }
+            en.append("not reported (not ranked): \(missing.map { "\($0.name) (\($0.unit))" }.joined(separator: ", "))")
+            for i in missing.indices {
+                missing[i].rank = 0; missing[i].notes = ["未报：本期没有报送，不参加排名"]; missing[i].englishNotes = ["not reported this period: not ranked"]
+            }
         }
         for i in entries.indices { entries[i].rank = 1 + entries.filter { $0.score > entries[i].score }.count }
         if cfg.redFlags > 0, entries.count > cfg.redFlags {
             let edge = entries[cfg.redFlags - 1].score
             let winners = entries.indices.filter { entries[$0].score >= edge }
-            if winners.count > cfg.redFlags { notes.append("第 \(cfg.redFlags) 名并列（\(shortestDecimal(edge)) 分），并列者均授予流动红旗：共 \(winners.count) 面") }
+            if winners.count > cfg.redFlags {
+                en.append("tie at place \(cfg.redFlags) (\(shortestDecimal(edge)) points): every tied township gets a red flag, \(winners.count) in all")
+                notes.append("第 \(cfg.redFlags) 名并列（\(shortestDecimal(edge)) 分），并列者均授予流动红旗：共 \(winners.count) 面")
+            }
             for i in winners { entries[i].award = .redFlag }
         }
         var bottom: Set<UnitCode> = []
         if cfg.yellowCards > 0, entries.count > cfg.yellowCards {
             let edge = entries[entries.count - cfg.yellowCards].score
             let losers = entries.indices.filter { entries[$0].score <= edge && entries[$0].award == nil }
-            if losers.count > cfg.yellowCards { notes.append("倒数第 \(cfg.yellowCards) 名并列（\(shortestDecimal(edge)) 分），并列者均给予黄牌警告：共 \(losers.count) 个") }
+            if losers.count > cfg.yellowCards {
+                en.append("tie at place \(cfg.yellowCards) from the bottom (\(shortestDecimal(edge)) points): every tied township gets a yellow card, \(losers.count) in all")
+                notes.append("倒数第 \(cfg.yellowCards) 名并列（\(shortestDecimal(edge)) 分），并列者均给予黄牌警告：共 \(losers.count) 个")
+            }
             for i in losers { entries[i].award = .yellowCard; bottom.insert(entries[i].unit) }
         }
         // Admonishment: in the bottom group this period and the previous (admonish_after − 1) ones.
         let needed = cfg.admonishAfter - 1
         if needed > earlier.count {
-            if !bottom.isEmpty { notes.append("只有 \(earlier.count) 个往期排名，无法判断是否连续 \(cfg.admonishAfter) 期排名靠后") }
+            if !bottom.isEmpty {
+                en.append("only \(earlier.count) earlier rankings: cannot tell whether a township was at the bottom \(cfg.admonishAfter) times in a row")
+                notes.append("只有 \(earlier.count) 个往期排名，无法判断是否连续 \(cfg.admonishAfter) 期排名靠后")
+            }
         } else {
             for i in entries.indices where bottom.contains(entries[i].unit) {
                 let streak = earlier.prefix(needed).allSatisfy { r in r.entries.contains { $0.unit == entries[i].unit && $0.award == .yellowCard } }
                 if streak {
                     entries[i].admonish = true
                     entries[i].notes.append("连续 \(cfg.admonishAfter) 期排名倒数（\(([period] + earlier.prefix(needed).map(\.period)).map(\.description).joined(separator: "、"))），应进行诫勉谈话")
+                    entries[i].englishNotes.append("at the bottom \(cfg.admonishAfter) periods in a row (\(([period] + earlier.prefix(needed).map(\.period)).map(\.description).joined(separator: ", "))): an admonishment talk is due")
                 }
             }
         }
-        return Ranking(period: period, entries: entries + missing, notes: notes)
+        return Ranking(period: period, entries: entries + missing, notes: notes, englishNotes: en)
     }
 }

@@ -4,22 +4,28 @@ import RenjuChecks
 
 /// Text and JSON renderings of a ranking.
 public enum RankingReport {
-    public static func text(_ r: Ranking, unitName: String) -> String {
-        var out = "\(unitName) \(r.period) 乡镇排名\n\n"
+    public static func text(_ r: Ranking, unitName: String, lang: Language = .zh) -> String {
+        let zh = lang == .zh
+        var out = zh ? "\(unitName) \(r.period) 乡镇排名\n\n" : "\(unitName) \(r.period): ranking of townships\n\n"
         for e in r.entries {
-            let award = [e.award?.rawValue, e.admonish ? "诫勉谈话" : nil].compactMap { $0 }.joined(separator: " ")
-            guard e.reported else { out += " 未报  \(e.name)（\(e.unit)）\n"; continue }
-            out += String(format: "%3d  ", e.rank) + "\(e.name)（\(e.unit)）  \(String(format: "%.2f", e.score)) 分  \(award)\n"
+            let awards = zh ? [e.award?.rawValue, e.admonish ? "诫勉谈话" : nil]
+                            : [e.award.map { $0 == .redFlag ? "red flag" : "yellow card" }, e.admonish ? "admonishment talk" : nil]
+            let award = awards.compactMap { $0 }.joined(separator: " ")
+            guard e.reported else { out += zh ? " 未报  \(e.name)（\(e.unit)）\n" : " n/r  \(e.name) (\(e.unit)): not reported\n"; continue }
+            out += String(format: "%3d  ", e.rank) + (zh ? "\(e.name)（\(e.unit)）  \(String(format: "%.2f", e.score)) 分  \(award)\n"
+                                                         : "\(e.name) (\(e.unit))  \(String(format: "%.2f", e.score)) points  \(award)\n")
             var line = ""
             for (i, p) in e.parts.enumerated() {
                 let sign = p.points < 0 ? " − " : (i == 0 ? "" : " + ")
-                line += "\(sign)\(p.label) \(String(format: "%.2f", abs(p.points)))"
+                let label = zh || p.englishLabel.isEmpty ? p.label : p.englishLabel
+                line += "\(sign)\(label) \(String(format: "%.2f", abs(p.points)))"
             }
             out += "     " + line + "\n"
-            for n in e.notes { out += "     注：\(n)\n" }
+            for n in (zh ? e.notes : e.englishNotes) { out += zh ? "     注：\(n)\n" : "     note: \(n)\n" }
         }
-        for n in r.notes { out += "\n注：\(n)" }
-        return out + (r.notes.isEmpty ? "" : "\n")
+        let notes = zh ? r.notes : r.englishNotes
+        for n in notes { out += zh ? "\n注：\(n)" : "\nnote: \(n)" }
+        return out + (notes.isEmpty ? "" : "\n")
     }
 
     public static func json(_ r: Ranking) -> String {

@@ -92,7 +92,7 @@ struct Rank: ParsableCommand {
         let name = tree.name(of: root) ?? root.rawValue
         switch common.format {
         case .json: print(RankingReport.json(ranking))
-        case .text: say(RankingReport.text(ranking, unitName: name), terminator: "")
+        case .text: say(RankingReport.text(ranking, unitName: name, lang: common.lang), terminator: "")
         }
         if let xlsx {
             do {

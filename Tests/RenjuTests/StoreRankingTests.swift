@@ -130,9 +130,12 @@ final class StoreRankingTests: XCTestCase {
         XCTAssertTrue(carded.contains { $0["score"] as? Double == lowest }, "the last ranked gets a yellow card")
         let notes = try XCTUnwrap(try parseJSON(r.stdout)["notes"] as? [String])
         XCTAssertTrue(notes.contains { $0.contains("未报") && $0.contains(Self.towns[7]) }, "rank says who is missing: \(notes)")
-        // The text report says it too.
+        // The text report says it too, and in English with --lang en.
         let text = try runRenju(["rank"] + s.common + [q.path])
         XCTAssertTrue(text.stdout.contains("未报  镇7"), text.stdout)
+        let en = try runRenju(["rank", "--lang", "en"] + s.common + [q.path])
+        XCTAssertTrue(en.stdout.contains("ranking of townships") && en.stdout.contains("not reported") && en.stdout.contains("points"), en.stdout)
+        XCTAssertFalse(en.stdout.contains("分  ") || en.stdout.contains("注："), en.stdout)
     }
 
     func testReimportIsAuditedAndOpenErrorsNeedForceWithAReason() throws {
