@@ -73,3 +73,34 @@ final class OptionNamesInMessagesTests: XCTestCase {
         XCTAssertFalse(v.stderr.contains("--out"), v.stderr)
     }
 }
+
+/// The same file or figures given twice are read once: never double-counted.
+final class GivenTwiceTests: XCTestCase {
+    func testTheSameFileTwiceAndACopyOfItAreReadOnce() throws {
+        let dir = try temporaryDirectory()
+        let divisions = dir.appendingPathComponent("divisions.csv")
+        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+        let data = dir.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        // One error (a negative count) in one file.
+        let text = "报告期：2025Q3\n区划代码,单位名称,总户数\n640422100201,甲村,-3\n"
+        try text.write(to: data.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        func errors(_ paths: [String]) throws -> (Int, [String]) {
+            let r = try runRenju(["validate", "--format", "json", "--divisions", divisions.path, "--as-of", "2025-10-31"] + paths)
+            let doc = try parseJSON(r.stdout)
+            let findings = doc["findings"] as? [[String: Any]] ?? []
+            return ((doc["summary"] as? [String: Int])?["errors"] ?? -1, findings.compactMap { $0["rule"] as? String })
+        }
+        let (once, _) = try errors([data.path])
+        let (twice, rules) = try errors([data.path, data.appendingPathComponent("a.csv").path])
+        XCTAssertEqual(once, twice, "the same file named twice is read once")
+        XCTAssertTrue(rules.contains("format.given_twice"))
+        try text.write(to: data.appendingPathComponent("b-copy.csv"), atomically: true, encoding: .utf8)
+        let (copied, rules2) = try errors([data.path])
+        XCTAssertEqual(copied, once, "a copy of the same figures is read once")
+        XCTAssertTrue(rules2.contains("format.given_twice"))
+        try text.replacingOccurrences(of: "-3", with: "-4").write(to: data.appendingPathComponent("b-copy.csv"), atomically: true, encoding: .utf8)
+        let (_, rules3) = try errors([data.path])
+        XCTAssertTrue(rules3.contains("format.conflicting_value"), "different figures for one unit in two files: \(rules3)")
+    }
+}
