@@ -238,6 +238,27 @@ final class StoreRankingTests: XCTestCase {
         XCTAssertFalse(second.stderr.contains("SQLite error"), second.stderr)
     }
 
+    /// Without USER (cron, a service), the audit trail names the process's login, not "unknown".
+    func testAuditWhoFallsBackToTheLogin() throws {
+        let s = try setUpStore()
+        let q = s.dir.appendingPathComponent("2025Q2")
+        try FileManager.default.createDirectory(at: q, withIntermediateDirectories: true)
+        try quarter("2025Q2", toilets: [400, 410, 420, 430, 440, 450, 460, 470]).write(to: q.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+        try signOffs("2025Q2").write(to: q.appendingPathComponent("签字.csv"), atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = renjuBinary
+        p.arguments = ["db", "import", "--db", s.db, "--as-of", "2026-01-31"] + s.common + [q.path]
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "USER")
+        p.environment = env
+        p.standardOutput = Pipe(); p.standardError = Pipe()
+        try p.run(); p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let login = NSUserName()
+        XCTAssertFalse(login.isEmpty)
+        XCTAssertEqual(try HistoryStore(path: s.db).imports().first?.who, login)
+    }
+
     func testAnImportKilledMidwayLeavesTheStoreAsItWas() throws {
         let s = try setUpStore()
         XCTAssertEqual(try importQuarter(s, "2025Q2", toilets: [400, 410, 420, 430, 440, 450, 460, 470]).status, 0)
