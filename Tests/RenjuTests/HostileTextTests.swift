@@ -1,15 +1,21 @@
 import XCTest
 import Foundation
 
+/// A folder with the test county's divisions file and an empty input folder `in`.
+func makeTestCounty(_ test: XCTestCase, _ name: String = #function) throws -> (divisions: URL, data: URL) {
+    let dir = try test.temporaryDirectory(name)
+    let divisions = dir.appendingPathComponent("divisions.csv")
+    try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+    let data = dir.appendingPathComponent("in")
+    try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+    return (divisions, data)
+}
+
 /// Text from the input never drives the terminal: escape sequences in names, 说明 and file names
 /// are shown escaped in every report a person reads.
 final class HostileTextTests: XCTestCase {
     func testEscapeSequencesInNamesAndFileNamesAreShownEscaped() throws {
-        let dir = try temporaryDirectory()
-        let divisions = dir.appendingPathComponent("divisions.csv")
-        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
-        let data = dir.appendingPathComponent("in")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let (divisions, data) = try makeTestCounty(self)
         // A given name that clears the screen and recolours it, in a file whose name does the same.
         let name = "甲村\u{1B}[2J\u{1B}[31m\r\u{202E}"
         let csv = "报告期：2025Q3\n区划代码,单位名称,总户数\n640422100201,\(name),300\n"
@@ -25,11 +31,8 @@ final class HostileTextTests: XCTestCase {
 /// Validating nothing is not a pass (exit 2, and the reason), never "0 units, no errors".
 final class NothingToValidateTests: XCTestCase {
     func testEmptyFolderHeaderOnlyFileAndPeriodWithoutDataExitTwo() throws {
-        let dir = try temporaryDirectory()
-        let divisions = dir.appendingPathComponent("divisions.csv")
-        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
-        let empty = dir.appendingPathComponent("empty")
-        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let (divisions, empty) = try makeTestCounty(self)
+        let dir = empty.deletingLastPathComponent()
         let e = try runRenju(["validate", "--divisions", divisions.path, empty.path])
         XCTAssertEqual(e.status, 2)
         XCTAssertTrue(e.stderr.contains("没有可审核的数据"), e.stderr)
@@ -50,10 +53,8 @@ final class NothingToValidateTests: XCTestCase {
 /// A period that has not ended yet is said (the figures are not end-of-period figures).
 final class PeriodNotEndedTests: XCTestCase {
     func testAPeriodCheckedBeforeItEndsIsAWarning() throws {
-        let dir = try temporaryDirectory()
-        let divisions = dir.appendingPathComponent("divisions.csv")
-        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
-        let data = dir.appendingPathComponent("q3.csv")
+        let (divisions, folder) = try makeTestCounty(self)
+        let data = folder.appendingPathComponent("q3.csv")
         try "报告期：2025Q3\n区划代码,单位名称,总户数\n640422100201,甲村,300\n".write(to: data, atomically: true, encoding: .utf8)
         let early = try runRenju(["validate", "--format", "json", "--divisions", divisions.path, "--as-of", "2025-09-15", data.path])
         XCTAssertTrue(early.stdout.contains("format.period_not_ended"), early.stdout)
@@ -77,11 +78,7 @@ final class OptionNamesInMessagesTests: XCTestCase {
 /// The same file or figures given twice are read once: never double-counted.
 final class GivenTwiceTests: XCTestCase {
     func testTheSameFileTwiceAndACopyOfItAreReadOnce() throws {
-        let dir = try temporaryDirectory()
-        let divisions = dir.appendingPathComponent("divisions.csv")
-        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
-        let data = dir.appendingPathComponent("in")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let (divisions, data) = try makeTestCounty(self)
         // One error (a negative count) in one file.
         let text = "报告期：2025Q3\n区划代码,单位名称,总户数\n640422100201,甲村,-3\n"
         try text.write(to: data.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)

@@ -52,11 +52,28 @@ final class StoreRankingTests: XCTestCase {
         return (dir, dir.appendingPathComponent("renju.sqlite").path, ["--divisions", div.path, "--targets", tg.path])
     }
 
-    func importQuarter(_ s: (dir: URL, db: String, common: [String]), _ period: String, toilets: [Double], extra: [String] = []) throws -> RenjuRun {
+    /// A folder with a quarter's figures and sign-offs.
+    func quarterFolder(_ s: (dir: URL, db: String, common: [String]), _ period: String, toilets: [Double]) throws -> URL {
         let q = s.dir.appendingPathComponent(period)
         try FileManager.default.createDirectory(at: q, withIntermediateDirectories: true)
         try quarter(period, toilets: toilets).write(to: q.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
         try signOffs(period).write(to: q.appendingPathComponent("签字.csv"), atomically: true, encoding: .utf8)
+        return q
+    }
+
+    /// `db import` of a quarter folder as a child process with the given environment changes.
+    func importProcess(_ s: (dir: URL, db: String, common: [String]), _ q: URL, env changes: [String: String?]) throws -> Process {
+        let p = Process()
+        p.executableURL = renjuBinary
+        p.arguments = ["db", "import", "--db", s.db, "--as-of", "2026-01-31"] + s.common + [q.path]
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in changes { env[k] = v }
+        p.environment = env
+        return p
+    }
+
+    func importQuarter(_ s: (dir: URL, db: String, common: [String]), _ period: String, toilets: [Double], extra: [String] = []) throws -> RenjuRun {
+        let q = try quarterFolder(s, period, toilets: toilets)
         return try runRenju(["db", "import", "--db", s.db, "--as-of", "2026-01-31"] + s.common + extra + [q.path])
     }
 
@@ -190,16 +207,8 @@ final class StoreRankingTests: XCTestCase {
     /// Starts `db import` of a 2025Q3 quarter that pauses `seconds` inside its transaction, and
     /// returns once the child says it is there (what it printed, for the assertion).
     func startPausedImport(_ s: (dir: URL, db: String, common: [String]), seconds: Int) throws -> (Process, String) {
-        let q = s.dir.appendingPathComponent("2025Q3")
-        try FileManager.default.createDirectory(at: q, withIntermediateDirectories: true)
-        try quarter("2025Q3", toilets: [401, 410, 420, 430, 440, 450, 460, 470]).write(to: q.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
-        try signOffs("2025Q3").write(to: q.appendingPathComponent("签字.csv"), atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = renjuBinary
-        p.arguments = ["db", "import", "--db", s.db, "--as-of", "2026-01-31"] + s.common + [q.path]
-        var env = ProcessInfo.processInfo.environment
-        env["RENJU_TEST_IMPORT_PAUSE"] = String(seconds)
-        p.environment = env
+        let q = try quarterFolder(s, "2025Q3", toilets: [401, 410, 420, 430, 440, 450, 460, 470])
+        let p = try importProcess(s, q, env: ["RENJU_TEST_IMPORT_PAUSE": String(seconds)])
         let err = Pipe()
         p.standardError = err
         p.standardOutput = Pipe()
@@ -241,16 +250,8 @@ final class StoreRankingTests: XCTestCase {
     /// Without USER (cron, a service), the audit trail names the process's login, not "unknown".
     func testAuditWhoFallsBackToTheLogin() throws {
         let s = try setUpStore()
-        let q = s.dir.appendingPathComponent("2025Q2")
-        try FileManager.default.createDirectory(at: q, withIntermediateDirectories: true)
-        try quarter("2025Q2", toilets: [400, 410, 420, 430, 440, 450, 460, 470]).write(to: q.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
-        try signOffs("2025Q2").write(to: q.appendingPathComponent("签字.csv"), atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = renjuBinary
-        p.arguments = ["db", "import", "--db", s.db, "--as-of", "2026-01-31"] + s.common + [q.path]
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "USER")
-        p.environment = env
+        let q = try quarterFolder(s, "2025Q2", toilets: [400, 410, 420, 430, 440, 450, 460, 470])
+        let p = try importProcess(s, q, env: ["USER": nil])
         p.standardOutput = Pipe(); p.standardError = Pipe()
         try p.run(); p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0)
