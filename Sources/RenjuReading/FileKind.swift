@@ -4,8 +4,9 @@ import RenjuModel
 /// What a file is, from its first bytes and, for a zip, its entries — not from its name: Excel
 /// saves a password-protected .xlsx as an OLE2 compound file, and clerks rename files.
 enum FileKind {
-    /// A zip package that may be an .xlsx workbook.
-    case zip
+    /// A zip package that may be an .xlsx workbook: its directory, read once (nil when it is
+    /// damaged — the reader then says what is wrong).
+    case zip(ZipParts?)
     /// A spreadsheet Renju does not read, with what it is and what to do (zh, en).
     case refused(zh: String, en: String, rule: RuleID)
     /// Anything else (text is read as CSV).
@@ -32,7 +33,7 @@ enum FileKind {
         en: "an Apple Numbers file: export it to Excel (.xlsx) from Numbers", rule: .unsupportedFile)
 
     static func zipKind(_ url: URL, ext: String) -> FileKind {
-        guard let zip = try? ZipParts(url: url) else { return .zip }  // the reader says what is wrong with it
+        guard let zip = try? ZipParts(url: url) else { return .zip(nil) }  // the reader says what is wrong with it
         if let m = try? zip.extract(zip.entry(named: "mimetype") ?? "mimetype", cap: 4096, maxRatio: 1_000),
            let type = String(data: m, encoding: .utf8) {
             if type.contains("opendocument.spreadsheet") {
@@ -51,7 +52,7 @@ enum FileKind {
         if zip.entry(named: "word/document.xml") != nil {
             return .refused(zh: "这是 Word 文档，不是电子表格", en: "a Word document, not a spreadsheet", rule: .unsupportedFile)
         }
-        return .zip
+        return .zip(zip)
     }
 
     /// An OLE2 compound file: an encrypted OOXML package (a password), or an old binary

@@ -157,9 +157,9 @@ public struct InputLoader: Sendable {
         }
         var grids: [Grid] = []
         switch kind {
-        case .zip:
+        case let .zip(parts):
             do {
-                let book = try xlsx.readWorkbook(url: url)
+                let book = try xlsx.readWorkbook(url: url, parts: parts)
                 // Visible sheets first: a hidden draft never wins over the sheet the clerk sees.
                 grids = book.sheets.filter { !$0.hidden }.map(\.grid) + book.sheets.filter(\.hidden).map(\.grid)
                 for p in book.problems {

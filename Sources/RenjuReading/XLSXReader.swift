@@ -51,6 +51,11 @@ public struct XLSXReader: Sendable {
         try read(zip: try ZipParts(url: url))
     }
 
+    /// A workbook whose package directory was already read (by `FileKind`, once).
+    func readWorkbook(url: URL, parts: ZipParts?) throws -> Workbook {
+        try read(zip: try parts ?? ZipParts(url: url))
+    }
+
     /// One worksheet part's XML read into a grid (formulas recomputed), with the same limits as a
     /// workbook's sheets: for the fuzzer's `sheet` target and for tests.
     public func sheet(xml data: Data, name: String = "Sheet1") throws -> Grid {
