@@ -18,6 +18,13 @@ if ! command -v soffice >/dev/null 2>&1; then
     || { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-calc-nogui >/dev/null; } \
     || echo "   (could not install LibreOffice: its round-trip test will be skipped)"
 fi
+# strace (Debian) lets a test observe that a return is fsync'd before it is renamed into place.
+if ! command -v strace >/dev/null 2>&1; then
+  echo "== installing strace (apt-get)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq strace >/dev/null 2>&1 \
+    || { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq strace >/dev/null; }
+fi
 swift build --build-tests
 log=$(mktemp)
 status=0

@@ -222,6 +222,9 @@ public final class XlsxBook {
             try? FileManager.default.removeItem(at: temporary)
             throw XlsxError(message: "cannot move the finished file to \(target.path): \(e)")
         }
+        // And the new name on disk too: the folder's entry, synced after the rename.
+        let dirfd = open(target.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY)
+        if dirfd >= 0 { fsync(dirfd); SwiftGlibc.close(dirfd) }
     }
 }
 

@@ -19,6 +19,8 @@ public enum CSVReader {
     public static let maxCellCharacters = 32_767
     /// Excel's own width: no sheet a clerk saves has more columns.
     public static let maxColumns = 16_384
+    /// Body rows of a streamed CSV form held at once before they are read and dropped.
+    public static let streamChunkRows = 4096
 
     public static func grid(from text: String, name: String? = nil) -> Grid { parse(text, name: name).grid }
 
@@ -33,6 +35,28 @@ public enum CSVReader {
     }
 
     struct Scan { var grid: Grid; var problems: [Problem]; var unterminated: Int? }
+
+    /// Reads a CSV form with its body rows streamed: once the header is known, rows pass a chunk
+    /// at a time into `stream` and are dropped, so a large file's memory is its figures, not a
+    /// grid of its text. (A table that is not one unit a row is held whole, as `parse` does.)
+    static func read(_ text: String, name: String?, stream makeStream: () -> CSVTableStream) -> (grid: Grid, problems: [Problem], stream: CSVTableStream) {
+        var text = text
+        func run(_ spanning: Bool) -> (ByteScanner, CSVTableStream) {
+            let stream = makeStream()
+            var s = ByteScanner(name: name)
+            s.stream = stream
+            text.withUTF8 { s.run($0, quotesSpanLines: spanning) }
+            return (s, stream)
+        }
+        let (first, firstStream) = run(true)
+        if let open = first.unterminated {
+            // Rows read through a quote that never closed are read again, quotes ending at the line end.
+            var (second, secondStream) = run(false)
+            second.problems.insert(.unterminatedQuote(row: open), at: 0)
+            return (second.grid, second.problems, secondStream)
+        }
+        return (first.grid, first.problems, firstStream)
+    }
 
     /// The records of a CSV text as rows of fields (zero-based row numbers, empty lines left out),
     /// without building a grid: for large reference files (a national divisions list).
@@ -104,6 +128,9 @@ public enum CSVReader {
         var headerFound = false
         var nonEmptyRows = 0
         var reportedWide = false
+        /// Where body rows go once the header is found (`read(_:name:stream:)`); nil: kept in the grid.
+        var stream: CSVTableStream?
+        var rowsHeld = 0
 
         mutating func flush() {
             if !collectRows, col >= widthLimit || (!headerFound && nonEmptyRows >= FormReader.headerSearchRows) {
@@ -125,6 +152,14 @@ public enum CSVReader {
         mutating func endLine() {
             flush()
             if collectRows, !current.isEmpty { records.append((row, current)); current = [] }
+            if headerFound, let stream {
+                rowsHeld += 1
+                if rowsHeld >= CSVTableStream.chunkRows {
+                    rowsHeld = 0
+                    if let keep = stream.take(grid) { grid.removeRows(after: keep) }
+                    if stream.holdsWhole { self.stream = nil }
+                }
+            }
             if !collectRows, !headerFound {
                 let cells = grid.cells(inRow: row)
                 if !cells.isEmpty {
@@ -199,5 +234,41 @@ public enum CSVReader {
             unterminated = inQuotes && quotesSpanLines ? quoteRow : nil
             endLine()
         }
+    }
+}
+
+/// The receiving end of a streamed CSV: decides the table's layout from its first rows, reads a
+/// one-unit-a-row form chunk by chunk, and says which rows the scanner may drop.
+final class CSVTableStream {
+    static var chunkRows: Int { CSVReader.streamChunkRows }
+    let reader: FormReader
+    let file: String
+    let defaultPeriod: Period?
+    private var wide: WideTable?
+    private var headerBottom = -1
+    /// The table is not read row by row (long format, sign-offs, explanations): the scanner keeps it.
+    private(set) var holdsWhole = false
+
+    init(_ reader: FormReader, file: String, defaultPeriod: Period?) {
+        self.reader = reader; self.file = file; self.defaultPeriod = defaultPeriod
+    }
+
+    /// Reads the body rows `grid` holds; returns the last row to keep (the header's), or nil to keep all.
+    func take(_ grid: Grid) -> Int? {
+        if holdsWhole { return nil }
+        if wide == nil {
+            guard let layout = reader.layout(of: grid), layout.kind == .wide else { holdsWhole = true; return nil }
+            wide = WideTable(reader, grid, file: file, header: layout.header, meta: layout.meta, defaultPeriod: defaultPeriod)
+            headerBottom = layout.header.bottom
+        }
+        for r in grid.rowIndices where r > headerBottom { wide?.read(row: r, of: grid) }
+        return headerBottom
+    }
+
+    /// What the file holds, once the scan is done.
+    func finish(_ grid: Grid) -> SheetContent {
+        guard wide != nil, take(grid) != nil, var table = wide else { return reader.read(grid, file: file, defaultPeriod: defaultPeriod) }
+        wide = nil
+        return .submissions([table.finish(grid)])
     }
 }

@@ -48,32 +48,47 @@ public struct FormReader: Sendable {
     static let explanationKeys: Set<String> = ["说明", "explanation", "情况说明", "原因说明"]
     static let totalNames: Set<String> = ["合计", "总计", "小计", "全乡合计", "全镇合计", "全县合计", "total"]
 
-    public func read(_ grid: Grid, file: String, defaultPeriod: Period?) -> SheetContent {
+    /// Where a sheet's table is and what kind it is.
+    struct Layout {
+        enum Kind { case wide, long, signOffs, explanations }
+        let kind: Kind
+        let header: TableHeader
+        let meta: [Int]
+        let body: [Int]
+    }
+
+    /// The header is among the first rows (title and metadata rows come above it); its titles
+    /// say which kind of table follows.
+    func layout(of grid: Grid) -> Layout? {
         let rowIndices = grid.rowIndices
-        // The header is among the first rows (title and metadata rows come above it).
         guard let headerAt = rowIndices.prefix(Self.headerSearchRows).firstIndex(where: { r in
             grid.cells(inRow: r).contains { c in
                 if case .text = c.cell { return Self.codeKeys.contains(TextNormalizer.key(c.cell.display)) }
                 return false
             }
         }) else {
-            return .none
+            return nil
         }
         let header = TableHeader(grid, at: headerAt, of: rowIndices, catalog: catalog)
-        let headerRow = header.top
-        let headerKeys = header.keys
-        let metaRows = Array(rowIndices[..<headerAt])
-        let bodyRows = Array(rowIndices[(headerAt + header.rows.count)...])
-        if !headerKeys.isDisjoint(with: Self.explanationKeys), !headerKeys.isDisjoint(with: Self.ruleKeys) {
-            return readExplanations(grid, file: file, header: headerRow, body: bodyRows, defaultPeriod: defaultPeriod)
+        let keys = header.keys
+        let kind: Layout.Kind
+        if !keys.isDisjoint(with: Self.explanationKeys), !keys.isDisjoint(with: Self.ruleKeys) { kind = .explanations }
+        else if !keys.isDisjoint(with: Self.roleKeys), !keys.isDisjoint(with: Self.personKeys) { kind = .signOffs }
+        else if !keys.isDisjoint(with: Self.indicatorKeys), !keys.isDisjoint(with: Self.valueKeys) { kind = .long }
+        else { kind = .wide }
+        return Layout(kind: kind, header: header, meta: Array(rowIndices[..<headerAt]),
+                      body: Array(rowIndices[min(rowIndices.count, headerAt + header.rows.count)...]))
+    }
+
+    public func read(_ grid: Grid, file: String, defaultPeriod: Period?) -> SheetContent {
+        guard let layout = layout(of: grid) else { return .none }
+        let headerRow = layout.header.top
+        switch layout.kind {
+        case .explanations: return readExplanations(grid, file: file, header: headerRow, body: layout.body, defaultPeriod: defaultPeriod)
+        case .signOffs: return readSignOffTable(grid, file: file, header: headerRow, body: layout.body, defaultPeriod: defaultPeriod)
+        case .long: return .submissions(readLong(grid, file: file, header: headerRow, body: layout.body, defaultPeriod: defaultPeriod))
+        case .wide: return .submissions([readWide(grid, file: file, header: layout.header, meta: layout.meta, body: layout.body, defaultPeriod: defaultPeriod)])
         }
-        if !headerKeys.isDisjoint(with: Self.roleKeys), !headerKeys.isDisjoint(with: Self.personKeys) {
-            return readSignOffTable(grid, file: file, header: headerRow, body: bodyRows, defaultPeriod: defaultPeriod)
-        }
-        if !headerKeys.isDisjoint(with: Self.indicatorKeys), !headerKeys.isDisjoint(with: Self.valueKeys) {
-            return .submissions(readLong(grid, file: file, header: headerRow, body: bodyRows, defaultPeriod: defaultPeriod))
-        }
-        return .submissions([readWide(grid, file: file, header: header, meta: metaRows, body: bodyRows, defaultPeriod: defaultPeriod)])
     }
 
     func source(_ file: String, _ grid: Grid, _ row: Int, _ col: Int) -> SourceRef {
@@ -88,138 +103,10 @@ public struct FormReader: Sendable {
     // MARK: wide
 
     func readWide(_ grid: Grid, file: String, header table: TableHeader, meta: [Int], body: [Int], defaultPeriod: Period?) -> Submission {
-        var columns: [Int: Column] = [:]
-        var sub = Submission(file: file, period: nil)
-        var seenIndicators: [IndicatorID: Int] = [:]
-        let header = table.bottom
-        for (c, levels) in table.titles {
-            let title = levels.joined(separator: " / ")
-            let keys = levels.map(TextNormalizer.key)
-            if keys.contains(where: Self.codeKeys.contains), !columns.values.contains(.code) { columns[c] = .code }
-            else if keys.contains(where: Self.nameKeys.contains) { columns[c] = .name }
-            else if levels.contains(where: catalog.isDerivedColumn) { continue }
-            else if let id = TableHeader.indicator(levels, catalog) {
-                if seenIndicators[id] != nil {
-                    sub.findings.append(Finding(
-                        rule: .duplicateValue, severity: .error, unit: nil, period: nil, indicator: id,
-                        message: Message(zh: "指标“\(catalog[id]?.name ?? id.rawValue)”出现了两列，只读取第一列，请删除重复列",
-                                         en: "Indicator \(id) appears in two columns; only the first is read — delete the duplicate"),
-                        source: source(file, grid, header, c)))
-                    columns[c] = .unknown(title)
-                } else {
-                    seenIndicators[id] = c; columns[c] = .indicator(id)
-                }
-            } else { columns[c] = .unknown(title) }
-        }
-        let codeColumn = columns.first(where: { $0.value == .code })?.key ?? 0
-        let nameColumn = columns.first(where: { $0.value == .name })?.key
-        let indicatorColumns = columns.compactMap { (c, col) -> (Int, IndicatorID)? in
-            if case let .indicator(id) = col { return (c, id) }; return nil
-        }.sorted { $0.0 < $1.0 }
-        sub.columns = indicatorColumns.map(\.1)
-        let valueCols = valueColumns(indicatorColumns, in: &sub.values)
-        sub.values.reserveCapacity(rows: body.count)
-
-        // Period: a 报告期 cell above the header, else a period in the title, else the default.
-        var period: Period?
-        for r in meta {
-            for (_, cell) in grid.cells(inRow: r) {
-                let t = TextNormalizer.fold(cell.display)
-                if let range = t.range(of: "报告期") ?? t.range(of: "period", options: .caseInsensitive) {
-                    let rest = t[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: ":：= "))
-                    if let p = Period.parse(rest) ?? Period.find(in: rest) { period = p; break }
-                }
-            }
-            if period != nil { break }
-        }
-        if period == nil {
-            for r in meta { for (_, cell) in grid.cells(inRow: r) { if let p = Period.find(in: cell.display) { period = p; break } }; if period != nil { break } }
-        }
-        sub.period = period ?? defaultPeriod
-
-        var pendingTotals: [(row: Int, name: String)] = []
-        var footerText: [(String, SourceRef)] = []
-        var seen = UnitIndex()
-        for r in body {
-            // The row's cells once: every look-up below is in this short sorted list.
-            let raw = grid.rawCells(inRow: r)
-            func at(_ c: Int) -> RawCell? { raw.first { $0.column >= c }.flatMap { $0.column == c ? $0.cell : nil } }
-            if raw.allSatisfy({ if case let .text(s) = $0.cell { return TextNormalizer.isBlank(s) }; return false }) { continue }
-            let codeCell = at(codeColumn)
-            if TableHeader.isColumnNumberRow(raw, codeCell: codeCell) { continue }
-            let givenName = nameColumn.flatMap { at($0)?.display }.map(TextNormalizer.fold)
-            let codeText: String? = codeCell.map { cell -> String in
-                if case let .number(d) = cell, d >= 0, d < 1e13, d == d.rounded() { return String(Int64(d)) }
-                return cell.display
-            }
-            var code: UnitCode? = codeText.flatMap(UnitCode.init)
-            if code == nil {
-                // Not a data row: perhaps the sign-off footer.
-                let cells = grid.cells(inRow: r)
-                let rowText = cells.map { c -> String in
-                    if case let .number(d) = c.cell, grid.isDate(r, c.column), let date = grid.date(serial: d) { return date.description }
-                    return c.cell.display
-                }.joined(separator: "  ")
-                if looksLikeFooter(rowText) {
-                    footerText.append((rowText, source(file, grid, r, cells[0].column)))
-                    continue
-                }
-                let hasData = indicatorColumns.contains { grid[r, $0.0] != nil && CellParser.read(grid[r, $0.0], kind: catalog[$0.1]?.kind ?? .flow) != .blank }
-                let codeBlank = codeText.map { TextNormalizer.isBlank($0) } ?? true
-                if codeBlank, let n = givenName, Self.totalNames.contains(TextNormalizer.key(n)), hasData {
-                    pendingTotals.append((r, n)); continue
-                }
-                if hasData {
-                    sub.findings.append(Finding(
-                        rule: .badCode, severity: .error, unit: nil, unitName: givenName, period: sub.period,
-                        message: Message(zh: "第 \(r + 1) 行的区划代码“\(codeText ?? "")”不是有效的12位统计用区划代码，该行未读取",
-                                         en: "Row \(r + 1): “\(codeText ?? "")” is not a valid 12-digit division code; the row was not read"),
-                        source: source(file, grid, r, codeColumn)))
-                }
-                continue
-            }
-            guard let unit = code else { continue }
-            if let first = seen[unit].map(Int.init) {
-                sub.findings.append(Finding(
-                    rule: .duplicateUnit, severity: .error, unit: unit, unitName: unitName(unit, given: givenName), period: sub.period,
-                    message: Message(zh: "单位 \(unit) 在本表中出现两次（第 \(first + 1) 行和第 \(r + 1) 行），只读取第一行，请删除重复行",
-                                     en: "Unit \(unit) appears twice in this file (rows \(first + 1) and \(r + 1)); only the first is read"),
-                    source: source(file, grid, r, codeColumn)))
-                continue
-            }
-            seen.set(unit, Int32(truncatingIfNeeded: r))
-            code = unit
-            sub.rows.append(UnitRow(code: unit, givenName: givenName, source: source(file, grid, r, codeColumn)))
-            readValues(raw, grid: grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub)
-        }
-        // A 合计 row without a code is the total of the units listed: their common parent.
-        for t in pendingTotals {
-            let parents = Set(sub.rows.compactMap { tree?[$0.code]?.parent })
-            if parents.count == 1, let p = parents.first, seen[p] == nil {
-                seen.set(p, Int32(truncatingIfNeeded: t.row))
-                sub.rows.insert(UnitRow(code: p, givenName: t.name, source: source(file, grid, t.row, codeColumn)), at: 0)
-                readValues(grid.rawCells(inRow: t.row), grid: grid, file: file, row: t.row, unit: p, columns: valueCols, into: &sub)
-            } else {
-                sub.findings.append(Finding(
-                    rule: .badCode, severity: .error, unit: nil, period: sub.period,
-                    message: Message(zh: "第 \(t.row + 1) 行“\(t.name)”没有区划代码，无法确定是哪个单位的合计，请填写区划代码",
-                                     en: "Row \(t.row + 1) “\(t.name)” has no division code; cannot tell whose total it is"),
-                    source: source(file, grid, t.row, codeColumn)))
-            }
-        }
-        for (c, col) in columns.sorted(by: { $0.key < $1.key }) {
-            if case let .unknown(title) = col {
-                sub.findings.append(Finding(
-                    rule: .unknownColumn, severity: .warning, unit: nil, period: sub.period,
-                    message: Message(zh: "未知的列“\(title)”：不是指标目录中的指标，已忽略；如是新指标，请先加入 indicators.yaml",
-                                     en: "Unknown column “\(title)”: not in the indicator catalog, ignored"),
-                    source: source(file, grid, header, c)))
-            }
-        }
-        if !footerText.isEmpty, let root = rootUnit(sub) {
-            sub.signOffs = parseFooter(footerText, unit: root, period: sub.period)
-        }
-        return sub
+        var wide = WideTable(self, grid, file: file, header: table, meta: meta, defaultPeriod: defaultPeriod)
+        wide.reserve(rows: body.count)
+        for r in body { wide.read(row: r, of: grid) }
+        return wide.finish(grid)
     }
 
     func rootUnit(_ sub: Submission) -> UnitCode? {

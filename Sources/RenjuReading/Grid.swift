@@ -105,6 +105,19 @@ public struct Grid: Sendable {
         cellCount += 1
     }
 
+    /// Drops every row below `row` (kept: `row` and the rows above it): a CSV scanned in chunks
+    /// keeps its title and header rows while its body rows pass through.
+    public mutating func removeRows(after row: Int) {
+        guard rowNumbers.contains(where: { $0 > row }) else { return }
+        var numbers: [Int] = [], data: [[Entry]] = []
+        for (slot, r) in rowNumbers.enumerated() where r <= row { numbers.append(r); data.append(rowData[slot]) }
+        rowNumbers = numbers; rowData = data
+        slotOfRow = Dictionary(uniqueKeysWithValues: zip(numbers, numbers.indices))
+        cellCount = data.reduce(0) { $0 + $1.count }
+        ordered = zip(numbers, numbers.dropFirst()).allSatisfy { $0 < $1 }
+        lastRow = -1; lastSlot = -1
+    }
+
     /// The slot of a row: the last one set, or by position when rows are dense, else by the table.
     @inline(__always)
     private func slot(of row: Int) -> Int? {

@@ -156,6 +156,7 @@ public struct InputLoader: Sendable {
             break
         }
         var grids: [Grid] = []
+        var streamed: (grid: Grid, stream: CSVTableStream)?
         switch kind {
         case let .zip(parts):
             do {
@@ -183,8 +184,8 @@ public struct InputLoader: Sendable {
             guard let (text, _) = TextDecoding.decode(data) else {
                 unreadable("编码无法识别（既不是 UTF-8 也不是 GB18030）/ unknown text encoding"); return
             }
-            let parsed = CSVReader.parse(text, name: nil)
-            grids = [parsed.grid]
+            let parsed = CSVReader.read(text, name: nil) { CSVTableStream(reader, file: file, defaultPeriod: defaultPeriod) }
+            streamed = (parsed.grid, parsed.stream)
             for p in parsed.problems {
                 switch p {
                 case let .unterminatedQuote(row):
@@ -208,8 +209,10 @@ public struct InputLoader: Sendable {
             }
         }
         var anyTable = false
-        for g in grids {
-            switch reader.read(g, file: file, defaultPeriod: defaultPeriod) {
+        var contents = grids.map { g in (content: reader.read(g, file: file, defaultPeriod: defaultPeriod), sheet: g.name, hidden: g.hidden) }
+        if let (g, stream) = streamed { contents.append((stream.finish(g), g.name, g.hidden)) }
+        for g in contents {
+            switch g.content {
             case let .submissions(subs):
                 for var s in subs {
                     // A list of units with no indicator column at all (a code list for drop-downs) is not a return.
@@ -224,7 +227,7 @@ public struct InputLoader: Sendable {
                             rule: .noPeriod, severity: .error, unit: nil, period: nil,
                             message: Message(zh: "找不到报告期：请在表头上方填写“报告期：2025年第三季度”，或用 --period 指定",
                                              en: "No reporting period found: add “报告期：2025Q3” above the header or pass --period"),
-                            source: SourceRef(file: file, sheet: g.name)))
+                            source: SourceRef(file: file, sheet: g.sheet)))
                         set.submissions.append(s2)
                     } else {
                         set.submissions.append(s)

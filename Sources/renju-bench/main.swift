@@ -114,6 +114,27 @@ func readBenchmark(cells: Int, path: String) throws {
     report("read \(n) cells of \(URL(fileURLWithPath: path).lastPathComponent) and understood the form (\(figures) figures)", seconds: Date().timeIntervalSince(start), items: n, unit: "cells")
 }
 
+/// Read one large CSV form (streamed a chunk of rows at a time) and validate it: time and peak
+/// memory of each step, in bytes a figure.
+func readCSVBenchmark(path: String) throws {
+    let reference = try ReferenceData.load(directory: bundledReference())
+    let before = peakMemoryMiB()
+    let start = Date()
+    let loader = InputLoader(reader: FormReader(catalog: reference.catalog, tree: reference.tree, vocabulary: reference.signOffVocabulary))
+    let input = try loader.load(paths: [path], defaultPeriod: nil)
+    let read = Date()
+    let afterReading = peakMemoryMiB()
+    let figures = input.submissions.reduce(0) { $0 + $1.values.count }
+    let result = Validator(reference: reference).validate(submissions: input.submissions, fileFindings: input.findings,
+                                                          signOffs: input.signOffs, asOf: CivilDate(year: 2025, month: 10, day: 31))
+    let done = Date()
+    let peak = peakMemoryMiB()
+    print(String(format: "  %d figures; reading %.2f s, peak %.0f MiB (%.0f bytes a figure over the %.0f MiB before); checking %.2f s, peak %.0f MiB (%.0f bytes a figure); %d findings",
+                 figures, read.timeIntervalSince(start), afterReading, (afterReading - before) * 1_048_576 / Double(max(figures, 1)), before,
+                 done.timeIntervalSince(read), peak, (peak - before) * 1_048_576 / Double(max(figures, 1)), result.findings.count))
+    report("read and validate \(URL(fileURLWithPath: path).lastPathComponent)", seconds: done.timeIntervalSince(start), items: figures, unit: "figures")
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, _ def: Int) -> Int {
     if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
@@ -142,10 +163,15 @@ case "read":
     do { try readBenchmark(cells: option("--cells", 1_000_000), path: file) } catch {
         FileHandle.standardError.write(Data("renju-bench: \(error)\n".utf8)); exit(2)
     }
+case "read-csv":
+    do { try readCSVBenchmark(path: stringOption("--file", "")) } catch {
+        FileHandle.standardError.write(Data("renju-bench: \(error)\n".utf8)); exit(2)
+    }
 default:
     print("""
     usage: renju-bench validate [--villages 500000] [--dir DIR]   (synthesises DIR first if empty)
            renju-bench read [--cells 1000000] [--file FILE]        (writes FILE first if missing)
+           renju-bench read-csv --file FILE                         (one large CSV form: read, then validate)
            renju-bench export [--cells 1000000] [--columns 25] [--out FILE]
     Build with `swift build -c release` first; prints wall time, throughput and peak memory.
     """)

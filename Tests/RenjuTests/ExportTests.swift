@@ -122,6 +122,34 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(try runRenju(["export", "--out", "", repoRoot.appendingPathComponent("examples/xiji").path]).status, 2)
     }
 
+    /// A return is on disk before it takes its name (a power cut after the rename never leaves an
+    /// empty or half-written return), and the folder's new entry is synced after: observed with
+    /// strace on the built binary — the temporary file opened, fsync'd, renamed, then the folder fsync'd.
+    func testTheReturnIsSyncedBeforeItIsRenamed() throws {
+        let dir = try temporaryDirectory()
+        let out = dir.appendingPathComponent("return.xlsx")
+        let log = dir.appendingPathComponent("trace.txt")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["strace", "-f", "-qq", "-e", "trace=openat,fsync,fdatasync,rename,renameat,renameat2", "-o", log.path,
+                       renjuBinary.path, "export", "--out", out.path, repoRoot.appendingPathComponent("examples/xiji").path]
+        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        try p.run(); p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 1, "strace (scripts/test.sh installs it) ran renju export: written, with the sample's uncorrected errors said")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.path))
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        // The temporary file's descriptor when it is opened for the sync.
+        let tmpOpen = try XCTUnwrap(lines.firstIndex { $0.contains("openat(") && $0.contains(".return.xlsx.") && $0.contains(".tmp\"") && $0.contains("O_RDONLY") },
+                                    lines.joined(separator: "\n"))
+        let fd = try XCTUnwrap(lines[tmpOpen].components(separatedBy: "= ").last.map { $0.trimmingCharacters(in: .whitespaces) })
+        let sync = try XCTUnwrap(lines[tmpOpen...].firstIndex { $0.contains("fsync(\(fd))") }, "the temporary file is fsync'd")
+        let rename = try XCTUnwrap(lines.firstIndex { $0.contains("rename") && $0.contains("\(out.path)\"") }, "renamed to return.xlsx")
+        XCTAssertLessThan(sync, rename, "fsync before rename")
+        let dirOpen = try XCTUnwrap(lines[rename...].firstIndex { $0.contains("openat(") && $0.contains("\"\(dir.path)\"") && $0.contains("O_DIRECTORY") })
+        let dirfd = try XCTUnwrap(lines[dirOpen].components(separatedBy: "= ").last.map { $0.trimmingCharacters(in: .whitespaces) })
+        XCTAssertNotNil(lines[dirOpen...].firstIndex { $0.contains("fsync(\(dirfd))") }, "the folder is fsync'd after the rename")
+    }
+
     func testFindingsWorkbookListsEveryFinding() throws {
         let reference = try ReferenceData.load(directory: bundledReference)
         let (_, result) = try loadExamples(reference)

@@ -1,0 +1,165 @@
+import Foundation
+import RenjuModel
+
+/// A form laid out one unit a row, one indicator a column (the usual 附表), read row by row:
+/// set up from the header, fed the body rows (all at once from a sheet, or a chunk at a time as a
+/// large CSV is scanned), finished into one submission.
+struct WideTable {
+    let reader: FormReader
+    let file: String
+    var sub: Submission
+    let codeColumn: Int
+    let nameColumn: Int?
+    let headerRow: Int
+    private var columns: [Int: FormReader.Column] = [:]
+    private var indicatorColumns: [(Int, IndicatorID)] = []
+    private var valueCols: [FormReader.ValueColumn] = []
+    /// 合计 rows without a code, resolved once every unit is known (their cells kept).
+    private var pendingTotals: [(row: Int, name: String, cells: [Grid.Entry])] = []
+    private var footerText: [(String, SourceRef)] = []
+    private var seen = UnitIndex()
+
+    init(_ reader: FormReader, _ grid: Grid, file: String, header table: TableHeader, meta: [Int], defaultPeriod: Period?) {
+        self.reader = reader; self.file = file
+        let catalog = reader.catalog
+        var sub = Submission(file: file, period: nil)
+        var columns: [Int: FormReader.Column] = [:]
+        var seenIndicators: [IndicatorID: Int] = [:]
+        let header = table.bottom
+        headerRow = header
+        for (c, levels) in table.titles {
+            let title = levels.joined(separator: " / ")
+            let keys = levels.map(TextNormalizer.key)
+            if keys.contains(where: FormReader.codeKeys.contains), !columns.values.contains(.code) { columns[c] = .code }
+            else if keys.contains(where: FormReader.nameKeys.contains) { columns[c] = .name }
+            else if levels.contains(where: catalog.isDerivedColumn) { continue }
+            else if let id = TableHeader.indicator(levels, catalog) {
+                if seenIndicators[id] != nil {
+                    sub.findings.append(Finding(
+                        rule: .duplicateValue, severity: .error, unit: nil, period: nil, indicator: id,
+                        message: Message(zh: "指标“\(catalog[id]?.name ?? id.rawValue)”出现了两列，只读取第一列，请删除重复列",
+                                         en: "Indicator \(id) appears in two columns; only the first is read — delete the duplicate"),
+                        source: reader.source(file, grid, header, c)))
+                    columns[c] = .unknown(title)
+                } else {
+                    seenIndicators[id] = c; columns[c] = .indicator(id)
+                }
+            } else { columns[c] = .unknown(title) }
+        }
+        codeColumn = columns.first(where: { $0.value == .code })?.key ?? 0
+        nameColumn = columns.first(where: { $0.value == .name })?.key
+        indicatorColumns = columns.compactMap { (c, col) -> (Int, IndicatorID)? in
+            if case let .indicator(id) = col { return (c, id) }; return nil
+        }.sorted { $0.0 < $1.0 }
+        sub.columns = indicatorColumns.map(\.1)
+        valueCols = reader.valueColumns(indicatorColumns, in: &sub.values)
+
+        // Period: a 报告期 cell above the header, else a period in the title, else the default.
+        var period: Period?
+        for r in meta {
+            for (_, cell) in grid.cells(inRow: r) {
+                let t = TextNormalizer.fold(cell.display)
+                if let range = t.range(of: "报告期") ?? t.range(of: "period", options: .caseInsensitive) {
+                    let rest = t[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: ":：= "))
+                    if let p = Period.parse(rest) ?? Period.find(in: rest) { period = p; break }
+                }
+            }
+            if period != nil { break }
+        }
+        if period == nil {
+            for r in meta { for (_, cell) in grid.cells(inRow: r) { if let p = Period.find(in: cell.display) { period = p; break } }; if period != nil { break } }
+        }
+        sub.period = period ?? defaultPeriod
+        self.columns = columns
+        self.sub = sub
+    }
+
+    mutating func reserve(rows: Int) { sub.values.reserveCapacity(rows: rows) }
+
+    /// Reads one body row of `grid`.
+    mutating func read(row r: Int, of grid: Grid) {
+        // The row's cells once: every look-up below is in this short sorted list.
+        let raw = grid.rawCells(inRow: r)
+        func at(_ c: Int) -> RawCell? { raw.first { $0.column >= c }.flatMap { $0.column == c ? $0.cell : nil } }
+        if raw.allSatisfy({ if case let .text(s) = $0.cell { return TextNormalizer.isBlank(s) }; return false }) { return }
+        let codeCell = at(codeColumn)
+        if TableHeader.isColumnNumberRow(raw, codeCell: codeCell) { return }
+        let givenName = nameColumn.flatMap { at($0)?.display }.map(TextNormalizer.fold)
+        let codeText: String? = codeCell.map { cell -> String in
+            if case let .number(d) = cell, d >= 0, d < 1e13, d == d.rounded() { return String(Int64(d)) }
+            return cell.display
+        }
+        guard let unit = codeText.flatMap(UnitCode.init) else {
+            // Not a data row: perhaps the sign-off footer.
+            let cells = grid.cells(inRow: r)
+            let rowText = cells.map { c -> String in
+                if case let .number(d) = c.cell, grid.isDate(r, c.column), let date = grid.date(serial: d) { return date.description }
+                return c.cell.display
+            }.joined(separator: "  ")
+            if reader.looksLikeFooter(rowText) {
+                footerText.append((rowText, reader.source(file, grid, r, cells[0].column)))
+                return
+            }
+            let catalog = reader.catalog
+            let hasData = indicatorColumns.contains { grid[r, $0.0] != nil && CellParser.read(grid[r, $0.0], kind: catalog[$0.1]?.kind ?? .flow) != .blank }
+            let codeBlank = codeText.map { TextNormalizer.isBlank($0) } ?? true
+            if codeBlank, let n = givenName, FormReader.totalNames.contains(TextNormalizer.key(n)), hasData {
+                pendingTotals.append((r, n, raw)); return
+            }
+            if hasData {
+                sub.findings.append(Finding(
+                    rule: .badCode, severity: .error, unit: nil, unitName: givenName, period: sub.period,
+                    message: Message(zh: "第 \(r + 1) 行的区划代码“\(codeText ?? "")”不是有效的12位统计用区划代码，该行未读取",
+                                     en: "Row \(r + 1): “\(codeText ?? "")” is not a valid 12-digit division code; the row was not read"),
+                    source: reader.source(file, grid, r, codeColumn)))
+            }
+            return
+        }
+        if let first = seen[unit].map(Int.init) {
+            sub.findings.append(Finding(
+                rule: .duplicateUnit, severity: .error, unit: unit, unitName: reader.unitName(unit, given: givenName), period: sub.period,
+                message: Message(zh: "单位 \(unit) 在本表中出现两次（第 \(first + 1) 行和第 \(r + 1) 行），只读取第一行，请删除重复行",
+                                 en: "Unit \(unit) appears twice in this file (rows \(first + 1) and \(r + 1)); only the first is read"),
+                source: reader.source(file, grid, r, codeColumn)))
+            return
+        }
+        seen.set(unit, Int32(truncatingIfNeeded: r))
+        sub.rows.append(UnitRow(code: unit, givenName: givenName, source: reader.source(file, grid, r, codeColumn)))
+        reader.readValues(raw, grid: grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub)
+    }
+
+    /// The submission: totals without a code given to their units' parent, unknown columns named,
+    /// the sign-off footer read. `grid` supplies the sheet's name and formats.
+    mutating func finish(_ grid: Grid) -> Submission {
+        // A 合计 row without a code is the total of the units listed: their common parent.
+        let tree = reader.tree
+        for t in pendingTotals {
+            let parents = Set(sub.rows.compactMap { tree?[$0.code]?.parent })
+            if parents.count == 1, let p = parents.first, seen[p] == nil {
+                seen.set(p, Int32(truncatingIfNeeded: t.row))
+                sub.rows.insert(UnitRow(code: p, givenName: t.name, source: reader.source(file, grid, t.row, codeColumn)), at: 0)
+                reader.readValues(t.cells, grid: grid, file: file, row: t.row, unit: p, columns: valueCols, into: &sub)
+            } else {
+                sub.findings.append(Finding(
+                    rule: .badCode, severity: .error, unit: nil, period: sub.period,
+                    message: Message(zh: "第 \(t.row + 1) 行“\(t.name)”没有区划代码，无法确定是哪个单位的合计，请填写区划代码",
+                                     en: "Row \(t.row + 1) “\(t.name)” has no division code; cannot tell whose total it is"),
+                    source: reader.source(file, grid, t.row, codeColumn)))
+            }
+        }
+        pendingTotals = []
+        for (c, col) in columns.sorted(by: { $0.key < $1.key }) {
+            if case let .unknown(title) = col {
+                sub.findings.append(Finding(
+                    rule: .unknownColumn, severity: .warning, unit: nil, period: sub.period,
+                    message: Message(zh: "未知的列“\(title)”：不是指标目录中的指标，已忽略；如是新指标，请先加入 indicators.yaml",
+                                     en: "Unknown column “\(title)”: not in the indicator catalog, ignored"),
+                    source: reader.source(file, grid, headerRow, c)))
+            }
+        }
+        if !footerText.isEmpty, let root = reader.rootUnit(sub) {
+            sub.signOffs = reader.parseFooter(footerText, unit: root, period: sub.period)
+        }
+        return sub
+    }
+}

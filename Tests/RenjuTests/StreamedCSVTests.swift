@@ -1,0 +1,63 @@
+import XCTest
+import RenjuModel
+import RenjuReading
+import RenjuReference
+
+/// A large CSV form is read a chunk of rows at a time (its memory is its figures, not a grid of
+/// its text); what it reads must be exactly what reading the whole grid at once reads — figures
+/// with their cells, duplicates across chunks, bad rows, the footer's sign-offs.
+final class StreamedCSVTests: XCTestCase {
+    func testAFormReadInChunksReadsExactlyWhatTheWholeGridReads() throws {
+        let reference = try testReference()
+        var lines = ["关于农村人居环境的统计表", "报告期：2025Q3", "区划代码,单位名称,总户数,卫生厕所户数,保洁员,生活垃圾产生量"]
+        let rows = 3 * CSVReader.streamChunkRows + 1_234
+        for n in 0..<rows {
+            let code = "6404221\(String(format: "%05d", n))"
+            switch n {
+            case 7_000: lines.append("640422100010,重复的村,1,1,1,1")           // the unit of row 10 again, two chunks later
+            case 9_000: lines.append("6404X2100001,错码村,300,200,3,4.5")        // not a division code
+            case 9_001: lines.append(",,,,,")                                    // a blank row
+            default: lines.append("\(code),村\(n),\(100 + n % 900),\(10 + n % 90),\(n % 7 == 0 ? "" : String(1 + n % 9)),\(Double(n % 500) / 10)")
+            }
+        }
+        lines.append("单位负责人：张三,统计负责人：李四,填表人：王五,报出日期：2025年10月8日")
+        let text = lines.joined(separator: "\r\n") + "\r\n"
+        let dir = try temporaryDirectory()
+        let file = dir.appendingPathComponent("large.csv")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+
+        let reader = FormReader(catalog: reference.catalog, tree: reference.tree, vocabulary: reference.signOffVocabulary)
+        var set = InputSet()
+        InputLoader(reader: reader).read(file, defaultPeriod: nil, into: &set)
+        guard case let .submissions(whole) = reader.read(CSVReader.grid(from: text), file: "large.csv", defaultPeriod: nil) else {
+            return XCTFail("the whole grid is a form")
+        }
+        let streamed = try XCTUnwrap(set.submissions.first)
+        let expected = try XCTUnwrap(whole.first)
+        XCTAssertEqual(set.submissions.count, 1)
+
+        // Every unit row, in order, with its cell.
+        XCTAssertEqual(streamed.rows.map(\.code), expected.rows.map(\.code))
+        XCTAssertEqual(streamed.rows.map(\.source), expected.rows.map(\.source))
+        XCTAssertEqual(streamed.rows.count, rows - 3, "all rows but the duplicate, the bad code and the blank row")
+        // Every figure, with the cell it came from.
+        XCTAssertEqual(streamed.values.count, expected.values.count)
+        XCTAssertGreaterThan(streamed.values.count, 4 * (rows - 3) - rows / 7 - 10)
+        for row in expected.rows {
+            let a = streamed.values.entries(of: row.code), b = expected.values.entries(of: row.code)
+            XCTAssertEqual(a.map(\.indicator), b.map(\.indicator), "\(row.code)")
+            XCTAssertEqual(a.map(\.observation.value), b.map(\.observation.value), "\(row.code)")
+            XCTAssertEqual(a.map(\.observation.source), b.map(\.observation.source), "\(row.code)")
+        }
+        // The row of unit 10 given again two chunks later is named with both rows; the bad code too.
+        func describe(_ f: [Finding]) -> [String] { f.map { "\($0.rule) \($0.unit?.description ?? "-") \($0.source?.description ?? "-") \($0.message.zh)" } }
+        XCTAssertEqual(describe(streamed.findings), describe(expected.findings))
+        XCTAssertTrue(streamed.findings.contains { $0.rule == .duplicateUnit && $0.message.zh.contains("第 14 行和第 7004 行") },
+                      describe(streamed.findings).joined(separator: "\n"))
+        XCTAssertTrue(streamed.findings.contains { $0.rule == .badCode && $0.source?.row == 9_003 })
+        // The footer under the last chunk still gives the sign-offs.
+        XCTAssertEqual(Set(streamed.signOffs.map(\.role)), ["单位负责人", "统计负责人", "填表人"])
+        XCTAssertEqual(streamed.signOffs, expected.signOffs)
+        XCTAssertEqual(streamed.period, Period(year: 2025, quarter: 3))
+    }
+}
