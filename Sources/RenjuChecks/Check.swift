@@ -5,7 +5,7 @@ import RenjuReference
 /// A check: a small value that can be listed (id, title, severity), explained and run.
 public protocol Check: Sendable {
     /// The rule ids this check can report, with their default severities.
-    var rules: [(id: RuleID, severity: Severity, title: Message)] { get }
+    var rules: [RuleDescriptor] { get }
     /// What the check looks at, in a sentence a clerk understands.
     var explanation: Message { get }
     func run(_ ctx: CheckContext) -> [Finding]

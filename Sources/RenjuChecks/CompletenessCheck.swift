@@ -1,5 +1,6 @@
 import Foundation
 import RenjuModel
+import RenjuReference
 
 /// `completeness.*`: every unit under the submitting unit has a row, a total row exists, and
 /// every required (non-rate, non-optional) value is filled in.
@@ -9,10 +10,10 @@ public struct CompletenessCheck: Check {
     public static let missingValue = RuleID(.completeness, "missing_value")
 
     public init() {}
-    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
-        [(Self.missingUnit, .error, Message(zh: "缺少下级单位", en: "Unit missing")),
-         (Self.missingTotal, .error, Message(zh: "缺少合计行", en: "Total row missing")),
-         (Self.missingValue, .error, Message(zh: "必填指标为空", en: "Required value blank"))]
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(Self.missingUnit, .error, Message(zh: "缺少下级单位", en: "Unit missing")),
+         RuleDescriptor(Self.missingTotal, .error, Message(zh: "缺少合计行", en: "Total row missing")),
+         RuleDescriptor(Self.missingValue, .error, Message(zh: "必填指标为空", en: "Required value blank"))]
     }
     public var explanation: Message {
         Message(zh: "区划表中报送单位的每个下级单位都要有一行；各单位的必填指标（比率除外）不得为空。",

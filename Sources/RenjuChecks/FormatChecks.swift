@@ -1,5 +1,6 @@
 import Foundation
 import RenjuModel
+import RenjuReference
 
 /// `format.unknown_unit`, `format.name_mismatch`: every row's code must be in the divisions file,
 /// and the name written beside it must be that unit's.
@@ -7,9 +8,9 @@ public struct UnitCodeCheck: Check {
     /// Unknown codes listed one by one in a submission; the rest are counted in one finding.
     public static let listedUnknown = 1_000
     public init() {}
-    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
-        [(.unknownUnit, .error, Message(zh: "区划代码不在区划表中", en: "Unknown division code")),
-         (.nameMismatch, .warning, Message(zh: "代码与名称不符", en: "Code and name disagree"))]
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(.unknownUnit, .error, Message(zh: "区划代码不在区划表中", en: "Unknown division code")),
+         RuleDescriptor(.nameMismatch, .warning, Message(zh: "代码与名称不符", en: "Code and name disagree"))]
     }
     public var explanation: Message {
         Message(zh: "每一行的区划代码必须是区划表中的单位；单位名称须与代码相符（合计行可写“合计”）。",

@@ -10,9 +10,21 @@ public struct HBCheck: Check {
     /// (quarterly increments of cumulative amounts are lumpy by nature: info by default).
     public static let ytdID = RuleID(.outlier, "hb_ytd")
     public init() {}
-    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
-        [(Self.id, .warning, Message(zh: "与上期相比变动异常（HB 检验）", en: "Unusual change from last period (Hidiroglou–Berthelot)")),
-         (Self.ytdID, .info, Message(zh: "本期新增量与上期新增量相比异常（HB 检验）", en: "Unusual year-to-date increment (Hidiroglou–Berthelot)"))]
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(Self.id, .warning, Message(zh: "与上期相比变动异常（HB 检验）", en: "Unusual change from last period (Hidiroglou–Berthelot)"),
+                        parameters: Self.parameters),
+         RuleDescriptor(Self.ytdID, .info, Message(zh: "本期新增量与上期新增量相比异常（HB 检验）", en: "Unusual year-to-date increment (Hidiroglou–Berthelot)"),
+                        parameters: Self.parameters)]
+    }
+    public static let u = RuleParameter("U", default: 0.5, range: 0...1, Message(zh: "规模权重指数 U（0–1）", en: "size exponent U (0–1)"))
+    public static let a = RuleParameter("A", default: 0.05, range: 0...1_000_000, Message(zh: "防止小偏差被放大的常数 A", en: "constant A keeping small deviations small"))
+    public static let c = RuleParameter("C", default: 4, range: 0.5...1_000, Message(zh: "四分位距的倍数 C", en: "multiple C of the quartile distances"))
+    public static let minUnits = RuleParameter("min_units", default: 5, range: 3...1_000_000, wholeNumber: true,
+                                               Message(zh: "同级单位少于此数不检验", en: "fewest peer units for the test"))
+    static var parameters: [RuleParameter] { [u, a, c, minUnits] }
+    static func test(_ ctx: CheckContext, _ id: RuleID) -> HidiroglouBerthelot {
+        let v = { (p: RuleParameter) in ctx.reference.checks.value(p, of: id) }
+        return HidiroglouBerthelot(u: v(u), a: v(a), c: v(c), minUnits: Int(v(minUnits)))
     }
     public var explanation: Message {
         Message(zh: "对当期量和本年累计的本期增量，计算各单位本期与上期的比值，以同级单位比值的中位数为基准，结合规模（HB 检验）找出变动异常的单位。",
@@ -20,12 +32,7 @@ public struct HBCheck: Check {
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
-        func test(_ id: RuleID, _ severity: Severity) -> HidiroglouBerthelot {
-            let s = ctx.setting(id, severity)
-            return HidiroglouBerthelot(u: s.params["U"] ?? 0.5, a: s.params["A"] ?? 0.05, c: s.params["C"] ?? 4,
-                                       minUnits: Int(s.params["min_units"] ?? 5))
-        }
-        let flows = test(Self.id, .warning), increments = test(Self.ytdID, .info)
+        let flows = Self.test(ctx, Self.id), increments = Self.test(ctx, Self.ytdID)
         var out: [Finding] = []
         // Peer units: every unit of the input at the same level.
         let prev = ctx.period.previous
@@ -84,9 +91,12 @@ public struct HBCheck: Check {
 public struct PeerScoreCheck: Check {
     public static let id = RuleID(.outlier, "peer")
     public init() {}
-    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
-        [(Self.id, .info, Message(zh: "比率明显偏离同级单位", en: "Rate far from the peers'"))]
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(Self.id, .info, Message(zh: "比率明显偏离同级单位", en: "Rate far from the peers'"), parameters: [Self.threshold, Self.minUnits])]
     }
+    public static let threshold = RuleParameter("threshold", default: 3.5, range: 0.5...1_000, Message(zh: "稳健 Z 分数的阈值", en: "robust z-score above which a rate is flagged"))
+    public static let minUnits = RuleParameter("min_units", default: 5, range: 3...1_000_000, wholeNumber: true,
+                                               Message(zh: "同级单位少于此数不检验", en: "fewest peer units for the test"))
     public var explanation: Message {
         Message(zh: "各比率与同级单位中位数的稳健 Z 分数 0.6745×(x−中位数)/MAD 超过 3.5 的，提示分析人员关注。",
                 en: "A rate whose robust z-score 0.6745 × (x − median) / MAD across peer units exceeds 3.5.")
@@ -94,7 +104,8 @@ public struct PeerScoreCheck: Check {
 
     public func run(_ ctx: CheckContext) -> [Finding] {
         let s = ctx.setting(Self.id, .info)
-        let scorer = RobustScore(threshold: s.params["threshold"] ?? 3.5, minUnits: Int(s.params["min_units"] ?? 5))
+        let scorer = RobustScore(threshold: ctx.reference.checks.value(Self.threshold, of: Self.id),
+                                 minUnits: Int(ctx.reference.checks.value(Self.minUnits, of: Self.id)))
         var out: [Finding] = []
         for (level, units) in ctx.unitsByLevel {
             let rows = units.map { ctx.submissions[$0.submission].values.row(of: $0.unit) }
@@ -130,9 +141,13 @@ public struct PeerScoreCheck: Check {
 public struct DuplicateRowsCheck: Check {
     public static let id = RuleID(.duplicate, "rows")
     public init() {}
-    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
-        [(Self.id, .warning, Message(zh: "疑似复制粘贴的行", en: "Copy-pasted rows"))]
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(Self.id, .warning, Message(zh: "疑似复制粘贴的行", en: "Copy-pasted rows"), parameters: [Self.minIndicators, Self.commonShare])]
     }
+    public static let minIndicators = RuleParameter("min_indicators", default: 6, range: 2...1_000, wholeNumber: true,
+                                                    Message(zh: "至少有几项非零指标相同才提示", en: "how many identical non-zero figures make two rows copies"))
+    public static let commonShare = RuleParameter("common_share", default: 0.05, range: 0...1,
+                                                  Message(zh: "超过此比例的行都有的数值不算相同（常见值）", en: "a value shared by more than this share of rows is common, not copied"))
     public var explanation: Message {
         Message(zh: "同一报表中两个及以上单位有 6 项以上非零指标（比率和是/否指标除外，多数单位都有的常见值不计）完全相同的，疑似复制粘贴。",
                 en: "Two or more units of one submission with identical values in six or more non-zero indicators (rates, flags and values common to many units aside).")
@@ -183,8 +198,8 @@ public struct DuplicateRowsCheck: Check {
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
-        let minimum = Int(ctx.reference.checks.param(Self.id, "min_indicators", default: 6))
-        let commonShare = ctx.reference.checks.param(Self.id, "common_share", default: 0.05)
+        let minimum = Int(ctx.reference.checks.value(Self.minIndicators, of: Self.id))
+        let commonShare = ctx.reference.checks.value(Self.commonShare, of: Self.id)
         let ids = ctx.catalog.indicators.filter { !$0.kind.isRate && !$0.kind.isFlag }.map(\.id)
         var out: [Finding] = []
         for sub in ctx.submissions {
@@ -222,10 +237,15 @@ public struct DigitsCheck: Check {
     public static let round = RuleID(.digits, "round")
     public static let benford = RuleID(.digits, "benford")
     public init() {}
-    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
-        [(Self.round, .info, Message(zh: "整十数偏多", en: "Mostly round numbers")),
-         (Self.benford, .info, Message(zh: "首位数字分布（本福特定律）", en: "First-digit distribution (Benford)"))]
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(Self.round, .info, Message(zh: "整十数偏多", en: "Mostly round numbers"), parameters: [Self.roundShare, Self.roundMinimum]),
+         RuleDescriptor(Self.benford, .info, Message(zh: "首位数字分布（本福特定律）", en: "First-digit distribution (Benford)"), parameters: [Self.benfordMinimum])]
     }
+    public static let roundShare = RuleParameter("share", default: 0.6, range: 0...1, Message(zh: "整十数占非零数值的比例超过此值才提示", en: "share of round non-zero figures above which a unit is flagged"))
+    public static let roundMinimum = RuleParameter("min_values", default: 6, range: 1...1_000_000, wholeNumber: true,
+                                                   Message(zh: "非零数值少于此数不检验", en: "fewest non-zero figures for the test"))
+    public static let benfordMinimum = RuleParameter("min_values", default: 100, range: 10...100_000_000, wholeNumber: true,
+                                                     Message(zh: "数值少于此数不检验", en: "fewest figures for the test"))
     public var explanation: Message {
         Message(zh: "一个单位的非零数值大多是 10 的倍数，可能是估报；一份报表中 100 个以上数值的首位数字分布按 Nigrini 的 MAD 判断与本福特定律的符合程度。",
                 en: "A unit whose non-zero values are mostly multiples of 10 may be estimating; the first digits of a submission's amounts (100 or more) are compared with Benford's law by Nigrini's MAD.")
@@ -238,9 +258,9 @@ public struct DigitsCheck: Check {
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
-        let share = ctx.reference.checks.param(Self.round, "share", default: 0.6)
-        let minValues = Int(ctx.reference.checks.param(Self.round, "min_values", default: 6))
-        let benford = Benford(minValues: Int(ctx.reference.checks.param(Self.benford, "min_values", default: 100)))
+        let share = ctx.reference.checks.value(Self.roundShare, of: Self.round)
+        let minValues = Int(ctx.reference.checks.value(Self.roundMinimum, of: Self.round))
+        let benford = Benford(minValues: Int(ctx.reference.checks.value(Self.benfordMinimum, of: Self.benford)))
         let amounts = ctx.catalog.indicators.filter { !$0.kind.isRate && !$0.kind.isFlag }.map(\.id)
         var out: [Finding] = []
         var xs: [Double] = []

@@ -1,5 +1,6 @@
 import Foundation
 import RenjuModel
+import RenjuReference
 
 /// `range.*`: values that cannot be — negative counts or amounts, rates outside 0–100, counts
 /// that are not whole numbers, village flags other than 是/否.
@@ -10,11 +11,13 @@ public struct RangeCheck: Check {
     public static let flag = RuleID(.range, "flag")
 
     public init() {}
-    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
-        [(Self.negative, .error, Message(zh: "数值为负", en: "Negative value")),
-         (Self.rate, .error, Message(zh: "比率超出 0–100", en: "Rate outside 0–100")),
-         (Self.notWhole, .error, Message(zh: "计数不是整数", en: "Count not a whole number")),
-         (Self.flag, .error, Message(zh: "是/否指标填了其他值", en: "Yes/no indicator with another value"))]
+    public static let rateMin = RuleParameter("min", default: 0, range: 0...100, Message(zh: "比率的下限（%）", en: "lowest allowed rate (%)"))
+    public static let rateMax = RuleParameter("max", default: 100, range: 0...100, Message(zh: "比率的上限（%）", en: "highest allowed rate (%)"))
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(Self.negative, .error, Message(zh: "数值为负", en: "Negative value")),
+         RuleDescriptor(Self.rate, .error, Message(zh: "比率超出 0–100", en: "Rate outside 0–100"), parameters: [Self.rateMin, Self.rateMax]),
+         RuleDescriptor(Self.notWhole, .error, Message(zh: "计数不是整数", en: "Count not a whole number")),
+         RuleDescriptor(Self.flag, .error, Message(zh: "是/否指标填了其他值", en: "Yes/no indicator with another value"))]
     }
     public var explanation: Message {
         Message(zh: "数量和金额不能为负；比率在 0–100 之间；户数、座数、人数等必须是整数；村级是/否指标只能是 是/否（1/0）。",
@@ -23,8 +26,8 @@ public struct RangeCheck: Check {
 
     public func run(_ ctx: CheckContext) -> [Finding] {
         var out: [Finding] = []
-        let lo = ctx.reference.checks.param(Self.rate, "min", default: 0)
-        let hi = ctx.reference.checks.param(Self.rate, "max", default: 100)
+        let lo = ctx.reference.checks.value(Self.rateMin, of: Self.rate)
+        let hi = ctx.reference.checks.value(Self.rateMax, of: Self.rate)
         let inds = ctx.catalog.indicators
         let ids = inds.map(\.id)
         for sub in ctx.submissions {

@@ -112,8 +112,8 @@ public struct UserRuleCheck: Check {
     public let rule: UserRule
     public init(_ rule: UserRule) { self.rule = rule }
 
-    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
-        [(rule.id, rule.severity, Message(zh: rule.title, en: rule.title))]
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(rule.id, rule.severity, Message(zh: rule.title, en: rule.title))]
     }
     public var explanation: Message {
         Message(zh: (rule.description.isEmpty ? rule.title : rule.description) + "（条件：\(rule.source)）",

@@ -19,18 +19,18 @@ public struct SignOffCheck: Check {
     public static let conflict = RuleID(.signoff, "conflict")
 
     public init() {}
-    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
-        [(Self.missingRole, .error, Message(zh: "缺少签字", en: "Sign-off role missing")),
-         (Self.samePerson, .error, Message(zh: "一人签多个角色", en: "One person in two roles")),
-         (Self.order, .error, Message(zh: "签字日期顺序颠倒", en: "Sign-off dates out of order")),
-         (Self.future, .error, Message(zh: "签字日期在今天之后", en: "Sign-off dated in the future")),
-         (Self.late, .warning, Message(zh: "逾期报送", en: "Signed after the deadline")),
-         (Self.digest, .error, Message(zh: "签字后数据被改动", en: "Figures changed after sign-off")),
-         (Self.mismatch, .warning, Message(zh: "表尾与签字表不一致", en: "Footer and sign-off sheet disagree")),
-         (Self.signature, .error, Message(zh: "电子签名无效", en: "Invalid signature")),
-         (Self.unsigned, .info, Message(zh: "未使用电子签名", en: "Sign-off without a signature")),
-         (Self.signatureMissing, .error, Message(zh: "缺少必需的电子签名", en: "Required signature missing")),
-         (Self.conflict, .error, Message(zh: "同一角色两行签字不一致", en: "Two sign-offs for one role disagree"))]
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(Self.missingRole, .error, Message(zh: "缺少签字", en: "Sign-off role missing")),
+         RuleDescriptor(Self.samePerson, .error, Message(zh: "一人签多个角色", en: "One person in two roles")),
+         RuleDescriptor(Self.order, .error, Message(zh: "签字日期顺序颠倒", en: "Sign-off dates out of order")),
+         RuleDescriptor(Self.future, .error, Message(zh: "签字日期在今天之后", en: "Sign-off dated in the future")),
+         RuleDescriptor(Self.late, .warning, Message(zh: "逾期报送", en: "Signed after the deadline")),
+         RuleDescriptor(Self.digest, .error, Message(zh: "签字后数据被改动", en: "Figures changed after sign-off")),
+         RuleDescriptor(Self.mismatch, .warning, Message(zh: "表尾与签字表不一致", en: "Footer and sign-off sheet disagree")),
+         RuleDescriptor(Self.signature, .error, Message(zh: "电子签名无效", en: "Invalid signature")),
+         RuleDescriptor(Self.unsigned, .info, Message(zh: "未使用电子签名", en: "Sign-off without a signature")),
+         RuleDescriptor(Self.signatureMissing, .error, Message(zh: "缺少必需的电子签名", en: "Required signature missing")),
+         RuleDescriptor(Self.conflict, .error, Message(zh: "同一角色两行签字不一致", en: "Two sign-offs for one role disagree"))]
     }
     /// Two sign-off rows say the same thing: one person (as written), digest and signature.
     static func same(_ a: SignOff, _ b: SignOff) -> Bool {

@@ -1,6 +1,7 @@
 import Foundation
 import Crypto
 import RenjuModel
+import RenjuReference
 
 /// The content digest of a submission (SPEC §5): SHA-256, lowercase hex, over one line per value,
 /// `period|unit_code|indicator_id|value`, sorted by unit code then indicator id, joined by `\n`,

@@ -9,9 +9,11 @@ public struct TargetCheck: Check {
     public static let overshoot = RuleID(.target, "overshoot")
 
     public init() {}
-    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
-        [(Self.behind, .warning, Message(zh: "年末未完成年度目标", en: "Annual target not met at year end")),
-         (Self.overshoot, .warning, Message(zh: "超额异常", en: "Far above the annual target"))]
+    public static let ratio = RuleParameter("ratio", default: 1.5, range: 1...1_000,
+                                            Message(zh: "累计数超过年度目标的几倍算超额异常", en: "how many times the annual target a year-to-date figure may reach"))
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(Self.behind, .warning, Message(zh: "年末未完成年度目标", en: "Annual target not met at year end")),
+         RuleDescriptor(Self.overshoot, .warning, Message(zh: "超额异常", en: "Far above the annual target"), parameters: [Self.ratio])]
     }
     public var explanation: Message {
         Message(zh: "对照州下达的年度任务：年末累计数或比率低于目标的要核实；累计数超过目标 150% 的属超额异常，也要核实。",
@@ -20,7 +22,7 @@ public struct TargetCheck: Check {
 
     public func run(_ ctx: CheckContext) -> [Finding] {
         var out: [Finding] = []
-        let ratio = ctx.reference.checks.param(Self.overshoot, "ratio", default: 1.5)
+        let ratio = ctx.reference.checks.value(Self.ratio, of: Self.overshoot)
         let targets = ctx.reference.targets
         guard !targets.all.isEmpty else { return [] }
         for sub in ctx.submissions {

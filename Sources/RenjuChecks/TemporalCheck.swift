@@ -1,5 +1,6 @@
 import Foundation
 import RenjuModel
+import RenjuReference
 
 /// `temporal.*` against the previous period: a non-decreasing stock that fell and a year-to-date
 /// figure that fell within the year (负增长, errors); a stable stock that moved more than its
@@ -12,12 +13,14 @@ public struct TemporalCheck: Check {
     public static let copied = RuleID(.temporal, "copied")
 
     public init() {}
-    public var rules: [(id: RuleID, severity: Severity, title: Message)] {
-        [(Self.decrease, .error, Message(zh: "存量指标负增长", en: "Stock fell")),
-         (Self.ytdDecrease, .error, Message(zh: "累计指标年内减少", en: "Year-to-date figure fell")),
-         (Self.stable, .warning, Message(zh: "稳定指标变动过大", en: "Stable figure moved too much")),
-         (Self.zero, .warning, Message(zh: "指标为零", en: "Figure dropped to zero")),
-         (Self.copied, .warning, Message(zh: "照抄上期数据", en: "Figures copied from the previous period"))]
+    public static let copiedMinimum = RuleParameter("min_indicators", default: 3, range: 1...1_000, wholeNumber: true,
+                                                    Message(zh: "至少有几项当期量和累计数与上期完全相同才提示", en: "how many flows and year-to-date figures must equal last period's"))
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(Self.decrease, .error, Message(zh: "存量指标负增长", en: "Stock fell")),
+         RuleDescriptor(Self.ytdDecrease, .error, Message(zh: "累计指标年内减少", en: "Year-to-date figure fell")),
+         RuleDescriptor(Self.stable, .warning, Message(zh: "稳定指标变动过大", en: "Stable figure moved too much")),
+         RuleDescriptor(Self.zero, .warning, Message(zh: "指标为零", en: "Figure dropped to zero")),
+         RuleDescriptor(Self.copied, .warning, Message(zh: "照抄上期数据", en: "Figures copied from the previous period"), parameters: [Self.copiedMinimum])]
     }
     public var explanation: Message {
         Message(zh: "与上期比较：卫生厕所户数等只增不减的存量不能减少；本年累计数在年内不能减少；总户数、公路里程等稳定指标的变动不能超过规定百分比；上期大于零、本期为零的要核实；本期的流量和累计数与上期完全相同的，疑似照抄上期。",
@@ -32,7 +35,7 @@ public struct TemporalCheck: Check {
         let ids = inds.map(\.id)
         let previous = ctx.previousValues
         let prevCols = previous.columns(for: ids)
-        let minimum = Int(ctx.reference.checks.param(Self.copied, "min_indicators", default: 3))
+        let minimum = Int(ctx.reference.checks.value(Self.copiedMinimum, of: Self.copied))
         for sub in ctx.submissions {
             let cols = sub.values.columns(for: ids)
             for row in sub.rows {

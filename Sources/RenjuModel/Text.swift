@@ -140,3 +140,43 @@ public func excelPrecision(_ x: Double) -> Double {
     if abs(x) >= 1e-4, abs(x) < 1e15, TextNormalizer.shortEnough(x.description) { return x }
     return Double(String(format: "%.15g", x)) ?? x
 }
+
+/// Columns a text takes in a terminal: East Asian wide and fullwidth characters (汉字, fullwidth
+/// punctuation, Hangul, kana) take two, combining marks none, everything else one.
+public func displayWidth(_ s: String) -> Int {
+    var w = 0
+    for u in s.unicodeScalars {
+        let v = u.value
+        switch v {
+        case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F: continue
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            w += 2
+        default:
+            w += 1
+        }
+    }
+    return w
+}
+
+/// The text padded with spaces to `width` terminal columns (never cut).
+public func padded(_ s: String, to width: Int) -> String {
+    let w = displayWidth(s)
+    return w >= width ? s : s + String(repeating: " ", count: width - w)
+}
+
+/// Levenshtein distance, for "did you mean" in messages about misspelt keys.
+public func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    var row = Array(0...b.count)
+    for i in 1...a.count {
+        var prev = row[0]; row[0] = i
+        for j in stride(from: 1, through: b.count, by: 1) {
+            let cur = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
+            prev = cur
+        }
+    }
+    return row[b.count]
+}

@@ -6,7 +6,7 @@ import Yams
 public enum CatalogLoader {
     public static func load(path: String) throws -> Catalog {
         let file = try YAMLFile(path: path)
-        let root = try file.mapping(file.root, "indicators.yaml")
+        let root = try file.mapping(file.root, "indicators.yaml", keys: ["indicators"])
         let list = try file.sequence(root["indicators"], "indicators")
         var out: [Indicator] = []
         var seen: [String: Int] = [:]
@@ -15,7 +15,7 @@ public enum CatalogLoader {
         // a column mean either. Keyed as titles are matched (folded, blanks and quotes dropped).
         var titles: [String: String] = [:]
         for node in list {
-            let m = try file.mapping(node, "indicator")
+            let m = try file.mapping(node, "indicator", keys: ["id", "name", "en", "unit", "decimals", "kind", "policy", "stable_percent", "integer", "numerator", "denominator", "optional", "group", "aliases", "share_title"])
             let id = try file.string(m["id"], "id")
             guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), id.first?.isLetter == true else {
                 throw file.error(m["id"], "indicator id “\(id)”: use letters, digits and _ only, starting with a letter")

@@ -12,6 +12,8 @@ public struct CheckSetting: Sendable {
     public var params: [String: Double]
     /// Where the setting is written (for refusing unknown ids with their line).
     public var line: Int?
+    /// Where each parameter is written.
+    public var paramLines: [String: Int] = [:]
 
     public init(id: RuleID, severity: Severity, levels: Set<Level>? = nil, enabled: Bool = true, params: [String: Double] = [:], line: Int? = nil) {
         self.id = id; self.severity = severity; self.levels = levels; self.enabled = enabled; self.params = params; self.line = line
@@ -45,10 +47,6 @@ public struct CheckSettings: Sendable {
         settings[id] ?? CheckSetting(id: id, severity: severity)
     }
 
-    public func param(_ id: RuleID, _ name: String, default value: Double) -> Double {
-        settings[id]?.params[name] ?? value
-    }
-
     /// Applies configured severities to findings and drops those of disabled checks.
     public func apply(_ findings: [Finding]) -> [Finding] {
         findings.compactMap { f in
@@ -61,16 +59,9 @@ public struct CheckSettings: Sendable {
     /// The file the settings came from.
     public var path: String = ""
 
-    /// Refuses settings for rule ids that no check reports (a typo would otherwise be ignored).
-    public func verify(knownRules: Set<RuleID>) throws {
-        for s in settings.values.sorted(by: { ($0.line ?? 0) < ($1.line ?? 0) }) where !knownRules.contains(s.id) {
-            throw ReferenceError(file: path, line: s.line, "no check reports “\(s.id)”: is the id misspelt? (`renju rules` lists them)")
-        }
-    }
-
     public static func load(path: String, catalog: Catalog) throws -> CheckSettings {
         let file = try YAMLFile(path: path)
-        let root = try file.mapping(file.root, "rules.yaml")
+        let root = try file.mapping(file.root, "rules.yaml", keys: ["checks", "identities", "rules"])
         var out = CheckSettings()
         out.path = path
         if let checks = root["checks"] {
@@ -84,6 +75,7 @@ public struct CheckSettings: Sendable {
                 var levels: Set<Level>? = nil
                 var enabled = true
                 var params: [String: Double] = [:]
+                var paramLines: [String: Int] = [:]
                 for (pk, pv) in m {
                     let key = try file.string(pk, "\(idText) setting")
                     switch key {
@@ -103,16 +95,20 @@ public struct CheckSettings: Sendable {
                     default:
                         // Tolerances, thresholds, counts and shares: none is meaningful below 0
                         // (a negative tolerance would flag every figure).
+                        // A parameter: its name and range are checked against the rule's descriptor (`verify`).
                         let v = try file.number(pv, "\(idText).\(key)")
-                        guard v.isFinite, v >= 0 else { throw file.error(pv, "\(idText).\(key) must be a number of 0 or more (got \(shortestDecimal(v)))") }
+                        guard v.isFinite else { throw file.error(pv, "\(idText).\(key) must be a number (got \(shortestDecimal(v)))") }
                         params[key] = v
+                        paramLines[key] = pk.mark?.line
                     }
                 }
-                out.set(CheckSetting(id: id, severity: severity, levels: levels, enabled: enabled, params: params, line: k.mark?.line))
+                var setting = CheckSetting(id: id, severity: severity, levels: levels, enabled: enabled, params: params, line: k.mark?.line)
+                setting.paramLines = paramLines
+                out.set(setting)
             }
         }
         if let ids = root["identities"] {
-            let m = try file.mapping(ids, "identities")
+            let m = try file.mapping(ids, "identities", keys: ["part_whole", "requires"])
             func pairs(_ key: String) throws -> [(IndicatorID, IndicatorID)] {
                 guard let node = m[key] else { return [] }
                 return try file.sequence(node, "identities.\(key)").map { item in
@@ -226,7 +222,7 @@ public struct SignOffChains: Sendable {
 
     public static func load(path: String) throws -> SignOffChains {
         let file = try YAMLFile(path: path)
-        let root = try file.mapping(file.root, "signoff.yaml")
+        let root = try file.mapping(file.root, "signoff.yaml", keys: ["deadline_days", "date_aliases", "signatures", "chains"])
         var out = SignOffChains()
         if let d = root["deadline_days"] { out.deadlineDays = try file.int(d, "deadline_days") }
         if let d = root["date_aliases"] { out.dateLabels = try file.strings(d, "date_aliases") }
@@ -241,7 +237,7 @@ public struct SignOffChains: Sendable {
             let levelText = try file.string(k, "chain level")
             guard let level = Level(rawValue: levelText) else { throw file.error(k, "unknown level “\(levelText)”") }
             out.chains[level] = try file.sequence(v, "chains.\(levelText)").map { item in
-                let m = try file.mapping(item, "role")
+                let m = try file.mapping(item, "role", keys: ["role", "aliases"])
                 return ChainRole(role: try file.string(m["role"], "role"),
                                  aliases: m["aliases"] == nil ? [] : try file.strings(m["aliases"], "aliases"))
             }

@@ -19,7 +19,7 @@ public struct RankingConfig: Sendable {
 
     public static func load(path: String, catalog: Catalog) throws -> RankingConfig {
         let file = try YAMLFile(path: path)
-        let m = try file.mapping(file.root, "ranking.yaml")
+        let m = try file.mapping(file.root, "ranking.yaml", keys: ["level", "red_flags", "yellow_cards", "admonish_after", "levels", "target_progress", "penalties"])
         var c = RankingConfig()
         if let l = m["level"] {
             let t = try file.string(l, "level")
@@ -41,7 +41,7 @@ public struct RankingConfig: Sendable {
             }
         }
         if let t = m["target_progress"] {
-            let tm = try file.mapping(t, "target_progress")
+            let tm = try file.mapping(t, "target_progress", keys: ["weight", "indicators"])
             c.targetWeight = try file.number(tm["weight"], "target_progress.weight")
             c.targetIndicators = try file.strings(tm["indicators"], "target_progress.indicators").map { id in
                 guard catalog[IndicatorID(id)] != nil else { throw file.error(tm["indicators"], "unknown indicator “\(id)”") }
@@ -49,7 +49,7 @@ public struct RankingConfig: Sendable {
             }
         }
         if let p = m["penalties"] {
-            let pm = try file.mapping(p, "penalties")
+            let pm = try file.mapping(p, "penalties", keys: ["open_error", "late_signoff"])
             if let e = pm["open_error"] { c.openErrorPenalty = try file.number(e, "penalties.open_error") }
             if let l = pm["late_signoff"] { c.lateSignOffPenalty = try file.number(l, "penalties.late_signoff") }
         }

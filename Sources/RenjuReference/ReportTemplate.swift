@@ -72,7 +72,7 @@ public struct ReportTemplate: Sendable {
             throw ReferenceError(file: path, "no such template (known: \(known.joined(separator: ", ")))")
         }
         let file = try YAMLFile(path: path)
-        let m = try file.mapping(file.root, "template")
+        let m = try file.mapping(file.root, "template", keys: ["name", "kind", "sheet", "title", "form", "unit_line", "rows", "font", "font_size", "column_width", "columns", "footer", "chart", "notes"])
         let kindText = try file.string(m["kind"], "kind")
         guard let kind = Kind(rawValue: kindText) else { throw file.error(m["kind"], "kind “\(kindText)”: expected return, form or bulletin") }
         var form: [(String, String)] = []
@@ -86,7 +86,7 @@ public struct ReportTemplate: Sendable {
         var rowLevel: Level? = nil
         var total = "合计"
         if let r = m["rows"] {
-            let rm = try file.mapping(r, "rows")
+            let rm = try file.mapping(r, "rows", keys: ["level", "total"])
             if let l = rm["level"] {
                 let t = try file.string(l, "rows.level")
                 guard let lv = Level(rawValue: t) else { throw file.error(l, "rows.level: unknown level “\(t)”") }
@@ -96,7 +96,7 @@ public struct ReportTemplate: Sendable {
         }
         var groups: [Group] = []
         for g in try file.sequence(m["columns"], "columns") {
-            let gm = try file.mapping(g, "column group")
+            let gm = try file.mapping(g, "column group", keys: ["group", "indicators", "fields"])
             let title = try file.string(gm["group"], "group")
             var cols: [Column] = []
             if let inds = gm["indicators"] {
@@ -105,7 +105,7 @@ public struct ReportTemplate: Sendable {
                         guard catalog[IndicatorID(s)] != nil else { throw file.error(item, "unknown indicator “\(s)”") }
                         cols.append(.indicator(IndicatorID(s)))
                     } else {
-                        let im = try file.mapping(item, "column")
+                        let im = try file.mapping(item, "column", keys: ["share", "title"])
                         let id = try file.string(im["share"], "share")
                         guard catalog[IndicatorID(id)]?.kind.isFlag == true else { throw file.error(im["share"], "share: “\(id)” is not a yes/no indicator") }
                         let title = im["title"]?.scalar?.string ?? catalog[IndicatorID(id)]?.shareTitle ?? "\(id) share"
@@ -120,7 +120,7 @@ public struct ReportTemplate: Sendable {
         var footer: [FooterField] = []
         if let f = m["footer"] {
             for item in try file.sequence(f, "footer") {
-                let fm = try file.mapping(item, "footer field")
+                let fm = try file.mapping(item, "footer field", keys: ["label", "roles", "date"])
                 let label = try file.string(fm["label"], "footer.label")
                 footer.append(FooterField(label: label,
                                           roles: fm["roles"] == nil ? [label] : try file.strings(fm["roles"], "footer.roles"),
@@ -129,7 +129,7 @@ public struct ReportTemplate: Sendable {
         }
         var chart: Chart? = nil
         if let c = m["chart"] {
-            let cm = try file.mapping(c, "chart")
+            let cm = try file.mapping(c, "chart", keys: ["sheet", "title", "axis", "indicators"])
             let inds = cm["indicators"] == nil ? [] : try file.strings(cm["indicators"], "chart.indicators").map { s -> IndicatorID in
                 guard catalog[IndicatorID(s)] != nil else { throw file.error(cm["indicators"], "chart: unknown indicator “\(s)”") }
                 return IndicatorID(s)

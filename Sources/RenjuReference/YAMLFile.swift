@@ -1,4 +1,5 @@
 import Foundation
+import RenjuModel
 import Yams
 
 /// A YAML document with positions, so that every mistake can be reported with its line.
@@ -40,6 +41,20 @@ struct YAMLFile {
         return m
     }
 
+    /// A mapping whose keys must be among `keys`: a misspelt key (`intger:`) is refused with its
+    /// line and the nearest known key, never silently ignored.
+    func mapping(_ node: Node?, _ what: String, keys: [String]) throws -> Node.Mapping {
+        let m = try mapping(node, what)
+        for (k, _) in m {
+            let key = k.scalar?.string ?? ""
+            guard !keys.contains(key) else { continue }
+            let near = keys.min { editDistance($0, key) < editDistance($1, key) }
+            let hint = near.map { editDistance($0, key) <= max(2, key.count / 3) ? " — did you mean “\($0)”?" : "" } ?? ""
+            throw error(k, "\(what): unknown key “\(key)”\(hint) (known: \(keys.joined(separator: ", ")))")
+        }
+        return m
+    }
+
     func sequence(_ node: Node?, _ what: String) throws -> [Node] {
         guard let s = node?.sequence else { throw error(node, "\(what): expected a list") }
         return Array(s)
@@ -73,3 +88,4 @@ struct YAMLFile {
         try sequence(node, what).map { try string($0, what) }
     }
 }
+

@@ -81,7 +81,7 @@ struct CommonOptions: ParsableArguments {
     func loadReference() throws -> ReferenceData {
         do {
             let ref = try ReferenceData.load(directory: referenceDirectory(), divisions: divisions, targets: targets)
-            try ref.checks.verify(knownRules: CheckRegistry.knownRules)
+            try ref.checks.verify(CheckRegistry.descriptors)
             return ref
         } catch let e as ReferenceError {
             throw CouldNotRun("参考数据有误 / reference data: \(e)")
@@ -117,7 +117,11 @@ struct Session {
         let reference: ReferenceData
         do { reference = try common.loadReference() } catch let e as CouldNotRun { writeStderr("renju: \(e)"); throw ExitCode(2) }
         let reader = FormReader(catalog: reference.catalog, tree: reference.tree, vocabulary: reference.signOffVocabulary)
-        do { return (reference, try InputLoader(reader: reader).load(paths: inputs, defaultPeriod: common.parsedPeriod)) } catch {
+        do {
+            let input = try InputLoader(reader: reader).load(paths: inputs, defaultPeriod: common.parsedPeriod)
+            try CheckRegistry.verify(input.explanations, reference: reference)
+            return (reference, input)
+        } catch {
             writeStderr("renju: \(error)"); throw ExitCode(2)
         }
     }

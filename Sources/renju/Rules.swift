@@ -28,7 +28,7 @@ struct Rules: ParsableCommand {
         if let check {
             do {
                 let settings = try CheckSettings.load(path: check, catalog: reference.catalog)
-                try settings.verify(knownRules: CheckRegistry.knownRules)
+                try settings.verify(CheckRegistry.descriptors)
                 print("\(check): OK — \(settings.settings.count) check settings, \(settings.userRules.count) user rules, \(settings.partWhole.count + settings.requires.count) identities")
                 return
             } catch let e as ReferenceError {
@@ -42,16 +42,16 @@ struct Rules: ParsableCommand {
             guard let l = s.levels else { return lang == .zh ? "全部" : "all" }
             return l.sorted().map(\.rawValue).joined(separator: ",")
         }
-        for (id, sev, title) in CheckRegistry.readingRules {
-            let s = reference.checks.setting(id, default: sev)
-            rows.append((id.description, s.enabled ? s.severity.rawValue : "off", levels(s), title.text(lang), ""))
-        }
-        for check in CheckRegistry.builtIn {
-            for (id, sev, title) in check.rules {
-                let s = reference.checks.setting(id, default: sev)
-                let params = s.params.sorted { $0.key < $1.key }.map { "\($0.key)=\(shortestDecimal($0.value))" }.joined(separator: " ")
-                rows.append((id.description, s.enabled ? s.severity.rawValue : "off", levels(s), title.text(lang), params))
-            }
+        for d in CheckRegistry.descriptors {
+            let s = reference.checks.setting(d.id, default: d.severity)
+            // Every parameter with its value; an override says the default it replaces.
+            let params = d.parameters.map { p -> String in
+                let v = reference.checks.value(p, of: d.id)
+                let text = "\(p.name)=\(shortestDecimal(v))"
+                guard v != p.defaultValue else { return text }
+                return text + (lang == .zh ? "（默认 \(shortestDecimal(p.defaultValue))）" : " (default \(shortestDecimal(p.defaultValue)))")
+            }.joined(separator: " ")
+            rows.append((d.id.description, s.enabled ? s.severity.rawValue : "off", levels(s), d.title.text(lang), params))
         }
         for r in reference.checks.userRules {
             let l = r.levels.map { $0.sorted().map(\.rawValue).joined(separator: ",") } ?? (lang == .zh ? "全部" : "all")
@@ -64,10 +64,13 @@ struct Rules: ParsableCommand {
             }
             print("[\n" + items.joined(separator: ",\n") + "\n]")
         case .text:
-            let w = rows.map(\.id.count).max() ?? 20
+            // Columns padded by display width: a Chinese character takes two.
+            let w = rows.map { displayWidth($0.id) }.max() ?? 20
+            let lw = rows.map { displayWidth($0.levels) }.max() ?? 8
+            let tw = rows.map { displayWidth($0.title) }.max() ?? 10
             for r in rows {
-                let pad = String(repeating: " ", count: max(0, w - r.id.count))
-                print("\(r.id)\(pad)  \(r.severity.padding(toLength: 7, withPad: " ", startingAt: 0))  \(r.levels.padding(toLength: 16, withPad: " ", startingAt: 0))  \(r.title)\(r.detail.isEmpty ? "" : "  [\(r.detail)]")")
+                let line = "\(padded(r.id, to: w))  \(padded(r.severity, to: 7))  \(padded(r.levels, to: lw))  \(r.detail.isEmpty ? r.title : padded(r.title, to: tw) + "  " + r.detail)"
+                say(line)
             }
             print(lang == .zh ? "\n共 \(rows.count) 条规则（\(reference.directory)/rules.yaml）" : "\n\(rows.count) rules (\(reference.directory)/rules.yaml)")
         }

@@ -1,0 +1,68 @@
+import Foundation
+import RenjuModel
+
+/// A setting of a built-in rule in `rules.yaml` (a tolerance, a threshold, a minimum count):
+/// its name, default and allowed range, declared once, beside the rule that reads it.
+public struct RuleParameter: Sendable, Hashable {
+    public let name: String
+    public let defaultValue: Double
+    public let range: ClosedRange<Double>
+    /// A count: only whole numbers are allowed.
+    public let wholeNumber: Bool
+    public let about: Message
+
+    public init(_ name: String, default value: Double, range: ClosedRange<Double>, wholeNumber: Bool = false, _ about: Message) {
+        self.name = name; self.defaultValue = value; self.range = range; self.wholeNumber = wholeNumber; self.about = about
+    }
+
+    /// What may be written, for messages: `0–100`, `a whole number from 2`.
+    public var allowed: String {
+        let hi = range.upperBound == .infinity ? "" : shortestDecimal(range.upperBound)
+        let span = hi.isEmpty ? "\(shortestDecimal(range.lowerBound)) or more" : "\(shortestDecimal(range.lowerBound))–\(hi)"
+        return wholeNumber ? "a whole number, \(span)" : span
+    }
+}
+
+/// A rule a check can report: its id, default severity, title, and the parameters it reads.
+public struct RuleDescriptor: Sendable {
+    public let id: RuleID
+    public let severity: Severity
+    public let title: Message
+    public let parameters: [RuleParameter]
+
+    public init(_ id: RuleID, _ severity: Severity, _ title: Message, parameters: [RuleParameter] = []) {
+        self.id = id; self.severity = severity; self.title = title; self.parameters = parameters
+    }
+}
+
+extension CheckSettings {
+    /// The value a rule's parameter has: as configured in `rules.yaml`, else its default.
+    public func value(_ parameter: RuleParameter, of id: RuleID) -> Double {
+        settings[id]?.params[parameter.name] ?? parameter.defaultValue
+    }
+
+    /// Refuses what no rule reads: a setting for an id no check reports, a parameter the rule
+    /// does not have (`tolerence: 0.5`), a value outside the parameter's range — each with the
+    /// file and line, since a typo would otherwise be silently ignored.
+    public func verify(_ descriptors: [RuleDescriptor]) throws {
+        let known = Dictionary(descriptors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for s in settings.values.sorted(by: { ($0.line ?? 0) < ($1.line ?? 0) }) {
+            guard let d = known[s.id] else {
+                throw ReferenceError(file: path, line: s.line, "no check reports “\(s.id)”: is the id misspelt? (`renju rules` lists them)")
+            }
+            for (name, value) in s.params.sorted(by: { (s.paramLines[$0.key] ?? 0) < (s.paramLines[$1.key] ?? 0) }) {
+                let line = s.paramLines[name] ?? s.line
+                guard let p = d.parameters.first(where: { $0.name == name }) else {
+                    let near = d.parameters.map(\.name).min { editDistance($0, name) < editDistance($1, name) }
+                        .flatMap { editDistance($0, name) <= max(2, name.count / 3) ? "did you mean “\($0)”? " : nil } ?? ""
+                    let have = near + (d.parameters.isEmpty ? "it has no parameters"
+                        : "its parameters: " + d.parameters.map(\.name).joined(separator: ", "))
+                    throw ReferenceError(file: path, line: line, "\(s.id) has no parameter “\(name)” (\(have); settings: severity, levels, enabled)")
+                }
+                if !p.range.contains(value) || (p.wholeNumber && value != value.rounded()) {
+                    throw ReferenceError(file: path, line: line, "\(s.id).\(name) must be \(p.allowed) (got \(shortestDecimal(value)))")
+                }
+            }
+        }
+    }
+}
