@@ -41,23 +41,26 @@ let package = Package(
         .target(name: "RenjuStore", dependencies: ["RenjuModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // Export: text and JSON reports, Excel via libxlsxwriter.
         .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks", "CXlsxWriter"]),
-        // The command line.
+        // The application layer: the use cases every front end calls (validate, export, sign, rank,
+        // import, history), typed inputs and results, one error type.
+        .target(name: "RenjuApp", dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuStore", "RenjuExport"]),
+        // The command line: parse → call the application layer → render → exit status.
         .executableTarget(
             name: "renju",
             dependencies: [
-                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuStore", "RenjuExport",
+                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuStore", "RenjuExport", "RenjuApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks (release build): export, and later read and validate at scale.
-        .executableTarget(name: "renju-bench", dependencies: ["RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuExport"]),
+        .executableTarget(name: "renju-bench", dependencies: ["RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuExport", "RenjuApp"]),
         // Fuzzing harness: built with -sanitize=fuzzer by scripts/fuzz.sh; in a normal build it
         // replays a corpus (the regression inputs under Fuzz/corpus) through the same code.
         .executableTarget(name: "renju-fuzz", dependencies: ["RenjuModel", "RenjuReading", "RenjuReference"]),
         .testTarget(
             name: "RenjuTests",
             dependencies: [
-                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuStore", "RenjuExport", "ZIPFoundation", "CXlsxWriter",
+                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuStore", "RenjuExport", "RenjuApp", "ZIPFoundation", "CXlsxWriter",
                 // Built before the tests, which run the command line end to end.
                 "renju",
             ]

@@ -45,6 +45,19 @@ public struct Ranker: Sendable {
 
     static func r2(_ x: Double) -> Double { (x * 100).rounded() / 100 }
 
+    /// Penalties a validation's open findings give: errors, and late sign-offs, by unit.
+    public static func penalties(of findings: [Finding]) -> [UnitCode: (errors: Int, late: Int)] {
+        var out: [UnitCode: (errors: Int, late: Int)] = [:]
+        for f in findings where f.isOpen {
+            guard let u = f.unit else { continue }
+            var c = out[u] ?? (0, 0)
+            if f.severity == .error { c.errors += 1 }
+            if f.rule == SignOffCheck.late { c.late += 1 }
+            out[u] = c
+        }
+        return out
+    }
+
     /// Scores of one period. `values` are the figures of the period (any level: they are
     /// consolidated up to the ranked level); `penalties` counts by unit (any level: added up to the
     /// ranked unit above them).

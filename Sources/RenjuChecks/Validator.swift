@@ -60,6 +60,13 @@ public struct ValidationResult: Sendable {
     public let unitsChecked: Int
 
     public var summary: FindingSummary { FindingSummary(units: unitsChecked, findings: findings) }
+
+    /// The same result with only the findings of `minimum` severity or above (what a report shows).
+    public func keeping(minimum: Severity) -> ValidationResult {
+        guard minimum > .info else { return self }
+        return ValidationResult(period: period, findings: findings.filter { $0.severity >= minimum }, submissions: submissions,
+                                history: history, unitsChecked: unitsChecked)
+    }
     public var hasOpenError: Bool { findings.contains { $0.severity == .error && $0.isOpen } }
 }
 

@@ -255,3 +255,19 @@ public enum StoreError: Error, CustomStringConvertible {
         }
     }
 }
+
+/// What the application layer needs of a history store: the SQLite file today, a database server
+/// next. Every method is one read or one transaction.
+public protocol HistoryStoring: AnyObject {
+    /// Where the store is, for messages (a path, or a server's address without its password).
+    var path: String { get }
+    func dataset(periods: [Period]?) throws -> Dataset
+    @discardableResult
+    func importSubmissions(_ entries: [HistoryStore.Entry], who: String, forced: Bool, reason: String?, now: Date, pause: Double) throws -> [HistoryStore.ImportRecord]
+    func periods() throws -> [(period: String, units: Int, values: Int)]
+    func history(unit: UnitCode, indicator: IndicatorID) throws -> [(period: String, value: Double)]
+    func imports() throws -> [HistoryStore.ImportRecord]
+    func penalties(period: Period) throws -> [UnitCode: (errors: Int, late: Int)]
+}
+
+extension HistoryStore: HistoryStoring {}

@@ -4,6 +4,7 @@ import RenjuReading
 import RenjuReference
 import RenjuChecks
 import RenjuExport
+import RenjuApp
 
 // Benchmarks, to be run from a release build:
 //   swift build -c release && .build/release/renju-bench export --cells 1000000
@@ -79,14 +80,14 @@ func validateBenchmark(villages: Int, dir: URL) throws {
     }
     print(String(format: "  %.0f MiB of input, read once before timing (warm file cache)", Double(warmBytes) / 1_048_576))
     let start = Date()
-    let reference = try ReferenceData.load(directory: bundledReference(), divisions: dir.appendingPathComponent("divisions.csv").path)
+    // The same steps as `renju validate`, through the application layer, timed one by one.
+    let workspace = Workspace(Locations(reference: bundledReference(), templates: "templates", divisions: dir.appendingPathComponent("divisions.csv").path))
+    let reference = try workspace.reference()
     let loaded = Date()
-    let loader = InputLoader(reader: FormReader(catalog: reference.catalog, tree: reference.tree, vocabulary: reference.signOffVocabulary))
-    let input = try loader.load(paths: [dir.appendingPathComponent("returns").path], defaultPeriod: nil)
+    let input = try workspace.read([dir.appendingPathComponent("returns").path], reference: reference)
     let read = Date()
     let peakAfterReading = peakMemoryMiB()
-    let result = Validator(reference: reference).validate(submissions: input.submissions, fileFindings: input.findings,
-                                                          signOffs: input.signOffs, asOf: CivilDate(year: 2025, month: 10, day: 31))
+    let result = workspace.check(input, reference: reference, asOf: CivilDate(year: 2025, month: 10, day: 31)).result
     let done = Date()
     let figures = input.submissions.reduce(0) { $0 + $1.values.count }
     print(String(format: "  reference and divisions %.2f s, reading %.2f s (peak %.0f MiB by then), checking %.2f s", loaded.timeIntervalSince(start),
@@ -117,16 +118,15 @@ func readBenchmark(cells: Int, path: String) throws {
 /// Read one large CSV form (streamed a chunk of rows at a time) and validate it: time and peak
 /// memory of each step, in bytes a figure.
 func readCSVBenchmark(path: String) throws {
-    let reference = try ReferenceData.load(directory: bundledReference())
+    let workspace = Workspace(Locations(reference: bundledReference(), templates: "templates"))
+    let reference = try workspace.reference()
     let before = peakMemoryMiB()
     let start = Date()
-    let loader = InputLoader(reader: FormReader(catalog: reference.catalog, tree: reference.tree, vocabulary: reference.signOffVocabulary))
-    let input = try loader.load(paths: [path], defaultPeriod: nil)
+    let input = try workspace.read([path], reference: reference)
     let read = Date()
     let afterReading = peakMemoryMiB()
     let figures = input.submissions.reduce(0) { $0 + $1.values.count }
-    let result = Validator(reference: reference).validate(submissions: input.submissions, fileFindings: input.findings,
-                                                          signOffs: input.signOffs, asOf: CivilDate(year: 2025, month: 10, day: 31))
+    let result = workspace.check(input, reference: reference, asOf: CivilDate(year: 2025, month: 10, day: 31)).result
     let done = Date()
     let peak = peakMemoryMiB()
     print(String(format: "  %d figures; reading %.2f s, peak %.0f MiB (%.0f bytes a figure over the %.0f MiB before); checking %.2f s, peak %.0f MiB (%.0f bytes a figure); %d findings",

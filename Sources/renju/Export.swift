@@ -1,10 +1,7 @@
 import ArgumentParser
 import Foundation
 import RenjuModel
-import RenjuReading
-import RenjuReference
-import RenjuChecks
-import RenjuExport
+import RenjuApp
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +17,11 @@ struct Export: ParsableCommand {
         """
     )
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var reference: ReferenceOptions
+    @OptionGroup var targets: TargetsOption
+    @OptionGroup var period: PeriodOption
+    @OptionGroup var language: LanguageOption
+    @OptionGroup var asOf: AsOfOption
 
     @Option(name: .long, help: ArgumentHelp("Template name in templates/ or a template file.", valueName: "name|file"))
     var template: String = "prefecture-quarterly"
@@ -38,55 +39,17 @@ struct Export: ParsableCommand {
     var inputs: [String]
 
     func run() throws {
-        try Session.checkOutput(out, notIn: inputs)
-        let session = try Session.run(common, inputs: inputs)
-        let reference = session.reference
-        let tpl: ReportTemplate
-        do { tpl = try common.loadTemplate(template, catalog: reference.catalog) } catch let e as CouldNotRun { writeStderr("renju: \(e)"); throw ExitCode(2) }
-        guard let period = session.result.period else { writeStderr("renju: no period found in the input (use --period)"); throw ExitCode(2) }
-        let root: UnitCode
-        if let unit {
-            guard let u = UnitCode(unit), reference.tree[u] != nil else { writeStderr("renju: --unit \(unit) is not in the divisions file"); throw ExitCode(2) }
-            root = u
-        } else {
-            guard let u = reportingUnit(session, level: tpl.rowLevel) else { writeStderr("renju: cannot tell the reporting unit; use --unit"); throw ExitCode(2) }
-            root = u
+        let lang = language.lang
+        try Workspace.checkOutput(out, notIn: inputs)
+        let workspace = reference.workspace(targets: targets.targets)
+        let v = try workspace.validate(inputs, period: period.value, asOf: asOf.value)
+        let r = try workspace.writeReturn(v, template: template, unit: unit, to: out, strict: strict)
+        if r.openErrors > 0 || !r.written {
+            note(lang, zh: "注意：还有 \(v.result.summary.errors) 条错误未改正（renju validate 查看）", en: "note: \(v.result.summary.errors) open errors (see renju validate)")
         }
-        let s = session.result.summary
-        if session.result.hasOpenError {
-            writeStderr(common.lang == .zh ? "注意：还有 \(s.errors) 条错误未改正（renju validate 查看）" : "note: \(s.errors) open errors (see renju validate)")
-            if strict { throw ExitCode(1) }
-        }
-        var current = PeriodValues()
-        for sub in session.result.submissions { current.merge(sub.values, overwrite: true) }
-        let signOffs = (session.input.signOffs + session.result.submissions.flatMap(\.signOffs)).filter { $0.unit == root && ($0.period == nil || $0.period == period) }
-        do {
-            try ReturnExporter(reference: reference, template: tpl).write(to: out, unit: root, period: period, reported: current, signOffs: signOffs)
-        } catch {
-            writeStderr("renju: \(error)"); throw ExitCode(2)
-        }
-        writeStderr(common.lang == .zh ? "已写出 \(out)（\(reference.tree.name(of: root) ?? root.rawValue) \(period.chinese)）" : "wrote \(out)")
-        if session.result.hasOpenError { throw ExitCode(1) }
-    }
-
-    /// The lowest common ancestor of the input's units, raised until it lies above the rows' level.
-    func reportingUnit(_ session: Session, level: Level?) -> UnitCode? {
-        let tree = session.reference.tree
-        let codes = Set(session.result.submissions.flatMap { $0.rows.map(\.code) }).filter { tree[$0] != nil }
-        guard var lca = codes.first else { return nil }
-        func chain(_ c: UnitCode) -> [UnitCode] {
-            var out = [c]; var cur = c
-            while let p = tree[cur]?.parent, out.count < 16 { out.append(p); cur = p }
-            return out
-        }
-        for c in codes {
-            let ancestors = Set(chain(c))
-            lca = chain(lca).first { ancestors.contains($0) } ?? lca
-        }
-        if let level {
-            while let l = tree[lca]?.level, l >= level, let p = tree[lca]?.parent { lca = p }
-        }
-        return lca
+        guard r.written else { throw ExitCode(1) }
+        note(lang, zh: "已写出 \(out)（\(r.unitName) \(r.period.chinese)）", en: "wrote \(out) (\(r.unitName) \(r.period))")
+        if r.openErrors > 0 { throw ExitCode(1) }
     }
 }
 
@@ -102,7 +65,9 @@ struct Template: ParsableCommand {
         """
     )
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var reference: ReferenceOptions
+    @OptionGroup var period: PeriodOption
+    @OptionGroup var language: LanguageOption
 
     @Option(name: .long, help: ArgumentHelp("The township (or any unit) whose form to write.", valueName: "code"))
     var unit: String
@@ -114,21 +79,13 @@ struct Template: ParsableCommand {
     var template: String = "collection-form"
 
     func validate() throws {
-        if common.period == nil { throw ValidationError("--period is required (e.g. --period 2025Q4)") }
+        if period.period == nil { throw ValidationError("--period is required (e.g. --period 2025Q4)") }
     }
 
     func run() throws {
-        let reference: ReferenceData
-        do { reference = try common.loadReference() } catch let e as CouldNotRun { writeStderr("renju: \(e)"); throw ExitCode(2) }
-        guard let u = UnitCode(unit), reference.tree[u] != nil else { writeStderr("renju: --unit \(unit) is not in the divisions file"); throw ExitCode(2) }
-        guard let period = common.parsedPeriod else { throw ExitCode(2) }
-        let tpl: ReportTemplate
-        do { tpl = try common.loadTemplate(template, catalog: reference.catalog) } catch let e as CouldNotRun { writeStderr("renju: \(e)"); throw ExitCode(2) }
-        do {
-            try CollectionFormWriter(reference: reference, template: tpl).write(to: out, unit: u, period: period)
-        } catch {
-            writeStderr("renju: \(error)"); throw ExitCode(2)
-        }
-        writeStderr(common.lang == .zh ? "已写出 \(out)" : "wrote \(out)")
+        guard let p = period.value else { throw ExitCode(2) }
+        try Workspace.checkOutput(out, notIn: [])
+        try reference.workspace().writeCollectionForm(unit: unit, period: p, template: template, to: out)
+        note(language.lang, zh: "已写出 \(out)", en: "wrote \(out)")
     }
 }

@@ -1,63 +1,48 @@
 import ArgumentParser
 import Foundation
 import RenjuModel
-import RenjuReference
-import RenjuChecks
 import RenjuExport
+import RenjuApp
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the checks that will run (审核规则), or check a rule file.",
         discussion: """
-        Every check's id, severity, levels and title, as configured in reference-data/rules.yaml,
-        and the user's own rules with their conditions.
+        Every check's id, severity, levels, title and parameters (an override shows the default it \
+        replaces), as configured in reference-data/rules.yaml, and the user's own rules with their conditions.
 
           renju rules
-          renju rules --check my-rules.yaml     # exit 0 when the file loads, 2 with file:line:column when not
+          renju rules --check my-rules.yaml     # exit 0 when the file loads, 2 with file:line when not
         """
     )
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var reference: ReferenceOptions
+    @OptionGroup var format: FormatOption
+    @OptionGroup var language: LanguageOption
 
-    @Option(name: .long, help: ArgumentHelp("Validate this rule file against the catalog; exit 0 or 2.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Validate this rule file against the catalog and the rules' parameters; exit 0 or 2.", valueName: "file"))
     var check: String?
 
     func run() throws {
-        let reference: ReferenceData
-        do { reference = try common.loadReference() } catch let e as CouldNotRun { writeStderr("renju: \(e)"); throw ExitCode(2) }
+        let workspace = reference.workspace()
         if let check {
-            do {
-                let settings = try CheckSettings.load(path: check, catalog: reference.catalog)
-                try settings.verify(CheckRegistry.descriptors)
-                print("\(check): OK — \(settings.settings.count) check settings, \(settings.userRules.count) user rules, \(settings.partWhole.count + settings.requires.count) identities")
-                return
-            } catch let e as ReferenceError {
-                writeStderr("renju: \(e)")
-                throw ExitCode(2)
-            }
+            let n = try workspace.checkRuleFile(check)
+            say("\(check): OK — \(n.settings) check settings, \(n.userRules) user rules, \(n.identities) identities")
+            return
         }
-        let lang = common.lang
-        var rows: [(id: String, severity: String, levels: String, title: String, detail: String)] = []
-        func levels(_ s: CheckSetting) -> String {
-            guard let l = s.levels else { return lang == .zh ? "全部" : "all" }
-            return l.sorted().map(\.rawValue).joined(separator: ",")
-        }
-        for d in CheckRegistry.descriptors {
-            let s = reference.checks.setting(d.id, default: d.severity)
-            // Every parameter with its value; an override says the default it replaces.
-            let params = d.parameters.map { p -> String in
-                let v = reference.checks.value(p, of: d.id)
-                let text = "\(p.name)=\(shortestDecimal(v))"
-                guard v != p.defaultValue else { return text }
+        let lang = language.lang
+        let (ref, rules) = try workspace.rules()
+        let all = lang == .zh ? "全部" : "all"
+        let rows = rules.map { r -> (id: String, severity: String, levels: String, title: String, detail: String) in
+            let params = r.parameters.map { p -> String in
+                let text = "\(p.name)=\(shortestDecimal(p.value))"
+                guard p.value != p.defaultValue else { return text }
                 return text + (lang == .zh ? "（默认 \(shortestDecimal(p.defaultValue))）" : " (default \(shortestDecimal(p.defaultValue)))")
             }.joined(separator: " ")
-            rows.append((d.id.description, s.enabled ? s.severity.rawValue : "off", levels(s), d.title.text(lang), params))
+            return (r.id.description, r.severity?.rawValue ?? "off", r.levels.map { $0.map(\.rawValue).joined(separator: ",") } ?? all,
+                    r.title.text(lang), r.condition ?? params)
         }
-        for r in reference.checks.userRules {
-            let l = r.levels.map { $0.sorted().map(\.rawValue).joined(separator: ",") } ?? (lang == .zh ? "全部" : "all")
-            rows.append((r.id.description, r.severity.rawValue, l, r.title, "assert: \(r.source) (missing: \(r.missing.rawValue))"))
-        }
-        switch common.format {
+        switch format.format {
         case .json:
             let items = rows.map { r in
                 "  {\"id\": \(JSONReport.quote(r.id)), \"severity\": \(JSONReport.quote(r.severity)), \"levels\": \(JSONReport.quote(r.levels)), \"title\": \(JSONReport.quote(r.title)), \"detail\": \(JSONReport.quote(r.detail))}"
@@ -69,10 +54,9 @@ struct Rules: ParsableCommand {
             let lw = rows.map { displayWidth($0.levels) }.max() ?? 8
             let tw = rows.map { displayWidth($0.title) }.max() ?? 10
             for r in rows {
-                let line = "\(padded(r.id, to: w))  \(padded(r.severity, to: 7))  \(padded(r.levels, to: lw))  \(r.detail.isEmpty ? r.title : padded(r.title, to: tw) + "  " + r.detail)"
-                say(line)
+                say("\(padded(r.id, to: w))  \(padded(r.severity, to: 7))  \(padded(r.levels, to: lw))  \(r.detail.isEmpty ? r.title : padded(r.title, to: tw) + "  " + r.detail)")
             }
-            print(lang == .zh ? "\n共 \(rows.count) 条规则（\(reference.directory)/rules.yaml）" : "\n\(rows.count) rules (\(reference.directory)/rules.yaml)")
+            say(lang, zh: "\n共 \(rows.count) 条规则（\(ref.directory)/rules.yaml）", en: "\n\(rows.count) rules (\(ref.directory)/rules.yaml)")
         }
     }
 }

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
 import RenjuModel
-import RenjuReading
-import RenjuReference
+import RenjuApp
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,31 +14,28 @@ struct Show: ParsableCommand {
         """
     )
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var reference: ReferenceOptions
+    @OptionGroup var period: PeriodOption
+    @OptionGroup var language: LanguageOption
 
     @Argument(help: ArgumentHelp("Files and folders to read.", valueName: "input"))
     var inputs: [String]
 
     func run() throws {
-        let (reference, input) = try Session.read(common, inputs: inputs)
+        let r = try reference.workspace().figures(inputs, period: period.value)
         print("period,unit_code,indicator,value")
-        for sub in input.submissions {
+        for sub in r.input.submissions {
             let p = sub.period?.description ?? ""
             for u in sub.values.units {
-                for ind in reference.catalog.indicators {
+                for ind in r.reference.catalog.indicators {
                     if let v = sub.values[u, ind.id] { print("\(p),\(u),\(ind.id),\(shortestDecimal(v))") }
                 }
             }
         }
-        var unreadable = false
-        for f in input.findings + input.submissions.flatMap(\.findings) where f.severity == .error {
-            writeStderr("\(f.source?.description ?? ""): \(f.message.text(common.lang))")
-            if Self.fileLevel.contains(f.rule) { unreadable = true }
+        for f in r.input.findings + r.input.submissions.flatMap(\.findings) where f.severity == .error {
+            writeStderr("\(f.source?.description ?? ""): \(f.message.text(language.lang))")
         }
         // A file (or a sheet of one) that could not be read is a failure of this command, not a detail.
-        if unreadable { throw ExitCode(1) }
+        if r.unreadable { throw ExitCode(1) }
     }
-
-    static let fileLevel: Set<RuleID> = [.unreadableFile, .unsupportedFile, .passwordProtected, .missingSheet, .encoding]
-
 }

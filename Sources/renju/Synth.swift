@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
 import RenjuModel
-import RenjuReference
-import RenjuExport
+import RenjuApp
 
 struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,9 +16,10 @@ struct Synth: ParsableCommand {
         """
     )
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var reference: ReferenceOptions
+    @OptionGroup var period: PeriodOption
 
-    @Option(name: .long, help: "Number of villages.")
+    @Option(name: .long, help: "Number of villages (1–2,000,000).")
     var villages: Int
 
     @Option(name: .long, help: ArgumentHelp("Output folder.", valueName: "dir"))
@@ -30,20 +30,12 @@ struct Synth: ParsableCommand {
 
     func validate() throws {
         guard villages > 0, villages <= 2_000_000 else { throw ValidationError("--villages must be 1–2,000,000") }
-        guard common.parsedPeriod?.kind == .quarter else { throw ValidationError("--period must be a quarter, e.g. 2025Q3") }
+        guard period.value?.kind == .quarter else { throw ValidationError("--period must be a quarter, e.g. 2025Q3") }
     }
 
     func run() throws {
-        let reference: ReferenceData
-        do { reference = try common.loadReference() } catch let e as CouldNotRun { writeStderr("renju: \(e)"); throw ExitCode(2) }
-        guard let period = common.parsedPeriod else { throw ExitCode(2) }
-        var s = Synthesizer(catalog: reference.catalog, villages: villages, period: period)
-        s.seed = seed
-        do {
-            let sum = try s.write(to: URL(fileURLWithPath: out))
-            print("\(sum.villages) villages in \(sum.townships) townships, \(sum.counties) counties, \(sum.prefectures) prefectures, \(sum.provinces) provinces; \(sum.files) files in \(out)")
-        } catch {
-            writeStderr("renju: \(error)"); throw ExitCode(2)
-        }
+        guard let p = period.value else { throw ExitCode(2) }
+        let sum = try reference.workspace().synthesize(villages: villages, period: p, seed: seed, to: out)
+        print("\(sum.villages) villages in \(sum.townships) townships, \(sum.counties) counties, \(sum.prefectures) prefectures, \(sum.provinces) provinces; \(sum.files) files in \(out)")
     }
 }

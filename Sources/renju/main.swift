@@ -1,13 +1,28 @@
 import ArgumentParser
 import Foundation
+import RenjuModel
+import RenjuApp
 
 // Exit status (SPEC §6): 0 no open error, 1 at least one error, 2 could not run.
+/// The language asked for, for messages of errors raised before or outside a command's output.
+let requestedLanguage: Language = {
+    let args = CommandLine.arguments
+    if args.contains("--lang=en") { return .en }
+    if let i = args.firstIndex(of: "--lang"), i + 1 < args.count, args[i + 1] == "en" { return .en }
+    return .zh
+}()
+
 do {
     var command = try Renju.parseAsRoot()
     try command.run()
     exit(0)
 } catch let code as ExitCode {
     exit(code.rawValue)
+} catch let e as AppError {
+    // Every use case that cannot run says why in one line: exit status 2. Chinese first, with the
+    // English after it (a county's IT staff and the tool's maintainers read it too); --lang en: English.
+    writeStderr("renju: " + (requestedLanguage == .en ? e.text(.en) : e.description))
+    exit(2)
 } catch {
     let exitCode = Renju.exitCode(for: error)
     if exitCode == .success {

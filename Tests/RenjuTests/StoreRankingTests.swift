@@ -178,9 +178,9 @@ final class StoreRankingTests: XCTestCase {
         XCTAssertEqual(trail.last?.reason, "州里同意先入库")
         XCTAssertEqual(trail.count, 3)
         // The series of a unit.
-        let h = try runRenju(["db", "history", "--db", s.db, "--unit", "640422100201", "--indicator", "生活垃圾集中收运量"] + s.common)
+        let h = try runRenju(["db", "history", "--db", s.db, "--unit", "640422100201", "--indicator", "生活垃圾集中收运量"] + s.common.prefix(2))
         XCTAssertTrue(h.stdout.contains("2025Q3  16.2") && h.stdout.contains("2025Q4"), h.stdout)
-        let en = try runRenju(["db", "history", "--lang", "en", "--db", s.db, "--unit", "640422100201", "--indicator", "生活垃圾集中收运量"] + s.common)
+        let en = try runRenju(["db", "history", "--lang", "en", "--db", s.db, "--unit", "640422100201", "--indicator", "生活垃圾集中收运量"] + s.common.prefix(2))
         XCTAssertFalse(en.stdout.contains("生活垃圾集中收运量"), "--lang en: the indicator in English: \(en.stdout)")
     }
 

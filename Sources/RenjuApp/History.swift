@@ -1,0 +1,71 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+import RenjuChecks
+import RenjuStore
+
+extension Workspace {
+    /// Opens the history store at `path`. Only an import creates one (`create`): anything else
+    /// given a path where no store is (a typo) is refused, never answered from a new, empty store.
+    /// `created` says whether this call made it.
+    public static func openStore(_ path: String, create: Bool = false) throws -> (store: any HistoryStoring, created: Bool) {
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists && !create {
+            throw AppError(zh: "找不到数据库 \(path)，请先用 renju db import --db \(path) 建立",
+                           en: "no store at \(path); create one with `renju db import --db \(path) INPUT…`")
+        }
+        do { return (try HistoryStore(path: path), !exists) } catch let e as StoreError {
+            throw AppError(e.description)
+        } catch {
+            throw AppError(zh: "无法打开数据库 \(path)：\(error)", en: "cannot open the store \(path): \(error)")
+        }
+    }
+
+    /// What an import did.
+    public struct Imported: Sendable {
+        public let records: [HistoryStore.ImportRecord]
+        /// Refused: errors are open and the import was not forced.
+        public let refusedForErrors: Int?
+    }
+
+    /// Validates the inputs (earlier periods in the store are their history) and stores each
+    /// submission with its sign-offs, explanations and findings, in one transaction. Refused while
+    /// errors are open unless forced with a reason, which the audit trail records.
+    public func importInputs(_ inputs: [String], into store: any HistoryStoring, period: Period?, asOf: CivilDate = .today,
+                             who: String? = nil, force: Bool = false, reason: String? = nil, pause: Double = 0) throws -> Imported {
+        if force, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw AppError(zh: "--force 需要 --reason \"…\"：原因会被记录", en: "--force needs --reason \"…\": the reason is recorded")
+        }
+        let v = try validate(inputs, period: period, history: try store.dataset(periods: nil), asOf: asOf)
+        let result = v.result
+        if result.hasOpenError && !force { return Imported(records: [], refusedForErrors: result.summary.errors) }
+        let tree = v.reference.tree
+        let entries: [HistoryStore.Entry] = result.submissions.compactMap { sub in
+            guard let period = sub.period else { return nil }
+            let roots = sub.roots(in: tree)
+            guard let root = roots.min(by: { (tree[$0]?.level.depth ?? 9) < (tree[$1]?.level.depth ?? 9) }) else { return nil }
+            let units = Set(sub.rows.map(\.code))
+            let offs = (v.input.signOffs + sub.signOffs).filter { roots.contains($0.unit) && ($0.period == nil || $0.period == period) }
+            return HistoryStore.Entry(
+                submission: sub, root: root, digest: ContentDigest.of(sub), signOffs: offs,
+                explanations: v.input.explanations.filter { units.contains($0.unit) },
+                findings: result.findings.filter { $0.unit.map(units.contains) ?? false })
+        }
+        do {
+            let records = try store.importSubmissions(entries, who: who ?? Self.currentUser(), forced: force && result.hasOpenError,
+                                                      reason: reason, now: Date(), pause: pause)
+            return Imported(records: records, refusedForErrors: nil)
+        } catch let e as StoreError {
+            throw AppError(e.description)
+        } catch {
+            throw AppError(zh: "入库失败，未存入任何数据：\(error)", en: "import failed, nothing was stored: \(error)")
+        }
+    }
+
+    /// Who is running Renju: the login of the process (USER may be unset under cron or a service).
+    public static func currentUser(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let u = environment["USER"], !u.isEmpty { return u }
+        let login = NSUserName()
+        return login.isEmpty ? "unknown" : login
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+import RenjuChecks
+import RenjuExport
+
+extension Workspace {
+    /// What writing the prefecture's return did.
+    public struct ReturnWritten: Sendable {
+        public let unit: UnitCode
+        public let unitName: String
+        public let period: Period
+        /// Errors still open: the return was written as a draft (or not at all when strict).
+        public let openErrors: Int
+        public let written: Bool
+    }
+
+    /// Writes the return of a template (上报表) from a validation: one row per unit of the
+    /// template's level, the computed 合计, the footer from the sign-offs. With open errors it is
+    /// written as a draft, unless `strict`.
+    public func writeReturn(_ v: Validation, template name: String, unit: String?, to out: String, strict: Bool) throws -> ReturnWritten {
+        let reference = v.reference
+        let tpl = try template(name, catalog: reference.catalog)
+        guard let period = v.result.period else { throw AppError(zh: "输入中找不到报告期（用 --period 指定）", en: "no period found in the input (use --period)") }
+        let root = try unit.map { try Self.unit($0, in: reference) } ?? Self.reportingUnit(of: v, level: tpl.rowLevel)
+        guard let root else { throw AppError(zh: "无法确定上报单位，请用 --unit 指定", en: "cannot tell the reporting unit; use --unit") }
+        let open = v.result.summary.errors
+        let name = reference.tree.name(of: root) ?? root.rawValue
+        if v.result.hasOpenError && strict {
+            return ReturnWritten(unit: root, unitName: name, period: period, openErrors: open, written: false)
+        }
+        var current = PeriodValues()
+        for sub in v.result.submissions { current.merge(sub.values, overwrite: true) }
+        let signOffs = (v.input.signOffs + v.result.submissions.flatMap(\.signOffs)).filter { $0.unit == root && ($0.period == nil || $0.period == period) }
+        do {
+            try ReturnExporter(reference: reference, template: tpl).write(to: out, unit: root, period: period, reported: current, signOffs: signOffs)
+        } catch {
+            throw AppError("\(error)")
+        }
+        return ReturnWritten(unit: root, unitName: name, period: period, openErrors: v.result.hasOpenError ? open : 0, written: true)
+    }
+
+    /// The reporting unit of a validation: the lowest common ancestor of its units, raised until
+    /// it lies above the level of the template's rows.
+    public static func reportingUnit(of v: Validation, level: Level?) -> UnitCode? {
+        let tree = v.reference.tree
+        let codes = Set(v.result.submissions.flatMap { $0.rows.map(\.code) }).filter { tree[$0] != nil }
+        guard var lca = codes.first else { return nil }
+        func chain(_ c: UnitCode) -> [UnitCode] {
+            var out = [c]; var cur = c
+            while let p = tree[cur]?.parent, out.count < 16 { out.append(p); cur = p }
+            return out
+        }
+        for c in codes {
+            let ancestors = Set(chain(c))
+            lca = chain(lca).first { ancestors.contains($0) } ?? lca
+        }
+        if let level {
+            while let l = tree[lca]?.level, l >= level, let p = tree[lca]?.parent { lca = p }
+        }
+        return lca
+    }
+
+    /// Writes a unit's blank collection form (采集表) for a period.
+    public func writeCollectionForm(unit: String, period: Period, template name: String, to out: String) throws {
+        let reference = try reference()
+        let u = try Self.unit(unit, in: reference)
+        let tpl = try template(name, catalog: reference.catalog)
+        do { try CollectionFormWriter(reference: reference, template: tpl).write(to: out, unit: u, period: period) } catch {
+            throw AppError("\(error)")
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+import RenjuReading
+import RenjuChecks
+
+/// The use cases every front end calls (the command line, the web desk, the benchmark): typed
+/// inputs in, typed results out, one `AppError` when a use case cannot run. Nothing here prints.
+public struct Workspace: Sendable {
+    public let locations: Locations
+
+    public init(_ locations: Locations) { self.locations = locations }
+
+    // MARK: reference data and templates
+
+    /// The reference data, its rule settings checked against every rule's descriptor.
+    public func reference() throws -> ReferenceData {
+        do {
+            let ref = try ReferenceData.load(directory: locations.reference, divisions: locations.divisions, targets: locations.targets)
+            try ref.checks.verify(CheckRegistry.descriptors)
+            return ref
+        } catch let e as ReferenceError {
+            throw AppError(zh: "参考数据有误：\(e)", en: "reference data: \(e)")
+        }
+    }
+
+    /// A template by name (in the templates folder) or by path.
+    public func template(_ name: String, catalog: Catalog) throws -> ReportTemplate {
+        do { return try ReportTemplate.load(name, directory: locations.templates, catalog: catalog) } catch let e as ReferenceError {
+            throw AppError(zh: "模板有误：\(e)", en: "template: \(e)")
+        }
+    }
+
+    // MARK: reading and validating
+
+    /// Reads files and folders of submissions, sign-offs and explanations. An explanation naming
+    /// no rule is refused here, with its cell.
+    public func read(_ inputs: [String], period: Period? = nil, reference: ReferenceData) throws -> InputSet {
+        let reader = FormReader(catalog: reference.catalog, tree: reference.tree, vocabulary: reference.signOffVocabulary)
+        // A submission given as a file brings the sign-offs `renju sign` wrote beside it.
+        var paths = inputs
+        for p in inputs where FileManager.default.fileExists(atPath: p) && !p.hasSuffix("-signoffs.csv") {
+            var isDir: ObjCBool = false
+            FileManager.default.fileExists(atPath: p, isDirectory: &isDir)
+            let beside = Self.signOffFile(for: p).path
+            if !isDir.boolValue, FileManager.default.fileExists(atPath: beside),
+               !inputs.contains(where: { URL(fileURLWithPath: $0).standardizedFileURL.path == URL(fileURLWithPath: beside).standardizedFileURL.path }) {
+                paths.append(beside)
+            }
+        }
+        do {
+            let input = try InputLoader(reader: reader).load(paths: paths, defaultPeriod: period)
+            try CheckRegistry.verify(input.explanations, reference: reference)
+            return input
+        } catch let e as AppError { throw e } catch {
+            throw AppError("\(error)")
+        }
+    }
+
+    /// What validating a set of inputs gives.
+    public struct Validation: Sendable {
+        public let reference: ReferenceData
+        public let input: InputSet
+        public let result: ValidationResult
+    }
+
+    /// Reads the inputs and checks the newest period (or `period`); earlier periods of the inputs
+    /// and `history` (the store) are its history.
+    public func validate(_ inputs: [String], period: Period? = nil, history: Dataset = Dataset(), asOf: CivilDate = .today) throws -> Validation {
+        let reference = try reference()
+        let input = try read(inputs, period: period, reference: reference)
+        return check(input, reference: reference, period: period, history: history, asOf: asOf)
+    }
+
+    /// The checks over what was read (the step after `read`, for a front end that times or shows each).
+    public func check(_ input: InputSet, reference: ReferenceData, period: Period? = nil, history: Dataset = Dataset(), asOf: CivilDate = .today) -> Validation {
+        let result = Validator(reference: reference).validate(
+            submissions: input.submissions, fileFindings: input.findings, explanations: input.explanations,
+            signOffs: input.signOffs, period: period, extraHistory: history, asOf: asOf)
+        return Validation(reference: reference, input: input, result: result)
+    }
+
+    /// Validating nothing is not a pass: an empty folder, a header-only file, a period without data.
+    public static func requireSomethingChecked(_ v: Validation) throws {
+        guard v.result.unitsChecked == 0 else { return }
+        let periods = Set(v.input.submissions.compactMap(\.period)).sorted().map(\.description).joined(separator: ", ")
+        let want = v.result.period?.description
+        throw AppError(
+            zh: "没有可审核的数据：输入中没有\(want ?? "任何报告期")的单位\(periods.isEmpty ? "（没有读到任何数据行）" : "（输入中的报告期：\(periods)）")",
+            en: "nothing to validate: no unit of \(want ?? "any period") in the input\(periods.isEmpty ? " (no data rows were read)" : " (periods in the input: \(periods))")")
+    }
+
+    /// Refuses an output path that is one of the inputs (nothing a user gave is modified in
+    /// place) or empty (refused before any work). `option` names it as the user gave it.
+    public static func checkOutput(_ out: String, notIn inputs: [String], option: String = "--out") throws {
+        if out.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw AppError(zh: "输出文件名为空（\(option)）", en: "the output file name is empty (\(option))")
+        }
+        let target = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
+        let files = (try? InputLoader.files(in: inputs)) ?? []
+        if files.contains(where: { $0.standardizedFileURL.resolvingSymlinksInPath().path == target }) {
+            throw AppError(zh: "\(option) \(out) 是输入文件之一：Renju 从不改写交给它的文件",
+                           en: "\(option) \(out) is one of the inputs; Renju never writes over what it was given")
+        }
+    }
+
+    /// A unit the divisions file knows, from an option's text.
+    public static func unit(_ text: String, in reference: ReferenceData, option: String = "--unit") throws -> UnitCode {
+        guard let u = UnitCode(text), reference.tree[u] != nil else {
+            throw AppError(zh: "\(option) \(text) 不在区划表中", en: "\(option) \(text) is not in the divisions file")
+        }
+        return u
+    }
+
+    /// The submissions' content digests (数据摘要), one a submission with a period.
+    public func digests(_ inputs: [String], period: Period?) throws -> [(digest: String, unit: UnitCode?, period: Period, file: String)] {
+        let reference = try reference()
+        let input = try read(inputs, period: period, reference: reference)
+        let out = input.submissions.compactMap { sub -> (String, UnitCode?, Period, String)? in
+            guard let d = ContentDigest.of(sub), let p = sub.period else { return nil }
+            return (d, sub.rows.first?.code, p, sub.file)
+        }
+        if out.isEmpty { throw AppError(zh: "输入中没有带报告期的报表", en: "no submission with a period in the input") }
+        return out
+    }
+}

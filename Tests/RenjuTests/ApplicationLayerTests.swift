@@ -1,0 +1,83 @@
+import XCTest
+import RenjuModel
+import RenjuApp
+
+/// The application layer is what every front end calls: the command line gives the same answer
+/// as calling it directly, each command offers only the options it uses, and the small things
+/// users asked for hold.
+final class ApplicationLayerTests: XCTestCase {
+    let sample = repoRoot.appendingPathComponent("examples/xiji")
+
+    func testTheCommandLineAndTheApplicationLayerGiveTheSameFindings() throws {
+        let workspace = Workspace(Locations(reference: bundledReference, templates: repoRoot.appendingPathComponent("templates").path))
+        let asOf = try XCTUnwrap(CivilDate.parse("2025-10-31"))
+        let v = try workspace.validate([sample.path], asOf: asOf)
+        let cli = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", sample.path])
+        XCTAssertEqual(cli.status, v.result.hasOpenError ? 1 : 0)
+        let findings = try XCTUnwrap(try parseJSON(cli.stdout)["findings"] as? [[String: Any]])
+        XCTAssertEqual(findings.compactMap { $0["rule"] as? String }, v.result.findings.map(\.rule.description))
+        XCTAssertEqual(findings.compactMap { $0["unit"] as? String }, v.result.findings.compactMap { $0.unit?.rawValue })
+        XCTAssertGreaterThan(v.result.unitsChecked, 100)
+    }
+
+    func testEachCommandOffersOnlyTheOptionsItUses() throws {
+        func options(_ args: [String]) throws -> Set<String> {
+            let help = try runRenju(args + ["--help"]).stdout
+            return Set(help.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," }).map(String.init).filter { $0.hasPrefix("--") })
+        }
+        let sign = try options(["sign"])
+        XCTAssertTrue(sign.isSuperset(of: ["--role", "--name", "--key", "--reference"]), "\(sign)")
+        XCTAssertTrue(sign.isDisjoint(with: ["--format", "--targets", "--as-of", "--db"]), "renju sign --help: \(sign)")
+        let validate = try options(["validate"])
+        XCTAssertTrue(validate.isSuperset(of: ["--format", "--targets", "--as-of", "--db", "--min-severity", "--xlsx", "--period"]), "\(validate)")
+        XCTAssertTrue(try options(["keygen"]).isDisjoint(with: ["--reference", "--format", "--period"]))
+        XCTAssertTrue(try options(["db", "periods"]).isDisjoint(with: ["--reference", "--format", "--targets"]))
+        XCTAssertTrue(try options(["template"]).isDisjoint(with: ["--format", "--targets", "--as-of"]))
+        XCTAssertTrue(try options(["db", "history"]).isDisjoint(with: ["--targets", "--as-of"]))
+    }
+
+    func testMinimumSeverityFiltersTheReportButNotTheExitStatus() throws {
+        let all = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", sample.path])
+        let errors = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", "--min-severity", "error", sample.path])
+        let severities = { (r: RenjuRun) in ((try? parseJSON(r.stdout)["findings"] as? [[String: Any]]) ?? []).compactMap { $0["severity"] as? String } }
+        XCTAssertTrue(Set(severities(all)).isSuperset(of: ["error", "warning"]), "the sample has both")
+        XCTAssertEqual(Set(severities(errors)), ["error"])
+        XCTAssertEqual(severities(errors).count, severities(all).filter { $0 == "error" }.count)
+        XCTAssertEqual(errors.status, all.status, "the exit status counts every error")
+        XCTAssertTrue(errors.stderr.contains("--min-severity"), "says that findings were left out: \(errors.stderr)")
+        XCTAssertEqual(try runRenju(["validate", "--min-severity", "severe", sample.path]).status, 2)
+    }
+
+    func testKeygenMakesItsFolderOrSaysWhyItCannot() throws {
+        let dir = try temporaryDirectory()
+        let nested = dir.appendingPathComponent("keys/2025")
+        let made = try runRenju(["keygen", "--name", "王五", "--out", nested.path])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: nested.appendingPathComponent("王五.key").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: nested.appendingPathComponent("王五.pub").path))
+        let file = dir.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: file)
+        let under = try runRenju(["keygen", "--name", "王五", "--out", file.path])
+        XCTAssertEqual(under.status, 2)
+        XCTAssertTrue(under.stderr.contains("is not a folder") && !under.stderr.contains("NSCocoaErrorDomain"), under.stderr)
+        let again = try runRenju(["keygen", "--name", "王五", "--out", nested.path])
+        XCTAssertEqual(again.status, 2, "existing keys are never overwritten")
+    }
+
+    func testValidatingAFileReadsTheSignOffsRenjuSignWroteBesideIt() throws {
+        let dir = try temporaryDirectory()
+        let divisions = dir.appendingPathComponent("divisions.csv")
+        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("吉强镇.csv")
+        try cleanTownship().write(to: file, atomically: true, encoding: .utf8)
+        func signoffRules() throws -> [String] {
+            let r = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", "--divisions", divisions.path, file.path])
+            return ((try parseJSON(r.stdout)["findings"] as? [[String: Any]]) ?? []).compactMap { $0["rule"] as? String }.filter { $0.hasPrefix("signoff.") }
+        }
+        XCTAssertTrue(try signoffRules().contains("signoff.missing_role"), "no sign-off yet")
+        // The whole chain signed, where `renju sign` puts it: read with the file.
+        try signOffCSV().write(to: Workspace.signOffFile(for: file.path), atomically: true, encoding: .utf8)
+        XCTAssertEqual(Workspace.signOffFile(for: file.path).lastPathComponent, "吉强镇-signoffs.csv")
+        XCTAssertFalse(try signoffRules().contains("signoff.missing_role"), "the sign-offs beside the file were read with it")
+    }
+}
