@@ -17,11 +17,7 @@ struct Export: ParsableCommand {
         """
     )
 
-    @OptionGroup var reference: ReferenceOptions
-    @OptionGroup var targets: TargetsOption
-    @OptionGroup var period: PeriodOption
-    @OptionGroup var language: LanguageOption
-    @OptionGroup var asOf: AsOfOption
+    @OptionGroup var checking: CheckOptions
 
     @Option(name: .long, help: ArgumentHelp("Template name in templates/ or a template file.", valueName: "name|file"))
     var template: String = "prefecture-quarterly"
@@ -39,10 +35,10 @@ struct Export: ParsableCommand {
     var inputs: [String]
 
     func run() throws {
-        let lang = language.lang
+        let lang = checking.lang
         try Workspace.checkOutput(out, notIn: inputs)
-        let workspace = reference.workspace(targets: targets.targets)
-        let v = try workspace.validate(inputs, period: period.value, asOf: asOf.value)
+        let workspace = checking.workspace
+        let v = try workspace.validate(inputs, period: checking.period.value, asOf: checking.asOf.value)
         let r = try workspace.writeReturn(v, template: template, unit: unit, to: out, strict: strict)
         if r.openErrors > 0 || !r.written {
             note(lang, zh: "注意：还有 \(v.result.summary.errors) 条错误未改正（renju validate 查看）", en: "note: \(v.result.summary.errors) open errors (see renju validate)")

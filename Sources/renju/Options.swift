@@ -62,6 +62,18 @@ struct AsOfOption: ParsableArguments {
     var value: CivilDate { asOf.flatMap(CivilDate.parse) ?? .today }
 }
 
+/// What reading and checking a period needs: every command that validates (validate, export, rank, db import).
+struct CheckOptions: ParsableArguments {
+    @OptionGroup var reference: ReferenceOptions
+    @OptionGroup var targets: TargetsOption
+    @OptionGroup var period: PeriodOption
+    @OptionGroup var asOf: AsOfOption
+    @OptionGroup var language: LanguageOption
+
+    var workspace: Workspace { reference.workspace(targets: targets.targets) }
+    var lang: Language { language.lang }
+}
+
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The history store (SQLite file).", valueName: "path"))
     var db: String?

@@ -17,12 +17,8 @@ struct Rank: ParsableCommand {
         """
     )
 
-    @OptionGroup var reference: ReferenceOptions
-    @OptionGroup var targets: TargetsOption
-    @OptionGroup var period: PeriodOption
+    @OptionGroup var checking: CheckOptions
     @OptionGroup var format: FormatOption
-    @OptionGroup var language: LanguageOption
-    @OptionGroup var asOf: AsOfOption
     @OptionGroup var store: StoreOptions
 
     @Option(name: .long, help: ArgumentHelp("Also write the ranking bulletin (templates/monthly-bulletin.yaml).", valueName: "file"))
@@ -37,15 +33,15 @@ struct Rank: ParsableCommand {
     func run() throws {
         if let xlsx { try Workspace.checkOutput(xlsx, notIn: inputs, option: "--xlsx") }
         let db = try store.db.map { try Workspace.openStore($0).store }
-        let workspace = reference.workspace(targets: targets.targets)
-        let r = try workspace.rank(inputs: inputs, store: db, period: period.value, unit: unit, asOf: asOf.value)
+        let workspace = checking.workspace
+        let r = try workspace.rank(inputs: inputs, store: db, period: checking.period.value, unit: unit, asOf: checking.asOf.value)
         switch format.format {
         case .json: print(RankingReport.json(r.ranking))
-        case .text: say(RankingReport.text(r.ranking, unitName: r.unitName, lang: language.lang), terminator: "")
+        case .text: say(RankingReport.text(r.ranking, unitName: r.unitName, lang: checking.lang), terminator: "")
         }
         if let xlsx {
             try workspace.writeBulletin(r, to: xlsx)
-            note(language.lang, zh: "已写出 \(xlsx)", en: "wrote \(xlsx)")
+            note(checking.lang, zh: "已写出 \(xlsx)", en: "wrote \(xlsx)")
         }
     }
 }

@@ -29,11 +29,7 @@ struct DBImport: ParsableCommand {
         """
     )
 
-    @OptionGroup var reference: ReferenceOptions
-    @OptionGroup var targets: TargetsOption
-    @OptionGroup var period: PeriodOption
-    @OptionGroup var language: LanguageOption
-    @OptionGroup var asOf: AsOfOption
+    @OptionGroup var checking: CheckOptions
     @OptionGroup var store: StoreOptions
 
     @Flag(name: .long, help: "Store even though errors are open (needs --reason).")
@@ -55,13 +51,13 @@ struct DBImport: ParsableCommand {
     }
 
     func run() throws {
-        let lang = language.lang
+        let lang = checking.lang
         let path = storePath(store)
         let (db, created) = try Workspace.openStore(path, create: true)
         if created { note(lang, zh: "已新建数据库 \(path) / created a new store at \(path)", en: "created a new store at \(path)") }
         let pause = Double(ProcessInfo.processInfo.environment["RENJU_TEST_IMPORT_PAUSE"] ?? "") ?? 0
-        let r = try reference.workspace(targets: targets.targets).importInputs(
-            inputs, into: db, period: period.value, asOf: asOf.value, who: who, force: force, reason: reason, pause: pause)
+        let r = try checking.workspace.importInputs(
+            inputs, into: db, period: checking.period.value, asOf: checking.asOf.value, who: who, force: force, reason: reason, pause: pause)
         if let errors = r.refusedForErrors {
             note(lang, zh: "拒绝入库：还有 \(errors) 条错误未改正（renju validate 查看）；确需入库请用 --force --reason \"…\"",
                  en: "refused: \(errors) open errors (see renju validate); use --force --reason \"…\" to store anyway")

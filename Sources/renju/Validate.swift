@@ -20,12 +20,8 @@ struct Validate: ParsableCommand {
         """
     )
 
-    @OptionGroup var reference: ReferenceOptions
-    @OptionGroup var targets: TargetsOption
-    @OptionGroup var period: PeriodOption
+    @OptionGroup var checking: CheckOptions
     @OptionGroup var format: FormatOption
-    @OptionGroup var language: LanguageOption
-    @OptionGroup var asOf: AsOfOption
     @OptionGroup var store: StoreOptions
 
     @Option(name: .long, help: ArgumentHelp("Report only findings of this severity or above: error, warning or info (the exit status still counts every error).", valueName: "severity"))
@@ -38,12 +34,12 @@ struct Validate: ParsableCommand {
     var inputs: [String]
 
     func run() throws {
-        let lang = language.lang
+        let lang = checking.lang
         if let xlsx { try Workspace.checkOutput(xlsx, notIn: inputs, option: "--xlsx") }
         // Earlier periods in the store are history, exactly like history files.
         let history = try store.db.map { try Workspace.openStore($0).store.dataset(periods: nil) } ?? Dataset()
-        let workspace = reference.workspace(targets: targets.targets)
-        let v = try workspace.validate(inputs, period: period.value, history: history, asOf: asOf.value)
+        let workspace = checking.workspace
+        let v = try workspace.validate(inputs, period: checking.period.value, history: history, asOf: checking.asOf.value)
         let shown = v.result.keeping(minimum: minSeverity)
         switch format.format {
         case .json: print(JSONReport.render(shown, lang: lang), terminator: "")
