@@ -74,10 +74,19 @@ public struct Workspace: Sendable {
 
     /// The checks over what was read (the step after `read`, for a front end that times or shows each).
     public func check(_ input: InputSet, reference: ReferenceData, period: Period? = nil, history: Dataset = Dataset(), asOf: CivilDate = .today) -> Validation {
-        let result = Validator(reference: reference).validate(
+        var result = Validator(reference: reference).validate(
             submissions: input.submissions, fileFindings: input.findings, explanations: input.explanations,
             signOffs: input.signOffs, period: period, extraHistory: history, asOf: asOf)
+        result.filesRead = input.files.count
         return Validation(reference: reference, input: input, result: result)
+    }
+
+    /// Per rule that ran (switched on): units evaluated, with a finding, skipped for a missing figure.
+    public static func ruleSummaries(_ v: Validation) -> [RuleSummary] {
+        let checks = v.reference.checks
+        let ids = CheckRegistry.descriptors.filter { checks.setting($0.id, default: $0.severity).enabled }.map(\.id)
+            + checks.userRules.map(\.id)
+        return v.result.ruleSummaries(rules: ids)
     }
 
     /// Validating nothing is not a pass: an empty folder, a header-only file, a period without data.

@@ -22,11 +22,15 @@ public struct AggregateCheck: Check {
     public func run(_ ctx: CheckContext) -> [Finding] {
         var out: [Finding] = []
         let rollUp = RollUp(catalog: ctx.catalog)
+        var tally = UnitCounter()
+        defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             for row in sub.rows {
                 let kids = ctx.childRows(of: row.code, in: sub)
                 // A total whose units are not all listed cannot be compared (completeness reports the gap).
-                guard !kids.isEmpty, ctx.hasAllChildren(of: row.code, in: sub) else { continue }
+                guard !kids.isEmpty else { continue }
+                defer { tally.next() }
+                guard ctx.hasAllChildren(of: row.code, in: sub) else { tally.missing(Self.sum); tally.missing(Self.rate); continue }
                 let total = rollUp.total(of: kids, in: sub.values)
                 let kidRows = kids.map { sub.values.row(of: $0) }
                 // Whether every child reported a figure.
@@ -41,7 +45,8 @@ public struct AggregateCheck: Check {
                         guard case let .rate(n, d) = ind.kind else { continue }
                         // Only when every child reported both parts.
                         guard allReported(n), allReported(d),
-                              let expected = total[ind.id] else { continue }
+                              let expected = total[ind.id] else { tally.missing(Self.rate); continue }
+                        tally.ran(Self.rate)
                         if abs(ov - expected) > ind.halfUnit + 1e-9 {
                             let avg = kids.compactMap { sub.values[$0, ind.id] }
                             let mean = avg.isEmpty ? nil : avg.reduce(0, +) / Double(avg.count)
@@ -56,7 +61,8 @@ public struct AggregateCheck: Check {
                         continue
                     }
                     // Summed kinds: only when every child reported the figure (blanks are completeness problems).
-                    guard let expected = total[ind.id], allReported(ind.id) else { continue }
+                    guard let expected = total[ind.id], allReported(ind.id) else { tally.missing(Self.sum); continue }
+                    tally.ran(Self.sum)
                     if abs(ov - expected) > ind.halfUnit + 1e-9 * max(1, abs(expected)) {
                         let diff = ov - expected
                         let ul = ctx.unitLabel(ind, total: true)

@@ -16,31 +16,13 @@ public struct CheckContext: Sendable {
     public let reference: ReferenceData
     public let period: Period
     public let submissions: [Submission]
-    /// All figures of the checked period, from every submission (merged on first use: most
-    /// checks look at one submission at a time).
-    public var current: PeriodValues { merged.values }
-    private let merged: Merged
-
-    /// The merge of every submission's figures, made once, by whichever check asks first.
-    final class Merged: @unchecked Sendable {
-        private let lock = NSLock()
-        private let submissions: [Submission]
-        private var result: PeriodValues?
-        init(_ submissions: [Submission]) { self.submissions = submissions }
-        var values: PeriodValues {
-            lock.lock(); defer { lock.unlock() }
-            if let result { return result }
-            var cur = PeriodValues()
-            for s in submissions { cur.merge(s.values, overwrite: false) }
-            result = cur
-            return cur
-        }
-    }
     /// Figures of earlier periods (history files, the store).
     public let history: Dataset
     public let asOf: CivilDate?
     /// Sign-offs from sign-off sheets and CSVs (footers stay with their submission).
     public let signOffs: [SignOff]
+    /// What each rule evaluated and skipped, as the checks count it.
+    public let tally = RuleTally()
 
     public init(reference: ReferenceData, period: Period, submissions: [Submission], history: Dataset, asOf: CivilDate?,
                 signOffs: [SignOff] = []) {
@@ -48,7 +30,6 @@ public struct CheckContext: Sendable {
         for i in numbered.indices { numbered[i].index = i }
         self.reference = reference; self.period = period; self.submissions = numbered; self.history = history
         self.asOf = asOf; self.signOffs = signOffs
-        self.merged = Merged(submissions)
         var firstSub = UnitIndex(capacity: numbered.reduce(0) { $0 + $1.rows.count })
         var moreSubs: [UnitCode: [Int]] = [:]
         for (i, sub) in numbered.enumerated() {

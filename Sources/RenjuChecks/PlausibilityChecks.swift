@@ -39,7 +39,17 @@ public struct HBCheck: Check {
         let previous = ctx.previousValues, earlier = ctx.earlierValues
         // Year-to-date amounts are increments within the year: the first quarter's is the amount itself.
         let nowIsFirst = prev.year != ctx.period.year, prevIsFirst = prev.previous.year != prev.year
+        var tally = UnitCounter()
+        defer { ctx.tally.add(tally) }
         for (level, units) in ctx.unitsByLevel {
+            // Units a test ran on (a unit without last period's figures, or among too few peers, is skipped).
+            var tested: [RuleID: [Bool]] = [Self.id: Array(repeating: false, count: units.count), Self.ytdID: Array(repeating: false, count: units.count)]
+            defer {
+                for (id, ran) in tested {
+                    let n = ran.filter { $0 }.count
+                    tally.add(id, evaluated: n, skipped: units.count - n)
+                }
+            }
             // Each unit's rows in its submission and in the two periods before, resolved once.
             let rows = units.map { ctx.submissions[$0.submission].values.row(of: $0.unit) }
             let prevRows = units.map { previous.row(of: $0.unit) }
@@ -49,6 +59,7 @@ public struct HBCheck: Check {
                 let subCols = ctx.submissions.map { $0.values.column(for: ind.id) }
                 let pc = previous.column(for: ind.id), ec = earlier.column(for: ind.id)
                 var members: [(UnitCode, Int)] = []
+                var memberIndex: [Int] = []
                 var pairs: [(current: Double, previous: Double)] = []
                 for (k, (u, i)) in units.enumerated() {
                     guard let cur = ctx.submissions[i].values.value(row: rows[k], column: subCols[i]),
@@ -61,10 +72,11 @@ public struct HBCheck: Check {
                             before = last - e
                         }
                     }
-                    members.append((u, i)); pairs.append((now, before))
+                    members.append((u, i)); pairs.append((now, before)); memberIndex.append(k)
                 }
                 let rule = ind.kind == .ytd ? Self.ytdID : Self.id
                 guard let summary = (ind.kind == .ytd ? increments : flows).run(pairs) else { continue }
+                for k in memberIndex { tested[rule]?[k] = true }
                 let what = ind.kind == .ytd ? "本期新增的\(ind.name)" : ind.name
                 let whatEn = ind.kind == .ytd ? "the increase of \(ind.englishName) this period" : ind.englishName
                 for r in summary.outliers {
@@ -107,21 +119,27 @@ public struct PeerScoreCheck: Check {
         let scorer = RobustScore(threshold: ctx.reference.checks.value(Self.threshold, of: Self.id),
                                  minUnits: Int(ctx.reference.checks.value(Self.minUnits, of: Self.id)))
         var out: [Finding] = []
+        var tally = UnitCounter()
+        defer { ctx.tally.add(tally) }
         for (level, units) in ctx.unitsByLevel {
             let rows = units.map { ctx.submissions[$0.submission].values.row(of: $0.unit) }
+            var tested = Array(repeating: false, count: units.count)
+            defer { let n = tested.filter { $0 }.count; tally.add(Self.id, evaluated: n, skipped: units.count - n) }
             for ind in ctx.catalog.rates {
                 guard case let .rate(n, d) = ind.kind else { continue }
                 let cols = ctx.submissions.map { $0.values.columns(for: [ind.id, n, d]) }
                 var members: [(UnitCode, Int)] = []
+                var memberIndex: [Int] = []
                 var xs: [Double] = []
                 for (k, (u, i)) in units.enumerated() {
                     let c = cols[i], r = rows[k]
                     guard let x = ctx.submissions[i].values.value(row: r, column: c[0])
                             ?? RollUp.rate(numerator: ctx.submissions[i].values.value(row: r, column: c[1]),
                                            denominator: ctx.submissions[i].values.value(row: r, column: c[2])) else { continue }
-                    members.append((u, i)); xs.append(x)
+                    members.append((u, i)); xs.append(x); memberIndex.append(k)
                 }
                 guard let (med, _, scores) = scorer.scores(xs) else { continue }
+                for k in memberIndex { tested[k] = true }
                 for (i, z) in scores.enumerated() where abs(z) > scorer.threshold {
                     let (u, si) = members[i]
                     let sub = ctx.submissions[si]
@@ -202,10 +220,13 @@ public struct DuplicateRowsCheck: Check {
         let commonShare = ctx.reference.checks.value(Self.commonShare, of: Self.id)
         let ids = ctx.catalog.indicators.filter { !$0.kind.isRate && !$0.kind.isFlag }.map(\.id)
         var out: [Finding] = []
+        var tally = UnitCounter()
+        defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             // Peers are rows of the same level: a total row is not compared with its villages.
             let byLevel = Dictionary(grouping: sub.rows.map(\.code)) { ctx.level(of: $0) }
             for (_, codes) in byLevel {
+                tally.add(Self.id, evaluated: codes.count > 1 ? codes.count : 0, skipped: codes.count > 1 ? 0 : codes.count)
                 let rows = codes.map { sub.values.row(of: $0) }
                 let columns = ids.map { id -> [Double?] in
                     guard let c = sub.values.column(for: id) else { return Array(repeating: nil, count: rows.count) }
@@ -264,6 +285,8 @@ public struct DigitsCheck: Check {
         let amounts = ctx.catalog.indicators.filter { !$0.kind.isRate && !$0.kind.isFlag }.map(\.id)
         var out: [Finding] = []
         var xs: [Double] = []
+        var tally = UnitCounter()
+        defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             var all: [Double] = []
             let cols = sub.values.columns(for: amounts)
@@ -272,7 +295,8 @@ public struct DigitsCheck: Check {
                 xs.removeAll(keepingCapacity: true)
                 for c in cols { if let v = sub.values.value(row: r, column: c), v != 0 { xs.append(v) } }
                 all += xs
-                guard xs.count >= minValues else { continue }
+                guard xs.count >= minValues else { tally.add(Self.round, evaluated: 0, skipped: 1); continue }
+                tally.add(Self.round, evaluated: 1)
                 let round = xs.filter(Self.isMultipleOfTen).count
                 if Double(round) / Double(xs.count) >= share {
                     out += [ctx.finding(Self.round, .info, unit: row.code, sub: sub, message: Message(
@@ -281,7 +305,8 @@ public struct DigitsCheck: Check {
                         source: row.source)].compactMap { $0 }
                 }
             }
-            guard let result = benford.test(all), let root = sub.roots(in: ctx.tree).first else { continue }
+            guard let result = benford.test(all), let root = sub.roots(in: ctx.tree).first else { tally.add(Self.benford, evaluated: 0, skipped: 1); continue }
+            tally.add(Self.benford, evaluated: 1)
             let words: [Benford.Verdict: String] = [.close: "高度符合", .acceptable: "可接受", .marginal: "勉强符合", .nonconformity: "不符合"]
             out += [ctx.finding(Self.benford, .info, unit: root, sub: sub, value: rounded(result.mad, 4), message: Message(
                 zh: "本报表 \(result.count) 个数值的首位数字分布与本福特定律\(words[result.verdict] ?? "")（Nigrini MAD = \(String(format: "%.4f", result.mad))；首位为 1 的占 \(String(format: "%.1f", result.proportions[0] * 100))%，理论 30.1%）",

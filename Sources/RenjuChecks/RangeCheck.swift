@@ -30,10 +30,15 @@ public struct RangeCheck: Check {
         let hi = ctx.reference.checks.value(Self.rateMax, of: Self.rate)
         let inds = ctx.catalog.indicators
         let ids = inds.map(\.id)
+        var tally = UnitCounter()
+        defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             let cols = sub.values.columns(for: ids)
             for row in sub.rows {
                 guard let r = sub.values.row(of: row.code) else { continue }
+                // Every unit with figures is evaluated (a blank is completeness's to say).
+                for id in [Self.negative, Self.rate, Self.notWhole] { tally.add(id, evaluated: 1) }
+                if ctx.level(of: row.code) == .village { tally.add(Self.flag, evaluated: 1) }
                 for (k, ind) in inds.enumerated() {
                     guard let v = sub.values.value(row: r, column: cols[k]) else { continue }
                     if ind.kind.isRate {

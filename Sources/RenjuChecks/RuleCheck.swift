@@ -122,6 +122,8 @@ public struct UserRuleCheck: Check {
 
     public func run(_ ctx: CheckContext) -> [Finding] {
         var out: [Finding] = []
+        var tally = UnitCounter()
+        defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             guard let first = sub.rows.first else { continue }
             // One evaluator a submission, moved from row to row.
@@ -133,8 +135,11 @@ public struct UserRuleCheck: Check {
                 let result = ev.evaluate(rule.assertion)
                 let failed: Bool
                 switch result.truth {
-                case .some(let ok): failed = !ok
-                case .none: failed = rule.missing == .fail
+                case .some(let ok): failed = !ok; tally.add(rule.id, evaluated: 1)
+                case .none:
+                    failed = rule.missing == .fail
+                    // A missing value: skipped, unless the rule says a missing value fails.
+                    tally.add(rule.id, evaluated: failed ? 1 : 0, skipped: failed ? 0 : 1)
                 }
                 guard failed else { continue }
                 let facts = rule.assertion.indicators.sorted().map { id -> String in

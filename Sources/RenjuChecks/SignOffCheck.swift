@@ -49,12 +49,17 @@ public struct SignOffCheck: Check {
         // Sign-off sheet rows by unit, once (a province has tens of thousands).
         var sheetByUnit: [UnitCode: [SignOff]] = [:]
         for s in ctx.signOffs { sheetByUnit[s.unit, default: []].append(s) }
+        var tally = UnitCounter()
+        defer { ctx.tally.add(tally) }
+        let ids = rules.map(\.id)
         for sub in ctx.submissions {
             // Every top unit of the submission signs (a file may hold several townships).
             let roots = sub.roots(in: ctx.tree).filter { ctx.tree[$0] != nil }
             let top = roots.compactMap { ctx.level(of: $0)?.depth }.min()
             for root in roots where ctx.level(of: root)?.depth == top {
             guard let level = ctx.level(of: root), let chain = chains.chains[level], !chain.isEmpty else { continue }
+            // Each reporting unit's sign-offs are held against every sign-off rule.
+            for id in ids { tally.add(id, evaluated: 1) }
             let mine = { (s: SignOff) -> Bool in s.unit == root && (s.period == nil || s.period == ctx.period) }
             let sheet = (sheetByUnit[root] ?? []).filter(mine)
             let footer = sub.signOffs.filter(mine)

@@ -25,15 +25,20 @@ public struct TargetCheck: Check {
         let ratio = ctx.reference.checks.value(Self.ratio, of: Self.overshoot)
         let targets = ctx.reference.targets
         guard !targets.all.isEmpty else { return [] }
+        var tally = UnitCounter()
+        defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             for row in sub.rows where targets.hasTargets(for: row.code) {
+                defer { tally.next() }
                 for ind in ctx.catalog.indicators {
                     guard let target = targets.target(year: ctx.period.year, unit: row.code, indicator: ind.id), target > 0 else { continue }
                     var actual = sub.values[row.code, ind.id]
                     if actual == nil, case let .rate(n, d) = ind.kind {
                         actual = RollUp.rate(numerator: sub.values[row.code, n], denominator: sub.values[row.code, d])
                     }
-                    guard let actual else { continue }
+                    guard let actual else { tally.missing(Self.overshoot); tally.missing(Self.behind); continue }
+                    if case .ytd = ind.kind { tally.ran(Self.overshoot) }
+                    if ctx.period.isYearEnd, ind.kind == .ytd || ind.kind.isRate { tally.ran(Self.behind) }
                     let pct = actual / target * 100
                     let src = sub.values.observation(row.code, ind.id)?.source ?? row.source
                     let u = ind.kind.isRate ? "%" : ind.unit

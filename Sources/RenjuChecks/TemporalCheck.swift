@@ -36,12 +36,18 @@ public struct TemporalCheck: Check {
         let previous = ctx.previousValues
         let prevCols = previous.columns(for: ids)
         let minimum = Int(ctx.reference.checks.value(Self.copiedMinimum, of: Self.copied))
+        var tally = UnitCounter()
+        defer { ctx.tally.add(tally) }
+        let all = [Self.decrease, Self.ytdDecrease, Self.stable, Self.zero, Self.copied]
         for sub in ctx.submissions {
             let cols = sub.values.columns(for: ids)
             for row in sub.rows {
                 let u = row.code
                 // Rows resolved once per unit; figures then read by column.
-                guard let r = sub.values.row(of: u), let pr = previous.row(of: u) else { continue }
+                // A unit without last period's figures cannot be compared: skipped, not passed.
+                guard let r = sub.values.row(of: u) else { continue }
+                guard let pr = previous.row(of: u) else { for id in all { tally.add(id, evaluated: 0, skipped: 1) }; continue }
+                for id in all { tally.add(id, evaluated: 1) }
                 if let f = copiedFinding(ctx, sub, row, prevPeriod, minimum: minimum, r: r, pr: pr, cols: cols, prevCols: prevCols) { out.append(f) }
                 for (k, ind) in inds.enumerated() {
                     guard let cur = sub.values.value(row: r, column: cols[k]), let prev = previous.value(row: pr, column: prevCols[k]) else { continue }

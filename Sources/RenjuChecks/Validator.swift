@@ -58,14 +58,38 @@ public struct ValidationResult: Sendable {
     public let submissions: [Submission]
     public let history: Dataset
     public let unitsChecked: Int
+    /// What each rule evaluated and skipped, as the checks counted it.
+    public var tallies: [RuleID: RuleTally.Count] = [:]
+    /// Files read (for the reading rules' counts).
+    public var filesRead = 0
+
+    /// Every rule that ran, in the order `renju rules` lists them: units evaluated, units with a
+    /// finding, units skipped for a missing figure. Reading rules count files: read, with a finding.
+    public func ruleSummaries(rules: [RuleID]) -> [RuleSummary] {
+        var failedUnits: [RuleID: Set<UnitCode>] = [:]
+        var failedFiles: [RuleID: Set<String>] = [:]
+        for f in findings {
+            if let u = f.unit { failedUnits[f.rule, default: []].insert(u) } else { failedFiles[f.rule, default: []].insert(f.source?.file ?? "") }
+        }
+        return rules.map { id in
+            let t = tallies[id]
+            let failed = (failedUnits[id]?.count ?? 0) + (failedFiles[id]?.count ?? 0)
+            if id.category == .format && t == nil {
+                return RuleSummary(rule: id, evaluated: max(filesRead, failed), failed: failed, skipped: 0)
+            }
+            return RuleSummary(rule: id, evaluated: max(t?.evaluated ?? 0, failed), failed: failed, skipped: t?.skipped ?? 0)
+        }
+    }
 
     public var summary: FindingSummary { FindingSummary(units: unitsChecked, findings: findings) }
 
     /// The same result with only the findings of `minimum` severity or above (what a report shows).
     public func keeping(minimum: Severity) -> ValidationResult {
         guard minimum > .info else { return self }
-        return ValidationResult(period: period, findings: findings.filter { $0.severity >= minimum }, submissions: submissions,
-                                history: history, unitsChecked: unitsChecked)
+        var kept = ValidationResult(period: period, findings: findings.filter { $0.severity >= minimum }, submissions: submissions,
+                                    history: history, unitsChecked: unitsChecked)
+        kept.tallies = tallies; kept.filesRead = filesRead
+        return kept
     }
     public var hasOpenError: Bool { findings.contains { $0.severity == .error && $0.isOpen } }
 }
@@ -124,8 +148,10 @@ public struct Validator: Sendable {
             return g
         }
         findings = Self.explain(reference.checks.apply(findings), with: explanations.filter { $0.period == nil || $0.period == period })
-        return ValidationResult(period: period, findings: sort(findings), submissions: current,
-                                history: history, unitsChecked: units.count)
+        var result = ValidationResult(period: period, findings: sort(findings), submissions: current,
+                                      history: history, unitsChecked: units.count)
+        result.tallies = ctx.tally.snapshot
+        return result
     }
 
     /// Runs the checks side by side (each check only reads the context), results in check order.

@@ -4,7 +4,9 @@ import RenjuChecks
 
 /// The `--format json` report (SPEC §6), keys in the documented order.
 public enum JSONReport {
-    public static func render(_ result: ValidationResult, lang: Language) -> String {
+    /// The report of SPEC §6, and with `rules` a `"rules"` array beside it: per rule, the units
+    /// evaluated, failed and skipped (what was checked, not only what failed).
+    public static func render(_ result: ValidationResult, lang: Language, rules: [RuleSummary] = []) -> String {
         let s = result.summary
         var out = "{\n"
         out += "  \"period\": \(result.period.map { quote($0.description) } ?? "null"),\n"
@@ -26,7 +28,13 @@ public enum JSONReport {
             if let e = f.explanation { fields.append("\"explanation\": \(quote(e))") }
             return "\n    {" + fields.joined(separator: ", ") + "}"
         }.joined(separator: ",")
-        out += result.findings.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
+        out += result.findings.isEmpty ? "]" : "\n  ]"
+        if !rules.isEmpty {
+            out += ",\n  \"rules\": [" + rules.map { r in
+                "\n    {\"rule\": \(quote(r.rule.description)), \"evaluated\": \(r.evaluated), \"failed\": \(r.failed), \"skipped\": \(r.skipped)}"
+            }.joined(separator: ",") + "\n  ]"
+        }
+        out += "\n}\n"
         return out
     }
 

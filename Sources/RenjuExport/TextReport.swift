@@ -5,7 +5,7 @@ import RenjuChecks
 /// The default text report: grouped by unit, errors first, a summary line at the end.
 /// Colour only when writing to a terminal.
 public enum TextReport {
-    public static func render(_ result: ValidationResult, lang: Language, colour: Bool) -> String {
+    public static func render(_ result: ValidationResult, lang: Language, colour: Bool, rules: [RuleSummary] = []) -> String {
         func paint(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         var out = ""
         let zh = lang == .zh
@@ -48,6 +48,12 @@ public enum TextReport {
         } else {
             out += "\(s.units) units checked: \(s.errors) errors, \(s.warnings) warnings, \(s.explained) explained, \(s.infos) infos."
             out += s.errors > 0 ? " Errors must be fixed before reporting upward.\n" : "\n"
+        }
+        if !rules.isEmpty {
+            // What was checked, not only what failed.
+            let failing = rules.filter { $0.failed > 0 }.count, skipping = rules.filter { $0.skipped > 0 }.count
+            out += zh ? "共 \(rules.count) 条规则，\(failing) 条发现问题，\(skipping) 条有因缺数而跳过的单位。\n"
+                      : "\(rules.count) rules, \(failing) with failures, \(skipping) with skipped units.\n"
         }
         return out
     }

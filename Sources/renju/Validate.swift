@@ -41,9 +41,11 @@ struct Validate: ParsableCommand {
         let workspace = checking.workspace
         let v = try workspace.validate(inputs, period: checking.period.value, history: history, asOf: checking.asOf.value)
         let shown = v.result.keeping(minimum: minSeverity)
+        // The rule summary counts every finding, shown or not.
+        let rules = Workspace.ruleSummaries(v)
         switch format.format {
-        case .json: print(JSONReport.render(shown, lang: lang), terminator: "")
-        case .text: print(TextReport.render(shown, lang: lang, colour: isatty(STDOUT_FILENO) != 0), terminator: "")
+        case .json: print(JSONReport.render(shown, lang: lang, rules: rules), terminator: "")
+        case .text: print(TextReport.render(shown, lang: lang, colour: isatty(STDOUT_FILENO) != 0, rules: rules), terminator: "")
         }
         let hidden = v.result.findings.count - shown.findings.count
         if hidden > 0 {

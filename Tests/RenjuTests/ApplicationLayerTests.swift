@@ -80,4 +80,38 @@ final class ApplicationLayerTests: XCTestCase {
         XCTAssertEqual(Workspace.signOffFile(for: file.path).lastPathComponent, "吉强镇-signoffs.csv")
         XCTAssertFalse(try signoffRules().contains("signoff.missing_role"), "the sign-offs beside the file were read with it")
     }
+
+    /// What was checked, not only what failed: per rule, units evaluated, failed and skipped.
+    func testTheReportSaysWhatEachRuleEvaluatedFailedAndSkipped() throws {
+        let run = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", sample.path])
+        let report = try parseJSON(run.stdout)
+        let findings = try XCTUnwrap(report["findings"] as? [[String: Any]])
+        let rules = try XCTUnwrap(report["rules"] as? [[String: Any]], "a rules array beside the SPEC keys")
+        XCTAssertNotNil(report["summary"]); XCTAssertNotNil(report["period"])
+        func row(_ id: String) throws -> (evaluated: Int, failed: Int, skipped: Int) {
+            let r = try XCTUnwrap(rules.first { $0["rule"] as? String == id }, id)
+            return (try XCTUnwrap(r["evaluated"] as? Int), try XCTUnwrap(r["failed"] as? Int), try XCTUnwrap(r["skipped"] as? Int))
+        }
+        // Failed counts the units with a finding of the rule; never more than were evaluated.
+        for id in ["identity.rate", "aggregate.sum", "range.negative", "temporal.decrease", "identity.cleaners_at_least_one"] {
+            let units = Set(findings.filter { $0["rule"] as? String == id }.compactMap { $0["unit"] as? String })
+            let r = try row(id)
+            XCTAssertEqual(r.failed, units.count, id)
+            XCTAssertGreaterThan(r.failed, 0, "the sample breaks \(id)")
+            XCTAssertGreaterThanOrEqual(r.evaluated, r.failed, id)
+        }
+        XCTAssertEqual(try row("range.negative").evaluated, (report["summary"] as? [String: Any])?["units"] as? Int, "every unit's figures are range-checked")
+        // The year-to-date increments need the quarter before last, which the sample lacks: skipped, not passed.
+        XCTAssertEqual(try row("outlier.hb_ytd").evaluated, 0)
+        XCTAssertGreaterThan(try row("outlier.hb_ytd").skipped, 100)
+        // Without last quarter, nothing can be compared with it: every unit skipped by the temporal rules.
+        let alone = try parseJSON(try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", sample.appendingPathComponent("2025Q3").path]).stdout)
+        let t = try XCTUnwrap((alone["rules"] as? [[String: Any]])?.first { $0["rule"] as? String == "temporal.decrease" })
+        XCTAssertEqual(t["evaluated"] as? Int, 0)
+        XCTAssertEqual(t["skipped"] as? Int, (alone["summary"] as? [String: Any])?["units"] as? Int)
+        // The text report ends with the count of rules.
+        let text = try runRenju(["validate", "--as-of", "2025-10-31", sample.path]).stdout
+        let failing = rules.filter { ($0["failed"] as? Int ?? 0) > 0 }.count, skipping = rules.filter { ($0["skipped"] as? Int ?? 0) > 0 }.count
+        XCTAssertTrue(text.hasSuffix("共 \(rules.count) 条规则，\(failing) 条发现问题，\(skipping) 条有因缺数而跳过的单位。\n"), String(text.suffix(200)))
+    }
 }

@@ -7,6 +7,8 @@ final class CLITests: XCTestCase {
     typealias Run = RenjuRun
     func renju(_ args: [String], cwd: URL? = nil) throws -> Run { try runRenju(args, cwd: cwd) }
     func json(_ s: String) throws -> [String: Any] { try parseJSON(s) }
+    /// The rules of a JSON report's findings (not of its "rules" summary, which lists every rule).
+    func findingRules(_ r: Run) throws -> [String] { ((try json(r.stdout)["findings"] as? [[String: Any]]) ?? []).compactMap { $0["rule"] as? String } }
 
     func testValidateTheBundledExampleAsJSON() throws {
         let examples = repoRoot.appendingPathComponent("examples/xiji").path
@@ -42,8 +44,11 @@ final class CLITests: XCTestCase {
         try signOffCSV().write(to: data.appendingPathComponent("town-签字.csv"), atomically: true, encoding: .utf8)
         let run = try renju(["validate", "--divisions", divisions.path, data.path])
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
-        let last = run.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        // The summary of findings, then what was checked: the count of rules.
+        let last = lines.dropLast().last ?? ""
         XCTAssertTrue(last.contains("共审核 3 个单位") && last.contains("错误 0 条"), last)
+        XCTAssertTrue(lines.last?.hasPrefix("共 ") == true && lines.last?.contains("条规则") == true, lines.last ?? "")
         XCTAssertFalse(run.stdout.contains("\u{1B}["), "no colour when not on a terminal")
         let en = try renju(["validate", "--lang", "en", "--divisions", divisions.path, data.path])
         XCTAssertTrue(en.stdout.contains("3 units checked: 0 errors"), en.stdout)
@@ -191,12 +196,12 @@ final class CLITests: XCTestCase {
         try tampered.write(to: data.appendingPathComponent("吉强镇-signoffs.csv"), atomically: true, encoding: .utf8)
         let forged = try renju(["validate", "--format", "json", "--as-of", "2025-10-31"] + common + [data.path])
         XCTAssertEqual(forged.status, 1)
-        XCTAssertTrue(forged.stdout.contains("signoff.signature"))
+        XCTAssertTrue(try findingRules(forged).contains("signoff.signature"), forged.stdout)
         // A figure changed after signing.
         _ = try renju(["sign"] + common + ["--role", "统计负责人", "--name", "李四", "--key", keys.appendingPathComponent("李四.key").path, "--date", "2025-10-05", file.path])
         try cleanTownship(a: villageValues(cleaners: 7)).write(to: file, atomically: true, encoding: .utf8)
         let changed = try renju(["validate", "--format", "json", "--as-of", "2025-10-31"] + common + [data.path])
         XCTAssertEqual(changed.status, 1)
-        XCTAssertTrue(changed.stdout.contains("signoff.digest"))
+        XCTAssertTrue(try findingRules(changed).contains("signoff.digest"), changed.stdout)
     }
 }
