@@ -122,13 +122,12 @@ public struct CheckContext: Sendable {
         reference.checks.setting(id, default: severity)
     }
 
-    /// A finding with the configured severity, or nil when the rule is off for the unit's level.
+    /// A finding of a rule at its default severity. What `rules.yaml` says of the rule (severity,
+    /// levels, enabled) is applied once, for every rule alike, by the `FindingCollector`.
     public func finding(_ id: RuleID, _ defaultSeverity: Severity, unit: UnitCode?, sub: Submission? = nil,
                         indicator: IndicatorID? = nil, value: Double? = nil, expected: Double? = nil,
                         message: Message, source: SourceRef? = nil, period: Period? = nil) -> Finding? {
-        let s = setting(id, defaultSeverity)
-        guard s.applies(to: unit.flatMap(level(of:))) else { return nil }
-        return Finding(rule: id, severity: s.severity, unit: unit, unitName: unit.flatMap { name(of: $0, in: sub) },
+        Finding(rule: id, severity: defaultSeverity, unit: unit, unitName: unit.flatMap { name(of: $0, in: sub) },
                        period: period ?? self.period, indicator: indicator, value: value, expected: expected,
                        message: message, source: source)
     }

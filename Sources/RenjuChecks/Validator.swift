@@ -107,18 +107,18 @@ public struct Validator: Sendable {
     public func validate(submissions all: [Submission], fileFindings: [Finding] = [], explanations: [Explanation] = [],
                          signOffs: [SignOff] = [], period requested: Period? = nil, extraHistory: Dataset = Dataset(), asOf: CivilDate? = nil) -> ValidationResult {
         let period = requested ?? all.compactMap(\.period).max()
-        var findings: [Finding] = fileFindings
+        let collector = FindingCollector(reference: reference)
+        var findings: [Finding] = collector.admit(fileFindings)
         guard let period else {
-            findings += all.flatMap(\.findings)
-            return ValidationResult(period: nil, findings: sort(reference.checks.apply(findings)), submissions: [],
-                                    history: Dataset(), unitsChecked: 0)
+            findings += collector.admit(all.flatMap(\.findings))
+            return ValidationResult(period: nil, findings: sort(findings), submissions: [], history: Dataset(), unitsChecked: 0)
         }
         // Figures of a period that has not ended yet are provisional: said, once.
         if let asOf, asOf < period.endDate {
-            findings.append(Finding(
+            findings += collector.admit([Finding(
                 rule: .periodNotEnded, severity: .warning, unit: nil, period: period,
                 message: Message(zh: "报告期 \(period) 到 \(period.endDate) 才结束（今天是 \(asOf)）：这些数据还不是期末数，请核实报告期是否填错",
-                                 en: "The period \(period) ends on \(period.endDate) (today is \(asOf)): these are not end-of-period figures; check the period")))
+                                 en: "The period \(period) ends on \(period.endDate) (today is \(asOf)): these are not end-of-period figures; check the period"))])
         }
         let current = all.filter { $0.period == period }
         var history = extraHistory
@@ -128,17 +128,18 @@ public struct Validator: Sendable {
         for s in all {
             guard let p = s.period, p < period else { continue }
             // Problems in history files are told, but as information: they are not this period's to fix.
-            for var f in s.findings where f.severity >= .warning {
+            // (Configured first, then lowered: rules.yaml never raises them back.)
+            for var f in collector.admit(s.findings) where f.severity >= .warning {
                 f.severity = .info
                 f.message = Message(zh: "（历史数据 \(p)）" + f.message.zh, en: "(history \(p)) " + f.message.en)
                 findings.append(f)
             }
         }
-        findings += all.filter { $0.period == nil }.flatMap(\.findings)
-        findings += current.flatMap(\.findings)
+        findings += collector.admit(all.filter { $0.period == nil }.flatMap(\.findings))
+        findings += collector.admit(current.flatMap(\.findings))
         let ctx = CheckContext(reference: reference, period: period, submissions: current, history: history, asOf: asOf,
                                signOffs: signOffs)
-        findings += Self.run(checks, ctx).flatMap { $0 }
+        findings += collector.admit(Self.run(checks, ctx).flatMap { $0 })
         var units = UnitIndex()
         for s in current { for row in s.rows { units.set(row.code, 0) } }
         // Fill in unit names the readers could not know.
@@ -147,7 +148,7 @@ public struct Validator: Sendable {
             if g.unitName == nil, let u = g.unit { g.unitName = ctx.name(of: u) }
             return g
         }
-        findings = Self.explain(reference.checks.apply(findings), with: explanations.filter { $0.period == nil || $0.period == period })
+        findings = Self.explain(findings, with: explanations.filter { $0.period == nil || $0.period == period })
         var result = ValidationResult(period: period, findings: sort(findings), submissions: current,
                                       history: history, unitsChecked: units.count)
         result.tallies = ctx.tally.snapshot
@@ -207,4 +208,34 @@ extension CheckRegistry {
             throw UnknownExplainedRule(explanation: e, suggestion: near.flatMap { editDistance($0.description, r) <= 3 ? $0 : nil })
         }
     }
+}
+
+/// The one place where `rules.yaml` meets the findings: every finding — of the readers, the
+/// built-in checks and the user's rules alike — gets its rule's configured severity, and is
+/// dropped when the rule is switched off or does not apply at the unit's level.
+public struct FindingCollector: Sendable {
+    let settings: CheckSettings
+    let userRules: [RuleID: UserRule]
+    let tree: DivisionTree
+
+    public init(reference: ReferenceData) {
+        settings = reference.checks
+        userRules = Dictionary(reference.checks.userRules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        tree = reference.tree
+    }
+
+    public func admit(_ f: Finding) -> Finding? {
+        let level = f.unit.flatMap { CheckContext.level(of: $0, in: tree) }
+        var g = f
+        if let s = settings[f.rule] {
+            guard s.applies(to: level) else { return nil }
+            g.severity = s.severity
+        } else if let r = userRules[f.rule] {
+            if let levels = r.levels, let level, !levels.contains(level) { return nil }
+            g.severity = r.severity
+        }
+        return g
+    }
+
+    public func admit(_ list: [Finding]) -> [Finding] { list.compactMap(admit) }
 }

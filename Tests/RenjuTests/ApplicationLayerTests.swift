@@ -114,4 +114,35 @@ final class ApplicationLayerTests: XCTestCase {
         let failing = rules.filter { ($0["failed"] as? Int ?? 0) > 0 }.count, skipping = rules.filter { ($0["skipped"] as? Int ?? 0) > 0 }.count
         XCTAssertTrue(text.hasSuffix("共 \(rules.count) 条规则，\(failing) 条发现问题，\(skipping) 条有因缺数而跳过的单位。\n"), String(text.suffix(200)))
     }
+
+    /// rules.yaml is applied once, to every finding alike: a problem in last quarter's file stays
+    /// information (it is not this quarter's to fix) even though rules.yaml makes its rule an error,
+    /// and a rule switched off is silent whether a reader or a check reports it.
+    func testRuleSettingsAreAppliedOnceToEveryFinding() throws {
+        let (divisions, data) = try makeTestCounty(self)
+        let q2 = cleanTownship(period: "2025Q2").replacingOccurrences(of: "2025Q2,640422100201,cleaners,6", with: "2025Q2,640422100201,cleaners,六")
+        XCTAssertNotEqual(q2, cleanTownship(period: "2025Q2"), "the history file has a word where a figure goes")
+        try q2.write(to: data.appendingPathComponent("q2.csv"), atomically: true, encoding: .utf8)
+        try cleanTownship().write(to: data.appendingPathComponent("q3.csv"), atomically: true, encoding: .utf8)
+        try signOffCSV().write(to: data.appendingPathComponent("q3-签字.csv"), atomically: true, encoding: .utf8)
+        let run = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", "--divisions", divisions.path, data.path])
+        let findings = try XCTUnwrap(try parseJSON(run.stdout)["findings"] as? [[String: Any]])
+        let history = try XCTUnwrap(findings.first { $0["rule"] as? String == "format.not_a_number" }, run.stdout)
+        XCTAssertEqual(history["severity"] as? String, "info")
+        XCTAssertTrue((history["message"] as? String)?.hasPrefix("（历史数据 2025Q2）") == true)
+        XCTAssertEqual(run.status, 0, "the current quarter is clean: \(run.stdout)")
+
+        // Switched off in rules.yaml: the reader's finding is gone too.
+        let dir = try temporaryDirectory("ref")
+        let ref = dir.appendingPathComponent("reference-data")
+        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("reference-data"), to: ref)
+        let rules = ref.appendingPathComponent("rules.yaml")
+        try (try String(contentsOf: rules, encoding: .utf8)).replacingOccurrences(of: "format.not_a_number:      {severity: error}",
+                                                                                  with: "format.not_a_number:      {severity: error, enabled: false}")
+            .write(to: rules, atomically: true, encoding: .utf8)
+        let off = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", "--reference", ref.path, "--divisions", divisions.path, data.path])
+        let offRules = ((try parseJSON(off.stdout)["findings"] as? [[String: Any]]) ?? []).compactMap { $0["rule"] as? String }
+        XCTAssertFalse(offRules.contains("format.not_a_number"), off.stdout)
+        XCTAssertFalse(offRules.isEmpty, "the other rules still report")
+    }
 }
