@@ -23,6 +23,8 @@ public struct AggregateCheck: Check {
         var out: [Finding] = []
         let rollUp = RollUp(catalog: ctx.catalog)
         var tally = UnitCounter()
+        let slotSum = tally.slot(Self.sum)
+        let slotRate = tally.slot(Self.rate)
         defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             for row in sub.rows {
@@ -30,7 +32,7 @@ public struct AggregateCheck: Check {
                 // A total whose units are not all listed cannot be compared (completeness reports the gap).
                 guard !kids.isEmpty else { continue }
                 defer { tally.next() }
-                guard ctx.hasAllChildren(of: row.code, in: sub) else { tally.missing(Self.sum); tally.missing(Self.rate); continue }
+                guard ctx.hasAllChildren(of: row.code, in: sub) else { tally.missing(slotSum); tally.missing(slotRate); continue }
                 let total = rollUp.total(of: kids, in: sub.values)
                 let kidRows = kids.map { sub.values.row(of: $0) }
                 // Whether every child reported a figure.
@@ -45,8 +47,8 @@ public struct AggregateCheck: Check {
                         guard case let .rate(n, d) = ind.kind else { continue }
                         // Only when every child reported both parts.
                         guard allReported(n), allReported(d),
-                              let expected = total[ind.id] else { tally.missing(Self.rate); continue }
-                        tally.ran(Self.rate)
+                              let expected = total[ind.id] else { tally.missing(slotRate); continue }
+                        tally.ran(slotRate)
                         if abs(ov - expected) > ind.halfUnit + 1e-9 {
                             let avg = kids.compactMap { sub.values[$0, ind.id] }
                             let mean = avg.isEmpty ? nil : avg.reduce(0, +) / Double(avg.count)
@@ -61,8 +63,8 @@ public struct AggregateCheck: Check {
                         continue
                     }
                     // Summed kinds: only when every child reported the figure (blanks are completeness problems).
-                    guard let expected = total[ind.id], allReported(ind.id) else { tally.missing(Self.sum); continue }
-                    tally.ran(Self.sum)
+                    guard let expected = total[ind.id], allReported(ind.id) else { tally.missing(slotSum); continue }
+                    tally.ran(slotSum)
                     if abs(ov - expected) > ind.halfUnit + 1e-9 * max(1, abs(expected)) {
                         let diff = ov - expected
                         let ul = ctx.unitLabel(ind, total: true)

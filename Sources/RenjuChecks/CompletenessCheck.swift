@@ -23,13 +23,16 @@ public struct CompletenessCheck: Check {
     public func run(_ ctx: CheckContext) -> [Finding] {
         var out: [Finding] = []
         var tally = UnitCounter()
+        let slotMissingvalue = tally.slot(Self.missingValue)
+        let slotMissingunit = tally.slot(Self.missingUnit)
+        let slotMissingtotal = tally.slot(Self.missingTotal)
         defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             let present = Set(sub.rows.map(\.code))
-            tally.add(Self.missingValue, evaluated: sub.rows.count)
+            tally.add(slotMissingvalue, evaluated: sub.rows.count)
             // Units with children rows: every division child must be there.
             for row in sub.rows where !ctx.childRows(of: row.code, in: sub).isEmpty {
-                tally.add(Self.missingUnit, evaluated: 1)
+                tally.add(slotMissingunit, evaluated: 1)
                 for child in ctx.tree.children(of: row.code) where !present.contains(child) {
                     out += [ctx.finding(Self.missingUnit, .error, unit: child, sub: sub, message: Message(
                         zh: "\(ctx.name(of: row.code, in: sub) ?? row.code.rawValue)的报表中缺少“\(ctx.name(of: child) ?? "")”（\(child)）这一行：区划表中的每个下级单位都必须填报",
@@ -44,7 +47,7 @@ public struct CompletenessCheck: Check {
             for r in roots where ctx.childRows(of: r, in: sub).isEmpty {
                 if let p = ctx.tree.parent(of: r) { byParent[p, default: []].append(r) }
             }
-            tally.add(Self.missingTotal, evaluated: byParent.count)
+            tally.add(slotMissingtotal, evaluated: byParent.count)
             for (parent, kids) in byParent where kids.count >= 2 && ctx.tree[parent] != nil {
                 out += [ctx.finding(Self.missingTotal, .error, unit: parent, sub: sub, message: Message(
                     zh: "报表列出了\(ctx.name(of: parent) ?? parent.rawValue)的 \(kids.count) 个下级单位，却没有\(ctx.name(of: parent) ?? "")的合计行：请补上合计行（区划代码 \(parent)）",

@@ -20,9 +20,11 @@ public struct UnitCodeCheck: Check {
     public func run(_ ctx: CheckContext) -> [Finding] {
         var out: [Finding] = []
         var tally = UnitCounter()
+        let slotUnknownunit = tally.slot(.unknownUnit)
+        let slotNamemismatch = tally.slot(.nameMismatch)
         defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
-            tally.add(.unknownUnit, evaluated: sub.rows.count)
+            tally.add(slotUnknownunit, evaluated: sub.rows.count)
             // A file of codes the divisions file does not know (the wrong county's divisions, or
             // not a return at all) is told in the first rows and then counted: a finding a row
             // would be millions of identical lines and their memory.
@@ -43,8 +45,8 @@ public struct UnitCodeCheck: Check {
                         source: row.source)].compactMap { $0 }
                     continue
                 }
-                guard let given = row.givenName, !given.isEmpty else { tally.add(.nameMismatch, evaluated: 0, skipped: 1); continue }
-                tally.add(.nameMismatch, evaluated: 1)
+                guard let given = row.givenName, !given.isEmpty else { tally.add(slotNamemismatch, evaluated: 0, skipped: 1); continue }
+                tally.add(slotNamemismatch, evaluated: 1)
                 guard given != unit.name else { continue }
                 let g = TextNormalizer.key(given), n = TextNormalizer.key(unit.name)
                 let isTotalLabel = ["合计", "总计", "小计", "total"].contains(g) || g.hasSuffix("合计")

@@ -29,6 +29,10 @@ public struct IdentityCheck: Check {
     public func run(_ ctx: CheckContext) -> [Finding] {
         var out: [Finding] = []
         var tally = UnitCounter()
+        let slotPartwhole = tally.slot(Self.partWhole)
+        let slotRate = tally.slot(Self.rate)
+        let slotRateundefined = tally.slot(Self.rateUndefined)
+        let slotRequires = tally.slot(Self.requires)
         defer { ctx.tally.add(tally) }
         let tol = ctx.reference.checks.value(Self.tolerance, of: Self.rate)
         let cat = ctx.catalog
@@ -41,8 +45,8 @@ public struct IdentityCheck: Check {
                 let val: (IndicatorID) -> Double? = { sub.values.value(row: r, column: sub.values.column(for: $0)) }
                 defer { tally.next() }
                 for (part, whole) in partWhole {
-                    guard let p = val(part), let w = val(whole) else { tally.missing(Self.partWhole); continue }
-                    tally.ran(Self.partWhole)
+                    guard let p = val(part), let w = val(whole) else { tally.missing(slotPartwhole); continue }
+                    tally.ran(slotPartwhole)
                     if p > w + 1e-9 * max(1, abs(w)), let pi = cat[part], let wi = cat[whole] {
                         out += [ctx.finding(Self.partWhole, .error, unit: u, sub: sub, indicator: part, value: p, expected: w, message: Message(
                             zh: "\(pi.name)（\(figure(p, pi))\(pi.unit)）大于\(wi.name)（\(figure(w, wi))\(wi.unit)），部分不能大于整体：请核对这两个数",
@@ -52,8 +56,8 @@ public struct IdentityCheck: Check {
                 }
                 for ind in rates {
                     guard case let .rate(n, d) = ind.kind else { continue }
-                    guard let ov = val(ind.id), let nv = val(n), let dv = val(d) else { tally.missing(Self.rate); continue }
-                    tally.ran(Self.rate); tally.ran(Self.rateUndefined)
+                    guard let ov = val(ind.id), let nv = val(n), let dv = val(d) else { tally.missing(slotRate); continue }
+                    tally.ran(slotRate); tally.ran(slotRateundefined)
                     let exact = dv == 0 ? 0 : 100 * nv / dv
                     if dv != 0, abs(ov - exact) <= tol + 1e-9 { continue }
                     let ni = cat[n], di = cat[d]
@@ -72,8 +76,8 @@ public struct IdentityCheck: Check {
                     }
                 }
                 for (when, then) in requires {
-                    guard let a = val(when), let b = val(then) else { tally.missing(Self.requires); continue }
-                    tally.ran(Self.requires)
+                    guard let a = val(when), let b = val(then) else { tally.missing(slotRequires); continue }
+                    tally.ran(slotRequires)
                     guard a > 0, b <= 0, let wi = cat[when], let ti = cat[then] else { continue }
                     out += [ctx.finding(Self.requires, .error, unit: u, sub: sub, indicator: then, value: b, message: Message(
                         zh: "\(wi.name)为 \(figure(a, wi))\(wi.unit)，\(ti.name)却是 \(figure(b, ti))\(ti.unit)：有前者就应有后者，请补填",

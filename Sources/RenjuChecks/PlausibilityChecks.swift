@@ -120,11 +120,12 @@ public struct PeerScoreCheck: Check {
                                  minUnits: Int(ctx.reference.checks.value(Self.minUnits, of: Self.id)))
         var out: [Finding] = []
         var tally = UnitCounter()
+        let slotId = tally.slot(Self.id)
         defer { ctx.tally.add(tally) }
         for (level, units) in ctx.unitsByLevel {
             let rows = units.map { ctx.submissions[$0.submission].values.row(of: $0.unit) }
             var tested = Array(repeating: false, count: units.count)
-            defer { let n = tested.filter { $0 }.count; tally.add(Self.id, evaluated: n, skipped: units.count - n) }
+            defer { let n = tested.filter { $0 }.count; tally.add(slotId, evaluated: n, skipped: units.count - n) }
             for ind in ctx.catalog.rates {
                 guard case let .rate(n, d) = ind.kind else { continue }
                 let cols = ctx.submissions.map { $0.values.columns(for: [ind.id, n, d]) }
@@ -221,12 +222,13 @@ public struct DuplicateRowsCheck: Check {
         let ids = ctx.catalog.indicators.filter { !$0.kind.isRate && !$0.kind.isFlag }.map(\.id)
         var out: [Finding] = []
         var tally = UnitCounter()
+        let slotId = tally.slot(Self.id)
         defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             // Peers are rows of the same level: a total row is not compared with its villages.
             let byLevel = Dictionary(grouping: sub.rows.map(\.code)) { ctx.level(of: $0) }
             for (_, codes) in byLevel {
-                tally.add(Self.id, evaluated: codes.count > 1 ? codes.count : 0, skipped: codes.count > 1 ? 0 : codes.count)
+                tally.add(slotId, evaluated: codes.count > 1 ? codes.count : 0, skipped: codes.count > 1 ? 0 : codes.count)
                 let rows = codes.map { sub.values.row(of: $0) }
                 let columns = ids.map { id -> [Double?] in
                     guard let c = sub.values.column(for: id) else { return Array(repeating: nil, count: rows.count) }
@@ -286,6 +288,8 @@ public struct DigitsCheck: Check {
         var out: [Finding] = []
         var xs: [Double] = []
         var tally = UnitCounter()
+        let slotRound = tally.slot(Self.round)
+        let slotBenford = tally.slot(Self.benford)
         defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             var all: [Double] = []
@@ -295,8 +299,8 @@ public struct DigitsCheck: Check {
                 xs.removeAll(keepingCapacity: true)
                 for c in cols { if let v = sub.values.value(row: r, column: c), v != 0 { xs.append(v) } }
                 all += xs
-                guard xs.count >= minValues else { tally.add(Self.round, evaluated: 0, skipped: 1); continue }
-                tally.add(Self.round, evaluated: 1)
+                guard xs.count >= minValues else { tally.add(slotRound, evaluated: 0, skipped: 1); continue }
+                tally.add(slotRound, evaluated: 1)
                 let round = xs.filter(Self.isMultipleOfTen).count
                 if Double(round) / Double(xs.count) >= share {
                     out += [ctx.finding(Self.round, .info, unit: row.code, sub: sub, message: Message(
@@ -305,8 +309,8 @@ public struct DigitsCheck: Check {
                         source: row.source)].compactMap { $0 }
                 }
             }
-            guard let result = benford.test(all), let root = sub.roots(in: ctx.tree).first else { tally.add(Self.benford, evaluated: 0, skipped: 1); continue }
-            tally.add(Self.benford, evaluated: 1)
+            guard let result = benford.test(all), let root = sub.roots(in: ctx.tree).first else { tally.add(slotBenford, evaluated: 0, skipped: 1); continue }
+            tally.add(slotBenford, evaluated: 1)
             let words: [Benford.Verdict: String] = [.close: "高度符合", .acceptable: "可接受", .marginal: "勉强符合", .nonconformity: "不符合"]
             out += [ctx.finding(Self.benford, .info, unit: root, sub: sub, value: rounded(result.mad, 4), message: Message(
                 zh: "本报表 \(result.count) 个数值的首位数字分布与本福特定律\(words[result.verdict] ?? "")（Nigrini MAD = \(String(format: "%.4f", result.mad))；首位为 1 的占 \(String(format: "%.1f", result.proportions[0] * 100))%，理论 30.1%）",

@@ -31,14 +31,16 @@ public struct RangeCheck: Check {
         let inds = ctx.catalog.indicators
         let ids = inds.map(\.id)
         var tally = UnitCounter()
+        let slotFlag = tally.slot(Self.flag)
+        let everyUnit = [Self.negative, Self.rate, Self.notWhole].map { tally.slot($0) }
         defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             let cols = sub.values.columns(for: ids)
             for row in sub.rows {
                 guard let r = sub.values.row(of: row.code) else { continue }
                 // Every unit with figures is evaluated (a blank is completeness's to say).
-                for id in [Self.negative, Self.rate, Self.notWhole] { tally.add(id, evaluated: 1) }
-                if ctx.level(of: row.code) == .village { tally.add(Self.flag, evaluated: 1) }
+                for slot in everyUnit { tally.add(slot, evaluated: 1) }
+                if ctx.level(of: row.code) == .village { tally.add(slotFlag, evaluated: 1) }
                 for (k, ind) in inds.enumerated() {
                     guard let v = sub.values.value(row: r, column: cols[k]) else { continue }
                     if ind.kind.isRate {

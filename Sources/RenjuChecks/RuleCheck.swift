@@ -123,6 +123,7 @@ public struct UserRuleCheck: Check {
     public func run(_ ctx: CheckContext) -> [Finding] {
         var out: [Finding] = []
         var tally = UnitCounter()
+        let slotRule = tally.slot(rule.id)
         defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             guard let first = sub.rows.first else { continue }
@@ -135,11 +136,11 @@ public struct UserRuleCheck: Check {
                 let result = ev.evaluate(rule.assertion)
                 let failed: Bool
                 switch result.truth {
-                case .some(let ok): failed = !ok; tally.add(rule.id, evaluated: 1)
+                case .some(let ok): failed = !ok; tally.add(slotRule, evaluated: 1)
                 case .none:
                     failed = rule.missing == .fail
                     // A missing value: skipped, unless the rule says a missing value fails.
-                    tally.add(rule.id, evaluated: failed ? 1 : 0, skipped: failed ? 0 : 1)
+                    tally.add(slotRule, evaluated: failed ? 1 : 0, skipped: failed ? 0 : 1)
                 }
                 guard failed else { continue }
                 let facts = rule.assertion.indicators.sorted().map { id -> String in

@@ -23,7 +23,7 @@ public final class RuleTally: @unchecked Sendable {
         counts[id, default: Count()].skipped += c.skipped
     }
 
-    public func add(_ units: UnitCounter) { for (id, c) in units.counts { add(id, c) } }
+    public func add(_ units: UnitCounter) { for (id, c) in units.all { add(id, c) } }
 
     public var snapshot: [RuleID: Count] {
         lock.lock(); defer { lock.unlock() }
@@ -33,28 +33,52 @@ public final class RuleTally: @unchecked Sendable {
 
 /// A check's local count, unit by unit: `ran` when a test of the rule ran for the unit, `missing`
 /// when one could not for a missing figure; `next()` closes the unit (evaluated when any test
-/// ran, skipped when none ran and one was missing).
+/// ran, skipped when none ran and one was missing). Rules are registered once as slots: the
+/// counting in the checks' inner loops is array indexing, never hashing a rule id.
 public struct UnitCounter: Sendable {
-    public private(set) var counts: [RuleID: RuleTally.Count] = [:]
-    private var ran: Set<RuleID> = []
-    private var missed: Set<RuleID> = []
+    public struct Slot: Sendable { let index: Int }
+    private var ids: [RuleID] = []
+    private var counts: [RuleTally.Count] = []
+    private var ran: [Bool] = []
+    private var missed: [Bool] = []
+    private var touched: [Int] = []
 
     public init() {}
 
-    public mutating func ran(_ id: RuleID) { ran.insert(id) }
-    public mutating func missing(_ id: RuleID) { missed.insert(id) }
+    /// The slot of a rule (registered on first use: call it once, outside the loops).
+    public mutating func slot(_ id: RuleID) -> Slot {
+        if let i = ids.firstIndex(of: id) { return Slot(index: i) }
+        ids.append(id); counts.append(.init()); ran.append(false); missed.append(false)
+        return Slot(index: ids.count - 1)
+    }
+
+    @inline(__always) public mutating func ran(_ s: Slot) {
+        if !ran[s.index] && !missed[s.index] { touched.append(s.index) }
+        ran[s.index] = true
+    }
+
+    @inline(__always) public mutating func missing(_ s: Slot) {
+        if !ran[s.index] && !missed[s.index] { touched.append(s.index) }
+        missed[s.index] = true
+    }
 
     public mutating func next() {
-        for id in ran { counts[id, default: .init()].evaluated += 1 }
-        for id in missed.subtracting(ran) { counts[id, default: .init()].skipped += 1 }
-        ran.removeAll(keepingCapacity: true); missed.removeAll(keepingCapacity: true)
+        for i in touched {
+            if ran[i] { counts[i].evaluated += 1 } else if missed[i] { counts[i].skipped += 1 }
+            ran[i] = false; missed[i] = false
+        }
+        touched.removeAll(keepingCapacity: true)
     }
 
-    /// Many units at once (a test over peers: every unit with the figures was evaluated).
-    public mutating func add(_ id: RuleID, evaluated: Int, skipped: Int = 0) {
-        counts[id, default: .init()].evaluated += evaluated
-        counts[id, default: .init()].skipped += skipped
+    /// Units counted at once (a test over peers; a rule every unit with figures is held against).
+    @inline(__always) public mutating func add(_ s: Slot, evaluated: Int, skipped: Int = 0) {
+        counts[s.index].evaluated += evaluated
+        counts[s.index].skipped += skipped
     }
+
+    public mutating func add(_ id: RuleID, evaluated: Int, skipped: Int = 0) { add(slot(id), evaluated: evaluated, skipped: skipped) }
+
+    public var all: [(RuleID, RuleTally.Count)] { Array(zip(ids, counts)) }
 }
 
 /// One rule in a validation's summary: units evaluated, units with a finding, units skipped.

@@ -51,7 +51,7 @@ public struct SignOffCheck: Check {
         for s in ctx.signOffs { sheetByUnit[s.unit, default: []].append(s) }
         var tally = UnitCounter()
         defer { ctx.tally.add(tally) }
-        let ids = rules.map(\.id)
+        let ids = rules.map { tally.slot($0.id) }
         for sub in ctx.submissions {
             // Every top unit of the submission signs (a file may hold several townships).
             let roots = sub.roots(in: ctx.tree).filter { ctx.tree[$0] != nil }

@@ -26,6 +26,8 @@ public struct TargetCheck: Check {
         let targets = ctx.reference.targets
         guard !targets.all.isEmpty else { return [] }
         var tally = UnitCounter()
+        let slotOvershoot = tally.slot(Self.overshoot)
+        let slotBehind = tally.slot(Self.behind)
         defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             for row in sub.rows where targets.hasTargets(for: row.code) {
@@ -36,9 +38,9 @@ public struct TargetCheck: Check {
                     if actual == nil, case let .rate(n, d) = ind.kind {
                         actual = RollUp.rate(numerator: sub.values[row.code, n], denominator: sub.values[row.code, d])
                     }
-                    guard let actual else { tally.missing(Self.overshoot); tally.missing(Self.behind); continue }
-                    if case .ytd = ind.kind { tally.ran(Self.overshoot) }
-                    if ctx.period.isYearEnd, ind.kind == .ytd || ind.kind.isRate { tally.ran(Self.behind) }
+                    guard let actual else { tally.missing(slotOvershoot); tally.missing(slotBehind); continue }
+                    if case .ytd = ind.kind { tally.ran(slotOvershoot) }
+                    if ctx.period.isYearEnd, ind.kind == .ytd || ind.kind.isRate { tally.ran(slotBehind) }
                     let pct = actual / target * 100
                     let src = sub.values.observation(row.code, ind.id)?.source ?? row.source
                     let u = ind.kind.isRate ? "%" : ind.unit

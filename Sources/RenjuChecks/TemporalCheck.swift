@@ -38,7 +38,7 @@ public struct TemporalCheck: Check {
         let minimum = Int(ctx.reference.checks.value(Self.copiedMinimum, of: Self.copied))
         var tally = UnitCounter()
         defer { ctx.tally.add(tally) }
-        let all = [Self.decrease, Self.ytdDecrease, Self.stable, Self.zero, Self.copied]
+        let all = [Self.decrease, Self.ytdDecrease, Self.stable, Self.zero, Self.copied].map { tally.slot($0) }
         for sub in ctx.submissions {
             let cols = sub.values.columns(for: ids)
             for row in sub.rows {
