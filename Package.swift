@@ -26,41 +26,50 @@ let package = Package(
         .systemLibrary(name: "CRenjuZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Domain model: units, periods, indicators, values, roll-up, findings, sign-offs.
         .target(name: "RenjuModel"),
+        // Text as files hold it: encodings (UTF-8, UTF-16, GB18030), CSV records, numbers as typed.
+        // Below both the form reader and the reference loaders.
+        .target(name: "RenjuText"),
         // Reference data: catalog, divisions, targets, check settings, sign-off chains (files → model).
-        .target(name: "RenjuReference", dependencies: ["RenjuModel", "RenjuReading", "Yams"]),
+        .target(name: "RenjuReference", dependencies: ["RenjuModel", "RenjuText", "Yams"]),
         // Reading: CSV / xlsx / encodings / cell normalisation → submissions.
         // (ZIPFoundation writes the tests' fixture packages; reading has its own zip parts on zlib.)
-        .target(name: "RenjuReading", dependencies: ["RenjuModel", "CRenjuZlib"]),
+        .target(name: "RenjuReading", dependencies: ["RenjuModel", "RenjuText", "CRenjuZlib"]),
         // Checks: each rule a small value that can be listed, run and explained.
         .target(name: "RenjuChecks", dependencies: [
             "RenjuModel", "RenjuReference",
             // SHA-256 content digests and Ed25519 signatures of sign-offs.
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Ranking (排名): scores, 流动红旗, 黄牌, the admonishment alert, from ranking.yaml.
+        .target(name: "RenjuRanking", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks"]),
+        // Reports as text and JSON: pure renderers of results, no file format library.
+        .target(name: "RenjuReport", dependencies: ["RenjuModel", "RenjuChecks", "RenjuRanking"]),
+        // Synthetic returns at any scale (`renju synth`, the benchmarks).
+        .target(name: "RenjuSynth", dependencies: ["RenjuModel", "RenjuReference"]),
         // Store: the history of accepted figures, sign-offs, explanations and findings (SQLite via GRDB).
         .target(name: "RenjuStore", dependencies: ["RenjuModel", .product(name: "GRDB", package: "GRDB.swift")]),
-        // Export: text and JSON reports, Excel via libxlsxwriter.
-        .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks", "CXlsxWriter"]),
+        // Export: the workbooks (return, collection form, findings, bulletin) through libxlsxwriter.
+        .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks", "RenjuRanking", "CXlsxWriter"]),
         // The application layer: the use cases every front end calls (validate, export, sign, rank,
         // import, history), typed inputs and results, one error type.
-        .target(name: "RenjuApp", dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuStore", "RenjuExport"]),
+        .target(name: "RenjuApp", dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuRanking", "RenjuStore", "RenjuReport", "RenjuExport", "RenjuSynth"]),
         // The command line: parse → call the application layer → render → exit status.
         .executableTarget(
             name: "renju",
             dependencies: [
-                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuStore", "RenjuExport", "RenjuApp",
+                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuRanking", "RenjuStore", "RenjuReport", "RenjuExport", "RenjuApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks (release build): export, and later read and validate at scale.
-        .executableTarget(name: "renju-bench", dependencies: ["RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuExport", "RenjuApp"]),
+        .executableTarget(name: "renju-bench", dependencies: ["RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuExport", "RenjuSynth", "RenjuApp"]),
         // Fuzzing harness: built with -sanitize=fuzzer by scripts/fuzz.sh; in a normal build it
         // replays a corpus (the regression inputs under Fuzz/corpus) through the same code.
-        .executableTarget(name: "renju-fuzz", dependencies: ["RenjuModel", "RenjuReading", "RenjuReference"]),
+        .executableTarget(name: "renju-fuzz", dependencies: ["RenjuModel", "RenjuText", "RenjuReading", "RenjuReference"]),
         .testTarget(
             name: "RenjuTests",
             dependencies: [
-                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuStore", "RenjuExport", "RenjuApp", "ZIPFoundation", "CXlsxWriter",
+                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuRanking", "RenjuStore", "RenjuReport", "RenjuExport", "RenjuSynth", "RenjuApp", "ZIPFoundation", "CXlsxWriter",
                 // Built before the tests, which run the command line end to end.
                 "renju",
             ]

@@ -61,6 +61,12 @@ extension Workspace {
         return lca
     }
 
+    /// The findings workbook: the figures with flagged cells highlighted and the messages as
+    /// comments, and a 审核情况 sheet listing every finding.
+    public static func writeFindingsWorkbook(_ v: Validation, to out: String, lang: Language) throws {
+        do { try FindingsWorkbook(reference: v.reference).write(to: out, result: v.result, lang: lang) } catch { throw AppError("\(error)") }
+    }
+
     /// Writes a unit's blank collection form (采集表) for a period.
     public func writeCollectionForm(unit: String, period: Period, template name: String, to out: String) throws {
         let reference = try reference()

@@ -1,5 +1,6 @@
 import Foundation
 import RenjuModel
+import RenjuRanking
 import RenjuReference
 import RenjuChecks
 

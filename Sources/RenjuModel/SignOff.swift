@@ -55,3 +55,12 @@ public struct Explanation: Hashable, Sendable {
         return true
     }
 }
+
+/// Labels that a sign-off footer or sheet may use (from `reference-data/signoff.yaml`).
+public struct SignOffVocabulary: Sendable {
+    public var roles: [String]
+    public var dateLabels: [String]
+    public init(roles: [String], dateLabels: [String]) { self.roles = roles; self.dateLabels = dateLabels }
+    public static let standard = SignOffVocabulary(
+        roles: ["单位负责人", "统计负责人", "填表人", "审核人"], dateLabels: ["报出日期", "填表日期"])
+}

@@ -1,4 +1,5 @@
 import Foundation
+import RenjuText
 import RenjuModel
 
 /// Everything read from the files and folders given on the command line.

@@ -1,5 +1,6 @@
 import Foundation
 import RenjuModel
+import RenjuText
 
 /// A fast byte scanner for the two big parts of a workbook, the sheets and the shared strings.
 /// Machine-written SpreadsheetML is simple: elements, attributes in quotes, text, the five
@@ -307,7 +308,7 @@ struct SheetScanner {
                 inCell = false
                 let cell: RawCell?
                 // The common cell, a plain number, straight from its bytes.
-                if cellType.isEmpty || equals(cellType, "n"), hasValue, let d = CellParser.plainDecimal(value.bytes) {
+                if cellType.isEmpty || equals(cellType, "n"), hasValue, let d = NumberText.plainDecimal(value.bytes) {
                     if hasFormula { noteFormula(cellRow, cellCol, hasValue: true, text: decode(formula.bytes)) }
                     cells += 1
                     if cells > cellBudget { throw Failure("单元格数量超过上限 / too many cells") }

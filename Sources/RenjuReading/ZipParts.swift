@@ -1,4 +1,5 @@
 import Foundation
+import RenjuText
 import CRenjuZlib
 
 /// Locates and inflates the parts of a zip package with hard limits: the central directory is

@@ -1,6 +1,6 @@
 import Foundation
 import RenjuModel
-import RenjuReading
+import RenjuText
 
 /// Loads divisions CSVs (`code,name,level,parent`; lines starting with # are comments).
 public enum DivisionsLoader {
@@ -143,7 +143,7 @@ public struct Targets: Sendable {
             guard let id = catalog.resolve(r.fields[2]) else {
                 throw ReferenceError(file: path, line: r.line, "unknown indicator “\(r.fields[2])”")
             }
-            guard let v = CellParser.number(TextNormalizer.fold(r.fields[3]), allowPercent: true) else {
+            guard let v = NumberText.number(TextNormalizer.fold(r.fields[3]), allowPercent: true) else {
                 throw ReferenceError(file: path, line: r.line, "target “\(r.fields[3])” is not a number")
             }
             t.add(Target(year: year, unit: unit, indicator: id, value: v))
@@ -165,7 +165,7 @@ enum ReferenceCSV {
         }
         var out: [Row] = []
         var sawHeader = false
-        for (r, all) in CSVReader.records(from: text) {
+        for (r, all) in CSV.records(from: text) {
             guard let firstCell = all.first(where: { !TextNormalizer.isBlank($0) }) else { continue }
             if TextNormalizer.fold(firstCell).hasPrefix("#") { continue }
             var fields = Array(all.prefix(header.count))

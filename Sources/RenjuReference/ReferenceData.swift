@@ -1,6 +1,5 @@
 import Foundation
 import RenjuModel
-import RenjuReading
 
 /// Everything a user can change without recompiling: catalog, divisions, targets, check settings,
 /// sign-off chains. Loaded from a reference directory (default: the bundled `reference-data/`).

@@ -4,6 +4,7 @@ import RenjuReading
 import RenjuReference
 import RenjuChecks
 import RenjuExport
+import RenjuSynth
 import RenjuApp
 
 // Benchmarks, to be run from a release build:

@@ -1,4 +1,5 @@
 import Foundation
+import RenjuText
 import RenjuModel
 import RenjuReading
 import RenjuReference

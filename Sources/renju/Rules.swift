@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import RenjuModel
-import RenjuExport
+import RenjuReport
 import RenjuApp
 
 struct Rules: ParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import RenjuModel
 import RenjuChecks
-import RenjuExport
+import RenjuReport
 import RenjuApp
 
 struct Validate: ParsableCommand {
@@ -53,7 +53,7 @@ struct Validate: ParsableCommand {
                  en: "\(hidden) findings below \(minSeverity.rawValue) not shown (--min-severity)")
         }
         if let xlsx {
-            do { try FindingsWorkbook(reference: v.reference).write(to: xlsx, result: v.result, lang: lang) } catch { throw AppError("\(error)") }
+            try Workspace.writeFindingsWorkbook(v, to: xlsx, lang: lang)
             note(lang, zh: "审核结果已写入 \(xlsx)", en: "findings workbook written to \(xlsx)")
         }
         // Nothing checked is not a pass: an empty folder, a header-only file, a --period without data.

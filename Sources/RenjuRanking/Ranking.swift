@@ -1,6 +1,7 @@
 import Foundation
 import RenjuModel
 import RenjuReference
+import RenjuChecks
 
 /// One township's place in a ranking, with a breakdown from which its score can be recomputed.
 public struct RankingEntry: Sendable {

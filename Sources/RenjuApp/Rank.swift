@@ -4,6 +4,7 @@ import RenjuReference
 import RenjuChecks
 import RenjuStore
 import RenjuExport
+import RenjuRanking
 
 extension Workspace {
     /// A ranking and the unit whose townships it ranks.

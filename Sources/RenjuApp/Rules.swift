@@ -4,6 +4,7 @@ import RenjuReference
 import RenjuReading
 import RenjuChecks
 import RenjuExport
+import RenjuSynth
 
 extension Workspace {
     /// One rule as `renju rules` lists it: built-in or the user's, as configured.
@@ -46,24 +47,5 @@ extension Workspace {
         } catch let e as ReferenceError {
             throw AppError("\(e)")
         }
-    }
-
-    /// What Renju reads from files, without checking it: the figures, and whether a file (or a
-    /// sheet of one) could not be read at all.
-    public func figures(_ inputs: [String], period: Period?) throws -> (reference: ReferenceData, input: InputSet, unreadable: Bool) {
-        let ref = try reference()
-        let input = try read(inputs, period: period, reference: ref)
-        let fileLevel: Set<RuleID> = [.unreadableFile, .unsupportedFile, .passwordProtected, .missingSheet, .encoding]
-        let unreadable = (input.findings + input.submissions.flatMap(\.findings)).contains { $0.severity == .error && fileLevel.contains($0.rule) }
-        return (ref, input, unreadable)
-    }
-
-    /// Synthetic returns at any scale, with the previous quarter (benchmarks and demos).
-    public func synthesize(villages: Int, period: Period, seed: UInt64, to folder: String) throws -> Synthesizer.Summary {
-        guard (1...2_000_000).contains(villages) else { throw AppError(zh: "--villages 须为 1–2,000,000", en: "--villages must be 1–2,000,000") }
-        guard period.kind == .quarter else { throw AppError(zh: "--period 须为季度，如 2025Q3", en: "--period must be a quarter, e.g. 2025Q3") }
-        var s = Synthesizer(catalog: try reference().catalog, villages: villages, period: period)
-        s.seed = seed
-        do { return try s.write(to: URL(fileURLWithPath: folder)) } catch { throw AppError("\(error)") }
     }
 }

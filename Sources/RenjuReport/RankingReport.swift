@@ -1,6 +1,7 @@
 import Foundation
 import RenjuModel
 import RenjuChecks
+import RenjuRanking
 
 /// Text and JSON renderings of a ranking.
 public enum RankingReport {

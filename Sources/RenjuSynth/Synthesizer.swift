@@ -57,7 +57,7 @@ public struct Synthesizer {
         let counties = (townships + townshipsPerCounty - 1) / townshipsPerCounty
         let prefectures = (counties + countiesPerPrefecture - 1) / countiesPerPrefecture
         let provinces = (prefectures + prefecturesPerProvince - 1) / prefecturesPerProvince
-        guard provinces <= 89 else { throw XlsxError(message: "too many villages for the code space") }
+        guard provinces <= 89 else { throw SynthesisError(description: "too many villages for the code space (at most 89 provinces)") }
         var villageLeft = villages, files = 0
         let ids = catalog.indicators
         let header = "区划代码,单位名称," + ids.map(\.id.rawValue).joined(separator: ",") + "\n"
@@ -193,4 +193,9 @@ public struct Synthesizer {
         }
         return out
     }
+}
+
+/// Why synthetic data could not be written.
+public struct SynthesisError: Error, CustomStringConvertible, Sendable {
+    public let description: String
 }

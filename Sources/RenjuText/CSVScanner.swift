@@ -1,0 +1,159 @@
+import Foundation
+
+/// What a CSV scan hands its fields to: a grid of cells (the form reader), or records (the
+/// reference loaders).
+public protocol CSVSink {
+    /// Whether the field at (row, column) is wanted; false: it is not turned into text.
+    mutating func keeps(row: Int, column: Int) -> Bool
+    /// A kept field: its text (empty for an empty field) and whether it was quoted.
+    mutating func field(row: Int, column: Int, text: String, quoted: Bool)
+    /// The line `row` ended.
+    mutating func endLine(row: Int)
+    /// A field longer than `CSV.maxCellCharacters` was cut.
+    mutating func cellTooLong(row: Int, column: Int)
+}
+
+public enum CSV {
+    /// Excel's own limit on a cell's characters.
+    public static let maxCellCharacters = 32_767
+
+    /// The records of a CSV text as rows of fields (zero-based row numbers, empty lines left out):
+    /// for reference files (a national divisions list). A quote that never closes is read again
+    /// with quotes ending at the line end.
+    public static func records(from text: String) -> [(row: Int, fields: [String])] {
+        var text = text
+        func run(_ spanning: Bool) -> CSVScanner<RecordSink> {
+            var s = CSVScanner(sink: RecordSink())
+            text.withUTF8 { s.run($0, quotesSpanLines: spanning) }
+            return s
+        }
+        let first = run(true)
+        return first.unterminated == nil ? first.sink.records : run(false).sink.records
+    }
+
+    /// Rows of fields, each with the fields up to its last non-empty one.
+    public struct RecordSink: CSVSink {
+        public var records: [(row: Int, fields: [String])] = []
+        var current: [String] = []
+        public init() {}
+        public mutating func keeps(row: Int, column: Int) -> Bool { true }
+        public mutating func field(row: Int, column: Int, text: String, quoted: Bool) {
+            guard !text.isEmpty || quoted || !current.isEmpty else { return }
+            while current.count < column { current.append("") }
+            current.append(text)
+        }
+        public mutating func endLine(row: Int) {
+            if !current.isEmpty { records.append((row, current)); current = [] }
+        }
+        public mutating func cellTooLong(row: Int, column: Int) {}
+    }
+}
+
+/// RFC 4180 on UTF-8 bytes (quoted fields, doubled quotes, LF or CRLF): the separators
+/// (`,` `"` CR LF) are ASCII and never part of a multi-byte character, so fields are cut without
+/// decoding. A cell is cut at Excel's 32,767 characters. Exact row and column positions are kept
+/// for `file:cell` references; a broken quote is for the caller to report (`unterminated`).
+///
+/// State lives in a struct with methods, not in closures over locals: captured variables are
+/// boxed and their every access checked at run time.
+public struct CSVScanner<Sink: CSVSink> {
+    public var sink: Sink
+    /// A quote opened on this (zero-based) row and never closed.
+    public var unterminated: Int?
+    @usableFromInline var row = 0, col = 0
+    /// The field's bytes are `field[..<length]` (the buffer is reused, never shrunk).
+    @usableFromInline var field: [UInt8] = Array(repeating: 0, count: 64)
+    @usableFromInline var length = 0
+    @usableFromInline var count = 0
+    @usableFromInline var fieldWasQuoted = false, tooLong = false, dropping = false
+
+    public init(sink: Sink) { self.sink = sink }
+
+    @inlinable @inline(__always) mutating func put(_ b: UInt8) {
+        if length < field.count { field[length] = b } else { field.append(b) }
+        length += 1
+    }
+
+    @inlinable var text: String { field.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[..<length]), as: UTF8.self) } }
+
+    @inlinable @inline(__always) mutating func append(_ b: UInt8) {
+        if b & 0xC0 == 0x80 { if !dropping { put(b) }; return }
+        if count < CSV.maxCellCharacters { put(b); count += 1; dropping = false; return }
+        dropping = true
+        if !tooLong { tooLong = true; sink.cellTooLong(row: row, column: col) }
+    }
+
+    @inlinable mutating func flush() {
+        if sink.keeps(row: row, column: col) {
+            sink.field(row: row, column: col, text: length > 0 ? text : "", quoted: fieldWasQuoted)
+        }
+        length = 0; count = 0; fieldWasQuoted = false; tooLong = false; dropping = false
+    }
+
+    @inlinable mutating func endLine() {
+        flush()
+        sink.endLine(row: row)
+        row += 1; col = 0
+    }
+
+    @inlinable public mutating func run(_ bytes: UnsafeBufferPointer<UInt8>, quotesSpanLines: Bool) {
+        let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
+        var inQuotes = false, quoteRow = 0
+        let n = bytes.count
+        var i = 0
+        var slowUntil = 0  // a run too long for the fast path is taken byte by byte (cut exactly)
+        while i < n {
+            let c = bytes[i]
+            // Fast path: the rest of an unquoted field, copied at once while under the length limit.
+            if i >= slowUntil, !inQuotes, c != quote || length > 0 || fieldWasQuoted, c != comma, c != cr, c != lf {
+                var j = i, chars = 0
+                while j < n {
+                    let d = bytes[j]
+                    if d == comma || d == cr || d == lf { break }
+                    if d & 0xC0 != 0x80 { chars += 1 }
+                    j += 1
+                }
+                if count + chars < CSV.maxCellCharacters, !dropping {
+                    if length + (j - i) > field.count { field.append(contentsOf: repeatElement(0, count: length + (j - i) - field.count)) }
+                    let at = length
+                    field.withUnsafeMutableBufferPointer { dst in
+                        if let d = dst.baseAddress, let s = bytes.baseAddress { (d + at).update(from: s + i, count: j - i) }
+                    }
+                    length += j - i; count += chars
+                    i = j
+                    continue
+                }
+                slowUntil = j
+            }
+            i += 1
+            if inQuotes {
+                if c == quote {
+                    if i < n, bytes[i] == quote { append(quote); i += 1 } else { inQuotes = false }
+                } else if !quotesSpanLines && (c == lf || c == cr) {
+                    // The quote never closed on its line: the line ends here.
+                    inQuotes = false
+                    if c == cr, i < n, bytes[i] == lf { i += 1 }
+                    endLine()
+                } else {
+                    append(c)
+                }
+                continue
+            }
+            switch c {
+            case quote where length == 0 && !fieldWasQuoted:
+                inQuotes = true; fieldWasQuoted = true; quoteRow = row
+            case comma:
+                flush(); col += 1
+            case cr:
+                if i < n, bytes[i] == lf { i += 1 }
+                endLine()
+            case lf:
+                endLine()
+            default:
+                append(c)
+            }
+        }
+        unterminated = inQuotes && quotesSpanLines ? quoteRow : nil
+        endLine()
+    }
+}
