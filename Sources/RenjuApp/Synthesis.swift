@@ -13,6 +13,7 @@ extension Workspace {
         guard period.kind == .quarter else { throw AppError(zh: "--period 须为季度，如 2025Q3", en: "--period must be a quarter, e.g. 2025Q3") }
         var s = Synthesizer(catalog: try reference().catalog, villages: villages, period: period)
         s.seed = seed
+        if let report = progress { s.progress = { report(.writingCounties, $0, $1) } }
         do { return try s.write(to: URL(fileURLWithPath: folder)) } catch { throw AppError("\(error)") }
     }
 }

@@ -8,8 +8,14 @@ import RenjuChecks
 /// inputs in, typed results out, one `AppError` when a use case cannot run. Nothing here prints.
 public struct Workspace: Sendable {
     public let locations: Locations
+    /// Told (done, total) as a long step advances — files read, counties written — for a front
+    /// end that shows progress; nil: nothing is told.
+    public var progress: (@Sendable (_ step: ProgressStep, _ done: Int, _ total: Int) -> Void)?
 
     public init(_ locations: Locations) { self.locations = locations }
+
+    /// What a progress report counts.
+    public enum ProgressStep: Sendable { case readingFiles, writingCounties }
 
     // MARK: reference data and templates
 
@@ -49,7 +55,9 @@ public struct Workspace: Sendable {
             }
         }
         do {
-            let input = try InputLoader(reader: reader).load(paths: paths, defaultPeriod: period)
+            let report = progress
+            let input = try InputLoader(reader: reader).load(paths: paths, defaultPeriod: period,
+                                                             progress: report.map { r in { @Sendable done, total in r(.readingFiles, done, total) } })
             try CheckRegistry.verify(input.explanations, reference: reference)
             return input
         } catch let e as AppError { throw e } catch {

@@ -81,7 +81,9 @@ public struct InputLoader: Sendable {
         }
     }
 
-    public func load(paths: [String], defaultPeriod: Period?) throws -> InputSet {
+    /// Reads files and folders. `progress`, when given, is told (files done, files in all) as
+    /// files finish, from whichever thread read them (calls are serialised).
+    public func load(paths: [String], defaultPeriod: Period?, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> InputSet {
         var set = InputSet()
         // The same file named twice (itself and in its folder, a folder twice, a link to it) is
         // read once: files are told apart by device and inode, one stat() each.
@@ -96,9 +98,11 @@ public struct InputLoader: Sendable {
                 source: SourceRef(file: f.url.lastPathComponent)))
         }
         // Files are read side by side on every core; the result keeps the files' order.
+        let counter = Progress(total: files.count, report: progress)
         let parts = Array(files.enumerated()).concurrentMap { (index, f) in
             var one = InputSet()
             read(f.url, inFolder: f.inFolder, defaultPeriod: defaultPeriod, into: &one)
+            counter.done()
             for i in one.submissions.indices { one.submissions[i].fileIndex = index }
             return one
         }
@@ -280,5 +284,20 @@ struct FileIdentity: Hashable {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return (st.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
+    }
+}
+
+/// Counts files done across threads and passes the count on, one call at a time.
+final class Progress: @unchecked Sendable {
+    let total: Int
+    let report: (@Sendable (Int, Int) -> Void)?
+    private let lock = NSLock()
+    private var count = 0
+    init(total: Int, report: (@Sendable (Int, Int) -> Void)?) { self.total = total; self.report = report }
+    func done() {
+        guard let report else { return }
+        lock.lock(); defer { lock.unlock() }
+        count += 1
+        report(count, total)
     }
 }

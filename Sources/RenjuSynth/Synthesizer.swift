@@ -11,6 +11,8 @@ public struct Synthesizer {
     public let villages: Int
     public let period: Period
     public var seed: UInt64 = 20251001
+    /// Told (counties written, counties in all) after each county.
+    public var progress: ((Int, Int) -> Void)?
     public var villagesPerTownship = 12
     public var townshipsPerCounty = 15
     public var countiesPerPrefecture = 8
@@ -72,6 +74,7 @@ public struct Synthesizer {
                 for ct in 0..<countiesPerPrefecture {
                     let ctIndex = pfIndex * countiesPerPrefecture + ct
                     guard ctIndex < counties, villageLeft > 0 else { break }
+                    defer { progress?(ctIndex + 1, counties) }
                     let ctCode = String(format: "%02d%02d%02d000000", 11 + pv, pf + 1, ct + 1)
                     divisions += "\(ctCode),\(name(ctIndex, "县")),county,\(pfCode)\n"
                     // One county: its townships and villages, both periods.

@@ -16,9 +16,12 @@ struct ReferenceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Divisions file (code,name,level,parent); replaces the reference folder's.", valueName: "file"))
     var divisions: String?
 
-    /// The application layer, its folders found once.
+    /// The application layer, its folders found once; progress of long steps on stderr when
+    /// stderr is a terminal (never into a pipe or a log, never on stdout).
     func workspace(targets: String? = nil) -> Workspace {
-        Workspace(Locations.discover(reference: reference, divisions: divisions, targets: targets))
+        var w = Workspace(Locations.discover(reference: reference, divisions: divisions, targets: targets))
+        if isatty(STDERR_FILENO) != 0 { w.progress = TerminalProgress.report }
+        return w
     }
 }
 
@@ -96,3 +99,25 @@ func say(_ s: String, terminator: String = "\n") {
 /// A line in the user's language.
 func say(_ lang: Language, zh: String, en: String) { say(lang == .zh ? zh : en) }
 func note(_ lang: Language, zh: String, en: String) { writeStderr(lang == .zh ? zh : en) }
+
+/// One self-overwriting status line on a terminal's stderr, at most a few times a second, cleared
+/// when the step is done.
+enum TerminalProgress {
+    private static let state = Mutex()
+    final class Mutex: @unchecked Sendable { let lock = NSLock(); var last = Date.distantPast }
+
+    @Sendable static func report(_ step: Workspace.ProgressStep, _ done: Int, _ total: Int) {
+        let s = state
+        s.lock.lock(); defer { s.lock.unlock() }
+        let now = Date()
+        guard done == total || now.timeIntervalSince(s.last) > 0.2 else { return }
+        s.last = now
+        let what: String
+        switch step {
+        case .readingFiles: what = requestedLanguage == .en ? "reading files" : "读取文件"
+        case .writingCounties: what = requestedLanguage == .en ? "writing counties" : "写出县"
+        }
+        let line = done == total ? "\r\u{1B}[K" : "\r\(what) \(done)/\(total)\u{1B}[K"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}

@@ -145,4 +145,44 @@ final class ApplicationLayerTests: XCTestCase {
         XCTAssertFalse(offRules.contains("format.not_a_number"), off.stdout)
         XCTAssertFalse(offRules.isEmpty, "the other rules still report")
     }
+
+    /// Progress of a long read is shown on stderr when it is a terminal, and never in a pipe:
+    /// the JSON on stdout and a log of stderr stay clean.
+    func testProgressGoesToATerminalOnlyAndNeverIntoTheReport() throws {
+        // stderr on a pseudo-terminal (python's pty), stdout on a pipe.
+        let script = """
+        import os, pty, subprocess, sys
+        master, slave = pty.openpty()
+        p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        out = p.stdout.read(); p.wait()
+        sys.stdout.write(repr(seen) + "\\n" + out.decode())
+        """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script, renjuBinary.path, "validate", "--format", "json", "--as-of", "2025-10-31", sample.path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let firstLine = String(text.prefix { $0 != "\n" })
+        XCTAssertTrue(firstLine.contains("/40"), "the terminal saw the files counted: \(firstLine.prefix(300))")
+        let json = String(text.drop { $0 != "\n" }.dropFirst())
+        XCTAssertNoThrow(try parseJSON(json), "stdout is the JSON report alone")
+        XCTAssertFalse(json.contains("读取文件"))
+        // Into a pipe (the usual test run): no progress at all.
+        let piped = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", sample.path])
+        XCTAssertFalse(piped.stderr.contains("读取文件") || piped.stderr.contains("\r"), piped.stderr)
+    }
 }
