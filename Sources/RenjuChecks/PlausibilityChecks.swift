@@ -40,15 +40,15 @@ public struct HBCheck: Check {
         // Year-to-date amounts are increments within the year: the first quarter's is the amount itself.
         let nowIsFirst = prev.year != ctx.period.year, prevIsFirst = prev.previous.year != prev.year
         var tally = UnitCounter()
+        let slotFlows = tally.slot(Self.id), slotIncrements = tally.slot(Self.ytdID)
         defer { ctx.tally.add(tally) }
         for (level, units) in ctx.unitsByLevel {
             // Units a test ran on (a unit without last period's figures, or among too few peers, is skipped).
-            var tested: [RuleID: [Bool]] = [Self.id: Array(repeating: false, count: units.count), Self.ytdID: Array(repeating: false, count: units.count)]
+            var testedFlow = Array(repeating: false, count: units.count), testedYTD = testedFlow
             defer {
-                for (id, ran) in tested {
-                    let n = ran.filter { $0 }.count
-                    tally.add(id, evaluated: n, skipped: units.count - n)
-                }
+                let f = testedFlow.filter { $0 }.count, y = testedYTD.filter { $0 }.count
+                tally.add(slotFlows, evaluated: f, skipped: units.count - f)
+                tally.add(slotIncrements, evaluated: y, skipped: units.count - y)
             }
             // Each unit's rows in its submission and in the two periods before, resolved once.
             let rows = units.map { ctx.submissions[$0.submission].values.row(of: $0.unit) }
@@ -76,7 +76,7 @@ public struct HBCheck: Check {
                 }
                 let rule = ind.kind == .ytd ? Self.ytdID : Self.id
                 guard let summary = (ind.kind == .ytd ? increments : flows).run(pairs) else { continue }
-                for k in memberIndex { tested[rule]?[k] = true }
+                if isYTD { for k in memberIndex { testedYTD[k] = true } } else { for k in memberIndex { testedFlow[k] = true } }
                 let what = ind.kind == .ytd ? "本期新增的\(ind.name)" : ind.name
                 let whatEn = ind.kind == .ytd ? "the increase of \(ind.englishName) this period" : ind.englishName
                 for r in summary.outliers {

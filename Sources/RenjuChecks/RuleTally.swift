@@ -39,35 +39,31 @@ public struct UnitCounter: Sendable {
     public struct Slot: Sendable { let index: Int }
     private var ids: [RuleID] = []
     private var counts: [RuleTally.Count] = []
-    private var ran: [Bool] = []
-    private var missed: [Bool] = []
-    private var touched: [Int] = []
+    /// The unit being counted: a bit a slot (a check reports far fewer than 64 rules).
+    private var ranBits: UInt64 = 0, missedBits: UInt64 = 0
 
     public init() {}
 
     /// The slot of a rule (registered on first use: call it once, outside the loops).
     public mutating func slot(_ id: RuleID) -> Slot {
         if let i = ids.firstIndex(of: id) { return Slot(index: i) }
-        ids.append(id); counts.append(.init()); ran.append(false); missed.append(false)
+        precondition(ids.count < 64, "a check counts at most 64 rules")
+        ids.append(id); counts.append(.init())
         return Slot(index: ids.count - 1)
     }
 
-    @inline(__always) public mutating func ran(_ s: Slot) {
-        if !ran[s.index] && !missed[s.index] { touched.append(s.index) }
-        ran[s.index] = true
-    }
-
-    @inline(__always) public mutating func missing(_ s: Slot) {
-        if !ran[s.index] && !missed[s.index] { touched.append(s.index) }
-        missed[s.index] = true
-    }
+    @inline(__always) public mutating func ran(_ s: Slot) { ranBits |= 1 << UInt64(s.index) }
+    @inline(__always) public mutating func missing(_ s: Slot) { missedBits |= 1 << UInt64(s.index) }
 
     public mutating func next() {
-        for i in touched {
-            if ran[i] { counts[i].evaluated += 1 } else if missed[i] { counts[i].skipped += 1 }
-            ran[i] = false; missed[i] = false
+        guard ranBits | missedBits != 0 else { return }
+        var bits = ranBits | missedBits
+        while bits != 0 {
+            let i = bits.trailingZeroBitCount
+            if ranBits & (1 << UInt64(i)) != 0 { counts[i].evaluated += 1 } else { counts[i].skipped += 1 }
+            bits &= bits - 1
         }
-        touched.removeAll(keepingCapacity: true)
+        ranBits = 0; missedBits = 0
     }
 
     /// Units counted at once (a test over peers; a rule every unit with figures is held against).
