@@ -66,14 +66,26 @@ let package = Package(
         // Fuzzing harness: built with -sanitize=fuzzer by scripts/fuzz.sh; in a normal build it
         // replays a corpus (the regression inputs under Fuzz/corpus) through the same code.
         .executableTarget(name: "renju-fuzz", dependencies: ["RenjuModel", "RenjuText", "RenjuReading", "RenjuReference"]),
-        .testTarget(
-            name: "RenjuTests",
-            dependencies: [
-                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuRanking", "RenjuStore", "RenjuReport", "RenjuExport", "RenjuSynth", "RenjuApp", "ZIPFoundation", "CXlsxWriter",
-                // Built before the tests, which run the command line end to end.
-                "renju",
-            ]
+        // Tests: one target per module, on shared fixtures (a small county, workbooks written with
+        // libxlsxwriter or by hand, the built binary run as a child process), and the command line
+        // end to end.
+        .target(
+            name: "RenjuTestSupport",
+            dependencies: ["RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "ZIPFoundation", "CXlsxWriter"],
+            path: "Tests/RenjuTestSupport"
         ),
+        .testTarget(name: "RenjuModelTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading"]),
+        .testTarget(name: "RenjuReadingTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "renju"]),
+        .testTarget(name: "RenjuReferenceTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReference", "renju"]),
+        .testTarget(name: "RenjuChecksTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks"]),
+        .testTarget(name: "RenjuExportTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuExport", "renju"]),
+        .testTarget(name: "RenjuStoreTests", dependencies: [
+            "RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuStore",
+            .product(name: "GRDB", package: "GRDB.swift"), "renju",
+        ]),
+        .testTarget(name: "RenjuAppTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuApp", "renju"]),
+        // The built binary on files: exit codes, output, what a user types.
+        .testTarget(name: "RenjuCLITests", dependencies: ["RenjuTestSupport", "renju"]),
     ],
     swiftLanguageModes: [.v6]
 )

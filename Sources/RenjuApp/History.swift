@@ -23,7 +23,7 @@ extension Workspace {
 
     /// What an import did.
     public struct Imported: Sendable {
-        public let records: [HistoryStore.ImportRecord]
+        public let records: [ImportRecord]
         /// Refused: errors are open and the import was not forced.
         public let refusedForErrors: Int?
     }
@@ -40,13 +40,13 @@ extension Workspace {
         let result = v.result
         if result.hasOpenError && !force { return Imported(records: [], refusedForErrors: result.summary.errors) }
         let tree = v.reference.tree
-        let entries: [HistoryStore.Entry] = result.submissions.compactMap { sub in
+        let entries: [StoreEntry] = result.submissions.compactMap { sub in
             guard let period = sub.period else { return nil }
             let roots = sub.roots(in: tree)
             guard let root = roots.min(by: { (tree[$0]?.level.depth ?? 9) < (tree[$1]?.level.depth ?? 9) }) else { return nil }
             let units = Set(sub.rows.map(\.code))
             let offs = (v.input.signOffs + sub.signOffs).filter { roots.contains($0.unit) && ($0.period == nil || $0.period == period) }
-            return HistoryStore.Entry(
+            return StoreEntry(
                 submission: sub, root: root, digest: ContentDigest.of(sub), signOffs: offs,
                 explanations: v.input.explanations.filter { units.contains($0.unit) },
                 findings: result.findings.filter { $0.unit.map(units.contains) ?? false })

@@ -50,7 +50,9 @@ extension Workspace {
         }
         func penalties(_ p: Period) throws -> [UnitCode: (errors: Int, late: Int)] {
             if let v = validation, v.result.period == p { return Ranker.penalties(of: v.result.findings) }
-            return try store?.penalties(period: p) ?? [:]
+            return Ranker.penalties(of: (try store?.findings(period: p) ?? []).map {
+                (unit: $0.unit, rule: $0.rule, severity: $0.severity, open: !$0.explained)
+            })
         }
         let ranker = Ranker(reference: reference)
         var earlier: [Ranking] = []

@@ -48,8 +48,13 @@ public struct Ranker: Sendable {
 
     /// Penalties a validation's open findings give: errors, and late sign-offs, by unit.
     public static func penalties(of findings: [Finding]) -> [UnitCode: (errors: Int, late: Int)] {
+        penalties(of: findings.map { (unit: $0.unit, rule: $0.rule, severity: $0.severity, open: $0.isOpen) })
+    }
+
+    /// The same from findings as a store keeps them.
+    public static func penalties(of findings: [(unit: UnitCode?, rule: RuleID, severity: Severity, open: Bool)]) -> [UnitCode: (errors: Int, late: Int)] {
         var out: [UnitCode: (errors: Int, late: Int)] = [:]
-        for f in findings where f.isOpen {
+        for f in findings where f.open {
             guard let u = f.unit else { continue }
             var c = out[u] ?? (0, 0)
             if f.severity == .error { c.errors += 1 }

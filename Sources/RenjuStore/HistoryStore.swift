@@ -4,7 +4,8 @@ import RenjuModel
 
 /// The history store: accepted figures by period, unit and indicator, with the sign-offs,
 /// explanations and findings of each import and an audit trail of every import (who, when, file,
-/// digest, what changed). SQLite through GRDB; every import is one transaction.
+/// digest, what changed). SQLite through GRDB: a record type per table, domain values stored as
+/// themselves; every import is one transaction.
 public final class HistoryStore {
     let queue: DatabaseQueue
     public let path: String
@@ -67,105 +68,106 @@ public final class HistoryStore {
                 );
                 """)
         }
+        // v2: what a replacing import changed, a row per figure (v1 kept it as lines of text in
+        // imports.changes, "unit|indicator: old → new"; those lines are moved here once).
+        m.registerMigration("v2") { db in
+            try db.create(table: ChangeRow.databaseTableName) { t in
+                t.column("import_id", .integer).notNull().references(ImportRow.databaseTableName)
+                t.column("unit", .text).notNull()
+                t.column("indicator", .text).notNull()
+                t.column("old", .double)
+                t.column("new", .double)
+            }
+            try db.create(index: "figure_changes_import", on: ChangeRow.databaseTableName, columns: ["import_id"])
+            for row in try Row.fetchAll(db, sql: "SELECT id, changes FROM imports WHERE changes <> ''") {
+                let id: Int64 = try row.decode(forColumn: "id"), text: String = try row.decode(forColumn: "changes")
+                for line in text.split(separator: "\n") { try LegacyChange(line, importId: id)?.row.insert(db) }
+            }
+            try db.execute(sql: "UPDATE imports SET changes = ''")
+        }
         return m
     }
 
-    /// One submission to store.
-    public struct Entry: Sendable {
-        public let submission: Submission
-        public let root: UnitCode
-        public let digest: String?
-        public let signOffs: [SignOff]
-        public let explanations: [Explanation]
-        public let findings: [Finding]
-        public init(submission: Submission, root: UnitCode, digest: String?, signOffs: [SignOff], explanations: [Explanation], findings: [Finding]) {
-            self.submission = submission; self.root = root; self.digest = digest; self.signOffs = signOffs
-            self.explanations = explanations; self.findings = findings
+    /// A "unit|indicator: old → new" line of a v1 store.
+    struct LegacyChange {
+        let row: ChangeRow
+        init?(_ line: Substring, importId: Int64) {
+            guard let colon = line.range(of: ": "), let arrow = line.range(of: " → ") else { return nil }
+            let key = line[..<colon.lowerBound].split(separator: "|", maxSplits: 1)
+            guard key.count == 2, let unit = UnitCode(String(key[0])) else { return nil }
+            let old = Double(line[colon.upperBound..<arrow.lowerBound]), new = Double(line[arrow.upperBound...])
+            row = ChangeRow(importId: importId, unit: unit, indicator: IndicatorID(String(key[1])), old: old, new: new)
         }
     }
 
-    /// What an import did, for the audit trail and the user.
-    public struct ImportRecord: Sendable, Equatable {
-        public let id: Int64
-        public let at: String
-        public let who: String
-        public let file: String
-        public let digest: String?
-        public let period: String
-        public let unit: String
-        public let forced: Bool
-        public let reason: String?
-        public let replaced: Bool
-        public let changes: String
+    /// One figure of a unit, the key of what an import changes.
+    struct FigureKey: Hashable, Comparable {
+        let unit: UnitCode
+        let indicator: IndicatorID
+        static func < (a: FigureKey, b: FigureKey) -> Bool { (a.unit, a.indicator) < (b.unit, b.indicator) }
     }
 
-    /// Stores submissions in one transaction. A unit's period that is already stored is replaced,
-    /// and the replacement is recorded with what changed. `pause` is a test hook: seconds to wait
-    /// inside the transaction, after the figures are written, before it commits.
+    /// The figures of the given units stored for a period.
+    static func stored(_ db: Database, period: Period, units: [UnitCode]) throws -> [FigureKey: Double] {
+        var out: [FigureKey: Double] = [:]
+        for u in units {
+            for o in try ObservationRow.filter(of(period, u)).fetchAll(db) {
+                out[FigureKey(unit: o.unit, indicator: o.indicator)] = o.value
+            }
+        }
+        return out
+    }
+
+    /// The rows of one unit's period, in any table keyed by period and unit.
+    static func of(_ period: Period, _ unit: UnitCode) -> SQLExpression { Column("period") == period && Column("unit") == unit }
+
     @discardableResult
-    public func importSubmissions(_ entries: [Entry], who: String, forced: Bool, reason: String?,
+    public func importSubmissions(_ entries: [StoreEntry], who: String, forced: Bool, reason: String?,
                                   now: Date = Date(), pause: Double = 0) throws -> [ImportRecord] {
         let stamp = ISO8601DateFormatter().string(from: now)
         return try Self.busyAware(path) { try queue.write { db -> [ImportRecord] in
             var records: [ImportRecord] = []
             for e in entries {
-                guard let period = e.submission.period?.description else { continue }
-                let units = e.submission.rows.map(\.code.rawValue)
-                // What is stored now for these units and period.
-                var old: [String: Double] = [:]
-                for u in units {
-                    for row in try Row.fetchAll(db, sql: "SELECT indicator, value FROM observations WHERE period = ? AND unit = ?", arguments: [period, u]) {
-                        let ind: String = row["indicator"]; let v: Double = row["value"]
-                        old["\(u)|\(ind)"] = v
-                    }
-                }
-                var new: [String: Double] = [:]
+                guard let period = e.submission.period else { continue }
+                let units = e.submission.rows.map(\.code)
+                let old = try Self.stored(db, period: period, units: units)
+                var new: [FigureKey: Double] = [:]
                 for u in e.submission.values.units {
-                    for (id, v) in e.submission.values.figures(of: u) { new["\(u)|\(id)"] = v }
+                    for (id, v) in e.submission.values.figures(of: u) { new[FigureKey(unit: u, indicator: id)] = v }
                 }
                 let replaced = !old.isEmpty
-                var changes: [String] = []
+                var changes: [FigureChange] = []
                 if replaced {
-                    for k in Set(old.keys).union(new.keys).sorted() {
-                        let a = old[k], b = new[k]
-                        if a == b { continue }
-                        changes.append("\(k): \(a.map(shortestDecimal) ?? "—") → \(b.map(shortestDecimal) ?? "—")")
+                    for k in Set(old.keys).union(new.keys).sorted() where old[k] != new[k] {
+                        changes.append(FigureChange(unit: k.unit, indicator: k.indicator, old: old[k], new: new[k]))
                     }
                 }
-                try db.execute(sql: """
-                    INSERT INTO imports (at, who, file, digest, period, unit, forced, reason, replaced, changes)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [stamp, who, e.submission.file, e.digest, period, e.root.rawValue, forced, reason, replaced, changes.joined(separator: "\n")])
-                let id = db.lastInsertedRowID
-                for u in units {
-                    try db.execute(sql: "DELETE FROM observations WHERE period = ? AND unit = ?", arguments: [period, u])
-                    try db.execute(sql: "DELETE FROM findings WHERE period = ? AND unit = ?", arguments: [period, u])
-                    try db.execute(sql: "DELETE FROM explanations WHERE period = ? AND unit = ?", arguments: [period, u])
+                var imp = ImportRow(id: nil, at: stamp, who: who, file: e.submission.file, digest: e.digest, period: period,
+                                    unit: e.root, forced: forced, reason: reason, replaced: replaced)
+                try imp.insert(db)
+                guard let id = imp.id else { continue }
+                for c in changes {
+                    try ChangeRow(importId: id, unit: c.unit, indicator: c.indicator, old: c.old, new: c.new).insert(db)
                 }
-                try db.execute(sql: "DELETE FROM signoffs WHERE period = ? AND unit = ?", arguments: [period, e.root.rawValue])
+                for u in units {
+                    try ObservationRow.filter(Self.of(period, u)).deleteAll(db)
+                    try FindingRow.filter(Self.of(period, u)).deleteAll(db)
+                    try ExplanationRow.filter(Self.of(period, u)).deleteAll(db)
+                }
+                try SignOffRow.filter(Self.of(period, e.root)).deleteAll(db)
                 for (k, v) in new.sorted(by: { $0.key < $1.key }) {
-                    let parts = k.split(separator: "|", maxSplits: 1).map(String.init)
-                    try db.execute(sql: "INSERT INTO observations (period, unit, indicator, value, import_id) VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [period, parts[0], parts[1], v, id])
+                    try ObservationRow(period: period, unit: k.unit, indicator: k.indicator, value: v, importId: id).insert(db)
                 }
                 for s in e.signOffs {
-                    try db.execute(sql: "INSERT INTO signoffs (period, unit, role, name, date, digest, signature, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                   arguments: [period, s.unit.rawValue, s.role, s.name, s.date?.description ?? s.dateText, s.digest, s.signature, id])
+                    try SignOffRow(period: period, unit: s.unit, role: s.role, name: s.name, date: s.date?.description ?? s.dateText,
+                                   digest: s.digest, signature: s.signature, importId: id).insert(db)
                 }
                 for x in e.explanations {
-                    try db.execute(sql: "INSERT INTO explanations (period, unit, rule, indicator, text, import_id) VALUES (?, ?, ?, ?, ?, ?)",
-                                   arguments: [period, x.unit.rawValue, x.rule, x.indicator?.rawValue, x.text, id])
+                    try ExplanationRow(period: period, unit: x.unit, rule: x.rule, indicator: x.indicator, text: x.text, importId: id).insert(db)
                 }
-                for f in e.findings {
-                    try db.execute(sql: """
-                        INSERT INTO findings (period, unit, rule, severity, indicator, value, expected, message, explained, import_id)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [period, f.unit?.rawValue, f.rule.description, f.severity.rawValue, f.indicator?.rawValue,
-                                         f.value, f.expected, f.message.zh, f.explained, id])
-                }
+                for f in e.findings { try FindingRow(period: period, finding: f, importId: id).insert(db) }
                 records.append(ImportRecord(id: id, at: stamp, who: who, file: e.submission.file, digest: e.digest, period: period,
-                                            unit: e.root.rawValue, forced: forced, reason: reason, replaced: replaced,
-                                            changes: changes.joined(separator: "\n")))
+                                            unit: e.root, forced: forced, reason: reason, replaced: replaced, changes: changes))
             }
             if pause > 0 {
                 FileHandle.standardError.write(Data("renju: importing (paused inside the transaction)\n".utf8))
@@ -175,99 +177,60 @@ public final class HistoryStore {
         } }
     }
 
-    /// Stored figures of the given periods (all periods when nil) as a dataset.
     public func dataset(periods: [Period]? = nil) throws -> Dataset {
         try queue.read { db in
-            var ds = Dataset()
-            let rows: [Row]
-            if let periods {
-                let list = periods.map(\.description)
-                rows = try Row.fetchAll(db, sql: "SELECT period, unit, indicator, value FROM observations WHERE period IN (\(list.map { _ in "?" }.joined(separator: ",")))",
-                                        arguments: StatementArguments(list))
-            } else {
-                rows = try Row.fetchAll(db, sql: "SELECT period, unit, indicator, value FROM observations")
-            }
+            var request = ObservationRow.all()
+            if let periods { request = request.filter(periods.contains(ObservationRow.Columns.period)) }
             var byPeriod: [Period: PeriodValues] = [:]
-            for r in rows {
-                let p: String = r["period"], u: String = r["unit"], i: String = r["indicator"], v: Double = r["value"]
-                guard let period = Period.parse(p), let unit = UnitCode(u) else { continue }
-                byPeriod[period, default: PeriodValues()].set(unit, IndicatorID(i), Observation(v, source: SourceRef(file: path)))
+            let source = SourceRef(file: path)
+            let rows = try request.fetchCursor(db)
+            while let o = try rows.next() {
+                byPeriod[o.period, default: PeriodValues()].set(o.unit, o.indicator, Observation(o.value, source: source))
             }
+            var ds = Dataset()
             for (p, v) in byPeriod { ds.merge(p, v) }
             return ds
         }
     }
 
-    public func periods() throws -> [(period: String, units: Int, values: Int)] {
+    public func periods() throws -> [StoredPeriod] {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT period, COUNT(DISTINCT unit) AS units, COUNT(*) AS n FROM observations GROUP BY period").map {
-                ($0["period"], $0["units"], $0["n"])
-            }.sorted { (Period.parse($0.0) ?? Period(year: 0)) < (Period.parse($1.0) ?? Period(year: 0)) }
+                StoredPeriod(period: try $0.decode(forColumn: "period"), units: try $0.decode(forColumn: "units"), figures: try $0.decode(forColumn: "n"))
+            }.sorted { $0.period < $1.period }
         }
     }
 
-    public func history(unit: UnitCode, indicator: IndicatorID) throws -> [(period: String, value: Double)] {
+    public func history(unit: UnitCode, indicator: IndicatorID) throws -> [(period: Period, value: Double)] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT period, value FROM observations WHERE unit = ? AND indicator = ?", arguments: [unit.rawValue, indicator.rawValue])
-                .map { ($0["period"], $0["value"]) }
-                .sorted { (Period.parse($0.0) ?? Period(year: 0)) < (Period.parse($1.0) ?? Period(year: 0)) }
+            try ObservationRow.filter(ObservationRow.Columns.unit == unit && ObservationRow.Columns.indicator == indicator).fetchAll(db)
+                .map { ($0.period, $0.value) }
+                .sorted { $0.period < $1.period }
         }
     }
 
     public func imports() throws -> [ImportRecord] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM imports ORDER BY id").map { r in
-                ImportRecord(id: r["id"], at: r["at"], who: r["who"], file: r["file"], digest: r["digest"], period: r["period"],
-                             unit: r["unit"], forced: r["forced"], reason: r["reason"], replaced: r["replaced"], changes: r["changes"])
+            var changes: [Int64: [FigureChange]] = [:]
+            for c in try ChangeRow.order(Column("rowid")).fetchAll(db) {
+                changes[c.importId, default: []].append(FigureChange(unit: c.unit, indicator: c.indicator, old: c.old, new: c.new))
+            }
+            return try ImportRow.order(Column("id")).fetchAll(db).compactMap { r in
+                guard let id = r.id else { return nil }
+                return ImportRecord(id: id, at: r.at, who: r.who, file: r.file, digest: r.digest, period: r.period, unit: r.unit,
+                                    forced: r.forced, reason: r.reason, replaced: r.replaced, changes: changes[id] ?? [])
             }
         }
     }
 
-    /// Counts of open errors and late sign-offs by unit for a period (for the ranking penalties).
-    public func penalties(period: Period) throws -> [UnitCode: (errors: Int, late: Int)] {
-        try queue.read { db in
-            var out: [UnitCode: (errors: Int, late: Int)] = [:]
-            for r in try Row.fetchAll(db, sql: """
-                SELECT unit, SUM(severity = 'error' AND explained = 0) AS e, SUM(rule = 'signoff.late' AND explained = 0) AS l
-                FROM findings WHERE period = ? AND unit IS NOT NULL GROUP BY unit
-                """, arguments: [period.description]) {
-                let u: String = r["unit"]
-                if let code = UnitCode(u) { out[code] = (r["e"] ?? 0, r["l"] ?? 0) }
-            }
-            return out
-        }
+    public func findings(period: Period) throws -> [StoredFinding] {
+        try queue.read { db in try FindingRow.filter(FindingRow.Columns.period == period).fetchAll(db).map(\.stored) }
     }
 
     /// Number of stored observations (for tests and `db periods`).
     public func observationCount() throws -> Int {
-        try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM observations") ?? 0 }
+        try queue.read { db in try ObservationRow.fetchCount(db) }
     }
-}
-
-/// What went wrong with the store, in words for the user.
-public enum StoreError: Error, CustomStringConvertible {
-    /// Another process holds the store (an import running) past the wait.
-    case busy(String)
-
-    public var description: String {
-        switch self {
-        case let .busy(p): return "the store \(p) is busy: another import is running; try again when it has finished / 数据库正忙：另一次入库正在进行，请稍后再试"
-        }
-    }
-}
-
-/// What the application layer needs of a history store: the SQLite file today, a database server
-/// next. Every method is one read or one transaction.
-public protocol HistoryStoring: AnyObject {
-    /// Where the store is, for messages (a path, or a server's address without its password).
-    var path: String { get }
-    func dataset(periods: [Period]?) throws -> Dataset
-    @discardableResult
-    func importSubmissions(_ entries: [HistoryStore.Entry], who: String, forced: Bool, reason: String?, now: Date, pause: Double) throws -> [HistoryStore.ImportRecord]
-    func periods() throws -> [(period: String, units: Int, values: Int)]
-    func history(unit: UnitCode, indicator: IndicatorID) throws -> [(period: String, value: Double)]
-    func imports() throws -> [HistoryStore.ImportRecord]
-    func penalties(period: Period) throws -> [UnitCode: (errors: Int, late: Int)]
 }
 
 extension HistoryStore: HistoryStoring {}

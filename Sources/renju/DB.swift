@@ -64,7 +64,7 @@ struct DBImport: ParsableCommand {
             throw ExitCode(1)
         }
         for rec in r.records {
-            let what = rec.replaced ? (rec.changes.isEmpty ? "replaced, no figure changed" : "replaced, \(rec.changes.split(separator: "\n").count) figures changed") : "new"
+            let what = rec.replaced ? (rec.changes.isEmpty ? "replaced, no figure changed" : "replaced, \(rec.changes.count) figures changed") : "new"
             say("stored \(rec.unit) \(rec.period) from \(rec.file) (\(what))")
         }
         say(lang, zh: "已入库 \(r.records.count) 份报表：\(db.path)", en: "\(r.records.count) submissions stored in \(db.path)")
@@ -75,7 +75,7 @@ struct DBPeriods: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "periods", abstract: "List the periods in the store.")
     @OptionGroup var store: StoreOptions
     func run() throws {
-        for p in try Workspace.openStore(storePath(store)).store.periods() { print("\(p.period)  \(p.units) units  \(p.values) figures") }
+        for p in try Workspace.openStore(storePath(store)).store.periods() { print("\(p.period)  \(p.units) units  \(p.figures) figures") }
     }
 }
 
@@ -115,7 +115,7 @@ struct DBAudit: ParsableCommand {
     func run() throws {
         for r in try Workspace.openStore(storePath(store)).store.imports() {
             say("#\(r.id) \(r.at) \(r.who) \(r.unit) \(r.period) \(r.file) digest \(r.digest ?? "—")\(r.forced ? " FORCED: \(r.reason ?? "")" : "")\(r.replaced ? " (replaced)" : "")")
-            for c in r.changes.split(separator: "\n") { say("    \(c)") }
+            for c in r.changes { say("    \(c)") }
         }
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+import RenjuTestSupport
 import Foundation
 
 /// The `renju` command line, end to end: the built binary on real files.

@@ -1,15 +1,6 @@
 import XCTest
+import RenjuTestSupport
 import Foundation
-
-/// A folder with the test county's divisions file and an empty input folder `in`.
-func makeTestCounty(_ test: XCTestCase, _ name: String = #function) throws -> (divisions: URL, data: URL) {
-    let dir = try test.temporaryDirectory(name)
-    let divisions = dir.appendingPathComponent("divisions.csv")
-    try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
-    let data = dir.appendingPathComponent("in")
-    try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-    return (divisions, data)
-}
 
 /// Text from the input never drives the terminal: escape sequences in names, 说明 and file names
 /// are shown escaped in every report a person reads.

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import RenjuTestSupport
 
 /// Peak memory follows the figures read, not the bytes of a file: measured on the built binary
 /// (the peak resident size of a child process, through python's getrusage), against the bound the

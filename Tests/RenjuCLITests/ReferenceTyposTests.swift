@@ -1,4 +1,5 @@
 import XCTest
+import RenjuTestSupport
 
 /// A typo in a reference or template file is refused with the file and line (exit 2), never
 /// silently ignored: a misspelt threshold would otherwise leave its default in force unseen.

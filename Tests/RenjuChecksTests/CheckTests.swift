@@ -1,4 +1,5 @@
 import XCTest
+import RenjuTestSupport
 import RenjuModel
 import RenjuReading
 import RenjuReference

@@ -1,4 +1,5 @@
 import XCTest
+import RenjuTestSupport
 import ZIPFoundation
 import RenjuModel
 import RenjuReading

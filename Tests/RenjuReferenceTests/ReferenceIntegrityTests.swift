@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import RenjuTestSupport
 import RenjuModel
 import RenjuReference
 

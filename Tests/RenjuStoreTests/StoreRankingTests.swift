@@ -1,4 +1,5 @@
 import XCTest
+import RenjuTestSupport
 import RenjuModel
 import RenjuReading
 import RenjuReference
@@ -164,7 +165,7 @@ final class StoreRankingTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("replaced"), again.stdout)
         let audit = try runRenju(["db", "audit", "--db", s.db])
-        XCTAssertTrue(audit.stdout.contains("640422100201|garbage_collected_t: 16 → 16.2"), audit.stdout)
+        XCTAssertTrue(audit.stdout.contains("640422100201 garbage_collected_t: 16 → 16.2"), audit.stdout)
         // A negative count is an open error: refused without --force.
         var bad = base; bad[1] = -1
         let refused = try importQuarter(s, "2025Q4", toilets: bad)
@@ -275,7 +276,7 @@ final class StoreRankingTests: XCTestCase {
         let after = try HistoryStore(path: s.db)
         XCTAssertEqual(try after.observationCount(), countBefore)
         XCTAssertEqual(try after.imports(), importsBefore)
-        XCTAssertEqual(try after.periods().map(\.period), ["2025Q2"])
+        XCTAssertEqual(try after.periods().map(\.period), [Period(year: 2025, quarter: 2)])
     }
 
     func testTheExampleCountyValidatesTheSameAgainstTheStoreAsAgainstItsHistoryFiles() throws {

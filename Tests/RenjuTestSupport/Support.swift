@@ -6,12 +6,12 @@ import RenjuReference
 import RenjuChecks
 
 /// The repository root (for the bundled reference data and examples).
-let repoRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+public let repoRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-let bundledReference = repoRoot.appendingPathComponent("reference-data").path
+public let bundledReference = repoRoot.appendingPathComponent("reference-data").path
 
 /// A fresh temporary folder (the caller removes it).
-func makeTemporaryDirectory(_ name: String) throws -> URL {
+public func makeTemporaryDirectory(_ name: String) throws -> URL {
     let safe = name.filter { $0.isLetter || $0.isNumber }
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("renju-tests-\(safe)-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -20,7 +20,7 @@ func makeTemporaryDirectory(_ name: String) throws -> URL {
 
 extension XCTestCase {
     /// A fresh temporary folder for one test, removed when the test ends.
-    func temporaryDirectory(_ name: String = #function) throws -> URL {
+    public func temporaryDirectory(_ name: String = #function) throws -> URL {
         let url = try makeTemporaryDirectory(name)
         addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url
@@ -28,7 +28,7 @@ extension XCTestCase {
 }
 
 /// A small county for tests: one township (two villages) and a second township (one village).
-let testDivisionsCSV = """
+public let testDivisionsCSV = """
 code,name,level,parent
 # test county
 640422000000,西吉县,county,
@@ -41,7 +41,7 @@ code,name,level,parent
 """
 
 /// The bundled catalog and rules with the test county's divisions.
-func testReference(divisions: String = testDivisionsCSV) throws -> ReferenceData {
+public func testReference(divisions: String = testDivisionsCSV) throws -> ReferenceData {
     let dir = try makeTemporaryDirectory("reference")
     defer { try? FileManager.default.removeItem(at: dir) }  // loaded into memory below
     let path = dir.appendingPathComponent("divisions.csv")
@@ -51,7 +51,7 @@ func testReference(divisions: String = testDivisionsCSV) throws -> ReferenceData
 }
 
 /// A consistent village row (all 23 indicators), keyed by id.
-func villageValues(households: Double = 500, toilets: Double = 400, sewage: Double = 200, roadTotal: Double = 10,
+public func villageValues(households: Double = 500, toilets: Double = 400, sewage: Double = 200, roadTotal: Double = 10,
                    roadHard: Double = 8, generated: Double = 20, collected: Double = 18, harmless: Double = 16,
                    covered: Double = 1, cleaners: Double = 6, found: Double = 10, removed: Double = 6, area: Double = 600,
                    publicToilets: Double = 1, houses: Double = 5, facilities: Double = 0, green: Double = 0.3,
@@ -77,7 +77,7 @@ func villageValues(households: Double = 500, toilets: Double = 400, sewage: Doub
 }
 
 /// The total row of some village rows, as a careful clerk computes it.
-func totalValues(_ rows: [[String: Double?]]) -> [String: Double?] {
+public func totalValues(_ rows: [[String: Double?]]) -> [String: Double?] {
     var t: [String: Double?] = [:]
     let rates: [String: (String, String)] = [
         "sanitary_toilet_rate": ("sanitary_toilet_hh", "households"), "sewage_treatment_rate": ("sewage_treated_hh", "households"),
@@ -95,7 +95,7 @@ func totalValues(_ rows: [[String: Double?]]) -> [String: Double?] {
 }
 
 /// Writes a submission as a long CSV: `period,unit_code,indicator,value`.
-func longCSV(period: String, rows: [(String, [String: Double?])]) -> String {
+public func longCSV(period: String, rows: [(String, [String: Double?])]) -> String {
     var s = "period,unit_code,indicator,value\n"
     for (code, vals) in rows {
         for (k, v) in vals.sorted(by: { $0.key < $1.key }) {
@@ -106,14 +106,14 @@ func longCSV(period: String, rows: [(String, [String: Double?])]) -> String {
 }
 
 /// Reads text as one CSV submission with the test reference.
-func readCSV(_ text: String, file: String = "t.csv", reference: ReferenceData) -> [Submission] {
+public func readCSV(_ text: String, file: String = "t.csv", reference: ReferenceData) -> [Submission] {
     let reader = FormReader(catalog: reference.catalog, tree: reference.tree)
     if case let .submissions(subs) = reader.read(CSVReader.grid(from: text), file: file, defaultPeriod: nil) { return subs }
     return []
 }
 
 /// Validates submissions read from CSV texts (current and history) and returns the findings.
-func validate(_ texts: [String], reference: ReferenceData, signOffs: String? = nil) -> ValidationResult {
+public func validate(_ texts: [String], reference: ReferenceData, signOffs: String? = nil) -> ValidationResult {
     let subs = texts.enumerated().flatMap { readCSV($0.element, file: "f\($0.offset).csv", reference: reference) }
     var offs: [SignOff] = []
     if let signOffs, case let .signOffs(list, _) = FormReader(catalog: reference.catalog, tree: reference.tree)
@@ -122,13 +122,13 @@ func validate(_ texts: [String], reference: ReferenceData, signOffs: String? = n
 }
 
 extension ValidationResult {
-    func rules(unit: String? = nil) -> Set<String> {
+    public func rules(unit: String? = nil) -> Set<String> {
         Set(findings.filter { unit == nil || $0.unit?.rawValue == unit }.map(\.rule.description))
     }
 }
 
 /// A clean township submission of the test county (吉强镇 with its two villages).
-func cleanTownship(period: String = "2025Q3", a: [String: Double?] = villageValues(),
+public func cleanTownship(period: String = "2025Q3", a: [String: Double?] = villageValues(),
                    b: [String: Double?] = villageValues(households: 300, toilets: 210, sewage: 90, roadTotal: 6, roadHard: 5,
                                                           generated: 12, collected: 10, harmless: 9, cleaners: 4, found: 8, removed: 4,
                                                           area: 350, houses: 3, green: 0.2, investment: 80)) -> String {
@@ -136,7 +136,7 @@ func cleanTownship(period: String = "2025Q3", a: [String: Double?] = villageValu
 }
 
 /// A sign-off CSV for the test township: the whole chain, in order, on time (digest left out).
-func signOffCSV(unit: String = "640422100000", period: String = "2025Q3") -> String {
+public func signOffCSV(unit: String = "640422100000", period: String = "2025Q3") -> String {
     let p = Period.parse(period) ?? Period(year: 2025, quarter: 3)
     let end = p.endDate
     return "区划代码,报告期,角色,姓名,日期\n" + [("填表人", "王五", 2), ("统计负责人", "李四", 4), ("单位负责人", "张三", 6)].map {
@@ -147,7 +147,7 @@ func signOffCSV(unit: String = "640422100000", period: String = "2025Q3") -> Str
 // MARK: - The command line, end to end
 
 /// The built `renju` binary, beside the test bundle.
-let renjuBinary: URL = {
+public let renjuBinary: URL = {
     let candidates = [
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("renju"),
         Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("renju"),
@@ -156,10 +156,10 @@ let renjuBinary: URL = {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[2]
 }()
 
-struct RenjuRun { let status: Int32; let stdout: String; let stderr: String }
+public struct RenjuRun: Sendable { public let status: Int32; public let stdout: String; public let stderr: String }
 
 /// Runs the binary and collects its exit status and output.
-func runRenju(_ args: [String], cwd: URL? = nil) throws -> RenjuRun {
+public func runRenju(_ args: [String], cwd: URL? = nil) throws -> RenjuRun {
     let p = Process()
     p.executableURL = renjuBinary
     p.arguments = args
@@ -179,6 +179,16 @@ func runRenju(_ args: [String], cwd: URL? = nil) throws -> RenjuRun {
     return RenjuRun(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
 }
 
-func parseJSON(_ s: String) throws -> [String: Any] {
+public func parseJSON(_ s: String) throws -> [String: Any] {
     try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String: Any])
+}
+
+/// A folder with the test county's divisions file and an empty input folder `in`.
+public func makeTestCounty(_ test: XCTestCase, _ name: String = #function) throws -> (divisions: URL, data: URL) {
+    let dir = try test.temporaryDirectory(name)
+    let divisions = dir.appendingPathComponent("divisions.csv")
+    try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+    let data = dir.appendingPathComponent("in")
+    try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+    return (divisions, data)
 }

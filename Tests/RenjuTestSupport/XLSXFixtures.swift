@@ -3,13 +3,13 @@ import CXlsxWriter
 import ZIPFoundation
 
 /// A cell for fixture workbooks.
-enum FixtureCell {
+public enum FixtureCell {
     case s(String)
     case n(Double)
 }
 
 /// Writes a workbook with libxlsxwriter (strings go to the shared-string table).
-func writeSharedStringsWorkbook(_ url: URL, sheets: [(String, [[FixtureCell?]])]) throws {
+public func writeSharedStringsWorkbook(_ url: URL, sheets: [(String, [[FixtureCell?]])]) throws {
     guard let wb = workbook_new(url.path) else { throw NSError(domain: "fixture", code: 1) }
     for (name, rows) in sheets {
         guard let ws = workbook_add_worksheet(wb, name) else { throw NSError(domain: "fixture", code: 2) }
@@ -29,7 +29,7 @@ func writeSharedStringsWorkbook(_ url: URL, sheets: [(String, [[FixtureCell?]])]
 
 /// Writes a minimal workbook whose sheets are given as raw `<sheetData>` XML (inline strings,
 /// error cells, formulas without cached values — what other generators write).
-func writeRawWorkbook(_ url: URL, sheets: [(String, String)], styles: String? = nil) throws {
+public func writeRawWorkbook(_ url: URL, sheets: [(String, String)], styles: String? = nil) throws {
     let ns = "http://schemas.openxmlformats.org/"
     var parts: [(String, String)] = [
         ("[Content_Types].xml", #"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="\#(ns)package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#),
@@ -58,7 +58,7 @@ func writeRawWorkbook(_ url: URL, sheets: [(String, String)], styles: String? = 
 }
 
 /// `<row>` XML from cells: strings inline, numbers as numbers.
-func inlineRow(_ r: Int, _ cells: [FixtureCell?]) -> String {
+public func inlineRow(_ r: Int, _ cells: [FixtureCell?]) -> String {
     var s = #"<row r="\#(r + 1)">"#
     for (c, cell) in cells.enumerated() {
         let ref = columnName(c) + String(r + 1)
@@ -71,7 +71,7 @@ func inlineRow(_ r: Int, _ cells: [FixtureCell?]) -> String {
     return s + "</row>"
 }
 
-func columnName(_ c: Int) -> String {
+public func columnName(_ c: Int) -> String {
     var n = c + 1, s = ""
     while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(UInt8(65 + r))) + s; n = (n - 1) / 26 }
     return s

@@ -1,0 +1,97 @@
+import Foundation
+import RenjuModel
+
+/// What the application layer needs of a history store: the SQLite file today, a database server
+/// next. Every method is one read or one transaction.
+public protocol HistoryStoring: AnyObject {
+    /// Where the store is, for messages (a path, or a server's address without its password).
+    var path: String { get }
+    /// Stored figures of the given periods (all periods when nil).
+    func dataset(periods: [Period]?) throws -> Dataset
+    /// Stores submissions in one transaction; a unit's period already stored is replaced, with
+    /// what changed recorded. `pause` is a test hook: seconds to wait inside the transaction.
+    @discardableResult
+    func importSubmissions(_ entries: [StoreEntry], who: String, forced: Bool, reason: String?, now: Date, pause: Double) throws -> [ImportRecord]
+    func periods() throws -> [StoredPeriod]
+    func history(unit: UnitCode, indicator: IndicatorID) throws -> [(period: Period, value: Double)]
+    /// The audit trail, oldest first.
+    func imports() throws -> [ImportRecord]
+    /// The findings stored with a period's imports.
+    func findings(period: Period) throws -> [StoredFinding]
+}
+
+/// One submission to store.
+public struct StoreEntry: Sendable {
+    public let submission: Submission
+    public let root: UnitCode
+    public let digest: String?
+    public let signOffs: [SignOff]
+    public let explanations: [Explanation]
+    public let findings: [Finding]
+    public init(submission: Submission, root: UnitCode, digest: String?, signOffs: [SignOff], explanations: [Explanation], findings: [Finding]) {
+        self.submission = submission; self.root = root; self.digest = digest; self.signOffs = signOffs
+        self.explanations = explanations; self.findings = findings
+    }
+}
+
+/// One figure an import replaced: the unit, the indicator, the value before and after (nil where
+/// there was none).
+public struct FigureChange: Sendable, Equatable, CustomStringConvertible {
+    public let unit: UnitCode
+    public let indicator: IndicatorID
+    public let old: Double?
+    public let new: Double?
+    public init(unit: UnitCode, indicator: IndicatorID, old: Double?, new: Double?) {
+        self.unit = unit; self.indicator = indicator; self.old = old; self.new = new
+    }
+    public var description: String {
+        "\(unit) \(indicator): \(old.map(shortestDecimal) ?? "—") → \(new.map(shortestDecimal) ?? "—")"
+    }
+}
+
+/// What an import did, for the audit trail and the user.
+public struct ImportRecord: Sendable, Equatable {
+    public let id: Int64
+    /// ISO 8601, UTC.
+    public let at: String
+    public let who: String
+    public let file: String
+    public let digest: String?
+    public let period: Period
+    public let unit: UnitCode
+    public let forced: Bool
+    public let reason: String?
+    public let replaced: Bool
+    public let changes: [FigureChange]
+}
+
+/// A period in the store: how many units and figures it holds.
+public struct StoredPeriod: Sendable, Equatable {
+    public let period: Period
+    public let units: Int
+    public let figures: Int
+}
+
+/// A finding as the store keeps it (the Chinese message only).
+public struct StoredFinding: Sendable, Equatable {
+    public let unit: UnitCode?
+    public let rule: RuleID
+    public let severity: Severity
+    public let indicator: IndicatorID?
+    public let value: Double?
+    public let expected: Double?
+    public let message: String
+    public let explained: Bool
+}
+
+/// What went wrong with the store, in words for the user.
+public enum StoreError: Error, CustomStringConvertible {
+    /// Another process holds the store (an import running) past the wait.
+    case busy(String)
+
+    public var description: String {
+        switch self {
+        case let .busy(p): return "the store \(p) is busy: another import is running; try again when it has finished / 数据库正忙：另一次入库正在进行，请稍后再试"
+        }
+    }
+}
