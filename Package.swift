@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Renju",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "renju", targets: ["renju"]),
     ],
@@ -13,6 +13,11 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // The web desk: HTTP server, bcrypt, page templates.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
     ],
     targets: [
         // libxlsxwriter (Debian: libxlsxwriter-dev), found through pkg-config.
@@ -47,17 +52,27 @@ let package = Package(
         // Synthetic returns at any scale (`renju synth`, the benchmarks).
         .target(name: "RenjuSynth", dependencies: ["RenjuModel", "RenjuReference"]),
         // Store: the history of accepted figures, sign-offs, explanations and findings (SQLite via GRDB).
-        .target(name: "RenjuStore", dependencies: ["RenjuModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "RenjuStore", dependencies: ["RenjuModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         // Export: the workbooks (return, collection form, findings, bulletin) through libxlsxwriter.
         .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks", "RenjuRanking", "CXlsxWriter"]),
         // The application layer: the use cases every front end calls (validate, export, sign, rank,
         // import, history), typed inputs and results, one error type.
         .target(name: "RenjuApp", dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuRanking", "RenjuStore", "RenjuReport", "RenjuExport", "RenjuSynth"]),
+        // The web desk (`renju serve`): Hummingbird handlers calling the application layer, pages
+        // from templates/web (Mustache), accounts, sessions, CSRF, one authorization policy.
+        .target(name: "RenjuWeb", dependencies: [
+            "RenjuModel", "RenjuReference", "RenjuChecks", "RenjuStore", "RenjuReport", "RenjuApp", "Yams",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         // The command line: parse → call the application layer → render → exit status.
         .executableTarget(
             name: "renju",
             dependencies: [
-                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuRanking", "RenjuStore", "RenjuReport", "RenjuExport", "RenjuApp",
+                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuRanking", "RenjuStore", "RenjuReport", "RenjuExport", "RenjuApp", "RenjuWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,6 +99,12 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"), "renju",
         ]),
         .testTarget(name: "RenjuAppTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuApp", "renju"]),
+        .testTarget(name: "RenjuWebTests", dependencies: [
+            "RenjuTestSupport", "RenjuModel", "RenjuStore", "RenjuApp", "RenjuWeb", "renju",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         // The built binary on files: exit codes, output, what a user types.
         .testTarget(name: "RenjuCLITests", dependencies: ["RenjuTestSupport", "renju"]),
     ],

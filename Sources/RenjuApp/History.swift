@@ -9,10 +9,16 @@ extension Workspace {
     /// given a path where no store is (a typo) is refused, never answered from a new, empty store.
     /// `created` says whether this call made it.
     public static func openStore(_ path: String, create: Bool = false) throws -> (store: any HistoryStoring, created: Bool) {
+        let (store, created) = try openDeskStore(path, create: create)
+        return (store, created)
+    }
+
+    /// The same store with the web desk's accounts, uploads and audit log.
+    public static func openDeskStore(_ path: String, create: Bool = false) throws -> (store: any DeskStoring, created: Bool) {
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create {
             throw AppError(zh: "找不到数据库 \(path)，请先用 renju db import --db \(path) 建立",
-                           en: "no store at \(path); create one with `renju db import --db \(path) INPUT…`")
+                           en: "no store at \(path); create one with `renju db import --db \(path) INPUT…` or `renju user add --db \(path) …`")
         }
         do { return (try HistoryStore(path: path), !exists) } catch let e as StoreError {
             throw AppError(e.description)

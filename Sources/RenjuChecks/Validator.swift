@@ -14,6 +14,10 @@ public struct ValidationResult: Sendable {
     /// Files read (for the reading rules' counts).
     public var filesRead = 0
 
+    public init(period: Period?, findings: [Finding], submissions: [Submission], history: Dataset, unitsChecked: Int) {
+        self.period = period; self.findings = findings; self.submissions = submissions; self.history = history; self.unitsChecked = unitsChecked
+    }
+
     /// Every rule that ran, in the order `renju rules` lists them: units evaluated, units with a
     /// finding, units skipped for a missing figure. Reading rules count files: read, with a finding.
     public func ruleSummaries(rules: [RuleID]) -> [RuleSummary] {

@@ -6,7 +6,7 @@ import RenjuModel
 /// explanations and findings of each import and an audit trail of every import (who, when, file,
 /// digest, what changed). SQLite through GRDB: a record type per table, domain values stored as
 /// themselves; every import is one transaction.
-public final class HistoryStore {
+public final class HistoryStore: Sendable {
     let queue: DatabaseQueue
     public let path: String
 
@@ -85,6 +85,7 @@ public final class HistoryStore {
             }
             try db.execute(sql: "UPDATE imports SET changes = ''")
         }
+        registerDesk(&m)
         return m
     }
 

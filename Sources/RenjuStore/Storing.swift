@@ -3,7 +3,7 @@ import RenjuModel
 
 /// What the application layer needs of a history store: the SQLite file today, a database server
 /// next. Every method is one read or one transaction.
-public protocol HistoryStoring: AnyObject {
+public protocol HistoryStoring: AnyObject, Sendable {
     /// Where the store is, for messages (a path, or a server's address without its password).
     var path: String { get }
     /// Stored figures of the given periods (all periods when nil).

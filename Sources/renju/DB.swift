@@ -117,5 +117,7 @@ struct DBAudit: ParsableCommand {
             say("#\(r.id) \(r.at) \(r.who) \(r.unit) \(r.period) \(r.file) digest \(r.digest ?? "—")\(r.forced ? " FORCED: \(r.reason ?? "")" : "")\(r.replaced ? " (replaced)" : "")")
             for c in r.changes { say("    \(c)") }
         }
+        // The web desk's events: uploads, 说明, sign-offs, 退回, exports, accounts.
+        for e in try Workspace.openDeskStore(storePath(store)).store.events() { say("desk \(e)") }
     }
 }

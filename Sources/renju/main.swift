@@ -14,7 +14,7 @@ let requestedLanguage: Language = {
 
 do {
     var command = try Renju.parseAsRoot()
-    try command.run()
+    if let server = command as? Serve { try await server.serve() } else { try command.run() }
     exit(0)
 } catch let code as ExitCode {
     exit(code.rawValue)

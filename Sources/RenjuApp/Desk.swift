@@ -1,0 +1,514 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+import RenjuChecks
+import RenjuStore
+import RenjuReading
+
+/// What a desk user asks for: each request of the web desk needs one of these, and `DeskPolicy`
+/// alone says which roles hold it.
+public enum DeskPermission: String, Sendable, CaseIterable {
+    /// See submissions, their findings and the status of units in scope.
+    case read
+    /// Upload a unit's return.
+    case upload
+    /// Write a 说明 for a warning.
+    case explain
+    /// Sign off in one's chain roles.
+    case sign
+    /// 退回: send a submission back with a message.
+    case review
+    /// Download the county's return and the bulletin.
+    case export
+    /// Manage accounts.
+    case manageAccounts
+}
+
+/// Who may do what: the one place the desk's authorization is decided. A request passes when the
+/// account is enabled, its role holds the permission, and the unit concerned lies in the
+/// account's subtree.
+public enum DeskPolicy {
+    public static func permissions(of role: Role) -> Set<DeskPermission> {
+        switch role {
+        case .clerk: return [.read, .upload, .explain, .sign]
+        case .signer: return [.read, .sign]
+        case .reviewer: return [.read, .review, .export]
+        case .viewer: return [.read, .export]
+        case .admin: return [.read, .manageAccounts]
+        }
+    }
+
+    public static func allows(_ account: Account, _ permission: DeskPermission) -> Bool {
+        !account.disabled && permissions(of: account.role).contains(permission)
+    }
+
+    /// Whether a unit lies in the account's subtree (the account's own unit included).
+    public static func inScope(_ unit: UnitCode, of account: Account, tree: DivisionTree) -> Bool {
+        unit == account.unit || tree.isAncestor(account.unit, of: unit)
+    }
+}
+
+/// Why a desk request was refused, each with what the HTTP front end answers.
+public enum DeskError: Error, CustomStringConvertible, Sendable {
+    case notAllowed(Message)
+    case notFound(Message)
+    case unreadable(Message, findings: [Finding])
+    case tooLarge(limit: Int)
+    case invalid(Message)
+
+    public var message: Message {
+        switch self {
+        case let .notAllowed(m), let .notFound(m), let .invalid(m): return m
+        case let .unreadable(m, _): return m
+        case let .tooLarge(limit): return Message(zh: "文件过大（上限 \(limit / 1_048_576) MiB）", en: "the file is too large (limit \(limit / 1_048_576) MiB)")
+        }
+    }
+    public var description: String { message.zh + " / " + message.en }
+}
+
+/// A submission as the desk shows it: the stored version and what checking it against the store's
+/// history gives (with the 说明 and sign-offs given on the desk).
+public struct DeskSubmission: Sendable {
+    public let stored: StoredSubmission
+    public let validation: Workspace.Validation
+    /// The content digest (数据摘要) of the submission's figures: what a sign-off binds to.
+    public let digest: String?
+    public let signOffs: [SignOff]
+    public let explanations: [Explanation]
+    /// The uploaded file's name as given, for display.
+    public var filename: String { stored.filename }
+}
+
+/// One unit's line on the county's board.
+public struct BoardLine: Sendable {
+    public enum Status: String, Sendable { case notSubmitted = "not_submitted", submitted, returned, errors, warnings, explained, signed }
+    public let unit: UnitCode
+    public let unitName: String
+    public let status: Status
+    public let submission: StoredSubmission?
+    public let errors: Int
+    public let warnings: Int
+    public let explained: Int
+    public let signedRoles: [String]
+    public let late: Bool
+}
+
+/// The web desk's use cases over one store and one set of reference data: upload, check, explain,
+/// sign, return, the board, the return workbook. Every front end (the HTTP server, tests) calls
+/// these; none reads files or the store itself.
+public final class Desk: Sendable {
+    public let workspace: Workspace
+    public let store: any DeskStoring
+    public let reference: ReferenceData
+    /// "Today" for deadlines and sign-off dates (the `--as-of` of the command line), or the clock.
+    public let asOf: CivilDate?
+    /// The largest upload accepted.
+    public let maxUploadBytes: Int
+    let cache = ValidationCache()
+    let scratch: URL
+
+    public init(workspace: Workspace, store: any DeskStoring, asOf: CivilDate?, maxUploadBytes: Int = 16 * 1_048_576) throws {
+        self.workspace = workspace; self.store = store; self.asOf = asOf; self.maxUploadBytes = maxUploadBytes
+        reference = try workspace.reference()
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("renju-desk-\(UUID().uuidString)")
+        do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
+            throw AppError("cannot create a scratch folder: \(error)")
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: scratch) }
+
+    var today: CivilDate { asOf ?? .today }
+
+    // MARK: accounts
+
+    /// The account a login and password open, or nil (unknown, wrong password, disabled).
+    public func authenticate(login: String, password: String, verify: (String, String) -> Bool) throws -> Account? {
+        guard let (account, hash) = try store.account(login: login), !account.disabled, verify(password, hash) else { return nil }
+        return account
+    }
+
+    /// Checks an account to be added against the reference data: its unit exists, a signer's
+    /// chain roles are roles of the sign-off chain at its unit's level.
+    public func checkAccount(_ a: Account) throws {
+        guard reference.tree[a.unit] != nil else {
+            throw AppError(zh: "--unit \(a.unit) 不在区划表中", en: "--unit \(a.unit) is not in the divisions file")
+        }
+        guard !a.login.isEmpty, a.login.count <= 64, a.login.allSatisfy({ $0.isLetter || $0.isNumber || "._-@".contains($0) }) else {
+            throw AppError(zh: "登录名只能由字母、数字和 . _ - @ 组成（最多 64 个）", en: "a login is letters, digits and . _ - @ (at most 64)")
+        }
+        let level = reference.tree.level(of: a.unit)
+        let chain = level.flatMap { reference.chains.chains[$0] } ?? []
+        for r in a.signs where !chain.contains(where: { $0.matches(r) }) {
+            let known = chain.map(\.role).joined(separator: "、")
+            throw AppError(zh: "--signs \(r) 不是该级签批链中的角色（\(known)）", en: "--signs \(r) is not a role of the sign-off chain at that level (\(known))")
+        }
+    }
+
+    // MARK: submissions
+
+    /// The scratch file a stored file is read from: named by its digest, never by the user.
+    func scratchFile(sha256: String, bytes: Data) throws -> String {
+        let isZip = bytes.starts(with: [0x50, 0x4B])
+        let url = scratch.appendingPathComponent("\(sha256).\(isZip ? "xlsx" : "csv")")
+        if !FileManager.default.fileExists(atPath: url.path) {
+            do { try bytes.write(to: url, options: .atomic) } catch { throw AppError("cannot write a scratch file: \(error)") }
+        }
+        return url.path
+    }
+
+    /// Uploads a unit's return: reads it (the reader's limits apply), refuses units outside the
+    /// account's subtree, stores the bytes as the next version, and checks it against the history.
+    public func upload(_ bytes: Data, filename: String, by account: Account, now: Date = Date()) throws -> DeskSubmission {
+        guard DeskPolicy.allows(account, .upload) else { throw DeskError.notAllowed(Message(zh: "无权上报", en: "not allowed to upload")) }
+        guard bytes.count <= maxUploadBytes else { throw DeskError.tooLarge(limit: maxUploadBytes) }
+        let shown = Self.displayName(filename)
+        let sha = ContentHash.sha256(bytes)
+        let path = try scratchFile(sha256: sha, bytes: bytes)
+        let input = try workspace.read([path], reference: reference)
+        guard let first = input.submissions.first(where: { $0.period != nil && !$0.rows.isEmpty }), let period = first.period else {
+            let findings = input.findings + input.submissions.flatMap(\.findings)
+            throw DeskError.unreadable(Message(zh: "无法读取文件 \(shown)：找不到带报告期的报表", en: "cannot read \(shown): no table with a period"),
+                                       findings: findings.map { Self.renamed($0, from: path, to: shown) })
+        }
+        let codes = input.submissions.flatMap(\.unitCodes)
+        if let outside = codes.first(where: { !DeskPolicy.inScope($0, of: account, tree: reference.tree) }) {
+            throw DeskError.notAllowed(Message(zh: "文件中的单位 \(outside) 不在您的管辖范围内", en: "the file holds unit \(outside), outside your unit"))
+        }
+        guard let unit = Self.root(of: input.submissions, tree: reference.tree) else {
+            throw DeskError.invalid(Message(zh: "文件中的单位不属于同一个上级", en: "the units in the file do not share one parent"))
+        }
+        let stored = try store.addSubmission(bytes: bytes, filename: shown, unit: unit, period: period, who: account.login, now: now)
+        return try submission(stored)
+    }
+
+    /// A submission by id, for an account allowed to read it.
+    public func submission(id: Int64, for account: Account) throws -> DeskSubmission {
+        guard DeskPolicy.allows(account, .read) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
+        guard let stored = try store.submission(id: id) else {
+            throw DeskError.notFound(Message(zh: "没有编号为 \(id) 的报表", en: "no submission \(id)"))
+        }
+        guard DeskPolicy.inScope(stored.unit, of: account, tree: reference.tree) else {
+            throw DeskError.notAllowed(Message(zh: "该报表不在您的管辖范围内", en: "that submission is outside your unit"))
+        }
+        return try submission(stored)
+    }
+
+    /// What a stored file reads as (cached by its SHA-256: a file never changes).
+    func read(_ stored: StoredSubmission) throws -> (path: String, input: InputSet) {
+        if let hit = cache.input(stored.sha256) { return hit }
+        guard let bytes = try store.file(sha256: stored.sha256) else {
+            throw DeskError.notFound(Message(zh: "报表 \(stored.id) 的文件缺失", en: "the file of submission \(stored.id) is missing"))
+        }
+        let path = try scratchFile(sha256: stored.sha256, bytes: bytes)
+        let input = try workspace.read([path], reference: reference)
+        cache.putInput(stored.sha256, (path, input))
+        return (path, input)
+    }
+
+    /// The other units' figures of the same period that a submission is checked among (peers of
+    /// the outlier tests, the rest of the county): the latest version of every other unit's upload
+    /// not sent back, and for units with none, the figures the store holds for the period.
+    func context(of stored: StoredSubmission, excluding own: Set<UnitCode>) throws -> (submissions: [Submission], ids: [Int64]) {
+        var out: [Submission] = [], ids: [Int64] = []
+        var covered = own
+        for other in try latest(period: stored.period).values.sorted(by: { $0.unit < $1.unit })
+        where other.id != stored.id && other.state != .returned && !own.contains(other.unit) {
+            let subs = try read(other).input.submissions.filter { $0.period == stored.period && $0.unitCodes.allSatisfy { !covered.contains($0) } }
+            for s in subs { covered.formUnion(s.unitCodes) }
+            out += subs; ids.append(other.id)
+        }
+        guard let stock = try store.dataset(periods: [stored.period]).periods[stored.period] else { return (out, ids) }
+        // The store's figures, one submission a township (or whatever the top units are) not yet covered.
+        let tree = reference.tree
+        var groups: [UnitCode: [UnitCode]] = [:]
+        for u in stock.units where !covered.contains(u) {
+            var top = u
+            while let p = tree.parent(of: top), tree.level(of: p).map({ $0 >= .township }) == true { top = p }
+            groups[top, default: []].append(u)
+        }
+        for (top, units) in groups.sorted(by: { $0.key < $1.key }) {
+            var sub = Submission(file: "\(store.path)#\(stored.period)/\(top)", period: stored.period)
+            for u in units.sorted() {
+                sub.rows.append(UnitRow(code: u, givenName: nil, source: nil))
+                for (id, v) in stock.figures(of: u) { sub.values.set(u, id, Observation(v, source: nil)) }
+            }
+            out.append(sub)
+        }
+        return (out, ids)
+    }
+
+    /// Reads and checks a stored submission among the period's other figures; its own findings only.
+    /// Cached until a 说明 or sign-off is added or the period's other uploads change.
+    func submission(_ stored: StoredSubmission) throws -> DeskSubmission {
+        let explanations = try store.explanations(submission: stored.id)
+        let signOffs = try store.signOffs(submission: stored.id)
+        let (path, own) = try read(stored)
+        let ownUnits = Set(own.submissions.filter { $0.period == stored.period }.flatMap(\.unitCodes))
+        let (others, contextIDs) = try context(of: stored, excluding: ownUnits)
+        let key = ValidationCache.Key(id: stored.id, state: stored.state, explanations: explanations.count, signOffs: signOffs.count, context: contextIDs)
+        if let hit = cache.get(key) { return hit }
+        var input = own
+        input.explanations += explanations
+        input.signOffs += signOffs
+        input.submissions += others
+        let earlier = try store.dataset(periods: nil)
+        var history = Dataset()
+        for (p, v) in earlier.periods where p < stored.period { history.merge(p, v) }
+        let checked = workspace.check(input, reference: reference, period: stored.period, history: history, asOf: today)
+        // This file's findings: its units', and those of the file itself.
+        let mine = checked.result.findings.filter { f in f.unit.map { ownUnits.contains($0) } ?? (f.source?.file == path) }
+        var result = ValidationResult(period: checked.result.period, findings: mine.map { Self.renamed($0, from: path, to: stored.filename) },
+                                      submissions: Array(checked.result.submissions.prefix(own.submissions.count)),
+                                      history: checked.result.history, unitsChecked: ownUnits.count)
+        result.tallies = checked.result.tallies; result.filesRead = 1
+        let v = Workspace.Validation(reference: checked.reference, input: own, result: result)
+        let digest = own.submissions.first { $0.period == stored.period }.flatMap { ContentDigest.of($0) }
+        let s = DeskSubmission(stored: stored, validation: v, digest: digest, signOffs: signOffs, explanations: explanations)
+        cache.put(key, s)
+        return s
+    }
+
+    /// Every version of a unit's period, newest first, for an account allowed to read it.
+    public func versions(unit: UnitCode, period: Period, for account: Account) throws -> [StoredSubmission] {
+        guard DeskPolicy.allows(account, .read), DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
+            throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed"))
+        }
+        return try store.submissions(period: period).filter { $0.unit == unit }.reversed()
+    }
+
+    /// Writes a 说明 for a submission's warnings (a rule id or category, a unit and indicator or
+    /// blank for any). An unknown rule is refused.
+    public func explain(submission id: Int64, rule: String?, unit: UnitCode?, indicator: String?, text: String, by account: Account,
+                        now: Date = Date()) throws {
+        guard DeskPolicy.allows(account, .explain) else { throw DeskError.notAllowed(Message(zh: "无权填写说明", en: "not allowed to explain")) }
+        let s = try submission(id: id, for: account)
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 2000 else {
+            throw DeskError.invalid(Message(zh: "说明不能为空，且不超过 2000 字", en: "an explanation is 1 to 2000 characters"))
+        }
+        let target = unit ?? s.stored.unit
+        guard s.validation.result.submissions.contains(where: { $0.unitCodes.contains(target) }) else {
+            throw DeskError.invalid(Message(zh: "单位 \(target) 不在该报表中", en: "unit \(target) is not in this submission"))
+        }
+        var ind: IndicatorID?
+        if let indicator, !indicator.isEmpty {
+            guard let id = reference.catalog.resolve(indicator) else {
+                throw DeskError.invalid(Message(zh: "未知指标 \(indicator)", en: "unknown indicator \(indicator)"))
+            }
+            ind = id
+        }
+        let rule = rule.flatMap { $0.isEmpty ? nil : $0 }
+        let x = Explanation(unit: target, period: s.stored.period, rule: rule, indicator: ind, text: text, source: nil)
+        do { try CheckRegistry.verify([x], reference: reference) } catch {
+            throw DeskError.invalid(Message(zh: "\(error)", en: "\(error)"))
+        }
+        try store.addExplanation(x, submission: id, who: account.login, now: now)
+    }
+
+    /// Signs a submission in one of the account's chain roles: the sign-off carries the digest of
+    /// exactly these figures, the account's name and today's date.
+    public func signOff(submission id: Int64, role: String, by account: Account, now: Date = Date()) throws -> SignOff {
+        guard DeskPolicy.allows(account, .sign) else { throw DeskError.notAllowed(Message(zh: "无权签批", en: "not allowed to sign")) }
+        let s = try submission(id: id, for: account)
+        guard let mine = account.signs.first(where: { $0 == role }) else {
+            throw DeskError.notAllowed(Message(zh: "您不能以“\(role)”身份签批", en: "you do not sign as \(role)"))
+        }
+        guard let digest = s.digest else {
+            throw DeskError.invalid(Message(zh: "该报表没有可签批的数据", en: "the submission has no figures to sign"))
+        }
+        let off = SignOff(unit: s.stored.unit, period: s.stored.period, role: mine, name: account.name, date: today, digest: digest, source: nil)
+        try store.addSignOff(off, submission: id, who: account.login, now: now)
+        return off
+    }
+
+    /// 退回: sends a submission back with a message; the unit uploads a new version.
+    public func returnSubmission(id: Int64, message: String, by account: Account, now: Date = Date()) throws {
+        guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权退回", en: "not allowed to return")) }
+        _ = try submission(id: id, for: account)
+        let m = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !m.isEmpty, m.count <= 2000 else {
+            throw DeskError.invalid(Message(zh: "退回须写明原因（不超过 2000 字）", en: "a return needs a message (at most 2000 characters)"))
+        }
+        try store.returnSubmission(id: id, message: m, who: account.login, now: now)
+    }
+
+    /// The latest version of each unit's period.
+    func latest(period: Period) throws -> [UnitCode: StoredSubmission] {
+        var out: [UnitCode: StoredSubmission] = [:]
+        for s in try store.submissions(period: period) where (out[s.unit]?.version ?? 0) < s.version { out[s.unit] = s }
+        return out
+    }
+
+    /// The units a board lists for an account: the townships in its subtree (its own unit when it
+    /// is one), in code order.
+    func boardUnits(for account: Account) -> [UnitCode] {
+        let tree = reference.tree
+        if tree.level(of: account.unit).map({ $0 >= .township }) == true { return [account.unit] }
+        var out: [UnitCode] = []
+        var stack = [account.unit]
+        while let u = stack.popLast() {
+            for c in tree.children(of: u) {
+                if tree.level(of: c) == .township { out.append(c) } else if tree.level(of: c).map({ $0 < .township }) == true { stack.append(c) }
+            }
+        }
+        return out.sorted()
+    }
+
+    /// The board: every township of the period in the account's subtree, with where it stands.
+    public func board(period: Period, for account: Account) throws -> [BoardLine] {
+        guard DeskPolicy.allows(account, .read) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
+        let latest = try latest(period: period)
+        let tree = reference.tree
+        return try boardUnits(for: account).map { u in
+            let name = tree.name(of: u) ?? u.rawValue
+            guard let stored = latest[u] else {
+                return BoardLine(unit: u, unitName: name, status: .notSubmitted, submission: nil, errors: 0, warnings: 0, explained: 0, signedRoles: [], late: false)
+            }
+            let s = try submission(stored)
+            let c = counts(of: s)
+            return BoardLine(unit: u, unitName: name, status: c.status, submission: stored, errors: c.errors, warnings: c.warnings,
+                             explained: c.explained, signedRoles: c.signedRoles, late: c.late)
+        }
+    }
+
+    /// Where a submission stands: its open errors and warnings, what was explained, the roles that
+    /// signed these very figures, and one status word.
+    public func counts(of s: DeskSubmission) -> (status: BoardLine.Status, errors: Int, warnings: Int, explained: Int, signedRoles: [String], late: Bool) {
+        let findings = s.validation.result.findings
+        let errors = findings.filter { $0.severity == .error && $0.isOpen }.count
+        let warnings = findings.filter { $0.severity == .warning && $0.isOpen }.count
+        let explained = findings.filter { $0.explained }.count
+        let roles = s.signOffs.filter { $0.digest == s.digest }.map(\.role)
+        let chain = reference.tree.level(of: s.stored.unit).flatMap { reference.chains.chains[$0] } ?? []
+        let allSigned = !chain.isEmpty && chain.allSatisfy { c in roles.contains { c.matches($0) } }
+        let late = findings.contains { $0.rule == SignOffCheck.late }
+        let status: BoardLine.Status = s.stored.state == .returned ? .returned
+            : errors > 0 ? .errors : warnings > 0 ? .warnings : allSigned ? .signed : explained > 0 ? .explained : .submitted
+        return (status, errors, warnings, explained, roles, late)
+    }
+
+    /// The return (上报表) of the account's unit for a period, from the latest version of every
+    /// submission under it that was not sent back: the workbook's bytes.
+    public func returnWorkbook(period: Period, template: String = "prefecture-quarterly", for account: Account, now: Date = Date()) throws -> (name: String, bytes: Data) {
+        guard DeskPolicy.allows(account, .export) else { throw DeskError.notAllowed(Message(zh: "无权导出", en: "not allowed to export")) }
+        let subs = try latest(period: period).values.filter { DeskPolicy.inScope($0.unit, of: account, tree: reference.tree) && $0.state != .returned }
+        guard !subs.isEmpty else { throw DeskError.notFound(Message(zh: "\(period) 还没有可导出的报表", en: "nothing to export for \(period)")) }
+        var input = InputSet()
+        for s in subs.sorted(by: { $0.unit < $1.unit }) {
+            guard let bytes = try store.file(sha256: s.sha256) else { continue }
+            let one = try workspace.read([try scratchFile(sha256: s.sha256, bytes: bytes)], reference: reference)
+            input.submissions += one.submissions; input.findings += one.findings
+            input.signOffs += one.signOffs + (try store.signOffs(submission: s.id)); input.explanations += one.explanations
+            input.files += one.files
+        }
+        let earlier = try store.dataset(periods: nil)
+        var history = Dataset()
+        for (p, v) in earlier.periods where p < period { history.merge(p, v) }
+        let v = workspace.check(input, reference: reference, period: period, history: history, asOf: today)
+        let out = scratch.appendingPathComponent("return-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let unit: String? = reference.tree.level(of: account.unit).map { $0 <= .county } == true ? account.unit.rawValue : nil
+        let w = try workspace.writeReturn(v, template: template, unit: unit, to: out.path, strict: false)
+        let bytes: Data
+        do { bytes = try Data(contentsOf: out) } catch { throw AppError("cannot read the written return: \(error)") }
+        try store.log(.export, who: account.login, submission: nil, unit: w.unit, period: period,
+                      detail: "return \(template), \(subs.count) submissions\(w.openErrors > 0 ? ", draft: \(w.openErrors) open errors" : "")", now: now)
+        return ("\(w.unitName)-\(period)-季报.xlsx", bytes)
+    }
+
+    /// The ranking of the townships under the account's unit for a period: the store's figures and
+    /// the latest version of each submission not sent back.
+    public func ranking(period: Period, for account: Account) throws -> Workspace.RankingResult {
+        guard DeskPolicy.allows(account, .read) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
+        let subs = try latest(period: period).values.filter { DeskPolicy.inScope($0.unit, of: account, tree: reference.tree) && $0.state != .returned }
+        var paths: [String] = []
+        for s in subs.sorted(by: { $0.unit < $1.unit }) {
+            if let bytes = try store.file(sha256: s.sha256) { paths.append(try scratchFile(sha256: s.sha256, bytes: bytes)) }
+        }
+        let unit: String? = reference.tree.level(of: account.unit).map { $0 <= .county } == true ? account.unit.rawValue : nil
+        return try workspace.rank(inputs: paths, store: store, period: period, unit: unit, asOf: today)
+    }
+
+    /// The findings workbook of a submission.
+    public func findingsWorkbook(submission id: Int64, for account: Account, lang: Language) throws -> (name: String, bytes: Data) {
+        let s = try submission(id: id, for: account)
+        let out = scratch.appendingPathComponent("findings-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try Workspace.writeFindingsWorkbook(s.validation, to: out.path, lang: lang)
+        do { return ("\(s.stored.unit)-\(s.stored.period)-审核结果.xlsx", try Data(contentsOf: out)) } catch {
+            throw AppError("cannot read the written workbook: \(error)")
+        }
+    }
+
+    /// A unit's blank collection form for a period.
+    public func collectionForm(unit: UnitCode, period: Period, for account: Account) throws -> (name: String, bytes: Data) {
+        guard DeskPolicy.allows(account, .read), DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
+            throw DeskError.notAllowed(Message(zh: "无权下载", en: "not allowed"))
+        }
+        let out = scratch.appendingPathComponent("form-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try workspace.writeCollectionForm(unit: unit.rawValue, period: period, template: "collection-form", to: out.path)
+        do { return ("\(unit)-\(period)-采集表.xlsx", try Data(contentsOf: out)) } catch {
+            throw AppError("cannot read the written form: \(error)")
+        }
+    }
+
+    /// A unit's series of one indicator from the store.
+    public func history(unit: UnitCode, indicator: IndicatorID, for account: Account) throws -> [(period: Period, value: Double)] {
+        guard DeskPolicy.allows(account, .read), DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
+            throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed"))
+        }
+        return try store.history(unit: unit, indicator: indicator)
+    }
+
+    // MARK: helpers
+
+    /// The unit a file reports for: its single root, or the parent all its roots share.
+    static func root(of subs: [Submission], tree: DivisionTree) -> UnitCode? {
+        let roots = Set(subs.flatMap { $0.roots(in: tree) })
+        if roots.count == 1 { return roots.first }
+        let parents = Set(roots.map { tree.parent(of: $0) })
+        if parents.count == 1, let p = parents.first { return p }
+        return nil
+    }
+
+    /// A file name as given, fit for display: no folders, no control characters, at most 120 characters.
+    public static func displayName(_ name: String) -> String {
+        let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let clean = String(last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && !(0x202A...0x202E).contains($0.value) }.map(Character.init))
+        let short = String(clean.prefix(120))
+        return short.isEmpty ? "upload" : short
+    }
+
+    static func renamed(_ f: Finding, from path: String, to shown: String) -> Finding {
+        guard let s = f.source, s.file == path else { return f }
+        var g = f
+        g.source = SourceRef(file: shown, sheet: s.sheet, row: s.row, column: s.column)
+        return g
+    }
+
+    static func renamed(_ r: ValidationResult, from path: String, to shown: String) -> ValidationResult {
+        var out = ValidationResult(period: r.period, findings: r.findings.map { renamed($0, from: path, to: shown) }, submissions: r.submissions,
+                                   history: r.history, unitsChecked: r.unitsChecked)
+        out.tallies = r.tallies; out.filesRead = r.filesRead
+        return out
+    }
+}
+
+/// Checked submissions by id, until a 说明 or sign-off changes what they show.
+final class ValidationCache: @unchecked Sendable {
+    struct Key: Hashable { let id: Int64; let state: SubmissionState; let explanations: Int; let signOffs: Int; let context: [Int64] }
+    private var entries: [Int64: (Key, DeskSubmission)] = [:]
+    private var inputs: [String: (path: String, input: InputSet)] = [:]
+    private let lock = NSLock()
+    func get(_ k: Key) -> DeskSubmission? { lock.withLock { entries[k.id].flatMap { $0.0 == k ? $0.1 : nil } } }
+    func put(_ k: Key, _ s: DeskSubmission) { lock.withLock { entries[k.id] = (k, s) } }
+    func input(_ sha: String) -> (path: String, input: InputSet)? { lock.withLock { inputs[sha] } }
+    func putInput(_ sha: String, _ v: (path: String, input: InputSet)) {
+        lock.withLock {
+            if inputs.count >= 512 { inputs.removeAll(keepingCapacity: true) }  // bounded: read again when needed
+            inputs[sha] = v
+        }
+    }
+}

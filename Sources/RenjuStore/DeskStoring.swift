@@ -1,0 +1,79 @@
+import Foundation
+import RenjuModel
+
+/// What the web desk keeps beside the history: accounts, every uploaded file byte-exact (by its
+/// SHA-256), each upload a new version, the 说明 and sign-offs given on the desk, and an audit
+/// log of every state change.
+public protocol DeskStoring: HistoryStoring {
+    func addAccount(_ account: Account, passwordHash: String) throws
+    func accounts() throws -> [Account]
+    func account(login: String) throws -> (account: Account, passwordHash: String)?
+    /// Whether the account existed.
+    func setDisabled(login: String, _ disabled: Bool) throws -> Bool
+
+    /// Stores an upload as the next version of its unit's period, and logs it.
+    func addSubmission(bytes: Data, filename: String, unit: UnitCode, period: Period, who: String, now: Date) throws -> StoredSubmission
+    func submission(id: Int64) throws -> StoredSubmission?
+    /// The bytes of a stored file.
+    func file(sha256: String) throws -> Data?
+    /// Every version of a period's submissions (all periods when nil), oldest first.
+    func submissions(period: Period?) throws -> [StoredSubmission]
+
+    func addExplanation(_ x: Explanation, submission: Int64, who: String, now: Date) throws
+    func explanations(submission: Int64) throws -> [Explanation]
+    func addSignOff(_ s: SignOff, submission: Int64, who: String, now: Date) throws
+    func signOffs(submission: Int64) throws -> [SignOff]
+    func returnSubmission(id: Int64, message: String, who: String, now: Date) throws
+
+    /// An event that changed nothing stored (an export), for the audit log.
+    func log(_ action: DeskAction, who: String, submission: Int64?, unit: UnitCode?, period: Period?, detail: String, now: Date) throws
+    func events() throws -> [DeskEvent]
+}
+
+/// One uploaded file as stored: a version of a unit's period.
+public struct StoredSubmission: Sendable, Equatable {
+    public let id: Int64
+    public let unit: UnitCode
+    public let period: Period
+    public let version: Int
+    public let sha256: String
+    /// The name it was uploaded under (shown, never used as a path).
+    public let filename: String
+    public let uploadedBy: String
+    public let uploadedAt: String
+    public let state: SubmissionState
+    public let returnMessage: String?
+}
+
+/// What a desk event did.
+public enum DeskAction: String, Sendable, Codable {
+    case upload, explain, signoff, `return`, export, account
+}
+
+/// One line of the desk's audit log.
+public struct DeskEvent: Sendable, Equatable, CustomStringConvertible {
+    public let id: Int64
+    public let at: String
+    public let who: String
+    public let action: DeskAction
+    public let submission: Int64?
+    public let unit: UnitCode?
+    public let period: Period?
+    public let detail: String
+
+    public var description: String {
+        "#\(id) \(at) \(who) \(action.rawValue)\(submission.map { " submission \($0)" } ?? "") \(unit.map(\.rawValue) ?? "") \(period.map(\.description) ?? "") \(detail)"
+    }
+}
+
+/// A desk request the store refuses.
+public enum DeskStoreError: Error, CustomStringConvertible {
+    case duplicateLogin(String)
+    case unknownSubmission(Int64)
+    public var description: String {
+        switch self {
+        case let .duplicateLogin(l): return "an account named \(l) exists already / 账号 \(l) 已存在"
+        case let .unknownSubmission(id): return "no submission \(id) / 没有编号为 \(id) 的报表"
+        }
+    }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import HummingbirdBcrypt
+import RenjuModel
+import RenjuChecks
+import RenjuStore
+import RenjuApp
+
+/// How the desk server runs: where it listens, its limits, where its page templates are.
+public struct DeskOptions: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// The folder of the page templates and their strings (`templates/web`).
+    public var pages: String
+    public var maxUploadBytes = 16 * 1_048_576
+    /// Uploads a session may make in a minute.
+    public var uploadsPerMinute = 30
+    /// A session lapses after this long without a request.
+    public var sessionLifetime: TimeInterval = 8 * 3600
+    /// Failed logins before a login is refused for 15 minutes.
+    public var loginFailures = 5
+
+    public init(pages: String) { self.pages = pages }
+}
+
+/// Slow password hashing (bcrypt), off the request threads.
+public enum Passwords {
+    /// bcrypt's cost: 2^12 rounds (≈ 0.2–0.4 s here).
+    public static let cost: UInt8 = 12
+
+    public static func hash(_ password: String, cost: UInt8 = cost) -> String { Bcrypt.hash(password, cost: cost) }
+
+    public static func verify(_ password: String, hash: String) async -> Bool {
+        await withCheckedContinuation { c in
+            DispatchQueue.global().async { c.resume(returning: Bcrypt.verify(password, hash: hash)) }
+        }
+    }
+
+    /// What a password must be: 8 to 128 characters.
+    public static func check(_ password: String) throws {
+        guard (8...128).contains(password.count) else {
+            throw AppError(zh: "密码须为 8 到 128 个字符", en: "a password is 8 to 128 characters")
+        }
+    }
+}
+
+/// The web desk: the routes, each with the permission it needs, over the application layer's `Desk`.
+public final class DeskServer: Sendable {
+    public let desk: Desk
+    public let options: DeskOptions
+    let sessions: SessionStore
+    let throttle: LoginThrottle
+    let pages: Pages
+
+    public init(desk: Desk, options: DeskOptions) async throws {
+        self.desk = desk; self.options = options
+        sessions = SessionStore(lifetime: options.sessionLifetime)
+        throttle = LoginThrottle(limit: options.loginFailures)
+        pages = try await Pages.load(folder: options.pages)
+    }
+
+    static let sessionCookie = "renju_session"
+
+    /// The application: the router on the configured loopback address.
+    public func application() -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname(options.host, port: options.port), serverName: "renju"))
+    }
+
+    // MARK: the route table — every route and what it needs, in one place
+
+    /// Who may call a route: anyone, or a signed-in account holding a permission. Scope (the
+    /// units under the account's unit) is then checked by the use case for the unit concerned.
+    enum Access: Sendable { case anyone, account(DeskPermission) }
+    enum Surface: Sendable { case api, page }
+
+    struct Caller: Sendable {
+        let account: Account
+        let session: Session
+        let body: ByteBuffer
+        let lang: Language
+    }
+
+    typealias Handler = @Sendable (Request, BasicRequestContext, Caller) async throws -> Response
+
+    /// Every route of the desk: method, path, surface, access. The test of the role matrix reads
+    /// this table.
+    struct Route: Sendable {
+        let method: HTTPRequest.Method
+        let path: String
+        let surface: Surface
+        let access: DeskPermission
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: SecurityHeaders())
+        // Open routes: the login page and call, the static files.
+        router.get("/login") { req, _ in self.pages.loginPage(lang: Self.lang(req), message: nil) }
+        router.post("/login") { req, _ in try await self.pageLogin(req) }
+        router.post("/api/login") { req, _ in try await self.apiLogin(req) }
+        router.get("/static/:name") { _, ctx in self.pages.staticFile(ctx.parameters.get("name") ?? "") }
+
+        for (route, handler) in routes() {
+            let wrapped = guarded(route, handler)
+            router.on(RouterPath(route.path), method: route.method) { req, ctx in try await wrapped(req, ctx) }
+        }
+        return router
+    }
+
+    /// The guard every signed-in route passes through: session (401 / to the login page), CSRF
+    /// on every state-changing request (403), the role's permission (403), the body's size (413).
+    func guarded(_ route: Route, _ handler: @escaping Handler) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+        { req, ctx in
+            let lang = Self.lang(req)
+            do {
+                guard let token = req.cookies[Self.sessionCookie]?.value, let session = await self.sessions.session(token),
+                      let found = try self.desk.store.account(login: session.login), !found.account.disabled else {
+                    return route.surface == .api
+                        ? Self.json(.unauthorized, ["error": "not signed in / 未登录"])
+                        : Self.redirect("/login\(lang == .en ? "?lang=en" : "")")
+                }
+                var body = ByteBuffer()
+                if req.method != .get && req.method != .head {
+                    do { body = try await req.body.collect(upTo: self.options.maxUploadBytes + 65_536) } catch {
+                        throw DeskError.tooLarge(limit: self.options.maxUploadBytes)
+                    }
+                    let sent = req.headers[HTTPField.Name("X-CSRF-Token")!] ?? Form.field("csrf", in: body, contentType: req.headers[.contentType])
+                    guard let sent, tokensEqual(sent, session.csrf) else {
+                        return Self.failure(.forbidden, Message(zh: "缺少或错误的 CSRF 令牌", en: "missing or wrong CSRF token"), route.surface, lang: lang, pages: self.pages)
+                    }
+                }
+                guard DeskPolicy.allows(found.account, route.access) else {
+                    return Self.failure(.forbidden, Message(zh: "您的角色无权执行此操作", en: "your role may not do this"), route.surface, lang: lang, pages: self.pages)
+                }
+                return try await handler(req, ctx, Caller(account: found.account, session: session, body: body, lang: lang))
+            } catch {
+                return Self.response(for: error, route.surface, lang: lang, pages: self.pages)
+            }
+        }
+    }
+
+    static func lang(_ req: Request) -> Language { req.uri.queryParameters.get("lang") == "en" ? .en : .zh }
+
+    // MARK: responses
+
+    static func json(_ status: HTTPResponse.Status, _ object: Any, headers: HTTPFields = [:]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        var h = headers
+        h[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func redirect(_ to: String) -> Response {
+        Response(status: .seeOther, headers: [.location: to])
+    }
+
+    static func download(_ name: String, _ bytes: Data) -> Response {
+        let ascii = name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? String($0) : "_" }.joined()
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "download.xlsx"
+        return Response(status: .ok, headers: [
+            .contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func failure(_ status: HTTPResponse.Status, _ m: Message, _ surface: Surface, lang: Language, pages: Pages, extra: [String: Any] = [:]) -> Response {
+        if surface == .api {
+            var o = extra
+            o["error"] = m.text(lang)
+            return json(status, o)
+        }
+        return pages.errorPage(status: status, message: m.text(lang), lang: lang)
+    }
+
+    /// What an error answers: a refused request with its status, a problem with the input as 422.
+    static func response(for error: Error, _ surface: Surface, lang: Language, pages: Pages) -> Response {
+        switch error {
+        case let e as DeskError:
+            switch e {
+            case .notAllowed: return failure(.forbidden, e.message, surface, lang: lang, pages: pages)
+            case .notFound: return failure(.notFound, e.message, surface, lang: lang, pages: pages)
+            case .tooLarge: return failure(.contentTooLarge, e.message, surface, lang: lang, pages: pages)
+            case .invalid: return failure(.badRequest, e.message, surface, lang: lang, pages: pages)
+            case let .unreadable(m, findings):
+                let list: [[String: Any]] = findings.map { f in
+                    var o: [String: Any] = ["rule": f.rule.description, "severity": f.severity.rawValue, "message": f.message.text(lang)]
+                    if let s = f.source { o["file"] = s.file; if let sh = s.sheet { o["sheet"] = sh }; if let c = s.cell { o["cell"] = c } }
+                    return o
+                }
+                return failure(.unprocessableContent, m, surface, lang: lang, pages: pages, extra: ["findings": list])
+            }
+        case let e as AppError:
+            return failure(.unprocessableContent, e.message, surface, lang: lang, pages: pages)
+        case let e as StoreError:
+            return failure(.serviceUnavailable, Message(zh: e.description, en: e.description), surface, lang: lang, pages: pages)
+        default:
+            return failure(.internalServerError, Message(zh: "服务器内部错误", en: "internal error"), surface, lang: lang, pages: pages)
+        }
+    }
+
+    // MARK: login
+
+    func signIn(login: String, password: String) async throws -> (Account, Session)? {
+        guard !(await throttle.isBlocked(login)) else { throw Throttled() }
+        if let (account, hash) = try desk.store.account(login: login), !account.disabled, await Passwords.verify(password, hash: hash) {
+            await throttle.succeeded(login)
+            return (account, await sessions.open(login: account.login))
+        }
+        await throttle.failed(login)
+        return nil
+    }
+    struct Throttled: Error {}
+
+    static func sessionCookie(_ s: Session) -> Cookie {
+        Cookie(name: sessionCookie, value: s.token, path: "/", httpOnly: true, sameSite: .strict)
+    }
+
+    func apiLogin(_ req: Request) async throws -> Response {
+        let lang = Self.lang(req)
+        let body = try await req.body.collect(upTo: 16_384)
+        guard let o = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+              let login = o["login"] as? String, let password = o["password"] as? String else {
+            return Self.json(.badRequest, ["error": "send {\"login\", \"password\"} / 请提供登录名和密码"])
+        }
+        do {
+            guard let (account, session) = try await signIn(login: login, password: password) else {
+                return Self.json(.unauthorized, ["error": lang == .en ? "wrong login or password" : "登录名或密码错误"])
+            }
+            var r = Self.json(.ok, ["user": account.login, "name": account.name, "role": account.role.rawValue, "unit": account.unit.rawValue,
+                                    "csrf": session.csrf])
+            r.setCookie(Self.sessionCookie(session))
+            return r
+        } catch is Throttled {
+            return Self.json(.tooManyRequests, ["error": lang == .en ? "too many failed logins; try again in 15 minutes" : "登录失败次数过多，请 15 分钟后再试"])
+        }
+    }
+
+    func pageLogin(_ req: Request) async throws -> Response {
+        let lang = Self.lang(req)
+        let body = try await req.body.collect(upTo: 16_384)
+        let form = Form.urlEncoded(body)
+        do {
+            guard let (_, session) = try await signIn(login: form["login"] ?? "", password: form["password"] ?? "") else {
+                var r = pages.loginPage(lang: lang, message: lang == .en ? "Wrong login or password." : "登录名或密码错误。")
+                r.status = .unauthorized
+                return r
+            }
+            var r = Self.redirect(lang == .en ? "/?lang=en" : "/")
+            r.setCookie(Self.sessionCookie(session))
+            return r
+        } catch is Throttled {
+            var r = pages.loginPage(lang: lang, message: lang == .en ? "Too many failed logins; try again in 15 minutes." : "登录失败次数过多，请 15 分钟后再试。")
+            r.status = .tooManyRequests
+            return r
+        }
+    }
+}
+
+/// Headers on every response: no framing, no sniffing, no referrer, scripts and styles only
+/// from the desk itself (nothing from the internet).
+struct SecurityHeaders: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var r = try await next(request, context)
+        r.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+        r.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        r.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        r.headers[.cacheControl] = r.headers[.cacheControl] ?? "no-store"
+        return r
+    }
+}

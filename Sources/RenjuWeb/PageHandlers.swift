@@ -1,0 +1,250 @@
+import Foundation
+import Hummingbird
+import RenjuModel
+import RenjuChecks
+import RenjuStore
+import RenjuApp
+
+/// The pages: view models for the templates, from the application layer's results.
+extension DeskServer {
+    func common(_ c: Caller, period: Period? = nil) -> [String: Any] {
+        let tree = desk.reference.tree
+        var o: [String: Any] = [
+            "user": ["login": c.account.login, "name": c.account.name, "role": c.account.role.rawValue,
+                     "unit": c.account.unit.rawValue, "unitName": tree.name(of: c.account.unit) ?? c.account.unit.rawValue],
+            "csrf": c.session.csrf,
+            "canUpload": DeskPolicy.allows(c.account, .upload),
+            "canExport": DeskPolicy.allows(c.account, .export),
+            "canReview": DeskPolicy.allows(c.account, .review),
+        ]
+        if let period { o["period"] = period.description; o["periods"] = periodChoices(around: period) }
+        return o
+    }
+
+    /// The period and its neighbours, for the period switch.
+    func periodChoices(around p: Period) -> [[String: Any]] {
+        var list = [p]
+        var x = p
+        for _ in 0..<3 { x = x.previous; list.append(x) }
+        return list.map { ["value": $0.description, "selected": $0 == p] }
+    }
+
+    func home(_ req: Request, _ c: Caller) throws -> Response {
+        let p = period(req)
+        let level = desk.reference.tree.level(of: c.account.unit)
+        if [.reviewer, .viewer, .admin].contains(c.account.role) || level.map({ $0 < .township }) == true && c.account.role != .clerk {
+            return Self.redirect("/board?period=\(p)\(c.lang == .en ? "&lang=en" : "")")
+        }
+        var ctx = common(c, period: p)
+        let units = desk.reference.tree.level(of: c.account.unit) == .township ? [c.account.unit] : desk.reference.tree.children(of: c.account.unit)
+        ctx["units"] = try units.map { u -> [String: Any] in
+            let versions = try desk.versions(unit: u, period: p, for: c.account)
+            return ["code": u.rawValue, "name": desk.reference.tree.name(of: u) ?? u.rawValue, "formLink": "/forms/\(u)/\(p)",
+                    "hasVersions": !versions.isEmpty,
+                    "versions": versions.map { v -> [String: Any] in
+                        ["id": v.id, "version": v.version, "filename": v.filename, "at": v.uploadedAt, "by": v.uploadedBy,
+                         "returned": v.state == .returned, "returnMessage": v.returnMessage ?? ""]
+                    }]
+        }
+        if let m = req.uri.queryParameters.get("uploaded") { ctx["notice"] = c.lang == .en ? "Uploaded as submission \(m)." : "已上传，报表编号 \(m)。" }
+        return pages.html("desk", ctx, lang: c.lang)
+    }
+
+    func pageUpload(_ req: Request, _ c: Caller) throws -> Response {
+        guard let parts = Form.multipart(c.body, contentType: req.headers[.contentType]),
+              let file = parts.first(where: { $0.filename != nil && !$0.data.isEmpty }) else {
+            throw DeskError.invalid(Message(zh: "请选择要上传的文件", en: "choose a file to upload"))
+        }
+        let s = try desk.upload(file.data, filename: file.filename ?? "upload", by: c.account)
+        return Self.redirect("/submissions/\(s.stored.id)\(c.lang == .en ? "?lang=en" : "")")
+    }
+
+    func submissionPage(_ id: Int64, _ c: Caller) throws -> Response {
+        let s = try desk.submission(id: id, for: c.account)
+        let ref = desk.reference, tree = ref.tree, catalog = ref.catalog
+        let result = s.validation.result
+        let findings = result.findings
+        var ctx = common(c, period: s.stored.period)
+        let counts = desk.counts(of: s)
+        ctx["sub"] = ["id": s.stored.id, "unit": s.stored.unit.rawValue, "unitName": tree.name(of: s.stored.unit) ?? s.stored.unit.rawValue,
+                      "version": s.stored.version, "filename": s.filename, "at": s.stored.uploadedAt, "by": s.stored.uploadedBy,
+                      "digest": s.digest ?? "—", "status": pages.t(c.lang)["status_\(counts.status.rawValue)"] ?? counts.status.rawValue,
+                      "statusClass": counts.status.rawValue, "errors": counts.errors, "warnings": counts.warnings, "explained": counts.explained,
+                      "returnMessage": s.stored.returnMessage ?? "", "returned": s.stored.state == .returned]
+        // The sheet as a table: a row per unit, a column per indicator of the form, flagged cells marked.
+        var flagged: [UnitCode: [IndicatorID: [Finding]]] = [:]
+        var byUnit: [UnitCode: [Finding]] = [:]
+        for f in findings {
+            guard let u = f.unit else { continue }
+            if let i = f.indicator { flagged[u, default: [:]][i, default: []].append(f) } else { byUnit[u, default: []].append(f) }
+        }
+        let subs = result.submissions.filter { $0.period == s.stored.period }
+        let present = Set(subs.flatMap(\.columns))
+        let columns = catalog.indicators.filter { present.contains($0.id) }
+        var number = 0
+        var notes: [[String: Any]] = []
+        func note(_ f: Finding) -> Int {
+            number += 1
+            let open = f.isOpen
+            var o: [String: Any] = [
+                "n": number, "severity": f.severity.rawValue, "severityLabel": f.severity.label(c.lang), "rule": f.rule.description,
+                "unit": f.unit?.rawValue ?? "", "unitName": f.unit.flatMap { tree.name(of: $0) } ?? "",
+                "indicator": f.indicator?.rawValue ?? "", "indicatorName": f.indicator.flatMap { catalog[$0] }.map { c.lang == .en ? $0.englishName : $0.name } ?? "",
+                "message": f.message.text(c.lang), "cell": f.source?.cell ?? "", "explained": f.explained, "explanation": f.explanation ?? "",
+                "canExplain": open && f.severity == .warning && DeskPolicy.allows(c.account, .explain),
+            ]
+            if let v = f.value { o["value"] = shortestDecimal(v) }
+            notes.append(o)
+            return number
+        }
+        var rows: [[String: Any]] = []
+        for sub in subs {
+            for r in sub.rows {
+                let figures = sub.values.figures(of: r.code)
+                let cells: [[String: Any]] = columns.map { ind in
+                    let fs = flagged[r.code]?[ind.id] ?? []
+                    let worst = fs.filter(\.isOpen).map(\.severity).max()
+                    var cell: [String: Any] = ["value": figures[ind.id].map { String(format: "%.\(ind.decimals)f", $0) } ?? ""]
+                    if !fs.isEmpty {
+                        cell["flag"] = worst.map { "flag-\($0.rawValue)" } ?? "flag-explained"
+                        cell["marks"] = fs.map { ["n": note($0), "message": $0.message.text(c.lang)] }
+                    }
+                    return cell
+                }
+                let rowNotes = (byUnit[r.code] ?? []).map { ["n": note($0), "message": $0.message.text(c.lang)] }
+                rows.append(["code": r.code.rawValue, "name": r.givenName ?? tree.name(of: r.code) ?? "", "cells": cells, "rowNotes": rowNotes])
+            }
+        }
+        for f in findings where f.unit == nil { _ = note(f) }
+        ctx["columns"] = columns.map { ["name": c.lang == .en ? $0.englishName : $0.name, "unit": $0.unit, "id": $0.id.rawValue] }
+        ctx["rows"] = rows
+        ctx["notes"] = notes
+        ctx["hasNotes"] = !notes.isEmpty
+        let signed = Set(counts.signedRoles)
+        let signable = DeskPolicy.allows(c.account, .sign) ? c.account.signs.filter { !signed.contains($0) } : []
+        ctx["signRoles"] = signable.map { ["role": $0] }
+        ctx["canSign"] = !signable.isEmpty
+        ctx["signOffs"] = s.signOffs.map { ["role": $0.role, "name": $0.name, "date": $0.date?.description ?? "", "current": $0.digest == s.digest] }
+        ctx["canReturn"] = DeskPolicy.allows(c.account, .review) && s.stored.state != .returned
+        return pages.html("submission", ctx, lang: c.lang)
+    }
+
+    func pageExplain(_ req: Request, _ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+        let id = try Self.id(ctx)
+        let form = Form.urlEncoded(c.body)
+        try desk.explain(submission: id, rule: form["rule"], unit: form["unit"].flatMap { UnitCode($0) }, indicator: form["indicator"],
+                         text: form["text"] ?? "", by: c.account)
+        return Self.redirect("/submissions/\(id)\(c.lang == .en ? "?lang=en" : "")")
+    }
+
+    func pageSign(_ req: Request, _ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+        let id = try Self.id(ctx)
+        _ = try desk.signOff(submission: id, role: Form.urlEncoded(c.body)["role"] ?? "", by: c.account)
+        return Self.redirect("/submissions/\(id)\(c.lang == .en ? "?lang=en" : "")")
+    }
+
+    func pageReturn(_ req: Request, _ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+        let id = try Self.id(ctx)
+        try desk.returnSubmission(id: id, message: Form.urlEncoded(c.body)["message"] ?? "", by: c.account)
+        return Self.redirect("/board?period=\(try desk.submission(id: id, for: c.account).stored.period)\(c.lang == .en ? "&lang=en" : "")")
+    }
+
+    func boardPage(_ req: Request, _ c: Caller) throws -> Response {
+        let p = period(req)
+        var ctx = common(c, period: p)
+        let lines = try desk.board(period: p, for: c.account)
+        let t = pages.t(c.lang)
+        ctx["lines"] = lines.map { l -> [String: Any] in
+            var o: [String: Any] = ["unit": l.unit.rawValue, "name": l.unitName, "status": t["status_\(l.status.rawValue)"] ?? l.status.rawValue,
+                                    "statusClass": l.status.rawValue, "errors": l.errors, "warnings": l.warnings, "explained": l.explained,
+                                    "signed": l.signedRoles.joined(separator: "、"), "late": l.late]
+            if let s = l.submission { o["id"] = s.id; o["version"] = s.version }
+            return o
+        }
+        var tally: [String: Int] = [:]
+        for l in lines { tally[l.status.rawValue, default: 0] += 1 }
+        ctx["tally"] = ["not_submitted", "submitted", "returned", "errors", "warnings", "explained", "signed"].map {
+            ["label": t["status_\($0)"] ?? $0, "count": tally[$0] ?? 0, "statusClass": $0]
+        }
+        return pages.html("board", ctx, lang: c.lang)
+    }
+
+    func rankingPage(_ req: Request, _ c: Caller) throws -> Response {
+        let p = period(req)
+        var ctx = common(c, period: p)
+        do {
+            let r = try desk.ranking(period: p, for: c.account)
+            let entries = r.ranking.entries
+            ctx["entries"] = entries.map { e -> [String: Any] in
+                ["rank": e.rank, "name": e.name, "score": String(format: "%.2f", e.score),
+                 "award": e.award.map { $0 == .redFlag ? (c.lang == .en ? "red flag" : "流动红旗") : (c.lang == .en ? "yellow card" : "黄牌警告") } ?? "",
+                 "awardClass": e.award.map { $0 == .redFlag ? "red-flag" : "yellow-card" } ?? "",
+                 "admonish": e.admonish, "parts": e.parts.map { ["label": c.lang == .en && !$0.englishLabel.isEmpty ? $0.englishLabel : $0.label,
+                                                                  "points": String(format: "%.2f", $0.points)] }]
+            }
+            ctx["chart"] = Charts.bars(entries.map { ($0.name, $0.score, $0.award == .redFlag ? "red-flag" : $0.award == .yellowCard ? "yellow-card" : "") })
+            ctx["unitName"] = r.unitName
+        } catch let e as AppError {
+            ctx["message"] = e.text(c.lang)
+        }
+        return pages.html("ranking", ctx, lang: c.lang)
+    }
+
+    func historyPage(_ req: Request, _ c: Caller) throws -> Response {
+        let q = req.uri.queryParameters
+        var ctx = common(c)
+        let ref = desk.reference
+        let unit = q.get("unit").flatMap { UnitCode($0) } ?? c.account.unit
+        ctx["unit"] = unit.rawValue
+        ctx["unitName"] = ref.tree.name(of: unit) ?? unit.rawValue
+        let chosen = q.get("indicator").flatMap { ref.catalog.resolve($0) }
+        ctx["indicators"] = ref.catalog.indicators.map { ["id": $0.id.rawValue, "name": c.lang == .en ? $0.englishName : $0.name, "selected": $0.id == chosen] }
+        let shown = chosen.map { [$0] } ?? ref.catalog.indicators.prefix(6).map(\.id)
+        ctx["charts"] = try shown.compactMap { id -> [String: Any]? in
+            guard let ind = ref.catalog[id] else { return nil }
+            let series = try desk.history(unit: unit, indicator: id, for: c.account)
+            return ["name": c.lang == .en ? ind.englishName : ind.name, "unit": ind.unit,
+                    "svg": Charts.line(series.map { ($0.period.description, $0.value) }), "empty": series.isEmpty]
+        }
+        return pages.html("history", ctx, lang: c.lang)
+    }
+}
+
+/// Charts as inline SVG (no script, no external file): bars for a ranking, a line for a series.
+enum Charts {
+    static func esc(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func bars(_ items: [(label: String, value: Double, cls: String)]) -> String {
+        guard !items.isEmpty else { return "" }
+        let w = 640.0, rowH = 22.0, left = 120.0, h = Double(items.count) * rowH + 10
+        let maxV = max(items.map(\.value).max() ?? 1, 1)
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\">"
+        for (i, it) in items.enumerated() {
+            let y = Double(i) * rowH + 5, bw = max(0, it.value) / maxV * (w - left - 60)
+            s += "<text x=\"\(Int(left - 6))\" y=\"\(Int(y + 15))\" text-anchor=\"end\">\(esc(it.label))</text>"
+            s += "<rect class=\"bar \(it.cls)\" x=\"\(Int(left))\" y=\"\(Int(y + 3))\" width=\"\(String(format: "%.1f", bw))\" height=\"\(Int(rowH - 6))\"/>"
+            s += "<text x=\"\(String(format: "%.1f", left + bw + 4))\" y=\"\(Int(y + 15))\">\(String(format: "%.2f", it.value))</text>"
+        }
+        return s + "</svg>"
+    }
+
+    static func line(_ points: [(label: String, value: Double)]) -> String {
+        guard !points.isEmpty else { return "" }
+        let w = 480.0, h = 180.0, pad = 36.0
+        let lo = min(points.map(\.value).min() ?? 0, 0), hi = max(points.map(\.value).max() ?? 1, lo + 1)
+        func x(_ i: Int) -> Double { points.count == 1 ? w / 2 : pad + Double(i) / Double(points.count - 1) * (w - 2 * pad) }
+        func y(_ v: Double) -> Double { h - pad - (v - lo) / (hi - lo) * (h - 2 * pad) }
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\">"
+        s += "<line class=\"axis\" x1=\"\(Int(pad))\" y1=\"\(Int(h - pad))\" x2=\"\(Int(w - pad))\" y2=\"\(Int(h - pad))\"/>"
+        s += "<polyline class=\"series\" points=\"" + points.indices.map { String(format: "%.1f,%.1f", x($0), y(points[$0].value)) }.joined(separator: " ") + "\"/>"
+        for (i, p) in points.enumerated() {
+            s += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>", x(i), y(p.value))
+            s += "<text x=\"\(String(format: "%.1f", x(i)))\" y=\"\(Int(h - pad + 16))\" text-anchor=\"middle\">\(esc(p.label))</text>"
+            s += "<text x=\"\(String(format: "%.1f", x(i)))\" y=\"\(String(format: "%.1f", y(p.value) - 6))\" text-anchor=\"middle\">\(shortestDecimal(p.value))</text>"
+        }
+        return s + "</svg>"
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import RenjuModel
+import RenjuChecks
+import RenjuStore
+import RenjuReport
+import RenjuApp
+
+extension DeskServer {
+    /// The desk's signed-in routes: the JSON API and the pages, each with the permission it
+    /// needs. `guarded` applies session, CSRF and permission to each alike.
+    func routes() -> [(Route, Handler)] {
+        [
+            // JSON API
+            (Route(method: .post, path: "/api/logout", surface: .api, access: .read), { req, _, c in await self.logout(c, api: true) }),
+            (Route(method: .post, path: "/api/submissions", surface: .api, access: .upload), { req, _, c in try await self.apiUpload(req, c) }),
+            (Route(method: .get, path: "/api/submissions/:id", surface: .api, access: .read), { _, ctx, c in try self.apiSubmission(ctx, c) }),
+            (Route(method: .post, path: "/api/submissions/:id/explanations", surface: .api, access: .explain), { _, ctx, c in try self.apiExplain(ctx, c) }),
+            (Route(method: .post, path: "/api/submissions/:id/signoffs", surface: .api, access: .sign), { _, ctx, c in try self.apiSign(ctx, c) }),
+            (Route(method: .post, path: "/api/submissions/:id/return", surface: .api, access: .review), { _, ctx, c in try self.apiReturn(ctx, c) }),
+            (Route(method: .get, path: "/api/submissions/:id/findings.xlsx", surface: .api, access: .read), { _, ctx, c in
+                let f = try self.desk.findingsWorkbook(submission: try Self.id(ctx), for: c.account, lang: c.lang)
+                return Self.download(f.name, f.bytes)
+            }),
+            (Route(method: .get, path: "/api/periods/:period/status", surface: .api, access: .read), { _, ctx, c in try self.apiStatus(ctx, c) }),
+            (Route(method: .get, path: "/api/periods/:period/return.xlsx", surface: .api, access: .export), { _, ctx, c in
+                let f = try self.desk.returnWorkbook(period: try Self.period(ctx), for: c.account)
+                return Self.download(f.name, f.bytes)
+            }),
+            // Pages
+            (Route(method: .get, path: "/", surface: .page, access: .read), { req, _, c in try self.home(req, c) }),
+            (Route(method: .post, path: "/logout", surface: .page, access: .read), { _, _, c in await self.logout(c, api: false) }),
+            (Route(method: .post, path: "/upload", surface: .page, access: .upload), { req, _, c in try self.pageUpload(req, c) }),
+            (Route(method: .get, path: "/submissions/:id", surface: .page, access: .read), { _, ctx, c in try self.submissionPage(try Self.id(ctx), c) }),
+            (Route(method: .post, path: "/submissions/:id/explain", surface: .page, access: .explain), { req, ctx, c in try self.pageExplain(req, ctx, c) }),
+            (Route(method: .post, path: "/submissions/:id/sign", surface: .page, access: .sign), { req, ctx, c in try self.pageSign(req, ctx, c) }),
+            (Route(method: .post, path: "/submissions/:id/return", surface: .page, access: .review), { req, ctx, c in try self.pageReturn(req, ctx, c) }),
+            (Route(method: .get, path: "/submissions/:id/findings.xlsx", surface: .page, access: .read), { _, ctx, c in
+                let f = try self.desk.findingsWorkbook(submission: try Self.id(ctx), for: c.account, lang: c.lang)
+                return Self.download(f.name, f.bytes)
+            }),
+            (Route(method: .get, path: "/board", surface: .page, access: .read), { req, _, c in try self.boardPage(req, c) }),
+            (Route(method: .get, path: "/ranking", surface: .page, access: .read), { req, _, c in try self.rankingPage(req, c) }),
+            (Route(method: .get, path: "/history", surface: .page, access: .read), { req, _, c in try self.historyPage(req, c) }),
+            (Route(method: .get, path: "/periods/:period/return.xlsx", surface: .page, access: .export), { _, ctx, c in
+                let f = try self.desk.returnWorkbook(period: try Self.period(ctx), for: c.account)
+                return Self.download(f.name, f.bytes)
+            }),
+            (Route(method: .get, path: "/forms/:unit/:period", surface: .page, access: .read), { _, ctx, c in
+                guard let u = UnitCode(ctx.parameters.get("unit") ?? "") else { throw DeskError.notFound(Message(zh: "区划代码有误", en: "not a division code")) }
+                let f = try self.desk.collectionForm(unit: u, period: try Self.period(ctx), for: c.account)
+                return Self.download(f.name, f.bytes)
+            }),
+        ]
+    }
+
+    static func id(_ ctx: BasicRequestContext) throws -> Int64 {
+        guard let id = ctx.parameters.get("id").flatMap({ Int64($0) }) else {
+            throw DeskError.notFound(Message(zh: "报表编号有误", en: "not a submission id"))
+        }
+        return id
+    }
+
+    static func period(_ ctx: BasicRequestContext) throws -> Period {
+        guard let p = ctx.parameters.get("period").flatMap(Period.parse) else {
+            throw DeskError.notFound(Message(zh: "报告期有误", en: "not a period"))
+        }
+        return p
+    }
+
+    /// The period a page shows: `?period=`, else the quarter before today's (the one being reported).
+    func period(_ req: Request) -> Period {
+        if let p = req.uri.queryParameters.get("period").flatMap(Period.parse) { return p }
+        let today = desk.asOf ?? .today
+        return Period(year: today.year, quarter: (today.month - 1) / 3 + 1).previous
+    }
+
+    func logout(_ c: Caller, api: Bool) async -> Response {
+        await sessions.close(c.session.token)
+        var r = api ? Self.json(.ok, ["signed_out": true]) : Self.redirect("/login")
+        r.setCookie(Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+        return r
+    }
+
+    // MARK: API
+
+    /// SPEC §6's report of a submission, as JSON.
+    func report(_ s: DeskSubmission, lang: Language) -> Any {
+        let text = JSONReport.render(s.validation.result, lang: lang, rules: Workspace.ruleSummaries(s.validation))
+        return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) ?? [:]
+    }
+
+    func apiUpload(_ req: Request, _ c: Caller) async throws -> Response {
+        guard await sessions.allowUpload(c.session.token, limit: options.uploadsPerMinute) else {
+            return Self.json(.tooManyRequests, ["error": c.lang == .en ? "too many uploads; wait a minute" : "上传过于频繁，请稍候"])
+        }
+        var bytes = Data(buffer: c.body)
+        var name = req.headers[HTTPField.Name("X-Filename")!].map { $0.removingPercentEncoding ?? $0 } ?? "upload"
+        if let parts = Form.multipart(c.body, contentType: req.headers[.contentType]) {
+            guard let file = parts.first(where: { $0.filename != nil }) else {
+                throw DeskError.invalid(Message(zh: "表单中没有文件", en: "no file in the form"))
+            }
+            bytes = file.data; name = file.filename ?? name
+        }
+        guard !bytes.isEmpty else { throw DeskError.invalid(Message(zh: "文件为空", en: "the file is empty")) }
+        let s = try desk.upload(bytes, filename: name, by: c.account)
+        return Self.json(.created, ["id": s.stored.id, "unit": s.stored.unit.rawValue, "period": s.stored.period.description,
+                                    "version": s.stored.version, "report": report(s, lang: c.lang)])
+    }
+
+    func submissionJSON(_ s: DeskSubmission, lang: Language) -> [String: Any] {
+        let counts = desk.counts(of: s)
+        var o: [String: Any] = ["id": s.stored.id, "unit": s.stored.unit.rawValue, "period": s.stored.period.description,
+                                "status": counts.status.rawValue, "version": s.stored.version, "report": report(s, lang: lang),
+                                "filename": s.filename, "uploaded_by": s.stored.uploadedBy, "uploaded_at": s.stored.uploadedAt,
+                                "signed_roles": counts.signedRoles]
+        if let d = s.digest { o["digest"] = d }
+        if let m = s.stored.returnMessage { o["return_message"] = m }
+        return o
+    }
+
+    func apiSubmission(_ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+        Self.json(.ok, submissionJSON(try desk.submission(id: try Self.id(ctx), for: c.account), lang: c.lang))
+    }
+
+    static func object(_ c: Caller) throws -> [String: Any] {
+        guard let o = try? JSONSerialization.jsonObject(with: Data(buffer: c.body)) as? [String: Any] else {
+            throw DeskError.invalid(Message(zh: "请求体须为 JSON 对象", en: "the body must be a JSON object"))
+        }
+        return o
+    }
+
+    func apiExplain(_ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+        let o = try Self.object(c), id = try Self.id(ctx)
+        guard let text = o["text"] as? String else { throw DeskError.invalid(Message(zh: "缺少 text", en: "text is missing")) }
+        let unit = try (o["unit"] as? String).map { t -> UnitCode in
+            guard let u = UnitCode(t) else { throw DeskError.invalid(Message(zh: "区划代码有误：\(t)", en: "not a division code: \(t)")) }
+            return u
+        }
+        try desk.explain(submission: id, rule: o["rule"] as? String, unit: unit, indicator: o["indicator"] as? String, text: text, by: c.account)
+        return Self.json(.created, submissionJSON(try desk.submission(id: id, for: c.account), lang: c.lang))
+    }
+
+    func apiSign(_ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+        let o = try Self.object(c), id = try Self.id(ctx)
+        guard let role = o["role"] as? String else { throw DeskError.invalid(Message(zh: "缺少 role", en: "role is missing")) }
+        let off = try desk.signOff(submission: id, role: role, by: c.account)
+        return Self.json(.created, ["role": off.role, "name": off.name, "date": off.date?.description ?? "", "digest": off.digest ?? ""])
+    }
+
+    func apiReturn(_ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+        let o = try Self.object(c), id = try Self.id(ctx)
+        try desk.returnSubmission(id: id, message: o["message"] as? String ?? "", by: c.account)
+        return Self.json(.ok, submissionJSON(try desk.submission(id: id, for: c.account), lang: c.lang))
+    }
+
+    func apiStatus(_ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+        let lines = try desk.board(period: try Self.period(ctx), for: c.account)
+        return Self.json(.ok, lines.map { l -> [String: Any] in
+            var o: [String: Any] = ["unit": l.unit.rawValue, "unit_name": l.unitName, "status": l.status.rawValue, "errors": l.errors,
+                                    "warnings": l.warnings, "explained": l.explained, "signed_roles": l.signedRoles, "late": l.late]
+            if let s = l.submission { o["submission"] = s.id; o["version"] = s.version }
+            return o
+        })
+    }
+}

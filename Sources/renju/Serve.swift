@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import RenjuModel
+import RenjuApp
+import RenjuStore
+import RenjuWeb
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The web desk: townships upload, the county reviews, explains, signs and exports in a browser.",
+        discussion: """
+        Serves the desk on http://HOST:PORT (default 127.0.0.1:8080, this machine only). Accounts \
+        come from `renju user add`; the store is the same as `renju db` uses (default renju.sqlite).
+        """)
+    @OptionGroup var reference: ReferenceOptions
+    @OptionGroup var targets: TargetsOption
+    @OptionGroup var asOf: AsOfOption
+    @OptionGroup var store: StoreOptions
+    @Option(name: .long, help: "The address to listen on.") var host: String = "127.0.0.1"
+    @Option(name: .long, help: "The port to listen on.") var port: Int = 8080
+    @Option(name: .customLong("max-upload-mib"), help: "The largest upload accepted, MiB.") var maxUpload: Int = 16
+
+    /// Runs on the main task (main.swift awaits it): the server is asynchronous.
+    func serve() async throws {
+        let workspace = reference.workspace(targets: targets.targets)
+        let (store, _) = try Workspace.openDeskStore(storePath(self.store), create: false)
+        if try store.accounts().isEmpty {
+            throw AppError(zh: "数据库中还没有账号：先用 renju user add --db \(store.path) --role admin … 建立第一个账号",
+                           en: "no accounts yet: add the first with `renju user add --db \(store.path) --role admin …`")
+        }
+        let desk = try Desk(workspace: workspace, store: store, asOf: asOf.asOf.flatMap(CivilDate.parse), maxUploadBytes: maxUpload * 1_048_576)
+        var options = DeskOptions(pages: URL(fileURLWithPath: workspace.locations.templates).appendingPathComponent("web").path)
+        options.host = host; options.port = port; options.maxUploadBytes = maxUpload * 1_048_576
+        let server = try await DeskServer(desk: desk, options: options)
+        writeStderr("renju: the desk is at http://\(host):\(port)/ (store \(store.path)); Ctrl-C stops it")
+        try await server.application().runService()
+    }
+}
+
+struct User: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Desk accounts: add, list, disable.",
+        subcommands: [UserAdd.self, UserList.self, UserDisable.self])
+}
+
+struct UserAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add a desk account; the password is read from stdin (one line).",
+        discussion: "Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")). A user sees and changes only units under --unit.")
+    @OptionGroup var reference: ReferenceOptions
+    @OptionGroup var store: StoreOptions
+    @Option(name: .long, help: "The login name.") var login: String
+    @Option(name: .long, help: "The person's name (as signed on sign-offs).") var name: String
+    @Option(name: .long, help: "clerk, signer, reviewer, viewer or admin.") var role: String
+    @Option(name: .long, help: "The division code of the user's unit.") var unit: String
+    @Option(name: .long, parsing: .upToNextOption, help: "Sign-off chain roles the user signs in (signer, clerk).") var signs: [String] = []
+
+    func run() throws {
+        guard let r = Role(rawValue: role) else {
+            throw ValidationError("--role: one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let workspace = reference.workspace()
+        let ref = try workspace.reference()
+        let code = try Workspace.unit(unit, in: ref)
+        let account = Account(login: login, name: name, role: r, unit: code, signs: signs)
+        let (store, created) = try Workspace.openDeskStore(storePath(self.store), create: true)
+        let desk = try Desk(workspace: workspace, store: store, asOf: nil)
+        try desk.checkAccount(account)
+        guard let line = readLine(strippingNewline: true) else {
+            throw AppError(zh: "请从标准输入提供密码（一行）", en: "give the password on stdin (one line)")
+        }
+        try Passwords.check(line)
+        try store.addAccount(account, passwordHash: Passwords.hash(line))
+        if created { writeStderr("renju: created a new store at \(store.path)") }
+        writeStderr("renju: added \(login) (\(r.rawValue), \(ref.tree.name(of: code) ?? code.rawValue))")
+    }
+}
+
+struct UserList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the desk accounts.")
+    @OptionGroup var store: StoreOptions
+    func run() throws {
+        let (store, _) = try Workspace.openDeskStore(storePath(self.store))
+        for a in try store.accounts() {
+            let signs = a.signs.isEmpty ? "" : "  signs: \(a.signs.joined(separator: "、"))"
+            print("\(padded(a.login, to: 16)) \(padded(a.name, to: 10)) \(padded(a.role.rawValue, to: 9)) \(a.unit)\(a.disabled ? "  (disabled)" : "")\(signs)")
+        }
+    }
+}
+
+struct UserDisable: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable a desk account (its sessions end at their next request).")
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The login.") var login: String
+    func run() throws {
+        let (store, _) = try Workspace.openDeskStore(storePath(self.store))
+        guard try store.setDisabled(login: login, true) else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
+        writeStderr("renju: disabled \(login)")
+    }
+}
