@@ -176,10 +176,10 @@ extension DeskServer {
             let r = try desk.ranking(period: p, for: c.account)
             let entries = r.ranking.entries
             ctx["entries"] = entries.map { e -> [String: Any] in
-                ["rank": e.rank, "name": e.name, "score": String(format: "%.2f", e.score),
+                ["rank": e.reported ? "\(e.rank)" : "—", "reported": e.reported, "hasAward": e.award != nil, "name": e.name, "score": String(format: "%.2f", e.score),
                  "award": e.award.map { $0 == .redFlag ? (c.lang == .en ? "red flag" : "流动红旗") : (c.lang == .en ? "yellow card" : "黄牌警告") } ?? "",
                  "awardClass": e.award.map { $0 == .redFlag ? "red-flag" : "yellow-card" } ?? "",
-                 "admonish": e.admonish, "parts": e.parts.map { ["label": c.lang == .en && !$0.englishLabel.isEmpty ? $0.englishLabel : $0.label,
+                 "admonish": e.admonish, "notes": (c.lang == .en && !e.englishNotes.isEmpty ? e.englishNotes : e.notes).joined(separator: "；"), "parts": e.parts.map { ["label": c.lang == .en && !$0.englishLabel.isEmpty ? $0.englishLabel : $0.label,
                                                                   "points": String(format: "%.2f", $0.points)] }]
             }
             ctx["chart"] = Charts.bars(entries.map { ($0.name, $0.score, $0.award == .redFlag ? "red-flag" : $0.award == .yellowCard ? "yellow-card" : "") })

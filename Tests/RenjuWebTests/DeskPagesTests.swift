@@ -1,0 +1,123 @@
+import XCTest
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import RenjuTestSupport
+import RenjuModel
+@testable import RenjuWeb
+
+/// The pages work without JavaScript: forms post, the server redirects, and what a clerk needs
+/// to see — the flagged cell, its message, the 说明 box — is in the HTML.
+final class DeskPagesTests: XCTestCase {
+    static func html(_ r: TestResponse) -> String { String(buffer: r.body) }
+
+    static func formLogin(_ client: some TestClientProtocol, _ login: String) async throws -> (cookie: String, csrf: String) {
+        let cookie: String = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                      body: ByteBuffer(string: "login=\(login)&password=\(DeskFixture.password)")) { r in
+            XCTAssertEqual(r.status, .seeOther)
+            XCTAssertEqual(r.headers[.location], "/")
+            return String((r.headers[.setCookie] ?? "").split(separator: ";").first ?? "")
+        }
+        let page = try await client.execute(uri: "/history", method: .get, headers: [.cookie: cookie]) { $0 }
+        let body = Self.html(page)
+        // The CSRF token is in the page's forms (the sign-out form at least).
+        let marker = "name=\"csrf\" value=\""
+        let start = try XCTUnwrap(body.range(of: marker), "a form carries the CSRF token")
+        let csrf = String(body[start.upperBound...].prefix { $0 != "\"" })
+        return (cookie, csrf)
+    }
+
+    func testLoginPageInBothLanguagesAndAWrongPasswordSaysSo() async throws {
+        let f = try await DeskFixture.make(self)
+        try await f.application().test(.router) { client in
+            try await client.execute(uri: "/login", method: .get) { r in
+                XCTAssertEqual(r.status, .ok)
+                XCTAssertTrue(Self.html(r).contains("登录名") && Self.html(r).contains("lang=\"zh-CN\""))
+                XCTAssertNotNil(r.headers[HTTPField.Name("Content-Security-Policy")!])
+            }
+            try await client.execute(uri: "/login?lang=en", method: .get) { r in XCTAssertTrue(Self.html(r).contains("Sign in")) }
+            try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                     body: ByteBuffer(string: "login=clerk&password=nope-nope")) { r in
+                XCTAssertEqual(r.status, .unauthorized)
+                XCTAssertTrue(Self.html(r).contains("登录名或密码错误"))
+                XCTAssertNil(r.headers[.setCookie])
+            }
+        }
+    }
+
+    func testAClerkUploadsWithAPlainFormAndSeesTheFlaggedCellsAndExplains() async throws {
+        let f = try await DeskFixture.make(self)
+        try await f.application().test(.router) { client in
+            let (cookie, csrf) = try await Self.formLogin(client, "clerk")
+            let desk = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { Self.html($0) }
+            XCTAssertTrue(desk.contains("enctype=\"multipart/form-data\"") && desk.contains("红耀乡"), desk)
+            XCTAssertTrue(desk.contains("/forms/\(DeskFixture.hy)/2025Q3"), "the collection form to download")
+            // The upload form, as a browser sends it.
+            let boundary = "----formBoundary7MA4YWxkTrZu0gW"
+            var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n".utf8)
+            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"640422201000-红耀乡.xlsx\"\r\n\r\n".utf8)
+            body += try Data(contentsOf: DeskFixture.hongyao) + Data("\r\n--\(boundary)--\r\n".utf8)
+            let location: String = try await client.execute(uri: "/upload", method: .post,
+                                                             headers: [.cookie: cookie, .contentType: "multipart/form-data; boundary=\(boundary)"],
+                                                             body: ByteBuffer(bytes: body)) { r in
+                XCTAssertEqual(r.status, .seeOther, Self.html(r))
+                return r.headers[.location] ?? ""
+            }
+            XCTAssertTrue(location.hasPrefix("/submissions/"), location)
+            let page = try await client.execute(uri: location, method: .get, headers: [.cookie: cookie]) { Self.html($0) }
+            // 红耀乡's village with -5 cleaners: the cell is marked as an error, with its message.
+            XCTAssertTrue(page.contains("num flag-error\">-5"), "the negative count's cell is highlighted")
+            XCTAssertTrue(page.contains("保洁员填报为 -5人，不能为负数"), "and its message is on the page")
+            XCTAssertTrue(page.contains("class=\"explain\""), "a 说明 box for a warning")
+            XCTAssertTrue(page.contains("填表人"), "the clerk's sign-off button")
+            // A 说明 through the form.
+            let id = location.split(separator: "/").last.map(String.init) ?? ""
+            let text = "保洁员合同到期重新招聘，已核实"
+            let form = "csrf=\(csrf)&rule=temporal.stable&unit=\(DeskFixture.hy)&indicator=cleaners&text=\(text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            try await client.execute(uri: "/submissions/\(id)/explain", method: .post,
+                                     headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)) { r in
+                XCTAssertEqual(r.status, .seeOther)
+            }
+            let after = try await client.execute(uri: "/submissions/\(id)", method: .get, headers: [.cookie: cookie]) { Self.html($0) }
+            XCTAssertTrue(after.contains(text), "the 说明 is shown beside its finding")
+            // Without the token the form is refused.
+            try await client.execute(uri: "/submissions/\(id)/explain", method: .post,
+                                     headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "text=x")) { r in
+                XCTAssertEqual(r.status, .forbidden)
+            }
+        }
+    }
+
+    func testTheCountyBoardRankingAndHistoryPages() async throws {
+        let f = try await DeskFixture.make(self)
+        let names = try f.desk.reference.tree.children(of: XCTUnwrap(UnitCode(DeskFixture.county))).compactMap { f.desk.reference.tree.name(of: $0) }
+        try await f.application().test(.router) { client in
+            let clerk = try await client.login("clerk"), clerk2 = try await client.login("clerk2")
+            _ = try await client.upload(DeskFixture.hongyao, as: clerk)
+            _ = try await client.upload(DeskFixture.xinglong, as: clerk2)
+            let (cookie, _) = try await Self.formLogin(client, "reviewer")
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { r in
+                XCTAssertEqual(r.status, .seeOther, "the county office lands on its board")
+            }
+            let board = try await client.execute(uri: "/board?period=2025Q3", method: .get, headers: [.cookie: cookie]) { Self.html($0) }
+            for n in names { XCTAssertTrue(board.contains(n), "\(n) is on the board") }
+            XCTAssertTrue(board.contains("未上报") && board.contains("有错误"))
+            XCTAssertTrue(board.contains("/periods/2025Q3/return.xlsx"))
+            let ranking = try await client.execute(uri: "/ranking?period=2025Q3", method: .get, headers: [.cookie: cookie]) { Self.html($0) }
+            XCTAssertTrue(ranking.contains("<svg") && ranking.contains("class=\"bar"), "an SVG bar chart")
+            XCTAssertTrue(ranking.contains("<td>1</td><td>红耀乡</td>") || ranking.contains("<td>1</td><td>兴隆镇</td>"), "the two townships that reported are ranked first and second")
+            XCTAssertTrue(ranking.contains("<td>—</td><td>吉强镇</td>"), "a township that has not reported is listed without a rank")
+            let history = try await client.execute(uri: "/history?unit=\(DeskFixture.hy)&indicator=households", method: .get, headers: [.cookie: cookie]) { Self.html($0) }
+            XCTAssertTrue(history.contains("<svg") && history.contains("2025Q2"), "a line chart of the stored periods")
+            // Nothing on any page comes from the internet.
+            for page in [board, ranking, history] {
+                XCTAssertFalse(page.contains("src=\"http") || page.contains("href=\"http") || page.contains("@import"), "no external resource")
+            }
+            try await client.execute(uri: "/static/../../etc/passwd", method: .get, headers: [.cookie: cookie]) { r in
+                XCTAssertEqual(r.status, .notFound)
+            }
+            try await client.execute(uri: "/static/desk.css", method: .get) { r in XCTAssertEqual(r.status, .ok) }
+        }
+    }
+}
