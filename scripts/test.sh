@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, builds, runs every test (XCTest), then checks the
-# Excel output with an independent reader (openpyxl, from PyPI).
+# The whole test suite: installs what is missing, builds, runs every test (XCTest), checks the
+# Excel output with an independent reader (openpyxl, from PyPI), and runs the web desk on a
+# loopback port in a real browser (headless Chromium, selenium), stopping it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
@@ -32,9 +33,12 @@ swift test --skip-build --disable-swift-testing 2>&1 | tee "$log" || status=$?
 echo
 echo "== Excel output checked with openpyxl"
 python3 Tests/exports/check_exports.py "$(swift build --show-bin-path)/renju" 2>&1 | tee -a "$log" || status=1
-# A plain closing line over both runners: "N passed, N failed".
+echo
+echo "== the web desk in a real browser (headless Chromium)"
+scripts/web-e2e.sh "$(swift build --show-bin-path)/renju" 2>&1 | tee -a "$log" || status=1
+# A plain closing line over the runners: "N passed, N failed".
 swift_line=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)
-py_line=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$log" | tail -n 1 || true)
+py_lines=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$log" || true)
 rm -f "$log"
 total=0; failed=0
 if [ -n "$swift_line" ]; then
@@ -42,9 +46,10 @@ if [ -n "$swift_line" ]; then
   failed=$(echo "$swift_line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
 fi
 passed=$((total - failed))
-if [ -n "$py_line" ]; then
-  passed=$((passed + $(echo "$py_line" | cut -d' ' -f1)))
-  failed=$((failed + $(echo "$py_line" | cut -d' ' -f3)))
-fi
+while read -r line; do
+  [ -z "$line" ] && continue
+  passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+  failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+done <<< "$py_lines"
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The web desk end to end in a real browser: installs Chromium, its driver and selenium if
+# missing, starts `renju serve` on a free loopback port over a throw-away store (the sample
+# county's 2025Q2 as history, a township clerk and the county reviewer), runs
+# Tests/web/browser_test.py, and stops the server. Screenshots and the downloaded return are
+# left in out/web/ (not committed). Usage: scripts/web-e2e.sh [RENJU_BINARY]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+renju="${1:-$(swift build --show-bin-path)/renju}"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+if ! command -v chromedriver >/dev/null 2>&1 || { ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; }; then
+  echo "== installing chromium and chromium-driver (apt-get)"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 \
+    || { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+fi
+# A Chinese font, so that the screenshots show the pages as a clerk sees them (Debian fonts-wqy-microhei).
+if ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 || echo "   (no Chinese font: screenshots will show boxes)"
+fi
+python3 -c "import selenium, openpyxl" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check selenium openpyxl
+
+work=$(mktemp -d)
+out=out/web
+rm -rf "$out"; mkdir -p "$out"
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+db="$work/desk.sqlite"
+"$renju" db import --db "$db" --as-of 2025-10-31 --force --reason "history for the browser test" examples/xiji/2025Q2 >/dev/null
+echo "clerk-password-1" | "$renju" user add --db "$db" --login hongyao --name 王芳 --role clerk --unit 640422201000 --signs 填表人 2>/dev/null
+echo "county-password-1" | "$renju" user add --db "$db" --login county --name 张科长 --role reviewer --unit 640422000000 2>/dev/null
+port=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()")
+"$renju" serve --db "$db" --host 127.0.0.1 --port "$port" --as-of 2025-10-31 >"$out/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/login', timeout=1)" 2>/dev/null && break
+  sleep 0.2
+done
+python3 Tests/web/browser_test.py "http://127.0.0.1:$port" "examples/xiji/2025Q3/640422201000-红耀乡.xlsx" "$out"
