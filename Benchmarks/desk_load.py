@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Load on the web desk: 30 township clerks upload their returns at once, then 100 concurrent
+board views. Prints p50/p95 latency per request kind and checks that nothing was lost (30 stored
+versions, each byte-identical to its upload).
+
+Usage: python3 Benchmarks/desk_load.py [RENJU_BINARY]   (default .build/release/renju)
+"""
+import concurrent.futures as cf
+import csv
+import hashlib
+import io
+import json
+import os
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+renju = sys.argv[1] if len(sys.argv) > 1 else ".build/release/renju"
+work = tempfile.mkdtemp(prefix="renju-desk-load-")
+CLERKS, VIEWS = 30, 100
+
+
+def run(args, stdin=None):
+    return subprocess.run([renju] + args, input=stdin, capture_output=True, text=True, check=True)
+
+
+# A synthetic prefecture: 3 counties, 30 townships, 360 villages; 2025Q2 stored as history.
+run(["synth", "--villages", "360", "--period", "2025Q3", "--out", work])
+divisions = os.path.join(work, "divisions.csv")
+rows = list(csv.DictReader(open(divisions, encoding="utf-8")))
+parent = {r["code"]: r["parent"] for r in rows}
+level = {r["code"]: r["level"] for r in rows}
+townships = sorted(c for c, l in level.items() if l == "township")[:CLERKS]
+prefecture = next(c for c, l in level.items() if l == "prefecture")
+uploads = {}
+qdir = os.path.join(work, "returns", "2025Q3")
+for name in sorted(os.listdir(qdir)):
+    if name.endswith("-签字.csv"):
+        continue
+    lines = open(os.path.join(qdir, name), encoding="utf-8").read().splitlines()
+    period_line, header, data = lines[0], lines[1], lines[2:]
+    for t in townships:
+        mine = [l for l in data if l.split(",")[0] == t or parent.get(l.split(",")[0]) == t]
+        if mine:
+            uploads[t] = ("\n".join([period_line, header] + mine) + "\n").encode("utf-8")
+assert len(uploads) == CLERKS, len(uploads)
+
+db = os.path.join(work, "desk.sqlite")
+common = ["--divisions", divisions]
+run(["db", "import", "--db", db, "--as-of", "2025-10-31", "--force", "--reason", "history"] + common + [os.path.join(work, "returns", "2025Q2")])
+for i, t in enumerate(townships):
+    run(["user", "add", "--db", db, "--login", f"clerk{i}", "--name", f"填表{i}", "--role", "clerk", "--unit", t] + common, stdin="load-test-pw\n")
+run(["user", "add", "--db", db, "--login", "pref", "--name", "州统计局", "--role", "viewer", "--unit", prefecture] + common, stdin="load-test-pw\n")
+
+s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+server = subprocess.Popen([renju, "serve", "--db", db, "--port", str(port), "--as-of", "2025-10-31"] + common,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+base = f"http://127.0.0.1:{port}"
+
+
+def request(method, path, body=None, headers=None):
+    req = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(req, timeout=60) as r:
+        data = r.read()
+        return r.status, data, time.perf_counter() - t0, r.headers
+
+
+def login(name):
+    status, data, _, headers = request("POST", "/api/login", json.dumps({"login": name, "password": "load-test-pw"}).encode())
+    return headers["Set-Cookie"].split(";")[0], json.loads(data)["csrf"]
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+try:
+    for _ in range(100):
+        try:
+            request("GET", "/login"); break
+        except Exception:
+            time.sleep(0.1)
+    with cf.ThreadPoolExecutor(CLERKS) as ex:
+        sessions = list(ex.map(login, [f"clerk{i}" for i in range(CLERKS)]))
+    barrier = threading.Barrier(CLERKS)
+
+    def upload(i):
+        cookie, csrf = sessions[i]
+        barrier.wait()
+        status, data, secs, _ = request("POST", "/api/submissions", uploads[townships[i]],
+                                         {"Cookie": cookie, "X-CSRF-Token": csrf, "X-Filename": f"{townships[i]}.csv"})
+        assert status == 201, status
+        return secs, json.loads(data)["id"]
+
+    t0 = time.perf_counter()
+    with cf.ThreadPoolExecutor(CLERKS) as ex:
+        results = list(ex.map(upload, range(CLERKS)))
+    wall_up = time.perf_counter() - t0
+    up = [r[0] * 1000 for r in results]
+
+    cookie, _ = login("pref")
+    views_barrier = threading.Barrier(VIEWS)
+
+    def board(_):
+        views_barrier.wait()
+        status, data, secs, _ = request("GET", "/api/periods/2025Q3/status", headers={"Cookie": cookie})
+        assert status == 200 and len(json.loads(data)) >= CLERKS
+        return secs * 1000
+
+    t0 = time.perf_counter()
+    with cf.ThreadPoolExecutor(VIEWS) as ex:
+        boards = list(ex.map(board, range(VIEWS)))
+    wall_board = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with cf.ThreadPoolExecutor(VIEWS) as ex:
+        boards2 = list(ex.map(board, range(VIEWS)))
+    wall_board2 = time.perf_counter() - t0
+finally:
+    server.terminate(); server.wait()
+
+# Nothing lost: every upload stored once, byte-identical.
+con = sqlite3.connect(db)
+stored = con.execute("SELECT s.unit, s.version, f.bytes FROM submissions s JOIN files f ON f.sha256 = s.sha256").fetchall()
+by_unit = {u: (v, b) for u, v, b in stored}
+lost = [t for t in townships if t not in by_unit or by_unit[t][1] != uploads[t] or by_unit[t][0] != 1]
+print(f"uploads: {CLERKS} at once, {len(uploads[townships[0]])} bytes each; wall {wall_up:.2f} s; "
+      f"p50 {statistics.median(up):.0f} ms, p95 {pct(up, 95):.0f} ms, max {max(up):.0f} ms")
+print(f"board (first {VIEWS} at once, each township's check computed): wall {wall_board:.2f} s; "
+      f"p50 {statistics.median(boards):.0f} ms, p95 {pct(boards, 95):.0f} ms")
+print(f"board (next {VIEWS} at once, checks cached): wall {wall_board2:.2f} s; "
+      f"p50 {statistics.median(boards2):.0f} ms, p95 {pct(boards2, 95):.0f} ms")
+print(f"stored: {len(stored)} versions, {CLERKS - len(lost)} of {CLERKS} byte-identical to their upload" + (f"; LOST {lost}" if lost else ""))
+sys.exit(1 if lost or len(stored) != CLERKS else 0)
