@@ -123,6 +123,27 @@ try:
     with cf.ThreadPoolExecutor(VIEWS) as ex:
         boards2 = list(ex.map(board, range(VIEWS)))
     wall_board2 = time.perf_counter() - t0
+
+    # The same 100 requests at once for the desk's style sheet (no work on the server): what this
+    # client and loopback HTTP cost by themselves, measured in the same run.
+    static_barrier = threading.Barrier(VIEWS)
+
+    def static(_):
+        static_barrier.wait()
+        status, data, secs, _ = request("GET", "/static/desk.css", headers={"Cookie": cookie})
+        assert status == 200
+        return secs * 1000
+
+    with cf.ThreadPoolExecutor(VIEWS) as ex:
+        statics = list(ex.map(static, range(VIEWS)))
+    if os.environ.get("RENJU_PROFILE"):  # perf record -p the server while boards are served
+        prof = subprocess.Popen(["perf", "record", "-g", "-o", os.environ["RENJU_PROFILE"], "-p", str(server.pid)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)
+        for _ in range(10):
+            with cf.ThreadPoolExecutor(VIEWS) as ex:
+                list(ex.map(lambda _: request("GET", "/api/periods/2025Q3/status", headers={"Cookie": cookie}), range(VIEWS)))
+        prof.send_signal(2); prof.wait()
 finally:
     server.terminate(); server.wait()
 
@@ -137,5 +158,6 @@ print(f"board (first {VIEWS} at once, each township's check computed): wall {wal
       f"p50 {statistics.median(boards):.0f} ms, p95 {pct(boards, 95):.0f} ms")
 print(f"board (next {VIEWS} at once, checks cached): wall {wall_board2:.2f} s; "
       f"p50 {statistics.median(boards2):.0f} ms, p95 {pct(boards2, 95):.0f} ms")
+print(f"baseline, {VIEWS} GET /static/desk.css at once: p50 {statistics.median(statics):.0f} ms, p95 {pct(statics, 95):.0f} ms")
 print(f"stored: {len(stored)} versions, {CLERKS - len(lost)} of {CLERKS} byte-identical to their upload" + (f"; LOST {lost}" if lost else ""))
 sys.exit(1 if lost or len(stored) != CLERKS else 0)

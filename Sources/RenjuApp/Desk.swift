@@ -179,6 +179,7 @@ public final class Desk: Sendable {
             throw DeskError.invalid(Message(zh: "文件中的单位不属于同一个上级", en: "the units in the file do not share one parent"))
         }
         let stored = try store.addSubmission(bytes: bytes, filename: shown, unit: unit, period: period, who: account.login, now: now)
+        cache.bump()
         return try submission(stored)
     }
 
@@ -206,56 +207,98 @@ public final class Desk: Sendable {
         return (path, input)
     }
 
-    /// The other units' figures of the same period that a submission is checked among (peers of
-    /// the outlier tests, the rest of the county): the latest version of every other unit's upload
-    /// not sent back, and for units with none, the figures the store holds for the period.
-    func context(of stored: StoredSubmission, excluding own: Set<UnitCode>) throws -> (submissions: [Submission], ids: [Int64]) {
-        var out: [Submission] = [], ids: [Int64] = []
-        var covered = own
-        for other in try latest(period: stored.period).values.sorted(by: { $0.unit < $1.unit })
-        where other.id != stored.id && other.state != .returned && !own.contains(other.unit) {
-            let subs = try read(other).input.submissions.filter { $0.period == stored.period && $0.unitCodes.allSatisfy { !covered.contains($0) } }
-            for s in subs { covered.formUnion(s.unitCodes) }
-            out += subs; ids.append(other.id)
-        }
-        guard let stock = try store.dataset(periods: [stored.period]).periods[stored.period] else { return (out, ids) }
-        // The store's figures, one submission a township (or whatever the top units are) not yet covered.
+    /// The county (or higher unit) whose figures a unit is checked among: its nearest ancestor
+    /// at county level or above.
+    func scope(of unit: UnitCode) -> UnitCode {
         let tree = reference.tree
-        var groups: [UnitCode: [UnitCode]] = [:]
-        for u in stock.units where !covered.contains(u) {
-            var top = u
-            while let p = tree.parent(of: top), tree.level(of: p).map({ $0 >= .township }) == true { top = p }
-            groups[top, default: []].append(u)
-        }
-        for (top, units) in groups.sorted(by: { $0.key < $1.key }) {
-            var sub = Submission(file: "\(store.path)#\(stored.period)/\(top)", period: stored.period)
-            for u in units.sorted() {
-                sub.rows.append(UnitRow(code: u, givenName: nil, source: nil))
-                for (id, v) in stock.figures(of: u) { sub.values.set(u, id, Observation(v, source: nil)) }
-            }
-            out.append(sub)
-        }
-        return (out, ids)
+        var u = unit
+        while let l = tree.level(of: u), l > .county, let p = tree.parent(of: u) { u = p }
+        return u
     }
 
-    /// Reads and checks a stored submission among the period's other figures; its own findings only.
-    /// Cached until a 说明 or sign-off is added or the period's other uploads change.
+    /// What the store holds around a county for a period, built once until the next desk write:
+    /// its figures of the period, a submission per township, and the earlier periods as history.
+    struct Frame: Sendable {
+        let stored: [(top: UnitCode, submission: Submission)]
+        let history: Dataset
+    }
+
+    func frame(period: Period, county: UnitCode) throws -> Frame {
+        let key = "\(period)|\(county)"
+        if let hit = cache.frame(key) { return hit }
+        let tree = reference.tree
+        let earlier = try store.dataset(periods: nil)
+        var history = Dataset()
+        for (p, v) in earlier.periods where p < period { history.merge(p, v) }
+        var groups: [UnitCode: [UnitCode]] = [:]
+        if let stock = earlier.periods[period] {
+            for u in stock.units where u == county || tree.isAncestor(county, of: u) {
+                var top = u
+                while let p = tree.parent(of: top), tree.level(of: p).map({ $0 >= .township }) == true { top = p }
+                groups[top, default: []].append(u)
+            }
+            let subs = groups.sorted(by: { $0.key < $1.key }).map { top, units -> (UnitCode, Submission) in
+                var sub = Submission(file: "\(store.path)#\(period)/\(top)", period: period)
+                for u in units.sorted() {
+                    sub.rows.append(UnitRow(code: u, givenName: nil, source: nil))
+                    for (id, v) in stock.figures(of: u) { sub.values.set(u, id, Observation(v, source: nil)) }
+                }
+                return (top, sub)
+            }
+            let f = Frame(stored: subs, history: history)
+            cache.putFrame(key, f)
+            return f
+        }
+        let f = Frame(stored: [], history: history)
+        cache.putFrame(key, f)
+        return f
+    }
+
+    /// The other units' figures of the same period that a submission is checked among (peers of
+    /// the outlier tests, the rest of its county): the latest version of every other unit's upload
+    /// in the county not sent back, and for units with none, the figures the store holds.
+    func context(of stored: StoredSubmission, excluding own: Set<UnitCode>, frame: Frame) throws -> [Submission] {
+        let county = scope(of: stored.unit), tree = reference.tree
+        var out: [Submission] = []
+        var covered = own
+        for other in try latest(period: stored.period).values.sorted(by: { $0.unit < $1.unit })
+        where other.id != stored.id && other.state != .returned && !own.contains(other.unit)
+            && (other.unit == county || tree.isAncestor(county, of: other.unit)) {
+            let subs = try read(other).input.submissions.filter { $0.period == stored.period && $0.unitCodes.allSatisfy { !covered.contains($0) } }
+            for s in subs { covered.formUnion(s.unitCodes) }
+            out += subs
+        }
+        for (top, sub) in frame.stored where !covered.contains(top) {
+            if sub.unitCodes.contains(where: { covered.contains($0) }) {
+                // Partly covered by an upload: only the rest.
+                var rest = Submission(file: sub.file, period: sub.period)
+                for r in sub.rows where !covered.contains(r.code) {
+                    rest.rows.append(r)
+                    for (id, v) in sub.values.figures(of: r.code) { rest.values.set(r.code, id, Observation(v, source: nil)) }
+                }
+                out.append(rest)
+            } else {
+                out.append(sub)
+            }
+        }
+        return out
+    }
+
+    /// Reads and checks a stored submission among its county's other figures of the period; its
+    /// own findings only. Cached until the next desk write (upload, 说明, sign-off, 退回).
     func submission(_ stored: StoredSubmission) throws -> DeskSubmission {
+        let key = ValidationCache.Key(id: stored.id, generation: cache.generation)
+        if let hit = cache.get(key) { return hit }
         let explanations = try store.explanations(submission: stored.id)
         let signOffs = try store.signOffs(submission: stored.id)
         let (path, own) = try read(stored)
         let ownUnits = Set(own.submissions.filter { $0.period == stored.period }.flatMap(\.unitCodes))
-        let (others, contextIDs) = try context(of: stored, excluding: ownUnits)
-        let key = ValidationCache.Key(id: stored.id, state: stored.state, explanations: explanations.count, signOffs: signOffs.count, context: contextIDs)
-        if let hit = cache.get(key) { return hit }
+        let frame = try frame(period: stored.period, county: scope(of: stored.unit))
         var input = own
         input.explanations += explanations
         input.signOffs += signOffs
-        input.submissions += others
-        let earlier = try store.dataset(periods: nil)
-        var history = Dataset()
-        for (p, v) in earlier.periods where p < stored.period { history.merge(p, v) }
-        let checked = workspace.check(input, reference: reference, period: stored.period, history: history, asOf: today)
+        input.submissions += try context(of: stored, excluding: ownUnits, frame: frame)
+        let checked = workspace.check(input, reference: reference, period: stored.period, history: frame.history, asOf: today)
         // This file's findings: its units', and those of the file itself.
         let mine = checked.result.findings.filter { f in f.unit.map { ownUnits.contains($0) } ?? (f.source?.file == path) }
         var result = ValidationResult(period: checked.result.period, findings: mine.map { Self.renamed($0, from: path, to: stored.filename) },
@@ -304,6 +347,7 @@ public final class Desk: Sendable {
             throw DeskError.invalid(Message(zh: "\(error)", en: "\(error)"))
         }
         try store.addExplanation(x, submission: id, who: account.login, now: now)
+        cache.bump()
     }
 
     /// Signs a submission in one of the account's chain roles: the sign-off carries the digest of
@@ -319,6 +363,7 @@ public final class Desk: Sendable {
         }
         let off = SignOff(unit: s.stored.unit, period: s.stored.period, role: mine, name: account.name, date: today, digest: digest, source: nil)
         try store.addSignOff(off, submission: id, who: account.login, now: now)
+        cache.bump()
         return off
     }
 
@@ -331,6 +376,7 @@ public final class Desk: Sendable {
             throw DeskError.invalid(Message(zh: "退回须写明原因（不超过 2000 字）", en: "a return needs a message (at most 2000 characters)"))
         }
         try store.returnSubmission(id: id, message: m, who: account.login, now: now)
+        cache.bump()
     }
 
     /// The latest version of each unit's period.
@@ -358,9 +404,12 @@ public final class Desk: Sendable {
     /// The board: every township of the period in the account's subtree, with where it stands.
     public func board(period: Period, for account: Account) throws -> [BoardLine] {
         guard DeskPolicy.allows(account, .read) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
+        let generation = cache.generation
+        let key = "\(period)|\(account.unit)"
+        if let hit = cache.board(key, generation: generation) { return hit }
         let latest = try latest(period: period)
         let tree = reference.tree
-        return try boardUnits(for: account).map { u in
+        let lines = try boardUnits(for: account).map { u in
             let name = tree.name(of: u) ?? u.rawValue
             guard let stored = latest[u] else {
                 return BoardLine(unit: u, unitName: name, status: .notSubmitted, submission: nil, errors: 0, warnings: 0, explained: 0, signedRoles: [], late: false)
@@ -370,6 +419,8 @@ public final class Desk: Sendable {
             return BoardLine(unit: u, unitName: name, status: c.status, submission: stored, errors: c.errors, warnings: c.warnings,
                              explained: c.explained, signedRoles: c.signedRoles, late: c.late)
         }
+        cache.putBoard(key, generation: generation, lines)
+        return lines
     }
 
     /// Where a submission stands: its open errors and warnings, what was explained, the roles that
@@ -396,15 +447,12 @@ public final class Desk: Sendable {
         guard !subs.isEmpty else { throw DeskError.notFound(Message(zh: "\(period) 还没有可导出的报表", en: "nothing to export for \(period)")) }
         var input = InputSet()
         for s in subs.sorted(by: { $0.unit < $1.unit }) {
-            guard let bytes = try store.file(sha256: s.sha256) else { continue }
-            let one = try workspace.read([try scratchFile(sha256: s.sha256, bytes: bytes)], reference: reference)
+            let one = try read(s).input
             input.submissions += one.submissions; input.findings += one.findings
             input.signOffs += one.signOffs + (try store.signOffs(submission: s.id)); input.explanations += one.explanations
             input.files += one.files
         }
-        let earlier = try store.dataset(periods: nil)
-        var history = Dataset()
-        for (p, v) in earlier.periods where p < period { history.merge(p, v) }
+        let history = try frame(period: period, county: scope(of: account.unit)).history
         let v = workspace.check(input, reference: reference, period: period, history: history, asOf: today)
         let out = scratch.appendingPathComponent("return-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: out) }
@@ -423,9 +471,7 @@ public final class Desk: Sendable {
         guard DeskPolicy.allows(account, .read) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
         let subs = try latest(period: period).values.filter { DeskPolicy.inScope($0.unit, of: account, tree: reference.tree) && $0.state != .returned }
         var paths: [String] = []
-        for s in subs.sorted(by: { $0.unit < $1.unit }) {
-            if let bytes = try store.file(sha256: s.sha256) { paths.append(try scratchFile(sha256: s.sha256, bytes: bytes)) }
-        }
+        for s in subs.sorted(by: { $0.unit < $1.unit }) { paths.append(try read(s).path) }
         let unit: String? = reference.tree.level(of: account.unit).map { $0 <= .county } == true ? account.unit.rawValue : nil
         return try workspace.rank(inputs: paths, store: store, period: period, unit: unit, asOf: today)
     }
@@ -496,14 +542,25 @@ public final class Desk: Sendable {
     }
 }
 
-/// Checked submissions by id, until a 说明 or sign-off changes what they show.
+/// Checked submissions by id, the stores' frames by period and county, and files as read by
+/// their digest. Every desk write starts a new generation: what was checked before is checked again
+/// (a frame stays: desk writes do not change the stored figures).
 final class ValidationCache: @unchecked Sendable {
-    struct Key: Hashable { let id: Int64; let state: SubmissionState; let explanations: Int; let signOffs: Int; let context: [Int64] }
+    struct Key: Hashable { let id: Int64; let generation: Int }
     private var entries: [Int64: (Key, DeskSubmission)] = [:]
+    private var frames: [String: Desk.Frame] = [:]
     private var inputs: [String: (path: String, input: InputSet)] = [:]
+    private var current = 0
     private let lock = NSLock()
+    var generation: Int { lock.withLock { current } }
+    func bump() { lock.withLock { current += 1; entries.removeAll() } }
     func get(_ k: Key) -> DeskSubmission? { lock.withLock { entries[k.id].flatMap { $0.0 == k ? $0.1 : nil } } }
-    func put(_ k: Key, _ s: DeskSubmission) { lock.withLock { entries[k.id] = (k, s) } }
+    func put(_ k: Key, _ s: DeskSubmission) { lock.withLock { if k.generation == current { entries[k.id] = (k, s) } } }
+    private var boards: [String: (generation: Int, lines: [BoardLine])] = [:]
+    func board(_ k: String, generation: Int) -> [BoardLine]? { lock.withLock { boards[k].flatMap { $0.generation == generation ? $0.lines : nil } } }
+    func putBoard(_ k: String, generation: Int, _ lines: [BoardLine]) { lock.withLock { if generation == current { boards[k] = (generation, lines) } } }
+    func frame(_ k: String) -> Desk.Frame? { lock.withLock { frames[k] } }
+    func putFrame(_ k: String, _ f: Desk.Frame) { lock.withLock { frames[k] = f } }
     func input(_ sha: String) -> (path: String, input: InputSet)? { lock.withLock { inputs[sha] } }
     func putInput(_ sha: String, _ v: (path: String, input: InputSet)) {
         lock.withLock {

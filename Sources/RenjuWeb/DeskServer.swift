@@ -145,10 +145,10 @@ public final class DeskServer: Sendable {
     // MARK: responses
 
     static func json(_ status: HTTPResponse.Status, _ object: Any, headers: HTTPFields = [:]) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let data = JSONText.render(object)
         var h = headers
         h[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(string: data)))
     }
 
     static func redirect(_ to: String) -> Response {

@@ -87,8 +87,7 @@ extension DeskServer {
 
     /// SPEC §6's report of a submission, as JSON.
     func report(_ s: DeskSubmission, lang: Language) -> Any {
-        let text = JSONReport.render(s.validation.result, lang: lang, rules: Workspace.ruleSummaries(s.validation))
-        return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) ?? [:]
+        RawJSON(text: JSONReport.render(s.validation.result, lang: lang, rules: Workspace.ruleSummaries(s.validation)))
     }
 
     func apiUpload(_ req: Request, _ c: Caller) async throws -> Response {
