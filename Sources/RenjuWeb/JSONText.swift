@@ -14,6 +14,11 @@ enum JSONText {
     }
 
     static func write(_ value: Any?, into out: inout String) {
+        var value = value
+        // An optional inside Any (a nil in a [String: Any?]) is its content, or null.
+        while let v = value, type(of: v) is any ExpressibleByNilLiteral.Type, Mirror(reflecting: v).displayStyle == .optional {
+            value = Mirror(reflecting: v).children.first?.value
+        }
         switch value {
         case nil, is NSNull: out += "null"
         case let s as String: string(s, into: &out)

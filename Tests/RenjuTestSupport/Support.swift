@@ -159,11 +159,13 @@ public let renjuBinary: URL = {
 public struct RenjuRun: Sendable { public let status: Int32; public let stdout: String; public let stderr: String }
 
 /// Runs the binary and collects its exit status and output.
-public func runRenju(_ args: [String], cwd: URL? = nil) throws -> RenjuRun {
+public func runRenju(_ args: [String], cwd: URL? = nil, stdin: String? = nil) throws -> RenjuRun {
     let p = Process()
     p.executableURL = renjuBinary
     p.arguments = args
     if let cwd { p.currentDirectoryURL = cwd }
+    let input = Pipe()
+    if stdin != nil { p.standardInput = input } else { p.standardInput = FileHandle.nullDevice }
     // stdout through a pipe, stderr to a file: neither can fill up and block the child.
     let out = Pipe()
     let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("renju-stderr-\(UUID().uuidString)")
@@ -172,6 +174,10 @@ public func runRenju(_ args: [String], cwd: URL? = nil) throws -> RenjuRun {
     defer { try? FileManager.default.removeItem(at: errURL) }
     p.standardOutput = out; p.standardError = err
     try p.run()
+    if let stdin {
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+    }
     let o = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     try err.close()
