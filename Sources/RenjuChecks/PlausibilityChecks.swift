@@ -3,7 +3,7 @@ import RenjuModel
 import RenjuReference
 
 /// `outlier.hb`: Hidiroglou–Berthelot on period-to-period ratios of every flow and of year-to-date
-/// increments, per indicator, across the peer units of one level.
+/// increments, per indicator, across the peer units of one level under the same county.
 public struct HBCheck: Check {
     public static let id = RuleID(.outlier, "hb")
     /// The same test on year-to-date increments: its own rule, so that its severity can differ
@@ -42,7 +42,10 @@ public struct HBCheck: Check {
         var tally = UnitCounter()
         let slotFlows = tally.slot(Self.id), slotIncrements = tally.slot(Self.ytdID)
         defer { ctx.tally.add(tally) }
-        for (level, units) in ctx.unitsByLevel {
+        // Peers: the units of one level under the same county (not every county of the input).
+        for (level, allUnits) in ctx.unitsByLevel {
+          for group in ctx.peerGroups(allUnits) {
+            let units = group.map { allUnits[$0] }
             // Units a test ran on (a unit without last period's figures, or among too few peers, is skipped).
             var testedFlow = Array(repeating: false, count: units.count), testedYTD = testedFlow
             defer {
@@ -94,6 +97,7 @@ public struct HBCheck: Check {
                         source: sub.values.observation(u, ind.id)?.source)].compactMap { $0 }
                 }
             }
+          }
         }
         return out
     }
@@ -122,7 +126,9 @@ public struct PeerScoreCheck: Check {
         var tally = UnitCounter()
         let slotId = tally.slot(Self.id)
         defer { ctx.tally.add(tally) }
-        for (level, units) in ctx.unitsByLevel {
+        for (level, allUnits) in ctx.unitsByLevel {
+          for group in ctx.peerGroups(allUnits) {
+            let units = group.map { allUnits[$0] }
             let rows = units.map { ctx.submissions[$0.submission].values.row(of: $0.unit) }
             var tested = Array(repeating: false, count: units.count)
             defer { let n = tested.filter { $0 }.count; tally.add(slotId, evaluated: n, skipped: units.count - n) }
@@ -150,6 +156,7 @@ public struct PeerScoreCheck: Check {
                         source: sub.values.observation(u, ind.id)?.source)].compactMap { $0 }
                 }
             }
+          }
         }
         return out
     }
@@ -255,7 +262,8 @@ public struct DuplicateRowsCheck: Check {
 }
 
 /// `digits.round` (most non-zero values of a unit are multiples of 10) and `digits.benford`
-/// (first-digit conformity of the amounts of a submission).
+/// (first-digit conformity of one indicator across the units of a level, only where Benford's law
+/// can hold: two orders of magnitude or more and enough values).
 public struct DigitsCheck: Check {
     public static let round = RuleID(.digits, "round")
     public static let benford = RuleID(.digits, "benford")
@@ -267,11 +275,11 @@ public struct DigitsCheck: Check {
     public static let roundShare = RuleParameter("share", default: 0.6, range: 0...1, Message(zh: "整十数占非零数值的比例超过此值才提示", en: "share of round non-zero figures above which a unit is flagged"))
     public static let roundMinimum = RuleParameter("min_values", default: 6, range: 1...1_000_000, wholeNumber: true,
                                                    Message(zh: "非零数值少于此数不检验", en: "fewest non-zero figures for the test"))
-    public static let benfordMinimum = RuleParameter("min_values", default: 100, range: 10...100_000_000, wholeNumber: true,
+    public static let benfordMinimum = RuleParameter("min_values", default: 1000, range: 10...100_000_000, wholeNumber: true,
                                                      Message(zh: "数值少于此数不检验", en: "fewest figures for the test"))
     public var explanation: Message {
-        Message(zh: "一个单位的非零数值大多是 10 的倍数，可能是估报；一份报表中 100 个以上数值的首位数字分布按 Nigrini 的 MAD 判断与本福特定律的符合程度。",
-                en: "A unit whose non-zero values are mostly multiples of 10 may be estimating; the first digits of a submission's amounts (100 or more) are compared with Benford's law by Nigrini's MAD.")
+        Message(zh: "一个单位的非零数值大多是 10 的倍数，可能是估报；一个指标在同级单位中跨两个数量级以上、且数值足够多（默认 1000 个）时，其首位数字分布按 Nigrini 的 MAD 判断与本福特定律的符合程度。",
+                en: "A unit whose non-zero values are mostly multiples of 10 may be estimating; the first digits of one indicator across a level's units — where they span two orders of magnitude and number 1,000 or more — are compared with Benford's law by Nigrini's MAD.")
     }
 
     /// Whether a figure is a whole multiple of 10 (by integer arithmetic where exact: fmod is slow).
@@ -292,13 +300,11 @@ public struct DigitsCheck: Check {
         let slotBenford = tally.slot(Self.benford)
         defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
-            var all: [Double] = []
             let cols = sub.values.columns(for: amounts)
             for row in sub.rows {
                 guard let r = sub.values.row(of: row.code) else { continue }
                 xs.removeAll(keepingCapacity: true)
                 for c in cols { if let v = sub.values.value(row: r, column: c), v != 0 { xs.append(v) } }
-                all += xs
                 guard xs.count >= minValues else { tally.add(slotRound, evaluated: 0, skipped: 1); continue }
                 tally.add(slotRound, evaluated: 1)
                 let round = xs.filter(Self.isMultipleOfTen).count
@@ -309,13 +315,30 @@ public struct DigitsCheck: Check {
                         source: row.source)].compactMap { $0 }
                 }
             }
-            guard let result = benford.test(all), let root = sub.roots(in: ctx.tree).first else { tally.add(slotBenford, evaluated: 0, skipped: 1); continue }
-            tally.add(slotBenford, evaluated: 1)
-            let words: [Benford.Verdict: String] = [.close: "高度符合", .acceptable: "可接受", .marginal: "勉强符合", .nonconformity: "不符合"]
-            out += [ctx.finding(Self.benford, .info, unit: root, sub: sub, value: rounded(result.mad, 4), message: Message(
-                zh: "本报表 \(result.count) 个数值的首位数字分布与本福特定律\(words[result.verdict] ?? "")（Nigrini MAD = \(String(format: "%.4f", result.mad))；首位为 1 的占 \(String(format: "%.1f", result.proportions[0] * 100))%，理论 30.1%）",
-                en: "First digits of \(result.count) figures: \(result.verdict.rawValue) with Benford's law (Nigrini MAD \(String(format: "%.4f", result.mad)); leading 1s \(String(format: "%.1f", result.proportions[0] * 100))% vs 30.1%)"),
-                source: SourceRef(file: sub.file))].compactMap { $0 }
+        }
+        // Benford per indicator and level, only where its assumption holds: the values span two
+        // orders of magnitude or more, and there are enough of them for Nigrini's MAD thresholds.
+        for (level, units) in ctx.unitsByLevel {
+            var ran = false
+            for id in amounts {
+                guard let ind = ctx.catalog[id] else { continue }
+                var values: [Double] = []
+                for u in units {
+                    let sub = ctx.submissions[u.submission]
+                    if let v = sub.values.value(row: sub.values.row(of: u.unit), column: sub.values.column(for: id)), v > 0 { values.append(v) }
+                }
+                guard values.count >= benford.minValues, let p1 = OrderStatistics.quantile(values, 0.01),
+                      let p99 = OrderStatistics.quantile(values, 0.99), p1 > 0, p99 / p1 >= 100,
+                      let result = benford.test(values) else { continue }
+                ran = true
+                guard result.verdict == .nonconformity || result.verdict == .marginal else { continue }
+                let words: [Benford.Verdict: String] = [.close: "高度符合", .acceptable: "可接受", .marginal: "勉强符合", .nonconformity: "不符合"]
+                out += [ctx.finding(Self.benford, .info, unit: nil, indicator: id, value: rounded(result.mad, 4), message: Message(
+                    zh: "\(result.count) 个\(level.chinese)的\(ind.name)首位数字分布与本福特定律\(words[result.verdict] ?? "")（Nigrini MAD = \(String(format: "%.4f", result.mad))；首位为 1 的占 \(String(format: "%.1f", result.proportions[0] * 100))%，理论 30.1%）",
+                    en: "First digits of \(ind.englishName) over \(result.count) units: \(result.verdict.rawValue) with Benford's law (Nigrini MAD \(String(format: "%.4f", result.mad)); leading 1s \(String(format: "%.1f", result.proportions[0] * 100))% vs 30.1%)"),
+                    source: nil)].compactMap { $0 }
+            }
+            tally.add(slotBenford, evaluated: ran ? units.count : 0, skipped: ran ? 0 : units.count)
         }
         return out
     }

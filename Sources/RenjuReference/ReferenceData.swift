@@ -11,6 +11,8 @@ public struct ReferenceData: Sendable {
     public var chains: SignOffChains
     public var keys: KeyRegistry = KeyRegistry()
     public var ranking: RankingConfig = RankingConfig()
+    /// Ratios tested against peers (`ratios.yaml`).
+    public var ratios: [RatioDefinition] = []
     public var directory: String
 
     public init(catalog: Catalog, tree: DivisionTree, targets: Targets = Targets(), checks: CheckSettings = CheckSettings(),
@@ -52,6 +54,7 @@ public struct ReferenceData: Sendable {
         var ref = ReferenceData(catalog: catalog, tree: tree, targets: t, checks: checks, chains: chains, directory: directory)
         ref.keys = try KeyRegistry.load(directory: path("keys"))
         if fm.fileExists(atPath: path("ranking.yaml")) { ref.ranking = try RankingConfig.load(path: path("ranking.yaml"), catalog: catalog) }
+        if fm.fileExists(atPath: path("ratios.yaml")) { ref.ratios = try RatioLoader.load(path: path("ratios.yaml"), catalog: catalog) }
         return ref
     }
 

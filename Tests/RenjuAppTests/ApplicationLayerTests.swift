@@ -102,9 +102,14 @@ final class ApplicationLayerTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(r.evaluated, r.failed, id)
         }
         XCTAssertEqual(try row("range.negative").evaluated, (report["summary"] as? [String: Any])?["units"] as? Int, "every unit's figures are range-checked")
-        // The year-to-date increments need the quarter before last, which the sample lacks: skipped, not passed.
-        XCTAssertEqual(try row("outlier.hb_ytd").evaluated, 0)
-        XCTAssertGreaterThan(try row("outlier.hb_ytd").skipped, 100)
+        // The year-to-date pace needs the year's earlier quarters, frozen stocks three quarters, and
+        // Benford a thousand values over two orders of magnitude — the sample has none of these:
+        // skipped, not passed.
+        for id in ["outlier.ytd_pace", "temporal.frozen", "digits.benford"] {
+            XCTAssertEqual(try row(id).evaluated, 0, id)
+            XCTAssertGreaterThan(try row(id).skipped, 100, id)
+        }
+        XCTAssertNil(rules.first { $0["rule"] as? String == "outlier.hb_ytd" }, "a rule switched off in rules.yaml is not listed")
         // Without last quarter, nothing can be compared with it: every unit skipped by the temporal rules.
         let alone = try parseJSON(try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", sample.appendingPathComponent("2025Q3").path]).stdout)
         let t = try XCTUnwrap((alone["rules"] as? [[String: Any]])?.first { $0["rule"] as? String == "temporal.decrease" })
