@@ -582,3 +582,8 @@ public struct InflationCheck: Check {
         return out
     }
 }
+
+/// The detectors' arithmetic, public for tests and for anyone checking a finding by hand.
+public enum DetectorMath {
+    public static func binomialTail(_ k: Int, _ n: Int, _ p: Double) -> Double { Robust.binomialTail(k, n, p) }
+}

@@ -104,6 +104,7 @@ public struct Validator: Sendable {
             return g
         }
         findings = Self.explain(findings, with: explanations.filter { $0.period == nil || $0.period == period })
+        findings = ImpactScore.apply(findings, ctx)
         var result = ValidationResult(period: period, findings: sort(findings), submissions: current,
                                       history: history, unitsChecked: units.count)
         result.tallies = ctx.tally.snapshot

@@ -70,13 +70,18 @@ public struct Finding: Sendable {
     public var source: SourceRef?
     public var explained: Bool
     public var explanation: String?
+    /// Selective editing (warnings): how much of the county's figure this finding puts in doubt,
+    /// in percentage points (0–100) — the unit's share of the county total of the indicator (its
+    /// households where the finding names none) times how far the figure is from what was expected
+    /// (1 where nothing is expected). Nil for errors and infos.
+    public var score: Double?
 
     public init(rule: RuleID, severity: Severity, unit: UnitCode?, unitName: String? = nil, period: Period?,
                 indicator: IndicatorID? = nil, value: Double? = nil, expected: Double? = nil,
                 message: Message, source: SourceRef? = nil) {
         self.rule = rule; self.severity = severity; self.unit = unit; self.unitName = unitName
         self.period = period; self.indicator = indicator; self.value = value; self.expected = expected
-        self.message = message; self.source = source; self.explained = false; self.explanation = nil
+        self.message = message; self.source = source; self.explained = false; self.explanation = nil; self.score = nil
     }
 
     /// Open: not cleared by an explanation.

@@ -26,6 +26,7 @@ public enum JSONReport {
             fields.append("\"source\": \(f.source.map { quote($0.description) } ?? "null")")
             fields.append("\"explained\": \(f.explained)")
             if let e = f.explanation { fields.append("\"explanation\": \(quote(e))") }
+            if let sc = f.score { fields.append("\"score\": \(number(sc))") }
             return "\n    {" + fields.joined(separator: ", ") + "}"
         }.joined(separator: ",")
         out += result.findings.isEmpty ? "]" : "\n  ]"

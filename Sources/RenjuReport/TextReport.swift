@@ -12,6 +12,15 @@ public enum TextReport {
         if let p = result.period {
             out += paint(zh ? "报告期 \(p) 审核结果" : "Validation of \(p)", "1") + "\n\n"
         }
+        // Selective editing: the few warnings that carry most of the county's figures in doubt.
+        let first = ImpactScore.first(result.findings)
+        if !first.isEmpty {
+            out += paint(zh ? "先看这些（影响县级数据最大的待核实项，按影响分排列）" : "Look at these first (the warnings that move the county's figures most, by score)", "1") + "\n"
+            for f in first {
+                out += "  \(String(format: "%6.2f", f.score ?? 0))  \(f.unit.map(\.rawValue) ?? "") \(terminalSafe(f.unitName ?? ""))  \(f.rule)  \(terminalSafe(f.message.text(lang)))\n"
+            }
+            out += "\n"
+        }
         var groups: [(key: String, items: [Finding])] = []
         for f in result.findings {
             let key = f.unit?.rawValue ?? ""

@@ -158,9 +158,15 @@ final class ExportTests: XCTestCase {
         let out = try temporaryDirectory().appendingPathComponent("findings.xlsx")
         try FindingsWorkbook(reference: reference).write(to: out.path, result: result, lang: .zh)
         let sheets = try XLSXReader().read(url: out)
-        XCTAssertEqual(sheets.map(\.name), ["审核数据", "审核情况"])
+        // The sample's warnings carry scores: a third sheet lists the ones to look at first.
+        XCTAssertEqual(sheets.map(\.name), ["审核数据", "审核情况", "先看这些"])
         let list = sheets[1].grid
         let ruleCells = list.rowIndices.dropFirst().compactMap { list[$0, 3]?.text }.filter { $0.contains(".") }
         XCTAssertEqual(ruleCells, result.findings.map(\.rule.description))
+        XCTAssertEqual(list[0, 11]?.text, "影响分")
+        let first = sheets[2].grid
+        let scores = first.rowIndices.dropFirst().compactMap { r -> Double? in if case let .number(d)? = first[r, 0] { return d }; return nil }
+        XCTAssertEqual(scores, ImpactScore.first(result.findings).compactMap(\.score), "the warnings that carry most of the county's figures, by score")
+        XCTAssertEqual(scores, scores.sorted(by: >))
     }
 }
