@@ -23,6 +23,8 @@ public struct CheckContext: Sendable {
     public let signOffs: [SignOff]
     /// What each rule evaluated and skipped, as the checks count it.
     public let tally = RuleTally()
+    /// What several checks compute alike (peer groups), computed once.
+    let shared = SharedComputations()
 
     public init(reference: ReferenceData, period: Period, submissions: [Submission], history: Dataset, asOf: CivilDate?,
                 signOffs: [SignOff] = []) {

@@ -12,20 +12,30 @@ import RenjuModel
 ///   indicator's own terms (a change from last period, a sum), else 1.
 public enum ImpactScore {
     public static func apply(_ findings: [Finding], _ ctx: CheckContext) -> [Finding] {
-        var totals: [String: Double] = [:]
         let tree = ctx.reference.tree
         let size = ctx.catalog[IndicatorID("households")].map(\.id) ?? ctx.catalog.indicators.first?.id
+        // Totals by (level, indicator), every county at once: one pass over the level's units.
+        var totals: [String: [UnitCode?: Double]] = [:]
         func total(_ scope: UnitCode?, _ level: Level, _ id: IndicatorID) -> Double {
-            let key = "\(scope?.rawValue ?? "-")|\(level.rawValue)|\(id)"
-            if let t = totals[key] { return t }
-            var t = 0.0
+            let key = "\(level.rawValue)|\(id)"
+            if let t = totals[key] { return t[scope] ?? 0 }
+            var byScope: [UnitCode?: Double] = [:]
+            let rd = ctx.figures
             for (l, units) in ctx.unitsByLevel where l == level {
-                for u in units where ctx.peerScope(of: u.unit) == scope {
-                    if let v = ctx.currentValue(u.unit, id) { t += max(0, v) }
+                let groups = ctx.peerGroups(at: l)
+                let index = ctx.levelIndex(at: l)
+                for g in groups {
+                    guard let first = g.first else { continue }
+                    let s = ctx.peerScope(of: units[first].unit)
+                    var t = 0.0
+                    for k in g {
+                        if let v = rd.now(UnitFigures(units[k], index, k), id) { t += max(0, v) }
+                    }
+                    byScope[s] = t
                 }
             }
-            totals[key] = t
-            return t
+            totals[key] = byScope
+            return byScope[scope] ?? 0
         }
         return findings.map { f in
             guard f.severity == .warning, let unit = f.unit, let level = tree.level(of: unit) else { return f }

@@ -28,27 +28,109 @@ enum Robust {
     }
 }
 
-/// The figures of one unit in the checked period and in the periods before it, by column.
+/// Where one unit's figures are, in the checked period and the two before it: indices only, so
+/// that making one for each of half a million units copies nothing (a `Submission` or the context
+/// copied per unit cost more than the checks).
 struct UnitFigures {
-    let ctx: CheckContext
-    let sub: Submission
-    let row: Int?
     let unit: UnitCode
+    /// The unit's submission (an index into the context's).
+    let s: Int
+    let row: Int?
+    let prevRow: Int?
+    let earlierRow: Int?
 
     init(_ ctx: CheckContext, _ u: (unit: UnitCode, submission: Int)) {
-        self.ctx = ctx; sub = ctx.submissions[u.submission]; unit = u.unit; row = sub.values.row(of: u.unit)
+        unit = u.unit; s = u.submission
+        row = ctx.submissions[u.submission].values.row(of: u.unit)
+        prevRow = ctx.previousValues.row(of: u.unit)
+        earlierRow = ctx.earlierValues.row(of: u.unit)
     }
 
-    func now(_ id: IndicatorID) -> Double? { sub.values.value(row: row, column: sub.values.column(for: id)) }
-    /// The figure `back` periods before the checked one (1: the previous period).
-    func before(_ id: IndicatorID, _ back: Int) -> Double? {
-        var p = ctx.period
-        for _ in 0..<back { p = p.previous }
-        if back == 1 { return ctx.previousValues[unit, id] }
-        if back == 2 { return ctx.earlierValues[unit, id] }
-        return ctx.history[p]?[unit, id]
+    /// The k-th unit of a level, from the level's index (no lookups).
+    init(_ u: (unit: UnitCode, submission: Int), _ index: LevelIndex, _ k: Int) {
+        unit = u.unit; s = u.submission
+        row = index.rows[k]; prevRow = index.prevRows[k]; earlierRow = index.earlierRows[k]
     }
-    func source(_ id: IndicatorID) -> SourceRef? { sub.values.observation(unit, id)?.source }
+
+    /// Every unit of a level.
+    static func all(_ ctx: CheckContext, _ level: Level, _ units: [(unit: UnitCode, submission: Int)]) -> [UnitFigures] {
+        let index = ctx.levelIndex(at: level)
+        return units.indices.map { UnitFigures(units[$0], index, $0) }
+    }
+
+}
+
+/// Reads figures by column for `UnitFigures`: each submission's column of each indicator (by the
+/// indicator's slot), and the previous periods' columns, resolved once for every check.
+struct FigureReader: Sendable {
+    let subs: [Submission]
+    /// Each submission's figures, held apart: reading `subs[i].values` copied them on every call.
+    let values: [PeriodValues]
+    let prev: PeriodValues
+    let earlier: PeriodValues
+    let history: Dataset
+    let period: Period
+    /// [slot][submission] → column.
+    let subCols: [[Int?]]
+    /// [slot][submission] → the column's entries (read without a call or a copy per figure).
+    let subData: [[[Double]]]
+    /// [slot] → the previous and the earlier period's column entries.
+    let prevData: [[Double]]
+    let earlierData: [[Double]]
+    let prevCols: [Int?]
+    let earlierCols: [Int?]
+
+    init(_ ctx: CheckContext) {
+        subs = ctx.submissions; values = ctx.submissions.map(\.values); prev = ctx.previousValues; earlier = ctx.earlierValues; history = ctx.history; period = ctx.period
+        let ids = ctx.catalog.indicators.map(\.id)
+        let n = (ids.map { Int($0.slot) }.max() ?? -1) + 1
+        var sc = Array(repeating: [Int?](), count: n), pc = Array(repeating: Int?.none, count: n), ec = pc
+        for id in ids {
+            let k = Int(id.slot)
+            sc[k] = ctx.submissions.map { $0.values.column(for: id) }
+            pc[k] = ctx.previousValues.column(for: id); ec[k] = ctx.earlierValues.column(for: id)
+        }
+        subCols = sc; prevCols = pc; earlierCols = ec
+        let vals = values
+        subData = sc.map { cols in cols.isEmpty ? [] : cols.enumerated().map { i, c in c.map { vals[i].columnValues($0) } ?? [] } }
+        let p = ctx.previousValues, e = ctx.earlierValues
+        prevData = pc.map { c in c.map { p.columnValues($0) } ?? [] }
+        earlierData = ec.map { c in c.map { e.columnValues($0) } ?? [] }
+    }
+
+    @inline(__always) func now(_ f: UnitFigures, _ id: IndicatorID) -> Double? {
+        let k = Int(id.slot)
+        guard k >= 0, k < subData.count, let r = f.row else { return nil }
+        return subData[k].withUnsafeBufferPointer { bySub -> Double? in
+            guard f.s < bySub.count else { return nil }
+            return bySub[f.s].withUnsafeBufferPointer { col in r < col.count ? PeriodValues.figure(col[r]) : nil }
+        }
+    }
+
+    /// The figure `back` periods before the checked one (1: the previous period).
+    @inline(__always) func before(_ f: UnitFigures, _ id: IndicatorID, _ back: Int) -> Double? {
+        let k = Int(id.slot)
+        guard k >= 0, k < prevCols.count else { return nil }
+        switch back {
+        case 1:
+            guard let r = f.prevRow else { return nil }
+            return prevData.withUnsafeBufferPointer { d in d[k].withUnsafeBufferPointer { col in r < col.count ? PeriodValues.figure(col[r]) : nil } }
+        case 2:
+            guard let r = f.earlierRow else { return nil }
+            return earlierData.withUnsafeBufferPointer { d in d[k].withUnsafeBufferPointer { col in r < col.count ? PeriodValues.figure(col[r]) : nil } }
+        default:
+            var p = period
+            for _ in 0..<back { p = p.previous }
+            return history[p]?[f.unit, id]
+        }
+    }
+
+    func source(_ f: UnitFigures, _ id: IndicatorID) -> SourceRef? { subs[f.s].values.observation(f.unit, id)?.source }
+}
+
+extension CheckContext {
+    /// The figure reader, built once for every check.
+    var figures: FigureReader { shared.reader { FigureReader(self) } }
 }
 
 /// `outlier.ratio`: the ratios of `ratios.yaml` (garbage per household, cleaners per 100
@@ -73,6 +155,7 @@ public struct RatioCheck: Check {
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
+        let rd = ctx.figures
         let ratios = ctx.reference.ratios
         guard !ratios.isEmpty else { return [] }
         let threshold = ctx.reference.checks.value(Self.threshold, of: Self.id)
@@ -85,12 +168,13 @@ public struct RatioCheck: Check {
         for (level, allUnits) in ctx.unitsByLevel {
             let mine = ratios.filter { $0.levels.contains(level) }
             guard !mine.isEmpty else { continue }
+            let figs = UnitFigures.all(ctx, level, allUnits)
             var tested = Set<Int>()
             for def in mine {
                 let groups: [[Int]]
                 switch def.peers {
                 case .all: groups = [Array(allUnits.indices)]
-                case .county: groups = ctx.peerGroups(allUnits)
+                case .county: groups = ctx.peerGroups(at: level)
                 case .township:
                     var g: [UnitCode?: [Int]] = [:]
                     for (k, u) in allUnits.enumerated() { g[ctx.reference.tree.parent(of: u.unit), default: []].append(k) }
@@ -100,8 +184,8 @@ public struct RatioCheck: Check {
                 for group in groups {
                     var members: [(k: Int, x: Double, n: Double, d: Double)] = []
                     for k in group {
-                        let f = UnitFigures(ctx, allUnits[k])
-                        guard let n = f.now(def.numerator), let d = f.now(def.denominator), n > 0, d > 0 else { continue }
+                        let f = figs[k]
+                        guard let n = rd.now(f, def.numerator), let d = rd.now(f, def.denominator), n > 0, d > 0 else { continue }
                         members.append((k, log(n / d), n, d))
                     }
                     guard members.count >= minUnits, let (m, s) = Robust.center(members.map(\.x)) else { continue }
@@ -152,6 +236,7 @@ public struct PaceCheck: Check {
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
+        let rd = ctx.figures
         let factor = ctx.reference.checks.value(Self.factor, of: Self.id)
         let threshold = ctx.reference.checks.value(Self.threshold, of: Self.id)
         let minSteps = ctx.reference.checks.value(Self.minSteps, of: Self.id)
@@ -165,19 +250,25 @@ public struct PaceCheck: Check {
         while p.year == ctx.period.year && p.kind == ctx.period.kind && p.kind != .year { earlier.insert(p, at: 0); p = p.previous }
         guard !earlier.isEmpty else { return [] }
         var out: [Finding] = []
+        let earlierValues = earlier.map { ctx.history[$0] ?? PeriodValues() }
         for (level, allUnits) in ctx.unitsByLevel {
             var tested = Set<Int>()
+            let figs = UnitFigures.all(ctx, level, allUnits)
+            let earlierRows = earlierValues.map { pv in allUnits.map { pv.row(of: $0.unit) } }
             for ind in ctx.catalog.indicators where ind.kind == .ytd {
+                let earlierCols = earlierValues.map { $0.column(for: ind.id) }
                 let step = pow(10, -Double(ind.decimals))
-                for group in ctx.peerGroups(allUnits) {
+                for group in ctx.peerGroups(at: level) {
                     var members: [(k: Int, pace: Double, inc: Double, base: Double)] = []
                     for k in group {
-                        let u = allUnits[k]
-                        let f = UnitFigures(ctx, u)
-                        guard let cur = f.now(ind.id) else { continue }
-                        let values = earlier.map { ctx.history[$0]?[u.unit, ind.id] }
-                        guard values.allSatisfy({ $0 != nil }) else { continue }
-                        let vs = values.compactMap { $0 }
+                        let f = figs[k]
+                        guard let cur = rd.now(f, ind.id) else { continue }
+                        var vs: [Double] = []
+                        for (j, pv) in earlierValues.enumerated() {
+                            guard let v = pv.value(row: earlierRows[j][k], column: earlierCols[j]) else { break }
+                            vs.append(v)
+                        }
+                        guard vs.count == earlierValues.count else { continue }
                         var incs: [Double] = []
                         var last = 0.0
                         for v in vs { incs.append(v - last); last = v }
@@ -238,6 +329,7 @@ public struct RepeatCheck: Check {
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
+        let rd = ctx.figures
         let settings = ctx.reference.checks
         let minFlows = Int(settings.value(Self.minFlows, of: Self.repeated)), maxP = settings.value(Self.maxProbability, of: Self.repeated)
         let nPeriods = Int(settings.value(Self.periods, of: Self.frozen)), share = settings.value(Self.share, of: Self.frozen)
@@ -248,20 +340,21 @@ public struct RepeatCheck: Check {
         let sRepeat = tally.slot(Self.repeated), sFrozen = tally.slot(Self.frozen)
         defer { ctx.tally.add(tally) }
         var out: [Finding] = []
-        for (_, units) in ctx.unitsByLevel {
-            for u in units {
-                let f = UnitFigures(ctx, u)
+        for (level, units) in ctx.unitsByLevel {
+            let figs = UnitFigures.all(ctx, level, units)
+            for (k, u) in units.enumerated() {
+                let f = figs[k]
                 // Flows equal to last period's, and how likely that is from the unit's own changes.
                 var equal: [(Indicator, Double, Double)] = []
                 var judged = false
                 for ind in flows {
-                    guard let now = f.now(ind.id), now != 0, let last = f.before(ind.id, 1) else { continue }
+                    guard let now = rd.now(f, ind.id), now != 0, let last = rd.before(f, ind.id, 1) else { continue }
                     judged = true
                     guard now == last else { continue }
                     let step = pow(10, -Double(ind.decimals))
                     var changes: [Double] = []
                     for back in 1..<4 {
-                        guard let a = f.before(ind.id, back), let b = f.before(ind.id, back + 1) else { break }
+                        guard let a = rd.before(f, ind.id, back), let b = rd.before(f, ind.id, back + 1) else { break }
                         changes.append(abs(a - b) / step)
                     }
                     guard !changes.isEmpty else { continue }
@@ -273,19 +366,19 @@ public struct RepeatCheck: Check {
                 if equal.count >= minFlows, chance <= maxP, let first = equal.first {
                     let list = equal.map { "\($0.0.name) \(figure($0.1, $0.0))\($0.0.unit)" }.joined(separator: "、")
                     let listEn = equal.map { "\($0.0.englishName) \(figure($0.1, $0.0))" }.joined(separator: ", ")
-                    out += [ctx.finding(Self.repeated, .warning, unit: u.unit, sub: f.sub, indicator: first.0.id, value: first.1, expected: nil, message: Message(
+                    out += [ctx.finding(Self.repeated, .warning, unit: u.unit, sub: ctx.submissions[f.s], indicator: first.0.id, value: first.1, expected: nil, message: Message(
                         zh: "\(list) 与上期（\(ctx.period.previous)）完全相同；该单位此前各期都有变动，同时相同的可能约为 \(Self.odds(chance))：请核实是否照抄上期",
                         en: "\(listEn) are exactly last period's (\(ctx.period.previous)); the unit's flows changed every earlier period — about \(Self.odds(chance)) by chance: copied forward?"),
-                        source: f.source(first.0.id))].compactMap { $0 }
+                        source: rd.source(f, first.0.id))].compactMap { $0 }
                 }
                 // Stocks frozen for `nPeriods` periods while a flow moved.
                 var nonzero = 0, same: [Indicator] = [], complete = true
                 for ind in stocks {
-                    guard let now = f.now(ind.id), now != 0 else { continue }
+                    guard let now = rd.now(f, ind.id), now != 0 else { continue }
                     nonzero += 1
                     var unchanged = true
                     for back in 1..<nPeriods {
-                        guard let v = f.before(ind.id, back) else { complete = false; unchanged = false; break }
+                        guard let v = rd.before(f, ind.id, back) else { complete = false; unchanged = false; break }
                         if v != now { unchanged = false; break }
                     }
                     if unchanged { same.append(ind) }
@@ -293,14 +386,14 @@ public struct RepeatCheck: Check {
                 guard nonzero >= minStocks, complete else { tally.missing(sFrozen); tally.next(); continue }
                 tally.ran(sFrozen)
                 let moving = flows.contains { ind in
-                    guard let a = f.now(ind.id), let b = f.before(ind.id, 1) else { return false }
+                    guard let a = rd.now(f, ind.id), let b = rd.before(f, ind.id, 1) else { return false }
                     return a != b
                 }
                 if moving, Double(same.count) >= share * Double(nonzero) {
-                    out += [ctx.finding(Self.frozen, .warning, unit: u.unit, sub: f.sub, message: Message(
+                    out += [ctx.finding(Self.frozen, .warning, unit: u.unit, sub: ctx.submissions[f.s], message: Message(
                         zh: "\(nonzero) 项非零存量指标中有 \(same.count) 项（\(same.prefix(4).map(\.name).joined(separator: "、"))\(same.count > 4 ? "等" : "")）连续 \(nPeriods) 期完全不变，而当期量在变：请核实是否沿用旧数",
                         en: "\(same.count) of \(nonzero) non-zero stocks (\(same.prefix(4).map(\.englishName).joined(separator: ", "))…) are unchanged for \(nPeriods) periods while the flows move: old figures carried forward?"),
-                        source: u.unit == f.unit ? f.sub.rows.first { $0.code == u.unit }?.source : nil)].compactMap { $0 }
+                        source: u.unit == f.unit ? ctx.submissions[f.s].rows.first { $0.code == u.unit }?.source : nil)].compactMap { $0 }
                 }
                 tally.next()
             }
@@ -339,6 +432,7 @@ public struct UniformityCheck: Check {
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
+        let rd = ctx.figures
         let settings = ctx.reference.checks
         let minUnits = Int(settings.value(Self.minUnits, of: Self.rate)), minGain = Int(settings.value(Self.minUnits, of: Self.gain))
         let minFlows = Int(settings.value(Self.minFlows, of: Self.flows)), minSteps = settings.value(Self.minSteps, of: Self.flows)
@@ -349,19 +443,21 @@ public struct UniformityCheck: Check {
         var out: [Finding] = []
         let flowIndicators = ctx.catalog.indicators.filter { $0.kind == .flow }
         let stocks = ctx.catalog.indicators.filter { if case .stock = $0.kind { return $0.integer }; return false }
-        for (_, units) in ctx.unitsByLevel {
+        for (level, units) in ctx.unitsByLevel {
             // Children by parent, in input order.
-            var children: [UnitCode: [(unit: UnitCode, submission: Int)]] = [:]
+            let index = ctx.levelIndex(at: level)
+            let figs = UnitFigures.all(ctx, level, units)
+            var children: [UnitCode: [Int]] = [:]
             var parents: [UnitCode] = []
-            for u in units {
-                guard let p = tree.parent(of: u.unit) else { continue }
+            for k in units.indices {
+                guard let p = index.parents[k] else { continue }
                 if children[p] == nil { parents.append(p) }
-                children[p, default: []].append(u)
+                children[p, default: []].append(k)
             }
             for p in parents {
                 guard let kids = children[p] else { continue }
-                let figures = kids.map { UnitFigures(ctx, $0) }
-                let sub = figures[0].sub
+                let figures = kids.map { figs[$0] }
+                let sub = ctx.submissions[figures[0].s]
                 let pname = tree.name(of: p) ?? p.rawValue
                 // One rate.
                 if kids.count >= minUnits {
@@ -372,8 +468,8 @@ public struct UniformityCheck: Check {
                         var lo = -Double.infinity, hi = Double.infinity, count = 0
                         var rates: [Double] = []
                         for f in figures {
-                            guard let den = f.now(d), den > 0, let num = f.now(n) else { continue }
-                            let x = f.now(ind.id) ?? num / den * 100
+                            guard let den = rd.now(f, d), den > 0, let num = rd.now(f, n) else { continue }
+                            let x = rd.now(f, ind.id) ?? num / den * 100
                             let half = 50 * q / den + r
                             lo = max(lo, x - half); hi = min(hi, x + half); count += 1; rates.append(x)
                         }
@@ -390,7 +486,7 @@ public struct UniformityCheck: Check {
                     tally.add(sGain, evaluated: 1)
                     for ind in stocks {
                         var gains: [Double] = []
-                        for f in figures { if let a = f.now(ind.id), let b = f.before(ind.id, 1) { gains.append(a - b) } }
+                        for f in figures { if let a = rd.now(f, ind.id), let b = rd.before(f, ind.id, 1) { gains.append(a - b) } }
                         guard gains.count >= minGain, let g = gains.first, g != 0, gains.allSatisfy({ $0 == g }) else { continue }
                         out += [ctx.finding(Self.gain, .warning, unit: p, sub: sub, indicator: ind.id, value: g, message: Message(
                             zh: "\(pname)的 \(gains.count) 个下级单位的\(ind.name)本期都增加了 \(figure(g, ind))\(ind.unit)：请核实是否平均摊派",
@@ -403,7 +499,7 @@ public struct UniformityCheck: Check {
                 for f in figures {
                     var key: [Double] = []
                     for ind in flowIndicators {
-                        guard let v = f.now(ind.id), v != 0, abs(v) / pow(10, -Double(ind.decimals)) >= minSteps else { key.append(.nan); continue }
+                        guard let v = rd.now(f, ind.id), v != 0, abs(v) / pow(10, -Double(ind.decimals)) >= minSteps else { key.append(.nan); continue }
                         key.append(v)
                     }
                     let real = key.filter { !$0.isNaN }.count
@@ -412,10 +508,10 @@ public struct UniformityCheck: Check {
                     let hashable = key.map { $0.isNaN ? -Double.infinity : $0 }
                     if let other = seen[hashable] {
                         let names = zip(flowIndicators, key).filter { !$0.1.isNaN }.map { "\($0.0.name) \(figure($0.1, $0.0))" }.joined(separator: "、")
-                        out += [ctx.finding(Self.flows, .warning, unit: f.unit, sub: f.sub, message: Message(
+                        out += [ctx.finding(Self.flows, .warning, unit: f.unit, sub: ctx.submissions[f.s], message: Message(
                             zh: "\(names) 与 \(tree.name(of: other) ?? other.rawValue)（\(other)）完全相同：请核实是否互相抄填",
                             en: "The flows (\(names)) are exactly those of \(tree.name(of: other) ?? other.rawValue) (\(other)): copied?"),
-                            source: f.sub.rows.first { $0.code == f.unit }?.source)].compactMap { $0 }
+                            source: ctx.submissions[f.s].rows.first { $0.code == f.unit }?.source)].compactMap { $0 }
                     } else { seen[hashable] = f.unit }
                 }
             }
@@ -445,6 +541,7 @@ public struct HeapingCheck: Check {
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
+        let rd = ctx.figures
         let settings = ctx.reference.checks
         let minValues = Int(settings.value(Self.minValues, of: Self.id)), minValue = settings.value(Self.minValue, of: Self.id)
         let maxP = settings.value(Self.maxProbability, of: Self.id)
@@ -454,17 +551,19 @@ public struct HeapingCheck: Check {
         let slot = tally.slot(Self.id)
         defer { ctx.tally.add(tally) }
         var out: [Finding] = []
-        for (_, units) in ctx.unitsByLevel {
+        for (level, units) in ctx.unitsByLevel {
             // Per parent: how many counts, how many end in 0 or 5.
             var stats: [UnitCode: (n: Int, k: Int, sub: Int)] = [:]
             var order: [UnitCode] = []
-            for u in units {
-                guard let p = tree.parent(of: u.unit) else { continue }
-                let f = UnitFigures(ctx, u)
+            let index = ctx.levelIndex(at: level)
+            let figs = UnitFigures.all(ctx, level, units)
+            for (k, u) in units.enumerated() {
+                guard let p = index.parents[k] else { continue }
+                let f = figs[k]
                 var s = stats[p] ?? (0, 0, u.submission)
                 if stats[p] == nil { order.append(p) }
                 for id in counts {
-                    guard let v = f.now(id), v >= minValue, v == v.rounded(), v < 9e15 else { continue }
+                    guard let v = rd.now(f, id), v >= minValue, v == v.rounded(), v < 9e15 else { continue }
                     s.n += 1
                     if Int64(v) % 5 == 0 { s.k += 1 }
                 }
@@ -518,6 +617,7 @@ public struct InflationCheck: Check {
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
+        let rd = ctx.figures
         let settings = ctx.reference.checks
         let minIndicators = Int(settings.value(Self.minIndicators, of: Self.id)), threshold = settings.value(Self.threshold, of: Self.id)
         let minExcess = log(1 + settings.value(Self.minExcess, of: Self.id)), minUnits = Int(settings.value(Self.minUnits, of: Self.id))
@@ -528,22 +628,24 @@ public struct InflationCheck: Check {
         defer { ctx.tally.add(tally) }
         guard !achievements.isEmpty else { return [] }
         var out: [Finding] = []
-        for (_, units) in ctx.unitsByLevel {
+        for (level, units) in ctx.unitsByLevel {
             // Children by parent; per parent and indicator, the children's median growth now and last period.
-            var kids: [UnitCode: [(unit: UnitCode, submission: Int)]] = [:]
+            let index = ctx.levelIndex(at: level)
+            let figs = UnitFigures.all(ctx, level, units)
+            var kids: [UnitCode: [Int]] = [:]
             var parents: [UnitCode] = []
-            for u in units {
-                guard let p = tree.parent(of: u.unit) else { continue }
+            for k in units.indices {
+                guard let p = index.parents[k] else { continue }
                 if kids[p] == nil { parents.append(p) }
-                kids[p, default: []].append(u)
+                kids[p, default: []].append(k)
             }
             var growth: [UnitCode: [IndicatorID: (now: Double, before: Double)]] = [:]
             for p in parents {
-                let figures = (kids[p] ?? []).map { UnitFigures(ctx, $0) }
+                let figures = (kids[p] ?? []).map { figs[$0] }
                 for ind in achievements {
                     var now: [Double] = [], before: [Double] = []
                     for f in figures {
-                        guard let a = f.now(ind.id), let b = f.before(ind.id, 1), let c = f.before(ind.id, 2), a > 0, b > 0, c > 0 else { continue }
+                        guard let a = rd.now(f, ind.id), let b = rd.before(f, ind.id, 1), let c = rd.before(f, ind.id, 2), a > 0, b > 0, c > 0 else { continue }
                         now.append(log(a / b)); before.append(log(b / c))
                     }
                     guard now.count >= 3, let mn = OrderStatistics.median(now), let mb = OrderStatistics.median(before) else { continue }
@@ -569,7 +671,7 @@ public struct InflationCheck: Check {
                         let z = (now - m) / s
                         if z >= threshold, now - m >= minExcess, now > 2 * max(before, 0.005) { hits.append((ind, now, m)) }
                     }
-                    guard hits.count >= minIndicators, let sub = kids[p]?.first.map({ ctx.submissions[$0.submission] }) else { continue }
+                    guard hits.count >= minIndicators, let sub = kids[p]?.first.map({ ctx.submissions[units[$0].submission] }) else { continue }
                     let list = hits.map { "\($0.0.name) +\(String(format: "%.0f", (exp($0.1) - 1) * 100))%（同县中位 +\(String(format: "%.0f", (exp($0.2) - 1) * 100))%）" }.joined(separator: "、")
                     let listEn = hits.map { "\($0.0.englishName) +\(String(format: "%.0f", (exp($0.1) - 1) * 100)) % (county median +\(String(format: "%.0f", (exp($0.2) - 1) * 100)) %)" }.joined(separator: ", ")
                     out += [ctx.finding(Self.id, .warning, unit: p, sub: sub, indicator: hits[0].0.id, message: Message(

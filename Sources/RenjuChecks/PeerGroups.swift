@@ -18,8 +18,17 @@ extension CheckContext {
         return nil
     }
 
-    /// Units of one level split into peer groups (by `peerScope`), as indices into `units`, in
-    /// a fixed order.
+    /// The units of a level (as in `unitsByLevel`) split into peer groups by `peerScope`, as
+    /// indices into that level's units, in a fixed order; computed once for every check.
+    public func peerGroups(at level: Level) -> [[Int]] {
+        if let hit = shared.groups(level) { return hit }
+        let units = unitsByLevel.first { $0.level == level }?.units ?? []
+        let groups = peerGroups(units)
+        shared.setGroups(level, groups)
+        return groups
+    }
+
+    /// Units split into peer groups (by `peerScope`), as indices into `units`, in a fixed order.
     public func peerGroups(_ units: [(unit: UnitCode, submission: Int)]) -> [[Int]] {
         var groups: [UnitCode?: [Int]] = [:]
         var order: [UnitCode?] = []
@@ -29,5 +38,54 @@ extension CheckContext {
             groups[s, default: []].append(k)
         }
         return order.map { groups[$0] ?? [] }
+    }
+}
+
+/// Where the units of one level are: each unit's row in its submission and in the two periods
+/// before, and its parent — looked up once for every check (each lookup hashes a code).
+public struct LevelIndex: Sendable {
+    public let rows: [Int?]
+    public let prevRows: [Int?]
+    public let earlierRows: [Int?]
+    public let parents: [UnitCode?]
+}
+
+extension CheckContext {
+    public func levelIndex(at level: Level) -> LevelIndex {
+        shared.index(level) {
+            let units = unitsByLevel.first { $0.level == level }?.units ?? []
+            let tree = reference.tree
+            return LevelIndex(rows: units.map { submissions[$0.submission].values.row(of: $0.unit) },
+                              prevRows: units.map { previousValues.row(of: $0.unit) },
+                              earlierRows: units.map { earlierValues.row(of: $0.unit) },
+                              parents: units.map { tree.parent(of: $0.unit) })
+        }
+    }
+}
+
+/// Results several checks share, computed by the first that needs them (checks run side by side).
+final class SharedComputations: @unchecked Sendable {
+    private var peerGroups: [Level: [[Int]]] = [:]
+    private var indices: [Level: LevelIndex] = [:]
+    private var figureReader: FigureReader?
+    func reader(_ make: () -> FigureReader) -> FigureReader {
+        lock.withLock {
+            if let r = figureReader { return r }
+            let r = make()
+            figureReader = r
+            return r
+        }
+    }
+    private let lock = NSLock()
+    func groups(_ level: Level) -> [[Int]]? { lock.withLock { peerGroups[level] } }
+    func setGroups(_ level: Level, _ g: [[Int]]) { lock.withLock { peerGroups[level] = g } }
+    /// The level's index, computed once (a second check asking meanwhile waits for it).
+    func index(_ level: Level, _ make: () -> LevelIndex) -> LevelIndex {
+        lock.withLock {
+            if let hit = indices[level] { return hit }
+            let made = make()
+            indices[level] = made
+            return made
+        }
     }
 }

@@ -42,9 +42,12 @@ public struct HBCheck: Check {
         var tally = UnitCounter()
         let slotFlows = tally.slot(Self.id), slotIncrements = tally.slot(Self.ytdID)
         defer { ctx.tally.add(tally) }
+        // Each submission's column of each indicator, resolved once (not once a county).
+        let tested = ctx.catalog.indicators.filter { $0.kind == .flow || $0.kind == .ytd }
+        let columnsOf = Dictionary(uniqueKeysWithValues: tested.map { ind in (ind.id, ctx.submissions.map { $0.values.column(for: ind.id) }) })
         // Peers: the units of one level under the same county (not every county of the input).
         for (level, allUnits) in ctx.unitsByLevel {
-          for group in ctx.peerGroups(allUnits) {
+          for group in ctx.peerGroups(at: level) {
             let units = group.map { allUnits[$0] }
             // Units a test ran on (a unit without last period's figures, or among too few peers, is skipped).
             var testedFlow = Array(repeating: false, count: units.count), testedYTD = testedFlow
@@ -59,7 +62,7 @@ public struct HBCheck: Check {
             let earlierRows = units.map { earlier.row(of: $0.unit) }
             for ind in ctx.catalog.indicators where ind.kind == .flow || ind.kind == .ytd {
                 let isYTD = ind.kind == .ytd
-                let subCols = ctx.submissions.map { $0.values.column(for: ind.id) }
+                let subCols = columnsOf[ind.id] ?? []
                 let pc = previous.column(for: ind.id), ec = earlier.column(for: ind.id)
                 var members: [(UnitCode, Int)] = []
                 var memberIndex: [Int] = []
@@ -126,15 +129,19 @@ public struct PeerScoreCheck: Check {
         var tally = UnitCounter()
         let slotId = tally.slot(Self.id)
         defer { ctx.tally.add(tally) }
+        let columnsOf = Dictionary(uniqueKeysWithValues: ctx.catalog.rates.compactMap { ind -> (IndicatorID, [[Int?]])? in
+            guard case let .rate(n, d) = ind.kind else { return nil }
+            return (ind.id, ctx.submissions.map { $0.values.columns(for: [ind.id, n, d]) })
+        })
         for (level, allUnits) in ctx.unitsByLevel {
-          for group in ctx.peerGroups(allUnits) {
+          for group in ctx.peerGroups(at: level) {
             let units = group.map { allUnits[$0] }
             let rows = units.map { ctx.submissions[$0.submission].values.row(of: $0.unit) }
             var tested = Array(repeating: false, count: units.count)
             defer { let n = tested.filter { $0 }.count; tally.add(slotId, evaluated: n, skipped: units.count - n) }
             for ind in ctx.catalog.rates {
                 guard case let .rate(n, d) = ind.kind else { continue }
-                let cols = ctx.submissions.map { $0.values.columns(for: [ind.id, n, d]) }
+                let cols = columnsOf[ind.id] ?? []
                 var members: [(UnitCode, Int)] = []
                 var memberIndex: [Int] = []
                 var xs: [Double] = []
@@ -320,12 +327,14 @@ public struct DigitsCheck: Check {
         // orders of magnitude or more, and there are enough of them for Nigrini's MAD thresholds.
         for (level, units) in ctx.unitsByLevel {
             var ran = false
+            guard units.count >= benford.minValues else { tally.add(slotBenford, evaluated: 0, skipped: units.count); continue }
+            let index = ctx.levelIndex(at: level)
+            let rd = ctx.figures
             for id in amounts {
                 guard let ind = ctx.catalog[id] else { continue }
                 var values: [Double] = []
-                for u in units {
-                    let sub = ctx.submissions[u.submission]
-                    if let v = sub.values.value(row: sub.values.row(of: u.unit), column: sub.values.column(for: id)), v > 0 { values.append(v) }
+                for (k, u) in units.enumerated() {
+                    if let v = rd.now(UnitFigures(u, index, k), id), v > 0 { values.append(v) }
                 }
                 guard values.count >= benford.minValues, let p1 = OrderStatistics.quantile(values, 0.01),
                       let p99 = OrderStatistics.quantile(values, 0.99), p1 > 0, p99 / p1 >= 100,

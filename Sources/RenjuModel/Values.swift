@@ -122,6 +122,14 @@ public struct PeriodValues: Sendable {
     /// The columns of the given indicators (nil where no unit has one), for `value(row:column:)`.
     public func columns(for ids: [IndicatorID]) -> [Int?] { ids.map { column(of: $0) } }
 
+    /// A whole column (one entry a row; a blank is a NaN payload — read it with `figure(_:)`),
+    /// for a check that reads one column for many rows without a call per figure.
+    public func columnValues(_ column: Int) -> [Double] { columns[column] }
+
+    /// A column entry as a figure: nil for a blank.
+    @inlinable
+    public static func figure(_ v: Double) -> Double? { v.bitPattern == 0x7FF8_DEAD_BEEF_0001 ? nil : v }
+
     /// The figure at a row and an optional column, nil when either is missing.
     @inline(__always)
     public func value(row: Int?, column: Int?) -> Double? {
