@@ -34,19 +34,16 @@ public struct HBCheck: Check {
     public func run(_ ctx: CheckContext) -> [Finding] {
         let flows = Self.test(ctx, Self.id), increments = Self.test(ctx, Self.ytdID)
         var out: [Finding] = []
-        // Peer units: every unit of the input at the same level.
         let prev = ctx.period.previous
-        let previous = ctx.previousValues, earlier = ctx.earlierValues
         // Year-to-date amounts are increments within the year: the first quarter's is the amount itself.
         let nowIsFirst = prev.year != ctx.period.year, prevIsFirst = prev.previous.year != prev.year
         var tally = UnitCounter()
         let slotFlows = tally.slot(Self.id), slotIncrements = tally.slot(Self.ytdID)
         defer { ctx.tally.add(tally) }
-        // Each submission's column of each indicator, resolved once (not once a county).
-        let tested = ctx.catalog.indicators.filter { $0.kind == .flow || $0.kind == .ytd }
-        let columnsOf = Dictionary(uniqueKeysWithValues: tested.map { ind in (ind.id, ctx.submissions.map { $0.values.column(for: ind.id) }) })
+        let rd = ctx.figures
         // Peers: the units of one level under the same county (not every county of the input).
         for (level, allUnits) in ctx.unitsByLevel {
+          let index = ctx.levelIndex(at: level)
           for group in ctx.peerGroups(at: level) {
             let units = group.map { allUnits[$0] }
             // Units a test ran on (a unit without last period's figures, or among too few peers, is skipped).
@@ -56,25 +53,20 @@ public struct HBCheck: Check {
                 tally.add(slotFlows, evaluated: f, skipped: units.count - f)
                 tally.add(slotIncrements, evaluated: y, skipped: units.count - y)
             }
-            // Each unit's rows in its submission and in the two periods before, resolved once.
-            let rows = units.map { ctx.submissions[$0.submission].values.row(of: $0.unit) }
-            let prevRows = units.map { previous.row(of: $0.unit) }
-            let earlierRows = units.map { earlier.row(of: $0.unit) }
+            // Each unit's rows in its submission and in the two periods before, resolved once for every check.
+            let figs = group.map { UnitFigures(allUnits[$0], index, $0) }
             for ind in ctx.catalog.indicators where ind.kind == .flow || ind.kind == .ytd {
                 let isYTD = ind.kind == .ytd
-                let subCols = columnsOf[ind.id] ?? []
-                let pc = previous.column(for: ind.id), ec = earlier.column(for: ind.id)
                 var members: [(UnitCode, Int)] = []
                 var memberIndex: [Int] = []
                 var pairs: [(current: Double, previous: Double)] = []
                 for (k, (u, i)) in units.enumerated() {
-                    guard let cur = ctx.submissions[i].values.value(row: rows[k], column: subCols[i]),
-                          let last = previous.value(row: prevRows[k], column: pc) else { continue }
+                    guard let cur = rd.now(figs[k], ind.id), let last = rd.before(figs[k], ind.id, 1) else { continue }
                     var now = cur, before = last
                     if isYTD {
                         if !nowIsFirst { now = cur - last }
                         if !prevIsFirst {
-                            guard let e = earlier.value(row: earlierRows[k], column: ec) else { continue }
+                            guard let e = rd.before(figs[k], ind.id, 2) else { continue }
                             before = last - e
                         }
                     }
@@ -122,34 +114,29 @@ public struct PeerScoreCheck: Check {
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
-        let s = ctx.setting(Self.id, .info)
         let scorer = RobustScore(threshold: ctx.reference.checks.value(Self.threshold, of: Self.id),
                                  minUnits: Int(ctx.reference.checks.value(Self.minUnits, of: Self.id)))
         var out: [Finding] = []
         var tally = UnitCounter()
         let slotId = tally.slot(Self.id)
         defer { ctx.tally.add(tally) }
-        let columnsOf = Dictionary(uniqueKeysWithValues: ctx.catalog.rates.compactMap { ind -> (IndicatorID, [[Int?]])? in
-            guard case let .rate(n, d) = ind.kind else { return nil }
-            return (ind.id, ctx.submissions.map { $0.values.columns(for: [ind.id, n, d]) })
-        })
+        let rd = ctx.figures
         for (level, allUnits) in ctx.unitsByLevel {
+          let index = ctx.levelIndex(at: level)
           for group in ctx.peerGroups(at: level) {
             let units = group.map { allUnits[$0] }
-            let rows = units.map { ctx.submissions[$0.submission].values.row(of: $0.unit) }
+            let figs = group.map { UnitFigures(allUnits[$0], index, $0) }
             var tested = Array(repeating: false, count: units.count)
             defer { let n = tested.filter { $0 }.count; tally.add(slotId, evaluated: n, skipped: units.count - n) }
             for ind in ctx.catalog.rates {
                 guard case let .rate(n, d) = ind.kind else { continue }
-                let cols = columnsOf[ind.id] ?? []
                 var members: [(UnitCode, Int)] = []
                 var memberIndex: [Int] = []
                 var xs: [Double] = []
                 for (k, (u, i)) in units.enumerated() {
-                    let c = cols[i], r = rows[k]
-                    guard let x = ctx.submissions[i].values.value(row: r, column: c[0])
-                            ?? RollUp.rate(numerator: ctx.submissions[i].values.value(row: r, column: c[1]),
-                                           denominator: ctx.submissions[i].values.value(row: r, column: c[2])) else { continue }
+                    _ = i
+                    let f = figs[k]
+                    guard let x = rd.now(f, ind.id) ?? RollUp.rate(numerator: rd.now(f, n), denominator: rd.now(f, d)) else { continue }
                     members.append((u, i)); xs.append(x); memberIndex.append(k)
                 }
                 guard let (med, _, scores) = scorer.scores(xs) else { continue }
