@@ -130,4 +130,33 @@ final class PatternChecksTests: XCTestCase {
         XCTAssertEqual(hit.score ?? 0, 52.63, accuracy: 0.01)
         XCTAssertEqual(ImpactScore.first(r.findings).first?.unit?.rawValue, code(10), "look at it first")
     }
+
+    func testATownshipWhoseVillagesAllRoseTogetherIsFlagged() throws {
+        // Six townships of three villages. Everywhere toilets, treated households and hardened road
+        // grow 2 % a quarter; in 新营乡 (the fourth) all three grow 30 % in Q3. Growth of its villages'
+        // median: log 1.3 = 0.262 against the others' log 1.02 = 0.020 (MAD 0, floored at 0.01):
+        // z ≈ 24 ≥ 4, 30 % ≥ 10 % above the median, and more than twice its own Q2 growth.
+        var csv = "code,name,level,parent\n640422000000,西吉县,county,\n"
+        var villages: [[String]] = []
+        for t in 0..<6 {
+            let town = "6404221\(String(format: "%02d", t))000"
+            csv += "\(town),镇\(t),township,640422000000\n"
+            villages.append((1...3).map { "6404221\(String(format: "%02d", t))2\(String(format: "%02d", $0))" })
+            for v in villages[t] { csv += "\(v),村\(v.suffix(3)),village,\(town)\n" }
+        }
+        let ref = try testReference(divisions: csv)
+        func period(_ p: String, _ step: Int) -> String {
+            longCSV(period: p, rows: villages.enumerated().flatMap { t, vs in vs.map { v -> (String, [String: Double?]) in
+                let g = step == 2 && t == 3 ? 1.3 : 1.02
+                let base = pow(1.02, Double(step))
+                return (v, ["households": 1000, "sanitary_toilet_hh": (400 * base * (step == 2 ? g / 1.02 : 1)).rounded(),
+                            "sewage_treated_hh": (200 * base * (step == 2 ? g / 1.02 : 1)).rounded(),
+                            "road_hardened_km": ((8 * base * (step == 2 ? g / 1.02 : 1)) * 100).rounded() / 100, "road_total_km": 20])
+            } })
+        }
+        let r = validate([period("2025Q1", 0), period("2025Q2", 1), period("2025Q3", 2)], reference: ref)
+        let hits = findings(r, "outlier.inflated")
+        XCTAssertEqual(hits.map { $0.unit?.rawValue }, ["640422103000"])
+        XCTAssertTrue(hits.first?.message.zh.contains("卫生厕所户数 +30%") == true, hits.first?.message.zh ?? "")
+    }
 }
