@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
+        // A province's store on a PostgreSQL server.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libxlsxwriter (Debian: libxlsxwriter-dev), found through pkg-config.
@@ -53,11 +55,17 @@ let package = Package(
         .target(name: "RenjuSynth", dependencies: ["RenjuModel", "RenjuReference"]),
         // Store: the history of accepted figures, sign-offs, explanations and findings (SQLite via GRDB).
         .target(name: "RenjuStore", dependencies: ["RenjuModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
+        // The same store on a PostgreSQL server (postgres-nio): COPY for bulk imports, an advisory
+        // lock per unit and period so that concurrent imports never mix.
+        .target(name: "RenjuPostgres", dependencies: [
+            "RenjuModel", "RenjuStore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         // Export: the workbooks (return, collection form, findings, bulletin) through libxlsxwriter.
         .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks", "RenjuRanking", "CXlsxWriter"]),
         // The application layer: the use cases every front end calls (validate, export, sign, rank,
         // import, history), typed inputs and results, one error type.
-        .target(name: "RenjuApp", dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuRanking", "RenjuStore", "RenjuReport", "RenjuExport", "RenjuSynth"]),
+        .target(name: "RenjuApp", dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuRanking", "RenjuStore", "RenjuPostgres", "RenjuReport", "RenjuExport", "RenjuSynth"]),
         // The web desk (`renju serve`): Hummingbird handlers calling the application layer, pages
         // from templates/web (Mustache), accounts, sessions, CSRF, one authorization policy.
         .target(name: "RenjuWeb", dependencies: [
@@ -95,7 +103,7 @@ let package = Package(
         .testTarget(name: "RenjuChecksTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks"]),
         .testTarget(name: "RenjuExportTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuExport", "renju"]),
         .testTarget(name: "RenjuStoreTests", dependencies: [
-            "RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuStore",
+            "RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuStore", "RenjuPostgres",
             .product(name: "GRDB", package: "GRDB.swift"), "renju",
         ]),
         .testTarget(name: "RenjuAppTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuApp", "renju"]),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds, runs every test (XCTest), checks the
 # Excel output with an independent reader (openpyxl, from PyPI), and runs the web desk on a
-# loopback port in a real browser (headless Chromium, selenium), stopping it afterwards.
+# loopback port in a real browser (headless Chromium, selenium), stopping it afterwards; the store
+# suite runs against a throw-away PostgreSQL cluster too (scripts/pg-cluster.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
@@ -27,6 +28,9 @@ if ! command -v strace >/dev/null 2>&1; then
     || { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq strace >/dev/null; }
 fi
 swift build --build-tests
+# A throw-away PostgreSQL cluster on a Unix socket for the store suite (stopped on exit).
+eval "$(scripts/pg-cluster.sh start)"
+trap 'scripts/pg-cluster.sh stop "$RENJU_PG_DIR"' EXIT
 log=$(mktemp)
 status=0
 swift test --skip-build --disable-swift-testing 2>&1 | tee "$log" || status=$?

@@ -3,18 +3,34 @@ import RenjuModel
 import RenjuReference
 import RenjuChecks
 import RenjuStore
+import RenjuPostgres
 
 extension Workspace {
     /// Opens the history store at `path`. Only an import creates one (`create`): anything else
     /// given a path where no store is (a typo) is refused, never answered from a new, empty store.
     /// `created` says whether this call made it.
+    /// `path` is a SQLite file, or a PostgreSQL server: `postgres://user@host:port/database`
+    /// (`?host=/socket/folder` for a Unix socket).
     public static func openStore(_ path: String, create: Bool = false) throws -> (store: any HistoryStoring, created: Bool) {
+        if PostgresLocation.isURL(path) {
+            guard let location = PostgresLocation(path) else {
+                throw AppError(zh: "数据库地址有误：\(path)（应为 postgres://用户@主机:端口/库名）", en: "not a PostgreSQL address: \(path) (postgres://user@host:port/database)")
+            }
+            do { return (try PostgresStore(location), false) } catch { throw AppError("\(error)") }
+        }
         let (store, created) = try openDeskStore(path, create: create)
         return (store, created)
     }
 
+    /// Whether a store address names a database server (PostgreSQL) rather than a file.
+    public static func isServerStore(_ path: String) -> Bool { PostgresLocation.isURL(path) }
+
     /// The same store with the web desk's accounts, uploads and audit log.
     public static func openDeskStore(_ path: String, create: Bool = false) throws -> (store: any DeskStoring, created: Bool) {
+        if PostgresLocation.isURL(path) {
+            throw AppError(zh: "网页工作台和账号目前只能使用 SQLite 数据库文件（PostgreSQL 上的工作台尚未完成）",
+                           en: "the web desk and its accounts use a SQLite store file for now (the desk on PostgreSQL is not done yet)")
+        }
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create {
             throw AppError(zh: "找不到数据库 \(path)，请先用 renju db import --db \(path) 建立",

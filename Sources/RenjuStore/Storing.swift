@@ -63,6 +63,12 @@ public struct ImportRecord: Sendable, Equatable {
     public let reason: String?
     public let replaced: Bool
     public let changes: [FigureChange]
+
+    public init(id: Int64, at: String, who: String, file: String, digest: String?, period: Period, unit: UnitCode, forced: Bool,
+                reason: String?, replaced: Bool, changes: [FigureChange]) {
+        self.id = id; self.at = at; self.who = who; self.file = file; self.digest = digest; self.period = period; self.unit = unit
+        self.forced = forced; self.reason = reason; self.replaced = replaced; self.changes = changes
+    }
 }
 
 /// A period in the store: how many units and figures it holds.
@@ -70,6 +76,7 @@ public struct StoredPeriod: Sendable, Equatable {
     public let period: Period
     public let units: Int
     public let figures: Int
+    public init(period: Period, units: Int, figures: Int) { self.period = period; self.units = units; self.figures = figures }
 }
 
 /// A finding as the store keeps it (the Chinese message only).
@@ -82,6 +89,12 @@ public struct StoredFinding: Sendable, Equatable {
     public let expected: Double?
     public let message: String
     public let explained: Bool
+
+    public init(unit: UnitCode?, rule: RuleID, severity: Severity, indicator: IndicatorID?, value: Double?, expected: Double?,
+                message: String, explained: Bool) {
+        self.unit = unit; self.rule = rule; self.severity = severity; self.indicator = indicator; self.value = value
+        self.expected = expected; self.message = message; self.explained = explained
+    }
 }
 
 /// What went wrong with the store, in words for the user.

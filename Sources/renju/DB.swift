@@ -13,7 +13,10 @@ struct DB: ParsableCommand {
 }
 
 /// The store a `db` command reads: `--db`, else `renju.sqlite` here.
-func storePath(_ options: StoreOptions) -> String { options.db ?? "renju.sqlite" }
+/// The store: --db, else RENJU_DB, else renju.sqlite in the current folder.
+func storePath(_ options: StoreOptions) -> String {
+    options.db ?? ProcessInfo.processInfo.environment["RENJU_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "renju.sqlite"
+}
 
 struct DBImport: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -118,6 +121,8 @@ struct DBAudit: ParsableCommand {
             for c in r.changes { say("    \(c)") }
         }
         // The web desk's events: uploads, 说明, sign-offs, 退回, exports, accounts.
-        for e in try Workspace.openDeskStore(storePath(store)).store.events() { say("desk \(e)") }
+        if !Workspace.isServerStore(storePath(store)) {
+            for e in try Workspace.openDeskStore(storePath(store)).store.events() { say("desk \(e)") }
+        }
     }
 }

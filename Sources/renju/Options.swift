@@ -78,7 +78,7 @@ struct CheckOptions: ParsableArguments {
 }
 
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The history store (SQLite file).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The history store: a SQLite file, or postgres://user@host:port/database (default: $RENJU_DB, else renju.sqlite).", valueName: "path|url"))
     var db: String?
 }
 

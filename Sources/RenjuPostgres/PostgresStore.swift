@@ -1,0 +1,394 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import RenjuModel
+import RenjuStore
+
+/// Where a PostgreSQL store is: `postgres://user[:password]@host[:port]/database`, or with
+/// `?host=/socket/folder` a Unix socket (as libpq reads it).
+public struct PostgresLocation: Sendable, CustomStringConvertible {
+    public let user: String
+    public let password: String?
+    public let host: String?
+    public let port: Int
+    public let database: String
+    /// The folder of the server's Unix socket, when connecting through one.
+    public let socketFolder: String?
+
+    public static func isURL(_ s: String) -> Bool { s.hasPrefix("postgres://") || s.hasPrefix("postgresql://") }
+
+    public init?(_ url: String) {
+        guard Self.isURL(url), let c = URLComponents(string: url) else { return nil }
+        user = c.user ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
+        password = c.password
+        port = c.port ?? 5432
+        let db = c.path.hasPrefix("/") ? String(c.path.dropFirst()) : c.path
+        database = db.isEmpty ? user : db
+        socketFolder = c.queryItems?.first { $0.name == "host" }?.value
+        host = c.host.flatMap { $0.isEmpty ? nil : $0 }
+        guard host != nil || socketFolder != nil else { return nil }
+    }
+
+    /// Without the password: for messages and the audit trail.
+    public var description: String {
+        "postgres://\(user)@\(host ?? "")\(host != nil ? ":\(port)" : "")/\(database)\(socketFolder.map { "?host=\($0)" } ?? "")"
+    }
+
+    var configuration: PostgresConnection.Configuration {
+        if let socketFolder {
+            return .init(unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+        }
+        return .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: .disable)
+    }
+
+    /// The same server, another database (for creating and dropping test databases).
+    public func with(database: String) -> PostgresLocation {
+        PostgresLocation(user: user, password: password, host: host, port: port, database: database, socketFolder: socketFolder)
+    }
+
+    init(user: String, password: String?, host: String?, port: Int, database: String, socketFolder: String?) {
+        self.user = user; self.password = password; self.host = host; self.port = port; self.database = database; self.socketFolder = socketFolder
+    }
+}
+
+/// Runs async work from synchronous code (the store protocol is synchronous, as the CLI is).
+enum Blocking {
+    final class Box<T>: @unchecked Sendable { var result: Result<T, any Error>? }
+
+    static func run<T>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = Box<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        guard let r = box.result else { throw StoreError.busy("postgres") }
+        return try r.get()
+    }
+}
+
+/// The history store on a PostgreSQL server: the same tables and migrations as the SQLite file,
+/// bulk figures by `COPY … FROM STDIN`, one transaction per submission, and an advisory lock per
+/// period and reporting unit so that two imports of one county never mix (the second waits).
+public final class PostgresStore: HistoryStoring, @unchecked Sendable {
+    public let location: PostgresLocation
+    public var path: String { location.description }
+    let connection: PostgresConnection
+    let logger: Logger
+    /// One operation at a time on this store's connection (a transaction owns it).
+    let lock = NSLock()
+
+    public init(_ location: PostgresLocation) throws {
+        self.location = location
+        var quiet = Logger(label: "renju.postgres")
+        quiet.logLevel = .critical
+        let log = quiet
+        logger = log
+        let config = location.configuration
+        do {
+            connection = try Blocking.run {
+                try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: config, id: 1, logger: log)
+            }
+        } catch {
+            throw PostgresStoreError.connect(location.description, "\(String(reflecting: error))")
+        }
+        try migrate()
+    }
+
+    deinit {
+        // Closed before it is released (postgres-nio asserts it), waiting for the server's goodbye.
+        let c = connection
+        let closing: EventLoopFuture<Void> = c.close()
+        try? closing.wait()
+    }
+
+    func sync<T>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) throws -> T {
+        lock.lock(); defer { lock.unlock() }
+        let c = connection, l = logger
+        do { return try Blocking.run { try await body(c, l) } } catch let e as PSQLError {
+            throw PostgresStoreError.query(location.description, e.serverInfo?[.message] ?? "\(String(reflecting: e))")
+        } catch let e as PostgresTransactionError {
+            let inner = e.closureError ?? e.commitError ?? e.beginError
+            if let p = inner as? PSQLError { throw PostgresStoreError.query(location.description, p.serverInfo?[.message] ?? "\(String(reflecting: p))") }
+            throw inner ?? e
+        }
+    }
+
+    // MARK: schema
+
+    /// The migrations, by the same identifiers as the SQLite store's.
+    static let migrations: [(String, [String])] = [
+        ("v1", [
+            """
+            CREATE TABLE imports (id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL, file TEXT NOT NULL, digest TEXT,
+              period TEXT NOT NULL, unit TEXT NOT NULL, forced BOOLEAN NOT NULL DEFAULT FALSE, reason TEXT,
+              replaced BOOLEAN NOT NULL DEFAULT FALSE, changes TEXT NOT NULL DEFAULT '')
+            """,
+            """
+            CREATE TABLE observations (period TEXT NOT NULL, unit TEXT NOT NULL, indicator TEXT NOT NULL,
+              value DOUBLE PRECISION NOT NULL, import_id BIGINT NOT NULL REFERENCES imports(id),
+              PRIMARY KEY (period, unit, indicator))
+            """,
+            "CREATE INDEX observations_unit ON observations(unit, indicator)",
+            """
+            CREATE TABLE signoffs (period TEXT NOT NULL, unit TEXT NOT NULL, role TEXT NOT NULL, name TEXT NOT NULL,
+              date TEXT, digest TEXT, signature TEXT, import_id BIGINT NOT NULL REFERENCES imports(id))
+            """,
+            """
+            CREATE TABLE explanations (period TEXT NOT NULL, unit TEXT NOT NULL, rule TEXT, indicator TEXT, text TEXT NOT NULL,
+              import_id BIGINT NOT NULL REFERENCES imports(id))
+            """,
+            """
+            CREATE TABLE findings (period TEXT NOT NULL, unit TEXT, rule TEXT NOT NULL, severity TEXT NOT NULL, indicator TEXT,
+              value DOUBLE PRECISION, expected DOUBLE PRECISION, message TEXT NOT NULL, explained BOOLEAN NOT NULL,
+              import_id BIGINT NOT NULL REFERENCES imports(id))
+            """,
+            "CREATE INDEX findings_period ON findings(period)",
+            "CREATE INDEX signoffs_period_unit ON signoffs(period, unit)",
+            "CREATE INDEX explanations_period_unit ON explanations(period, unit)",
+        ]),
+        ("v2", [
+            """
+            CREATE TABLE figure_changes (import_id BIGINT NOT NULL REFERENCES imports(id), unit TEXT NOT NULL,
+              indicator TEXT NOT NULL, old DOUBLE PRECISION, new DOUBLE PRECISION)
+            """,
+            "CREATE INDEX figure_changes_import ON figure_changes(import_id)",
+        ]),
+    ]
+
+    func migrate() throws {
+        try sync { c, l in
+            try await c.withTransaction(logger: l) { c in
+                // One migrator at a time, whoever else connects.
+                try await c.query("SELECT pg_advisory_xact_lock(7311)", logger: l)
+                try await c.query("CREATE TABLE IF NOT EXISTS renju_migrations (identifier TEXT PRIMARY KEY)", logger: l)
+                var done = Set<String>()
+                for try await id in try await c.query("SELECT identifier FROM renju_migrations", logger: l).decode(String.self) { done.insert(id) }
+                for (id, statements) in Self.migrations where !done.contains(id) {
+                    for sql in statements { try await c.query(PostgresQuery(unsafeSQL: sql), logger: l) }
+                    try await c.query("INSERT INTO renju_migrations (identifier) VALUES (\(id))", logger: l)
+                }
+            }
+        }
+    }
+
+    // MARK: HistoryStoring
+
+    public func importSubmissions(_ entries: [StoreEntry], who: String, forced: Bool, reason: String?, now: Date, pause: Double) throws -> [ImportRecord] {
+        let stamp = ISO8601DateFormatter().string(from: now)
+        var records: [ImportRecord] = []
+        for e in entries {
+            guard let period = e.submission.period else { continue }
+            let units = e.submission.rows.map(\.code.rawValue)
+            var figures: [(unit: UnitCode, indicator: IndicatorID, value: Double)] = []
+            for u in e.submission.values.units {
+                for (id, v) in e.submission.values.figures(of: u).sorted(by: { $0.key < $1.key }) { figures.append((u, id, v)) }
+            }
+            let new = figures
+            let record: ImportRecord = try sync { c, l in
+                try await c.withTransaction(logger: l) { c in
+                    let p = period.description, root = e.root.rawValue
+                    // Two imports of one unit's period: the second waits here for the first to commit.
+                    try await c.query("SELECT pg_advisory_xact_lock(hashtext(\(p + "|" + root)))", logger: l)
+                    var old: [String: Double] = [:]
+                    for try await (u, i, v) in try await c.query(
+                        "SELECT unit, indicator, value FROM observations WHERE period = \(p) AND unit = ANY(\(units))", logger: l
+                    ).decode((String, String, Double).self) { old["\(u) \(i)"] = v }
+                    var newByKey: [String: (UnitCode, IndicatorID, Double)] = [:]
+                    for n in new { newByKey["\(n.unit) \(n.indicator)"] = (n.unit, n.indicator, n.value) }
+                    let replaced = !old.isEmpty
+                    var changes: [FigureChange] = []
+                    if replaced {
+                        for k in Set(old.keys).union(newByKey.keys).sorted() where old[k] != newByKey[k]?.2 {
+                            let parts = k.split(separator: " ", maxSplits: 1).map(String.init)
+                            guard parts.count == 2, let u = UnitCode(parts[0]) else { continue }
+                            changes.append(FigureChange(unit: u, indicator: IndicatorID(parts[1]), old: old[k], new: newByKey[k]?.2))
+                        }
+                    }
+                    var id: Int64 = 0
+                    for try await v in try await c.query("""
+                        INSERT INTO imports (at, who, file, digest, period, unit, forced, reason, replaced)
+                        VALUES (\(stamp), \(who), \(e.submission.file), \(e.digest), \(p), \(root), \(forced), \(reason), \(replaced)) RETURNING id
+                        """, logger: l).decode(Int64.self) { id = v }
+                    for ch in changes {
+                        try await c.query("INSERT INTO figure_changes (import_id, unit, indicator, old, new) VALUES (\(id), \(ch.unit.rawValue), \(ch.indicator.rawValue), \(ch.old), \(ch.new))", logger: l)
+                    }
+                    for table in ["observations", "findings", "explanations"] {
+                        try await c.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE period = $1 AND unit = ANY($2)", binds: try Self.binds(p, units)), logger: l)
+                    }
+                    try await c.query("DELETE FROM signoffs WHERE period = \(p) AND unit = \(root)", logger: l)
+                    // The figures in bulk.
+                    if !new.isEmpty {
+                        try await c.copyFrom(table: "observations", columns: ["period", "unit", "indicator", "value", "import_id"], logger: l) { w in
+                            var buffer = ByteBuffer()
+                            for (k, n) in new.enumerated() {
+                                buffer.writeString("\(p)\t\(n.unit.rawValue)\t\(Self.copyText(n.indicator.rawValue))\t\(shortestDecimal(n.value))\t\(id)\n")
+                                if k % 8192 == 8191 { try await w.write(buffer); buffer.clear() }
+                            }
+                            if buffer.readableBytes > 0 { try await w.write(buffer) }
+                        }
+                    }
+                    for s in e.signOffs {
+                        try await c.query("""
+                            INSERT INTO signoffs (period, unit, role, name, date, digest, signature, import_id)
+                            VALUES (\(p), \(s.unit.rawValue), \(s.role), \(s.name), \(s.date?.description ?? s.dateText), \(s.digest), \(s.signature), \(id))
+                            """, logger: l)
+                    }
+                    for x in e.explanations {
+                        try await c.query("INSERT INTO explanations (period, unit, rule, indicator, text, import_id) VALUES (\(p), \(x.unit.rawValue), \(x.rule), \(x.indicator?.rawValue), \(x.text), \(id))", logger: l)
+                    }
+                    for f in e.findings {
+                        try await c.query("""
+                            INSERT INTO findings (period, unit, rule, severity, indicator, value, expected, message, explained, import_id)
+                            VALUES (\(p), \(f.unit?.rawValue), \(f.rule.description), \(f.severity.rawValue), \(f.indicator?.rawValue), \(f.value), \(f.expected), \(f.message.zh), \(f.explained), \(id))
+                            """, logger: l)
+                    }
+                    if pause > 0 {
+                        FileHandle.standardError.write(Data("renju: importing (paused inside the transaction)\n".utf8))
+                        try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+                    }
+                    return ImportRecord(id: id, at: stamp, who: who, file: e.submission.file, digest: e.digest, period: period,
+                                        unit: e.root, forced: forced, reason: reason, replaced: replaced, changes: changes)
+                }
+            }
+            records.append(record)
+        }
+        return records
+    }
+
+    static func binds(_ period: String, _ units: [String]) throws -> PostgresBindings {
+        var b = PostgresBindings()
+        b.append(period)
+        b.append(units)
+        return b
+    }
+
+    /// A text field of COPY's text format: backslash, tab and line breaks escaped.
+    static func copyText(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+    }
+
+    public func dataset(periods: [Period]?) throws -> Dataset {
+        let list = periods?.map(\.description)
+        let source = SourceRef(file: path)
+        let rows: [(String, String, String, Double)] = try sync { c, l in
+            var out: [(String, String, String, Double)] = []
+            let q: PostgresQuery = list.map { "SELECT period, unit, indicator, value FROM observations WHERE period = ANY(\($0))" }
+                ?? "SELECT period, unit, indicator, value FROM observations"
+            for try await r in try await c.query(q, logger: l).decode((String, String, String, Double).self) { out.append(r) }
+            return out
+        }
+        var byPeriod: [Period: PeriodValues] = [:]
+        for (p, u, i, v) in rows {
+            guard let period = Period.parse(p), let unit = UnitCode(u) else {
+                throw PostgresStoreError.query(path, "observations hold a period or code that does not parse: \(p) \(u)")
+            }
+            byPeriod[period, default: PeriodValues()].set(unit, IndicatorID(i), Observation(v, source: source))
+        }
+        var ds = Dataset()
+        for (p, v) in byPeriod { ds.merge(p, v) }
+        return ds
+    }
+
+    public func periods() throws -> [StoredPeriod] {
+        let rows: [(String, Int, Int)] = try sync { c, l in
+            var out: [(String, Int, Int)] = []
+            for try await r in try await c.query("SELECT period, COUNT(DISTINCT unit)::BIGINT, COUNT(*)::BIGINT FROM observations GROUP BY period", logger: l)
+                .decode((String, Int, Int).self) { out.append(r) }
+            return out
+        }
+        return try rows.map { p, u, n in
+            guard let period = Period.parse(p) else { throw PostgresStoreError.query(path, "a stored period does not parse: \(p)") }
+            return StoredPeriod(period: period, units: u, figures: n)
+        }.sorted { $0.period < $1.period }
+    }
+
+    public func history(unit: UnitCode, indicator: IndicatorID) throws -> [(period: Period, value: Double)] {
+        let u = unit.rawValue, i = indicator.rawValue
+        let rows: [(String, Double)] = try sync { c, l in
+            var out: [(String, Double)] = []
+            for try await r in try await c.query("SELECT period, value FROM observations WHERE unit = \(u) AND indicator = \(i)", logger: l)
+                .decode((String, Double).self) { out.append(r) }
+            return out
+        }
+        return try rows.map { p, v in
+            guard let period = Period.parse(p) else { throw PostgresStoreError.query(path, "a stored period does not parse: \(p)") }
+            return (period, v)
+        }.sorted { $0.period < $1.period }
+    }
+
+    public func imports() throws -> [ImportRecord] {
+        typealias Row = (Int64, String, String, String, String?, String, String, Bool, String?, Bool)
+        let (rows, changeRows): ([Row], [(Int64, String, String, Double?, Double?)]) = try sync { c, l in
+            var out: [Row] = []
+            for try await r in try await c.query("SELECT id, at, who, file, digest, period, unit, forced, reason, replaced FROM imports ORDER BY id", logger: l)
+                .decode(Row.self) { out.append(r) }
+            var ch: [(Int64, String, String, Double?, Double?)] = []
+            for try await r in try await c.query("SELECT import_id, unit, indicator, old, new FROM figure_changes ORDER BY ctid", logger: l)
+                .decode((Int64, String, String, Double?, Double?).self) { ch.append(r) }
+            return (out, ch)
+        }
+        var changes: [Int64: [FigureChange]] = [:]
+        for (id, u, i, o, n) in changeRows {
+            guard let unit = UnitCode(u) else { continue }
+            changes[id, default: []].append(FigureChange(unit: unit, indicator: IndicatorID(i), old: o, new: n))
+        }
+        return try rows.map { r in
+            guard let period = Period.parse(r.5), let unit = UnitCode(r.6) else { throw PostgresStoreError.query(path, "an import's period or unit does not parse") }
+            return ImportRecord(id: r.0, at: r.1, who: r.2, file: r.3, digest: r.4, period: period, unit: unit, forced: r.7, reason: r.8,
+                                replaced: r.9, changes: changes[r.0] ?? [])
+        }
+    }
+
+    public func findings(period: Period) throws -> [StoredFinding] {
+        let p = period.description
+        typealias Row = (String?, String, String, String?, Double?, Double?, String, Bool)
+        let rows: [Row] = try sync { c, l in
+            var out: [Row] = []
+            for try await r in try await c.query("SELECT unit, rule, severity, indicator, value, expected, message, explained FROM findings WHERE period = \(p)", logger: l)
+                .decode(Row.self) { out.append(r) }
+            return out
+        }
+        return try rows.map { r in
+            guard let rule = RuleID(r.1), let severity = Severity(rawValue: r.2) else { throw PostgresStoreError.query(path, "a stored finding's rule or severity does not parse") }
+            return StoredFinding(unit: r.0.flatMap { UnitCode($0) }, rule: rule, severity: severity, indicator: r.3.map { IndicatorID($0) },
+                                 value: r.4, expected: r.5, message: r.6, explained: r.7)
+        }
+    }
+
+    /// Figures stored (for tests and benchmarks).
+    public func observationCount() throws -> Int {
+        try sync { c, l in
+            var n = 0
+            for try await v in try await c.query("SELECT COUNT(*)::BIGINT FROM observations", logger: l).decode(Int.self) { n = v }
+            return n
+        }
+    }
+
+    /// Runs statements as given (tests and the README's query plans only: never with user text).
+    public func administer(_ sql: String) throws -> [String] {
+        try sync { c, l in
+            var out: [String] = []
+            for try await r in try await c.query(PostgresQuery(unsafeSQL: sql), logger: l) {
+                if let s = try? r.decode(String.self) { out.append(s) }
+            }
+            return out
+        }
+    }
+}
+
+/// What went wrong with a PostgreSQL store, in words for the user.
+public enum PostgresStoreError: Error, CustomStringConvertible {
+    case connect(String, String)
+    case query(String, String)
+    public var description: String {
+        switch self {
+        case let .connect(w, e): return "cannot connect to \(w): \(e) / 无法连接数据库 \(w)"
+        case let .query(w, e): return "\(w): \(e)"
+        }
+    }
+}

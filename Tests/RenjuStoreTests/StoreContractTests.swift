@@ -1,0 +1,121 @@
+import XCTest
+import RenjuTestSupport
+import Foundation
+import RenjuModel
+import RenjuStore
+import RenjuPostgres
+
+/// The store's contract, run against both backends: the SQLite file and a PostgreSQL server (the
+/// throw-away cluster `scripts/test.sh` starts; `RENJU_TEST_PG` names it).
+final class StoreContractTests: XCTestCase {
+    static let unitA = UnitCode("640422100201"), unitB = UnitCode("640422100202"), town = UnitCode("640422100000")
+
+    /// A township's submission for a period: its two villages' households and toilets.
+    static func entry(_ period: Period, root: UnitCode, villages: [(UnitCode, Double)], file: String = "f.csv") -> StoreEntry {
+        var sub = Submission(file: file, period: period)
+        sub.rows.append(UnitRow(code: root, givenName: nil, source: nil))
+        sub.values.set(root, "households", Observation(villages.reduce(0) { $0 + $1.1 }, source: nil))
+        for (u, hh) in villages {
+            sub.rows.append(UnitRow(code: u, givenName: nil, source: nil))
+            sub.values.set(u, "households", Observation(hh, source: nil))
+            sub.values.set(u, "sanitary_toilet_hh", Observation((hh * 0.8).rounded(), source: nil))
+        }
+        let finding = Finding(rule: RuleID(.signoff, "late"), severity: .warning, unit: root, period: period,
+                              message: Message(zh: "逾期", en: "late"))
+        return StoreEntry(submission: sub, root: root, digest: "d-\(period)", signOffs: [], explanations: [], findings: [finding])
+    }
+
+    /// What every backend must do alike.
+    func contract(_ store: any HistoryStoring, file: StaticString = #filePath, line: UInt = #line) throws {
+        let q2 = Period(year: 2025, quarter: 2), q3 = Period(year: 2025, quarter: 3)
+        guard let a = Self.unitA, let b = Self.unitB, let t = Self.town else { return XCTFail("codes") }
+        let first = try store.importSubmissions([Self.entry(q2, root: t, villages: [(a, 300), (b, 400)]),
+                                                 Self.entry(q3, root: t, villages: [(a, 305), (b, 410)])],
+                                                who: "王芳", forced: false, reason: nil, now: Date(timeIntervalSince1970: 1_760_000_000), pause: 0)
+        XCTAssertEqual(first.map(\.replaced), [false, false], file: file, line: line)
+        XCTAssertEqual(try store.periods(), [StoredPeriod(period: q2, units: 3, figures: 5), StoredPeriod(period: q3, units: 3, figures: 5)], file: file, line: line)
+        XCTAssertEqual(try store.history(unit: a, indicator: "households").map(\.value), [300, 305], file: file, line: line)
+        let ds = try store.dataset(periods: [q3])
+        XCTAssertEqual(Array(ds.periods.keys), [q3], file: file, line: line)
+        XCTAssertEqual(ds.value(q3, b, "sanitary_toilet_hh"), 328, file: file, line: line)
+        // Re-importing a period replaces it and records what changed.
+        let again = try store.importSubmissions([Self.entry(q3, root: t, villages: [(a, 306), (b, 410)])], who: "李强", forced: true,
+                                                reason: "州里同意", now: Date(timeIntervalSince1970: 1_760_000_100), pause: 0)
+        XCTAssertEqual(again.first?.replaced, true, file: file, line: line)
+        XCTAssertEqual(again.first?.changes.map(\.description), ["640422100000 households: 715 → 716", "640422100201 households: 305 → 306", "640422100201 sanitary_toilet_hh: 244 → 245"], file: file, line: line)
+        let trail = try store.imports()
+        XCTAssertEqual(trail.map(\.who), ["王芳", "王芳", "李强"], file: file, line: line)
+        XCTAssertEqual(trail.last?.reason, "州里同意", file: file, line: line)
+        XCTAssertEqual(trail.last?.changes.count, 3, file: file, line: line)
+        XCTAssertEqual(try store.dataset(periods: nil).value(q3, a, "households"), 306, file: file, line: line)
+        XCTAssertEqual(try store.findings(period: q3).map(\.rule.description), ["signoff.late"], "replaced, not added", file: file, line: line)
+    }
+
+    func testTheSQLiteFileKeepsTheContract() throws {
+        try contract(try HistoryStore(path: try temporaryDirectory().appendingPathComponent("c.sqlite").path))
+    }
+
+    /// A fresh database on the test server, dropped afterwards.
+    func freshDatabase() throws -> PostgresLocation {
+        guard let url = ProcessInfo.processInfo.environment["RENJU_TEST_PG"], let server = PostgresLocation(url) else {
+            XCTFail("RENJU_TEST_PG is not a postgres:// address")
+            throw CancellationError()
+        }
+        let name = "renju_test_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try PostgresStore(server)
+        _ = try admin.administer("CREATE DATABASE \(name)")
+        addTeardownBlock { _ = try? admin.administer("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        return server.with(database: name)
+    }
+
+    func requireServer() throws {
+        guard ProcessInfo.processInfo.environment["RENJU_TEST_PG"] != nil else {
+            XCTFail("RENJU_TEST_PG is not set: run scripts/test.sh, which starts a throw-away PostgreSQL cluster for these tests")
+            throw CancellationError()
+        }
+    }
+
+    func testPostgreSQLKeepsTheContract() throws {
+        try requireServer()
+        try contract(try PostgresStore(try freshDatabase()))
+    }
+
+    /// 30 township imports of one period at once, each on its own connection, and two imports of
+    /// the same township racing: afterwards every figure is there exactly once, and the raced
+    /// township holds one import's figures whole, never a mix.
+    func testThirtyParallelImportsLoseNothingAndNeverMix() throws {
+        try requireServer()
+        let location = try freshDatabase()
+        _ = try PostgresStore(location)  // the schema, once
+        let q3 = Period(year: 2025, quarter: 3)
+        let towns = (0..<30).compactMap { UnitCode("6404221\(String(format: "%02d", $0))000") }
+        let errors = ErrorList()
+        DispatchQueue.concurrentPerform(iterations: towns.count + 2) { i in
+            do {
+                let store = try PostgresStore(location)
+                let t = towns[i < towns.count ? i : 0]
+                let villages = (1...12).compactMap { v in UnitCode("\(t.rawValue.prefix(9))2\(String(format: "%02d", v))") }
+                    .map { ($0, Double(i < towns.count ? 300 + i : 900 + i)) }
+                try store.importSubmissions([Self.entry(q3, root: t, villages: villages, file: "t\(i).csv")], who: "clerk\(i)", forced: false,
+                                            reason: nil, now: Date(), pause: 0)
+            } catch { errors.add("\(error)") }
+        }
+        XCTAssertEqual(errors.all, [])
+        let store = try PostgresStore(location)
+        XCTAssertEqual(try store.observationCount(), 30 * (12 * 2 + 1), "every figure exactly once")
+        XCTAssertEqual(try store.imports().count, 32)
+        // The raced township: all twelve villages from one import.
+        let first = try XCTUnwrap(towns.first)
+        let values = Set(try store.dataset(periods: [q3]).periods[q3].map { pv in
+            pv.units.filter { $0.rawValue.hasPrefix(first.rawValue.prefix(9)) && $0 != first }.compactMap { pv[$0, "households"] }
+        } ?? [])
+        XCTAssertEqual(values.count, 1, "one import's figures whole: \(values)")
+    }
+}
+
+final class ErrorList: @unchecked Sendable {
+    private var list: [String] = []
+    private let lock = NSLock()
+    func add(_ s: String) { lock.withLock { list.append(s) } }
+    var all: [String] { lock.withLock { list } }
+}
