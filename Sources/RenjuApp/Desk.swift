@@ -227,7 +227,7 @@ public final class Desk: Sendable {
         let key = "\(period)|\(county)"
         if let hit = cache.frame(key) { return hit }
         let tree = reference.tree
-        let earlier = try store.dataset(periods: nil)
+        let earlier = try store.dataset(periods: Workspace.historyPeriods(for: period) + [period])
         var history = Dataset()
         for (p, v) in earlier.periods where p < period { history.merge(p, v) }
         var groups: [UnitCode: [UnitCode]] = [:]

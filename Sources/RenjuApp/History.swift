@@ -22,6 +22,11 @@ extension Workspace {
         return (store, created)
     }
 
+    /// The store named by `RENJU_DB`, if any.
+    public static var environmentStore: String? {
+        ProcessInfo.processInfo.environment["RENJU_DB"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// Whether a store address names a database server (PostgreSQL) rather than a file.
     public static func isServerStore(_ path: String) -> Bool { PostgresLocation.isURL(path) }
 
@@ -43,6 +48,32 @@ extension Workspace {
         }
     }
 
+    /// The earlier periods the checks of a period use: the four before it (the previous period,
+    /// the one before for year-to-date increments, three back for repeated flows) and every
+    /// earlier period of its year (the year-to-date pace).
+    public static func historyPeriods(for p: Period) -> [Period] {
+        var out: [Period] = []
+        var q = p.previous
+        while out.count < 4 || (q.year == p.year && q.kind != .year) {
+            out.append(q)
+            if out.count > 24 { break }
+            q = q.previous
+        }
+        return out
+    }
+
+    /// Reads the inputs and checks the newest period (or `period`) with the store's earlier
+    /// periods as history — only the periods the checks use are fetched.
+    public func validate(_ inputs: [String], period: Period?, store: any HistoryStoring, asOf: CivilDate = .today) throws -> Validation {
+        let reference = try reference()
+        let input = try read(inputs, period: period, reference: reference)
+        guard let p = period ?? input.submissions.compactMap(\.period).max() else {
+            return check(input, reference: reference, period: period, asOf: asOf)
+        }
+        let history = try store.dataset(periods: Self.historyPeriods(for: p))
+        return check(input, reference: reference, period: p, history: history, asOf: asOf)
+    }
+
     /// What an import did.
     public struct Imported: Sendable {
         public let records: [ImportRecord]
@@ -58,7 +89,7 @@ extension Workspace {
         if force, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw AppError(zh: "--force 需要 --reason \"…\"：原因会被记录", en: "--force needs --reason \"…\": the reason is recorded")
         }
-        let v = try validate(inputs, period: period, history: try store.dataset(periods: nil), asOf: asOf)
+        let v = try validate(inputs, period: period, store: store, asOf: asOf)
         let result = v.result
         if result.hasOpenError && !force { return Imported(records: [], refusedForErrors: result.summary.errors) }
         let tree = v.reference.tree

@@ -36,10 +36,14 @@ struct Validate: ParsableCommand {
     func run() throws {
         let lang = checking.lang
         if let xlsx { try Workspace.checkOutput(xlsx, notIn: inputs, option: "--xlsx") }
-        // Earlier periods in the store are history, exactly like history files.
-        let history = try store.db.map { try Workspace.openStore($0).store.dataset(periods: nil) } ?? Dataset()
+        // Earlier periods in the store are history, exactly like history files (only those the checks use).
         let workspace = checking.workspace
-        let v = try workspace.validate(inputs, period: checking.period.value, history: history, asOf: checking.asOf.value)
+        let v: Workspace.Validation
+        if let db = store.db ?? Workspace.environmentStore {
+            v = try workspace.validate(inputs, period: checking.period.value, store: try Workspace.openStore(db).store, asOf: checking.asOf.value)
+        } else {
+            v = try workspace.validate(inputs, period: checking.period.value, asOf: checking.asOf.value)
+        }
         let shown = v.result.keeping(minimum: minSeverity)
         // The rule summary counts every finding, shown or not.
         let rules = Workspace.ruleSummaries(v)
