@@ -93,16 +93,23 @@ extension Workspace {
         let result = v.result
         if result.hasOpenError && !force { return Imported(records: [], refusedForErrors: result.summary.errors) }
         let tree = v.reference.tree
+        // Sign-offs, explanations and findings by unit, once (filtering them for each of a
+        // province's thousands of submissions was quadratic).
+        let offsByUnit = Dictionary(grouping: v.input.signOffs, by: \.unit)
+        let explanationsByUnit = Dictionary(grouping: v.input.explanations, by: \.unit)
+        var findingsByUnit: [UnitCode: [Finding]] = [:]
+        for f in result.findings { if let u = f.unit { findingsByUnit[u, default: []].append(f) } }
         let entries: [StoreEntry] = result.submissions.compactMap { sub in
             guard let period = sub.period else { return nil }
             let roots = sub.roots(in: tree)
             guard let root = roots.min(by: { (tree[$0]?.level.depth ?? 9) < (tree[$1]?.level.depth ?? 9) }) else { return nil }
-            let units = Set(sub.rows.map(\.code))
-            let offs = (v.input.signOffs + sub.signOffs).filter { roots.contains($0.unit) && ($0.period == nil || $0.period == period) }
+            let units = sub.rows.map(\.code)
+            let offs = (roots.flatMap { offsByUnit[$0] ?? [] } + sub.signOffs.filter { roots.contains($0.unit) })
+                .filter { $0.period == nil || $0.period == period }
             return StoreEntry(
                 submission: sub, root: root, digest: ContentDigest.of(sub), signOffs: offs,
-                explanations: v.input.explanations.filter { units.contains($0.unit) },
-                findings: result.findings.filter { $0.unit.map(units.contains) ?? false })
+                explanations: units.flatMap { explanationsByUnit[$0] ?? [] },
+                findings: units.flatMap { findingsByUnit[$0] ?? [] })
         }
         do {
             let records = try store.importSubmissions(entries, who: who ?? Self.currentUser(), forced: force && result.hasOpenError,
