@@ -108,7 +108,7 @@ let package = Package(
         ]),
         .testTarget(name: "RenjuAppTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuApp", "renju"]),
         .testTarget(name: "RenjuWebTests", dependencies: [
-            "RenjuTestSupport", "RenjuModel", "RenjuStore", "RenjuApp", "RenjuWeb", "renju",
+            "RenjuTestSupport", "RenjuModel", "RenjuStore", "RenjuPostgres", "RenjuApp", "RenjuWeb", "renju",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

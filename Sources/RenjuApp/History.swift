@@ -12,12 +12,6 @@ extension Workspace {
     /// `path` is a SQLite file, or a PostgreSQL server: `postgres://user@host:port/database`
     /// (`?host=/socket/folder` for a Unix socket).
     public static func openStore(_ path: String, create: Bool = false) throws -> (store: any HistoryStoring, created: Bool) {
-        if PostgresLocation.isURL(path) {
-            guard let location = PostgresLocation(path) else {
-                throw AppError(zh: "数据库地址有误：\(path)（应为 postgres://用户@主机:端口/库名）", en: "not a PostgreSQL address: \(path) (postgres://user@host:port/database)")
-            }
-            do { return (try PostgresStore(location), false) } catch { throw AppError("\(error)") }
-        }
         let (store, created) = try openDeskStore(path, create: create)
         return (store, created)
     }
@@ -33,8 +27,10 @@ extension Workspace {
     /// The same store with the web desk's accounts, uploads and audit log.
     public static func openDeskStore(_ path: String, create: Bool = false) throws -> (store: any DeskStoring, created: Bool) {
         if PostgresLocation.isURL(path) {
-            throw AppError(zh: "网页工作台和账号目前只能使用 SQLite 数据库文件（PostgreSQL 上的工作台尚未完成）",
-                           en: "the web desk and its accounts use a SQLite store file for now (the desk on PostgreSQL is not done yet)")
+            guard let location = PostgresLocation(path) else {
+                throw AppError(zh: "数据库地址有误：\(path)", en: "not a PostgreSQL address: \(path)")
+            }
+            do { return (try PostgresStore(location), false) } catch { throw AppError("\(error)") }
         }
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create {

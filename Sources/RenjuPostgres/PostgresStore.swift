@@ -169,7 +169,7 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
                 try await c.query("CREATE TABLE IF NOT EXISTS renju_migrations (identifier TEXT PRIMARY KEY)", logger: l)
                 var done = Set<String>()
                 for try await id in try await c.query("SELECT identifier FROM renju_migrations", logger: l).decode(String.self) { done.insert(id) }
-                for (id, statements) in Self.migrations where !done.contains(id) {
+                for (id, statements) in Self.migrations + [Self.deskMigration] where !done.contains(id) {
                     for sql in statements { try await c.query(PostgresQuery(unsafeSQL: sql), logger: l) }
                     try await c.query("INSERT INTO renju_migrations (identifier) VALUES (\(id))", logger: l)
                 }
@@ -289,24 +289,33 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
     }
 
     public func dataset(periods: [Period]?) throws -> Dataset {
-        let list = periods?.map(\.description)
+        // Period by period, each row straight into the period's figures as it arrives: a national
+        // quarter is 12 million rows, never held as rows.
+        let wanted = try periods ?? self.periods().map(\.period)
         let source = SourceRef(file: path)
-        let rows: [(String, String, String, Double)] = try sync { c, l in
-            var out: [(String, String, String, Double)] = []
-            let q: PostgresQuery = list.map { "SELECT period, unit, indicator, value FROM observations WHERE period = ANY(\($0))" }
-                ?? "SELECT period, unit, indicator, value FROM observations"
-            for try await r in try await c.query(q, logger: l).decode((String, String, String, Double).self) { out.append(r) }
-            return out
-        }
-        var byPeriod: [Period: PeriodValues] = [:]
-        for (p, u, i, v) in rows {
-            guard let period = Period.parse(p), let unit = UnitCode(u) else {
-                throw PostgresStoreError.query(path, "observations hold a period or code that does not parse: \(p) \(u)")
-            }
-            byPeriod[period, default: PeriodValues()].set(unit, IndicatorID(i), Observation(v, source: source))
-        }
         var ds = Dataset()
-        for (p, v) in byPeriod { ds.merge(p, v) }
+        for period in wanted {
+            let p = period.description
+            let values: PeriodValues = try sync { c, l in
+                var pv = PeriodValues()
+                var ids: [String: IndicatorID] = [:]
+                var units: [String: UnitCode] = [:]
+                for try await (u, i, v) in try await c.query("SELECT unit, indicator, value FROM observations WHERE period = \(p)", logger: l)
+                    .decode((String, String, Double).self) {
+                    let id: IndicatorID
+                    if let known = ids[i] { id = known } else { id = IndicatorID(i); ids[i] = id }
+                    let unit: UnitCode
+                    if let known = units[u] { unit = known } else {
+                        guard let code = UnitCode(u) else { continue }
+                        unit = code
+                        if units.count < 4096 { units[u] = code }
+                    }
+                    pv.set(unit, id, Observation(v, source: source))
+                }
+                return pv
+            }
+            if !values.units.isEmpty { ds.merge(period, values) }
+        }
         return ds
     }
 

@@ -217,7 +217,7 @@ extension HistoryStore: DeskStoring {
     }
 
     public func addSubmission(bytes: Data, filename: String, unit: UnitCode, period: Period, who: String, now: Date) throws -> StoredSubmission {
-        let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let sha = ContentSHA.hex(bytes)
         return try Self.busyAware(path) { try queue.write { db in
             if try FileRow.fetchOne(db, key: sha) == nil { try FileRow(sha256: sha, bytes: bytes, size: bytes.count).insert(db) }
             let last = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM submissions WHERE unit = ? AND period = ?", arguments: [unit, period]) ?? 0
@@ -305,4 +305,9 @@ extension HistoryStore: DeskStoring {
             }
         }
     }
+}
+
+/// The SHA-256 of a stored file, in hex: its name in every store.
+public enum ContentSHA {
+    public static func hex(_ bytes: Data) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
 }

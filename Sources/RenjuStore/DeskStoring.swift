@@ -43,6 +43,12 @@ public struct StoredSubmission: Sendable, Equatable {
     public let uploadedAt: String
     public let state: SubmissionState
     public let returnMessage: String?
+
+    public init(id: Int64, unit: UnitCode, period: Period, version: Int, sha256: String, filename: String, uploadedBy: String,
+                uploadedAt: String, state: SubmissionState, returnMessage: String?) {
+        self.id = id; self.unit = unit; self.period = period; self.version = version; self.sha256 = sha256; self.filename = filename
+        self.uploadedBy = uploadedBy; self.uploadedAt = uploadedAt; self.state = state; self.returnMessage = returnMessage
+    }
 }
 
 /// What a desk event did.
@@ -60,6 +66,11 @@ public struct DeskEvent: Sendable, Equatable, CustomStringConvertible {
     public let unit: UnitCode?
     public let period: Period?
     public let detail: String
+
+    public init(id: Int64, at: String, who: String, action: DeskAction, submission: Int64?, unit: UnitCode?, period: Period?, detail: String) {
+        self.id = id; self.at = at; self.who = who; self.action = action; self.submission = submission; self.unit = unit
+        self.period = period; self.detail = detail
+    }
 
     public var description: String {
         "#\(id) \(at) \(who) \(action.rawValue)\(submission.map { " submission \($0)" } ?? "") \(unit.map(\.rawValue) ?? "") \(period.map(\.description) ?? "") \(detail)"

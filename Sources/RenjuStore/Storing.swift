@@ -101,10 +101,13 @@ public struct StoredFinding: Sendable, Equatable {
 public enum StoreError: Error, CustomStringConvertible {
     /// Another process holds the store (an import running) past the wait.
     case busy(String)
+    /// The store holds something that does not parse back (edited by hand).
+    case corrupt(String, String)
 
     public var description: String {
         switch self {
         case let .busy(p): return "the store \(p) is busy: another import is running; try again when it has finished / 数据库正忙：另一次入库正在进行，请稍后再试"
+        case let .corrupt(p, what): return "the store \(p) is damaged: \(what) / 数据库内容有误"
         }
     }
 }

@@ -121,8 +121,6 @@ struct DBAudit: ParsableCommand {
             for c in r.changes { say("    \(c)") }
         }
         // The web desk's events: uploads, 说明, sign-offs, 退回, exports, accounts.
-        if !Workspace.isServerStore(storePath(store)) {
-            for e in try Workspace.openDeskStore(storePath(store)).store.events() { say("desk \(e)") }
-        }
+        for e in try Workspace.openDeskStore(storePath(store)).store.events() { say("desk \(e)") }
     }
 }

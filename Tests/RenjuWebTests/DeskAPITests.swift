@@ -11,9 +11,12 @@ import RenjuApp
 
 /// The desk's JSON API in process: what a clerk, a signer and the county office can do, and
 /// what each is refused.
-final class DeskAPITests: XCTestCase {
+class DeskAPITests: XCTestCase {
+    /// The store the desk runs on in this class's tests.
+    class var backend: DeskFixture.Backend { .sqlite }
+
     func testLoginOpensASessionAndRepeatedFailuresAreThrottled() async throws {
-        let f = try await DeskFixture.make(self)
+        let f = try await DeskFixture.make(self, backend: Self.backend)
         try await f.application().test(.router) { client in
             try await client.execute(uri: "/api/login", method: .post, body: jsonBody(["login": "clerk", "password": DeskFixture.password])) { r in
                 XCTAssertEqual(r.status, .ok)
@@ -41,7 +44,7 @@ final class DeskAPITests: XCTestCase {
     }
 
     func testWithoutASessionIs401AndWithoutTheCSRFHeaderIs403() async throws {
-        let f = try await DeskFixture.make(self)
+        let f = try await DeskFixture.make(self, backend: Self.backend)
         try await f.application().test(.router) { client in
             try await client.execute(uri: "/api/periods/2025Q3/status", method: .get) { r in XCTAssertEqual(r.status, .unauthorized) }
             try await client.execute(uri: "/api/submissions", method: .post, body: ByteBuffer(string: "x")) { r in XCTAssertEqual(r.status, .unauthorized) }
@@ -73,7 +76,7 @@ final class DeskAPITests: XCTestCase {
     /// A clerk's upload is checked against the stored history and gives the findings `renju
     /// validate` gives for the same file with the same store.
     func testAnUploadIsCheckedAsTheCommandLineChecksIt() async throws {
-        let f = try await DeskFixture.make(self)
+        let f = try await DeskFixture.make(self, backend: Self.backend)
         let report: [String: Any] = try await f.application().test(.router) { client in
             let clerk = try await client.login("clerk")
             let (status, o) = try await client.upload(DeskFixture.hongyao, as: clerk)
@@ -99,7 +102,7 @@ final class DeskAPITests: XCTestCase {
     }
 
     func testAClerkSeesAndChangesOnlyItsOwnTownship() async throws {
-        let f = try await DeskFixture.make(self)
+        let f = try await DeskFixture.make(self, backend: Self.backend)
         try await f.application().test(.router) { client in
             let jq = try await client.login("clerk"), xl = try await client.login("clerk2")
             let (s1, o) = try await client.upload(DeskFixture.hongyao, as: jq)
@@ -126,7 +129,7 @@ final class DeskAPITests: XCTestCase {
     }
 
     func testExplainSignReturnAndANewVersion() async throws {
-        let f = try await DeskFixture.make(self)
+        let f = try await DeskFixture.make(self, backend: Self.backend)
         try await f.application().test(.router) { client in
             let clerk = try await client.login("clerk"), signer = try await client.login("signer"), county = try await client.login("reviewer")
             let (_, o) = try await client.upload(DeskFixture.hongyao, as: clerk)
@@ -184,7 +187,7 @@ final class DeskAPITests: XCTestCase {
     }
 
     func testTheBoardListsEveryTownshipAndTheReturnDownloads() async throws {
-        let f = try await DeskFixture.make(self)
+        let f = try await DeskFixture.make(self, backend: Self.backend)
         let townships = try f.desk.reference.tree.children(of: XCTUnwrap(UnitCode(DeskFixture.county)))
         try await f.application().test(.router) { client in
             let clerk = try await client.login("clerk"), clerk2 = try await client.login("clerk2"), county = try await client.login("reviewer")
@@ -213,7 +216,7 @@ final class DeskAPITests: XCTestCase {
     }
 
     func testOversizedUnreadableAndTooManyUploadsAreRefused() async throws {
-        let f = try await DeskFixture.make(self, maxUploadBytes: 64 * 1024)
+        let f = try await DeskFixture.make(self, maxUploadBytes: 64 * 1024, backend: Self.backend)
         try await f.application().test(.router) { client in
             let clerk = try await client.login("clerk")
             let big = f.dir.appendingPathComponent("big.csv")
@@ -235,7 +238,7 @@ final class DeskAPITests: XCTestCase {
     }
 
     func testUploadsPerMinuteAreBounded() async throws {
-        var f = try await DeskFixture.make(self)
+        var f = try await DeskFixture.make(self, backend: Self.backend)
         var options = f.server.options
         options.uploadsPerMinute = 2
         f = DeskFixture(dir: f.dir, storePath: f.storePath, store: f.store, desk: f.desk, server: try await DeskServer(desk: f.desk, options: options))
@@ -252,4 +255,18 @@ final class DeskAPITests: XCTestCase {
 func ContentDigestOf(_ file: URL) throws -> String {
     let r = try runRenju(["digest", file.path])
     return String(r.stdout.split(separator: " ").first ?? "")
+}
+
+/// The same API tests with the desk on PostgreSQL: it runs unchanged on a server.
+final class DeskAPIOnPostgresTests: DeskAPITests {
+    override class var backend: DeskFixture.Backend { .postgres }
+    // Declared here so that test discovery finds them for this class.
+    override func testLoginOpensASessionAndRepeatedFailuresAreThrottled() async throws { try await super.testLoginOpensASessionAndRepeatedFailuresAreThrottled() }
+    override func testWithoutASessionIs401AndWithoutTheCSRFHeaderIs403() async throws { try await super.testWithoutASessionIs401AndWithoutTheCSRFHeaderIs403() }
+    override func testAnUploadIsCheckedAsTheCommandLineChecksIt() async throws { try await super.testAnUploadIsCheckedAsTheCommandLineChecksIt() }
+    override func testAClerkSeesAndChangesOnlyItsOwnTownship() async throws { try await super.testAClerkSeesAndChangesOnlyItsOwnTownship() }
+    override func testExplainSignReturnAndANewVersion() async throws { try await super.testExplainSignReturnAndANewVersion() }
+    override func testTheBoardListsEveryTownshipAndTheReturnDownloads() async throws { try await super.testTheBoardListsEveryTownshipAndTheReturnDownloads() }
+    override func testOversizedUnreadableAndTooManyUploadsAreRefused() async throws { try await super.testOversizedUnreadableAndTooManyUploadsAreRefused() }
+    override func testUploadsPerMinuteAreBounded() async throws { try await super.testUploadsPerMinuteAreBounded() }
 }

@@ -7,6 +7,7 @@ import RenjuTestSupport
 import RenjuModel
 import RenjuStore
 import RenjuApp
+import RenjuPostgres
 @testable import RenjuWeb
 
 /// A county desk for tests: the sample county's 2025Q2 stored as history, one account of every
@@ -14,7 +15,7 @@ import RenjuApp
 struct DeskFixture {
     let dir: URL
     let storePath: String
-    let store: HistoryStore
+    let store: any DeskStoring
     let desk: Desk
     let server: DeskServer
     static let password = "correct-horse-1"
@@ -27,10 +28,30 @@ struct DeskFixture {
     /// `admin`, and `gone` a disabled clerk.
     static let county = "640422000000", hy = "640422201000", xl = "640422101000"
 
-    static func make(_ test: XCTestCase, maxUploadBytes: Int = 4 * 1_048_576) async throws -> DeskFixture {
+    /// Which store the desk runs on: the SQLite file, or a fresh database on the test server.
+    enum Backend { case sqlite, postgres }
+
+    static func make(_ test: XCTestCase, maxUploadBytes: Int = 4 * 1_048_576, backend: Backend = .sqlite) async throws -> DeskFixture {
         let dir = try test.temporaryDirectory()
-        let storePath = dir.appendingPathComponent("desk.sqlite").path
-        let store = try HistoryStore(path: storePath)
+        let storePath: String
+        let store: any DeskStoring
+        switch backend {
+        case .sqlite:
+            storePath = dir.appendingPathComponent("desk.sqlite").path
+            store = try HistoryStore(path: storePath)
+        case .postgres:
+            guard let url = ProcessInfo.processInfo.environment["RENJU_TEST_PG"], let server = PostgresLocation(url) else {
+                XCTFail("RENJU_TEST_PG is not set: run scripts/test.sh, which starts a throw-away PostgreSQL cluster")
+                throw CancellationError()
+            }
+            let name = "renju_desk_\(UUID().uuidString.prefix(8).lowercased())"
+            let admin = try PostgresStore(server)
+            _ = try admin.administer("CREATE DATABASE \(name)")
+            test.addTeardownBlock { _ = try? admin.administer("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+            let location = server.with(database: name)
+            storePath = location.description
+            store = try PostgresStore(location)
+        }
         let workspace = Workspace(Locations(reference: bundledReference, templates: repoRoot.appendingPathComponent("templates").path))
         let asOf = try XCTUnwrap(CivilDate.parse("2025-10-31"))
         let imported = try workspace.importInputs([sample.appendingPathComponent("2025Q2").path], into: store, period: nil, asOf: asOf,
