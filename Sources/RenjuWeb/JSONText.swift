@@ -1,4 +1,5 @@
 import Foundation
+import RenjuReport
 
 /// JSON text embedded as it is (SPEC §6's report, rendered once by RenjuReport).
 struct RawJSON { let text: String }
@@ -44,20 +45,5 @@ enum JSONText {
         }
     }
 
-    static func string(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029:
-                out += String(format: "\\u%04x", u.value)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        out += "\""
-    }
+    static func string(_ s: String, into out: inout String) { out += JSONReport.quote(s) }
 }
