@@ -298,19 +298,22 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
             let p = period.description
             let values: PeriodValues = try sync { c, l in
                 var pv = PeriodValues()
-                var ids: [String: IndicatorID] = [:]
-                var units: [String: UnitCode] = [:]
-                for try await (u, i, v) in try await c.query("SELECT unit, indicator, value FROM observations WHERE period = \(p)", logger: l)
-                    .decode((String, String, Double).self) {
-                    let id: IndicatorID
-                    if let known = ids[i] { id = known } else { id = IndicatorID(i); ids[i] = id }
-                    let unit: UnitCode
-                    if let known = units[u] { unit = known } else {
-                        guard let code = UnitCode(u) else { continue }
-                        unit = code
-                        if units.count < 4096 { units[u] = code }
+                // Indicators travel as small numbers (their place in a list sent with the query), not
+                // as text on each of millions of rows; rows come grouped by unit (the order COPY wrote).
+                var names: [String] = []
+                for try await n in try await c.query("SELECT DISTINCT indicator FROM observations WHERE period = \(p)", logger: l).decode(String.self) { names.append(n) }
+                let ids = names.map { IndicatorID($0) }
+                // One row a unit (its indicators' places and values as arrays): per-row decoding
+                // cost more than the figures. (More work_mem for an in-memory hash made it slower.)
+                for try await (u, ks, vs) in try await c.query("""
+                    SELECT o.unit, array_agg(i.k::INTEGER), array_agg(o.value) FROM observations o
+                    JOIN unnest(\(names)::TEXT[]) WITH ORDINALITY AS i(name, k) ON i.name = o.indicator
+                    WHERE o.period = \(p) GROUP BY o.unit
+                    """, logger: l).decode((String, [Int32], [Double]).self) {
+                    guard let unit = UnitCode(u), ks.count == vs.count else { continue }
+                    for j in ks.indices where ks[j] >= 1 && Int(ks[j]) <= ids.count {
+                        pv.set(unit, ids[Int(ks[j]) - 1], Observation(vs[j], source: source))
                     }
-                    pv.set(unit, id, Observation(v, source: source))
                 }
                 return pv
             }
