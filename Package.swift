@@ -94,7 +94,7 @@ let package = Package(
         // end to end.
         .target(
             name: "RenjuTestSupport",
-            dependencies: ["RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "ZIPFoundation", "CXlsxWriter"],
+            dependencies: ["RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuPostgres", "ZIPFoundation", "CXlsxWriter"],
             path: "Tests/RenjuTestSupport"
         ),
         .testTarget(name: "RenjuModelTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading"]),

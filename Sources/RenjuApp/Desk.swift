@@ -163,7 +163,7 @@ public final class Desk: Sendable {
         guard DeskPolicy.allows(account, .upload) else { throw DeskError.notAllowed(Message(zh: "无权上报", en: "not allowed to upload")) }
         guard bytes.count <= maxUploadBytes else { throw DeskError.tooLarge(limit: maxUploadBytes) }
         let shown = Self.displayName(filename)
-        let sha = ContentHash.sha256(bytes)
+        let sha = ContentSHA.hex(bytes)
         let path = try scratchFile(sha256: sha, bytes: bytes)
         let input = try workspace.read([path], reference: reference)
         guard let first = input.submissions.first(where: { $0.period != nil && !$0.rows.isEmpty }), let period = first.period else {

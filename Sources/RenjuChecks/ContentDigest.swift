@@ -79,10 +79,3 @@ public enum SignOffSignature {
         return key.isValidSignature(sig, for: Data(s.signedText.utf8))
     }
 }
-
-/// The SHA-256 of a file's bytes, in hex (a stored upload's name).
-public enum ContentHash {
-    public static func sha256(_ bytes: Data) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-    }
-}

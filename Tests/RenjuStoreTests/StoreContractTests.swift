@@ -55,19 +55,6 @@ final class StoreContractTests: XCTestCase {
         try contract(try HistoryStore(path: try temporaryDirectory().appendingPathComponent("c.sqlite").path))
     }
 
-    /// A fresh database on the test server, dropped afterwards.
-    func freshDatabase() throws -> PostgresLocation {
-        guard let url = ProcessInfo.processInfo.environment["RENJU_TEST_PG"], let server = PostgresLocation(url) else {
-            XCTFail("RENJU_TEST_PG is not a postgres:// address")
-            throw CancellationError()
-        }
-        let name = "renju_test_\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = try PostgresStore(server)
-        _ = try admin.administer("CREATE DATABASE \(name)")
-        addTeardownBlock { _ = try? admin.administer("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-        return server.with(database: name)
-    }
-
     func requireServer() throws {
         guard ProcessInfo.processInfo.environment["RENJU_TEST_PG"] != nil else {
             XCTFail("RENJU_TEST_PG is not set: run scripts/test.sh, which starts a throw-away PostgreSQL cluster for these tests")
@@ -77,7 +64,7 @@ final class StoreContractTests: XCTestCase {
 
     func testPostgreSQLKeepsTheContract() throws {
         try requireServer()
-        try contract(try PostgresStore(try freshDatabase()))
+        try contract(try PostgresStore(try freshPostgresDatabase()))
     }
 
     /// 30 township imports of one period at once, each on its own connection, and two imports of
@@ -85,7 +72,7 @@ final class StoreContractTests: XCTestCase {
     /// township holds one import's figures whole, never a mix.
     func testThirtyParallelImportsLoseNothingAndNeverMix() throws {
         try requireServer()
-        let location = try freshDatabase()
+        let location = try freshPostgresDatabase()
         _ = try PostgresStore(location)  // the schema, once
         let q3 = Period(year: 2025, quarter: 3)
         let towns = (0..<30).compactMap { UnitCode("6404221\(String(format: "%02d", $0))000") }

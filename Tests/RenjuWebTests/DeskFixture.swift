@@ -40,15 +40,7 @@ struct DeskFixture {
             storePath = dir.appendingPathComponent("desk.sqlite").path
             store = try HistoryStore(path: storePath)
         case .postgres:
-            guard let url = ProcessInfo.processInfo.environment["RENJU_TEST_PG"], let server = PostgresLocation(url) else {
-                XCTFail("RENJU_TEST_PG is not set: run scripts/test.sh, which starts a throw-away PostgreSQL cluster")
-                throw CancellationError()
-            }
-            let name = "renju_desk_\(UUID().uuidString.prefix(8).lowercased())"
-            let admin = try PostgresStore(server)
-            _ = try admin.administer("CREATE DATABASE \(name)")
-            test.addTeardownBlock { _ = try? admin.administer("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-            let location = server.with(database: name)
+            let location = try test.freshPostgresDatabase("renju_desk")
             storePath = location.description
             store = try PostgresStore(location)
         }
