@@ -227,7 +227,9 @@ public final class Desk: Sendable {
         let key = "\(period)|\(county)"
         if let hit = cache.frame(key) { return hit }
         let tree = reference.tree
-        let earlier = try store.dataset(periods: Workspace.historyPeriods(for: period) + [period])
+        // The county's own units only (its divisions' list): a province's store holds half a million.
+        let own = [county] + tree.descendants(of: county)
+        let earlier = try store.dataset(periods: Workspace.historyPeriods(for: period) + [period], units: own.count > 1 ? own : nil)
         var history = Dataset()
         for (p, v) in earlier.periods where p < period { history.merge(p, v) }
         var groups: [UnitCode: [UnitCode]] = [:]

@@ -4,6 +4,7 @@ import RenjuReference
 import RenjuChecks
 import RenjuStore
 import RenjuPostgres
+import RenjuReading
 
 extension Workspace {
     /// Opens the history store at `path`. Only an import creates one (`create`): anything else
@@ -58,6 +59,17 @@ extension Workspace {
         return out
     }
 
+    /// The units whose history a check needs: those of the inputs (the checks compare a unit with
+    /// its own earlier figures). Past a national quarter's few tens of thousands, the list costs
+    /// more to send than the rows it saves: then every unit (nil).
+    public static func historyUnits(of input: InputSet, limit: Int = 50_000) -> [UnitCode]? {
+        var units = Set<UnitCode>()
+        for sub in input.submissions {
+            for row in sub.rows { units.insert(row.code); if units.count > limit { return nil } }
+        }
+        return units.sorted()
+    }
+
     /// Reads the inputs and checks the newest period (or `period`) with the store's earlier
     /// periods as history — only the periods the checks use are fetched.
     public func validate(_ inputs: [String], period: Period?, store: any HistoryStoring, asOf: CivilDate = .today) throws -> Validation {
@@ -66,7 +78,7 @@ extension Workspace {
         guard let p = period ?? input.submissions.compactMap(\.period).max() else {
             return check(input, reference: reference, period: period, asOf: asOf)
         }
-        let history = try store.dataset(periods: Self.historyPeriods(for: p))
+        let history = try store.dataset(periods: Self.historyPeriods(for: p), units: Self.historyUnits(of: input))
         return check(input, reference: reference, period: p, history: history, asOf: asOf)
     }
 

@@ -288,7 +288,7 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
         return out
     }
 
-    public func dataset(periods: [Period]?) throws -> Dataset {
+    public func dataset(periods: [Period]?, units: [UnitCode]?) throws -> Dataset {
         // Period by period, each row straight into the period's figures as it arrives: a national
         // quarter is 12 million rows, never held as rows.
         let wanted = try periods ?? self.periods().map(\.period)
@@ -301,15 +301,27 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
                 // Indicators travel as small numbers (their place in a list sent with the query), not
                 // as text on each of millions of rows; rows come grouped by unit (the order COPY wrote).
                 var names: [String] = []
-                for try await n in try await c.query("SELECT DISTINCT indicator FROM observations WHERE period = \(p)", logger: l).decode(String.self) { names.append(n) }
+                let only = units.map { $0.map(\.rawValue) }
+                if let only {
+                    for try await n in try await c.query("SELECT DISTINCT indicator FROM observations WHERE period = \(p) AND unit = ANY(\(only))", logger: l).decode(String.self) { names.append(n) }
+                } else {
+                    for try await n in try await c.query("SELECT DISTINCT indicator FROM observations WHERE period = \(p)", logger: l).decode(String.self) { names.append(n) }
+                }
                 let ids = names.map { IndicatorID($0) }
                 // One row a unit (its indicators' places and values as arrays): per-row decoding
                 // cost more than the figures. (More work_mem for an in-memory hash made it slower.)
-                for try await (u, ks, vs) in try await c.query("""
+                // A list of units is one array parameter: `unit = ANY($2)` is an index scan on the
+                // primary key (period, unit, indicator).
+                let query: PostgresQuery = only.map { list in """
+                    SELECT o.unit, array_agg(i.k::INTEGER), array_agg(o.value) FROM observations o
+                    JOIN unnest(\(names)::TEXT[]) WITH ORDINALITY AS i(name, k) ON i.name = o.indicator
+                    WHERE o.period = \(p) AND o.unit = ANY(\(list)) GROUP BY o.unit
+                    """ } ?? """
                     SELECT o.unit, array_agg(i.k::INTEGER), array_agg(o.value) FROM observations o
                     JOIN unnest(\(names)::TEXT[]) WITH ORDINALITY AS i(name, k) ON i.name = o.indicator
                     WHERE o.period = \(p) GROUP BY o.unit
-                    """, logger: l).decode((String, [Int32], [Double]).self) {
+                    """
+                for try await (u, ks, vs) in try await c.query(query, logger: l).decode((String, [Int32], [Double]).self) {
                     guard let unit = UnitCode(u), ks.count == vs.count else { continue }
                     for j in ks.indices where ks[j] >= 1 && Int(ks[j]) <= ids.count {
                         pv.set(unit, ids[Int(ks[j]) - 1], Observation(vs[j], source: source))

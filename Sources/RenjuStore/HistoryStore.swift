@@ -180,7 +180,7 @@ public final class HistoryStore: Sendable {
         } }
     }
 
-    public func dataset(periods: [Period]? = nil) throws -> Dataset {
+    public func dataset(periods: [Period]? = nil, units: [UnitCode]? = nil) throws -> Dataset {
         // Period by period, rows straight into the period's figures (a national quarter is 12
         // million rows: decoded by column, not through a record type each).
         let wanted = try periods ?? self.periods().map(\.period)
@@ -190,7 +190,12 @@ public final class HistoryStore: Sendable {
             for period in wanted {
                 var pv = PeriodValues()
                 var ids: [String: IndicatorID] = [:]
-                let rows = try Row.fetchCursor(db, sql: "SELECT unit, indicator, value FROM observations WHERE period = ?", arguments: [period])
+                // A list of units goes as one JSON array argument: `unit IN json_each(?)` is a
+                // lookup on the primary key (period, unit, indicator) for each.
+                let rows = try units.map { list in
+                    try Row.fetchCursor(db, sql: "SELECT unit, indicator, value FROM observations WHERE period = ? AND unit IN (SELECT value FROM json_each(?))",
+                                        arguments: [period, Self.jsonArray(list.map(\.rawValue))])
+                } ?? Row.fetchCursor(db, sql: "SELECT unit, indicator, value FROM observations WHERE period = ?", arguments: [period])
                 while let r = try rows.next() {
                     let u: String = try r.decode(atIndex: 0), i: String = try r.decode(atIndex: 1), v: Double = try r.decode(atIndex: 2)
                     guard let unit = UnitCode(u) else { throw StoreError.corrupt(path, "observations: “\(u)” is not a division code") }
@@ -202,6 +207,11 @@ public final class HistoryStore: Sendable {
             }
             return ds
         }
+    }
+
+    /// Division codes as a JSON array (12 digits each, from `UnitCode`).
+    static func jsonArray(_ codes: [String]) -> String {
+        "[" + codes.map { "\"" + $0 + "\"" }.joined(separator: ",") + "]"
     }
 
     public func periods() throws -> [StoredPeriod] {

@@ -6,8 +6,10 @@ import RenjuModel
 public protocol HistoryStoring: AnyObject, Sendable {
     /// Where the store is, for messages (a path, or a server's address without its password).
     var path: String { get }
-    /// Stored figures of the given periods (all periods when nil).
-    func dataset(periods: [Period]?) throws -> Dataset
+    /// Stored figures of the given periods (all periods when nil), of the given units only (all
+    /// units when nil): a county's check fetches its own few hundred units through the index, not
+    /// a province's half million.
+    func dataset(periods: [Period]?, units: [UnitCode]?) throws -> Dataset
     /// Stores submissions in one transaction; a unit's period already stored is replaced, with
     /// what changed recorded. `pause` is a test hook: seconds to wait inside the transaction.
     @discardableResult
@@ -18,6 +20,11 @@ public protocol HistoryStoring: AnyObject, Sendable {
     func imports() throws -> [ImportRecord]
     /// The findings stored with a period's imports.
     func findings(period: Period) throws -> [StoredFinding]
+}
+
+extension HistoryStoring {
+    /// Stored figures of the given periods (all periods when nil), every unit.
+    public func dataset(periods: [Period]?) throws -> Dataset { try dataset(periods: periods, units: nil) }
 }
 
 /// One submission to store.

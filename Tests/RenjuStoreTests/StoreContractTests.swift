@@ -38,6 +38,11 @@ final class StoreContractTests: XCTestCase {
         let ds = try store.dataset(periods: [q3])
         XCTAssertEqual(Array(ds.periods.keys), [q3], file: file, line: line)
         XCTAssertEqual(ds.value(q3, b, "sanitary_toilet_hh"), 328, file: file, line: line)
+        // A county's check fetches its own units only.
+        let one = try store.dataset(periods: [q2, q3], units: [a])
+        XCTAssertEqual(one.periods[q3]?.units.sorted(), [a], file: file, line: line)
+        XCTAssertEqual(one.value(q2, a, "households"), 300, file: file, line: line)
+        XCTAssertNil(one.value(q2, b, "households"), "another unit's figure is not fetched", file: file, line: line)
         // Re-importing a period replaces it and records what changed.
         let again = try store.importSubmissions([Self.entry(q3, root: t, villages: [(a, 306), (b, 410)])], who: "李强", forced: true,
                                                 reason: "州里同意", now: Date(timeIntervalSince1970: 1_760_000_100), pause: 0)
