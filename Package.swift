@@ -31,6 +31,9 @@ let package = Package(
         // zlib (Debian zlib1g-dev, installed with libxlsxwriter-dev), for inflating workbook parts
         // with a hard end: ZIPFoundation's inflate loops for ever on a truncated stream.
         .systemLibrary(name: "CRenjuZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // GLPK (Debian libglpk-dev, no pkg-config file): the exact solver of the rule-set analysis
+        // and of error localisation.
+        .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
         // Domain model: units, periods, indicators, values, roll-up, findings, sign-offs.
         .target(name: "RenjuModel"),
         // Text as files hold it: encodings (UTF-8, UTF-16, GB18030), CSV records, numbers as typed.
@@ -47,10 +50,13 @@ let package = Package(
             // SHA-256 content digests and Ed25519 signatures of sign-offs.
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Editing: rules as linear logic — the rule set's own analysis (infeasible, redundant,
+        // implied bounds) and Fellegi–Holt error localisation (which figure to fix), on GLPK.
+        .target(name: "RenjuEditing", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks", "CGLPK"]),
         // Ranking (排名): scores, 流动红旗, 黄牌, the admonishment alert, from ranking.yaml.
         .target(name: "RenjuRanking", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks"]),
         // Reports as text and JSON: pure renderers of results, no file format library.
-        .target(name: "RenjuReport", dependencies: ["RenjuModel", "RenjuChecks", "RenjuRanking"]),
+        .target(name: "RenjuReport", dependencies: ["RenjuModel", "RenjuChecks", "RenjuRanking", "RenjuEditing"]),
         // Synthetic returns at any scale (`renju synth`, the benchmarks).
         .target(name: "RenjuSynth", dependencies: ["RenjuModel", "RenjuReference"]),
         // Store: the history of accepted figures, sign-offs, explanations and findings (SQLite via GRDB).
@@ -65,7 +71,7 @@ let package = Package(
         .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks", "RenjuRanking", "CXlsxWriter"]),
         // The application layer: the use cases every front end calls (validate, export, sign, rank,
         // import, history), typed inputs and results, one error type.
-        .target(name: "RenjuApp", dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuRanking", "RenjuStore", "RenjuPostgres", "RenjuReport", "RenjuExport", "RenjuSynth"]),
+        .target(name: "RenjuApp", dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuEditing", "RenjuRanking", "RenjuStore", "RenjuPostgres", "RenjuReport", "RenjuExport", "RenjuSynth"]),
         // The web desk (`renju serve`): Hummingbird handlers calling the application layer, pages
         // from templates/web (Mustache), accounts, sessions, CSRF, one authorization policy.
         .target(name: "RenjuWeb", dependencies: [
@@ -101,6 +107,7 @@ let package = Package(
         .testTarget(name: "RenjuReadingTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "renju"]),
         .testTarget(name: "RenjuReferenceTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReference", "renju"]),
         .testTarget(name: "RenjuChecksTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks"]),
+        .testTarget(name: "RenjuEditingTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuEditing"]),
         .testTarget(name: "RenjuExportTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuExport", "renju"]),
         .testTarget(name: "RenjuStoreTests", dependencies: [
             "RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuStore", "RenjuPostgres",

@@ -3,6 +3,7 @@ import RenjuModel
 import RenjuReference
 import RenjuReading
 import RenjuChecks
+import RenjuEditing
 import RenjuExport
 import RenjuSynth
 
@@ -47,5 +48,21 @@ extension Workspace {
         } catch let e as ReferenceError {
             throw AppError("\(e)")
         }
+    }
+
+    /// The rule set analysed as a whole (`renju rules --check [FILE]`): FILE (a rules.yaml) with
+    /// the reference folder's catalog, or the folder's own rules.yaml.
+    public func analyseRules(_ path: String?) throws -> (file: String, loaded: (settings: Int, userRules: Int, identities: Int), analysis: RuleSetAnalysis) {
+        var ref = try reference()
+        let file = path ?? (ref.directory as NSString).appendingPathComponent("rules.yaml")
+        do {
+            let settings = try CheckSettings.load(path: file, catalog: ref.catalog)
+            try settings.verify(CheckRegistry.descriptors)
+            ref.checks = settings
+        } catch let e as ReferenceError {
+            throw AppError("\(e)")
+        }
+        let loaded = (ref.checks.settings.count, ref.checks.userRules.count, ref.checks.partWhole.count + ref.checks.requires.count)
+        return (file, loaded, RuleSetAnalysis.analyse(ref))
     }
 }

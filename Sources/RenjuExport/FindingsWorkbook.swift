@@ -69,8 +69,8 @@ public struct FindingsWorkbook {
         }
 
         let list = try book.addSheet(zh ? "审核情况" : "Findings")
-        let headers = zh ? ["区划代码", "单位名称", "指标", "规则", "级别", "填报值", "应为", "审核意见", "来源", "已说明", "说明", "影响分"]
-                         : ["unit", "name", "indicator", "rule", "severity", "value", "expected", "message", "source", "explained", "explanation", "score"]
+        let headers = zh ? ["区划代码", "单位名称", "指标", "规则", "级别", "填报值", "应为", "审核意见", "来源", "已说明", "说明", "影响分", "建议修改"]
+                         : ["unit", "name", "indicator", "rule", "severity", "value", "expected", "message", "source", "explained", "explanation", "score", "suggested fix"]
         for (j, h) in headers.enumerated() { try list.write(0, j, h, head) }
         for (i, f) in result.findings.enumerated() {
             let r = i + 1
@@ -89,12 +89,13 @@ public struct FindingsWorkbook {
             try list.write(r, 9, f.explained ? (zh ? "是" : "yes") : (zh ? "否" : "no"), plain)
             try list.write(r, 10, f.explanation ?? "", plain)
             try list.write(r, 11, f.score.map(XlsxValue.number) ?? .blank, plain)
+            try list.write(r, 12, f.fixMessage?.text(lang) ?? "", CellStyle(border: true, wrap: true))
         }
         let s = result.summary
         try list.write(result.findings.count + 2, 0, zh ? "共审核 \(s.units) 个单位：错误 \(s.errors) 条，待核实 \(s.warnings) 条，已说明 \(s.explained) 条，提示 \(s.infos) 条"
                                                       : "\(s.units) units: \(s.errors) errors, \(s.warnings) warnings, \(s.explained) explained, \(s.infos) infos",
                        CellStyle(bold: true))
-        for (j, w) in [14.0, 12, 16, 26, 8, 10, 10, 70, 36, 8, 30, 8].enumerated() { try list.setColumn(j, j, width: w) }
+        for (j, w) in [14.0, 12, 16, 26, 8, 10, 10, 70, 36, 8, 30, 8, 40].enumerated() { try list.setColumn(j, j, width: w) }
         try list.freeze(rows: 1, columns: 0)
         try list.printSetup(repeatRows: 0...0)
         // Selective editing: the warnings that put most of the county's figures in doubt, first.

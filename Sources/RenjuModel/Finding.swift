@@ -56,6 +56,13 @@ public struct Message: Hashable, Sendable {
     public func text(_ lang: Language) -> String { lang == .zh ? zh : en }
 }
 
+/// One figure an error localisation suggests changing, and to what where the rules determine it.
+public struct SuggestedChange: Sendable, Equatable {
+    public let indicator: IndicatorID
+    public let value: Double?
+    public init(indicator: IndicatorID, value: Double?) { self.indicator = indicator; self.value = value }
+}
+
 /// Something a check found.
 public struct Finding: Sendable {
     public var rule: RuleID
@@ -75,6 +82,13 @@ public struct Finding: Sendable {
     /// households where the finding names none) times how far the figure is from what was expected
     /// (1 where nothing is expected). Nil for errors and infos.
     public var score: Double?
+    /// Error localisation (Fellegi–Holt): the unit's cheapest set of figures that, changed, lets
+    /// every error rule hold — each with the value the rules then fix, or nil where they leave it
+    /// open. A suggestion: Renju never changes a figure. The same on every error of the unit.
+    public var fix: [SuggestedChange]?
+    /// The suggestion as the reports show it (建议修改：通村公路硬化率 → 92.31), or why a unit with
+    /// errors has none (the search's time limit, rules it cannot model).
+    public var fixMessage: Message?
 
     public init(rule: RuleID, severity: Severity, unit: UnitCode?, unitName: String? = nil, period: Period?,
                 indicator: IndicatorID? = nil, value: Double? = nil, expected: Double? = nil,

@@ -33,6 +33,9 @@ public struct CheckSettings: Sendable {
     public var partWhole: [(part: IndicatorID, whole: IndicatorID)] = []
     /// When the first is above zero the second must be too.
     public var requires: [(when: IndicatorID, then: IndicatorID)] = []
+    /// The line of each `part_whole` and `requires` pair (for the rule-set analysis's file:line).
+    public var partWholeLines: [Int?] = []
+    public var requiresLines: [Int?] = []
     /// Rules written by the user in the expression language.
     public var userRules: [UserRule] = []
 
@@ -109,6 +112,10 @@ public struct CheckSettings: Sendable {
         }
         if let ids = root["identities"] {
             let m = try file.mapping(ids, "identities", keys: ["part_whole", "requires"])
+            func lines(_ key: String) -> [Int?] {
+                guard let node = m[key], let items = try? file.sequence(node, "identities.\(key)") else { return [] }
+                return items.map { $0.mark?.line }
+            }
             func pairs(_ key: String) throws -> [(IndicatorID, IndicatorID)] {
                 guard let node = m[key] else { return [] }
                 return try file.sequence(node, "identities.\(key)").map { item in
@@ -122,6 +129,7 @@ public struct CheckSettings: Sendable {
             }
             out.partWhole = try pairs("part_whole").map { (part: $0.0, whole: $0.1) }
             out.requires = try pairs("requires").map { (when: $0.0, then: $0.1) }
+            out.partWholeLines = lines("part_whole"); out.requiresLines = lines("requires")
         }
         if let rules = root["rules"] {
             var seen = Set<RuleID>()

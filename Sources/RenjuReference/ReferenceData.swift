@@ -13,6 +13,8 @@ public struct ReferenceData: Sendable {
     public var ranking: RankingConfig = RankingConfig()
     /// Ratios tested against peers (`ratios.yaml`).
     public var ratios: [RatioDefinition] = []
+    /// What changing each figure costs in error localisation (`localisation.yaml`).
+    public var fixWeights = FixWeights()
     public var directory: String
 
     public init(catalog: Catalog, tree: DivisionTree, targets: Targets = Targets(), checks: CheckSettings = CheckSettings(),
@@ -55,6 +57,7 @@ public struct ReferenceData: Sendable {
         ref.keys = try KeyRegistry.load(directory: path("keys"))
         if fm.fileExists(atPath: path("ranking.yaml")) { ref.ranking = try RankingConfig.load(path: path("ranking.yaml"), catalog: catalog) }
         if fm.fileExists(atPath: path("ratios.yaml")) { ref.ratios = try RatioLoader.load(path: path("ratios.yaml"), catalog: catalog) }
+        if fm.fileExists(atPath: path("localisation.yaml")) { ref.fixWeights = try FixWeightsLoader.load(path: path("localisation.yaml"), catalog: catalog) }
         return ref
     }
 

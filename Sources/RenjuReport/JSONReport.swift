@@ -27,6 +27,10 @@ public enum JSONReport {
             fields.append("\"explained\": \(f.explained)")
             if let e = f.explanation { fields.append("\"explanation\": \(quote(e))") }
             if let sc = f.score { fields.append("\"score\": \(number(sc))") }
+            if let fix = f.fix {
+                fields.append("\"fix\": [" + fix.map { "{\"indicator\": \(quote($0.indicator.rawValue)), \"value\": \(number($0.value))}" }.joined(separator: ", ") + "]")
+            }
+            if f.fix == nil, let note = f.fixMessage { fields.append("\"fix_note\": \(quote(note.text(lang)))") }
             return "\n    {" + fields.joined(separator: ", ") + "}"
         }.joined(separator: ",")
         out += result.findings.isEmpty ? "]" : "\n  ]"

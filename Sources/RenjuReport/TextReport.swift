@@ -48,6 +48,10 @@ public enum TextReport {
                     out += "         \(zh ? "说明" : "explanation")\(note): \(terminalSafe(e))\n"
                 }
             }
+            // Error localisation: one suggestion for the unit (the same on each of its errors).
+            if let fix = g.items.first(where: { $0.fixMessage != nil })?.fixMessage {
+                out += "  " + paint(terminalSafe(fix.text(lang)), "1") + "\n"
+            }
             out += "\n"
         }
         let s = result.summary

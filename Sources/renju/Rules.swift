@@ -12,7 +12,15 @@ struct Rules: ParsableCommand {
         replaces), as configured in reference-data/rules.yaml, and the user's own rules with their conditions.
 
           renju rules
-          renju rules --check my-rules.yaml     # exit 0 when the file loads, 2 with file:line when not
+          renju rules --check                   # analyse the reference folder's rules.yaml
+          renju rules --check my-rules.yaml     # … or this rule file
+
+        --check loads the file (exit 2 with file:line when it does not load), then analyses the \
+        rule set over one unit's figures, level by level: rules that contradict each other \
+        (infeasible, with a minimal set of conflicting rules), rules that always hold given the \
+        others (redundant), figures the rules confine beyond their own range (implied bounds, fixed \
+        values), and the rules that cannot take part (not analysed, with why). Error rules are \
+        analysed together; each warning rule against them. Exit 0 clean, 1 findings.
         """
     )
 
@@ -20,17 +28,28 @@ struct Rules: ParsableCommand {
     @OptionGroup var format: FormatOption
     @OptionGroup var language: LanguageOption
 
-    @Option(name: .long, help: ArgumentHelp("Validate this rule file against the catalog and the rules' parameters; exit 0 or 2.", valueName: "file"))
-    var check: String?
+    @Flag(name: .long, help: "Load and analyse a rule file (default: the reference folder's rules.yaml); exit 0 clean, 1 findings, 2 when it does not load.")
+    var check = false
+
+    @Argument(help: ArgumentHelp("The rule file for --check.", valueName: "file"))
+    var file: String?
 
     func run() throws {
         let workspace = reference.workspace()
-        if let check {
-            let n = try workspace.checkRuleFile(check)
-            say("\(check): OK — \(n.settings) check settings, \(n.userRules) user rules, \(n.identities) identities")
+        let lang = language.lang
+        if check {
+            let (path, n, analysis) = try workspace.analyseRules(file)
+            switch format.format {
+            case .json: print(RuleAnalysisReport.json(analysis, file: path, lang: lang))
+            case .text:
+                say(lang, zh: "\(path)：可以读入 — \(n.settings) 项检查设置，\(n.userRules) 条自定义规则，\(n.identities) 条恒等关系",
+                    en: "\(path): loads — \(n.settings) check settings, \(n.userRules) user rules, \(n.identities) identities")
+                say(RuleAnalysisReport.text(analysis, lang: lang), terminator: "")
+            }
+            if !analysis.isClean { throw ExitCode(1) }
             return
         }
-        let lang = language.lang
+        guard file == nil else { throw ValidationError("a file is only taken with --check (renju rules --check FILE)") }
         let (ref, rules) = try workspace.rules()
         let all = lang == .zh ? "全部" : "all"
         let rows = rules.map { r -> (id: String, severity: String, levels: String, title: String, detail: String) in

@@ -1,0 +1,77 @@
+import Foundation
+import RenjuModel
+import RenjuEditing
+
+/// `renju rules --check`: the rule-set analysis as text or JSON.
+public enum RuleAnalysisReport {
+    static func levels(_ ls: [Level], _ lang: Language) -> String {
+        if Set(ls) == Set(Level.allCases) { return lang == .zh ? "各级" : "every level" }
+        return ls.map { lang == .zh ? $0.chinese : $0.rawValue }.joined(separator: lang == .zh ? "、" : ", ")
+    }
+    static func rule(_ r: RuleSetAnalysis.RuleRef) -> String { "\(r.rule)  \(r.text)  (\(r.origin))" }
+    static func bound(_ x: Double?) -> String { x.map(shortestDecimal) ?? "∞" }
+
+    public static func text(_ a: RuleSetAnalysis, lang: Language) -> String {
+        let zh = lang == .zh
+        var out = zh ? "按一个单位的 \(a.figures) 个指标逐级分析：\(a.hardRules) 条错误规则（另有各指标的取值范围）合在一起，\(a.softRules) 条核实规则逐条对照错误规则。\n"
+                     : "Analysed over one unit's \(a.figures) figures, level by level: \(a.hardRules) error rules (and each figure's own range) together, \(a.softRules) warning rules each against them.\n"
+        for item in a.items {
+            let sev = item.severity == .error ? (zh ? "错误规则" : "error rules") : (zh ? "核实规则" : "a warning rule")
+            out += "\n"
+            switch item.kind {
+            case .infeasible:
+                out += zh ? "矛盾（\(sev)不可能同时成立，\(levels(item.levels, lang))）：以下规则互相冲突\n"
+                          : "INFEASIBLE (\(sev), \(levels(item.levels, lang))): no figures satisfy these together\n"
+                for r in item.rules { out += "  \(rule(r))\n" }
+            case .redundant:
+                guard let first = item.rules.first else { continue }
+                out += zh ? "冗余（\(levels(item.levels, lang))）：\(first.rule) 总是成立，永远不会报出\n"
+                          : "REDUNDANT (\(levels(item.levels, lang))): \(first.rule) always holds and never fires\n"
+                out += "  \(rule(first))\n"
+                out += zh ? "  由以下规则推出：\n" : "  implied by:\n"
+                for r in item.rules.dropFirst() { out += "    \(rule(r))\n" }
+            case .bound, .fixed:
+                let f = item.figure?.rawValue ?? ""
+                if item.kind == .fixed {
+                    out += zh ? "固定值（\(levels(item.levels, lang))）：规则迫使 \(f) = \(bound(item.lower))\n"
+                              : "FIXED VALUE (\(levels(item.levels, lang))): the rules force \(f) = \(bound(item.lower))\n"
+                } else {
+                    out += zh ? "隐含范围（\(levels(item.levels, lang))）：规则把 \(f) 限定在 [\(item.lower.map(shortestDecimal) ?? "-∞"), \(bound(item.upper))]\n"
+                              : "IMPLIED BOUNDS (\(levels(item.levels, lang))): the rules confine \(f) to [\(item.lower.map(shortestDecimal) ?? "-∞"), \(bound(item.upper))]\n"
+                }
+                for r in item.rules { out += "  \(rule(r))\n" }
+            }
+        }
+        if !a.notAnalysed.isEmpty {
+            out += zh ? "\n未参加分析（\(a.notAnalysed.count) 条，原因如下）：\n" : "\nNot analysed (\(a.notAnalysed.count), with why):\n"
+            var byReason: [(String, [RuleSetAnalysis.NotAnalysed])] = []
+            for n in a.notAnalysed {
+                let k = n.reason.text(lang)
+                if let i = byReason.firstIndex(where: { $0.0 == k }) { byReason[i].1.append(n) } else { byReason.append((k, [n])) }
+            }
+            for (reason, list) in byReason {
+                out += "  \(reason):\n"
+                for n in list { out += "    \(rule(n.rule))\n" }
+            }
+        }
+        for u in a.undecided { out += zh ? "无法判定：\(u)\n" : "undecided: \(u)\n" }
+        out += "\n" + (a.isClean ? (zh ? "结论：规则集没有矛盾、冗余或隐含限定。\n" : "Clean: no conflicts, redundant rules or implied bounds.\n")
+                                 : (zh ? "结论：发现 \(a.items.count) 项，请修改规则文件。\n" : "\(a.items.count) findings: revise the rule file.\n"))
+        return out
+    }
+
+    public static func json(_ a: RuleSetAnalysis, file: String, lang: Language) -> String {
+        func q(_ s: String) -> String { JSONReport.quote(s) }
+        func ref(_ r: RuleSetAnalysis.RuleRef) -> String {
+            "{\"rule\": \(q(r.rule.description)), \"text\": \(q(r.text)), \"origin\": \(q(r.origin)), \"severity\": \(q(r.severity.rawValue))}"
+        }
+        let items = a.items.map { i in
+            "    {\"kind\": \(q(i.kind.rawValue)), \"severity\": \(q(i.severity.rawValue)), \"levels\": [\(i.levels.map { q($0.rawValue) }.joined(separator: ", "))], "
+                + "\"figure\": \(i.figure.map { q($0.rawValue) } ?? "null"), \"lower\": \(JSONReport.number(i.lower)), \"upper\": \(JSONReport.number(i.upper)), "
+                + "\"rules\": [\(i.rules.map(ref).joined(separator: ", "))]}"
+        }
+        let na = a.notAnalysed.map { "    {\"rule\": \(ref($0.rule)), \"reason\": \(q($0.reason.text(lang)))}" }
+        return "{\n  \"file\": \(q(file)),\n  \"clean\": \(a.isClean),\n  \"findings\": [\n" + items.joined(separator: ",\n")
+            + "\n  ],\n  \"not_analysed\": [\n" + na.joined(separator: ",\n") + "\n  ]\n}"
+    }
+}
