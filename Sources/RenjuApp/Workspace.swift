@@ -3,6 +3,7 @@ import RenjuModel
 import RenjuReference
 import RenjuReading
 import RenjuChecks
+import RenjuEditing
 
 /// The use cases every front end calls (the command line, the web desk, the benchmark): typed
 /// inputs in, typed results out, one `AppError` when a use case cannot run. Nothing here prints.
@@ -82,7 +83,8 @@ public struct Workspace: Sendable {
 
     /// The checks over what was read (the step after `read`, for a front end that times or shows each).
     public func check(_ input: InputSet, reference: ReferenceData, period: Period? = nil, history: Dataset = Dataset(), asOf: CivilDate = .today) -> Validation {
-        var result = Validator(reference: reference).validate(
+        // Error localisation after the checks: which figure to fix (a suggestion, never a change).
+        var result = Validator(reference: reference, stages: [ErrorLocaliser(reference: reference)]).validate(
             submissions: input.submissions, fileFindings: input.findings, explanations: input.explanations,
             signOffs: input.signOffs, period: period, extraHistory: history, asOf: asOf)
         result.filesRead = input.files.count

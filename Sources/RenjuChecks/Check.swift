@@ -75,6 +75,11 @@ public struct CheckContext: Sendable {
 
     /// A figure of the checked period from whichever submission has it first (as `current`, without
     /// merging every submission).
+    /// The submission a unit's row is in (its first, when given twice).
+    public func submission(of unit: UnitCode) -> Submission? {
+        firstSubmission[unit].map { submissions[Int($0)] }
+    }
+
     public func currentValue(_ unit: UnitCode, _ indicator: IndicatorID) -> Double? {
         guard let f = firstSubmission[unit] else { return nil }
         if let v = submissions[Int(f)].values[unit, indicator] { return v }

@@ -49,14 +49,22 @@ public struct ValidationResult: Sendable {
     public var hasOpenError: Bool { findings.contains { $0.severity == .error && $0.isOpen } }
 }
 
+/// A step after the checks that adds to their findings (error localisation's suggested fixes),
+/// reading the same context.
+public protocol FindingStage: Sendable {
+    func apply(_ findings: [Finding], _ ctx: CheckContext) -> [Finding]
+}
+
 /// Runs every check over the input: the newest period (or `period`) is checked; earlier periods
 /// are history, used as baselines.
 public struct Validator: Sendable {
     public let reference: ReferenceData
     public let checks: [any Check]
+    /// Stages that refine the findings once every check has run (error localisation).
+    public var stages: [any FindingStage] = []
 
-    public init(reference: ReferenceData, checks: [any Check]? = nil) {
-        self.reference = reference; self.checks = checks ?? CheckRegistry.checks(for: reference)
+    public init(reference: ReferenceData, checks: [any Check]? = nil, stages: [any FindingStage] = []) {
+        self.reference = reference; self.checks = checks ?? CheckRegistry.checks(for: reference); self.stages = stages
     }
 
     public func validate(submissions all: [Submission], fileFindings: [Finding] = [], explanations: [Explanation] = [],
@@ -105,6 +113,7 @@ public struct Validator: Sendable {
         }
         findings = Self.explain(findings, with: explanations.filter { $0.period == nil || $0.period == period })
         findings = ImpactScore.apply(findings, ctx)
+        for stage in stages { findings = stage.apply(findings, ctx) }
         var result = ValidationResult(period: period, findings: sort(findings), submissions: current,
                                       history: history, unitsChecked: units.count)
         result.tallies = ctx.tally.snapshot

@@ -12,7 +12,10 @@ public struct Edit: Sendable {
         /// `rate = 100 × numerator ÷ denominator` within a tolerance (and no rate over a zero
         /// denominator): bilinear. The localisation fixes the rate or its parts and solves the rest.
         case rate(rate: IndicatorID, numerator: IndicatorID, denominator: IndicatorID, tolerance: Double)
-        /// Cannot take part (a product of two figures, `is_blank`, a rate of sums across units …).
+        /// A total's rate = 100 × Σ children's numerators ÷ Σ denominators: bilinear across units in
+        /// the analysis, a constant for one unit in the localisation.
+        case rateOfSums(rate: IndicatorID, numerator: IndicatorID, denominator: IndicatorID)
+        /// Cannot take part (a product of two figures, `is_blank`, …).
         case notAnalysed(reason: Message)
     }
 
@@ -30,6 +33,8 @@ public struct Edit: Sendable {
     public let acrossUnits: Bool
     /// A user rule's policy for a missing figure.
     public let missing: MissingPolicy
+    /// A user rule's expression (translated again for one unit, where `is_blank` is known).
+    public var assertion: RuleExpression? = nil
 
     public func applies(at level: Level) -> Bool { levels.map { $0.contains(level) } ?? true }
 
@@ -37,7 +42,7 @@ public struct Edit: Sendable {
     public var indicators: Set<IndicatorID> {
         switch form {
         case let .formula(f): return Set(f.terms.map(\.indicator))
-        case let .rate(r, n, d, _): return [r, n, d]
+        case let .rate(r, n, d, _), let .rateOfSums(r, n, d): return [r, n, d]
         case .notAnalysed: return []
         }
     }
@@ -121,7 +126,7 @@ public enum EditSet {
             for ind in cat.indicators {
                 guard case let .rate(n, d) = ind.kind else { continue }
                 add(AggregateCheck.rate, s, "\(ind.id) = 100 × sum_children(\(n)) / sum_children(\(d))", "indicators.yaml (\(ind.id))",
-                    .notAnalysed(reason: Message(zh: "跨单位的双线性关系（下级之和的比值）；定位时按常数处理", en: "bilinear across units (a ratio of the children's sums); a constant in localisation")),
+                    .rateOfSums(rate: ind.id, numerator: n, denominator: d),
                     across: true, levels: (s.levels ?? aboveVillage).intersection(aboveVillage))
             }
         }
@@ -144,8 +149,10 @@ public enum EditSet {
             do { form = .formula(try RuleTranslation.formula(r.assertion, blank: nil)) }
             catch let e as RuleTranslation.NotLinear { form = .notAnalysed(reason: e.reason) }
             catch { form = .notAnalysed(reason: Message(zh: "\(error)", en: "\(error)")) }
-            out.append(Edit(rule: r.id, text: r.source, origin: at(r.line), severity: r.severity, levels: r.levels, form: form,
-                            isRange: false, acrossUnits: false, missing: r.missing))
+            var e = Edit(rule: r.id, text: r.source, origin: at(r.line), severity: r.severity, levels: r.levels, form: form,
+                         isRange: false, acrossUnits: false, missing: r.missing)
+            e.assertion = r.assertion
+            out.append(e)
         }
         return out
     }

@@ -67,8 +67,9 @@ public struct Constraint: Sendable, Equatable {
 
     public init(_ e: LinearExpression, _ r: Relation, strict: Bool = false) { expression = e; relation = r; self.strict = strict }
 
-    /// The margin that makes `<` out of `≤`: far below any figure's last decimal.
-    public static let margin = 1e-6
+    /// The margin that makes `<` out of `≤`: below any figure's last decimal (0.01), above GLPK's
+    /// integrality tolerance (1e-5), so that `x < 1` for a whole number is `x ≤ 0`.
+    public static let margin = 1e-4
 
     /// For a constraint without terms: whether it holds.
     public var constantTruth: Bool? {

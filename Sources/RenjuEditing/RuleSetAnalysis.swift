@@ -57,6 +57,9 @@ public struct RuleSetAnalysis: Sendable {
                 out.notAnalysed.append(NotAnalysed(rule: r, reason: Message(
                     zh: "双线性（比率 = 分子 ÷ 分母 × 100），由比率的取值范围代表；错误定位时固定比率或其分子分母后求解",
                     en: "bilinear (rate = part ÷ whole × 100): its range stands for it here; localisation fixes the rate or its parts and solves the rest")))
+            case .rateOfSums:
+                out.notAnalysed.append(NotAnalysed(rule: r, reason: Message(
+                    zh: "跨单位的双线性关系（下级之和的比值）；定位时按常数处理", en: "bilinear across units (a ratio of the children's sums); a constant in localisation")))
             case .formula: break
             }
         }

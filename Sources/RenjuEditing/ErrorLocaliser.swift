@@ -1,0 +1,306 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+import RenjuChecks
+
+/// Error localisation (Fellegi & Holt 1976, as R errorlocate and Banff's errorloc): for each unit
+/// with errors, the cheapest set of its figures that, changed, lets every error rule hold — the
+/// weights from `localisation.yaml`, ties broken by fewer figures, then the catalog's order. Where
+/// the rules then fix a value (a rate from its parts, a total from its children, a part from the
+/// total and the rate) it is given: a deductive correction, offered as a suggestion only.
+///
+/// The rate identity is bilinear: a rate not in the set is a constant and the identity is linear
+/// in its parts; a rate in the set is free (its parts only kept where some rate in its range
+/// exists) and then computed from its parts.
+public struct ErrorLocaliser: FindingStage {
+    let edits: [Edit]
+    let weights: FixWeights
+    let userRules: Set<RuleID>
+
+    public init(reference: ReferenceData) {
+        edits = EditSet.build(reference).filter { $0.severity == .error }
+        weights = reference.fixWeights
+        userRules = Set(reference.checks.userRules.map(\.id))
+    }
+
+    /// Findings about figures: what a changed figure can clear.
+    func isFigureRule(_ id: RuleID) -> Bool {
+        switch id.category {
+        case .range, .identity, .aggregate, .temporal: return true
+        default: return userRules.contains(id)
+        }
+    }
+
+    public func apply(_ findings: [Finding], _ ctx: CheckContext) -> [Finding] {
+        var byUnit: [UnitCode: [Int]] = [:]
+        for (i, f) in findings.enumerated() where f.severity == .error && isFigureRule(f.rule) {
+            if let u = f.unit, f.period == nil || f.period == ctx.period { byUnit[u, default: []].append(i) }
+        }
+        guard !byUnit.isEmpty else { return findings }
+        let units = byUnit.keys.sorted()
+        let found = units.map { u in Set((byUnit[u] ?? []).map { findings[$0].rule }) }
+        let results = Array(units.indices).concurrentMap { k in localise(units[k], rules: found[k], ctx) }
+        var out = findings
+        for (u, r) in zip(units, results) {
+            guard let r else { continue }
+            for i in byUnit[u] ?? [] { out[i].fix = r.fix; out[i].fixMessage = r.message }
+        }
+        return out
+    }
+
+    public struct Suggestion: Sendable, Equatable {
+        /// Nil when no suggestion could be made (the message says why).
+        public let fix: [SuggestedChange]?
+        public let message: Message
+    }
+
+    /// One unit's figures and the error rules over them.
+    struct UnitProblem {
+        enum Rule {
+            case formula(Formula)
+            case rate(rate: IndicatorID, numerator: IndicatorID, denominator: IndicatorID, tolerance: Double)
+            /// A whole number that is not (`range.not_whole`): only changing the figure clears it.
+            case whole(IndicatorID)
+        }
+        var rules: [(rule: Rule, figures: Set<IndicatorID>)] = []
+        var observed: [IndicatorID: Double] = [:]
+        var integer: Set<IndicatorID> = []
+    }
+
+    public func localise(_ unit: UnitCode, rules found: Set<RuleID>, _ ctx: CheckContext) -> Suggestion? {
+        guard let sub = ctx.submission(of: unit), let level = ctx.level(of: unit) else { return nil }
+        let cat = ctx.catalog
+        var p = UnitProblem()
+        for ind in cat.indicators { if let v = sub.values[unit, ind.id] { p.observed[ind.id] = v } }
+        let whole = ctx.setting(RangeCheck.notWhole, .error)
+        if whole.enabled, whole.severity == .error, whole.levels.map({ $0.contains(level) }) ?? true {
+            for ind in cat.indicators where (ind.integer || ind.kind.isFlag) && p.observed[ind.id] != nil { p.integer.insert(ind.id) }
+        }
+        // Children's sums, previous figures, targets: constants for this unit (nil: the rule is skipped, as the check does).
+        let kids = ctx.childRows(of: unit, in: sub)
+        let allKids = !kids.isEmpty && ctx.hasAllChildren(of: unit, in: sub)
+        func childSum(_ id: IndicatorID) -> Double? {
+            guard allKids else { return nil }
+            var s = 0.0
+            for k in kids { guard let v = sub.values[k, id] ?? ctx.currentValue(k, id) else { return nil }; s += v }
+            return s
+        }
+        let sameYear = ctx.period.previous.year == ctx.period.year
+        var unmodelled: [RuleID] = []
+        for e in edits where e.applies(at: level) {
+            if e.rule == TemporalCheck.ytdDecrease && !sameYear { continue }
+            var known: [Term: Double] = [:]
+            var formula: Formula
+            switch e.form {
+            case let .rate(r, n, d, tol):
+                guard p.observed[r] != nil, p.observed[n] != nil, p.observed[d] != nil else { continue }
+                p.rules.append((.rate(rate: r, numerator: n, denominator: d, tolerance: tol), [r, n, d]))
+                continue
+            case let .rateOfSums(r, n, d):
+                guard p.observed[r] != nil, let sn = childSum(n), let sd = childSum(d), sd != 0, let ind = cat[r] else { continue }
+                let expected = 100 * sn / sd, h = ind.halfUnit
+                formula = .all([.constraint(Constraint(.term(.figure(r)) - .number(expected + h), .lessEqual)),
+                                .constraint(Constraint(.term(.figure(r)) - .number(expected - h), .greaterEqual))])
+            case .notAnalysed:
+                if found.contains(e.rule) { unmodelled.append(e.rule) }
+                continue
+            case let .formula(f):
+                formula = f
+                if let a = e.assertion {
+                    // A user rule: again with `is_blank` known for this unit.
+                    guard let g = try? RuleTranslation.formula(a, blank: { p.observed[$0] == nil }) else {
+                        if found.contains(e.rule) { unmodelled.append(e.rule) }
+                        continue
+                    }
+                    formula = g
+                }
+            }
+            // Constants; a figure or constant that is missing leaves the rule out.
+            var complete = true
+            for t in formula.terms {
+                switch t {
+                case let .figure(i): if p.observed[i] == nil { complete = false }
+                case let .previous(i): if let v = ctx.previous(unit, i) { known[t] = v } else { complete = false }
+                case let .target(i):
+                    if let v = ctx.reference.targets.target(year: ctx.period.year, unit: unit, indicator: i) { known[t] = v } else { complete = false }
+                case let .children(i): if let v = childSum(i) { known[t] = v } else { complete = false }
+                }
+                if !complete { break }
+            }
+            guard complete else { continue }
+            let g = formula.substituting { known[$0] }
+            let figures = Set(g.terms.map(\.indicator))
+            if figures.isEmpty {
+                // Holds or fails whatever the figures: nothing to change makes it hold.
+                if g.branches()?.isEmpty == true, found.contains(e.rule) { unmodelled.append(e.rule) }
+                continue
+            }
+            p.rules.append((.formula(g), figures))
+        }
+        for i in p.integer { if let v = p.observed[i], v != v.rounded() { p.rules.append((.whole(i), [i])) } }
+        if !unmodelled.isEmpty {
+            let ids = Set(unmodelled).map(\.description).sorted().joined(separator: ", ")
+            return Suggestion(fix: nil, message: Message(zh: "未能定位要修改的数：规则 \(ids) 无法建模", en: "Not localised: the rule \(ids) cannot be modelled"))
+        }
+        return search(p, ctx)
+    }
+
+    // MARK: the search
+
+    func violated(_ r: UnitProblem.Rule, _ x: [IndicatorID: Double]) -> Bool {
+        switch r {
+        case let .formula(f): return f.substituting { x[$0.indicator] }.branches()?.isEmpty ?? false
+        case let .rate(rate, n, d, tol):
+            guard let rv = x[rate], let nv = x[n], let dv = x[d] else { return false }
+            return dv == 0 || abs(rv - 100 * nv / dv) > tol + 1e-9
+        case let .whole(i): return x[i].map { $0 != $0.rounded() } ?? false
+        }
+    }
+
+    func search(_ p: UnitProblem, _ ctx: CheckContext) -> Suggestion? {
+        let bad = p.rules.filter { violated($0.rule, p.observed) }
+        guard !bad.isEmpty else { return nil }
+        let cat = ctx.catalog
+        // The figures that can matter: those of the broken rules and every rule linked to them.
+        var candidates = Set(bad.flatMap(\.figures))
+        var grew = true
+        while grew {
+            grew = false
+            for r in p.rules where !r.figures.isDisjoint(with: candidates) && !r.figures.isSubset(of: candidates) {
+                candidates.formUnion(r.figures); grew = true
+            }
+        }
+        let order = Dictionary(uniqueKeysWithValues: cat.indicators.enumerated().map { ($0.element.id, $0.offset) })
+        let cand = candidates.sorted { (order[$0] ?? 0) < (order[$1] ?? 0) }
+        let rules = p.rules.filter { !$0.figures.isDisjoint(with: candidates) }
+        let weight = cand.map { id in cat[id].map { weights.weight(of: $0) } ?? 3 }
+        let hits = bad.map { r in cand.indices.filter { r.figures.contains(cand[$0]) } }
+        // Every set of up to maxChanges candidates that touches each broken rule, cheapest first.
+        let limit = min(cand.count, cand.count > 16 ? min(4, weights.maxChanges) : weights.maxChanges)
+        var sets: [(cost: Double, members: [Int])] = []
+        func extend(_ from: Int, _ chosen: [Int], _ cost: Double) {
+            if !chosen.isEmpty, hits.allSatisfy({ $0.contains(where: chosen.contains) }) { sets.append((cost, chosen)) }
+            guard chosen.count < limit else { return }
+            for j in from..<cand.count { extend(j + 1, chosen + [j], cost + weight[j]) }
+        }
+        extend(0, [], 0)
+        sets.sort { a, b in
+            if abs(a.cost - b.cost) > 1e-9 { return a.cost < b.cost }
+            if a.members.count != b.members.count { return a.members.count < b.members.count }
+            return a.members.lexicographicallyPrecedes(b.members)
+        }
+        let deadline = Date().addingTimeInterval(weights.timeLimit)
+        for set in sets {
+            let remaining = deadline.timeIntervalSinceNow
+            if remaining <= 0 { return notLocalised(.timeLimit) }
+            let changed = Set(set.members.map { cand[$0] })
+            guard let branches = problems(p, rules, cand, changed), !branches.isEmpty else { continue }
+            var feasible: [LinearProblem] = []
+            var unknown = false
+            for b in branches {
+                switch b.feasible(timeLimit: remaining) {
+                case true?: feasible.append(b)
+                case nil: unknown = true
+                case false?: break
+                }
+            }
+            if feasible.isEmpty { if unknown && deadline.timeIntervalSinceNow <= 0 { return notLocalised(.timeLimit) }; continue }
+            return suggestion(changed: cand.filter(changed.contains), feasible: feasible, p, ctx, deadline: deadline)
+        }
+        return notLocalised(.noSet(limit))
+    }
+
+    enum Failure { case timeLimit, noSet(Int) }
+
+    func notLocalised(_ why: Failure) -> Suggestion {
+        switch why {
+        case .timeLimit:
+            let s = shortestDecimal(weights.timeLimit)
+            return Suggestion(fix: nil, message: Message(zh: "未能定位要修改的数：超过每个单位 \(s) 秒的时限", en: "Not localised: the time limit of \(s) s a unit was reached"))
+        case let .noSet(n):
+            return Suggestion(fix: nil, message: Message(zh: "未能定位要修改的数：改动 \(n) 个以内的数无法使所有错误规则成立", en: "Not localised: no change of up to \(n) figures lets every error rule hold"))
+        }
+    }
+
+    /// The linear problems (one per case of the rules' or-branches) with `changed` free and every
+    /// other candidate at its reported value; nil when the cases are too many.
+    func problems(_ p: UnitProblem, _ rules: [(rule: UnitProblem.Rule, figures: Set<IndicatorID>)], _ cand: [IndicatorID], _ changed: Set<IndicatorID>) -> [LinearProblem]? {
+        var domains: [Term: Domain] = [:]
+        for id in cand {
+            if changed.contains(id) { domains[.figure(id)] = Domain(integer: p.integer.contains(id)) }
+            else if let v = p.observed[id] { domains[.figure(id)] = .fixed(v) }
+        }
+        let fixed: (Term) -> Double? = { t in changed.contains(t.indicator) ? nil : p.observed[t.indicator] }
+        var parts: [Formula] = []
+        for (rule, _) in rules {
+            switch rule {
+            case let .formula(f): parts.append(f.substituting(fixed))
+            case let .whole(i): if !changed.contains(i) { parts.append(.truth(false)) }
+            case let .rate(r, n, d, tol):
+                let x: (IndicatorID) -> LinearExpression = { .term(.figure($0)) }
+                if !changed.contains(r), let c = p.observed[r] {
+                    // The rate a constant: |100 n − c d| ≤ tol × d, and d above 0.
+                    parts.append(Formula.all([
+                        .constraint(Constraint(100 * x(n) - (c + tol) * x(d), .lessEqual)),
+                        .constraint(Constraint(100 * x(n) - (c - tol) * x(d), .greaterEqual)),
+                        .constraint(Constraint(x(d), .greaterEqual, strict: true))]).substituting(fixed))
+                } else if !changed.contains(n), !changed.contains(d), let nv = p.observed[n], let dv = p.observed[d] {
+                    // The parts fixed: the rate is theirs.
+                    guard dv > 0 else { parts.append(.truth(false)); continue }
+                    let exact = 100 * nv / dv
+                    parts.append(.all([.constraint(Constraint(x(r) - .number(exact + tol), .lessEqual)),
+                                       .constraint(Constraint(x(r) - .number(exact - tol), .greaterEqual))]))
+                } else {
+                    // Rate and parts free: some rate in 0–100 must exist for the parts.
+                    parts.append(Formula.all([
+                        .constraint(Constraint(x(n), .greaterEqual)),
+                        .constraint(Constraint(x(n) - x(d), .lessEqual)),
+                        .constraint(Constraint(x(d), .greaterEqual, strict: true))]).substituting(fixed))
+                }
+            }
+        }
+        guard let branches = Formula.all(parts).branches(limit: 64) else { return nil }
+        return branches.map { LinearProblem(domains: domains, constraints: $0) }
+    }
+
+    /// The suggestion for a feasible set: each changed figure, with its value where the rules fix it.
+    func suggestion(changed: [IndicatorID], feasible: [LinearProblem], _ p: UnitProblem, _ ctx: CheckContext, deadline: Date) -> Suggestion {
+        let cat = ctx.catalog
+        var value: [IndicatorID: Double] = [:]
+        // Amounts first (the rates follow from them).
+        for id in changed where !(cat[id]?.kind.isRate ?? false) {
+            if let v = determined(id, feasible, decimals: cat[id]?.decimals ?? 0, deadline: deadline) { value[id] = v }
+        }
+        for id in changed where cat[id]?.kind.isRate ?? false {
+            guard let ind = cat[id] else { continue }
+            if case let .rate(n, d) = ind.kind,
+               let nv = changed.contains(n) ? value[n] : p.observed[n], let dv = changed.contains(d) ? value[d] : p.observed[d], dv > 0 {
+                value[id] = rounded(100 * nv / dv, ind.decimals)
+            } else if let v = determined(id, feasible, decimals: ind.decimals, deadline: deadline) {
+                value[id] = v
+            }
+        }
+        let fix = changed.map { SuggestedChange(indicator: $0, value: value[$0]) }
+        func show(_ c: SuggestedChange, _ zh: Bool) -> String {
+            let ind = cat[c.indicator]
+            let name = zh ? (ind?.name ?? c.indicator.rawValue) : (ind?.englishName ?? c.indicator.rawValue)
+            guard let v = c.value else { return zh ? "\(name)（由规则不能确定，请核实）" : "\(name) (not determined by the rules: verify)" }
+            return "\(name) → \(ind.map { figure(v, $0) } ?? shortestDecimal(v))"
+        }
+        return Suggestion(fix: fix, message: Message(zh: "建议修改：" + fix.map { show($0, true) }.joined(separator: "，"),
+                                                     en: "Suggested fix: " + fix.map { show($0, false) }.joined(separator: ", ")))
+    }
+
+    /// The value the rules leave for a figure, when they leave one (to its last decimal).
+    func determined(_ id: IndicatorID, _ feasible: [LinearProblem], decimals: Int, deadline: Date) -> Double? {
+        var lo = Double.infinity, hi = -Double.infinity
+        for b in feasible {
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0, let r = b.range(of: .figure(id), timeLimit: left), let l = r.lower, let h = r.upper else { return nil }
+            lo = min(lo, l); hi = max(hi, h)
+        }
+        let step = pow(10, -Double(decimals))
+        guard lo.isFinite, hi.isFinite, hi - lo <= step + 1e-9 else { return nil }
+        return rounded((lo + hi) / 2, decimals)
+    }
+}
