@@ -13,12 +13,35 @@ import RenjuChecks
 /// in its parts; a rate in the set is free (its parts only kept where some rate in its range
 /// exists) and then computed from its parts.
 public struct ErrorLocaliser: FindingStage {
-    let edits: [Edit]
+    /// An error rule ready for many units: its terms and the figures it reads, found once.
+    final class Prepared: Sendable {
+        let edit: Edit
+        let formula: Formula?
+        let figures: [IndicatorID]
+        let figureSet: Set<IndicatorID>
+        /// prev / target / sum_children terms: constants for a unit.
+        let others: [Term]
+        init(edit: Edit, formula: Formula?, figures: [IndicatorID], figureSet: Set<IndicatorID>, others: [Term]) {
+            self.edit = edit; self.formula = formula; self.figures = figures; self.figureSet = figureSet; self.others = others
+        }
+    }
+    let prepared: [Level: [Prepared]]
     let weights: FixWeights
     let userRules: Set<RuleID>
 
     public init(reference: ReferenceData) {
-        edits = EditSet.build(reference).filter { $0.severity == .error }
+        let edits = EditSet.build(reference).filter { $0.severity == .error }
+        var byLevel: [Level: [Prepared]] = [:]
+        for level in Level.allCases {
+            byLevel[level] = edits.filter { $0.applies(at: level) }.map { e in
+                let f: Formula? = { if case let .formula(g) = e.form { return g }; return nil }()
+                let terms = f?.terms ?? []
+                let figures = f.map { _ in terms.compactMap { if case let .figure(i) = $0 { return i }; return nil }.sorted() } ?? Array(e.indicators).sorted()
+                return Prepared(edit: e, formula: f, figures: figures, figureSet: Set(figures),
+                                others: terms.filter { if case .figure = $0 { return false }; return true }.sorted())
+            }
+        }
+        prepared = byLevel
         weights = reference.fixWeights
         userRules = Set(reference.checks.userRules.map(\.id))
     }
@@ -57,7 +80,9 @@ public struct ErrorLocaliser: FindingStage {
     /// One unit's figures and the error rules over them.
     struct UnitProblem {
         enum Rule {
-            case formula(Formula)
+            /// Linear logic, with the unit's constants (previous figures, targets, children's sums)
+            /// for its other terms: substituted only when the rule is part of the search.
+            case formula(Formula, constants: [(Term, Double)])
             case rate(rate: IndicatorID, numerator: IndicatorID, denominator: IndicatorID, tolerance: Double)
             /// A whole number that is not (`range.not_whole`): only changing the figure clears it.
             case whole(IndicatorID)
@@ -71,7 +96,10 @@ public struct ErrorLocaliser: FindingStage {
         guard let sub = ctx.submission(of: unit), let level = ctx.level(of: unit) else { return nil }
         let cat = ctx.catalog
         var p = UnitProblem()
-        for ind in cat.indicators { if let v = sub.values[unit, ind.id] { p.observed[ind.id] = v } }
+        p.observed.reserveCapacity(cat.indicators.count)
+        if let row = sub.values.row(of: unit) {
+            for ind in cat.indicators { if let v = sub.values.value(row: row, column: sub.values.column(for: ind.id)) { p.observed[ind.id] = v } }
+        }
         let whole = ctx.setting(RangeCheck.notWhole, .error)
         if whole.enabled, whole.severity == .error, whole.levels.map({ $0.contains(level) }) ?? true {
             for ind in cat.indicators where (ind.integer || ind.kind.isFlag) && p.observed[ind.id] != nil { p.integer.insert(ind.id) }
@@ -79,63 +107,81 @@ public struct ErrorLocaliser: FindingStage {
         // Children's sums, previous figures, targets: constants for this unit (nil: the rule is skipped, as the check does).
         let kids = ctx.childRows(of: unit, in: sub)
         let allKids = !kids.isEmpty && ctx.hasAllChildren(of: unit, in: sub)
+        // Each indicator's sum once, over the children's rows found once (as AggregateCheck does).
+        let kidRows = allKids ? kids.map { sub.values.row(of: $0) } : []
+        var sums: [IndicatorID: Double?] = [:]
         func childSum(_ id: IndicatorID) -> Double? {
             guard allKids else { return nil }
-            var s = 0.0
-            for k in kids { guard let v = sub.values[k, id] ?? ctx.currentValue(k, id) else { return nil }; s += v }
+            if let s = sums[id] { return s }
+            let c = sub.values.column(for: id)
+            var s: Double? = 0
+            for r in kidRows {
+                guard let v = sub.values.value(row: r, column: c) else { s = nil; break }
+                s = (s ?? 0) + v
+            }
+            sums[id] = s
             return s
         }
         let sameYear = ctx.period.previous.year == ctx.period.year
         var unmodelled: [RuleID] = []
-        for e in edits where e.applies(at: level) {
-            if e.rule == TemporalCheck.ytdDecrease && !sameYear { continue }
-            var known: [Term: Double] = [:]
+        for pe in prepared[level] ?? [] {
+            if !sameYear && pe.edit.rule == TemporalCheck.ytdDecrease { continue }
+            // A figure that is missing leaves the rule out (completeness reports it).
+            guard pe.figures.allSatisfy({ p.observed[$0] != nil }) else {
+                if case .notAnalysed = pe.edit.form, found.contains(pe.edit.rule) { unmodelled.append(pe.edit.rule) }
+                continue
+            }
             var formula: Formula
-            switch e.form {
+            switch pe.edit.form {
             case let .rate(r, n, d, tol):
-                guard p.observed[r] != nil, p.observed[n] != nil, p.observed[d] != nil else { continue }
-                p.rules.append((.rate(rate: r, numerator: n, denominator: d, tolerance: tol), [r, n, d]))
+                p.rules.append((.rate(rate: r, numerator: n, denominator: d, tolerance: tol), pe.figureSet))
                 continue
             case let .rateOfSums(r, n, d):
-                guard p.observed[r] != nil, let sn = childSum(n), let sd = childSum(d), sd != 0, let ind = cat[r] else { continue }
+                guard let sn = childSum(n), let sd = childSum(d), sd != 0, let ind = cat[r] else { continue }
                 let expected = 100 * sn / sd, h = ind.halfUnit
                 formula = .all([.constraint(Constraint(.term(.figure(r)) - .number(expected + h), .lessEqual)),
                                 .constraint(Constraint(.term(.figure(r)) - .number(expected - h), .greaterEqual))])
             case .notAnalysed:
-                if found.contains(e.rule) { unmodelled.append(e.rule) }
+                // A user rule with is_blank: linear once what is blank in this unit is known.
+                guard let a = pe.edit.assertion, a.usesBlank, let g = try? RuleTranslation.formula(a, blank: { p.observed[$0] == nil }) else {
+                    if found.contains(pe.edit.rule) { unmodelled.append(pe.edit.rule) }
+                    continue
+                }
+                let figures = Set(g.terms.compactMap { t -> IndicatorID? in if case let .figure(i) = t { return i }; return nil })
+                guard figures.allSatisfy({ p.observed[$0] != nil }), g.terms.allSatisfy({ if case .figure = $0 { return true }; return false }) else { continue }
+                if figures.isEmpty {
+                    if g.holds({ _ in nil }) == false, found.contains(pe.edit.rule) { unmodelled.append(pe.edit.rule) }
+                } else {
+                    p.rules.append((.formula(g, constants: []), figures))
+                }
                 continue
             case let .formula(f):
                 formula = f
-                if let a = e.assertion {
-                    // A user rule: again with `is_blank` known for this unit.
-                    guard let g = try? RuleTranslation.formula(a, blank: { p.observed[$0] == nil }) else {
-                        if found.contains(e.rule) { unmodelled.append(e.rule) }
-                        continue
+            }
+            // Constants: the previous period's figures, targets, the children's sums.
+            var known: [(Term, Double)] = []
+            if !pe.others.isEmpty {
+                var complete = true
+                known.reserveCapacity(pe.others.count)
+                for t in pe.others {
+                    let v: Double?
+                    switch t {
+                    case .figure: v = nil
+                    case let .previous(i): v = ctx.previous(unit, i)
+                    case let .target(i): v = ctx.reference.targets.target(year: ctx.period.year, unit: unit, indicator: i)
+                    case let .children(i): v = childSum(i)
                     }
-                    formula = g
+                    guard let v else { complete = false; break }
+                    known.append((t, v))
                 }
+                guard complete else { continue }
             }
-            // Constants; a figure or constant that is missing leaves the rule out.
-            var complete = true
-            for t in formula.terms {
-                switch t {
-                case let .figure(i): if p.observed[i] == nil { complete = false }
-                case let .previous(i): if let v = ctx.previous(unit, i) { known[t] = v } else { complete = false }
-                case let .target(i):
-                    if let v = ctx.reference.targets.target(year: ctx.period.year, unit: unit, indicator: i) { known[t] = v } else { complete = false }
-                case let .children(i): if let v = childSum(i) { known[t] = v } else { complete = false }
-                }
-                if !complete { break }
-            }
-            guard complete else { continue }
-            let g = formula.substituting { known[$0] }
-            let figures = Set(g.terms.map(\.indicator))
-            if figures.isEmpty {
+            if pe.figures.isEmpty {
                 // Holds or fails whatever the figures: nothing to change makes it hold.
-                if g.branches()?.isEmpty == true, found.contains(e.rule) { unmodelled.append(e.rule) }
+                if formula.holds({ t in known.first { $0.0 == t }?.1 }) == false, found.contains(pe.edit.rule) { unmodelled.append(pe.edit.rule) }
                 continue
             }
-            p.rules.append((.formula(g), figures))
+            p.rules.append((.formula(formula, constants: known), pe.figureSet))
         }
         for i in p.integer { if let v = p.observed[i], v != v.rounded() { p.rules.append((.whole(i), [i])) } }
         if !unmodelled.isEmpty {
@@ -149,7 +195,11 @@ public struct ErrorLocaliser: FindingStage {
 
     func violated(_ r: UnitProblem.Rule, _ x: [IndicatorID: Double]) -> Bool {
         switch r {
-        case let .formula(f): return f.substituting { x[$0.indicator] }.branches()?.isEmpty ?? false
+        case let .formula(f, consts):
+            return f.holds { t in
+                if case let .figure(i) = t { return x[i] }
+                return consts.first { $0.0 == t }?.1
+            } == false
         case let .rate(rate, n, d, tol):
             guard let rv = x[rate], let nv = x[n], let dv = x[d] else { return false }
             return dv == 0 || abs(rv - 100 * nv / dv) > tol + 1e-9
@@ -173,6 +223,7 @@ public struct ErrorLocaliser: FindingStage {
         let order = Dictionary(uniqueKeysWithValues: cat.indicators.enumerated().map { ($0.element.id, $0.offset) })
         let cand = candidates.sorted { (order[$0] ?? 0) < (order[$1] ?? 0) }
         let rules = p.rules.filter { !$0.figures.isDisjoint(with: candidates) }
+        let broken = rules.map { violated($0.rule, p.observed) }
         let weight = cand.map { id in cat[id].map { weights.weight(of: $0) } ?? 3 }
         let hits = bad.map { r in cand.indices.filter { r.figures.contains(cand[$0]) } }
         // Every set of up to maxChanges candidates that touches each broken rule, cheapest first.
@@ -194,7 +245,7 @@ public struct ErrorLocaliser: FindingStage {
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0 { return notLocalised(.timeLimit) }
             let changed = Set(set.members.map { cand[$0] })
-            guard let branches = problems(p, rules, cand, changed), !branches.isEmpty else { continue }
+            guard let branches = problems(p, rules, broken: broken, changed), !branches.isEmpty else { continue }
             var feasible: [LinearProblem] = []
             var unknown = false
             for b in branches {
@@ -224,17 +275,21 @@ public struct ErrorLocaliser: FindingStage {
 
     /// The linear problems (one per case of the rules' or-branches) with `changed` free and every
     /// other candidate at its reported value; nil when the cases are too many.
-    func problems(_ p: UnitProblem, _ rules: [(rule: UnitProblem.Rule, figures: Set<IndicatorID>)], _ cand: [IndicatorID], _ changed: Set<IndicatorID>) -> [LinearProblem]? {
+    func problems(_ p: UnitProblem, _ rules: [(rule: UnitProblem.Rule, figures: Set<IndicatorID>)], broken: [Bool], _ changed: Set<IndicatorID>) -> [LinearProblem]? {
+        // Only the changed figures are unknowns; the others are their reported values.
         var domains: [Term: Domain] = [:]
-        for id in cand {
-            if changed.contains(id) { domains[.figure(id)] = Domain(integer: p.integer.contains(id)) }
-            else if let v = p.observed[id] { domains[.figure(id)] = .fixed(v) }
-        }
+        for id in changed { domains[.figure(id)] = Domain(integer: p.integer.contains(id)) }
         let fixed: (Term) -> Double? = { t in changed.contains(t.indicator) ? nil : p.observed[t.indicator] }
         var parts: [Formula] = []
-        for (rule, _) in rules {
+        for (k, (rule, figures)) in rules.enumerated() {
+            // A rule of unchanged figures holds as reported, or the set cannot work.
+            if figures.isDisjoint(with: changed) { if broken[k] { return [] }; continue }
             switch rule {
-            case let .formula(f): parts.append(f.substituting(fixed))
+            case let .formula(f, consts):
+                parts.append(f.substituting { t in
+                    if case .figure = t { return fixed(t) }
+                    return consts.first { $0.0 == t }?.1
+                })
             case let .whole(i): if !changed.contains(i) { parts.append(.truth(false)) }
             case let .rate(r, n, d, tol):
                 let x: (IndicatorID) -> LinearExpression = { .term(.figure($0)) }

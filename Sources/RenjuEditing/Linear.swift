@@ -113,6 +113,30 @@ public indirect enum Formula: Sendable, Equatable {
         }
     }
 
+    /// Whether the formula holds for the given values (nil: a term has none). No allocation: run
+    /// for every rule of every unit with an error.
+    public func holds(_ value: (Term) -> Double?) -> Bool? {
+        switch self {
+        case let .truth(b): return b
+        case let .constraint(c):
+            var sum = c.expression.constant
+            for (t, k) in c.expression.terms { guard let v = value(t) else { return nil }; sum += k * v }
+            let scale = 1e-9 * max(1, abs(sum))
+            let m = c.strict ? Constraint.margin : -scale
+            switch c.relation {
+            case .lessEqual: return sum <= -m
+            case .greaterEqual: return sum >= m
+            case .equal: return abs(sum) <= scale
+            }
+        case let .all(fs):
+            for f in fs { guard let h = f.holds(value) else { return nil }; if !h { return false } }
+            return true
+        case let .any(fs):
+            for f in fs { guard let h = f.holds(value) else { return nil }; if h { return true } }
+            return false
+        }
+    }
+
     public func substituting(_ known: (Term) -> Double?) -> Formula {
         switch self {
         case .truth: return self

@@ -32,8 +32,45 @@ public struct LinearProblem: Sendable {
         case unknown
     }
 
+    enum Intervals { case notSimple, empty, bounds([Term: (lower: Double, upper: Double)]) }
+
+    /// When every constraint bounds a single term (the usual case when one figure is changed),
+    /// the answer is a set of intervals: no solver needed.
+    func intervals() -> Intervals {
+        var b: [Term: (lower: Double, upper: Double)] = [:]
+        for (t, d) in domains { b[t] = (d.lower ?? -.infinity, d.upper ?? .infinity) }
+        for c in constraints {
+            if let truth = c.constantTruth { if !truth { return .empty }; continue }
+            guard c.expression.terms.count == 1, let (t, k) = c.expression.terms.first, k != 0 else { return .notSimple }
+            // k·t + c0 (rel) 0  →  t (rel') −c0 / k
+            let v = -c.expression.constant / k
+            let m = c.strict ? Constraint.margin : 0
+            var cur = b[t] ?? (-.infinity, .infinity)
+            switch (c.relation, k > 0) {
+            case (.lessEqual, true), (.greaterEqual, false): cur.upper = min(cur.upper, v - m / abs(k))
+            case (.greaterEqual, true), (.lessEqual, false): cur.lower = max(cur.lower, v + m / abs(k))
+            case (.equal, _): cur.lower = max(cur.lower, v); cur.upper = min(cur.upper, v)
+            }
+            b[t] = cur
+        }
+        for (t, var r) in b {
+            if domains[t]?.integer == true {
+                if r.lower.isFinite { r.lower = (r.lower - 1e-9).rounded(.up) }
+                if r.upper.isFinite { r.upper = (r.upper + 1e-9).rounded(.down) }
+                b[t] = r
+            }
+            if r.lower > r.upper + 1e-9 { return .empty }
+        }
+        return .bounds(b)
+    }
+
     /// Whether some values satisfy every constraint; nil when the solver could not tell.
     public func feasible(timeLimit: Double = 1) -> Bool? {
+        switch intervals() {
+        case .empty: return false
+        case .bounds: return true
+        case .notSimple: break
+        }
         switch solve(timeLimit: timeLimit) {
         case .optimal, .unbounded: return true
         case .infeasible: return false
@@ -138,6 +175,13 @@ public struct LinearProblem: Sendable {
     /// The least and greatest value a term can take (nil: unbounded that way); nil when infeasible
     /// or unknown.
     public func range(of t: Term, timeLimit: Double = 1) -> (lower: Double?, upper: Double?)? {
+        switch intervals() {
+        case .empty: return nil
+        case let .bounds(b):
+            let r = b[t] ?? (-.infinity, .infinity)
+            return (r.lower.isFinite ? r.lower : nil, r.upper.isFinite ? r.upper : nil)
+        case .notSimple: break
+        }
         let lo = solve(minimizing: .term(t), timeLimit: timeLimit)
         let hi = solve(minimizing: .term(t), maximize: true, timeLimit: timeLimit)
         func value(_ o: Outcome) -> Double?? {

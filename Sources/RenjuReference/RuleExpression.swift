@@ -42,6 +42,16 @@ public indirect enum RuleExpression: Sendable, Equatable, CustomStringConvertibl
         }
     }
 
+    /// Whether `is_blank` appears anywhere in it.
+    public var usesBlank: Bool {
+        switch self {
+        case .number, .indicator: return false
+        case let .negate(e), let .not(e): return e.usesBlank
+        case let .binary(_, a, b): return a.usesBlank || b.usesBlank
+        case let .call(f, args): return f == .is_blank || args.contains { $0.usesBlank }
+        }
+    }
+
     /// Every indicator the expression reads (outside `is_blank`, whose argument may be missing).
     public var indicators: Set<IndicatorID> {
         switch self {

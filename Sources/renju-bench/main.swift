@@ -3,6 +3,7 @@ import RenjuModel
 import RenjuReading
 import RenjuReference
 import RenjuChecks
+import RenjuEditing
 import RenjuExport
 import RenjuSynth
 import RenjuApp
@@ -136,6 +137,99 @@ func readCSVBenchmark(path: String) throws {
     report("read and validate \(URL(fileURLWithPath: path).lastPathComponent)", seconds: done.timeIntervalSince(start), items: figures, unit: "figures")
 }
 
+/// Error localisation's cost: the synthetic quarter with errors planted in `share` of its villages
+/// (a rate at 100 %, a part over its whole, a negative count, a half household, by turns) and in
+/// every tenth township's total, validated with and without localisation, alternately, in one run.
+func localiseBenchmark(villages: Int, dir: URL, share: Double, rounds: Int) throws {
+    if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("divisions.csv").path) {
+        let reference0 = try ReferenceData.load(directory: bundledReference())
+        _ = try Synthesizer(catalog: reference0.catalog, villages: villages, period: Period(year: 2025, quarter: 3)).write(to: dir)
+    }
+    let workspace = Workspace(Locations(reference: bundledReference(), templates: "templates", divisions: dir.appendingPathComponent("divisions.csv").path))
+    let reference = try workspace.reference()
+    let readStart = Date()
+    var input = try workspace.read([dir.appendingPathComponent("returns").path], reference: reference)
+    let readSeconds = Date().timeIntervalSince(readStart)
+    let every = max(1, Int((1 / share).rounded()))
+    var planted = 0, totals = 0, k = 0
+    let kinds: [(IndicatorID, (PeriodValues, UnitCode) -> Double?)] = [
+        ("road_hardening_rate", { _, _ in 100 }),
+        ("sanitary_toilet_hh", { v, u in v[u, "households"].map { $0 + 20 } }),
+        ("cleaners", { _, _ in -3 }),
+        ("households", { v, u in v[u, "households"].map { $0 + 0.5 } }),
+    ]
+    for i in input.submissions.indices where input.submissions[i].period == Period(year: 2025, quarter: 3) {
+        var sub = input.submissions[i]
+        for row in sub.rows {
+            let level = reference.tree.level(of: row.code)
+            if level == .village {
+                k += 1
+                guard k % every == 0 else { continue }
+                let (id, value) = kinds[(k / every) % kinds.count]
+                if let v = value(sub.values, row.code) { sub.values.set(row.code, id, Observation(v, source: nil)); planted += 1 }
+            } else if level == .township {
+                totals += 1
+                guard totals % 10 == 0, let hh = sub.values[row.code, "households"] else { continue }
+                sub.values.set(row.code, "households", Observation(hh + 37, source: nil)); planted += 1
+            }
+        }
+        input.submissions[i] = sub
+    }
+    print("  planted \(planted) errors (\(String(format: "%.1f", share * 100)) % of villages, every tenth township's households total)")
+    func run(_ stages: [any FindingStage]) -> (Double, ValidationResult) {
+        let t = Date()
+        let r = Validator(reference: reference, stages: stages).validate(
+            submissions: input.submissions, fileFindings: input.findings, explanations: input.explanations,
+            signOffs: input.signOffs, asOf: CivilDate(year: 2025, month: 10, day: 31))
+        return (Date().timeIntervalSince(t), r)
+    }
+    var without: [Double] = [], with: [Double] = []
+    var last: ValidationResult?
+    for _ in 0..<rounds {
+        without.append(run([]).0)
+        let (s, r) = run([ErrorLocaliser(reference: reference)])
+        with.append(s); last = r
+    }
+    // The localisation stage alone, on the same findings and context.
+    let base = run([]).1
+    let ctx = CheckContext(reference: reference, period: Period(year: 2025, quarter: 3), submissions: base.submissions, history: base.history,
+                           asOf: CivilDate(year: 2025, month: 10, day: 31), signOffs: input.signOffs)
+    let localiser = ErrorLocaliser(reference: reference)
+    for (name, keep) in [("villages", { (f: Finding) in f.unit.flatMap { reference.tree.level(of: $0) } == .village }),
+                         ("totals", { (f: Finding) in f.unit.flatMap { reference.tree.level(of: $0) } != .village })] as [(String, (Finding) -> Bool)] {
+        let subset = base.findings.filter(keep)
+        let t = Date()
+        _ = localiser.apply(subset, ctx)
+        print(String(format: "  localisation alone, %@: %.2f s", name, Date().timeIntervalSince(t)))
+    }
+    if args.contains("--profile") {
+        var byUnit: [UnitCode: Set<RuleID>] = [:]
+        for f in base.findings where f.severity == .error { if let u = f.unit { byUnit[u, default: []].insert(f.rule) } }
+        var times: [(Double, UnitCode, String)] = []
+        var perLevel: [String: (Int, Double)] = [:]
+        for (u, rules) in byUnit {
+            let t = Date()
+            let r = localiser.localise(u, rules: rules, ctx)
+            let dt = Date().timeIntervalSince(t)
+            let l = reference.tree.level(of: u)?.rawValue ?? "?"
+            perLevel[l, default: (0, 0)].0 += 1; perLevel[l, default: (0, 0)].1 += dt
+            times.append((dt, u, r?.message.en ?? "nil"))
+        }
+        for (l, v) in perLevel { print(String(format: "  %@: %d units, %.2f s serial", l, v.0, v.1)) }
+        for (dt, u, m) in times.sorted(by: { $0.0 > $1.0 }).prefix(8) { print(String(format: "    %.4f s %@ %@", dt, u.rawValue, String(m.prefix(150)))) }
+    }
+    let units = Set(last?.findings.filter { $0.severity == .error && $0.fixMessage != nil }.compactMap(\.unit) ?? [])
+    let fixed = Set(last?.findings.filter { $0.fix != nil }.compactMap(\.unit) ?? [])
+    let determined = Set(last?.findings.filter { $0.fix?.contains { $0.value != nil } == true }.compactMap(\.unit) ?? [])
+    let a = without.sorted()[rounds / 2], b = with.sorted()[rounds / 2]
+    print(String(format: "  checking without localisation %@ s, with %@ s (median %.2f → %.2f s: +%.1f %% of checking)",
+                 without.map { String(format: "%.2f", $0) }.joined(separator: " "), with.map { String(format: "%.2f", $0) }.joined(separator: " "),
+                 a, b, (b / a - 1) * 100))
+    print(String(format: "  reading took %.2f s: validate (reading and checking) %.2f → %.2f s, +%.1f %%",
+                 readSeconds, readSeconds + a, readSeconds + b, (b - a) / (readSeconds + a) * 100))
+    print("  \(units.count) units with errors localised: \(fixed.count) with a suggested fix, \(determined.count) with a value the rules determine")
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, _ def: Int) -> Int {
     if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
@@ -159,6 +253,14 @@ case "validate":
     do { try validateBenchmark(villages: option("--villages", 500_000), dir: URL(fileURLWithPath: dir)) } catch {
         FileHandle.standardError.write(Data("renju-bench: \(error)\n".utf8)); exit(2)
     }
+case "localise":
+    let dir = stringOption("--dir", FileManager.default.temporaryDirectory.appendingPathComponent("renju-bench-\(option("--villages", 500_000))").path)
+    do {
+        try localiseBenchmark(villages: option("--villages", 500_000), dir: URL(fileURLWithPath: dir),
+                              share: Double(stringOption("--share", "0.02")) ?? 0.02, rounds: option("--rounds", 3))
+    } catch {
+        FileHandle.standardError.write(Data("renju-bench: \(error)\n".utf8)); exit(2)
+    }
 case "read":
     let file = stringOption("--file", FileManager.default.temporaryDirectory.appendingPathComponent("renju-bench-read-\(option("--cells", 1_000_000)).xlsx").path)
     do { try readBenchmark(cells: option("--cells", 1_000_000), path: file) } catch {
@@ -171,6 +273,8 @@ case "read-csv":
 default:
     print("""
     usage: renju-bench validate [--villages 500000] [--dir DIR]   (synthesises DIR first if empty)
+           renju-bench localise [--villages 500000] [--share 0.02] [--rounds 3] [--dir DIR] [--profile]
+                                                                    (checking with and without error localisation)
            renju-bench read [--cells 1000000] [--file FILE]        (writes FILE first if missing)
            renju-bench read-csv --file FILE                         (one large CSV form: read, then validate)
            renju-bench export [--cells 1000000] [--columns 25] [--out FILE]
