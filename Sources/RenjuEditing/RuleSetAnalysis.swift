@@ -107,7 +107,16 @@ public struct RuleSetAnalysis: Sendable {
                 let tighterHigh = ruled.upper.map { hi in own.upper.map { hi < $0 - 1e-7 } ?? true } ?? false
                 guard tighterLow || tighterHigh else { continue }
                 let fixed = ruled.lower != nil && ruled.lower == ruled.upper
-                let confining = consistent.filter { !$0.isRange && $0.indicators.contains(ind.id) }
+                // The rules that make the bound: a minimal set whose rules, with the figure past it, conflict.
+                var confining: [Edit] = []
+                if tighterHigh, let hi = ruled.upper {
+                    confining += solver.minimalConflict(fixed: [.constraint(Constraint(.term(t) - .number(hi), .greaterEqual, strict: true))], among: consistent)
+                }
+                if tighterLow, let lo = ruled.lower {
+                    confining += solver.minimalConflict(fixed: [.constraint(Constraint(.term(t) - .number(lo), .lessEqual, strict: true))], among: consistent)
+                }
+                var seen = Set<String>()
+                confining = confining.filter { seen.insert("\($0.rule)|\($0.text)").inserted }
                 add(Item(kind: fixed ? .fixed : .bound, severity: .error, levels: [], rules: confining.map(\.ref), figure: ind.id,
                          lower: ruled.lower, upper: ruled.upper), level)
             }
