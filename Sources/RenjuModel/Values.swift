@@ -243,6 +243,16 @@ public struct PeriodValues: Sendable {
         return kept
     }
 
+    /// Sets a unit's figures from a place without cells (a store), the unit looked up once:
+    /// `figures` are (slot from `register(_:)`, value).
+    public mutating func setStored(_ unit: UnitCode, _ figures: [(slot: Int, value: Double)], origin: OriginID) {
+        let r = slot(unit, nil).0
+        for f in figures where f.slot >= 0 && f.slot < columns.count {
+            columns[f.slot][r] = f.value
+            place(f.slot, r, origin: origin, row: nil, column: nil, fallback: nil)
+        }
+    }
+
     /// Adds the figures of `other`; where both have a figure, `overwrite` decides which stays.
     /// New units are added in bulk and values copied column by column.
     public mutating func merge(_ other: PeriodValues, overwrite: Bool) {

@@ -72,6 +72,26 @@ final class StoreContractTests: XCTestCase {
         try contract(try PostgresStore(try freshPostgresDatabase()))
     }
 
+    /// Indicators are sent as numbers from a list taken from the period's first rows; a figure of
+    /// an indicator that list missed still comes back, by name — for a province and for a county.
+    func testAnIndicatorOnlyLaterUnitsHaveIsStillRead() throws {
+        try requireServer()
+        let store = try PostgresStore(try freshPostgresDatabase(), nameSampleRows: 1)
+        let q3 = Period(year: 2025, quarter: 3)
+        guard let a = Self.unitA, let b = Self.unitB, let t = Self.town else { return XCTFail("codes") }
+        var e = Self.entry(q3, root: t, villages: [(a, 300), (b, 400)])
+        var sub = e.submission
+        sub.values.set(b, "cleaners", Observation(7, source: nil))
+        e = StoreEntry(submission: sub, root: e.root, digest: e.digest, signOffs: [], explanations: [], findings: [])
+        try store.importSubmissions([e], who: "王芳", forced: false, reason: nil, now: Date(), pause: 0)
+        for units in [nil, [a, b, t]] as [[UnitCode]?] {
+            let ds = try store.dataset(periods: [q3], units: units)
+            XCTAssertEqual(ds.value(q3, b, "cleaners"), 7, "units: \(units?.count ?? 0)")
+            XCTAssertEqual(ds.value(q3, a, "households"), 300)
+            XCTAssertEqual(ds.value(q3, b, "sanitary_toilet_hh"), 320)
+        }
+    }
+
     /// 30 township imports of one period at once, each on its own connection, and two imports of
     /// the same township racing: afterwards every figure is there exactly once, and the raced
     /// township holds one import's figures whole, never a mix.
