@@ -87,6 +87,8 @@ extension Workspace {
         public let records: [ImportRecord]
         /// Refused: errors are open and the import was not forced.
         public let refusedForErrors: Int?
+        /// Refused: these (unit, period) are stored already and the import was not forced.
+        public var refusedAsStored: [(unit: UnitCode, period: Period)] = []
     }
 
     /// Validates the inputs (earlier periods in the store are their history) and stores each
@@ -119,8 +121,21 @@ extension Workspace {
                 explanations: units.flatMap { explanationsByUnit[$0] ?? [] },
                 findings: units.flatMap { findingsByUnit[$0] ?? [] })
         }
+        // A period stored already is replaced only with --force and a reason (the audit trail then
+        // says why and what changed).
+        var stored: [Period: Set<UnitCode>] = [:]
+        for p in Set(entries.compactMap(\.submission.period)) { stored[p] = try store.importedUnits(period: p) }
+        let again = entries.compactMap { e -> (unit: UnitCode, period: Period)? in
+            guard let p = e.submission.period, stored[p]?.contains(e.root) == true else { return nil }
+            return (e.root, p)
+        }
+        if !again.isEmpty && !force {
+            var refused = Imported(records: [], refusedForErrors: nil)
+            refused.refusedAsStored = again
+            return refused
+        }
         do {
-            let records = try store.importSubmissions(entries, who: who ?? Self.currentUser(), forced: force && result.hasOpenError,
+            let records = try store.importSubmissions(entries, who: who ?? Self.currentUser(), forced: force && (result.hasOpenError || !again.isEmpty),
                                                       reason: reason, now: Date(), pause: pause)
             return Imported(records: records, refusedForErrors: nil)
         } catch let e as StoreError {

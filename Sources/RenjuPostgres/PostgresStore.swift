@@ -513,6 +513,17 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
         }
     }
 
+    public func importedUnits(period: Period) throws -> Set<UnitCode> {
+        let p = period.description
+        return try sync { c, l in
+            var out = Set<UnitCode>()
+            for try await u in try await c.query("SELECT DISTINCT unit FROM imports WHERE period = \(p)", logger: l).decode(String.self) {
+                if let code = UnitCode(u) { out.insert(code) }
+            }
+            return out
+        }
+    }
+
     public func findings(period: Period) throws -> [StoredFinding] {
         let p = period.description
         typealias Row = (String?, String, String, String?, Double?, Double?, String, Bool)

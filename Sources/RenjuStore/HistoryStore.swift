@@ -244,6 +244,12 @@ public final class HistoryStore: Sendable {
         }
     }
 
+    public func importedUnits(period: Period) throws -> Set<UnitCode> {
+        try queue.read { db in
+            Set(try ImportRow.filter(Column("period") == period).fetchAll(db).map(\.unit))
+        }
+    }
+
     public func findings(period: Period) throws -> [StoredFinding] {
         try queue.read { db in try FindingRow.filter(FindingRow.Columns.period == period).fetchAll(db).map(\.stored) }
     }

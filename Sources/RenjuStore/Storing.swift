@@ -20,6 +20,8 @@ public protocol HistoryStoring: AnyObject, Sendable {
     func imports() throws -> [ImportRecord]
     /// The findings stored with a period's imports.
     func findings(period: Period) throws -> [StoredFinding]
+    /// The reporting units (a submission's top unit) with an import of the period.
+    func importedUnits(period: Period) throws -> Set<UnitCode>
 }
 
 extension HistoryStoring {

@@ -23,9 +23,9 @@ struct DBImport: ParsableCommand {
         commandName: "import",
         abstract: "Validate and store a period's submissions (figures, sign-offs, explanations, findings) in one transaction.",
         discussion: """
-        Refused while errors are open, unless --force with a --reason, which is recorded. \
-        Re-importing a unit's period replaces it and records who, when, which file, its digest and \
-        what changed. The only command that creates a store.
+        Refused while errors are open, or when a submission's period is stored already, unless \
+        --force with a --reason, which is recorded (with every figure a replacement changed). \
+        Every import records who, when, which file and its digest. The only command that creates a store.
 
           renju db import --db renju.sqlite current/
           renju db import --force --reason "州里同意先入库，10月20日前更正" current/
@@ -35,7 +35,7 @@ struct DBImport: ParsableCommand {
     @OptionGroup var checking: CheckOptions
     @OptionGroup var store: StoreOptions
 
-    @Flag(name: .long, help: "Store even though errors are open (needs --reason).")
+    @Flag(name: .long, help: "Store even though errors are open, or replace a stored period (needs --reason).")
     var force = false
 
     @Option(name: .long, help: "Why the import is forced (recorded in the audit trail).")
@@ -64,6 +64,12 @@ struct DBImport: ParsableCommand {
         if let errors = r.refusedForErrors {
             note(lang, zh: "拒绝入库：还有 \(errors) 条错误未改正（renju validate 查看）；确需入库请用 --force --reason \"…\"",
                  en: "refused: \(errors) open errors (see renju validate); use --force --reason \"…\" to store anyway")
+            throw ExitCode(1)
+        }
+        if !r.refusedAsStored.isEmpty {
+            let list = r.refusedAsStored.prefix(5).map { "\($0.unit) \($0.period)" }.joined(separator: ", ") + (r.refusedAsStored.count > 5 ? " …" : "")
+            note(lang, zh: "拒绝入库：\(r.refusedAsStored.count) 份报表已经入库（\(list)）；重新入库会替换已存的数据，确需替换请用 --force --reason \"…\"，原因和改动会被记录",
+                 en: "refused: \(r.refusedAsStored.count) submissions are stored already (\(list)); replacing them needs --force --reason \"…\", which the audit trail records with what changed")
             throw ExitCode(1)
         }
         for rec in r.records {

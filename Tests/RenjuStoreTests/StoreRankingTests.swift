@@ -161,11 +161,17 @@ final class StoreRankingTests: XCTestCase {
         let base: [Double] = [400, 410, 420, 430, 440, 450, 460, 470]
         XCTAssertEqual(try importQuarter(s, "2025Q3", toilets: base).status, 0)
         var changed = base; changed[0] = 405
-        let again = try importQuarter(s, "2025Q3", toilets: changed)
+        // A period stored already is not replaced without --force and a reason.
+        let twice = try importQuarter(s, "2025Q3", toilets: changed)
+        XCTAssertEqual(twice.status, 1)
+        XCTAssertTrue(twice.stderr.contains("已经入库（640422100000 2025Q3）") && twice.stderr.contains("--force --reason"), twice.stderr)
+        XCTAssertEqual(try HistoryStore(path: s.db).imports().count, 1, "nothing stored by the refused import")
+        let again = try importQuarter(s, "2025Q3", toilets: changed, extra: ["--force", "--reason", "乡里更正了垃圾收运量"])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("replaced"), again.stdout)
         let audit = try runRenju(["db", "audit", "--db", s.db])
         XCTAssertTrue(audit.stdout.contains("640422100201 garbage_collected_t: 16 → 16.2"), audit.stdout)
+        XCTAssertTrue(audit.stdout.contains("FORCED: 乡里更正了垃圾收运量"), audit.stdout)
         // A negative count is an open error: refused without --force.
         var bad = base; bad[1] = -1
         let refused = try importQuarter(s, "2025Q4", toilets: bad)
