@@ -53,10 +53,13 @@ let package = Package(
         // Editing: rules as linear logic — the rule set's own analysis (infeasible, redundant,
         // implied bounds) and Fellegi–Holt error localisation (which figure to fix), on GLPK.
         .target(name: "RenjuEditing", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks", "CGLPK"]),
+        // On-site checks (抽查): the sample design (risk and random parts, inclusion probabilities)
+        // and what inspections say of the rules (hit rates).
+        .target(name: "RenjuInspection", dependencies: ["RenjuModel"]),
         // Ranking (排名): scores, 流动红旗, 黄牌, the admonishment alert, from ranking.yaml.
         .target(name: "RenjuRanking", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks"]),
         // Reports as text and JSON: pure renderers of results, no file format library.
-        .target(name: "RenjuReport", dependencies: ["RenjuModel", "RenjuChecks", "RenjuRanking", "RenjuEditing"]),
+        .target(name: "RenjuReport", dependencies: ["RenjuModel", "RenjuChecks", "RenjuRanking", "RenjuEditing", "RenjuInspection"]),
         // Synthetic returns at any scale (`renju synth`, the benchmarks).
         .target(name: "RenjuSynth", dependencies: ["RenjuModel", "RenjuReference"]),
         // Store: the history of accepted figures, sign-offs, explanations and findings (SQLite via GRDB).
@@ -71,7 +74,7 @@ let package = Package(
         .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks", "RenjuRanking", "CXlsxWriter"]),
         // The application layer: the use cases every front end calls (validate, export, sign, rank,
         // import, history), typed inputs and results, one error type.
-        .target(name: "RenjuApp", dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuEditing", "RenjuRanking", "RenjuStore", "RenjuPostgres", "RenjuReport", "RenjuExport", "RenjuSynth"]),
+        .target(name: "RenjuApp", dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuEditing", "RenjuInspection", "RenjuRanking", "RenjuStore", "RenjuPostgres", "RenjuReport", "RenjuExport", "RenjuSynth"]),
         // The web desk (`renju serve`): Hummingbird handlers calling the application layer, pages
         // from templates/web (Mustache), accounts, sessions, CSRF, one authorization policy.
         .target(name: "RenjuWeb", dependencies: [
@@ -107,6 +110,7 @@ let package = Package(
         .testTarget(name: "RenjuReadingTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "renju"]),
         .testTarget(name: "RenjuReferenceTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReference", "renju"]),
         .testTarget(name: "RenjuChecksTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks"]),
+        .testTarget(name: "RenjuInspectionTests", dependencies: ["RenjuModel", "RenjuInspection"]),
         .testTarget(name: "RenjuEditingTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuEditing"]),
         .testTarget(name: "RenjuExportTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuExport", "renju"]),
         .testTarget(name: "RenjuStoreTests", dependencies: [

@@ -174,7 +174,7 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
                 try await c.query("CREATE TABLE IF NOT EXISTS renju_migrations (identifier TEXT PRIMARY KEY)", logger: l)
                 var done = Set<String>()
                 for try await id in try await c.query("SELECT identifier FROM renju_migrations", logger: l).decode(String.self) { done.insert(id) }
-                for (id, statements) in Self.migrations + [Self.deskMigration] where !done.contains(id) {
+                for (id, statements) in Self.migrations + [Self.deskMigration, Self.inspectionMigration] where !done.contains(id) {
                     for sql in statements { try await c.query(PostgresQuery(unsafeSQL: sql), logger: l) }
                     try await c.query("INSERT INTO renju_migrations (identifier) VALUES (\(id))", logger: l)
                 }

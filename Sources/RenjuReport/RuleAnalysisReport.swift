@@ -1,6 +1,7 @@
 import Foundation
 import RenjuModel
 import RenjuEditing
+import RenjuInspection
 
 /// `renju rules --check`: the rule-set analysis as text or JSON.
 public enum RuleAnalysisReport {
@@ -73,5 +74,39 @@ public enum RuleAnalysisReport {
         let na = a.notAnalysed.map { "    {\"rule\": \(ref($0.rule)), \"reason\": \(q($0.reason.text(lang)))}" }
         return "{\n  \"file\": \(q(file)),\n  \"clean\": \(a.isClean),\n  \"findings\": [\n" + items.joined(separator: ",\n")
             + "\n  ],\n  \"not_analysed\": [\n" + na.joined(separator: ",\n") + "\n  ]\n}"
+    }
+
+    // MARK: hit rates
+
+    static func percent(_ x: Double?) -> String { x.map { String(format: "%.1f %%", $0 * 100) } ?? "—" }
+
+    public static func hitRatesText(_ h: HitRates, lang: Language) -> String {
+        let zh = lang == .zh
+        var out = zh ? "规则命中率（抽查核实的结果，按入样概率的倒数加权）\n" : "Rule hit rates (from on-site checks, weighted by 1 ÷ inclusion probability)\n"
+        guard !h.rules.isEmpty || h.missedFigures > 0 else {
+            return out + (zh ? "还没有核实结果：先 renju sample，核查后 renju verify import。\n" : "No inspections yet: renju sample, then renju verify import.\n")
+        }
+        let w = max(24, h.rules.map { $0.rule.description.count }.max() ?? 0)
+        out += (zh ? "规则" : "rule").padding(toLength: w, withPad: " ", startingAt: 0) + (zh ? "  核查单位  有误  命中率    报告期数\n" : "  inspected  wrong  hit rate  periods\n")
+        for r in h.rules {
+            out += r.rule.description.padding(toLength: w, withPad: " ", startingAt: 0)
+                + String(format: "  %8d  %5d  ", r.units, r.hits) + String(repeating: " ", count: max(0, 8 - percent(r.rate).count)) + percent(r.rate)
+                + String(format: "  %7d", r.periods)
+                + (r.relaxCandidate ? (zh ? "  ← 可考虑放宽" : "  ← candidate to relax") : "") + "\n"
+        }
+        out += zh ? "随机部分中未被标记的数：核查 \(h.missedFigures) 个，有误 \(h.missedWrong) 个，加权比例 \(percent(h.missedRate))（规则漏掉的）\n"
+                  : "Un-flagged figures in the random part: \(h.missedFigures) inspected, \(h.missedWrong) wrong, weighted share \(percent(h.missedRate)) (what the rules miss)\n"
+        let relax = h.rules.filter(\.relaxCandidate)
+        if !relax.isEmpty {
+            out += (zh ? "命中率持续接近零、可考虑放宽的规则：" : "Rules whose hit rate stays near zero, candidates to relax: ") + relax.map(\.rule.description).joined(separator: ", ") + "\n"
+        }
+        return out
+    }
+
+    public static func hitRatesJSON(_ h: HitRates) -> String {
+        let rules = h.rules.map { r in
+            "    {\"rule\": \(JSONReport.quote(r.rule.description)), \"units\": \(r.units), \"hits\": \(r.hits), \"rate\": \(JSONReport.number(r.rate)), \"periods\": \(r.periods), \"relax_candidate\": \(r.relaxCandidate)}"
+        }
+        return "{\n  \"rules\": [\n" + rules.joined(separator: ",\n") + "\n  ],\n  \"missed\": {\"figures\": \(h.missedFigures), \"wrong\": \(h.missedWrong), \"rate\": \(JSONReport.number(h.missedRate))}\n}"
     }
 }

@@ -86,6 +86,7 @@ public final class HistoryStore: Sendable {
             try db.execute(sql: "UPDATE imports SET changes = ''")
         }
         registerDesk(&m)
+        registerInspections(&m)
         return m
     }
 

@@ -34,9 +34,23 @@ struct Rules: ParsableCommand {
     @Argument(help: ArgumentHelp("The rule file for --check.", valueName: "file"))
     var file: String?
 
+    @Flag(name: .customLong("hit-rate"), help: "How often each rule's findings were right, from the store's on-site checks (renju verify import).")
+    var hitRate = false
+
+    @OptionGroup var store: StoreOptions
+
     func run() throws {
         let workspace = reference.workspace()
         let lang = language.lang
+        if hitRate {
+            let (db, _) = try Workspace.openStore(storePath(store), create: false)
+            let h = try workspace.hitRates(store: db)
+            switch format.format {
+            case .json: print(RuleAnalysisReport.hitRatesJSON(h))
+            case .text: say(RuleAnalysisReport.hitRatesText(h, lang: lang), terminator: "")
+            }
+            return
+        }
         if check {
             let (path, n, analysis) = try workspace.analyseRules(file)
             switch format.format {

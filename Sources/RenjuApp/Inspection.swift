@@ -1,0 +1,162 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+import RenjuReading
+import RenjuChecks
+import RenjuStore
+import RenjuExport
+import RenjuInspection
+
+extension Workspace {
+    /// The store's on-site checks, or why it has none.
+    static func inspectionStore(_ store: any HistoryStoring) throws -> any InspectionStoring {
+        guard let s = store as? any InspectionStoring else {
+            throw AppError(zh: "此数据库不能保存抽查结果：\(store.path)", en: "this store cannot keep inspections: \(store.path)")
+        }
+        return s
+    }
+
+    /// Draws an inspection sample of the period's villages (抽查), stores it, and writes the
+    /// inspection workbook. Risk comes from the validation's open findings: their scores (an error
+    /// counts 1, a warning without a score 0.5), a township's or county's shared by its villages.
+    public func sample(_ inputs: [String], store: any HistoryStoring, period: Period?, size: Int, seed: UInt64, randomShare: Double,
+                       grouping: Level, out: String, who: String? = nil, asOf: CivilDate = .today, now: Date = Date()) throws -> InspectionSample {
+        guard size >= 1 else { throw AppError(zh: "--size 至少为 1", en: "--size must be at least 1") }
+        guard (0...1).contains(randomShare) else { throw AppError(zh: "--random-share 须在 0–1 之间", en: "--random-share must be within 0–1") }
+        try Self.checkOutput(out, notIn: inputs, option: "--out")
+        let inspections = try Self.inspectionStore(store)
+        let v = try validate(inputs, period: period, store: store, asOf: asOf)
+        guard let p = v.result.period else { throw AppError(zh: "没有可抽查的报告期", en: "no period to sample") }
+        let tree = v.reference.tree, cat = v.reference.catalog
+        // The villages and their figures.
+        var villages: [UnitCode: Submission] = [:]
+        for sub in v.result.submissions { for row in sub.rows where tree.level(of: row.code) == .village { villages[row.code] = sub } }
+        // Risk: each open finding's score on its unit; above a village, shared by the villages under it.
+        var score: [UnitCode: Double] = [:], rulesOf: [UnitCode: [IndicatorID?: Set<RuleID>]] = [:]
+        // Each unit above a village: the villages under it.
+        var under: [UnitCode: [UnitCode]] = [:]
+        for vcode in villages.keys.sorted() {
+            var u = vcode
+            while let p = tree.parent(of: u), p != u { under[p, default: []].append(vcode); u = p }
+        }
+        func villagesUnder(_ u: UnitCode) -> [UnitCode] { villages[u] != nil ? [u] : (under[u] ?? []) }
+        for f in v.result.findings where f.isOpen && f.severity >= .warning {
+            guard let u = f.unit else { continue }
+            let s = f.score ?? (f.severity == .error ? 1 : 0.5)
+            let targets = villagesUnder(u)
+            guard !targets.isEmpty else { continue }
+            for t in targets {
+                score[t, default: 0] += s / Double(targets.count)
+                // A figure a village finding names (a rate: its parts); above a village, the whole unit.
+                var named: [IndicatorID?] = [nil]
+                if t == u, let id = f.indicator {
+                    if let ind = cat[id], case let .rate(n, d) = ind.kind { named = [n, d] } else { named = [id] }
+                }
+                for n in named { rulesOf[t, default: [:]][n, default: []].insert(f.rule) }
+            }
+        }
+        let sampler = InspectionSampler(size: size, randomShare: randomShare, seed: seed)
+        let drawn = sampler.draw(villages.keys.map { InspectionSampler.Candidate(unit: $0, score: score[$0] ?? 0) })
+        var figures: [SampledFigure] = []
+        for d in drawn {
+            guard let sub = villages[d.unit] else { continue }
+            let flags = rulesOf[d.unit] ?? [:]
+            for ind in cat.indicators where !ind.kind.isRate {
+                guard let value = sub.values[d.unit, ind.id] else { continue }
+                let rules = (flags[ind.id] ?? []).union(flags[nil] ?? [])
+                figures.append(SampledFigure(unit: d.unit, part: d.part, probability: d.probability, indicator: ind.id, reported: value,
+                                             rules: rules.sorted()))
+            }
+        }
+        var sample = InspectionSample(id: nil, period: p, seed: seed, size: size, randomShare: randomShare, grouping: grouping,
+                                      at: ISO8601DateFormatter().string(from: now), who: who ?? Self.currentUser(), figures: figures)
+        sample.id = try inspections.saveSample(sample)
+        var reasons: [UnitCode: String] = [:]
+        for d in drawn where d.part == .risk {
+            let rules = Set((rulesOf[d.unit] ?? [:]).values.flatMap { $0 }).map(\.description).sorted()
+            reasons[d.unit] = rules.joined(separator: "、") + String(format: "（影响分 %.2f）", score[d.unit] ?? 0)
+        }
+        do { try InspectionWorkbook(reference: v.reference).write(to: out, sample: sample, reasons: reasons) }
+        catch let e as XlsxError { throw AppError(zh: "无法写出 \(out)：\(e)", en: "cannot write \(out): \(e)") }
+        return sample
+    }
+
+    /// What `verify import` recorded.
+    public struct Verified: Sendable {
+        public let sampleID: Int64
+        public let results: [InspectionResult]
+        public var confirmed: Int { results.filter { !$0.wrong }.count }
+        public var corrected: Int { results.filter(\.wrong).count }
+    }
+
+    /// Reads a filled inspection workbook and records each verified figure beside the submitted
+    /// one (confirmed, or wrong with the true value). A cell that cannot be understood stops the
+    /// import with its sheet and cell; nothing is recorded then.
+    public static func verifyImport(_ path: String, store: any HistoryStoring, who: String? = nil, now: Date = Date()) throws -> Verified {
+        let inspections = try Self.inspectionStore(store)
+        let file = (path as NSString).lastPathComponent
+        let sheets: [XLSXReader.Sheet]
+        do { sheets = try XLSXReader().read(url: URL(fileURLWithPath: path)) }
+        catch { throw AppError(zh: "无法读取 \(file)：\(error)", en: "cannot read \(file): \(error)") }
+        guard let about = sheets.first(where: { $0.name == InspectionWorkbook.aboutSheet }),
+              let idRow = about.grid.rowIndices.first(where: { about.grid[$0, 0]?.display == InspectionWorkbook.sampleIDLabel }),
+              case let .number(idValue)? = about.grid[idRow, 1], let sampleID = Int64(exactly: idValue) else {
+            throw AppError(zh: "\(file) 不是 renju sample 写出的抽查核实表（找不到“\(InspectionWorkbook.aboutSheet)”中的抽查编号）",
+                           en: "\(file) is not an inspection workbook written by renju sample (no sample id on “\(InspectionWorkbook.aboutSheet)”)")
+        }
+        guard let sample = try inspections.samples().first(where: { $0.id == sampleID }) else {
+            throw AppError(zh: "\(file)：抽查编号 \(sampleID) 不在数据库 \(store.path) 中", en: "\(file): sample \(sampleID) is not in the store \(store.path)")
+        }
+        var figures: [String: SampledFigure] = [:]
+        for f in sample.figures { figures["\(f.unit)|\(f.indicator)"] = f }
+        let stamp = ISO8601DateFormatter().string(from: now), recorder = who ?? Self.currentUser()
+        var results: [InspectionResult] = []
+        for sheet in sheets where sheet.name != InspectionWorkbook.aboutSheet {
+            let g = sheet.grid
+            guard InspectionWorkbook.columns.indices.allSatisfy({ g[0, $0]?.display == InspectionWorkbook.columns[$0] }) else {
+                throw AppError(zh: "\(file):\(sheet.name)：表头与抽查核实表不符", en: "\(file):\(sheet.name): the header is not the inspection workbook's")
+            }
+            for r in g.rowIndices where r > 0 {
+                func at(_ c: Int) -> String { "\(file):\(sheet.name)!\(SourceRef.columnLetters(c))\(r + 1)" }
+                let result = g[r, 7]?.display.trimmingCharacters(in: .whitespaces) ?? ""
+                guard !result.isEmpty else { continue }
+                let code = g[r, 0]?.display ?? "", ind = g[r, 3]?.display ?? ""
+                guard let unit = UnitCode(code), let f = figures["\(unit)|\(ind)"] else {
+                    throw AppError(zh: "\(at(0))：\(code) \(ind) 不在抽查编号 \(sampleID) 的样本中", en: "\(at(0)): \(code) \(ind) is not in sample \(sampleID)")
+                }
+                guard result == InspectionWorkbook.confirmed || result == InspectionWorkbook.wrong else {
+                    throw AppError(zh: "\(at(7))：核实结果应为“属实”或“有误”，表中是“\(result)”", en: "\(at(7)): the result must be 属实 or 有误, not “\(result)”")
+                }
+                var found: Double? = nil
+                if let cell = g[r, 8] {
+                    guard case let .number(x) = cell, x.isFinite, x >= 0 else {
+                        throw AppError(zh: "\(at(8))：核实值应为不小于 0 的数，表中是“\(cell.display)”", en: "\(at(8)): the value found must be a number ≥ 0, not “\(cell.display)”")
+                    }
+                    found = x
+                }
+                let wrong = result == InspectionWorkbook.wrong
+                if wrong && found == nil {
+                    throw AppError(zh: "\(at(8))：核实结果为“有误”时须填写核实值", en: "\(at(8)): a figure found wrong needs the value found")
+                }
+                let inspector = g[r, 9]?.display.trimmingCharacters(in: .whitespaces) ?? ""
+                var date: String? = nil
+                if let cell = g[r, 10] {
+                    if case let .number(serial) = cell, let d = g.date(serial: serial) { date = d.description }
+                    else if let d = CivilDate.parse(cell.display) { date = d.description }
+                    else { throw AppError(zh: "\(at(10))：核查日期“\(cell.display)”不是日期", en: "\(at(10)): “\(cell.display)” is not a date") }
+                }
+                results.append(InspectionResult(sampleID: sampleID, period: sample.period, unit: unit, indicator: f.indicator, reported: f.reported,
+                                                found: found ?? f.reported, wrong: wrong, inspector: inspector.isEmpty ? recorder : inspector,
+                                                inspectedOn: date, recordedAt: stamp, recordedBy: recorder))
+            }
+        }
+        try inspections.recordInspections(results)
+        return Verified(sampleID: sampleID, results: results)
+    }
+
+    /// Every rule's hit rate from the store's inspections.
+    public func hitRates(store: any HistoryStoring) throws -> HitRates {
+        let s = try Self.inspectionStore(store)
+        return HitRates.compute(samples: try s.samples(), results: try s.inspections())
+    }
+}
