@@ -56,8 +56,26 @@ final class StoreContractTests: XCTestCase {
         XCTAssertEqual(try store.findings(period: q3).map(\.rule.description), ["signoff.late"], "replaced, not added", file: file, line: line)
     }
 
+    /// On-site checks: a sample and what inspectors found come back as stored, on both backends.
+    func inspectionContract(_ store: any InspectionStoring, file: StaticString = #filePath, line: UInt = #line) throws {
+        guard let a = Self.unitA, let b = Self.unitB else { return XCTFail("codes") }
+        let q3 = Period(year: 2025, quarter: 3)
+        let figures = [SampledFigure(unit: a, part: .risk, probability: 0.375, indicator: "households", reported: 305, rules: [RuleID(.outlier, "ratio"), RuleID(.temporal, "stable")]),
+                       SampledFigure(unit: b, part: .random, probability: 0.0625, indicator: "cleaners", reported: nil, rules: [])]
+        let id = try store.saveSample(InspectionSample(id: nil, period: q3, seed: UInt64.max, size: 2, randomShare: 0.2, grouping: .township,
+                                                       at: "2025-11-01T08:00:00Z", who: "王芳", figures: figures))
+        let back = try XCTUnwrap(try store.samples().first { $0.id == id }, file: file, line: line)
+        XCTAssertEqual(back.figures, figures, file: file, line: line)
+        XCTAssertEqual(back.seed, UInt64.max, "a 64-bit seed kept whole", file: file, line: line)
+        let r = InspectionResult(sampleID: id, period: q3, unit: a, indicator: "households", reported: 305, found: 350, wrong: true,
+                                 inspector: "核查员甲", inspectedOn: "2025-11-05", recordedAt: "2025-11-06T09:00:00Z", recordedBy: "县统计局")
+        try store.recordInspections([r])
+        XCTAssertEqual(try store.inspections(), [r], file: file, line: line)
+    }
+
     func testTheSQLiteFileKeepsTheContract() throws {
         try contract(try HistoryStore(path: try temporaryDirectory().appendingPathComponent("c.sqlite").path))
+        try inspectionContract(try HistoryStore(path: try temporaryDirectory().appendingPathComponent("i.sqlite").path))
     }
 
     func requireServer() throws {
@@ -70,6 +88,7 @@ final class StoreContractTests: XCTestCase {
     func testPostgreSQLKeepsTheContract() throws {
         try requireServer()
         try contract(try PostgresStore(try freshPostgresDatabase()))
+        try inspectionContract(try PostgresStore(try freshPostgresDatabase()))
     }
 
     /// Indicators are sent as numbers from a list taken from the period's first rows; a figure of
