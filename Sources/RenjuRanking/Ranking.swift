@@ -13,6 +13,10 @@ public struct RankingEntry: Sendable {
         /// The same in English (`--lang en`).
         public var englishLabel: String = ""
         public var englishDetail: String = ""
+        public init(label: String, points: Double, maximum: Double?, detail: String, englishLabel: String = "", englishDetail: String = "") {
+            self.label = label; self.points = points; self.maximum = maximum; self.detail = detail
+            self.englishLabel = englishLabel; self.englishDetail = englishDetail
+        }
     }
     public enum Award: String, Sendable { case redFlag = "流动红旗", yellowCard = "黄牌警告" }
 
@@ -28,6 +32,11 @@ public struct RankingEntry: Sendable {
     public let reported: Bool
     /// The notes in English (`--lang en`).
     public var englishNotes: [String] = []
+
+    public init(unit: UnitCode, name: String, parts: [Part], score: Double, rank: Int = 0, notes: [String] = [], reported: Bool, englishNotes: [String] = []) {
+        self.unit = unit; self.name = name; self.parts = parts; self.score = score; self.rank = rank; self.notes = notes; self.reported = reported
+        self.englishNotes = englishNotes
+    }
 }
 
 /// A ranking of the units of one level for one period.
@@ -36,6 +45,9 @@ public struct Ranking: Sendable {
     public let entries: [RankingEntry]
     public let notes: [String]
     public var englishNotes: [String] = []
+    public init(period: Period, entries: [RankingEntry], notes: [String], englishNotes: [String] = []) {
+        self.period = period; self.entries = entries; self.notes = notes; self.englishNotes = englishNotes
+    }
 }
 
 /// Scores and ranks townships by `ranking.yaml`: indicator levels, progress against targets,

@@ -14,12 +14,18 @@ public struct RankingConfig: Sendable {
     public var targetIndicators: [IndicatorID] = []
     public var openErrorPenalty: Double = 0
     public var lateSignOffPenalty: Double = 0
+    /// The annual assessment (一年一考核): points per red flag won, per yellow card, per figure an
+    /// inspection found wrong, per late or unsigned return in the year.
+    public var annualRedFlag: Double = 2
+    public var annualYellowCard: Double = 2
+    public var annualInspectionCorrection: Double = 1
+    public var annualLateReturn: Double = 2
 
     public init() {}
 
     public static func load(path: String, catalog: Catalog) throws -> RankingConfig {
         let file = try YAMLFile(path: path)
-        let m = try file.mapping(file.root, "ranking.yaml", keys: ["level", "red_flags", "yellow_cards", "admonish_after", "levels", "target_progress", "penalties"])
+        let m = try file.mapping(file.root, "ranking.yaml", keys: ["level", "red_flags", "yellow_cards", "admonish_after", "levels", "target_progress", "penalties", "annual"])
         var c = RankingConfig()
         if let l = m["level"] {
             let t = try file.string(l, "level")
@@ -52,6 +58,19 @@ public struct RankingConfig: Sendable {
             let pm = try file.mapping(p, "penalties", keys: ["open_error", "late_signoff"])
             if let e = pm["open_error"] { c.openErrorPenalty = try file.number(e, "penalties.open_error") }
             if let l = pm["late_signoff"] { c.lateSignOffPenalty = try file.number(l, "penalties.late_signoff") }
+        }
+        if let a = m["annual"] {
+            let am = try file.mapping(a, "annual", keys: ["red_flag", "yellow_card", "inspection_correction", "late_return"])
+            func points(_ key: String) throws -> Double? {
+                guard let n = am[key] else { return nil }
+                let v = try file.number(n, "annual.\(key)")
+                guard v >= 0 else { throw file.error(n, "annual.\(key) must be ≥ 0 (points; a penalty is subtracted)") }
+                return v
+            }
+            if let v = try points("red_flag") { c.annualRedFlag = v }
+            if let v = try points("yellow_card") { c.annualYellowCard = v }
+            if let v = try points("inspection_correction") { c.annualInspectionCorrection = v }
+            if let v = try points("late_return") { c.annualLateReturn = v }
         }
         return c
     }

@@ -7,7 +7,9 @@ import RenjuRanking
 public enum RankingReport {
     public static func text(_ r: Ranking, unitName: String, lang: Language = .zh) -> String {
         let zh = lang == .zh
-        var out = zh ? "\(unitName) \(r.period) 乡镇排名\n\n" : "\(unitName) \(r.period): ranking of townships\n\n"
+        let annual = r.period.kind == .year
+        var out = zh ? "\(unitName) \(r.period)\(annual ? " 年度考核（一年一考核）" : " 乡镇排名")\n\n"
+                     : "\(unitName) \(r.period): \(annual ? "annual assessment of townships" : "ranking of townships")\n\n"
         for e in r.entries {
             let awards = zh ? [e.award?.rawValue, e.admonish ? "诫勉谈话" : nil]
                             : [e.award.map { $0 == .redFlag ? "red flag" : "yellow card" }, e.admonish ? "admonishment talk" : nil]

@@ -14,6 +14,12 @@ struct Rank: ParsableCommand {
 
           renju rank --db renju.sqlite --period 2025Q3
           renju rank --period 2025Q3 --xlsx 排名通报.xlsx history/ current/
+          renju rank --period 2025-07 --db renju.sqlite          # a monthly bulletin (一月一通报)
+          renju rank --year 2025 --db renju.sqlite --xlsx 年度考核.xlsx   # the annual assessment (一年一考核)
+
+        --year combines the year's periods in the store (quarters, else months): the mean score, \
+        plus 流动红旗, minus 黄牌, figures an on-site check found wrong, late or unsigned returns — \
+        the points in ranking.yaml (annual), every part printed.
         """
     )
 
@@ -27,6 +33,9 @@ struct Rank: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The unit whose townships are ranked (default: the county of the data).", valueName: "code"))
     var unit: String?
 
+    @Option(name: .long, help: ArgumentHelp("The annual assessment of this year (一年一考核) instead of one period's ranking.", valueName: "year"))
+    var year: Int?
+
     @Argument(help: ArgumentHelp("Files and folders to read (optional with --db).", valueName: "input"))
     var inputs: [String] = []
 
@@ -34,7 +43,9 @@ struct Rank: ParsableCommand {
         if let xlsx { try Workspace.checkOutput(xlsx, notIn: inputs, option: "--xlsx") }
         let db = try store.db.map { try Workspace.openStore($0).store }
         let workspace = checking.workspace
-        let r = try workspace.rank(inputs: inputs, store: db, period: checking.period.value, unit: unit, asOf: checking.asOf.value)
+        if year != nil && checking.period.value != nil { throw ValidationError("--year and --period: one or the other") }
+        let r = try year.map { try workspace.rankYear(inputs: inputs, store: db, year: $0, unit: unit, asOf: checking.asOf.value) }
+            ?? workspace.rank(inputs: inputs, store: db, period: checking.period.value, unit: unit, asOf: checking.asOf.value)
         switch format.format {
         case .json: print(RankingReport.json(r.ranking))
         case .text: say(RankingReport.text(r.ranking, unitName: r.unitName, lang: checking.lang), terminator: "")

@@ -191,6 +191,71 @@ final class StoreRankingTests: XCTestCase {
         XCTAssertFalse(en.stdout.contains("生活垃圾集中收运量"), "--lang en: the indicator in English: \(en.stdout)")
     }
 
+    /// 一年一考核: four quarters in the store; every township's parts and total, the mean the mean of
+    /// its quarterly scores, the red flags and yellow cards counted as ranking.yaml says.
+    func testTheAnnualAssessmentOfFourQuartersPrintsEachTownshipsPartsAndTotal() throws {
+        let s = try setUpStore()
+        let quarters = ["2025Q1": [400.0, 380, 360, 340, 320, 300, 280, 260], "2025Q2": [300.0, 320, 340, 360, 380, 400, 420, 440],
+                        "2025Q3": [410.0, 390, 370, 350, 330, 310, 290, 270], "2025Q4": [350.0, 350, 360, 360, 370, 370, 380, 380]]
+        var scores: [String: [Double]] = [:], flags: [String: Int] = [:], cards: [String: Int] = [:]
+        for (q, t) in quarters.sorted(by: { $0.key < $1.key }) {
+            XCTAssertEqual(try importQuarter(s, q, toilets: t).status, 0)
+            let r = try runRenju(["rank", "--db", s.db, "--period", q, "--format", "json"] + s.common)
+            for e in try parseJSON(r.stdout)["ranking"] as? [[String: Any]] ?? [] {
+                let u = e["unit"] as? String ?? ""
+                scores[u, default: []].append(e["score"] as? Double ?? 0)
+                if e["award"] as? String == "red_flag" { flags[u, default: 0] += 1 }
+                if e["award"] as? String == "yellow_card" { cards[u, default: 0] += 1 }
+            }
+        }
+        let run = try runRenju(["rank", "--db", s.db, "--year", "2025", "--format", "json"] + s.common)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let entries = try parseJSON(run.stdout)["ranking"] as? [[String: Any]] ?? []
+        XCTAssertEqual(entries.count, 8)
+        for e in entries {
+            let u = e["unit"] as? String ?? ""
+            let parts = e["breakdown"] as? [[String: Any]] ?? []
+            XCTAssertEqual(parts.map { $0["label"] as? String ?? "" }, ["4 期平均得分", "流动红旗", "黄牌警告", "核查更正", "迟报或未签"])
+            let points = parts.map { $0["points"] as? Double ?? 0 }
+            let mean = ((scores[u] ?? []).reduce(0, +) / 4 * 100).rounded() / 100
+            XCTAssertEqual(points[0], mean, accuracy: 1e-9, "\(u): the mean of its quarters")
+            XCTAssertEqual(points[1], Double(flags[u] ?? 0) * 2, accuracy: 1e-9, "\(u): 2 points a red flag")
+            XCTAssertEqual(points[2], -Double(cards[u] ?? 0) * 2, accuracy: 1e-9, "\(u): 2 points a yellow card")
+            XCTAssertEqual(e["score"] as? Double ?? 0, points.reduce(0, +), accuracy: 0.011, "\(u): the total is the sum of its parts")
+        }
+        let ranks = entries.map { $0["rank"] as? Int ?? 0 }
+        XCTAssertEqual(ranks, ranks.sorted(), "ranked by total")
+        let text = try runRenju(["rank", "--db", s.db, "--year", "2025"] + s.common)
+        XCTAssertTrue(text.stdout.contains("2025 年度考核") && text.stdout.contains("4 期平均得分") && text.stdout.contains("镇7"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("年度考核由 2025Q1–2025Q4 共 4 期组成"), text.stdout)
+        let xlsx = s.dir.appendingPathComponent("年度考核.xlsx")
+        XCTAssertEqual(try runRenju(["rank", "--db", s.db, "--year", "2025", "--xlsx", xlsx.path] + s.common).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: xlsx.path))
+    }
+
+    /// 一月一通报: monthly periods end to end — imported, ranked, a bulletin written, and a year of
+    /// months assessed when the store has no quarters.
+    func testMonthlyPeriodsAreImportedRankedAndBulletined() throws {
+        let s = try setUpStore()
+        XCTAssertEqual(try importQuarter(s, "2025-07", toilets: [400, 410, 420, 430, 440, 450, 460, 470]).status, 0)
+        XCTAssertEqual(try importQuarter(s, "2025-08", toilets: [470, 460, 450, 440, 430, 420, 410, 400]).status, 0)
+        let periods = try runRenju(["db", "periods", "--db", s.db])
+        XCTAssertTrue(periods.stdout.contains("2025-07") && periods.stdout.contains("2025-08"), periods.stdout)
+        let xlsx = s.dir.appendingPathComponent("8月通报.xlsx")
+        let r = try runRenju(["rank", "--db", s.db, "--period", "2025-08", "--xlsx", xlsx.path] + s.common)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("2025-08 乡镇排名"), r.stdout)
+        // August reverses July: the township first in July (镇7) is last in August.
+        let json = try parseJSON(try runRenju(["rank", "--db", s.db, "--period", "2025-08", "--format", "json"] + s.common).stdout)
+        let ranking = json["ranking"] as? [[String: Any]] ?? []
+        XCTAssertEqual(ranking.first?["name"] as? String, "镇0")
+        XCTAssertEqual(ranking.last?["name"] as? String, "镇7")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: xlsx.path))
+        let year = try runRenju(["rank", "--db", s.db, "--year", "2025"] + s.common)
+        XCTAssertEqual(year.status, 0, year.stderr)
+        XCTAssertTrue(year.stdout.contains("2 期平均得分") && year.stdout.contains("2025-07–2025-08"), year.stdout)
+    }
+
     func testValidateWithTheStoreFindsWhatHistoryFilesFind() throws {
         let s = try setUpStore()
         XCTAssertEqual(try importQuarter(s, "2025Q2", toilets: [400, 410, 420, 430, 440, 450, 460, 470]).status, 0)
