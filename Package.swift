@@ -71,7 +71,7 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // Export: the workbooks (return, collection form, findings, bulletin) through libxlsxwriter.
-        .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks", "RenjuRanking", "CXlsxWriter"]),
+        .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks", "RenjuRanking", "RenjuInspection", "CXlsxWriter"]),
         // The application layer: the use cases every front end calls (validate, export, sign, rank,
         // import, history), typed inputs and results, one error type.
         .target(name: "RenjuApp", dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuEditing", "RenjuInspection", "RenjuRanking", "RenjuStore", "RenjuPostgres", "RenjuReport", "RenjuExport", "RenjuSynth"]),

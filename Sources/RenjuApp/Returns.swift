@@ -3,6 +3,8 @@ import RenjuModel
 import RenjuReference
 import RenjuChecks
 import RenjuExport
+import RenjuInspection
+import RenjuStore
 
 extension Workspace {
     /// What writing the prefecture's return did.
@@ -63,8 +65,10 @@ extension Workspace {
 
     /// The findings workbook: the figures with flagged cells highlighted and the messages as
     /// comments, and a 审核情况 sheet listing every finding.
-    public static func writeFindingsWorkbook(_ v: Validation, to out: String, lang: Language) throws {
-        do { try FindingsWorkbook(reference: v.reference).write(to: out, result: v.result, lang: lang) } catch { throw AppError("\(error)") }
+    public static func writeFindingsWorkbook(_ v: Validation, to out: String, lang: Language, store: (any HistoryStoring)? = nil) throws {
+        // With a store that holds on-site checks: their hit rates as a sheet.
+        let hits = try store.flatMap { $0 as? any InspectionStoring }.map { s in HitRates.compute(samples: try s.samples(), results: try s.inspections()) }
+        do { try FindingsWorkbook(reference: v.reference).write(to: out, result: v.result, lang: lang, hitRates: hits) } catch { throw AppError("\(error)") }
     }
 
     /// Writes a unit's blank collection form (采集表) for a period.

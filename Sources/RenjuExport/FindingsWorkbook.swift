@@ -1,6 +1,7 @@
 import Foundation
 import RenjuModel
 import RenjuReference
+import RenjuInspection
 import RenjuChecks
 
 /// The findings workbook (`renju validate --xlsx FILE`): the submitted figures with every flagged
@@ -18,7 +19,7 @@ public struct FindingsWorkbook {
         }
     }
 
-    public func write(to path: String, result: ValidationResult, lang: Language) throws {
+    public func write(to path: String, result: ValidationResult, lang: Language, hitRates: HitRates? = nil) throws {
         let catalog = reference.catalog
         let book = try XlsxBook(path: path)
         let zh = lang == .zh
@@ -114,6 +115,26 @@ public struct FindingsWorkbook {
                 try top.write(i + 1, 5, f.message.text(lang), CellStyle(border: true, wrap: true))
             }
             for (j, w) in [8.0, 14, 12, 16, 26, 80].enumerated() { try top.setColumn(j, j, width: w) }
+        }
+        // What on-site checks said of each rule (the store's inspections, when there are any).
+        if let h = hitRates, !h.rules.isEmpty {
+            let sheet = try book.addSheet(zh ? "规则命中率" : "Hit rates")
+            let cols = zh ? ["规则", "核查单位", "有误", "命中率（加权）", "报告期数", "建议"] : ["rule", "inspected", "wrong", "hit rate (weighted)", "periods", "advice"]
+            for (j, c) in cols.enumerated() { try sheet.write(0, j, c, head) }
+            let plain = CellStyle(border: true), pct = CellStyle(border: true, numberFormat: "0.0%")
+            for (i, r) in h.rules.enumerated() {
+                try sheet.write(i + 1, 0, r.rule.description, plain)
+                try sheet.write(i + 1, 1, .number(Double(r.units)), plain)
+                try sheet.write(i + 1, 2, .number(Double(r.hits)), plain)
+                try sheet.write(i + 1, 3, .number(r.rate), pct)
+                try sheet.write(i + 1, 4, .number(Double(r.periods)), plain)
+                try sheet.write(i + 1, 5, r.relaxCandidate ? (zh ? "命中率持续接近零，可考虑放宽" : "near zero persistently: candidate to relax") : "", plain)
+            }
+            let n = h.rules.count + 2
+            try sheet.write(n, 0, zh ? "随机部分未被标记的数：核查 \(h.missedFigures) 个，有误 \(h.missedWrong) 个（规则漏掉的）"
+                                     : "un-flagged figures in the random part: \(h.missedFigures) inspected, \(h.missedWrong) wrong (what the rules miss)", CellStyle(bold: true))
+            if let m = h.missedRate { try sheet.write(n, 5, .number(m), pct) }
+            for (j, w) in [28.0, 10, 8, 16, 10, 30].enumerated() { try sheet.setColumn(j, j, width: w) }
         }
         try book.close()
     }

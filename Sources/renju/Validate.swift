@@ -4,6 +4,7 @@ import RenjuModel
 import RenjuChecks
 import RenjuReport
 import RenjuApp
+import RenjuStore
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,8 +40,11 @@ struct Validate: ParsableCommand {
         // Earlier periods in the store are history, exactly like history files (only those the checks use).
         let workspace = checking.workspace
         let v: Workspace.Validation
+        var opened: (any HistoryStoring)? = nil
         if let db = store.db ?? Workspace.environmentStore {
-            v = try workspace.validate(inputs, period: checking.period.value, store: try Workspace.openStore(db).store, asOf: checking.asOf.value)
+            let s = try Workspace.openStore(db).store
+            opened = s
+            v = try workspace.validate(inputs, period: checking.period.value, store: s, asOf: checking.asOf.value)
         } else {
             v = try workspace.validate(inputs, period: checking.period.value, asOf: checking.asOf.value)
         }
@@ -57,7 +61,7 @@ struct Validate: ParsableCommand {
                  en: "\(hidden) findings below \(minSeverity.rawValue) not shown (--min-severity)")
         }
         if let xlsx {
-            try Workspace.writeFindingsWorkbook(v, to: xlsx, lang: lang)
+            try Workspace.writeFindingsWorkbook(v, to: xlsx, lang: lang, store: opened)
             note(lang, zh: "审核结果已写入 \(xlsx)", en: "findings workbook written to \(xlsx)")
         }
         // Nothing checked is not a pass: an empty folder, a header-only file, a --period without data.

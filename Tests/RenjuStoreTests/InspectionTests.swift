@@ -111,6 +111,16 @@ final class InspectionTests: XCTestCase {
         XCTAssertEqual(missed?["wrong"] as? Int, 1)
         let text = try runRenju(["rules", "--hit-rate", "--db", s.db])
         XCTAssertTrue(text.stdout.contains("规则命中率") && text.stdout.contains("规则漏掉的"), text.stdout)
+        // The findings workbook of a validation with this store carries the same table.
+        let findings = s.dir.appendingPathComponent("审核结果.xlsx")
+        _ = try runRenju(["validate", "--db", s.db, "--xlsx", findings.path] + s.common + [returns])
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", "import openpyxl, sys; ws = openpyxl.load_workbook(sys.argv[1])['规则命中率']; print(ws.max_row - 3, ws['A1'].value)", findings.path]
+        let o = Pipe(); check.standardOutput = o
+        try check.run(); check.waitUntilExit()
+        XCTAssertEqual(String(decoding: o.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+                       "\(den.count) 规则", "a row per rule")
     }
 
     func testAWrongFigureWithoutItsValueIsRefusedWithItsCellAndNothingIsRecorded() throws {
