@@ -4,6 +4,7 @@ import RenjuReference
 import RenjuChecks
 import RenjuStore
 import RenjuReading
+import RenjuExport
 
 /// What a desk user asks for: each request of the web desk needs one of these, and `DeskPolicy`
 /// alone says which roles hold it.
@@ -476,6 +477,47 @@ public final class Desk: Sendable {
         for s in subs.sorted(by: { $0.unit < $1.unit }) { paths.append(try read(s).path) }
         let unit: String? = reference.tree.level(of: account.unit).map { $0 <= .county } == true ? account.unit.rawValue : nil
         return try workspace.rank(inputs: paths, store: store, period: period, unit: unit, asOf: today)
+    }
+
+    /// 抽查 from the county board: a sample of the villages of the latest submissions in the
+    /// account's scope (not sent back), stored, and its inspection workbook.
+    public func inspectionSample(period: Period, size: Int, seed: UInt64, randomShare: Double, for account: Account, now: Date = Date()) throws -> (name: String, bytes: Data, sample: InspectionSample) {
+        guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权抽查", en: "not allowed to draw inspection samples")) }
+        let subs = try latest(period: period).values.filter { DeskPolicy.inScope($0.unit, of: account, tree: reference.tree) && $0.state != .returned }
+        guard !subs.isEmpty else { throw DeskError.notFound(Message(zh: "\(period) 还没有可抽查的报表", en: "nothing to sample for \(period)")) }
+        var paths: [String] = []
+        for s in subs.sorted(by: { $0.unit < $1.unit }) { paths.append(try read(s).path) }
+        let out = scratch.appendingPathComponent("sample-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let sample = try workspace.sample(paths, store: store, period: period, size: size, seed: seed, randomShare: randomShare,
+                                          grouping: .township, out: out.path, who: account.login, asOf: today, now: now)
+        let bytes: Data
+        do { bytes = try Data(contentsOf: out) } catch { throw AppError("cannot read the written workbook: \(error)") }
+        try store.log(.sample, who: account.login, submission: nil, unit: account.unit, period: period,
+                      detail: "sample \(sample.id ?? 0): \(sample.units.count) villages, seed \(seed)", now: now)
+        return ("抽查核实表-\(period)-\(sample.id ?? 0).xlsx", bytes, sample)
+    }
+
+    /// A filled inspection workbook brought back: every result recorded beside the figures, when
+    /// every unit in it lies in the account's scope.
+    public func verifyInspection(_ bytes: Data, by account: Account, now: Date = Date()) throws -> Workspace.Verified {
+        guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权导入核实结果", en: "not allowed to record inspections")) }
+        guard bytes.count <= maxUploadBytes else { throw DeskError.tooLarge(limit: maxUploadBytes) }
+        let path = try scratchFile(sha256: ContentSHA.hex(bytes), bytes: bytes)
+        // The scope first: a workbook of another county's sample is refused before anything is recorded.
+        if let probe = try? XLSXReader().read(url: URL(fileURLWithPath: path)) {
+            for sheet in probe where sheet.name != InspectionWorkbook.aboutSheet {
+                for r in sheet.grid.rowIndices where r > 0 {
+                    if let u = sheet.grid[r, 0].flatMap({ UnitCode($0.display) }), !DeskPolicy.inScope(u, of: account, tree: reference.tree) {
+                        throw DeskError.notAllowed(Message(zh: "\(u) 不在您的范围内", en: "\(u) is outside your scope"))
+                    }
+                }
+            }
+        }
+        let v = try Workspace.verifyImport(path, store: store, who: account.login, now: now)
+        try store.log(.verify, who: account.login, submission: nil, unit: account.unit, period: v.results.first?.period,
+                      detail: "sample \(v.sampleID): \(v.results.count) figures, \(v.corrected) wrong", now: now)
+        return v
     }
 
     /// The findings workbook of a submission.

@@ -9,7 +9,7 @@ import RenjuInspection
 
 extension Workspace {
     /// The store's on-site checks, or why it has none.
-    static func inspectionStore(_ store: any HistoryStoring) throws -> any InspectionStoring {
+    public static func inspectionStore(_ store: any HistoryStoring) throws -> any InspectionStoring {
         guard let s = store as? any InspectionStoring else {
             throw AppError(zh: "此数据库不能保存抽查结果：\(store.path)", en: "this store cannot keep inspections: \(store.path)")
         }

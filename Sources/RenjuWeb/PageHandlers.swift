@@ -169,6 +169,46 @@ extension DeskServer {
         return pages.html("board", ctx, lang: c.lang)
     }
 
+    /// 抽查: draw a sample, bring results back, and the rules' hit rates.
+    func inspectionsPage(_ req: Request, _ c: Caller, message: String?) throws -> Response {
+        let p = period(req)
+        var ctx = common(c, period: p)
+        ctx["seed"] = Int(Date().timeIntervalSince1970) % 1_000_000
+        if let message { ctx["message"] = message }
+        let h = try desk.workspace.hitRates(store: desk.store)
+        let recorded = try Workspace.inspectionStore(desk.store).inspections().count
+        ctx["none"] = recorded == 0
+        ctx["hasRules"] = !h.rules.isEmpty
+        ctx["rules"] = h.rules.map { r -> [String: Any] in
+            ["rule": r.rule.description, "units": r.units, "hits": r.hits, "rate": String(format: "%.1f %%", r.rate * 100), "relax": r.relaxCandidate]
+        }
+        let missed = h.missedRate.map { String(format: "%.1f %%", $0 * 100) } ?? "—"
+        ctx["missed"] = c.lang == .en ? "\(recorded) figures verified. Un-flagged figures in the random part: \(h.missedFigures) inspected, \(h.missedWrong) wrong (\(missed), what the rules miss)"
+                                      : "已记录 \(recorded) 个核实数。随机部分中未被标记的数：核查 \(h.missedFigures) 个，有误 \(h.missedWrong) 个（\(missed)，规则漏掉的）"
+        return pages.html("inspections", ctx, lang: c.lang)
+    }
+
+    func pageSample(_ req: Request, _ c: Caller) throws -> Response {
+        let form = Form.urlEncoded(c.body)
+        guard let p = form["period"].flatMap(Period.parse), let size = form["size"].flatMap({ Int($0) }), (1...1000).contains(size),
+              let seed = form["seed"].flatMap({ UInt64($0) }), let share = form["random_share"].flatMap({ Double($0) }), (0...1).contains(share) else {
+            throw DeskError.invalid(Message(zh: "请填写报告期、样本量（1–1000）、随机种子和随机部分比例（0–1）", en: "give the period, a size (1–1000), a seed and a random share (0–1)"))
+        }
+        let f = try desk.inspectionSample(period: p, size: size, seed: seed, randomShare: share, for: c.account)
+        return Self.download(f.name, f.bytes)
+    }
+
+    func pageVerify(_ req: Request, _ c: Caller) throws -> Response {
+        guard let parts = Form.multipart(c.body, contentType: req.headers[.contentType]),
+              let file = parts.first(where: { $0.filename != nil && !$0.data.isEmpty }) else {
+            throw DeskError.invalid(Message(zh: "请选择填好的核实表", en: "choose the filled workbook"))
+        }
+        let v = try desk.verifyInspection(file.data, by: c.account)
+        let text = c.lang == .en ? "Sample \(v.sampleID): \(v.results.count) figures recorded (\(v.confirmed) confirmed, \(v.corrected) wrong)."
+                                 : "抽查编号 \(v.sampleID)：记录 \(v.results.count) 个核实数（属实 \(v.confirmed)，有误 \(v.corrected)）。"
+        return try inspectionsPage(req, c, message: text)
+    }
+
     func rankingPage(_ req: Request, _ c: Caller) throws -> Response {
         let p = period(req)
         var ctx = common(c, period: p)

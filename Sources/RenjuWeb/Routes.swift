@@ -47,6 +47,9 @@ extension DeskServer {
                 let f = try self.desk.returnWorkbook(period: try Self.period(ctx), for: c.account)
                 return Self.download(f.name, f.bytes)
             }),
+            (Route(method: .get, path: "/inspections", surface: .page, access: .review), { req, _, c in try self.inspectionsPage(req, c, message: nil) }),
+            (Route(method: .post, path: "/inspections/sample", surface: .page, access: .review), { req, _, c in try self.pageSample(req, c) }),
+            (Route(method: .post, path: "/inspections/verify", surface: .page, access: .review), { req, _, c in try self.pageVerify(req, c) }),
             (Route(method: .get, path: "/forms/:unit/:period", surface: .page, access: .read), { _, ctx, c in
                 guard let u = UnitCode(ctx.parameters.get("unit") ?? "") else { throw DeskError.notFound(Message(zh: "区划代码有误", en: "not a division code")) }
                 let f = try self.desk.collectionForm(unit: u, period: try Self.period(ctx), for: c.account)

@@ -120,4 +120,59 @@ final class DeskPagesTests: XCTestCase {
             try await client.execute(uri: "/static/desk.css", method: .get) { r in XCTAssertEqual(r.status, .ok) }
         }
     }
+
+    /// 抽查 from the county board: draw a sample (a workbook to download), fill it as an inspector
+    /// would (openpyxl), bring it back through the form, and see the hit rates. A clerk may not.
+    func testTheCountyOfficeDrawsASampleAndRecordsWhatInspectorsFound() async throws {
+        let f = try await DeskFixture.make(self)
+        let dir = try temporaryDirectory()
+        try await f.application().test(.router) { client in
+            let clerk = try await client.login("clerk"), clerk2 = try await client.login("clerk2")
+            _ = try await client.upload(DeskFixture.hongyao, as: clerk)
+            _ = try await client.upload(DeskFixture.xinglong, as: clerk2)
+            let (cookie, csrf) = try await Self.formLogin(client, "reviewer")
+            let board = try await client.execute(uri: "/board?period=2025Q3", method: .get, headers: [.cookie: cookie]) { Self.html($0) }
+            XCTAssertTrue(board.contains("/inspections?period=2025Q3"), "the board links to 抽查")
+            let page = try await client.execute(uri: "/inspections?period=2025Q3", method: .get, headers: [.cookie: cookie]) { Self.html($0) }
+            XCTAssertTrue(page.contains("id=\"sample-form\"") && page.contains("id=\"verify-form\"") && page.contains("还没有核实结果"), page)
+            let form = "csrf=\(csrf)&period=2025Q3&size=6&seed=9&random_share=0.5"
+            let book: Data = try await client.execute(uri: "/inspections/sample", method: .post,
+                                                      headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)) { r in
+                XCTAssertEqual(r.status, .ok, Self.html(r))
+                XCTAssertTrue((r.headers[.contentDisposition] ?? "").contains("attachment"))
+                return Data(buffer: r.body)
+            }
+            let blank = dir.appendingPathComponent("blank.xlsx"), filled = dir.appendingPathComponent("filled.xlsx")
+            try book.write(to: blank)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["python3", "-c", """
+                import openpyxl, sys
+                wb = openpyxl.load_workbook(sys.argv[1])
+                ws = wb.worksheets[1]
+                ws["H2"] = "有误"; ws["I2"] = (ws["E2"].value or 0) + 3; ws["J2"] = "核查员乙"; ws["K2"] = "2025-11-03"
+                ws["H3"] = "属实"; ws["J3"] = "核查员乙"
+                wb.save(sys.argv[2])
+                """, blank.path, filled.path]
+            try p.run(); p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0)
+            let boundary = "----inspectionBoundary"
+            var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n".utf8)
+            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"核实.xlsx\"\r\n\r\n".utf8)
+            body += try Data(contentsOf: filled) + Data("\r\n--\(boundary)--\r\n".utf8)
+            let done = try await client.execute(uri: "/inspections/verify", method: .post,
+                                                headers: [.cookie: cookie, .contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(bytes: body)) { r in
+                XCTAssertEqual(r.status, .ok)
+                return Self.html(r)
+            }
+            XCTAssertTrue(done.contains("记录 2 个核实数（属实 1，有误 1）"), done)
+            XCTAssertTrue(done.contains("已记录 2 个核实数") && !done.contains("还没有核实结果"), done)
+            // A clerk can neither draw a sample nor record inspections.
+            let (clerkCookie, clerkCsrf) = try await Self.formLogin(client, "clerk")
+            try await client.execute(uri: "/inspections/sample", method: .post, headers: [.cookie: clerkCookie, .contentType: "application/x-www-form-urlencoded"],
+                                     body: ByteBuffer(string: "csrf=\(clerkCsrf)&period=2025Q3&size=6&seed=9&random_share=0.5")) { r in
+                XCTAssertEqual(r.status, .forbidden)
+            }
+        }
+    }
 }

@@ -38,6 +38,10 @@ final class RoleMatrixTests: XCTestCase {
         "GET /history": everyone,
         "GET /periods/:period/return.xlsx": [.reviewer, .viewer],
         "GET /forms/:unit/:period": everyone,
+        // 抽查 is the county office's: drawing samples and recording what inspectors found.
+        "GET /inspections": [.reviewer],
+        "POST /inspections/sample": [.reviewer],
+        "POST /inspections/verify": [.reviewer],
     ]
 
     func testEveryRouteForEveryRole() async throws {
