@@ -81,6 +81,10 @@ public struct InspectionSampler: Sendable {
                     chosen.insert(i); picked += 1; next += 1
                 }
             }
+            // Rounding can leave the last step just past the total: the likeliest unit not yet chosen.
+            while picked < k, let i = eligible.filter({ !chosen.contains($0) }).max(by: { pRisk[$0] < pRisk[$1] }) {
+                chosen.insert(i); picked += 1
+            }
         }
         // Random part: a simple random sample of the units not chosen by risk.
         var rest = units.indices.filter { !chosen.contains($0) }
