@@ -109,6 +109,36 @@ try:
     driver.get(base + "/ranking?period=2025Q3")
     check(len(driver.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")) == 19, "the ranking has its bar chart")
     driver.save_screenshot(os.path.join(out, "desk-ranking.png"))
+    # 抽查: from the board to the inspections page, a sample drawn (its workbook downloads), filled
+    # as an inspector would, and brought back through the form.
+    driver.get(base + "/board?period=2025Q3")
+    driver.find_element(By.ID, "inspections-link").click()
+    form = wait.until(EC.presence_of_element_located((By.ID, "sample-form")))
+    size = form.find_element(By.NAME, "size"); size.clear(); size.send_keys("5")
+    seed = form.find_element(By.NAME, "seed"); seed.clear(); seed.send_keys("42")
+    before = set(glob.glob(os.path.join(downloads, "*.xlsx")))
+    form.find_element(By.ID, "draw").click()
+    deadline = time.time() + 30
+    new = []
+    while time.time() < deadline:
+        new = [f for f in glob.glob(os.path.join(downloads, "*.xlsx")) if f not in before]
+        if new and not glob.glob(os.path.join(downloads, "*.crdownload")):
+            break
+        time.sleep(0.3)
+    check(len(new) == 1, "the inspection workbook downloads")
+    if new:
+        wb = openpyxl.load_workbook(new[0])
+        check(wb.sheetnames[0] == "抽样说明" and len(wb.sheetnames) >= 2, "it opens with its 抽样说明 sheet and a sheet per township")
+        ws = wb.worksheets[1]
+        ws["H2"] = "有误"; ws["I2"] = (ws["E2"].value or 0) + 1; ws["J2"] = "核查员"; ws["K2"] = "2025-11-05"
+        filled = os.path.join(out, "filled-inspection.xlsx")
+        wb.save(filled)
+        verify = driver.find_element(By.ID, "verify-form")
+        verify.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(filled)
+        verify.find_element(By.ID, "verify").click()
+        notice = wait.until(EC.presence_of_element_located((By.ID, "verify-result")))
+        check("记录 1 个核实数" in notice.text and "有误 1" in notice.text, "the filled workbook is recorded: " + notice.text)
+        driver.save_screenshot(os.path.join(out, "desk-inspections.png"))
     driver.get(submission_url)
     form = wait.until(EC.presence_of_element_located((By.ID, "return-form")))
     form.find_element(By.TAG_NAME, "textarea").send_keys("保洁员人数为负，请改正后重报")
