@@ -19,7 +19,17 @@ extension Workspace {
     /// Ranks the townships of a unit (排名): figures from the store and from any inputs (whose
     /// period is validated to count open errors); earlier periods for the admonishment alert.
     public func rank(inputs: [String], store: (any HistoryStoring)?, period requested: Period?, unit: String?, asOf: CivilDate = .today) throws -> RankingResult {
-        var dataset = try store?.dataset(periods: nil) ?? Dataset()
+        // Only the periods a ranking reads: the ranked one and those the admonishment alert looks back on.
+        func around(_ p: Period) throws -> [Period] {
+            var out = [p], q = p
+            for _ in 0..<max(0, (try self.reference()).ranking.admonishAfter - 1) { q = q.previous; out.append(q) }
+            return out
+        }
+        let wanted: [Period]?
+        if let requested { wanted = try around(requested) }
+        else if inputs.isEmpty, let latest = try store?.periods().map(\.period).max() { wanted = try around(latest) }
+        else { wanted = nil }
+        var dataset = try store?.dataset(periods: wanted) ?? Dataset()
         var validation: Validation? = nil
         let reference: ReferenceData
         if !inputs.isEmpty {
