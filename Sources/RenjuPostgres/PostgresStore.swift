@@ -349,7 +349,9 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
             if slices.count == 1 {
                 let r = try sync { c, l in try await c.withTransaction(logger: l) { c in
                     try await Self.byKeyOnly(c, l)
-                    return try await Self.fetch(c, l, p, names, unitFilter, source: source)
+                    var pv = PeriodValues()
+                    let others = try await Self.fetch(c, l, p, names, unitFilter, source: source, into: &pv)
+                    return (pv, others)
                 } }
                 values = r.0; others = r.1
             } else {
@@ -365,8 +367,8 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
                                 var pv = PeriodValues(), other = false
                                 try await conn.query("SET jit = off", logger: l)
                                 while let slice = queue.next() {
-                                    let r = try await Self.fetch(conn, l, p, names, slice, source: source)
-                                    pv.merge(r.0, overwrite: true); other = other || r.1
+                                    // Straight into this connection's figures: no copy a slice.
+                                    if try await Self.fetch(conn, l, p, names, slice, source: source, into: &pv) { other = true }
                                 }
                                 return (pv, other)
                             }
@@ -393,11 +395,12 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
         return ds
     }
 
-    /// One query's figures: a unit a row, its indicators' places and values as arrays (per-row
-    /// decoding cost more than the figures); `others` when a figure's indicator was not in `names`.
-    static func fetch(_ c: PostgresConnection, _ l: Logger, _ p: String, _ names: [String], _ filter: String, source: SourceRef) async throws -> (PeriodValues, Bool) {
+    /// One query's figures into `pv`: a unit a row, its indicators' places and values as arrays
+    /// (per-row decoding cost more than the figures); true when a figure's indicator was not in `names`.
+    static func fetch(_ c: PostgresConnection, _ l: Logger, _ p: String, _ names: [String], _ filter: String, source: SourceRef,
+                      into pv: inout PeriodValues) async throws -> Bool {
         let ids = names.map { IndicatorID($0) }
-        var pv = PeriodValues(), others = false
+        var others = false
         let slots = pv.register(ids)
         let origin = pv.origin(file: source.file, sheet: nil)
         var row: [(slot: Int, value: Double)] = []
@@ -424,7 +427,7 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
                 else { others = true }
             }
         }
-        return (pv, others)
+        return others
     }
 
     /// The element count of a one-dimensional array in binary format, the reader left at its
