@@ -4,7 +4,6 @@ import RenjuReference
 import RenjuChecks
 import RenjuStore
 import RenjuReading
-import RenjuExport
 
 /// What a desk user asks for: each request of the web desk needs one of these, and `DeskPolicy`
 /// alone says which roles hold it.
@@ -499,22 +498,14 @@ public final class Desk: Sendable {
     }
 
     /// A filled inspection workbook brought back: every result recorded beside the figures, when
-    /// every unit in it lies in the account's scope.
+    /// every unit in it lies in the account's scope (else nothing is recorded).
     public func verifyInspection(_ bytes: Data, by account: Account, now: Date = Date()) throws -> Workspace.Verified {
         guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权导入核实结果", en: "not allowed to record inspections")) }
         guard bytes.count <= maxUploadBytes else { throw DeskError.tooLarge(limit: maxUploadBytes) }
         let path = try scratchFile(sha256: ContentSHA.hex(bytes), bytes: bytes)
-        // The scope first: a workbook of another county's sample is refused before anything is recorded.
-        if let probe = try? XLSXReader().read(url: URL(fileURLWithPath: path)) {
-            for sheet in probe where sheet.name != InspectionWorkbook.aboutSheet {
-                for r in sheet.grid.rowIndices where r > 0 {
-                    if let u = sheet.grid[r, 0].flatMap({ UnitCode($0.display) }), !DeskPolicy.inScope(u, of: account, tree: reference.tree) {
-                        throw DeskError.notAllowed(Message(zh: "\(u) 不在您的范围内", en: "\(u) is outside your scope"))
-                    }
-                }
-            }
-        }
-        let v = try Workspace.verifyImport(path, store: store, who: account.login, now: now)
+        let tree = reference.tree
+        let v = try Workspace.verifyImport(path, store: store, who: account.login, now: now,
+                                           allowed: { DeskPolicy.inScope($0, of: account, tree: tree) })
         try store.log(.verify, who: account.login, submission: nil, unit: account.unit, period: v.results.first?.period,
                       detail: "sample \(v.sampleID): \(v.results.count) figures, \(v.corrected) wrong", now: now)
         return v

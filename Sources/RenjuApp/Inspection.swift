@@ -92,7 +92,10 @@ extension Workspace {
     /// Reads a filled inspection workbook and records each verified figure beside the submitted
     /// one (confirmed, or wrong with the true value). A cell that cannot be understood stops the
     /// import with its sheet and cell; nothing is recorded then.
-    public static func verifyImport(_ path: String, store: any HistoryStoring, who: String? = nil, now: Date = Date()) throws -> Verified {
+    /// `allowed`: a unit the caller may record for (the desk: the account's scope); a row of any
+    /// other unit refuses the whole workbook.
+    public static func verifyImport(_ path: String, store: any HistoryStoring, who: String? = nil, now: Date = Date(),
+                                     allowed: (UnitCode) -> Bool = { _ in true }) throws -> Verified {
         let inspections = try Self.inspectionStore(store)
         let file = (path as NSString).lastPathComponent
         let sheets: [XLSXReader.Sheet]
@@ -124,6 +127,7 @@ extension Workspace {
                 guard let unit = UnitCode(code), let f = figures["\(unit)|\(ind)"] else {
                     throw AppError(zh: "\(at(0))：\(code) \(ind) 不在抽查编号 \(sampleID) 的样本中", en: "\(at(0)): \(code) \(ind) is not in sample \(sampleID)")
                 }
+                guard allowed(unit) else { throw AppError(zh: "\(at(0))：\(unit) 不在您的范围内", en: "\(at(0)): \(unit) is outside your scope") }
                 guard result == InspectionWorkbook.confirmed || result == InspectionWorkbook.wrong else {
                     throw AppError(zh: "\(at(7))：核实结果应为“属实”或“有误”，表中是“\(result)”", en: "\(at(7)): the result must be 属实 or 有误, not “\(result)”")
                 }

@@ -140,11 +140,13 @@ public struct LinearProblem: Sendable {
             if glp_get_prim_stat(lp) == GLP_NOFEAS { return .infeasible }
             return .unknown
         }
-        guard anyInteger else {
+        // The optimum, read column by column (the LP's or the MIP's values).
+        func optimum(_ value: (Int32) -> Double, objective: Double) -> Outcome {
             var x: [Term: Double] = [:]
-            for t in terms { x[t] = glp_get_col_prim(lp, column[t] ?? 0) }
-            return .optimal(value: glp_get_obj_val(lp), solution: x)
+            for t in terms { x[t] = value(column[t] ?? 0) }
+            return .optimal(value: objective, solution: x)
         }
+        guard anyInteger else { return optimum({ glp_get_col_prim(lp, $0) }, objective: glp_get_obj_val(lp)) }
         var iocp = glp_iocp()
         glp_init_iocp(&iocp)
         iocp.msg_lev = GLP_MSG_OFF
@@ -153,10 +155,7 @@ public struct LinearProblem: Sendable {
         let irc = glp_intopt(lp, &iocp)
         guard irc == 0 else { return .unknown }
         switch glp_mip_status(lp) {
-        case GLP_OPT:
-            var x: [Term: Double] = [:]
-            for t in terms { x[t] = glp_mip_col_val(lp, column[t] ?? 0) }
-            return .optimal(value: glp_mip_obj_val(lp), solution: x)
+        case GLP_OPT: return optimum({ glp_mip_col_val(lp, $0) }, objective: glp_mip_obj_val(lp))
         case GLP_NOFEAS: return .infeasible
         default: return .unknown
         }

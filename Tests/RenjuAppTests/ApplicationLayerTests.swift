@@ -191,4 +191,23 @@ final class ApplicationLayerTests: XCTestCase {
         let piped = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", sample.path])
         XCTAssertFalse(piped.stderr.contains("读取文件") || piped.stderr.contains("\r"), piped.stderr)
     }
+
+    /// A workbook holding a unit outside the caller's scope is refused whole: nothing recorded.
+    func testVerifyImportRefusesAUnitOutsideTheScopeAndRecordsNothing() throws {
+        let dir = try temporaryDirectory()
+        XCTAssertEqual(try runRenju(["synth", "--villages", "60", "--period", "2025Q3", "--out", dir.path]).status, 0)
+        let db = dir.appendingPathComponent("s.sqlite").path, book = dir.appendingPathComponent("b.xlsx"), filled = dir.appendingPathComponent("f.xlsx")
+        XCTAssertEqual(try runRenju(["sample", "--db", db, "--size", "3", "--seed", "2", "--out", book.path, "--as-of", "2025-10-31",
+                                     "--divisions", dir.appendingPathComponent("divisions.csv").path, dir.appendingPathComponent("returns").path]).status, 0)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import openpyxl, sys; wb = openpyxl.load_workbook(sys.argv[1]); wb.worksheets[1]['H2'] = '属实'; wb.save(sys.argv[2])",
+                       book.path, filled.path]
+        try p.run(); p.waitUntilExit()
+        let store = try Workspace.openStore(db).store
+        XCTAssertThrowsError(try Workspace.verifyImport(filled.path, store: store, allowed: { _ in false })) { e in
+            XCTAssertTrue("\(e)".contains("不在您的范围内") && "\(e)".contains("!A2"), "\(e)")
+        }
+        XCTAssertEqual(try Workspace.verifyImport(filled.path, store: store).results.count, 1, "the same workbook, in scope, is recorded")
+    }
 }

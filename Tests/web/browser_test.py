@@ -50,6 +50,18 @@ driver = webdriver.Chrome(options=opts, service=service)
 wait = WebDriverWait(driver, 20)
 
 
+def wait_for_download(before, seconds=30):
+    """The .xlsx files that appeared in the download folder since `before`, once complete."""
+    deadline = time.time() + seconds
+    new = []
+    while time.time() < deadline:
+        new = [f for f in glob.glob(os.path.join(downloads, "*.xlsx")) if f not in before]
+        if new and not glob.glob(os.path.join(downloads, "*.crdownload")):
+            break
+        time.sleep(0.3)
+    return new
+
+
 def sign_in(login, password):
     driver.get(base + "/login")
     driver.find_element(By.ID, "login").send_keys(login)
@@ -92,14 +104,9 @@ try:
     row = driver.find_element(By.CSS_SELECTOR, "#board tr[data-unit='640422201000']")
     check("有错误" in row.text, "红耀乡 is on the board with its errors")
     driver.save_screenshot(os.path.join(out, "desk-board.png"))
+    before = set(glob.glob(os.path.join(downloads, "*.xlsx")))
     driver.find_element(By.ID, "return-xlsx").click()
-    deadline = time.time() + 30
-    files = []
-    while time.time() < deadline:
-        files = [f for f in glob.glob(os.path.join(downloads, "*.xlsx"))]
-        if files and not glob.glob(os.path.join(downloads, "*.crdownload")):
-            break
-        time.sleep(0.3)
+    files = wait_for_download(before)
     check(len(files) == 1, "the county's return downloads")
     if files:
         wb = openpyxl.load_workbook(files[0])
@@ -118,13 +125,7 @@ try:
     seed = form.find_element(By.NAME, "seed"); seed.clear(); seed.send_keys("42")
     before = set(glob.glob(os.path.join(downloads, "*.xlsx")))
     form.find_element(By.ID, "draw").click()
-    deadline = time.time() + 30
-    new = []
-    while time.time() < deadline:
-        new = [f for f in glob.glob(os.path.join(downloads, "*.xlsx")) if f not in before]
-        if new and not glob.glob(os.path.join(downloads, "*.crdownload")):
-            break
-        time.sleep(0.3)
+    new = wait_for_download(before)
     check(len(new) == 1, "the inspection workbook downloads")
     if new:
         wb = openpyxl.load_workbook(new[0])
