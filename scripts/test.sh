@@ -38,6 +38,9 @@ echo
 echo "== Excel output checked with openpyxl"
 python3 Tests/exports/check_exports.py "$(swift build --show-bin-path)/renju" 2>&1 | tee -a "$log" || status=1
 echo
+echo "== the same input, the same report: every conformance set and the sample county, 20 runs each"
+Tests/determinism/repeat.sh "$(swift build --show-bin-path)/renju" 20 2>&1 | tee -a "$log" || status=1
+echo
 echo "== the web desk in a real browser (headless Chromium)"
 scripts/web-e2e.sh "$(swift build --show-bin-path)/renju" 2>&1 | tee -a "$log" || status=1
 # A plain closing line over the runners: "N passed, N failed".

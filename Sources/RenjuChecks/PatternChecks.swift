@@ -654,8 +654,13 @@ public struct InflationCheck: Check {
             }
             // Peers: the parents under the same county.
             var byScope: [UnitCode?: [UnitCode]] = [:]
-            for p in parents where growth[p] != nil { byScope[ctx.peerScope(of: p), default: []].append(p) }
-            for (_, group) in byScope {
+            var scopes: [UnitCode?] = []
+            for p in parents where growth[p] != nil {
+                let scope = ctx.peerScope(of: p)
+                if byScope[scope] == nil { scopes.append(scope) }
+                byScope[scope, default: []].append(p)
+            }
+            for group in scopes.map({ byScope[$0] ?? [] }) {
                 guard group.count >= minUnits else { tally.add(slot, evaluated: 0, skipped: group.count); continue }
                 tally.add(slot, evaluated: group.count)
                 var centers: [IndicatorID: (Double, Double)] = [:]

@@ -227,8 +227,10 @@ public struct DuplicateRowsCheck: Check {
         defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
             // Peers are rows of the same level: a total row is not compared with its villages.
+            // (Levels in a fixed order: no dictionary order reaches the findings or their order.)
             let byLevel = Dictionary(grouping: sub.rows.map(\.code)) { ctx.level(of: $0) }
-            for (_, codes) in byLevel {
+            for level in byLevel.keys.sorted(by: { ($0?.depth ?? 99) < ($1?.depth ?? 99) }) {
+                let codes = byLevel[level] ?? []
                 tally.add(slotId, evaluated: codes.count > 1 ? codes.count : 0, skipped: codes.count > 1 ? 0 : codes.count)
                 let rows = codes.map { sub.values.row(of: $0) }
                 let columns = ids.map { id -> [Double?] in

@@ -148,6 +148,7 @@ extension RuleID {
     public static let passwordProtected = RuleID(.format, "password_protected")
     public static let skippedFile = RuleID(.format, "skipped_file")
     public static let conflictingValue = RuleID(.format, "conflicting_value")
+    public static let dateValue = RuleID(.format, "date_value")
     public static let historyConflict = RuleID(.format, "history_conflict")
     public static let givenTwice = RuleID(.format, "given_twice")
     public static let periodNotEnded = RuleID(.format, "period_not_ended")

@@ -12,8 +12,6 @@ enum FileKind {
     /// Anything else (text is read as CSV).
     case other
 
-    static let ole2Magic: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
-
     static func sniff(_ url: URL) -> FileKind {
         let ext = url.pathExtension.lowercased()
         var isDir: ObjCBool = false
@@ -24,8 +22,8 @@ enum FileKind {
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
         if head.starts(with: [0x50, 0x4B]) { return zipKind(url, ext: ext) }
-        if head == ole2Magic { return ole2Kind(url, ext: ext) }
-        return .other
+        if head == CompoundFile.magic { return ole2Kind(url, ext: ext) }
+        return biffKind(head) ?? .other
     }
 
     static let numbers = FileKind.refused(
@@ -55,28 +53,60 @@ enum FileKind {
         return .zip(zip)
     }
 
-    /// An OLE2 compound file: an encrypted OOXML package (a password), or an old binary
-    /// workbook (.xls, WPS .et). Stream names are UTF-16LE in the directory sectors.
+    /// An OLE2 compound file, by the entries directly under its root (not by a byte search: an
+    /// .xls may embed a Word document): an encrypted OOXML package (a password), an Excel 97–2003
+    /// or 5.0/95 workbook, WPS .et, or an old Word/PowerPoint file.
     static func ole2Kind(_ url: URL, ext: String) -> FileKind {
         guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { return .other }
-        func has(_ name: String) -> Bool {
-            var bytes: [UInt8] = []
-            for u in name.utf16 { bytes.append(UInt8(u & 0xFF)); bytes.append(UInt8(u >> 8)) }
-            return data.range(of: Data(bytes)) != nil
+        guard let cf = CompoundFile(data) else {
+            return .refused(zh: "这是已损坏的 OLE2 复合文档（旧版 Office 格式）：如是 .xls，请在 Excel/WPS 中打开后另存为 .xlsx",
+                            en: "a damaged OLE2 compound file (an old Office format): if it is an .xls, open it and save it as .xlsx",
+                            rule: .unsupportedFile)
         }
-        if has("EncryptionInfo") || has("EncryptedPackage") {
+        if cf.contains("EncryptionInfo") || cf.contains("EncryptedPackage") {
             return .refused(zh: "文件设有打开密码（已加密），无法读取：请在 Excel/WPS 中取消密码后另存为 .xlsx",
                             en: "the workbook is password-protected (encrypted): remove the password and save it as .xlsx",
                             rule: .passwordProtected)
         }
-        if ext == "et" || ext == "ett" {
+        let workbook = cf.contains("Workbook"), book = cf.contains("Book")
+        if ext == "et" || ext == "ett", workbook || book || !cf.contains("WordDocument") {
             return .refused(zh: "这是 WPS 表格格式（.et），请在 WPS 中另存为 Excel 工作簿（.xlsx）",
                             en: "a WPS spreadsheet (.et): save it as an Excel workbook (.xlsx) in WPS", rule: .unsupportedFile)
         }
-        if ext == "doc" || has("WordDocument") {
+        if workbook { return xls }
+        if book { return oldExcel("Excel 5.0/95") }
+        if cf.contains("WordDocument") {
             return .refused(zh: "这是旧版 Word 文档，不是电子表格", en: "an old Word document, not a spreadsheet", rule: .unsupportedFile)
         }
-        return .refused(zh: "这是旧版 Excel 97-2003 格式（.xls），请在 Excel/WPS 中另存为 .xlsx",
-                        en: "an old Excel 97-2003 workbook (.xls): save it as .xlsx", rule: .unsupportedFile)
+        if cf.contains("PowerPoint Document") {
+            return .refused(zh: "这是旧版 PowerPoint 演示文稿，不是电子表格", en: "an old PowerPoint presentation, not a spreadsheet", rule: .unsupportedFile)
+        }
+        return .refused(zh: "这是 OLE2 复合文档（旧版 Office 格式），但其中没有工作簿：请在 Excel/WPS 中打开后另存为 .xlsx",
+                        en: "an OLE2 compound file (an old Office format) holding no workbook: open it and save it as .xlsx",
+                        rule: .unsupportedFile)
+    }
+
+    static let xls = FileKind.refused(zh: "这是旧版 Excel 97-2003 格式（.xls），请在 Excel/WPS 中另存为 .xlsx",
+                                      en: "an old Excel 97-2003 workbook (.xls): save it as .xlsx", rule: .unsupportedFile)
+
+    static func oldExcel(_ version: String) -> FileKind {
+        .refused(zh: "这是旧版 Excel 文件（\(version)），请在 Excel/WPS 中打开后另存为 .xlsx",
+                 en: "an old Excel file (\(version)): open it in Excel or WPS and save it as .xlsx", rule: .unsupportedFile)
+    }
+
+    /// A BIFF2–BIFF5 worksheet or workbook written as a bare record stream (Excel 2.x–4.0, and
+    /// BIFF5 outside a compound file): it starts with a BOF record — id 0x0009, 0x0209, 0x0409 or
+    /// 0x0809, a length of 4–20 bytes, a version word and a known substream type.
+    static func biffKind(_ head: [UInt8]) -> FileKind? {
+        guard head.count >= 8, head[0] == 0x09, [0x00, 0x02, 0x04, 0x08].contains(head[1]) else { return nil }
+        let length = Int(head[2]) | Int(head[3]) << 8
+        let type = Int(head[6]) | Int(head[7]) << 8
+        guard (4...20).contains(length), [0x0005, 0x0006, 0x0010, 0x0020, 0x0040, 0x0100].contains(type) else { return nil }
+        switch head[1] {
+        case 0x00: return oldExcel("Excel 2.x")
+        case 0x02: return oldExcel("Excel 3.0")
+        case 0x04: return oldExcel("Excel 4.0")
+        default: return oldExcel("Excel 5.0/95")
+        }
     }
 }

@@ -86,6 +86,17 @@ public struct FormReader: Sendable {
         SourceRef(file: file, sheet: grid.name, row: row, column: col)
     }
 
+    /// Of the names a row gives (`单位` and `村名` side by side: the township and the village), the
+    /// one that names the unit in the divisions file, else the leftmost.
+    func givenName(_ names: [String], of unit: UnitCode) -> String? {
+        guard names.count > 1, let known = tree?.name(of: unit) else { return names.first }
+        let n = TextNormalizer.key(known)
+        return names.first { name in
+            let g = TextNormalizer.key(name)
+            return !g.isEmpty && (g == n || g.contains(n) || n.contains(g))
+        } ?? names.first
+    }
+
     func unitName(_ code: UnitCode?, given: String? = nil) -> String? {
         if let code, let n = tree?.name(of: code) { return n }
         return given
@@ -109,13 +120,55 @@ public struct FormReader: Sendable {
         return sub.rows.first?.code
     }
 
-    /// An indicator column of a form: where it is and how its cells read.
-    struct ValueColumn { let column: Int; let id: IndicatorID; let flag: Bool; let percent: Bool; var slot = -1 }
+    /// The columns one title covers: one column, or several under a title merged across them.
+    struct Span: Equatable {
+        let first: Int
+        let last: Int
+    }
 
-    func valueColumns(_ columns: [(Int, IndicatorID)], in values: inout PeriodValues) -> [ValueColumn] {
-        var out = columns.compactMap { c, id in catalog.kind(of: id).map { ValueColumn(column: c, id: id, flag: $0.isFlag, percent: $0.isRate) } }
+    /// A row's cell under a title: the first non-blank cell of its span, left to right (the merged
+    /// cell's anchor when it holds the value), else the first cell there; nil when none is stored.
+    /// `cells` is a row's entries, sorted by column.
+    static func cell(in cells: [Grid.Entry], _ span: Span) -> Grid.Entry? {
+        var lo = 0, hi = cells.count
+        while lo < hi { let mid = (lo + hi) / 2; if cells[mid].column < span.first { lo = mid + 1 } else { hi = mid } }
+        var first: Grid.Entry?
+        var k = lo
+        while k < cells.count, cells[k].column <= span.last {
+            if case let .text(t) = cells[k].cell, TextNormalizer.isBlank(t) { if first == nil { first = cells[k] }; k += 1; continue }
+            return cells[k]
+        }
+        return first
+    }
+
+    /// An indicator column of a form: where it is and how its cells read.
+    struct ValueColumn { let span: Span; let id: IndicatorID; let flag: Bool; let percent: Bool; var slot = -1 }
+
+    func valueColumns(_ columns: [(Span, IndicatorID)], in values: inout PeriodValues) -> [ValueColumn] {
+        var out = columns.compactMap { c, id in catalog.kind(of: id).map { ValueColumn(span: c, id: id, flag: $0.isFlag, percent: $0.isRate) } }
         for (i, s) in values.register(out.map(\.id)).enumerated() { out[i].slot = s }
         return out
+    }
+
+    /// A date (a number in a date-formatted cell) where a code or a figure belongs: Excel shows
+    /// the clerk a date, and its serial (44893 for 2022-11-28) is no count and no code.
+    func refuseDate(_ entry: Grid.Entry, grid: Grid, file: String, row r: Int, unit: UnitCode?, indicator: Indicator?,
+                    into sub: inout Submission) {
+        guard case let .number(d) = entry.cell else { return }
+        let shown = grid.date(serial: d)?.description ?? shortestDecimal(d)
+        let src = source(file, grid, r, entry.column)
+        let cell = src.cell ?? ""
+        if let unit, let indicator { sub.unreadable[unit, default: []].insert(indicator.id) }
+        let message: Message
+        if let indicator {
+            message = Message(zh: "\(indicator.name)单元格 \(cell) 是日期（\(shown)），应填数值（单位：\(indicator.unit)）：请把单元格格式改为“常规”或“数值”后重新填写",
+                              en: "\(indicator.englishName): cell \(cell) holds a date (\(shown)) where a figure (\(indicator.unit)) belongs: format the cell as General or Number and type the figure")
+        } else {
+            message = Message(zh: "第 \(r + 1) 行的区划代码单元格 \(cell) 是日期（\(shown)），不是区划代码，该行未读取：请把单元格格式改为“文本”并填写 12 位区划代码",
+                              en: "Row \(r + 1): the division code cell \(cell) holds a date (\(shown)), not a code; the row was not read: format it as Text and type the 12-digit code")
+        }
+        sub.findings.append(Finding(rule: .dateValue, severity: .error, unit: unit, unitName: unitName(unit), period: sub.period,
+                                    indicator: indicator?.id, value: nil, message: message, source: src))
     }
 
     func readValues(_ cells: [Grid.Entry], grid: Grid, file: String, row r: Int, unit: UnitCode,
@@ -126,12 +179,26 @@ public struct FormReader: Sendable {
         var k = 0
         var figures: [PeriodValues.RowFigure] = []
         figures.reserveCapacity(columns.count)
+        // Further figures under a title merged across columns: compared once the row's are stored.
+        var further: [(indicator: IndicatorID, reading: CellReading, column: Int)] = []
         for vc in columns {
-            let c = vc.column
+            var c = vc.span.first
             while k < cells.count, cells[k].column < c { k += 1 }
-            var cell = k < cells.count && cells[k].column == c ? cells[k].cell : nil
+            var entry = k < cells.count && cells[k].column == c ? cells[k] : nil
+            if vc.span.last > c, let e = Self.cell(in: cells, vc.span) {
+                entry = e; c = e.column
+                for x in cells[k...] where x.column > c && x.column <= vc.span.last {
+                    let more = CellParser.read(x.cell, flag: vc.flag, percent: vc.percent)
+                    if more != .blank { further.append((vc.id, more, x.column)) }
+                }
+            }
+            var cell = entry?.cell
+            if let e = entry, case .number = e.cell, grid.isDate(format: e.format) {
+                refuseDate(e, grid: grid, file: file, row: r, unit: unit, indicator: catalog[vc.id], into: &sub)
+                continue
+            }
             // A rate typed as 74.64 % in a percent-formatted cell is stored as 0.7464: the clerk meant what is shown.
-            if vc.percent, case let .number(d)? = cell, grid.isPercent(format: cells[k].format) { cell = .number(d * 100) }
+            if vc.percent, case let .number(d)? = cell, let e = entry, grid.isPercent(format: e.format) { cell = .number(d * 100) }
             if !grid.formulaNotes.isEmpty, let note = grid.formulaNotes[FormulaNote.key(r, c)] {
                 noteFormula(note, unit: unit, indicator: vc.id, source: source(file, grid, r, c), period: sub.period, into: &sub)
             }
@@ -139,11 +206,17 @@ public struct FormReader: Sendable {
             if case let .value(v) = reading { figures.append(.init(indicator: vc.id, value: v, column: c, slot: vc.slot)); continue }
             record(reading, unit: unit, indicator: vc.id, source: source(file, grid, r, c), period: sub.period, into: &sub)
         }
-        guard !figures.isEmpty else { return }
-        let origin = sub.values.origin(file: file, sheet: grid.name)
-        for i in sub.values.setRow(unit, figures, origin: origin, row: r) {
-            let f = figures[i]
-            record(.value(f.value), unit: unit, indicator: f.indicator, source: source(file, grid, r, f.column), period: sub.period, into: &sub)
+        if !figures.isEmpty {
+            let origin = sub.values.origin(file: file, sheet: grid.name)
+            for i in sub.values.setRow(unit, figures, origin: origin, row: r) {
+                let f = figures[i]
+                record(.value(f.value), unit: unit, indicator: f.indicator, source: source(file, grid, r, f.column), period: sub.period, into: &sub)
+            }
+        }
+        // A second figure under one merged title is read only to say when it differs from the first.
+        for f in further {
+            guard case .value = f.reading, sub.values[unit, f.indicator] != nil else { continue }
+            record(f.reading, unit: unit, indicator: f.indicator, source: source(file, grid, r, f.column), period: sub.period, into: &sub)
         }
     }
 

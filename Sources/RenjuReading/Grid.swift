@@ -68,6 +68,9 @@ public struct Grid: Sendable {
         return dateFormats.contains(f)
     }
 
+    /// Whether a number-format id (an entry's `format`) formats dates.
+    public func isDate(format f: Int32) -> Bool { f >= 0 && !dateFormats.isEmpty && dateFormats.contains(Int(f)) }
+
     /// Whether a numeric cell is shown as a percentage.
     public func isPercent(format f: Int32) -> Bool { f >= 0 && !percentFormats.isEmpty && percentFormats.contains(Int(f)) }
 

@@ -186,8 +186,17 @@ public struct InputLoader: Sendable {
                     source: SourceRef(file: file)))
                 return
             }
-            guard let (text, _) = TextDecoding.decode(data) else {
+            guard let (text, encoding) = TextDecoding.decode(data) else {
                 unreadable("编码无法识别（既不是 UTF-8 也不是 GB18030）/ unknown text encoding"); return
+            }
+            if encoding == .gb18030, TextDecoding.looksSingleByteWestern(data) {
+                // Read as GBK, a Latin-1 file's names would be garbled without a word: ask instead.
+                set.findings.append(Finding(
+                    rule: .encoding, severity: .error, unit: nil, period: defaultPeriod,
+                    message: Message(zh: "文件的编码无法确定：既不是 UTF-8，也不像 GBK（更像西文编码 Latin-1/Windows-1252），按 GBK 读取会把名称读成乱码。请在 Excel 中打开后另存为“CSV UTF-8（逗号分隔）”",
+                                     en: "Cannot tell the file's encoding: not UTF-8, and not like GBK (more like Latin-1/Windows-1252); read as GBK its names would be garbled. Open it in Excel and save it as “CSV UTF-8 (comma delimited)”"),
+                    source: SourceRef(file: file)))
+                return
             }
             let parsed = CSVReader.read(text, name: nil) { CSVTableStream(reader, file: file, defaultPeriod: defaultPeriod) }
             streamed = (parsed.grid, parsed.stream)

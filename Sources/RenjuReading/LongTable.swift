@@ -29,6 +29,11 @@ extension FormReader {
             guard var sub = subs[key] else { continue }
             defer { subs[key] = sub }
             if period == nil { noPeriodRows += 1 }
+            if case .number? = grid[r, codeCol], let f = grid.format(r, codeCol), grid.isDate(format: Int32(f)),
+               let entry = grid.rawCells(inRow: r).first(where: { $0.column == codeCol }) {
+                refuseDate(entry, grid: grid, file: file, row: r, unit: nil, indicator: nil, into: &sub)
+                continue
+            }
             guard let code = codeText.flatMap(UnitCode.init) else {
                 sub.findings.append(Finding(
                     rule: .badCode, severity: .error, unit: nil, period: period,
@@ -48,6 +53,11 @@ extension FormReader {
                 continue
             }
             var cell = grid[r, valCol]
+            if case .number? = cell, let f = grid.format(r, valCol), grid.isDate(format: Int32(f)),
+               let entry = grid.rawCells(inRow: r).first(where: { $0.column == valCol }) {
+                refuseDate(entry, grid: grid, file: file, row: r, unit: code, indicator: ind, into: &sub)
+                continue
+            }
             if ind.kind.isRate, case let .number(d)? = cell, let f = grid.format(r, valCol), grid.isPercent(format: Int32(f)) { cell = .number(d * 100) }
             record(CellParser.read(cell, kind: ind.kind), unit: code, indicator: ind.id,
                    source: source(file, grid, r, valCol), period: period, into: &sub)

@@ -8,8 +8,10 @@ import RenjuModel
 struct TableHeader {
     /// The header's rows, top to bottom (one for a plain form).
     let rows: [Int]
-    /// Each column's titles, top to bottom, repeated titles (a cell merged down) given once.
-    let titles: [(column: Int, levels: [String])]
+    /// Each column's titles, top to bottom, repeated titles (a cell merged down) given once,
+    /// left to right. A lowest title merged across columns (`单位名称` over B:C) is one column
+    /// spanning them: `column` is the merged cell's left column, `last` its right one.
+    let titles: [(column: Int, last: Int, levels: [String])]
     /// Every title's matching key, over all the header's rows (for telling what kind of table it is).
     let keys: Set<String>
 
@@ -34,6 +36,8 @@ struct TableHeader {
             }
         }
         var byColumn: [Int: [String]] = [:]
+        // The merged range (across columns) that gave a column its latest title, if one did.
+        var titleMerge: [Int: CellRange] = [:]
         for r in rows {
             var columns = Set(grid.cells(inRow: r).map(\.column))
             // Cells inside a merged range show the range's text (a group title over its columns).
@@ -42,15 +46,31 @@ struct TableHeader {
             }
             for c in columns.sorted() {
                 var text = grid[r, c].map { TextNormalizer.fold($0.display) } ?? ""
-                if TextNormalizer.isBlank(text), let m = grid.merge(containing: r, c), let origin = grid[m.top, m.left] {
+                let merge = grid.merge(containing: r, c)
+                if TextNormalizer.isBlank(text), let m = merge, let origin = grid[m.top, m.left] {
                     text = TextNormalizer.fold(origin.display)
                 }
                 guard !TextNormalizer.isBlank(text) else { continue }
-                if byColumn[c]?.last != text { byColumn[c, default: []].append(text) }
+                if byColumn[c]?.last != text {
+                    byColumn[c, default: []].append(text)
+                    titleMerge[c] = merge.flatMap { $0.left != $0.right ? $0 : nil }
+                }
+            }
+        }
+        // Columns left to right; neighbours with the same titles whose lowest title is one merged
+        // cell are one column (a group title over several indicators differs in the titles below it).
+        var titles: [(column: Int, last: Int, levels: [String])] = []
+        for c in byColumn.keys.sorted() {
+            guard let levels = byColumn[c] else { continue }
+            if let prev = titles.last, prev.levels == levels, let m = titleMerge[c], m == titleMerge[prev.column],
+               m.contains(m.top, prev.column) {
+                titles[titles.count - 1].last = c
+            } else {
+                titles.append((c, c, levels))
             }
         }
         self.rows = rows
-        self.titles = byColumn.keys.sorted().compactMap { c in byColumn[c].map { (c, $0) } }
+        self.titles = titles
         self.keys = Set(titles.flatMap { $0.levels.map(TextNormalizer.key) })
     }
 

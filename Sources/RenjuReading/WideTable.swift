@@ -8,49 +8,55 @@ struct WideTable {
     let reader: FormReader
     let file: String
     var sub: Submission
-    let codeColumn: Int
-    let nameColumn: Int?
+    /// The columns holding the unit code and (any of) its name, left to right.
+    let codeColumn: FormReader.Span
+    let nameColumns: [FormReader.Span]
     let headerRow: Int
-    private var columns: [Int: FormReader.Column] = [:]
-    private var indicatorColumns: [(Int, IndicatorID)] = []
+    /// Every titled column, left to right: what it holds.
+    private var columns: [(span: FormReader.Span, kind: FormReader.Column)] = []
+    private var indicatorColumns: [(FormReader.Span, IndicatorID)] = []
     private var valueCols: [FormReader.ValueColumn] = []
     /// 合计 rows without a code, resolved once every unit is known (their cells kept).
     private var pendingTotals: [(row: Int, name: String, cells: [Grid.Entry])] = []
     private var footerText: [(String, SourceRef)] = []
     private var seen = UnitIndex()
 
+    /// Columns are decided left to right, never in a dictionary's order: the leftmost `区划代码`
+    /// column is the code, the first indicator column of a kind is read (a second is a duplicate),
+    /// and a row's name is the first non-blank of its name columns (`单位` and `村名` side by side).
     init(_ reader: FormReader, _ grid: Grid, file: String, header table: TableHeader, meta: [Int], defaultPeriod: Period?) {
         self.reader = reader; self.file = file
         let catalog = reader.catalog
         var sub = Submission(file: file, period: nil)
-        var columns: [Int: FormReader.Column] = [:]
-        var seenIndicators: [IndicatorID: Int] = [:]
+        var columns: [(span: FormReader.Span, kind: FormReader.Column)] = []
+        var seenIndicators: Set<IndicatorID> = []
         let header = table.bottom
         headerRow = header
-        for (c, levels) in table.titles {
+        for (c, last, levels) in table.titles {
+            let span = FormReader.Span(first: c, last: last)
             let title = levels.joined(separator: " / ")
             let keys = levels.map(TextNormalizer.key)
-            if keys.contains(where: FormReader.codeKeys.contains), !columns.values.contains(.code) { columns[c] = .code }
-            else if keys.contains(where: FormReader.nameKeys.contains) { columns[c] = .name }
+            if keys.contains(where: FormReader.codeKeys.contains), !columns.contains(where: { $0.kind == .code }) { columns.append((span, .code)) }
+            else if keys.contains(where: FormReader.nameKeys.contains) { columns.append((span, .name)) }
             else if levels.contains(where: catalog.isDerivedColumn) { continue }
             else if let id = TableHeader.indicator(levels, catalog) {
-                if seenIndicators[id] != nil {
+                if !seenIndicators.insert(id).inserted {
                     sub.findings.append(Finding(
                         rule: .duplicateValue, severity: .error, unit: nil, period: nil, indicator: id,
                         message: Message(zh: "指标“\(catalog[id]?.name ?? id.rawValue)”出现了两列，只读取第一列，请删除重复列",
                                          en: "Indicator \(id) appears in two columns; only the first is read — delete the duplicate"),
                         source: reader.source(file, grid, header, c)))
-                    columns[c] = .unknown(title)
+                    columns.append((span, .unknown(title)))
                 } else {
-                    seenIndicators[id] = c; columns[c] = .indicator(id)
+                    columns.append((span, .indicator(id)))
                 }
-            } else { columns[c] = .unknown(title) }
+            } else { columns.append((span, .unknown(title))) }
         }
-        codeColumn = columns.first(where: { $0.value == .code })?.key ?? 0
-        nameColumn = columns.first(where: { $0.value == .name })?.key
-        indicatorColumns = columns.compactMap { (c, col) -> (Int, IndicatorID)? in
-            if case let .indicator(id) = col { return (c, id) }; return nil
-        }.sorted { $0.0 < $1.0 }
+        codeColumn = columns.first { $0.kind == .code }?.span ?? FormReader.Span(first: 0, last: 0)
+        nameColumns = columns.filter { $0.kind == .name }.map(\.span)
+        indicatorColumns = columns.compactMap { col -> (FormReader.Span, IndicatorID)? in
+            if case let .indicator(id) = col.kind { return (col.span, id) }; return nil
+        }
         sub.columns = indicatorColumns.map(\.1)
         valueCols = reader.valueColumns(indicatorColumns, in: &sub.values)
 
@@ -80,16 +86,25 @@ struct WideTable {
     mutating func read(row r: Int, of grid: Grid) {
         // The row's cells once: every look-up below is in this short sorted list.
         let raw = grid.rawCells(inRow: r)
-        func at(_ c: Int) -> RawCell? { raw.first { $0.column >= c }.flatMap { $0.column == c ? $0.cell : nil } }
         if raw.allSatisfy({ if case let .text(s) = $0.cell { return TextNormalizer.isBlank(s) }; return false }) { return }
-        let codeCell = at(codeColumn)
+        let codeEntry = FormReader.cell(in: raw, codeColumn)
+        let codeCell = codeEntry?.cell
         if TableHeader.isColumnNumberRow(raw, codeCell: codeCell) { return }
-        let givenName = nameColumn.flatMap { at($0)?.display }.map(TextNormalizer.fold)
+        // The names the row gives, left to right (one name column on most forms).
+        var names: [String] = []
+        for span in nameColumns {
+            if let e = FormReader.cell(in: raw, span), case let name = TextNormalizer.fold(e.cell.display), !TextNormalizer.isBlank(name) {
+                names.append(name)
+            }
+        }
+        // A date (a number in a date-formatted cell) where the code belongs: its serial is no code.
+        let dateCode = codeEntry.map { e in if case .number = e.cell { return grid.isDate(format: e.format) }; return false } ?? false
         let codeText: String? = codeCell.map { cell -> String in
             if case let .number(d) = cell, d >= 0, d < 1e13, d == d.rounded() { return String(Int64(d)) }
             return cell.display
         }
-        guard let unit = codeText.flatMap(UnitCode.init) else {
+        guard !dateCode, let unit = codeText.flatMap(UnitCode.init) else {
+            let givenName = names.first { FormReader.totalNames.contains(TextNormalizer.key($0)) } ?? names.first
             // Not a data row: perhaps the sign-off footer.
             let cells = grid.cells(inRow: r)
             let rowText = cells.map { c -> String in
@@ -101,7 +116,11 @@ struct WideTable {
                 return
             }
             let catalog = reader.catalog
-            let hasData = indicatorColumns.contains { grid[r, $0.0] != nil && CellParser.read(grid[r, $0.0], kind: catalog[$0.1]?.kind ?? .flow) != .blank }
+            let hasData = indicatorColumns.contains { CellParser.read(FormReader.cell(in: raw, $0.0)?.cell, kind: catalog[$0.1]?.kind ?? .flow) != .blank }
+            if dateCode, hasData, let e = codeEntry {
+                reader.refuseDate(e, grid: grid, file: file, row: r, unit: nil, indicator: nil, into: &sub)
+                return
+            }
             let codeBlank = codeText.map { TextNormalizer.isBlank($0) } ?? true
             if codeBlank, let n = givenName, FormReader.totalNames.contains(TextNormalizer.key(n)), hasData {
                 pendingTotals.append((r, n, raw)); return
@@ -111,20 +130,21 @@ struct WideTable {
                     rule: .badCode, severity: .error, unit: nil, unitName: givenName, period: sub.period,
                     message: Message(zh: "第 \(r + 1) 行的区划代码“\(codeText ?? "")”不是有效的12位统计用区划代码，该行未读取",
                                      en: "Row \(r + 1): “\(codeText ?? "")” is not a valid 12-digit division code; the row was not read"),
-                    source: reader.source(file, grid, r, codeColumn)))
+                    source: reader.source(file, grid, r, codeEntry?.column ?? codeColumn.first)))
             }
             return
         }
+        let givenName = reader.givenName(names, of: unit)
         if let first = seen[unit].map(Int.init) {
             sub.findings.append(Finding(
                 rule: .duplicateUnit, severity: .error, unit: unit, unitName: reader.unitName(unit, given: givenName), period: sub.period,
                 message: Message(zh: "单位 \(unit) 在本表中出现两次（第 \(first + 1) 行和第 \(r + 1) 行），只读取第一行，请删除重复行",
                                  en: "Unit \(unit) appears twice in this file (rows \(first + 1) and \(r + 1)); only the first is read"),
-                source: reader.source(file, grid, r, codeColumn)))
+                source: reader.source(file, grid, r, codeEntry?.column ?? codeColumn.first)))
             return
         }
         seen.set(unit, Int32(truncatingIfNeeded: r))
-        sub.rows.append(UnitRow(code: unit, givenName: givenName, source: reader.source(file, grid, r, codeColumn)))
+        sub.rows.append(UnitRow(code: unit, givenName: givenName, source: reader.source(file, grid, r, codeEntry?.column ?? codeColumn.first)))
         reader.readValues(raw, grid: grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub)
     }
 
@@ -137,24 +157,24 @@ struct WideTable {
             let parents = Set(sub.rows.compactMap { tree?[$0.code]?.parent })
             if parents.count == 1, let p = parents.first, seen[p] == nil {
                 seen.set(p, Int32(truncatingIfNeeded: t.row))
-                sub.rows.insert(UnitRow(code: p, givenName: t.name, source: reader.source(file, grid, t.row, codeColumn)), at: 0)
+                sub.rows.insert(UnitRow(code: p, givenName: t.name, source: reader.source(file, grid, t.row, codeColumn.first)), at: 0)
                 reader.readValues(t.cells, grid: grid, file: file, row: t.row, unit: p, columns: valueCols, into: &sub)
             } else {
                 sub.findings.append(Finding(
                     rule: .badCode, severity: .error, unit: nil, period: sub.period,
                     message: Message(zh: "第 \(t.row + 1) 行“\(t.name)”没有区划代码，无法确定是哪个单位的合计，请填写区划代码",
                                      en: "Row \(t.row + 1) “\(t.name)” has no division code; cannot tell whose total it is"),
-                    source: reader.source(file, grid, t.row, codeColumn)))
+                    source: reader.source(file, grid, t.row, codeColumn.first)))
             }
         }
         pendingTotals = []
-        for (c, col) in columns.sorted(by: { $0.key < $1.key }) {
+        for (span, col) in columns {
             if case let .unknown(title) = col {
                 sub.findings.append(Finding(
                     rule: .unknownColumn, severity: .warning, unit: nil, period: sub.period,
                     message: Message(zh: "未知的列“\(title)”：不是指标目录中的指标，已忽略；如是新指标，请先加入 indicators.yaml",
                                      en: "Unknown column “\(title)”: not in the indicator catalog, ignored"),
-                    source: reader.source(file, grid, headerRow, c)))
+                    source: reader.source(file, grid, headerRow, span.first)))
             }
         }
         if !footerText.isEmpty, let root = reader.rootUnit(sub) {

@@ -28,6 +28,30 @@ public enum TextDecoding {
         return valid >= 4 && invalid >= 4 && Double(valid) >= 0.2 * Double(valid + invalid)
     }
 
+    /// Whether bytes that decode as GB18030 are more likely a Western single-byte encoding
+    /// (Latin-1, Windows-1252: `Müller` is FC 6C, a valid but rare GBK pair): GBK text is almost
+    /// all GB2312 pairs (both bytes 0xA1–0xFE: the 6,763 common characters and full-width
+    /// punctuation), while an accented letter followed by a plain one makes a pair whose second
+    /// byte is below 0xA1 — GBK's rarely used extension area. Two such pairs or more, and fewer
+    /// GB2312 pairs than others, say the text is not GBK.
+    public static func looksSingleByteWestern(_ data: Data) -> Bool {
+        var common = 0, rare = 0
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let b = raw.bindMemory(to: UInt8.self)
+            var i = 0
+            while i < b.count {
+                let x = b[i]
+                if x < 0x80 { i += 1; continue }
+                guard i + 1 < b.count else { break }
+                let y = b[i + 1]
+                if y >= 0x30, y <= 0x39 { rare += 1; i += 4; continue }  // a GB18030 four-byte sequence
+                if x >= 0xA1, y >= 0xA1 { common += 1 } else { rare += 1 }
+                i += 2
+            }
+        }
+        return rare >= 2 && common < rare
+    }
+
     public static func decode(_ data: Data) -> (text: String, encoding: Encoding)? {
         let bytes = [UInt8](data.prefix(4))
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
