@@ -35,7 +35,10 @@ public struct HitRates: Sendable {
             guard let id = s.id else { continue }
             var figuresByUnit: [UnitCode: [SampledFigure]] = [:]
             for f in s.figures { figuresByUnit[f.unit, default: []].append(f) }
-            for (unit, figures) in figuresByUnit {
+            // Units in code order: the weights are summed in one order on every run (floating-point
+            // sums in a dictionary's order could differ in their last digit).
+            for unit in figuresByUnit.keys.sorted() {
+                let figures = figuresByUnit[unit] ?? []
                 let checked = figures.compactMap { f in latest["\(id)|\(unit)|\(f.indicator)"].map { (f, $0) } }
                 guard !checked.isEmpty, let p = figures.first?.probability, p > 0 else { continue }
                 let w = 1 / p
