@@ -4,6 +4,7 @@ import RenjuReference
 import RenjuChecks
 import RenjuStore
 import RenjuReading
+import RenjuInspection
 
 /// What a desk user asks for: each request of the web desk needs one of these, and `DeskPolicy`
 /// alone says which roles hold it.
@@ -55,10 +56,13 @@ public enum DeskError: Error, CustomStringConvertible, Sendable {
     case unreadable(Message, findings: [Finding])
     case tooLarge(limit: Int)
     case invalid(Message)
+    /// The request does not fit where the submission stands (a returned or superseded version, a
+    /// role signed already, a closed period, open errors): 409.
+    case conflict(Message)
 
     public var message: Message {
         switch self {
-        case let .notAllowed(m), let .notFound(m), let .invalid(m): return m
+        case let .notAllowed(m), let .notFound(m), let .invalid(m), let .conflict(m): return m
         case let .unreadable(m, _): return m
         case let .tooLarge(limit): return Message(zh: "文件过大（上限 \(limit / 1_048_576) MiB）", en: "the file is too large (limit \(limit / 1_048_576) MiB)")
         }
@@ -73,8 +77,14 @@ public struct DeskSubmission: Sendable {
     public let validation: Workspace.Validation
     /// The content digest (数据摘要) of the submission's figures: what a sign-off binds to.
     public let digest: String?
+    /// The sign-offs given on the desk for this version: the version's sign-offs.
     public let signOffs: [SignOff]
+    /// What the workbook's own 签字 sheet and footer declare: shown beside the desk's, compared
+    /// with them, never taken for them.
+    public let declaredSignOffs: [SignOff]
     public let explanations: [Explanation]
+    /// Whether this is the unit's latest version of its period (earlier ones are superseded).
+    public let isLatest: Bool
     /// The uploaded file's name as given, for display.
     public var filename: String { stored.filename }
 }
@@ -157,30 +167,112 @@ public final class Desk: Sendable {
         return url.path
     }
 
-    /// Uploads a unit's return: reads it (the reader's limits apply), refuses units outside the
-    /// account's subtree, stores the bytes as the next version, and checks it against the history.
+    /// Uploads a unit's return: one reporting unit's return for one period. The file is read (the
+    /// reader's limits apply); every row of it — figures on every sheet, 签字, 说明 — must belong
+    /// to the uploader's unit; the unit's own row must be there (a village alone or a file without
+    /// the total is not the township's return); the period is the newest in the file and must be
+    /// open. Then the bytes are stored as the unit's next version and checked against the history.
     public func upload(_ bytes: Data, filename: String, by account: Account, now: Date = Date()) throws -> DeskSubmission {
         guard DeskPolicy.allows(account, .upload) else { throw DeskError.notAllowed(Message(zh: "无权上报", en: "not allowed to upload")) }
         guard bytes.count <= maxUploadBytes else { throw DeskError.tooLarge(limit: maxUploadBytes) }
+        let tree = reference.tree
+        let unit = account.unit
+        guard tree.level(of: unit) == Self.reportingLevel else {
+            throw DeskError.notAllowed(Message(zh: "报表以乡镇为单位上报：只有乡镇的账号可以上传", en: "returns are uploaded per township: only a township's account uploads"))
+        }
         let shown = Self.displayName(filename)
         let sha = ContentSHA.hex(bytes)
         let path = try scratchFile(sha256: sha, bytes: bytes)
+        // A refused file is not kept: only stored versions stay in the scratch folder.
+        var stored = false
+        defer { if !stored { removeScratch(path) } }
         let input = try workspace.read([path], reference: reference)
-        guard let first = input.submissions.first(where: { $0.period != nil && !$0.rows.isEmpty }), let period = first.period else {
+        let withRows = input.submissions.filter { !$0.rows.isEmpty }
+        guard let period = withRows.compactMap(\.period).max() else {
             let findings = input.findings + input.submissions.flatMap(\.findings)
             throw DeskError.unreadable(Message(zh: "无法读取文件 \(shown)：找不到带报告期的报表", en: "cannot read \(shown): no table with a period"),
                                        findings: findings.map { Self.renamed($0, from: path, to: shown) })
         }
-        let codes = input.submissions.flatMap(\.unitCodes)
-        if let outside = codes.first(where: { !DeskPolicy.inScope($0, of: account, tree: reference.tree) }) {
-            throw DeskError.notAllowed(Message(zh: "文件中的单位 \(outside) 不在您的管辖范围内", en: "the file holds unit \(outside), outside your unit"))
+        try checkBelongs(input, to: unit, account: account, path: path, shown: shown)
+        let name = tree.name(of: unit) ?? unit.rawValue
+        guard withRows.contains(where: { $0.period == period && $0.unitCodes.contains(unit) }) else {
+            throw DeskError.unreadable(Message(
+                zh: "文件 \(shown) 不是\(name)（\(unit)）\(period) 的完整报表：其中没有\(name)本级（合计）这一行。请上报本单位的整张报表（各村和合计行）",
+                en: "\(shown) is not the whole \(period) return of \(name) (\(unit)): it has no row for \(name) itself (the total). Upload the unit's whole return (its villages and the total row)"),
+                findings: [])
         }
-        guard let unit = Self.root(of: input.submissions, tree: reference.tree) else {
-            throw DeskError.invalid(Message(zh: "文件中的单位不属于同一个上级", en: "the units in the file do not share one parent"))
+        if let closed = try closure(unit: unit, period: period) {
+            throw DeskError.conflict(closed)
         }
-        let stored = try store.addSubmission(bytes: bytes, filename: shown, unit: unit, period: period, who: account.login, now: now)
+        let added = try store.addSubmission(bytes: bytes, filename: shown, unit: unit, period: period, who: account.login, now: now)
+        stored = true
         cache.bump()
-        return try submission(stored)
+        return try submission(added)
+    }
+
+    /// The level whose units upload returns and line the county's board: the township.
+    public static let reportingLevel = Level.township
+
+    /// Every row of an upload belongs to the uploader's unit: each unit row on every sheet lies in
+    /// its subtree, each 签字 row is the unit's own, each 说明 names a unit of its subtree. The
+    /// first row that does not is refused with its cell.
+    func checkBelongs(_ input: InputSet, to unit: UnitCode, account: Account, path: String, shown: String) throws {
+        let tree = reference.tree
+        func cell(_ src: SourceRef?) -> String {
+            guard let src else { return shown }
+            return Self.renamed(src, from: path, to: shown).description
+        }
+        for s in input.submissions {
+            for row in s.rows where !DeskPolicy.inScope(row.code, of: account, tree: tree) {
+                throw DeskError.notAllowed(Message(zh: "文件中 \(cell(row.source)) 的单位 \(row.code) 不在您的管辖范围内：只能上报本单位的数据",
+                                                   en: "\(cell(row.source)): unit \(row.code) is outside your unit; upload your own unit's figures only"))
+            }
+        }
+        for o in input.signOffs + input.submissions.flatMap(\.signOffs) where o.unit != unit {
+            throw DeskError.notAllowed(Message(zh: "文件中 \(cell(o.source)) 是单位 \(o.unit) 的签字（\(o.role) \(o.name)），不是本单位（\(unit)）的：只能上报本单位的签字",
+                                               en: "\(cell(o.source)) is a sign-off of unit \(o.unit) (\(o.role) \(o.name)), not of your unit \(unit)"))
+        }
+        for x in input.explanations where !DeskPolicy.inScope(x.unit, of: account, tree: tree) {
+            throw DeskError.notAllowed(Message(zh: "文件中 \(cell(x.source)) 的说明属于单位 \(x.unit)，不在您的管辖范围内",
+                                               en: "\(cell(x.source)): an explanation for unit \(x.unit), outside your unit"))
+        }
+    }
+
+    /// Why a unit's period takes no upload, or nil when it is open. A period is closed for a unit
+    /// once its figures were imported into the store (`renju db import`: the period's history is
+    /// settled) — unless the county reopened it on the desk after that import (audited).
+    func closure(unit: UnitCode, period: Period) throws -> Message? {
+        let tree = reference.tree
+        let related = { (u: UnitCode) -> Bool in u == unit || tree.isAncestor(u, of: unit) || tree.isAncestor(unit, of: u) }
+        guard try store.importedUnits(period: period).contains(where: related) else { return nil }
+        let lastImport = try store.imports().filter { $0.period == period && related($0.unit) }.map(\.at).max() ?? ""
+        let reopened = try store.events().contains { e in
+            e.action == .reopen && e.period == period && e.unit.map { $0 == unit || tree.isAncestor($0, of: unit) } == true && e.at >= lastImport
+        }
+        if reopened { return nil }
+        return Message(zh: "\(period) 已经入库（报告期已关闭），不能再上报：如确需更正，请县统计局在系统中重新开放该期",
+                       en: "\(period) has been imported into the store (the period is closed): the county office must reopen it before a new upload")
+    }
+
+    /// 重新开放: the county lets a unit upload again for a closed period (audited, with a reason).
+    public func reopen(unit: UnitCode, period: Period, reason: String, by account: Account, now: Date = Date()) throws {
+        guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权重新开放", en: "not allowed to reopen")) }
+        guard DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
+            throw DeskError.notFound(Message(zh: "没有单位 \(unit)", en: "no unit \(unit)"))
+        }
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !why.isEmpty, why.count <= 2000 else {
+            throw DeskError.invalid(Message(zh: "重新开放须写明原因（不超过 2000 字）", en: "reopening needs a reason (at most 2000 characters)"))
+        }
+        guard try closure(unit: unit, period: period) != nil else {
+            throw DeskError.conflict(Message(zh: "\(period) 对该单位并未关闭", en: "\(period) is not closed for that unit"))
+        }
+        try store.log(.reopen, who: account.login, submission: nil, unit: unit, period: period, detail: "reopened: \(why)", now: now)
+        cache.bump()
+    }
+
+    func removeScratch(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     /// A submission by id, for an account allowed to read it.
@@ -189,8 +281,9 @@ public final class Desk: Sendable {
         guard let stored = try store.submission(id: id) else {
             throw DeskError.notFound(Message(zh: "没有编号为 \(id) 的报表", en: "no submission \(id)"))
         }
+        // Outside the account's units it is as if it did not exist: ids of others' uploads tell nothing.
         guard DeskPolicy.inScope(stored.unit, of: account, tree: reference.tree) else {
-            throw DeskError.notAllowed(Message(zh: "该报表不在您的管辖范围内", en: "that submission is outside your unit"))
+            throw DeskError.notFound(Message(zh: "没有编号为 \(id) 的报表", en: "no submission \(id)"))
         }
         return try submission(stored)
     }
@@ -286,6 +379,27 @@ public final class Desk: Sendable {
         return out
     }
 
+    /// A stored file as the desk checks it: the submissions of its own period only, without the
+    /// workbook's own 签字 (declared, not signed on the desk), and what it holds besides — sheets of
+    /// other periods (never history: earlier periods come from the store) and the declared sign-offs.
+    struct Prepared {
+        let path: String
+        let input: InputSet
+        let declared: [SignOff]
+        let otherPeriods: [Submission]
+    }
+
+    func prepared(_ stored: StoredSubmission) throws -> Prepared {
+        let (path, read) = try read(stored)
+        var input = read
+        let declared = input.signOffs + input.submissions.flatMap(\.signOffs)
+        input.signOffs = []
+        let others = input.submissions.filter { $0.period != nil && $0.period != stored.period }
+        input.submissions = input.submissions.filter { $0.period == nil || $0.period == stored.period }
+        for i in input.submissions.indices { input.submissions[i].signOffs = [] }
+        return Prepared(path: path, input: input, declared: declared, otherPeriods: others)
+    }
+
     /// Reads and checks a stored submission among its county's other figures of the period; its
     /// own findings only. Cached until the next desk write (upload, 说明, sign-off, 退回).
     func submission(_ stored: StoredSubmission) throws -> DeskSubmission {
@@ -293,7 +407,8 @@ public final class Desk: Sendable {
         if let hit = cache.get(key) { return hit }
         let explanations = try store.explanations(submission: stored.id)
         let signOffs = try store.signOffs(submission: stored.id)
-        let (path, own) = try read(stored)
+        let p = try prepared(stored)
+        let path = p.path, own = p.input
         let ownUnits = Set(own.submissions.filter { $0.period == stored.period }.flatMap(\.unitCodes))
         let frame = try frame(period: stored.period, county: scope(of: stored.unit))
         var input = own
@@ -301,17 +416,81 @@ public final class Desk: Sendable {
         input.signOffs += signOffs
         input.submissions += try context(of: stored, excluding: ownUnits, frame: frame)
         let checked = workspace.check(input, reference: reference, period: stored.period, history: frame.history, asOf: today)
-        // This file's findings: its units', and those of the file itself.
-        let mine = checked.result.findings.filter { f in f.unit.map { ownUnits.contains($0) } ?? (f.source?.file == path) }
-        var result = ValidationResult(period: checked.result.period, findings: mine.map { Self.renamed($0, from: path, to: stored.filename) },
+        // This file's findings: its units', and those of the file itself. A role not yet signed is
+        // where the version stands on the desk (the board says who is to sign), not an error.
+        let tree = reference.tree, fileName = URL(fileURLWithPath: path).lastPathComponent
+        var mine = checked.result.findings.filter { f in
+            f.rule != SignOffCheck.missingRole
+                && (f.unit.map { ownUnits.contains($0) || $0 == stored.unit || tree.isAncestor(stored.unit, of: $0) }
+                    ?? (f.source?.file == path || f.source?.file == fileName))
+        }
+        mine += otherPeriodFindings(p, stored: stored, history: frame.history)
+        mine += declaredFindings(p.declared, desk: signOffs, stored: stored)
+        var result = ValidationResult(period: checked.result.period, findings: Validator.ordered(mine).map { Self.renamed($0, from: path, to: stored.filename) },
                                       submissions: Array(checked.result.submissions.prefix(own.submissions.count)),
                                       history: checked.result.history, unitsChecked: ownUnits.count)
         result.tallies = checked.result.tallies; result.filesRead = 1
         let v = Workspace.Validation(reference: checked.reference, input: own, result: result)
         let digest = own.submissions.first { $0.period == stored.period }.flatMap { ContentDigest.of($0) }
-        let s = DeskSubmission(stored: stored, validation: v, digest: digest, signOffs: signOffs, explanations: explanations)
+        let latest = try store.submissions(period: stored.period).filter { $0.unit == stored.unit }.map(\.version).max() ?? stored.version
+        let s = DeskSubmission(stored: stored, validation: v, digest: digest, signOffs: signOffs, declaredSignOffs: p.declared,
+                               explanations: explanations, isLatest: stored.version >= latest)
         cache.put(key, s)
         return s
+    }
+
+    /// Sheets of other periods in an upload are not history: the store's figures are. A figure
+    /// that differs from the store's is a warning the county sees, naming both values; figures of
+    /// periods the store does not hold are said to be left aside, once.
+    func otherPeriodFindings(_ p: Prepared, stored: StoredSubmission, history: Dataset) -> [Finding] {
+        var out: [Finding] = []
+        var ignored: [Period: Int] = [:]
+        for s in p.otherPeriods {
+            guard let period = s.period else { continue }
+            let kept = history[period]
+            for row in s.rows {
+                for ind in reference.catalog.indicators {
+                    guard let o = s.values.observation(row.code, ind.id) else { continue }
+                    guard let known = kept?[row.code, ind.id] else { ignored[period, default: 0] += 1; continue }
+                    guard abs(known - o.value) > 1e-9 else { continue }
+                    let name = reference.tree.name(of: row.code) ?? row.code.rawValue
+                    var f = Finding(rule: .historyConflict, severity: .warning, unit: row.code, unitName: name, period: stored.period,
+                                    indicator: ind.id, value: o.value, expected: known, message: Message(
+                        zh: "上传文件中 \(period) 的\(ind.name)是 \(shortestDecimal(o.value))，系统库中已入库的 \(period) 数字是 \(shortestDecimal(known))：以前各期以库中为准，文件中的不予采用，请核实",
+                        en: "The upload gives \(ind.englishName) for \(period) as \(shortestDecimal(o.value)); the store holds \(shortestDecimal(known)): earlier periods come from the store, the file's figure is not used"),
+                        source: o.source)
+                    f.source = o.source.map { Self.renamed($0, from: p.path, to: stored.filename) }
+                    out.append(f)
+                }
+            }
+        }
+        for (period, n) in ignored.sorted(by: { $0.key < $1.key }) {
+            out.append(Finding(rule: .historyConflict, severity: .info, unit: nil, period: stored.period, message: Message(
+                zh: "上传文件中有 \(period) 的 \(n) 个数字，系统库中没有该期数据，已忽略：以前各期的数据以系统库中为准（由县统计局入库）",
+                en: "The upload holds \(n) figures of \(period), a period the store does not hold; they were left aside: earlier periods come from the store"),
+                source: SourceRef(file: stored.filename)))
+        }
+        return out
+    }
+
+    /// The workbook's own 签字 compared with the desk's sign-offs: a role signed on the desk by
+    /// someone else than the file names is a warning (not a conflict: the desk's signature is the
+    /// sign-off; the file only declares).
+    func declaredFindings(_ declared: [SignOff], desk: [SignOff], stored: StoredSubmission) -> [Finding] {
+        guard !declared.isEmpty, !desk.isEmpty, let level = reference.tree.level(of: stored.unit),
+              let chain = reference.chains.chains[level] else { return [] }
+        var out: [Finding] = []
+        for role in chain {
+            guard let d = desk.first(where: { role.matches($0.role) }),
+                  let f = declared.first(where: { $0.unit == stored.unit && role.matches($0.role) }),
+                  TextNormalizer.key(d.name) != TextNormalizer.key(f.name) else { continue }
+            out.append(Finding(rule: SignOffCheck.declared, severity: .warning, unit: stored.unit, unitName: reference.tree.name(of: stored.unit),
+                               period: stored.period, message: Message(
+                zh: "文件中声明的\(role.role)是“\(f.name)”，在系统上签批的却是“\(d.name)”：请核实由谁审核",
+                en: "The file declares \(f.name) as \(role.role), but \(d.name) signed on the desk: check who reviewed it"),
+                source: SourceRef(file: stored.filename)))
+        }
+        return out
     }
 
     /// Every version of a unit's period, newest first, for an account allowed to read it.
@@ -328,6 +507,7 @@ public final class Desk: Sendable {
                         now: Date = Date()) throws {
         guard DeskPolicy.allows(account, .explain) else { throw DeskError.notAllowed(Message(zh: "无权填写说明", en: "not allowed to explain")) }
         let s = try submission(id: id, for: account)
+        try requireCurrent(s, doing: Message(zh: "填写说明", en: "explain"))
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 2000 else {
             throw DeskError.invalid(Message(zh: "说明不能为空，且不超过 2000 字", en: "an explanation is 1 to 2000 characters"))
@@ -353,32 +533,80 @@ public final class Desk: Sendable {
     }
 
     /// Signs a submission in one of the account's chain roles: the sign-off carries the digest of
-    /// exactly these figures, the account's name and today's date.
+    /// exactly these figures, the account's name and today's date. The desk's sign-off is the
+    /// sign-off: it is refused on a returned or superseded version, while errors are open (they
+    /// are fixed by a new upload, which starts unsigned), for a role signed already, before the
+    /// roles ahead of it in the chain, and by a person who signed another role of this version
+    /// unless `signoff.yaml` allows it (`same_person: allowed`).
     public func signOff(submission id: Int64, role: String, by account: Account, now: Date = Date()) throws -> SignOff {
         guard DeskPolicy.allows(account, .sign) else { throw DeskError.notAllowed(Message(zh: "无权签批", en: "not allowed to sign")) }
         let s = try submission(id: id, for: account)
         guard let mine = account.signs.first(where: { $0 == role }) else {
             throw DeskError.notAllowed(Message(zh: "您不能以“\(role)”身份签批", en: "you do not sign as \(role)"))
         }
+        try requireCurrent(s, doing: Message(zh: "签批", en: "sign"))
         guard let digest = s.digest else {
             throw DeskError.invalid(Message(zh: "该报表没有可签批的数据", en: "the submission has no figures to sign"))
         }
-        let off = SignOff(unit: s.stored.unit, period: s.stored.period, role: mine, name: account.name, date: today, digest: digest, source: nil)
+        let errors = s.validation.result.findings.filter { $0.severity == .error && $0.isOpen }.count
+        guard errors == 0 else {
+            throw DeskError.conflict(Message(zh: "该版本还有 \(errors) 个错误未改正，不能签批：请先改正后重新上报（新版本从未签批开始）",
+                                             en: "this version has \(errors) open errors and cannot be signed: fix them and upload again (a new version starts unsigned)"))
+        }
+        let chain = reference.tree.level(of: s.stored.unit).flatMap { reference.chains.chains[$0] } ?? []
+        guard let position = chain.firstIndex(where: { $0.matches(mine) }) else {
+            throw DeskError.notAllowed(Message(zh: "“\(mine)”不是该单位签批链中的角色", en: "\(mine) is not a role of the unit's chain"))
+        }
+        if let done = s.signOffs.first(where: { chain[position].matches($0.role) }) {
+            throw DeskError.conflict(Message(zh: "\(chain[position].role)已由\(done.name)签批，同一角色只签一次",
+                                             en: "\(chain[position].role) was signed already by \(done.name); a role signs once"))
+        }
+        let waiting = chain[..<position].filter { r in !s.signOffs.contains { r.matches($0.role) } }.map(\.role)
+        guard waiting.isEmpty else {
+            throw DeskError.conflict(Message(zh: "须先由\(waiting.joined(separator: "、"))签字，再由\(chain[position].role)签批",
+                                             en: "\(waiting.joined(separator: ", ")) must sign before \(chain[position].role)"))
+        }
+        if !reference.chains.samePersonAllowed,
+           let other = s.signOffs.first(where: { TextNormalizer.key($0.name) == TextNormalizer.key(account.name) }) {
+            throw DeskError.conflict(Message(zh: "\(account.name)已以\(other.role)身份签批：各角色须由不同的人签字（signoff.yaml 中 same_person: forbidden）",
+                                             en: "\(account.name) signed already as \(other.role): each role is signed by a different person (same_person: forbidden)"))
+        }
+        let off = SignOff(unit: s.stored.unit, period: s.stored.period, role: chain[position].role, name: account.name, date: today, digest: digest, source: nil)
         try store.addSignOff(off, submission: id, who: account.login, now: now)
         cache.bump()
         return off
     }
 
-    /// 退回: sends a submission back with a message; the unit uploads a new version.
+    /// A 说明 or a sign-off goes on the unit's current version only: not on one sent back, not on
+    /// one a newer upload superseded.
+    func requireCurrent(_ s: DeskSubmission, doing what: Message) throws {
+        if s.stored.state == .returned {
+            throw DeskError.conflict(Message(zh: "该版本已被退回，不能再\(what.zh)：请上报新版本", en: "this version was sent back; you cannot \(what.en) it: upload a new version"))
+        }
+        guard s.isLatest else {
+            throw DeskError.conflict(Message(zh: "该版本已被新上报的版本取代，不能再\(what.zh)", en: "a newer version replaced this one; you cannot \(what.en) it"))
+        }
+    }
+
+    /// 退回: sends a submission back with a message; the unit uploads a new version. Only the
+    /// unit's current version, and only once.
     public func returnSubmission(id: Int64, message: String, by account: Account, now: Date = Date()) throws {
         guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权退回", en: "not allowed to return")) }
-        _ = try submission(id: id, for: account)
+        let s = try submission(id: id, for: account)
+        try requireCurrent(s, doing: Message(zh: "退回", en: "return"))
         let m = message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !m.isEmpty, m.count <= 2000 else {
             throw DeskError.invalid(Message(zh: "退回须写明原因（不超过 2000 字）", en: "a return needs a message (at most 2000 characters)"))
         }
         try store.returnSubmission(id: id, message: m, who: account.login, now: now)
         cache.bump()
+    }
+
+    /// The versions the board shows as accepted: for each unit on the account's board, its latest
+    /// version unless it was sent back — what the return, the ranking and 抽查 are built from.
+    func shownVersions(period: Period, for account: Account) throws -> [StoredSubmission] {
+        let latest = try latest(period: period)
+        return boardUnits(for: account).compactMap { latest[$0] }.filter { $0.state != .returned }
     }
 
     /// The latest version of each unit's period.
@@ -436,8 +664,10 @@ public final class Desk: Sendable {
         let chain = reference.tree.level(of: s.stored.unit).flatMap { reference.chains.chains[$0] } ?? []
         let allSigned = !chain.isEmpty && chain.allSatisfy { c in roles.contains { c.matches($0) } }
         let late = findings.contains { $0.rule == SignOffCheck.late }
+        // Lateness is the board's own flag, not a figure to confirm: a late but signed return is signed.
+        let toConfirm = findings.filter { $0.severity == .warning && $0.isOpen && $0.rule != SignOffCheck.late }.count
         let status: BoardLine.Status = s.stored.state == .returned ? .returned
-            : errors > 0 ? .errors : warnings > 0 ? .warnings : allSigned ? .signed : explained > 0 ? .explained : .submitted
+            : errors > 0 ? .errors : toConfirm > 0 ? .warnings : allSigned ? .signed : explained > 0 ? .explained : .submitted
         return (status, errors, warnings, explained, roles, late)
     }
 
@@ -445,13 +675,16 @@ public final class Desk: Sendable {
     /// submission under it that was not sent back: the workbook's bytes.
     public func returnWorkbook(period: Period, template: String = "prefecture-quarterly", for account: Account, now: Date = Date()) throws -> (name: String, bytes: Data) {
         guard DeskPolicy.allows(account, .export) else { throw DeskError.notAllowed(Message(zh: "无权导出", en: "not allowed to export")) }
-        let subs = try latest(period: period).values.filter { DeskPolicy.inScope($0.unit, of: account, tree: reference.tree) && $0.state != .returned }
+        let subs = try shownVersions(period: period, for: account)
         guard !subs.isEmpty else { throw DeskError.notFound(Message(zh: "\(period) 还没有可导出的报表", en: "nothing to export for \(period)")) }
+        // Exactly the versions the board shows: each township's latest not sent back, its figures
+        // of this period only, its desk sign-offs (a workbook's own 签字 only declares).
         var input = InputSet()
         for s in subs.sorted(by: { $0.unit < $1.unit }) {
-            let one = try read(s).input
+            let one = try prepared(s).input
             input.submissions += one.submissions; input.findings += one.findings
-            input.signOffs += one.signOffs + (try store.signOffs(submission: s.id)); input.explanations += one.explanations
+            input.signOffs += try store.signOffs(submission: s.id); input.explanations += one.explanations
+            input.explanations += try store.explanations(submission: s.id)
             input.files += one.files
         }
         let history = try frame(period: period, county: scope(of: account.unit)).history
@@ -471,7 +704,7 @@ public final class Desk: Sendable {
     /// the latest version of each submission not sent back.
     public func ranking(period: Period, for account: Account) throws -> Workspace.RankingResult {
         guard DeskPolicy.allows(account, .read) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
-        let subs = try latest(period: period).values.filter { DeskPolicy.inScope($0.unit, of: account, tree: reference.tree) && $0.state != .returned }
+        let subs = try shownVersions(period: period, for: account)
         var paths: [String] = []
         for s in subs.sorted(by: { $0.unit < $1.unit }) { paths.append(try read(s).path) }
         let unit: String? = reference.tree.level(of: account.unit).map { $0 <= .county } == true ? account.unit.rawValue : nil
@@ -482,7 +715,7 @@ public final class Desk: Sendable {
     /// account's scope (not sent back), stored, and its inspection workbook.
     public func inspectionSample(period: Period, size: Int, seed: UInt64, randomShare: Double, for account: Account, now: Date = Date()) throws -> (name: String, bytes: Data, sample: InspectionSample) {
         guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权抽查", en: "not allowed to draw inspection samples")) }
-        let subs = try latest(period: period).values.filter { DeskPolicy.inScope($0.unit, of: account, tree: reference.tree) && $0.state != .returned }
+        let subs = try shownVersions(period: period, for: account)
         guard !subs.isEmpty else { throw DeskError.notFound(Message(zh: "\(period) 还没有可抽查的报表", en: "nothing to sample for \(period)")) }
         var paths: [String] = []
         for s in subs.sorted(by: { $0.unit < $1.unit }) { paths.append(try read(s).path) }
@@ -509,6 +742,14 @@ public final class Desk: Sendable {
         try store.log(.verify, who: account.login, submission: nil, unit: account.unit, period: v.results.first?.period,
                       detail: "sample \(v.sampleID): \(v.results.count) figures, \(v.corrected) wrong", now: now)
         return v
+    }
+
+    /// The rules' hit rates over the inspections of the account's units only, and how many
+    /// inspection results that is.
+    public func hitRates(for account: Account) throws -> (rates: HitRates, recorded: Int) {
+        guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
+        let tree = reference.tree
+        return try workspace.hitRates(store: store, within: { DeskPolicy.inScope($0, of: account, tree: tree) })
     }
 
     /// The findings workbook of a submission.
@@ -562,8 +803,15 @@ public final class Desk: Sendable {
         return short.isEmpty ? "upload" : short
     }
 
+    /// A stored file is read under its digest's name: what the user sees is the name it was
+    /// uploaded under. (Readers name a file by its last path component.)
+    static func renamed(_ s: SourceRef, from path: String, to shown: String) -> SourceRef {
+        s.file == path || s.file == URL(fileURLWithPath: path).lastPathComponent
+            ? SourceRef(file: shown, sheet: s.sheet, row: s.row, column: s.column) : s
+    }
+
     static func renamed(_ f: Finding, from path: String, to shown: String) -> Finding {
-        guard let s = f.source, s.file == path else { return f }
+        guard let s = f.source, s.file == path || s.file == URL(fileURLWithPath: path).lastPathComponent else { return f }
         var g = f
         g.source = SourceRef(file: shown, sheet: s.sheet, row: s.row, column: s.column)
         return g

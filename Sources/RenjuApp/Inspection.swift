@@ -160,7 +160,21 @@ extension Workspace {
 
     /// Every rule's hit rate from the store's inspections.
     public func hitRates(store: any HistoryStoring) throws -> HitRates {
+        try hitRates(store: store, within: nil).rates
+    }
+
+    /// Hit rates over the inspected figures of the units `within` admits (all when nil), and how
+    /// many inspection results those are: a county reviewer's page counts its own county only.
+    public func hitRates(store: any HistoryStoring, within: ((UnitCode) -> Bool)?) throws -> (rates: HitRates, recorded: Int) {
         let s = try Self.inspectionStore(store)
-        return HitRates.compute(samples: try s.samples(), results: try s.inspections())
+        var samples = try s.samples(), results = try s.inspections()
+        if let within {
+            samples = samples.map { x in
+                InspectionSample(id: x.id, period: x.period, seed: x.seed, size: x.size, randomShare: x.randomShare, grouping: x.grouping,
+                                 at: x.at, who: x.who, figures: x.figures.filter { within($0.unit) })
+            }.filter { !$0.figures.isEmpty }
+            results = results.filter { within($0.unit) }
+        }
+        return (HitRates.compute(samples: samples, results: results), results.count)
     }
 }

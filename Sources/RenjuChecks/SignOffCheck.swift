@@ -17,6 +17,8 @@ public struct SignOffCheck: Check {
     public static let unsigned = RuleID(.signoff, "unsigned")
     public static let signatureMissing = RuleID(.signoff, "signature_missing")
     public static let conflict = RuleID(.signoff, "conflict")
+    /// On the desk: the workbook's own 签字 names someone else than who signed on the desk.
+    public static let declared = RuleID(.signoff, "declared_differs")
 
     public init() {}
     public var rules: [RuleDescriptor] {
@@ -30,7 +32,8 @@ public struct SignOffCheck: Check {
          RuleDescriptor(Self.signature, .error, Message(zh: "电子签名无效", en: "Invalid signature")),
          RuleDescriptor(Self.unsigned, .info, Message(zh: "未使用电子签名", en: "Sign-off without a signature")),
          RuleDescriptor(Self.signatureMissing, .error, Message(zh: "缺少必需的电子签名", en: "Required signature missing")),
-         RuleDescriptor(Self.conflict, .error, Message(zh: "同一角色两行签字不一致", en: "Two sign-offs for one role disagree"))]
+         RuleDescriptor(Self.conflict, .error, Message(zh: "同一角色两行签字不一致", en: "Two sign-offs for one role disagree")),
+         RuleDescriptor(Self.declared, .warning, Message(zh: "文件声明的签字人与系统签批人不同", en: "Signer on the desk differs from the file's"))]
     }
     /// Two sign-off rows say the same thing: one person (as written), digest and signature.
     static func same(_ a: SignOff, _ b: SignOff) -> Bool {
@@ -102,7 +105,7 @@ public struct SignOffCheck: Check {
             // One person, two roles.
             var byPerson: [String: [String]] = [:]
             for m in merged where !m.signOff.name.isEmpty { byPerson[TextNormalizer.key(m.signOff.name), default: []].append(m.role.role) }
-            for (_, roles) in byPerson.sorted(by: { $0.key < $1.key }) where roles.count > 1 {
+            for (_, roles) in byPerson.sorted(by: { $0.key < $1.key }) where roles.count > 1 && !chains.samePersonAllowed {
                 let person = merged.first { $0.role.role == roles[0] }?.signOff.name ?? ""
                 out += [ctx.finding(Self.samePerson, .error, unit: root, sub: sub, message: Message(
                     zh: "“\(person)”一人签了\(roles.joined(separator: "和"))两个角色：各级审核须由不同的人分别签字，不能自己审核自己",

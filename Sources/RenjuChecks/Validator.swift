@@ -138,7 +138,10 @@ public struct Validator: Sendable {
         }
     }
 
-    func sort(_ fs: [Finding]) -> [Finding] {
+    func sort(_ fs: [Finding]) -> [Finding] { Self.ordered(fs) }
+
+    /// Findings in report order: by unit, severity (errors first), rule, indicator, then as found.
+    public static func ordered(_ fs: [Finding]) -> [Finding] {
         fs.enumerated().sorted { a, b in
             let x = a.element, y = b.element
             if x.unit != y.unit { return (x.unit?.rawValue ?? "") < (y.unit?.rawValue ?? "") }

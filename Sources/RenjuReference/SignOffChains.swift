@@ -20,6 +20,9 @@ public struct SignOffChains: Sendable {
     /// `signatures: required`: every sign-off must carry a valid electronic signature. Otherwise
     /// (`optional`, the default) only the signers with a registered key must.
     public var signaturesRequired = false
+    /// `same_person: allowed`: one person may sign two roles of one chain (a small township where
+    /// the head keeps the statistics). `forbidden` (the default, SPEC §5) makes it an error.
+    public var samePersonAllowed = false
 
     public init() {}
 
@@ -31,7 +34,7 @@ public struct SignOffChains: Sendable {
 
     public static func load(path: String) throws -> SignOffChains {
         let file = try YAMLFile(path: path)
-        let root = try file.mapping(file.root, "signoff.yaml", keys: ["deadline_days", "date_aliases", "signatures", "chains"])
+        let root = try file.mapping(file.root, "signoff.yaml", keys: ["deadline_days", "date_aliases", "signatures", "same_person", "chains"])
         var out = SignOffChains()
         if let d = root["deadline_days"] { out.deadlineDays = try file.int(d, "deadline_days") }
         if let d = root["date_aliases"] { out.dateLabels = try file.strings(d, "date_aliases") }
@@ -40,6 +43,13 @@ public struct SignOffChains: Sendable {
             case "required": out.signaturesRequired = true
             case "optional": out.signaturesRequired = false
             case let other: throw file.error(d, "signatures “\(other)”: expected required or optional")
+            }
+        }
+        if let d = root["same_person"] {
+            switch try file.string(d, "same_person") {
+            case "allowed": out.samePersonAllowed = true
+            case "forbidden": out.samePersonAllowed = false
+            case let other: throw file.error(d, "same_person “\(other)”: expected allowed or forbidden")
             }
         }
         for (k, v) in try file.mapping(root["chains"], "chains") {

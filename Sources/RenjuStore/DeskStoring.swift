@@ -53,7 +53,7 @@ public struct StoredSubmission: Sendable, Equatable {
 
 /// What a desk event did.
 public enum DeskAction: String, Sendable, Codable {
-    case upload, explain, signoff, `return`, export, account, sample, verify
+    case upload, explain, signoff, `return`, export, account, sample, verify, reopen
 }
 
 /// One line of the desk's audit log.

@@ -182,6 +182,7 @@ public final class DeskServer: Sendable {
             case .notFound: return failure(.notFound, e.message, surface, lang: lang, pages: pages)
             case .tooLarge: return failure(.contentTooLarge, e.message, surface, lang: lang, pages: pages)
             case .invalid: return failure(.badRequest, e.message, surface, lang: lang, pages: pages)
+            case .conflict: return failure(.conflict, e.message, surface, lang: lang, pages: pages)
             case let .unreadable(m, findings):
                 let list: [[String: Any]] = findings.map { f in
                     var o: [String: Any] = ["rule": f.rule.description, "severity": f.severity.rawValue, "message": f.message.text(lang)]

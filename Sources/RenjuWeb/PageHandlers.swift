@@ -91,7 +91,8 @@ extension DeskServer {
                 "unit": f.unit?.rawValue ?? "", "unitName": f.unit.flatMap { tree.name(of: $0) } ?? "",
                 "indicator": f.indicator?.rawValue ?? "", "indicatorName": f.indicator.flatMap { catalog[$0] }.map { c.lang == .en ? $0.englishName : $0.name } ?? "",
                 "message": f.message.text(c.lang), "cell": f.source?.cell ?? "", "explained": f.explained, "explanation": f.explanation ?? "",
-                "canExplain": open && f.severity == .warning && DeskPolicy.allows(c.account, .explain),
+                "canExplain": open && f.severity == .warning && DeskPolicy.allows(c.account, .explain)
+                    && s.stored.state != .returned && s.isLatest,
             ]
             if let v = f.value { o["value"] = shortestDecimal(v) }
             notes.append(o)
@@ -121,11 +122,21 @@ extension DeskServer {
         ctx["notes"] = notes
         ctx["hasNotes"] = !notes.isEmpty
         let signed = Set(counts.signedRoles)
-        let signable = DeskPolicy.allows(c.account, .sign) ? c.account.signs.filter { !signed.contains($0) } : []
+        let t = pages.t(c.lang)
+        let current = s.stored.state != .returned && s.isLatest
+        let blocked: String? = s.stored.state == .returned ? t["sign_blocked_returned"]
+            : !s.isLatest ? t["sign_blocked_superseded"] : counts.errors > 0 ? t["sign_blocked_errors"] : nil
+        let signable = DeskPolicy.allows(c.account, .sign) && blocked == nil ? c.account.signs.filter { !signed.contains($0) } : []
         ctx["signRoles"] = signable.map { ["role": $0] }
         ctx["canSign"] = !signable.isEmpty
+        if let blocked, DeskPolicy.allows(c.account, .sign) || DeskPolicy.allows(c.account, .explain) { ctx["signBlocked"] = blocked }
         ctx["signOffs"] = s.signOffs.map { ["role": $0.role, "name": $0.name, "date": $0.date?.description ?? "", "current": $0.digest == s.digest] }
-        ctx["canReturn"] = DeskPolicy.allows(c.account, .review) && s.stored.state != .returned
+        let chain = tree.level(of: s.stored.unit).flatMap { desk.reference.chains.chains[$0] } ?? []
+        let awaiting = chain.filter { r in !s.signOffs.contains { r.matches($0.role) } }.map(\.role)
+        if current, !awaiting.isEmpty { ctx["awaiting"] = awaiting.joined(separator: " → ") }
+        ctx["declared"] = s.declaredSignOffs.map { ["role": $0.role, "name": $0.name, "date": $0.date?.description ?? $0.dateText ?? ""] }
+        ctx["hasDeclared"] = !s.declaredSignOffs.isEmpty
+        ctx["canReturn"] = DeskPolicy.allows(c.account, .review) && current
         return pages.html("submission", ctx, lang: c.lang)
     }
 
@@ -175,8 +186,7 @@ extension DeskServer {
         var ctx = common(c, period: p)
         ctx["seed"] = Int(Date().timeIntervalSince1970) % 1_000_000
         if let message { ctx["message"] = message }
-        let h = try desk.workspace.hitRates(store: desk.store)
-        let recorded = try Workspace.inspectionStore(desk.store).inspections().count
+        let (h, recorded) = try desk.hitRates(for: c.account)
         ctx["none"] = recorded == 0
         ctx["hasRules"] = !h.rules.isEmpty
         ctx["rules"] = h.rules.map { r -> [String: Any] in

@@ -28,6 +28,7 @@ extension DeskServer {
                 let f = try self.desk.returnWorkbook(period: try Self.period(ctx), for: c.account)
                 return Self.download(f.name, f.bytes)
             }),
+            (Route(method: .post, path: "/api/periods/:period/reopen", surface: .api, access: .review), { _, ctx, c in try self.apiReopen(ctx, c) }),
             // Pages
             (Route(method: .get, path: "/", surface: .page, access: .read), { req, _, c in try self.home(req, c) }),
             (Route(method: .post, path: "/logout", surface: .page, access: .read), { _, _, c in await self.logout(c, api: false) }),
@@ -155,6 +156,16 @@ extension DeskServer {
         let o = try Self.object(c), id = try Self.id(ctx)
         try desk.returnSubmission(id: id, message: o["message"] as? String ?? "", by: c.account)
         return Self.json(.ok, submissionJSON(try desk.submission(id: id, for: c.account), lang: c.lang))
+    }
+
+    /// 重新开放: `{"unit", "reason"}` — the county lets a township upload again for a closed period.
+    func apiReopen(_ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+        let o = try Self.object(c), period = try Self.period(ctx)
+        guard let u = (o["unit"] as? String).flatMap(UnitCode.init) else {
+            throw DeskError.invalid(Message(zh: "缺少或错误的 unit", en: "unit is missing or not a division code"))
+        }
+        try desk.reopen(unit: u, period: period, reason: o["reason"] as? String ?? "", by: c.account)
+        return Self.json(.ok, ["unit": u.rawValue, "period": period.description, "reopened": true])
     }
 
     func apiStatus(_ ctx: BasicRequestContext, _ c: Caller) throws -> Response {

@@ -25,6 +25,7 @@ final class RoleMatrixTests: XCTestCase {
         "GET /api/submissions/:id/findings.xlsx": everyone,
         "GET /api/periods/:period/status": everyone,
         "GET /api/periods/:period/return.xlsx": [.reviewer, .viewer],
+        "POST /api/periods/:period/reopen": [.reviewer],
         "GET /": everyone,
         "POST /logout": everyone,
         "POST /upload": [.clerk],
