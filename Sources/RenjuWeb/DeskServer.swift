@@ -18,8 +18,12 @@ public struct DeskOptions: Sendable {
     public var uploadsPerMinute = 30
     /// A session lapses after this long without a request.
     public var sessionLifetime: TimeInterval = 8 * 3600
-    /// Failed logins before a login is refused for 15 minutes.
+    /// Failed logins before a login is refused for 15 minutes (from the address that failed).
     public var loginFailures = 5
+    /// Failed logins from one address, over any logins, before the address is refused for 15 minutes.
+    public var addressFailures = 100
+    /// How often a locked login's `renju user unlock` is looked for in the store.
+    public var unlockLookUpSeconds: TimeInterval = 5
 
     public init(pages: String) { self.pages = pages }
 }
@@ -45,6 +49,17 @@ public enum Passwords {
     }
 }
 
+/// A request's context on the desk: the router's, and the client's address (what failed logins
+/// are counted by; "local" where there is none, as in-process tests).
+public struct DeskContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let client: String
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        client = source.channel.remoteAddress?.ipAddress ?? "local"
+    }
+}
+
 /// The web desk: the routes, each with the permission it needs, over the application layer's `Desk`.
 public final class DeskServer: Sendable {
     public let desk: Desk
@@ -53,11 +68,21 @@ public final class DeskServer: Sendable {
     let throttle: LoginThrottle
     let pages: Pages
 
+    /// A hash the password of an unknown or disabled login is checked against, at the cost the
+    /// store's accounts use: a wrong login takes as long to answer as a wrong password.
+    let decoyHash: String
+
     public init(desk: Desk, options: DeskOptions) async throws {
         self.desk = desk; self.options = options
         sessions = SessionStore(lifetime: options.sessionLifetime)
-        throttle = LoginThrottle(limit: options.loginFailures)
+        throttle = LoginThrottle(limit: options.loginFailures, addressLimit: options.addressFailures)
         pages = try await Pages.load(folder: options.pages)
+        var cost = Passwords.cost
+        if let first = try desk.store.accounts().first, let hash = try desk.store.account(login: first.login)?.passwordHash {
+            let parts = hash.split(separator: "$")
+            if parts.count >= 2, let c = UInt8(parts[1]), (4...31).contains(c) { cost = c }
+        }
+        decoyHash = Passwords.hash(SessionStore.randomToken(), cost: cost)
     }
 
     static let sessionCookie = "renju_session"
@@ -81,7 +106,7 @@ public final class DeskServer: Sendable {
         let lang: Language
     }
 
-    typealias Handler = @Sendable (Request, BasicRequestContext, Caller) async throws -> Response
+    typealias Handler = @Sendable (Request, DeskContext, Caller) async throws -> Response
 
     /// Every route of the desk: method, path, surface, access. The test of the role matrix reads
     /// this table.
@@ -92,13 +117,13 @@ public final class DeskServer: Sendable {
         let access: DeskPermission
     }
 
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<DeskContext> {
+        let router = Router(context: DeskContext.self)
         router.add(middleware: SecurityHeaders())
         // Open routes: the login page and call, the static files.
         router.get("/login") { req, _ in self.pages.loginPage(lang: Self.lang(req), message: nil) }
-        router.post("/login") { req, _ in try await self.pageLogin(req) }
-        router.post("/api/login") { req, _ in try await self.apiLogin(req) }
+        router.post("/login") { req, ctx in try await self.pageLogin(req, ctx) }
+        router.post("/api/login") { req, ctx in try await self.apiLogin(req, ctx) }
         router.get("/static/:name") { _, ctx in self.pages.staticFile(ctx.parameters.get("name") ?? "") }
 
         for (route, handler) in routes() {
@@ -110,7 +135,7 @@ public final class DeskServer: Sendable {
 
     /// The guard every signed-in route passes through: session (401 / to the login page), CSRF
     /// on every state-changing request (403), the role's permission (403), the body's size (413).
-    func guarded(_ route: Route, _ handler: @escaping Handler) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+    func guarded(_ route: Route, _ handler: @escaping Handler) -> @Sendable (Request, DeskContext) async throws -> Response {
         { req, ctx in
             let lang = Self.lang(req)
             do {
@@ -202,30 +227,76 @@ public final class DeskServer: Sendable {
 
     // MARK: login
 
-    func signIn(login: String, password: String) async throws -> (Account, Session)? {
-        guard !(await throttle.isBlocked(login)) else { throw Throttled() }
-        if let (account, hash) = try desk.store.account(login: login), !account.disabled, await Passwords.verify(password, hash: hash) {
-            await throttle.succeeded(login)
-            return (account, await sessions.open(login: account.login))
+    /// Signs a login in from a client address, or nil. Every attempt that passes the throttle
+    /// costs one bcrypt check — against the account's hash, or the decoy for an unknown or
+    /// disabled login — so the answer's time does not tell which logins exist.
+    func signIn(login: String, password: String, client: String) async throws -> (Account, Session)? {
+        if !(await throttle.begin(client: client, login: login)) {
+            guard try await unlockedByAdmin(login: login, client: client), await throttle.begin(client: client, login: login) else { throw Throttled() }
         }
-        await throttle.failed(login)
-        return nil
+        var found: (account: Account, passwordHash: String)?
+        do { found = try desk.store.account(login: login) } catch {
+            await throttle.end(client: client, login: login, succeeded: false)
+            throw error
+        }
+        let usable = found.flatMap { $0.account.disabled ? nil : $0 }
+        let verified = await Passwords.verify(password, hash: usable?.passwordHash ?? decoyHash)
+        guard verified, let account = usable?.account else {
+            await throttle.end(client: client, login: login, succeeded: false)
+            return nil
+        }
+        await throttle.end(client: client, login: login, succeeded: true)
+        return (account, await sessions.open(login: account.login))
     }
     struct Throttled: Error {}
+
+    /// Whether `renju user unlock` lifted a login's lock after it began (an audited account event
+    /// in the store); looked up at most every few seconds per locked login.
+    func unlockedByAdmin(login: String, client: String) async throws -> Bool {
+        guard let since = await throttle.lockedSince(client: client, login: login), await sessions.mayLookUp("unlock|\(client)|\(login.prefix(64))", every: options.unlockLookUpSeconds) else {
+            return false
+        }
+        let stamp = ISO8601DateFormatter().string(from: since)
+        let target = String(login.prefix(64))
+        let unlocked = try desk.store.events().contains { $0.action == .account && $0.detail == "unlock \(target)" && $0.at >= stamp }
+        if unlocked { await throttle.unlock(login: target) }
+        return unlocked
+    }
+
+    /// A sign-in form or call from another site's page is refused: a browser says where a request
+    /// comes from (`Origin`, `Sec-Fetch-Site`), and the desk's own pages are same-origin.
+    static func crossSite(_ req: Request) -> Bool {
+        if let site = req.headers[HTTPField.Name("Sec-Fetch-Site")!], site == "cross-site" || site == "same-site" { return true }
+        guard let origin = req.headers[HTTPField.Name("Origin")!] else { return false }
+        guard origin != "null", let url = URL(string: origin), let host = url.host else { return true }
+        let authority = url.port.map { "\(host):\($0)" } ?? host
+        return authority.lowercased() != (req.head.authority ?? "").lowercased()
+    }
 
     static func sessionCookie(_ s: Session) -> Cookie {
         Cookie(name: sessionCookie, value: s.token, path: "/", httpOnly: true, sameSite: .strict)
     }
 
-    func apiLogin(_ req: Request) async throws -> Response {
+    /// The address a request comes from: the peer's, or — when the peer is this machine (the
+    /// office's reverse proxy; the desk listens on loopback) — the address the proxy appended last
+    /// to `X-Forwarded-For` (earlier entries are the client's own word).
+    static func client(_ req: Request, _ ctx: DeskContext) -> String {
+        guard ["local", "127.0.0.1", "::1"].contains(ctx.client),
+              let forwarded = req.headers[HTTPField.Name("X-Forwarded-For")!],
+              let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty else { return ctx.client }
+        return String(last.prefix(64))
+    }
+
+    func apiLogin(_ req: Request, _ ctx: DeskContext) async throws -> Response {
         let lang = Self.lang(req)
+        guard !Self.crossSite(req) else { return Self.json(.forbidden, ["error": "cross-site sign-in refused / 拒绝来自其他网站的登录"]) }
         let body = try await req.body.collect(upTo: 16_384)
         guard let o = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
               let login = o["login"] as? String, let password = o["password"] as? String else {
             return Self.json(.badRequest, ["error": "send {\"login\", \"password\"} / 请提供登录名和密码"])
         }
         do {
-            guard let (account, session) = try await signIn(login: login, password: password) else {
+            guard let (account, session) = try await signIn(login: login, password: password, client: Self.client(req, ctx)) else {
                 return Self.json(.unauthorized, ["error": lang == .en ? "wrong login or password" : "登录名或密码错误"])
             }
             var r = Self.json(.ok, ["user": account.login, "name": account.name, "role": account.role.rawValue, "unit": account.unit.rawValue,
@@ -237,12 +308,15 @@ public final class DeskServer: Sendable {
         }
     }
 
-    func pageLogin(_ req: Request) async throws -> Response {
+    func pageLogin(_ req: Request, _ ctx: DeskContext) async throws -> Response {
         let lang = Self.lang(req)
+        guard !Self.crossSite(req) else {
+            return Self.failure(.forbidden, Message(zh: "拒绝来自其他网站的登录", en: "cross-site sign-in refused"), .page, lang: lang, pages: pages)
+        }
         let body = try await req.body.collect(upTo: 16_384)
         let form = Form.urlEncoded(body)
         do {
-            guard let (_, session) = try await signIn(login: form["login"] ?? "", password: form["password"] ?? "") else {
+            guard let (_, session) = try await signIn(login: form["login"] ?? "", password: form["password"] ?? "", client: Self.client(req, ctx)) else {
                 var r = pages.loginPage(lang: lang, message: lang == .en ? "Wrong login or password." : "登录名或密码错误。")
                 r.status = .unauthorized
                 return r
@@ -261,7 +335,7 @@ public final class DeskServer: Sendable {
 /// Headers on every response: no framing, no sniffing, no referrer, scripts and styles only
 /// from the desk itself (nothing from the internet).
 struct SecurityHeaders: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = DeskContext
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var r = try await next(request, context)
         r.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"

@@ -140,7 +140,7 @@ extension DeskServer {
         return pages.html("submission", ctx, lang: c.lang)
     }
 
-    func pageExplain(_ req: Request, _ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+    func pageExplain(_ req: Request, _ ctx: DeskContext, _ c: Caller) throws -> Response {
         let id = try Self.id(ctx)
         let form = Form.urlEncoded(c.body)
         try desk.explain(submission: id, rule: form["rule"], unit: form["unit"].flatMap { UnitCode($0) }, indicator: form["indicator"],
@@ -148,13 +148,13 @@ extension DeskServer {
         return Self.redirect("/submissions/\(id)\(c.lang == .en ? "?lang=en" : "")")
     }
 
-    func pageSign(_ req: Request, _ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+    func pageSign(_ req: Request, _ ctx: DeskContext, _ c: Caller) throws -> Response {
         let id = try Self.id(ctx)
         _ = try desk.signOff(submission: id, role: Form.urlEncoded(c.body)["role"] ?? "", by: c.account)
         return Self.redirect("/submissions/\(id)\(c.lang == .en ? "?lang=en" : "")")
     }
 
-    func pageReturn(_ req: Request, _ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+    func pageReturn(_ req: Request, _ ctx: DeskContext, _ c: Caller) throws -> Response {
         let id = try Self.id(ctx)
         try desk.returnSubmission(id: id, message: Form.urlEncoded(c.body)["message"] ?? "", by: c.account)
         return Self.redirect("/board?period=\(try desk.submission(id: id, for: c.account).stored.period)\(c.lang == .en ? "&lang=en" : "")")

@@ -59,14 +59,14 @@ extension DeskServer {
         ]
     }
 
-    static func id(_ ctx: BasicRequestContext) throws -> Int64 {
+    static func id(_ ctx: DeskContext) throws -> Int64 {
         guard let id = ctx.parameters.get("id").flatMap({ Int64($0) }) else {
             throw DeskError.notFound(Message(zh: "报表编号有误", en: "not a submission id"))
         }
         return id
     }
 
-    static func period(_ ctx: BasicRequestContext) throws -> Period {
+    static func period(_ ctx: DeskContext) throws -> Period {
         guard let p = ctx.parameters.get("period").flatMap(Period.parse) else {
             throw DeskError.notFound(Message(zh: "报告期有误", en: "not a period"))
         }
@@ -123,7 +123,7 @@ extension DeskServer {
         return o
     }
 
-    func apiSubmission(_ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+    func apiSubmission(_ ctx: DeskContext, _ c: Caller) throws -> Response {
         Self.json(.ok, submissionJSON(try desk.submission(id: try Self.id(ctx), for: c.account), lang: c.lang))
     }
 
@@ -134,7 +134,7 @@ extension DeskServer {
         return o
     }
 
-    func apiExplain(_ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+    func apiExplain(_ ctx: DeskContext, _ c: Caller) throws -> Response {
         let o = try Self.object(c), id = try Self.id(ctx)
         guard let text = o["text"] as? String else { throw DeskError.invalid(Message(zh: "缺少 text", en: "text is missing")) }
         let unit = try (o["unit"] as? String).map { t -> UnitCode in
@@ -145,21 +145,21 @@ extension DeskServer {
         return Self.json(.created, submissionJSON(try desk.submission(id: id, for: c.account), lang: c.lang))
     }
 
-    func apiSign(_ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+    func apiSign(_ ctx: DeskContext, _ c: Caller) throws -> Response {
         let o = try Self.object(c), id = try Self.id(ctx)
         guard let role = o["role"] as? String else { throw DeskError.invalid(Message(zh: "缺少 role", en: "role is missing")) }
         let off = try desk.signOff(submission: id, role: role, by: c.account)
         return Self.json(.created, ["role": off.role, "name": off.name, "date": off.date?.description ?? "", "digest": off.digest ?? ""])
     }
 
-    func apiReturn(_ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+    func apiReturn(_ ctx: DeskContext, _ c: Caller) throws -> Response {
         let o = try Self.object(c), id = try Self.id(ctx)
         try desk.returnSubmission(id: id, message: o["message"] as? String ?? "", by: c.account)
         return Self.json(.ok, submissionJSON(try desk.submission(id: id, for: c.account), lang: c.lang))
     }
 
     /// 重新开放: `{"unit", "reason"}` — the county lets a township upload again for a closed period.
-    func apiReopen(_ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+    func apiReopen(_ ctx: DeskContext, _ c: Caller) throws -> Response {
         let o = try Self.object(c), period = try Self.period(ctx)
         guard let u = (o["unit"] as? String).flatMap(UnitCode.init) else {
             throw DeskError.invalid(Message(zh: "缺少或错误的 unit", en: "unit is missing or not a division code"))
@@ -168,7 +168,7 @@ extension DeskServer {
         return Self.json(.ok, ["unit": u.rawValue, "period": period.description, "reopened": true])
     }
 
-    func apiStatus(_ ctx: BasicRequestContext, _ c: Caller) throws -> Response {
+    func apiStatus(_ ctx: DeskContext, _ c: Caller) throws -> Response {
         let lines = try desk.board(period: try Self.period(ctx), for: c.account)
         return Self.json(.ok, lines.map { l -> [String: Any] in
             var o: [String: Any] = ["unit": l.unit.rawValue, "unit_name": l.unitName, "status": l.status.rawValue, "errors": l.errors,

@@ -40,8 +40,8 @@ struct Serve: ParsableCommand {
 
 struct User: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Desk accounts: add, list, disable.",
-        subcommands: [UserAdd.self, UserList.self, UserDisable.self])
+        abstract: "Desk accounts: add, list, disable, enable, unlock.",
+        subcommands: [UserAdd.self, UserList.self, UserDisable.self, UserEnable.self, UserUnlock.self])
 }
 
 struct UserAdd: ParsableCommand {
@@ -98,5 +98,30 @@ struct UserDisable: ParsableCommand {
         let (store, _) = try Workspace.openDeskStore(storePath(self.store))
         guard try store.setDisabled(login: login, true) else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
         writeStderr("renju: disabled \(login)")
+    }
+}
+
+struct UserEnable: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a disabled desk account again.")
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The login.") var login: String
+    func run() throws {
+        let (store, _) = try Workspace.openDeskStore(storePath(self.store))
+        guard try store.setDisabled(login: login, false) else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
+        writeStderr("renju: enabled \(login)")
+    }
+}
+
+struct UserUnlock: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unlock",
+        abstract: "Lift a login's lock after failed sign-ins (the running desk sees it within seconds; audited).")
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The login.") var login: String
+    func run() throws {
+        let (store, _) = try Workspace.openDeskStore(storePath(self.store))
+        guard try store.account(login: login) != nil else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
+        try store.log(.account, who: "renju user unlock", submission: nil, unit: nil, period: nil, detail: "unlock \(login)", now: Date())
+        writeStderr("renju: unlocked \(login)")
     }
 }
