@@ -120,15 +120,42 @@ public final class Desk: Sendable {
     public init(workspace: Workspace, store: any DeskStoring, asOf: CivilDate?, maxUploadBytes: Int = 16 * 1_048_576) throws {
         self.workspace = workspace; self.store = store; self.asOf = asOf; self.maxUploadBytes = maxUploadBytes
         reference = try workspace.reference()
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("renju-desk-\(UUID().uuidString)")
-        do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
+        let temporary = FileManager.default.temporaryDirectory
+        Self.removeStaleScratch(in: temporary)
+        // Private to the desk's user: uploads are other people's figures.
+        scratch = temporary.appendingPathComponent("renju-desk-\(getpid())-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
             throw AppError("cannot create a scratch folder: \(error)")
+        }
+    }
+
+    /// Scratch folders a desk left behind when it was killed (its process is gone) are removed
+    /// when a desk starts; so are unnamed ones of older versions after a day.
+    static func removeStaleScratch(in folder: URL) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return }
+        for name in names where name.hasPrefix("renju-desk-") {
+            let path = folder.appendingPathComponent(name).path
+            let parts = name.dropFirst("renju-desk-".count).split(separator: "-", maxSplits: 1)
+            if parts.count == 2, let pid = Int32(parts[0]), pid > 0 {
+                if pid == getpid() { continue }
+                if kill(pid, 0) == 0 || errno != ESRCH { continue }
+                try? fm.removeItem(atPath: path)
+            } else if let modified = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                      Date().timeIntervalSince(modified) > 86_400 {
+                try? fm.removeItem(atPath: path)
+            }
         }
     }
 
     deinit { try? FileManager.default.removeItem(at: scratch) }
 
     var today: CivilDate { asOf ?? .today }
+
+    /// The desk's private scratch folder (stored files as read; nothing a refused upload left).
+    public var scratchFolder: URL { scratch }
 
     // MARK: accounts
 
@@ -162,7 +189,15 @@ public final class Desk: Sendable {
         let isZip = bytes.starts(with: [0x50, 0x4B])
         let url = scratch.appendingPathComponent("\(sha256).\(isZip ? "xlsx" : "csv")")
         if !FileManager.default.fileExists(atPath: url.path) {
-            do { try bytes.write(to: url, options: .atomic) } catch { throw AppError("cannot write a scratch file: \(error)") }
+            // Written under a temporary name, readable by the desk's user only, then renamed.
+            let partial = scratch.appendingPathComponent(".\(UUID().uuidString)")
+            guard FileManager.default.createFile(atPath: partial.path, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
+                throw AppError("cannot write a scratch file in \(scratch.path)")
+            }
+            if rename(partial.path, url.path) != 0 {
+                try? FileManager.default.removeItem(at: partial)
+                if !FileManager.default.fileExists(atPath: url.path) { throw AppError("cannot write a scratch file \(url.path)") }
+            }
         }
         return url.path
     }
@@ -185,7 +220,7 @@ public final class Desk: Sendable {
         let path = try scratchFile(sha256: sha, bytes: bytes)
         // A refused file is not kept: only stored versions stay in the scratch folder.
         var stored = false
-        defer { if !stored { removeScratch(path) } }
+        defer { if !stored { removeScratch(path, sha256: sha) } }
         let input = try workspace.read([path], reference: reference)
         let withRows = input.submissions.filter { !$0.rows.isEmpty }
         guard let period = withRows.compactMap(\.period).max() else {
@@ -271,7 +306,9 @@ public final class Desk: Sendable {
         cache.bump()
     }
 
-    func removeScratch(_ path: String) {
+    /// A refused upload's scratch file, unless a stored version with the same bytes reads from it.
+    func removeScratch(_ path: String, sha256: String) {
+        guard cache.input(sha256) == nil else { return }
         try? FileManager.default.removeItem(atPath: path)
     }
 
@@ -798,7 +835,13 @@ public final class Desk: Sendable {
     /// A file name as given, fit for display: no folders, no control characters, at most 120 characters.
     public static func displayName(_ name: String) -> String {
         let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        let clean = String(last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && !(0x202A...0x202E).contains($0.value) }.map(Character.init))
+        // No control characters, and no bidirectional overrides or isolates (U+202A–202E,
+        // U+2066–2069, the marks U+200E/F and U+061C), which make a shown name read other than it is.
+        let bidi: Set<UInt32> = [0x061C, 0x200E, 0x200F]
+        let clean = String(last.unicodeScalars.filter { u in
+            u.value >= 0x20 && !(0x7F...0x9F).contains(u.value) && !(0x202A...0x202E).contains(u.value)
+                && !(0x2066...0x2069).contains(u.value) && !bidi.contains(u.value)
+        }.map(Character.init))
         let short = String(clean.prefix(120))
         return short.isEmpty ? "upload" : short
     }

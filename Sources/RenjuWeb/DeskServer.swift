@@ -16,6 +16,11 @@ public struct DeskOptions: Sendable {
     public var maxUploadBytes = 16 * 1_048_576
     /// Uploads a session may make in a minute.
     public var uploadsPerMinute = 30
+    /// Uploads read and checked at once (the rest wait in line), and how many may wait.
+    public var checkSlots = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public var checkQueue = 64
+    /// Seconds a client has to send a request's body (a slow upload is cut off: 408).
+    public var bodySeconds: Double = 120
     /// A session lapses after this long without a request.
     public var sessionLifetime: TimeInterval = 8 * 3600
     /// Failed logins before a login is refused for 15 minutes (from the address that failed).
@@ -67,6 +72,7 @@ public final class DeskServer: Sendable {
     let sessions: SessionStore
     let throttle: LoginThrottle
     let pages: Pages
+    let checks: WorkQueue
 
     /// A hash the password of an unknown or disabled login is checked against, at the cost the
     /// store's accounts use: a wrong login takes as long to answer as a wrong password.
@@ -76,6 +82,7 @@ public final class DeskServer: Sendable {
         self.desk = desk; self.options = options
         sessions = SessionStore(lifetime: options.sessionLifetime)
         throttle = LoginThrottle(limit: options.loginFailures, addressLimit: options.addressFailures)
+        checks = WorkQueue(slots: options.checkSlots, maxWaiting: options.checkQueue)
         pages = try await Pages.load(folder: options.pages)
         var cost = Passwords.cost
         if let first = try desk.store.accounts().first, let hash = try desk.store.account(login: first.login)?.passwordHash {
@@ -89,7 +96,9 @@ public final class DeskServer: Sendable {
 
     /// The application: the router on the configured loopback address.
     public func application() -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(options.host, port: options.port), serverName: "renju"))
+        // A connection that sends nothing for 30 s is closed (a held-open socket costs the desk).
+        Application(router: router(), server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+                    configuration: .init(address: .hostname(options.host, port: options.port), serverName: "renju"))
     }
 
     // MARK: the route table — every route and what it needs, in one place
@@ -118,7 +127,8 @@ public final class DeskServer: Sendable {
     }
 
     public func router() -> Router<DeskContext> {
-        let router = Router(context: DeskContext.self)
+        // HEAD is answered as GET without the body (monitors and browsers ask it).
+        let router = Router(context: DeskContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: SecurityHeaders())
         // Open routes: the login page and call, the static files.
         router.get("/login") { req, _ in self.pages.loginPage(lang: Self.lang(req), message: nil) }
@@ -147,9 +157,8 @@ public final class DeskServer: Sendable {
                 }
                 var body = ByteBuffer()
                 if req.method != .get && req.method != .head {
-                    do { body = try await req.body.collect(upTo: self.options.maxUploadBytes + 65_536) } catch {
-                        throw DeskError.tooLarge(limit: self.options.maxUploadBytes)
-                    }
+                    body = try await Self.collect(req.body, upTo: self.options.maxUploadBytes + 65_536, seconds: self.options.bodySeconds,
+                                                  limit: self.options.maxUploadBytes)
                     let sent = req.headers[HTTPField.Name("X-CSRF-Token")!] ?? Form.field("csrf", in: body, contentType: req.headers[.contentType])
                     guard let sent, tokensEqual(sent, session.csrf) else {
                         return Self.failure(.forbidden, Message(zh: "缺少或错误的 CSRF 令牌", en: "missing or wrong CSRF token"), route.surface, lang: lang, pages: self.pages)
@@ -163,6 +172,29 @@ public final class DeskServer: Sendable {
                 return Self.response(for: error, route.surface, lang: lang, pages: self.pages)
             }
         }
+    }
+
+    struct SlowBody: Error {}
+
+    /// A request's body, whole, within `seconds` (a client sending a byte a second is cut off).
+    static func collect(_ body: RequestBody, upTo max: Int, seconds: Double, limit: Int) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                do { return try await body.collect(upTo: max) } catch is CancellationError { throw CancellationError() } catch {
+                    throw DeskError.tooLarge(limit: limit)
+                }
+            }
+            group.addTask { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)); return nil }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else { throw SlowBody() }
+            return buffer
+        }
+    }
+
+    /// An upload read and checked through the queue, off the server's threads.
+    func queuedUpload(_ bytes: Data, filename: String, _ c: Caller) async throws -> DeskSubmission {
+        let desk = self.desk, account = c.account
+        return try await checks.run { try desk.upload(bytes, filename: filename, by: account) }
     }
 
     static func lang(_ req: Request) -> Language { req.uri.queryParameters.get("lang") == "en" ? .en : .zh }
@@ -218,6 +250,13 @@ public final class DeskServer: Sendable {
             }
         case let e as AppError:
             return failure(.unprocessableContent, e.message, surface, lang: lang, pages: pages)
+        case let e as WorkQueue.Full:
+            var r = failure(.serviceUnavailable, Message(zh: "正在审核的文件较多，请 \(e.retryAfter) 秒后再试", en: "many files are being checked; try again in \(e.retryAfter) s"),
+                            surface, lang: lang, pages: pages)
+            r.headers[.retryAfter] = "\(e.retryAfter)"
+            return r
+        case is SlowBody:
+            return failure(.requestTimeout, Message(zh: "上传太慢，连接已断开，请重试", en: "the upload was too slow; try again"), surface, lang: lang, pages: pages)
         case let e as StoreError:
             return failure(.serviceUnavailable, Message(zh: e.description, en: e.description), surface, lang: lang, pages: pages)
         default:
@@ -337,7 +376,14 @@ public final class DeskServer: Sendable {
 struct SecurityHeaders: RouterMiddleware {
     typealias Context = DeskContext
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var r = try await next(request, context)
+        var r: Response
+        do {
+            r = try await next(request, context)
+        } catch let e as any HTTPResponseError {
+            // Pages the router does not know (404) and other refusals carry the same headers.
+            r = Response(status: e.status, headers: [.contentType: "text/plain; charset=utf-8"],
+                         body: .init(byteBuffer: ByteBuffer(string: e.status == .notFound ? "404 找不到该页面 / not found\n" : "\(e.status.code)\n")))
+        }
         r.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
         r.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         r.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"

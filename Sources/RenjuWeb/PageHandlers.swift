@@ -50,12 +50,15 @@ extension DeskServer {
         return pages.html("desk", ctx, lang: c.lang)
     }
 
-    func pageUpload(_ req: Request, _ c: Caller) throws -> Response {
+    func pageUpload(_ req: Request, _ c: Caller) async throws -> Response {
+        guard await sessions.allowUpload(c.session.token, limit: options.uploadsPerMinute) else {
+            throw DeskError.conflict(Message(zh: "上传过于频繁，请稍候再试", en: "too many uploads; wait a minute"))
+        }
         guard let parts = Form.multipart(c.body, contentType: req.headers[.contentType]),
               let file = parts.first(where: { $0.filename != nil && !$0.data.isEmpty }) else {
             throw DeskError.invalid(Message(zh: "请选择要上传的文件", en: "choose a file to upload"))
         }
-        let s = try desk.upload(file.data, filename: file.filename ?? "upload", by: c.account)
+        let s = try await queuedUpload(file.data, filename: file.filename ?? "upload", c)
         return Self.redirect("/submissions/\(s.stored.id)\(c.lang == .en ? "?lang=en" : "")")
     }
 

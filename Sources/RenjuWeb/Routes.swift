@@ -32,7 +32,7 @@ extension DeskServer {
             // Pages
             (Route(method: .get, path: "/", surface: .page, access: .read), { req, _, c in try self.home(req, c) }),
             (Route(method: .post, path: "/logout", surface: .page, access: .read), { _, _, c in await self.logout(c, api: false) }),
-            (Route(method: .post, path: "/upload", surface: .page, access: .upload), { req, _, c in try self.pageUpload(req, c) }),
+            (Route(method: .post, path: "/upload", surface: .page, access: .upload), { req, _, c in try await self.pageUpload(req, c) }),
             (Route(method: .get, path: "/submissions/:id", surface: .page, access: .read), { _, ctx, c in try self.submissionPage(try Self.id(ctx), c) }),
             (Route(method: .post, path: "/submissions/:id/explain", surface: .page, access: .explain), { req, ctx, c in try self.pageExplain(req, ctx, c) }),
             (Route(method: .post, path: "/submissions/:id/sign", surface: .page, access: .sign), { req, ctx, c in try self.pageSign(req, ctx, c) }),
@@ -107,7 +107,7 @@ extension DeskServer {
             bytes = file.data; name = file.filename ?? name
         }
         guard !bytes.isEmpty else { throw DeskError.invalid(Message(zh: "文件为空", en: "the file is empty")) }
-        let s = try desk.upload(bytes, filename: name, by: c.account)
+        let s = try await queuedUpload(bytes, filename: name, c)
         return Self.json(.created, ["id": s.stored.id, "unit": s.stored.unit.rawValue, "period": s.stored.period.description,
                                     "version": s.stored.version, "report": report(s, lang: c.lang)])
     }
