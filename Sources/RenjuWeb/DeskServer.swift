@@ -305,11 +305,13 @@ public final class DeskServer: Sendable {
     /// A sign-in form or call from another site's page is refused: a browser says where a request
     /// comes from (`Origin`, `Sec-Fetch-Site`), and the desk's own pages are same-origin.
     static func crossSite(_ req: Request) -> Bool {
-        if let site = req.headers[HTTPField.Name("Sec-Fetch-Site")!], site == "cross-site" || site == "same-site" { return true }
+        // Browsers that send Sec-Fetch-Site say it outright (their Origin may be "null").
+        if let site = req.headers[HTTPField.Name("Sec-Fetch-Site")!] { return site == "cross-site" || site == "same-site" }
         guard let origin = req.headers[HTTPField.Name("Origin")!] else { return false }
         guard origin != "null", let url = URL(string: origin), let host = url.host else { return true }
         let authority = url.port.map { "\(host):\($0)" } ?? host
-        return authority.lowercased() != (req.head.authority ?? "").lowercased()
+        let own = [req.head.authority, req.headers[HTTPField.Name("Host")!]].compactMap { $0?.lowercased() }
+        return !own.contains(authority.lowercased())
     }
 
     static func sessionCookie(_ s: Session) -> Cookie {
@@ -371,7 +373,7 @@ public final class DeskServer: Sendable {
     }
 }
 
-/// Headers on every response: no framing, no sniffing, no referrer, scripts and styles only
+/// Headers on every response: no framing, no sniffing, no referrer to other sites, scripts and styles only
 /// from the desk itself (nothing from the internet).
 struct SecurityHeaders: RouterMiddleware {
     typealias Context = DeskContext
@@ -386,7 +388,7 @@ struct SecurityHeaders: RouterMiddleware {
         }
         r.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
         r.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        r.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        r.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         r.headers[.cacheControl] = r.headers[.cacheControl] ?? "no-store"
         return r
     }

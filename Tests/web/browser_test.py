@@ -62,6 +62,14 @@ def wait_for_download(before, seconds=30):
     return new
 
 
+def shows(d, selector, text):
+    """Whether the element shows `text`: False while a form's answer is still loading."""
+    try:
+        return text in d.find_element(By.CSS_SELECTOR, selector).text
+    except Exception:
+        return False
+
+
 def sign_in(login, password):
     driver.get(base + "/login")
     driver.find_element(By.ID, "login").send_keys(login)
@@ -90,9 +98,37 @@ try:
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".explanation")))
     check("保洁员合同到期，本季度重新招聘，已核实" in driver.page_source, "the 说明 is shown")
     check(int(driver.find_element(By.ID, "warnings").text) == warnings_before - 1, "the explained warning is no longer open")
-    driver.find_element(By.CSS_SELECTOR, "button.sign").click()
-    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "ul.signoffs li")))
-    check("填表人 · 王芳" in driver.find_element(By.CSS_SELECTOR, "ul.signoffs").text, "the clerk signed as 填表人")
+    check(not driver.find_elements(By.CSS_SELECTOR, "button.sign"), "a version with an open error offers no sign-off")
+    check("不能签批" in driver.find_element(By.CSS_SELECTOR, ".sign-blocked").text, "the page says why it cannot be signed")
+    driver.find_element(By.CSS_SELECTOR, "header form button").click()
+    wait.until(EC.presence_of_element_located((By.ID, "login")))
+
+    # A clean township, its workbook's own 签字 sheet present, signed through to 已签批 on the desk:
+    # 填表人, then 统计负责人, then 单位负责人, each in their own account.
+    clean = os.path.join(os.path.dirname(sample), "640422204000-震湖乡.xlsx")
+    sign_in("zhenhu", "clerk-password-2")
+    wait.until(EC.presence_of_element_located((By.ID, "upload-form")))
+    driver.find_element(By.ID, "file").send_keys(os.path.abspath(clean))
+    driver.find_element(By.ID, "upload").click()
+    wait.until(EC.presence_of_element_located((By.ID, "figures")))
+    clean_url = driver.current_url.split("?")[0]
+    check("文件中声明的签字" in driver.page_source, "the workbook's own 签字 is shown as declared, not as the sign-off")
+    for login, password, role, name in [(None, None, "填表人", "周文斌"), ("zhenhu-tj", "signer-password-2", "统计负责人", "吴玉梅"),
+                                        ("zhenhu-head", "signer-password-3", "单位负责人", "徐卫东")]:
+        if login:
+            driver.find_element(By.CSS_SELECTOR, "header form button").click()
+            wait.until(EC.presence_of_element_located((By.ID, "login")))
+            sign_in(login, password)
+            wait.until(EC.presence_of_element_located((By.TAG_NAME, "header")))
+            driver.get(clean_url)
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "button.sign")))
+        buttons = driver.find_elements(By.CSS_SELECTOR, "button.sign")
+        check([b.text for b in buttons] == ["签批：" + role], f"{name} is offered the {role} sign-off only")
+        buttons[0].click()
+        wait.until(lambda d: shows(d, "ul.signoffs", f"{role} · {name}"))
+        check(f"{role} · {name}" in driver.find_element(By.CSS_SELECTOR, "ul.signoffs").text, f"{name} signed as {role}")
+    check("已签批" in driver.page_source, "the clean township reaches 已签批")
+    driver.save_screenshot(os.path.join(out, "desk-signed.png"))
     driver.find_element(By.CSS_SELECTOR, "header form button").click()
     wait.until(EC.presence_of_element_located((By.ID, "login")))
 
@@ -103,6 +139,8 @@ try:
     check(len(rows) == 19, f"the board lists every township of the county ({len(rows)})")
     row = driver.find_element(By.CSS_SELECTOR, "#board tr[data-unit='640422201000']")
     check("有错误" in row.text, "红耀乡 is on the board with its errors")
+    row = driver.find_element(By.CSS_SELECTOR, "#board tr[data-unit='640422204000']")
+    check("已签批" in row.text, "震湖乡 is on the board as 已签批")
     driver.save_screenshot(os.path.join(out, "desk-board.png"))
     before = set(glob.glob(os.path.join(downloads, "*.xlsx")))
     driver.find_element(By.ID, "return-xlsx").click()
