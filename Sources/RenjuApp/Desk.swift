@@ -5,6 +5,7 @@ import RenjuChecks
 import RenjuStore
 import RenjuReading
 import RenjuInspection
+import RenjuRanking
 
 /// What a desk user asks for: each request of the web desk needs one of these, and `DeskPolicy`
 /// alone says which roles hold it.
@@ -655,11 +656,14 @@ public final class Desk: Sendable {
 
     /// The units a board lists for an account: the townships in its subtree (its own unit when it
     /// is one), in code order.
-    func boardUnits(for account: Account) -> [UnitCode] {
+    func boardUnits(for account: Account) -> [UnitCode] { boardUnits(under: account.unit) }
+
+    /// The townships under a unit (the unit itself when it is one), in code order.
+    func boardUnits(under unit: UnitCode) -> [UnitCode] {
         let tree = reference.tree
-        if tree.level(of: account.unit).map({ $0 >= .township }) == true { return [account.unit] }
+        if tree.level(of: unit).map({ $0 >= .township }) == true { return [unit] }
         var out: [UnitCode] = []
-        var stack = [account.unit]
+        var stack = [unit]
         while let u = stack.popLast() {
             for c in tree.children(of: u) {
                 if tree.level(of: c) == .township { out.append(c) } else if tree.level(of: c).map({ $0 < .township }) == true { stack.append(c) }
@@ -739,13 +743,23 @@ public final class Desk: Sendable {
 
     /// The ranking of the townships under the account's unit for a period: the store's figures and
     /// the latest version of each submission not sent back.
+    /// A township's account sees its own line of its county's ranking (its rank among all the
+    /// county's townships), not the other townships' scores: every answer is filtered to the
+    /// user's units.
     public func ranking(period: Period, for account: Account) throws -> Workspace.RankingResult {
         guard DeskPolicy.allows(account, .read) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
-        let subs = try shownVersions(period: period, for: account)
+        let tree = reference.tree
+        let above = tree.level(of: account.unit).map { $0 <= .county } == true
+        let root = above ? account.unit : scope(of: account.unit)
+        let latest = try latest(period: period)
+        let subs = boardUnits(under: root).compactMap { latest[$0] }.filter { $0.state != .returned }
         var paths: [String] = []
-        for s in subs.sorted(by: { $0.unit < $1.unit }) { paths.append(try read(s).path) }
-        let unit: String? = reference.tree.level(of: account.unit).map { $0 <= .county } == true ? account.unit.rawValue : nil
-        return try workspace.rank(inputs: paths, store: store, period: period, unit: unit, asOf: today)
+        for s in subs { paths.append(try read(s).path) }
+        let r = try workspace.rank(inputs: paths, store: store, period: period, unit: root.rawValue, asOf: today)
+        if above { return r }
+        let mine = r.ranking.entries.filter { DeskPolicy.inScope($0.unit, of: account, tree: tree) }
+        return Workspace.RankingResult(ranking: Ranking(period: r.ranking.period, entries: mine, notes: [], englishNotes: []),
+                                       unit: r.unit, unitName: r.unitName, reference: r.reference)
     }
 
     /// 抽查 from the county board: a sample of the villages of the latest submissions in the
