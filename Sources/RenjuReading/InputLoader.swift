@@ -178,12 +178,13 @@ public struct InputLoader: Sendable {
                   let size = attrs[.size] as? NSNumber else { unreadable("无法打开 / cannot open"); return }
             if size.intValue > maxCSVBytes { unreadable("文件过大 / file too large (\(size.intValue) bytes)"); return }
             guard let data = FileManager.default.contents(atPath: path) else { unreadable("无法打开 / cannot open"); return }
+            func encodingRefused(_ message: Message) {
+                set.findings.append(Finding(rule: .encoding, severity: .error, unit: nil, period: defaultPeriod, message: message,
+                                            source: SourceRef(file: file)))
+            }
             if String(data: data, encoding: .utf8) == nil, !data.starts(with: [0xEF, 0xBB, 0xBF]), TextDecoding.looksMixed(data) {
-                set.findings.append(Finding(
-                    rule: .encoding, severity: .error, unit: nil, period: defaultPeriod,
-                    message: Message(zh: "文件混用了 UTF-8 和 GBK 两种编码（多半是从不同文件拼接而来），无法可靠读取：请在 Excel 中打开后另存为一种编码的 CSV",
-                                     en: "The file mixes UTF-8 and GBK text (pasted from two sources) and cannot be read reliably: save it again in one encoding"),
-                    source: SourceRef(file: file)))
+                encodingRefused(Message(zh: "文件混用了 UTF-8 和 GBK 两种编码（多半是从不同文件拼接而来），无法可靠读取：请在 Excel 中打开后另存为一种编码的 CSV",
+                                        en: "The file mixes UTF-8 and GBK text (pasted from two sources) and cannot be read reliably: save it again in one encoding"))
                 return
             }
             guard let (text, encoding) = TextDecoding.decode(data) else {
@@ -191,11 +192,8 @@ public struct InputLoader: Sendable {
             }
             if encoding == .gb18030, TextDecoding.looksSingleByteWestern(data) {
                 // Read as GBK, a Latin-1 file's names would be garbled without a word: ask instead.
-                set.findings.append(Finding(
-                    rule: .encoding, severity: .error, unit: nil, period: defaultPeriod,
-                    message: Message(zh: "文件的编码无法确定：既不是 UTF-8，也不像 GBK（更像西文编码 Latin-1/Windows-1252），按 GBK 读取会把名称读成乱码。请在 Excel 中打开后另存为“CSV UTF-8（逗号分隔）”",
-                                     en: "Cannot tell the file's encoding: not UTF-8, and not like GBK (more like Latin-1/Windows-1252); read as GBK its names would be garbled. Open it in Excel and save it as “CSV UTF-8 (comma delimited)”"),
-                    source: SourceRef(file: file)))
+                encodingRefused(Message(zh: "文件的编码无法确定：既不是 UTF-8，也不像 GBK（更像西文编码 Latin-1/Windows-1252），按 GBK 读取会把名称读成乱码。请在 Excel 中打开后另存为“CSV UTF-8（逗号分隔）”",
+                                        en: "Cannot tell the file's encoding: not UTF-8, and not like GBK (more like Latin-1/Windows-1252); read as GBK its names would be garbled. Open it in Excel and save it as “CSV UTF-8 (comma delimited)”"))
                 return
             }
             let parsed = CSVReader.read(text, name: nil) { CSVTableStream(reader, file: file, defaultPeriod: defaultPeriod) }

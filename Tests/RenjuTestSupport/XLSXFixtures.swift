@@ -13,15 +13,7 @@ public func writeSharedStringsWorkbook(_ url: URL, sheets: [(String, [[FixtureCe
     guard let wb = workbook_new(url.path) else { throw NSError(domain: "fixture", code: 1) }
     for (name, rows) in sheets {
         guard let ws = workbook_add_worksheet(wb, name) else { throw NSError(domain: "fixture", code: 2) }
-        for (r, row) in rows.enumerated() {
-            for (c, cell) in row.enumerated() {
-                switch cell {
-                case let .s(text)?: _ = worksheet_write_string(ws, lxw_row_t(r), lxw_col_t(c), text, nil)
-                case let .n(x)?: _ = worksheet_write_number(ws, lxw_row_t(r), lxw_col_t(c), x, nil)
-                case nil: continue
-                }
-            }
-        }
+        write(rows, to: ws)
     }
     let err = workbook_close(wb)
     if err != LXW_NO_ERROR { throw NSError(domain: "fixture", code: Int(err.rawValue)) }
@@ -94,15 +86,7 @@ public func writeFormWorkbook(_ url: URL, sheet: String = "Sheet1", rows: [[Fixt
     guard let wb = workbook_new(url.path), let ws = workbook_add_worksheet(wb, sheet) else { throw NSError(domain: "fixture", code: 1) }
     let dateFormat = workbook_add_format(wb)
     format_set_num_format(dateFormat, "yyyy-mm-dd")
-    for (r, row) in rows.enumerated() {
-        for (c, cell) in row.enumerated() {
-            switch cell {
-            case let .s(text)?: _ = worksheet_write_string(ws, lxw_row_t(r), lxw_col_t(c), text, nil)
-            case let .n(x)?: _ = worksheet_write_number(ws, lxw_row_t(r), lxw_col_t(c), x, nil)
-            case nil: continue
-            }
-        }
-    }
+    write(rows, to: ws)
     for d in dates { _ = worksheet_write_number(ws, lxw_row_t(d.row), lxw_col_t(d.column), d.serial, dateFormat) }
     for m in merges {
         _ = worksheet_merge_range(ws, lxw_row_t(m.top), lxw_col_t(m.left), lxw_row_t(m.bottom), lxw_col_t(m.right), m.text, nil)
@@ -164,4 +148,17 @@ public func compoundFileBytes(_ entries: [(name: String, children: [String]?)]) 
         body += bytes
     }
     return Data(header + fat + body)
+}
+
+/// Fixture rows into a libxlsxwriter sheet: strings as shared strings, numbers as numbers.
+func write(_ rows: [[FixtureCell?]], to ws: UnsafeMutablePointer<lxw_worksheet>) {
+    for (r, row) in rows.enumerated() {
+        for (c, cell) in row.enumerated() {
+            switch cell {
+            case let .s(text)?: _ = worksheet_write_string(ws, lxw_row_t(r), lxw_col_t(c), text, nil)
+            case let .n(x)?: _ = worksheet_write_number(ws, lxw_row_t(r), lxw_col_t(c), x, nil)
+            case nil: continue
+            }
+        }
+    }
 }
