@@ -465,7 +465,9 @@ public final class Desk: Sendable {
         mine += otherPeriodFindings(p, stored: stored, history: frame.history)
         mine += declaredFindings(p.declared, desk: signOffs, stored: stored)
         var result = ValidationResult(period: checked.result.period, findings: Validator.ordered(mine).map { Self.renamed($0, from: path, to: stored.filename) },
-                                      submissions: Array(checked.result.submissions.prefix(own.submissions.count)),
+                                      // The file's own submissions come first among the checked period's (the
+                                      // county's others follow and are never shown as this file's).
+                                      submissions: Array(checked.result.submissions.prefix(own.submissions.filter { $0.period == stored.period }.count)),
                                       history: checked.result.history, unitsChecked: ownUnits.count)
         result.tallies = checked.result.tallies; result.filesRead = 1
         let v = Workspace.Validation(reference: checked.reference, input: own, result: result)

@@ -114,10 +114,16 @@ final class DeskIntegrityTests: XCTestCase {
         let file = f.dir.appendingPathComponent("红耀乡-带上期.xlsx")
         try Self.workbook(file, period: "2025Q3", rows: now, reference: ref, more: [("上期", q2)])
         try await f.application().test(.router) { client in
-            let clerk = try await client.login("clerk")
+            let clerk = try await client.login("clerk"), clerk2 = try await client.login("clerk2")
+            // Another township is in first: its figures are the upload's peers, never shown as its rows.
+            let (first, _) = try await client.upload(DeskFixture.xinglong, as: clerk2)
+            XCTAssertEqual(first, .created)
             let (status, o) = try await client.upload(file, as: clerk)
             XCTAssertEqual(status, .created)
             XCTAssertEqual(o["period"] as? String, "2025Q3", "the period of an upload is the newest in it")
+            try await client.execute(uri: "/submissions/\(o["id"] as? Int ?? 0)", method: .get, headers: clerk.headers()) { r in
+                XCTAssertFalse(String(buffer: r.body).contains(DeskFixture.xl), "兴隆镇's rows are not on 红耀乡's page")
+            }
             let findings = Self.report(o)
             XCTAssertTrue(findings.contains { $0["rule"] as? String == "temporal.stable" && $0["unit"] as? String == DeskFixture.hy },
                           "the comparison with the store's 2025Q2 still warns")
