@@ -472,7 +472,7 @@ public final class Desk: Sendable {
         result.tallies = checked.result.tallies; result.filesRead = 1
         let v = Workspace.Validation(reference: checked.reference, input: own, result: result)
         let digest = own.submissions.first { $0.period == stored.period }.flatMap { ContentDigest.of($0) }
-        let latest = try store.submissions(period: stored.period).filter { $0.unit == stored.unit }.map(\.version).max() ?? stored.version
+        let latest = try self.latest(period: stored.period)[stored.unit]?.version ?? stored.version
         let s = DeskSubmission(stored: stored, validation: v, digest: digest, signOffs: signOffs, declaredSignOffs: p.declared,
                                explanations: explanations, isLatest: stored.version >= latest)
         cache.put(key, s)
@@ -650,9 +650,13 @@ public final class Desk: Sendable {
     }
 
     /// The latest version of each unit's period.
+    /// (Read once per desk write: every write starts a new generation.)
     func latest(period: Period) throws -> [UnitCode: StoredSubmission] {
+        let generation = cache.generation
+        if let hit = cache.latest(period, generation: generation) { return hit }
         var out: [UnitCode: StoredSubmission] = [:]
         for s in try store.submissions(period: period) where (out[s.unit]?.version ?? 0) < s.version { out[s.unit] = s }
+        cache.putLatest(period, generation: generation, out)
         return out
     }
 
@@ -901,6 +905,13 @@ final class ValidationCache: @unchecked Sendable {
     private var boards: [String: (generation: Int, lines: [BoardLine])] = [:]
     func board(_ k: String, generation: Int) -> [BoardLine]? { lock.withLock { boards[k].flatMap { $0.generation == generation ? $0.lines : nil } } }
     func putBoard(_ k: String, generation: Int, _ lines: [BoardLine]) { lock.withLock { if generation == current { boards[k] = (generation, lines) } } }
+    private var latestVersions: [Period: (generation: Int, versions: [UnitCode: StoredSubmission])] = [:]
+    func latest(_ p: Period, generation: Int) -> [UnitCode: StoredSubmission]? {
+        lock.withLock { latestVersions[p].flatMap { $0.generation == generation ? $0.versions : nil } }
+    }
+    func putLatest(_ p: Period, generation: Int, _ v: [UnitCode: StoredSubmission]) {
+        lock.withLock { if generation == current { latestVersions[p] = (generation, v) } }
+    }
     func frame(_ k: String) -> Desk.Frame? { lock.withLock { frames[k] } }
     func putFrame(_ k: String, _ f: Desk.Frame) { lock.withLock { frames[k] = f } }
     func input(_ sha: String) -> (path: String, input: InputSet)? { lock.withLock { inputs[sha] } }

@@ -17,7 +17,7 @@ public struct DeskOptions: Sendable {
     /// Uploads a session may make in a minute.
     public var uploadsPerMinute = 30
     /// Uploads read and checked at once (the rest wait in line), and how many may wait.
-    public var checkSlots = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public var checkSlots = max(1, 2 * ProcessInfo.processInfo.activeProcessorCount)
     public var checkQueue = 64
     /// Seconds a client has to send a request's body (a slow upload is cut off: 408).
     public var bodySeconds: Double = 120
