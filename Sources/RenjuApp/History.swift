@@ -12,8 +12,10 @@ extension Workspace {
     /// `created` says whether this call made it.
     /// `path` is a SQLite file, or a PostgreSQL server: `postgres://user@host:port/database`
     /// (`?host=/socket/folder` for a Unix socket).
-    public static func openStore(_ path: String, create: Bool = false) throws -> (store: any HistoryStoring, created: Bool) {
-        let (store, created) = try openDeskStore(path, create: create)
+    /// Opening only reads (a read-only replica or a copy on read-only media opens) unless
+    /// `migrate` or `create`: a writing command brings the schema up to date first.
+    public static func openStore(_ path: String, create: Bool = false, migrate: Bool = false) throws -> (store: any HistoryStoring, created: Bool) {
+        let (store, created) = try openDeskStore(path, create: create, migrate: migrate)
         return (store, created)
     }
 
@@ -26,19 +28,20 @@ extension Workspace {
     public static func isServerStore(_ path: String) -> Bool { PostgresLocation.isURL(path) }
 
     /// The same store with the web desk's accounts, uploads and audit log.
-    public static func openDeskStore(_ path: String, create: Bool = false) throws -> (store: any DeskStoring, created: Bool) {
+    public static func openDeskStore(_ path: String, create: Bool = false, migrate: Bool = false) throws -> (store: any DeskStoring, created: Bool) {
+        let writing = create || migrate
         if PostgresLocation.isURL(path) {
             guard let location = PostgresLocation(path) else {
                 throw AppError(zh: "数据库地址有误：\(path)", en: "not a PostgreSQL address: \(path)")
             }
-            do { return (try PostgresStore(location), false) } catch { throw AppError("\(error)") }
+            do { return (try PostgresStore(location, migrate: writing), false) } catch { throw AppError("\(error)") }
         }
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create {
             throw AppError(zh: "找不到数据库 \(path)，请先用 renju db import --db \(path) 建立",
                            en: "no store at \(path); create one with `renju db import --db \(path) INPUT…` or `renju user add --db \(path) …`")
         }
-        do { return (try HistoryStore(path: path), !exists) } catch let e as StoreError {
+        do { return (try HistoryStore(path: path, migrate: writing), !exists) } catch let e as StoreError {
             throw AppError(e.description)
         } catch {
             throw AppError(zh: "无法打开数据库 \(path)：\(error)", en: "cannot open the store \(path): \(error)")

@@ -85,7 +85,10 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
     /// (an indicator they miss is fetched by name afterwards).
     let nameSampleRows: Int
 
-    public init(_ location: PostgresLocation, nameSampleRows: Int = 2000) throws {
+    /// Opens the store. `migrate`: bring the schema up to date (what a writing command does: `db
+    /// migrate`, `db import`, `user add`, `serve`); without it opening only reads, so a read-only
+    /// replica opens — and a schema behind this version is refused with what to run.
+    public init(_ location: PostgresLocation, nameSampleRows: Int = 2000, migrate: Bool = true) throws {
         self.location = location
         self.nameSampleRows = max(1, nameSampleRows)
         var quiet = Logger(label: "renju.postgres")
@@ -100,7 +103,24 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
         } catch {
             throw PostgresStoreError.connect(location.description, "\(String(reflecting: error))")
         }
-        try migrate()
+        if migrate {
+            try self.migrate()
+        } else if let pending = try pendingMigrations(), !pending.isEmpty {
+            throw PostgresStoreError.query(location.description,
+                "数据库结构需要升级（\(pending.joined(separator: ", "))），请先运行 renju db migrate / the store's schema is behind this version (\(pending.joined(separator: ", "))): run `renju db migrate`")
+        }
+    }
+
+    /// The migrations not yet applied, read without writing (nil: not a Renju store at all).
+    func pendingMigrations() throws -> [String]? {
+        try sync { c, l in
+            var exists = false
+            for try await present in try await c.query("SELECT to_regclass('renju_migrations') IS NOT NULL", logger: l).decode(Bool.self) { exists = present }
+            guard exists else { return (Self.migrations + [Self.deskMigration, Self.inspectionMigration]).map(\.0) }
+            var done = Set<String>()
+            for try await id in try await c.query("SELECT identifier FROM renju_migrations", logger: l).decode(String.self) { done.insert(id) }
+            return (Self.migrations + [Self.deskMigration, Self.inspectionMigration]).map(\.0).filter { !done.contains($0) }
+        }
     }
 
     deinit {
@@ -166,7 +186,7 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
         ]),
     ]
 
-    func migrate() throws {
+    public func migrate() throws {
         try sync { c, l in
             try await c.withTransaction(logger: l) { c in
                 // One migrator at a time, whoever else connects.

@@ -10,12 +10,25 @@ public final class HistoryStore: Sendable {
     let queue: DatabaseQueue
     public let path: String
 
-    public init(path: String) throws {
+    /// Opens the store file. `migrate`: bring the schema up to date (a writing command); without
+    /// it the file is opened read-only — a copy on read-only media opens — and a schema behind
+    /// this version is refused with what to run.
+    public init(path: String, migrate: Bool = true) throws {
         self.path = path
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
+        config.readonly = !migrate
         queue = try Self.busyAware(path) { try DatabaseQueue(path: path, configuration: config) }
+        if migrate {
+            try Self.busyAware(path) { try Self.migrator.migrate(queue) }
+        } else if try queue.read({ try !Self.migrator.hasCompletedMigrations($0) }) {
+            throw StoreError.behind(path)
+        }
+    }
+
+    /// Brings the schema up to date (`renju db migrate`).
+    public func migrate() throws {
         try Self.busyAware(path) { try Self.migrator.migrate(queue) }
     }
 

@@ -112,9 +112,12 @@ public enum StoreError: Error, CustomStringConvertible {
     case busy(String)
     /// The store holds something that does not parse back (edited by hand).
     case corrupt(String, String)
+    /// The store's schema is older than this version and the command only reads.
+    case behind(String)
 
     public var description: String {
         switch self {
+        case let .behind(p): return "the store \(p) was made by an older Renju: run `renju db migrate --db \(p)` first / 数据库结构需要升级，请先运行 renju db migrate"
         case let .busy(p): return "the store \(p) is busy: another import is running; try again when it has finished / 数据库正忙：另一次入库正在进行，请稍后再试"
         case let .corrupt(p, what): return "the store \(p) is damaged: \(what) / 数据库内容有误"
         }

@@ -7,16 +7,13 @@ import RenjuApp
 struct DB: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "The history store: import accepted returns, list periods, show a series, the audit trail.",
-        subcommands: [DBImport.self, DBPeriods.self, DBHistory.self, DBAudit.self]
+        abstract: "The history store: import accepted returns, list periods, show a series, the audit trail, migrate.",
+        subcommands: [DBImport.self, DBPeriods.self, DBHistory.self, DBAudit.self, DBMigrate.self]
     )
 }
 
-/// The store a `db` command reads: `--db`, else `renju.sqlite` here.
 /// The store: --db, else RENJU_DB, else renju.sqlite in the current folder.
-func storePath(_ options: StoreOptions) -> String {
-    options.db ?? ProcessInfo.processInfo.environment["RENJU_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "renju.sqlite"
-}
+func storePath(_ options: StoreOptions) -> String { options.path }
 
 struct DBImport: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -128,5 +125,18 @@ struct DBAudit: ParsableCommand {
         }
         // The web desk's events: uploads, 说明, sign-offs, 退回, exports, accounts.
         for e in try Workspace.openDeskStore(storePath(store)).store.events() { say("desk \(e)") }
+    }
+}
+
+/// Brings a store's schema up to this version. Commands that only read (validate, rank, db
+/// periods/history/audit) never write to the store, so a read-only replica opens for them; the
+/// writing ones (db import, user, serve, sample, verify) migrate as they open.
+struct DBMigrate: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Bring the store's schema up to this version of Renju.")
+    @OptionGroup var store: StoreOptions
+    func run() throws {
+        let path = storePath(store)
+        _ = try Workspace.openStore(path, migrate: true)
+        writeStderr("renju: the store \(path) is up to date")
     }
 }

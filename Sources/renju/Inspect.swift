@@ -94,7 +94,7 @@ struct VerifyImport: ParsableCommand {
 
     func run() throws {
         let lang = language.lang
-        let (db, _) = try Workspace.openStore(storePath(store), create: false)
+        let (db, _) = try Workspace.openStore(storePath(store), migrate: true)
         let v = try Workspace.verifyImport(file, store: db, who: who)
         say(lang, zh: "抽查编号 \(v.sampleID)：记录 \(v.results.count) 个核实数（属实 \(v.confirmed)，有误 \(v.corrected)），存入 \(db.path)",
             en: "sample \(v.sampleID): \(v.results.count) figures recorded (\(v.confirmed) confirmed, \(v.corrected) wrong) in \(db.path)")

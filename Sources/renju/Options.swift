@@ -80,6 +80,11 @@ struct CheckOptions: ParsableArguments {
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The history store: a SQLite file, or postgres://user@host:port/database (default: $RENJU_DB, else renju.sqlite).", valueName: "path|url"))
     var db: String?
+
+    /// The store named on the command line or by `RENJU_DB` — the one resolution every command uses.
+    var named: String? { db ?? Workspace.environmentStore }
+    /// The store a command that needs one uses: as named, else `renju.sqlite` here.
+    var path: String { named ?? "renju.sqlite" }
 }
 
 /// Status lines for a person on stderr, after whatever the report has written to stdout (never

@@ -41,7 +41,7 @@ struct Rank: ParsableCommand {
 
     func run() throws {
         if let xlsx { try Workspace.checkOutput(xlsx, notIn: inputs, option: "--xlsx") }
-        let db = try store.db.map { try Workspace.openStore($0).store }
+        let db = try store.named.map { try Workspace.openStore($0).store }
         let workspace = checking.workspace
         if year != nil && checking.period.value != nil { throw ValidationError("--year and --period: one or the other") }
         let r = try year.map { try workspace.rankYear(inputs: inputs, store: db, year: $0, unit: unit, asOf: checking.asOf.value) }

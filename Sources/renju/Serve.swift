@@ -24,7 +24,7 @@ struct Serve: ParsableCommand {
     /// Runs on the main task (main.swift awaits it): the server is asynchronous.
     func serve() async throws {
         let workspace = reference.workspace(targets: targets.targets)
-        let (store, _) = try Workspace.openDeskStore(storePath(self.store), create: false)
+        let (store, _) = try Workspace.openDeskStore(storePath(self.store), migrate: true)
         if try store.accounts().isEmpty {
             throw AppError(zh: "数据库中还没有账号：先用 renju user add --db \(store.path) --role admin … 建立第一个账号",
                            en: "no accounts yet: add the first with `renju user add --db \(store.path) --role admin …`")
@@ -95,7 +95,7 @@ struct UserDisable: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Argument(help: "The login.") var login: String
     func run() throws {
-        let (store, _) = try Workspace.openDeskStore(storePath(self.store))
+        let (store, _) = try Workspace.openDeskStore(storePath(self.store), migrate: true)
         guard try store.setDisabled(login: login, true) else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
         writeStderr("renju: disabled \(login)")
     }
@@ -106,7 +106,7 @@ struct UserEnable: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Argument(help: "The login.") var login: String
     func run() throws {
-        let (store, _) = try Workspace.openDeskStore(storePath(self.store))
+        let (store, _) = try Workspace.openDeskStore(storePath(self.store), migrate: true)
         guard try store.setDisabled(login: login, false) else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
         writeStderr("renju: enabled \(login)")
     }
@@ -119,7 +119,7 @@ struct UserUnlock: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Argument(help: "The login.") var login: String
     func run() throws {
-        let (store, _) = try Workspace.openDeskStore(storePath(self.store))
+        let (store, _) = try Workspace.openDeskStore(storePath(self.store), migrate: true)
         guard try store.account(login: login) != nil else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
         try store.log(.account, who: "renju user unlock", submission: nil, unit: nil, period: nil, detail: "unlock \(login)", now: Date())
         writeStderr("renju: unlocked \(login)")

@@ -41,7 +41,7 @@ struct Validate: ParsableCommand {
         let workspace = checking.workspace
         let v: Workspace.Validation
         var opened: (any HistoryStoring)? = nil
-        if let db = store.db ?? Workspace.environmentStore {
+        if let db = store.named {
             let s = try Workspace.openStore(db).store
             opened = s
             v = try workspace.validate(inputs, period: checking.period.value, store: s, asOf: checking.asOf.value)

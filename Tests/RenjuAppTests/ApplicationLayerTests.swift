@@ -204,7 +204,7 @@ final class ApplicationLayerTests: XCTestCase {
         p.arguments = ["python3", "-c", "import openpyxl, sys; wb = openpyxl.load_workbook(sys.argv[1]); wb.worksheets[1]['H2'] = '属实'; wb.save(sys.argv[2])",
                        book.path, filled.path]
         try p.run(); p.waitUntilExit()
-        let store = try Workspace.openStore(db).store
+        let store = try Workspace.openStore(db, migrate: true).store  // recording writes
         XCTAssertThrowsError(try Workspace.verifyImport(filled.path, store: store, allowed: { _ in false })) { e in
             XCTAssertTrue("\(e)".contains("不在您的范围内") && "\(e)".contains("!A2"), "\(e)")
         }

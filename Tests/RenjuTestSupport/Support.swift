@@ -160,10 +160,11 @@ public let renjuBinary: URL = {
 public struct RenjuRun: Sendable { public let status: Int32; public let stdout: String; public let stderr: String }
 
 /// Runs the binary and collects its exit status and output.
-public func runRenju(_ args: [String], cwd: URL? = nil, stdin: String? = nil) throws -> RenjuRun {
+public func runRenju(_ args: [String], cwd: URL? = nil, stdin: String? = nil, environment: [String: String] = [:]) throws -> RenjuRun {
     let p = Process()
     p.executableURL = renjuBinary
     p.arguments = args
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     if let cwd { p.currentDirectoryURL = cwd }
     let input = Pipe()
     if stdin != nil { p.standardInput = input } else { p.standardInput = FileHandle.nullDevice }
