@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Two builds of renju on the same inputs: the JSON reports of every conformance set, the sample
+# county and a 10,000-village synthetic quarter, compared finding by finding (and the summary and
+# the per-rule counts). For a change meant to alter no result: run it against the build before.
+# Usage: scripts/compare-reports.sh BASE_RENJU NEW_RENJU
+set -euo pipefail
+cd "$(dirname "$0")/.."
+base=${1:?base binary}; new=${2:?new binary}
+shared=$(cd .. && pwd)/shared/conformance
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+"$new" synth --villages 10000 --period 2025Q3 --out "$tmp/synth" >/dev/null
+status=0
+compare() {  # name, then validate's arguments
+  local name=$1; shift
+  "$base" validate --format json "$@" >"$tmp/a.json" || [ $? -le 1 ]
+  "$new" validate --format json "$@" >"$tmp/b.json" || [ $? -le 1 ]
+  python3 - "$name" "$tmp/a.json" "$tmp/b.json" <<'PY' || status=1
+import json, sys
+name, a, b = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+ra = {r["rule"]: r for r in a["rules"]}; rb = {r["rule"]: r for r in b["rules"]}
+changed = [k for k in ra if k in rb and ra[k] != rb[k]]
+same = a["findings"] == b["findings"] and a["summary"] == b["summary"] and not changed and set(ra) <= set(rb)
+print(f"{'same' if same else 'DIFFERENT'}  {name}: {len(b['findings'])} findings"
+      + (f"; rules new in NEW: {sorted(set(rb) - set(ra))}" if set(rb) - set(ra) else "")
+      + (f"; rules counted differently: {changed}" if changed else "")
+      + ("" if a["findings"] == b["findings"] else "; the findings differ"))
+sys.exit(0 if same else 1)
+PY
+}
+for ds in "$shared"/*/; do
+  ds=${ds%/}; [ -f "$ds/truth.json" ] || continue
+  compare "$(basename "$ds")" --divisions "$ds/divisions.csv" --targets "$ds/targets.csv" --as-of 2025-10-31 "$ds/history" "$ds/current"
+done
+compare sample-county --as-of 2025-10-31 examples/xiji
+compare synthetic-10000 --as-of 2025-10-31 --divisions "$tmp/synth/divisions.csv" "$tmp/synth/returns"
+exit $status
