@@ -38,6 +38,30 @@ extension Workspace {
         return (ref, out)
     }
 
+    /// One rule as `renju rules explain ID` tells it: its listing (severity and levels as
+    /// configured, parameters against their defaults), what its check looks for, its parameters'
+    /// meanings and ranges, and for a user's rule its condition.
+    public struct RuleExplanation: Sendable {
+        public let listing: RuleListing
+        public let defaultSeverity: Severity?
+        /// What the check looks for (the check's own explanation); nil for a user's rule.
+        public let about: Message?
+        public let parameters: [RuleParameter]
+    }
+
+    public func explain(_ text: String) throws -> RuleExplanation {
+        let (_, rules) = try self.rules()
+        guard let listing = rules.first(where: { $0.id.description == text }) else {
+            let near = rules.map(\.id.description).min { editDistance($0, text) < editDistance($1, text) }.flatMap { editDistance($0, text) <= 3 ? $0 : nil }
+            throw AppError(zh: "没有规则 \(text)\(near.map { "（是否是 \($0)？）" } ?? "")：renju rules 列出全部规则",
+                           en: "no rule \(text)\(near.map { " (did you mean \($0)?)" } ?? ""): `renju rules` lists them")
+        }
+        let descriptor = CheckRegistry.descriptors.first { $0.id == listing.id }
+        let check = CheckRegistry.builtIn.first { $0.rules.contains { $0.id == listing.id } }
+        return RuleExplanation(listing: listing, defaultSeverity: descriptor?.severity, about: check?.explanation,
+                               parameters: descriptor?.parameters ?? [])
+    }
+
     /// Loads a rule file against the catalog and every rule's descriptor; what it holds.
     public func checkRuleFile(_ path: String) throws -> (settings: Int, userRules: Int, identities: Int) {
         let ref = try reference()

@@ -3,9 +3,49 @@ import Foundation
 import RenjuModel
 import RenjuReport
 import RenjuApp
+import RenjuReference
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
+        abstract: "The checks (审核规则): list them, analyse a rule file, explain one.",
+        subcommands: [RulesList.self, RulesExplain.self],
+        defaultSubcommand: RulesList.self)
+}
+
+/// `renju rules explain ID`: one rule in full — what it looks for, its severity and levels as
+/// configured, its parameters with their defaults, ranges and meanings.
+struct RulesExplain: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "explain", abstract: "Explain one rule: what it looks for, its severity and parameters.")
+    @OptionGroup var reference: ReferenceOptions
+    @OptionGroup var language: LanguageOption
+    @Argument(help: ArgumentHelp("The rule's id, e.g. temporal.stable.", valueName: "id")) var id: String
+
+    func run() throws {
+        let lang = language.lang
+        let e = try reference.workspace().explain(id)
+        let l = e.listing, zh = lang == .zh
+        let severity = l.severity.map { zh ? $0.label(lang) + " (\($0.rawValue))" : $0.rawValue } ?? (zh ? "已关闭" : "off")
+        let byDefault = e.defaultSeverity.map { zh ? "（默认 \($0.label(lang))）" : " (default \($0.rawValue))" } ?? ""
+        say("\(l.id)  \(l.title.text(lang))")
+        say((zh ? "严重程度：" : "Severity: ") + severity + (e.defaultSeverity != l.severity ? byDefault : ""))
+        say((zh ? "适用层级：" : "Levels: ") + (l.levels.map { $0.map(\.rawValue).joined(separator: ", ") } ?? (zh ? "全部" : "all")))
+        if let about = e.about { say("\n" + about.text(lang)) }
+        if let condition = l.condition { say("\n" + (zh ? "条件：" : "Condition: ") + condition) }
+        if !e.parameters.isEmpty {
+            say(zh ? "\n参数：" : "\nParameters:")
+            for p in e.parameters {
+                let value = l.parameters.first { $0.name == p.name }?.value ?? p.defaultValue
+                let range = "\(shortestDecimal(p.range.lowerBound))–\(shortestDecimal(p.range.upperBound))"
+                say("  \(p.name) = \(shortestDecimal(value))" + (value != p.defaultValue ? (zh ? "（默认 \(shortestDecimal(p.defaultValue))）" : " (default \(shortestDecimal(p.defaultValue)))") : "")
+                    + (zh ? "，范围 \(range)：" : ", range \(range): ") + p.about.text(lang))
+            }
+        }
+    }
+}
+
+struct RulesList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List the checks that will run (审核规则), or check a rule file.",
         discussion: """
         Every check's id, severity, levels, title and parameters (an override shows the default it \

@@ -89,3 +89,21 @@ final class RuleCheckAndFixTests: XCTestCase {
                        "建议修改：通村公路硬化率 → 92.31")
     }
 }
+
+/// `renju rules explain ID`: what a rule looks for, in the user's language, with its parameters.
+final class RulesExplainTests: XCTestCase {
+    func testARuleIsExplainedAndAMisspeltOneSuggested() throws {
+        let hb = try runRenju(["rules", "explain", "outlier.hb"])
+        XCTAssertEqual(hb.status, 0, hb.stderr)
+        XCTAssertTrue(hb.stdout.contains("核实 (warning)") && hb.stdout.contains("min_units = 5"), hb.stdout)
+        XCTAssertTrue(hb.stdout.contains("中位"), "what the check looks for, in Chinese: \(hb.stdout)")
+        let en = try runRenju(["rules", "explain", "outlier.hb", "--lang", "en"])
+        XCTAssertTrue(en.stdout.contains("Severity: warning") && en.stdout.contains("peers' median"), en.stdout)
+        let typo = try runRenju(["rules", "explain", "temporal.stabel"])
+        XCTAssertEqual(typo.status, 2)
+        XCTAssertTrue(typo.stderr.contains("temporal.stable"), typo.stderr)
+        // The list and the analysis are still `renju rules` and `renju rules --check`.
+        XCTAssertEqual(try runRenju(["rules"]).status, 0)
+        XCTAssertEqual(try runRenju(["rules", "--check"]).status, 0)
+    }
+}
