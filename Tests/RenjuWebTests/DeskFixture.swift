@@ -70,6 +70,21 @@ struct DeskFixture {
     func application() -> some ApplicationProtocol { Application(router: server.router()) }
 }
 
+extension XCTestCase {
+    /// Runs a desk test on the SQLite file and then on PostgreSQL — one definition, both
+    /// backends, so no test runs on one of them by omission. Without the test server
+    /// (`RENJU_TEST_PG`) the PostgreSQL run is left out and said so; scripts/test.sh always sets
+    /// it and fails on that line.
+    func onEveryBackend(_ body: (DeskFixture.Backend) async throws -> Void) async throws {
+        try await body(.sqlite)
+        guard ProcessInfo.processInfo.environment["RENJU_TEST_PG"] != nil else {
+            print("PostgreSQL not tested: RENJU_TEST_PG is not set (\(name))")
+            return
+        }
+        try await body(.postgres)
+    }
+}
+
 /// A signed-in client's cookie and CSRF token.
 struct Login: Sendable {
     let cookie: String
