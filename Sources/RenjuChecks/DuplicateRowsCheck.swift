@@ -1,0 +1,104 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+
+/// `duplicate.rows`: units of one submission with identical values in six or more non-zero
+/// indicators — copy-pasted rows.
+public struct DuplicateRowsCheck: Check {
+    public static let id = RuleID(.duplicate, "rows")
+    public init() {}
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(Self.id, .warning, Message(zh: "疑似复制粘贴的行", en: "Copy-pasted rows"), parameters: [Self.minIndicators, Self.commonShare])]
+    }
+    public static let minIndicators = RuleParameter("min_indicators", default: 6, range: 2...1_000, wholeNumber: true,
+                                                    Message(zh: "至少有几项非零指标相同才提示", en: "how many identical non-zero figures make two rows copies"))
+    public static let commonShare = RuleParameter("common_share", default: 0.05, range: 0...1,
+                                                  Message(zh: "超过此比例的行都有的数值不算相同（常见值）", en: "a value shared by more than this share of rows is common, not copied"))
+    public var explanation: Message {
+        Message(zh: "同一报表中两个及以上单位有 6 项以上非零指标（比率和是/否指标除外，多数单位都有的常见值不计）完全相同的，疑似复制粘贴。",
+                en: "Two or more units of one submission with identical values in six or more non-zero indicators (rates, flags and values common to many units aside).")
+    }
+
+    /// Groups of rows (indices) sharing at least `minimum` identical non-zero values. In a
+    /// submission of 40 rows or more, a value that many rows share (more than `commonShare` of them,
+    /// and more than three) says nothing about copying — one public toilet, two cleaners — and does
+    /// not count.
+    /// The most rows one value may be shared by and still count towards a copy (see `groups`).
+    public static let maxShared = 20
+
+    public static func groups(_ rows: [[IndicatorID: Double]], minimum: Int, commonShare: Double = 0.05) -> [[Int]] {
+        let ids = Set(rows.flatMap(\.keys)).sorted()
+        return groups(columns: ids.map { id in rows.map { $0[id] } }, rows: rows.count, minimum: minimum, commonShare: commonShare)
+    }
+
+    /// The same, from one array per indicator holding each row's value: equal values are found by
+    /// sorting each column, so a province's submissions cost no more than their rows.
+    public static func groups(columns: [[Double?]], rows n: Int, minimum: Int, commonShare: Double = 0.05) -> [[Int]] {
+        // In a small submission every coincidence is worth a look; in a large one common values are
+        // noise. Copied rows come in twos and threes: a value shared by more than `maxShared` rows
+        // is never a copy signal, which also keeps the pairs counted linear in the rows (a
+        // 400,000-row file once counted 10¹¹ pairs).
+        let common = n < 40 ? Int.max : max(3, min(Self.maxShared, Int((commonShare * Double(n)).rounded(.down))))
+        var shared: [Int: Int] = [:]
+        var pairs: [(value: Double, row: Int)] = []
+        for col in columns {
+            pairs.removeAll(keepingCapacity: true)
+            for (i, v) in col.enumerated() { if let v, v != 0 { pairs.append((v, i)) } }
+            pairs.sort { $0.value < $1.value || ($0.value == $1.value && $0.row < $1.row) }
+            var s = 0
+            while s < pairs.count {
+                var e = s + 1
+                while e < pairs.count, pairs[e].value == pairs[s].value { e += 1 }
+                // Only rare values count: a value many rows share says nothing about copying.
+                if e - s > 1, e - s <= common {
+                    for a in s..<e { for b in (a + 1)..<e { shared[pairs[a].row * n + pairs[b].row, default: 0] += 1 } }
+                }
+                s = e
+            }
+        }
+        var parent = Array(0..<n)
+        func root(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
+        for (key, count) in shared where count >= minimum { parent[root(key % n)] = root(key / n) }
+        let grouped = Dictionary(grouping: 0..<n, by: root)
+        return grouped.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+    }
+
+    public func run(_ ctx: CheckContext) -> [Finding] {
+        let minimum = Int(ctx.reference.checks.value(Self.minIndicators, of: Self.id))
+        let commonShare = ctx.reference.checks.value(Self.commonShare, of: Self.id)
+        let ids = ctx.catalog.indicators.filter { !$0.kind.isRate && !$0.kind.isFlag }.map(\.id)
+        var out: [Finding] = []
+        var tally = UnitCounter()
+        let slotId = tally.slot(Self.id)
+        defer { ctx.tally.add(tally) }
+        for sub in ctx.submissions {
+            // Peers are rows of the same level: a total row is not compared with its villages.
+            // (Levels in a fixed order: no dictionary order reaches the findings or their order.)
+            let byLevel = Dictionary(grouping: sub.rows.map(\.code)) { ctx.level(of: $0) }
+            for level in byLevel.keys.sorted(by: { ($0?.depth ?? 99) < ($1?.depth ?? 99) }) {
+                let codes = byLevel[level] ?? []
+                tally.add(slotId, evaluated: codes.count > 1 ? codes.count : 0, skipped: codes.count > 1 ? 0 : codes.count)
+                let rows = codes.map { sub.values.row(of: $0) }
+                let columns = ids.map { id -> [Double?] in
+                    guard let c = sub.values.column(for: id) else { return Array(repeating: nil, count: rows.count) }
+                    return rows.map { r in r.flatMap { sub.values.value(row: $0, column: c) } }
+                }
+                for g in Self.groups(columns: columns, rows: codes.count, minimum: minimum, commonShare: commonShare) {
+                    let units = g.map { codes[$0] }
+                    let names = units.map { "\(ctx.name(of: $0, in: sub) ?? "")（\($0)）" }.joined(separator: "、")
+                    let shared = ids.filter { id in
+                        guard let v = sub.values[units[0], id], v != 0 else { return false }
+                        return units.allSatisfy { sub.values[$0, id] == v }
+                    }.compactMap { ctx.catalog[$0]?.name }
+                    for u in units {
+                        out += [ctx.finding(Self.id, .warning, unit: u, sub: sub, message: Message(
+                            zh: "\(names) 有 \(shared.count) 项指标数值完全相同（\(shared.prefix(8).joined(separator: "、"))\(shared.count > 8 ? "等" : "")），疑似复制粘贴：请逐村核实",
+                            en: "\(units.map(\.rawValue).joined(separator: ", ")) share \(shared.count) identical non-zero figures: rows look copy-pasted"),
+                            source: sub.rows.first { $0.code == u }?.source)].compactMap { $0 }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+
+/// `outlier.hb`: Hidiroglou–Berthelot on period-to-period ratios of every flow and of year-to-date
+/// increments, per indicator, across the peer units of one level under the same county.
+public struct HBCheck: Check {
+    public static let id = RuleID(.outlier, "hb")
+    /// The same test on year-to-date increments: its own rule, so that its severity can differ
+    /// (quarterly increments of cumulative amounts are lumpy by nature: info by default).
+    public static let ytdID = RuleID(.outlier, "hb_ytd")
+    public init() {}
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(Self.id, .warning, Message(zh: "与上期相比变动异常（HB 检验）", en: "Unusual change from last period (Hidiroglou–Berthelot)"),
+                        parameters: Self.parameters),
+         RuleDescriptor(Self.ytdID, .info, Message(zh: "本期新增量与上期新增量相比异常（HB 检验）", en: "Unusual year-to-date increment (Hidiroglou–Berthelot)"),
+                        parameters: Self.parameters)]
+    }
+    public static let u = RuleParameter("U", default: 0.5, range: 0...1, Message(zh: "规模权重指数 U（0–1）", en: "size exponent U (0–1)"))
+    public static let a = RuleParameter("A", default: 0.05, range: 0...1_000_000, Message(zh: "防止小偏差被放大的常数 A", en: "constant A keeping small deviations small"))
+    public static let c = RuleParameter("C", default: 4, range: 0.5...1_000, Message(zh: "四分位距的倍数 C", en: "multiple C of the quartile distances"))
+    public static let minUnits = RuleParameter("min_units", default: 5, range: 3...1_000_000, wholeNumber: true,
+                                               Message(zh: "同级单位少于此数不检验", en: "fewest peer units for the test"))
+    static var parameters: [RuleParameter] { [u, a, c, minUnits] }
+    static func test(_ ctx: CheckContext, _ id: RuleID) -> HidiroglouBerthelot {
+        let v = { (p: RuleParameter) in ctx.reference.checks.value(p, of: id) }
+        return HidiroglouBerthelot(u: v(u), a: v(a), c: v(c), minUnits: Int(v(minUnits)))
+    }
+    public var explanation: Message {
+        Message(zh: "对当期量和本年累计的本期增量，计算各单位本期与上期的比值，以同级单位比值的中位数为基准，结合规模（HB 检验）找出变动异常的单位。",
+                en: "Ratios of this period to the last (flows, and year-to-date increments), compared with the peers' median ratio and weighted by size.")
+    }
+
+    public func run(_ ctx: CheckContext) -> [Finding] {
+        let flows = Self.test(ctx, Self.id), increments = Self.test(ctx, Self.ytdID)
+        var out: [Finding] = []
+        let prev = ctx.period.previous
+        // Year-to-date amounts are increments within the year: the first quarter's is the amount itself.
+        let nowIsFirst = prev.year != ctx.period.year, prevIsFirst = prev.previous.year != prev.year
+        var tally = UnitCounter()
+        let slotFlows = tally.slot(Self.id), slotIncrements = tally.slot(Self.ytdID)
+        defer { ctx.tally.add(tally) }
+        let rd = ctx.figures
+        // Peers: the units of one level under the same county (not every county of the input).
+        for (level, allUnits) in ctx.unitsByLevel {
+          let index = ctx.levelIndex(at: level)
+          for group in ctx.peerGroups(at: level) {
+            let units = group.map { allUnits[$0] }
+            // Units a test ran on (a unit without last period's figures, or among too few peers, is skipped).
+            var testedFlow = Array(repeating: false, count: units.count), testedYTD = testedFlow
+            defer {
+                let f = testedFlow.filter { $0 }.count, y = testedYTD.filter { $0 }.count
+                tally.add(slotFlows, evaluated: f, skipped: units.count - f)
+                tally.add(slotIncrements, evaluated: y, skipped: units.count - y)
+            }
+            // Each unit's rows in its submission and in the two periods before, resolved once for every check.
+            let figs = group.map { UnitFigures(allUnits[$0], index, $0) }
+            for ind in ctx.catalog.indicators where ind.kind == .flow || ind.kind == .ytd {
+                let isYTD = ind.kind == .ytd
+                var members: [(UnitCode, Int)] = []
+                var memberIndex: [Int] = []
+                var pairs: [(current: Double, previous: Double)] = []
+                for (k, (u, i)) in units.enumerated() {
+                    guard let cur = rd.now(figs[k], ind.id), let last = rd.before(figs[k], ind.id, 1) else { continue }
+                    var now = cur, before = last
+                    if isYTD {
+                        if !nowIsFirst { now = cur - last }
+                        if !prevIsFirst {
+                            guard let e = rd.before(figs[k], ind.id, 2) else { continue }
+                            before = last - e
+                        }
+                    }
+                    members.append((u, i)); pairs.append((now, before)); memberIndex.append(k)
+                }
+                let rule = ind.kind == .ytd ? Self.ytdID : Self.id
+                guard let summary = (ind.kind == .ytd ? increments : flows).run(pairs) else { continue }
+                if isYTD { for k in memberIndex { testedYTD[k] = true } } else { for k in memberIndex { testedFlow[k] = true } }
+                let what = ind.kind == .ytd ? "本期新增的\(ind.name)" : ind.name
+                let whatEn = ind.kind == .ytd ? "the increase of \(ind.englishName) this period" : ind.englishName
+                for r in summary.outliers {
+                    let (u, i) = members[r.index]
+                    let sub = ctx.submissions[i]
+                    let (now, before) = pairs[r.index]
+                    let last = "上期（\(prev)）\(figure(before, ind))\(ind.unit)"
+                    let change: String
+                    if r.ratio >= 2 { change = "是\(last)的 \(String(format: "%.1f", r.ratio)) 倍" }
+                    else if r.ratio <= 0.5 { change = "只有\(last)的 \(String(format: "%.0f", r.ratio * 100))%" }
+                    else { change = "比\(last)\(r.ratio >= 1 ? "增加" : "减少") \(String(format: "%.1f", abs(r.ratio - 1) * 100))%" }
+                    out += [ctx.finding(rule, ind.kind == .ytd ? .info : .warning, unit: u, sub: sub, indicator: ind.id, value: now, expected: before, message: Message(
+                        zh: "\(what) \(figure(now, ind))\(ind.unit)，\(change)；同级 \(summary.results.count) 个\(level.chinese)的中位比值为 \(String(format: "%.2f", summary.medianRatio))（HB 检验异常）：请核实",
+                        en: "\(whatEn) is \(figure(now, ind)), \(String(format: "%.2f", r.ratio)) times last period's \(figure(before, ind)); the median ratio of \(summary.results.count) peer units is \(String(format: "%.2f", summary.medianRatio)) (Hidiroglou–Berthelot outlier)"),
+                        source: sub.values.observation(u, ind.id)?.source)].compactMap { $0 }
+                }
+            }
+          }
+        }
+        return out
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+
+/// Copies in time: `temporal.flows_repeated` — flows exactly equal to last period's where the
+/// unit's own earlier changes make that improbable; `temporal.frozen` — stocks unchanged for
+/// several periods while the unit's flows move.
+public struct RepeatCheck: Check {
+    public static let repeated = RuleID(.temporal, "flows_repeated")
+    public static let frozen = RuleID(.temporal, "frozen")
+    public init() {}
+    public static let minFlows = RuleParameter("min_flows", default: 2, range: 1...100, wholeNumber: true,
+        Message(zh: "与上期完全相同的非零当期量至少几个", en: "fewest non-zero flows equal to last period's"))
+    public static let maxProbability = RuleParameter("max_probability", default: 0.001, range: 0...1,
+        Message(zh: "按该单位以往变动估计的“碰巧相同”概率低于此值才提示", en: "flag only when the chance of so many equal flows, from the unit's earlier changes, is below this"))
+    public static let periods = RuleParameter("periods", default: 3, range: 2...12, wholeNumber: true,
+        Message(zh: "连续几期（含本期）数值完全不变", en: "periods (this one included) with the same stocks"))
+    public static let share = RuleParameter("share", default: 0.8, range: 0...1,
+        Message(zh: "不变的非零存量指标所占比例", en: "share of the non-zero stocks that stayed the same"))
+    public static let minStocks = RuleParameter("min_stocks", default: 5, range: 1...100, wholeNumber: true,
+        Message(zh: "非零存量指标少于此数不检验", en: "fewest non-zero stocks for the test"))
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(Self.repeated, .warning, Message(zh: "当期量与上期完全相同", en: "Flows identical to last period's"),
+                        parameters: [Self.minFlows, Self.maxProbability]),
+         RuleDescriptor(Self.frozen, .warning, Message(zh: "存量指标连续多期一成不变", en: "Stocks frozen for several periods"),
+                        parameters: [Self.periods, Self.share, Self.minStocks])]
+    }
+    public var explanation: Message {
+        Message(zh: "当期量（如垃圾产生、收运、处理量）与上期完全相同、而该单位以往各期都有变动的，可能照抄上期；存量指标连续多期完全不变、而当期量在变的，可能未实际统计。",
+                en: "Flows identical to last period's although the unit's flows changed every earlier period (copied forward); stocks unchanged for several periods while flows move (not counted).")
+    }
+
+    public func run(_ ctx: CheckContext) -> [Finding] {
+        let rd = ctx.figures
+        let settings = ctx.reference.checks
+        let minFlows = Int(settings.value(Self.minFlows, of: Self.repeated)), maxP = settings.value(Self.maxProbability, of: Self.repeated)
+        let nPeriods = Int(settings.value(Self.periods, of: Self.frozen)), share = settings.value(Self.share, of: Self.frozen)
+        let minStocks = Int(settings.value(Self.minStocks, of: Self.frozen))
+        let flows = ctx.catalog.indicators.filter { $0.kind == .flow }
+        let stocks = ctx.catalog.indicators.filter { if case .stock = $0.kind { return true }; return false }
+        var tally = UnitCounter()
+        let sRepeat = tally.slot(Self.repeated), sFrozen = tally.slot(Self.frozen)
+        defer { ctx.tally.add(tally) }
+        var out: [Finding] = []
+        for (level, units) in ctx.unitsByLevel {
+            let figs = UnitFigures.all(ctx, level, units)
+            for (k, u) in units.enumerated() {
+                let f = figs[k]
+                // Flows equal to last period's, and how likely that is from the unit's own changes.
+                var equal: [(Indicator, Double, Double)] = []
+                var judged = false
+                for ind in flows {
+                    guard let now = rd.now(f, ind.id), now != 0, let last = rd.before(f, ind.id, 1) else { continue }
+                    judged = true
+                    guard now == last else { continue }
+                    let step = pow(10, -Double(ind.decimals))
+                    var changes: [Double] = []
+                    for back in 1..<4 {
+                        guard let a = rd.before(f, ind.id, back), let b = rd.before(f, ind.id, back + 1) else { break }
+                        changes.append(abs(a - b) / step)
+                    }
+                    guard !changes.isEmpty else { continue }
+                    let typical = changes.reduce(0, +) / Double(changes.count)
+                    equal.append((ind, now, 1 / (2 * max(typical, 0.5) + 1)))
+                }
+                if judged { tally.ran(sRepeat) } else { tally.missing(sRepeat) }
+                let chance = equal.map(\.2).reduce(1, *)
+                if equal.count >= minFlows, chance <= maxP, let first = equal.first {
+                    let list = equal.map { "\($0.0.name) \(figure($0.1, $0.0))\($0.0.unit)" }.joined(separator: "、")
+                    let listEn = equal.map { "\($0.0.englishName) \(figure($0.1, $0.0))" }.joined(separator: ", ")
+                    out += [ctx.finding(Self.repeated, .warning, unit: u.unit, sub: ctx.submissions[f.s], indicator: first.0.id, value: first.1, expected: nil, message: Message(
+                        zh: "\(list) 与上期（\(ctx.period.previous)）完全相同；该单位此前各期都有变动，同时相同的可能约为 \(Self.odds(chance))：请核实是否照抄上期",
+                        en: "\(listEn) are exactly last period's (\(ctx.period.previous)); the unit's flows changed every earlier period — about \(Self.odds(chance)) by chance: copied forward?"),
+                        source: rd.source(f, first.0.id))].compactMap { $0 }
+                }
+                // Stocks frozen for `nPeriods` periods while a flow moved.
+                var nonzero = 0, same: [Indicator] = [], complete = true
+                for ind in stocks {
+                    guard let now = rd.now(f, ind.id), now != 0 else { continue }
+                    nonzero += 1
+                    var unchanged = true
+                    for back in 1..<nPeriods {
+                        guard let v = rd.before(f, ind.id, back) else { complete = false; unchanged = false; break }
+                        if v != now { unchanged = false; break }
+                    }
+                    if unchanged { same.append(ind) }
+                }
+                guard nonzero >= minStocks, complete else { tally.missing(sFrozen); tally.next(); continue }
+                tally.ran(sFrozen)
+                let moving = flows.contains { ind in
+                    guard let a = rd.now(f, ind.id), let b = rd.before(f, ind.id, 1) else { return false }
+                    return a != b
+                }
+                if moving, Double(same.count) >= share * Double(nonzero) {
+                    out += [ctx.finding(Self.frozen, .warning, unit: u.unit, sub: ctx.submissions[f.s], message: Message(
+                        zh: "\(nonzero) 项非零存量指标中有 \(same.count) 项（\(same.prefix(4).map(\.name).joined(separator: "、"))\(same.count > 4 ? "等" : "")）连续 \(nPeriods) 期完全不变，而当期量在变：请核实是否沿用旧数",
+                        en: "\(same.count) of \(nonzero) non-zero stocks (\(same.prefix(4).map(\.englishName).joined(separator: ", "))…) are unchanged for \(nPeriods) periods while the flows move: old figures carried forward?"),
+                        source: u.unit == f.unit ? ctx.submissions[f.s].rows.first { $0.code == u.unit }?.source : nil)].compactMap { $0 }
+                }
+                tally.next()
+            }
+        }
+        return out
+    }
+
+    static func odds(_ p: Double) -> String {
+        p >= 0.01 ? String(format: "%.0f%%", p * 100) : "1/\(Int((1 / max(p, 1e-12)).rounded()))"
+    }
+}

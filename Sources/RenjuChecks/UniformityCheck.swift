@@ -1,0 +1,117 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+
+/// Copies across units: `duplicate.uniform_rate` — every child of a unit (the villages of a
+/// township) reporting one rate, within the rounding their integer parts allow;
+/// `duplicate.uniform_gain` — every child reporting the same non-zero gain of a stock;
+/// `duplicate.flows_copied` — two children with the same non-zero flows.
+public struct UniformityCheck: Check {
+    public static let rate = RuleID(.duplicate, "uniform_rate")
+    public static let gain = RuleID(.duplicate, "uniform_gain")
+    public static let flows = RuleID(.duplicate, "flows_copied")
+    public init() {}
+    public static let minUnits = RuleParameter("min_units", default: 5, range: 2...1_000, wholeNumber: true,
+        Message(zh: "下级单位少于此数不检验", en: "fewest children for the test"))
+    public static let minFlows = RuleParameter("min_flows", default: 2, range: 1...100, wholeNumber: true,
+        Message(zh: "相同的非零当期量至少几个", en: "fewest equal non-zero flows"))
+    public static let minSteps = RuleParameter("min_steps", default: 20, range: 1...1_000_000,
+        Message(zh: "当期量至少为末位单位的倍数（太小的数相同不足为奇）", en: "smallest flow, in units of its last decimal (small values coincide by chance)"))
+    public var rules: [RuleDescriptor] {
+        [RuleDescriptor(Self.rate, .warning, Message(zh: "下级单位的比率全都相同", en: "Every child reports the same rate"), parameters: [Self.minUnits]),
+         RuleDescriptor(Self.gain, .warning, Message(zh: "下级单位的增量全都相同", en: "Every child reports the same gain"), parameters: [Self.minUnits]),
+         RuleDescriptor(Self.flows, .warning, Message(zh: "两个单位的当期量完全相同", en: "Two units with identical flows"), parameters: [Self.minFlows, Self.minSteps])]
+    }
+    public var explanation: Message {
+        Message(zh: "同一乡镇各村的比率在整数户数允许的舍入范围内完全一致、或各村的增量完全相同，多是按同一比例或同一数字推算；两个村的多项当期量完全相同，多是互相抄填。",
+                en: "One rate across a township's villages (within what rounding allows), one identical gain, or two villages with the same flows: figures derived from one number, or copied.")
+    }
+
+    public func run(_ ctx: CheckContext) -> [Finding] {
+        let rd = ctx.figures
+        let settings = ctx.reference.checks
+        let minUnits = Int(settings.value(Self.minUnits, of: Self.rate)), minGain = Int(settings.value(Self.minUnits, of: Self.gain))
+        let minFlows = Int(settings.value(Self.minFlows, of: Self.flows)), minSteps = settings.value(Self.minSteps, of: Self.flows)
+        let tree = ctx.reference.tree
+        var tally = UnitCounter()
+        let sRate = tally.slot(Self.rate), sGain = tally.slot(Self.gain), sFlows = tally.slot(Self.flows)
+        defer { ctx.tally.add(tally) }
+        var out: [Finding] = []
+        let flowIndicators = ctx.catalog.indicators.filter { $0.kind == .flow }
+        let stocks = ctx.catalog.indicators.filter { if case .stock = $0.kind { return $0.integer }; return false }
+        for (level, units) in ctx.unitsByLevel {
+            // Children by parent, in input order.
+            let index = ctx.levelIndex(at: level)
+            let figs = UnitFigures.all(ctx, level, units)
+            var children: [UnitCode: [Int]] = [:]
+            var parents: [UnitCode] = []
+            for k in units.indices {
+                guard let p = index.parents[k] else { continue }
+                if children[p] == nil { parents.append(p) }
+                children[p, default: []].append(k)
+            }
+            for p in parents {
+                guard let kids = children[p] else { continue }
+                let figures = kids.map { figs[$0] }
+                let sub = ctx.submissions[figures[0].s]
+                let pname = tree.name(of: p) ?? p.rawValue
+                // One rate.
+                if kids.count >= minUnits {
+                    tally.add(sRate, evaluated: 1)
+                    for ind in ctx.catalog.rates {
+                        guard case let .rate(n, d) = ind.kind, let numInd = ctx.catalog[n] else { continue }
+                        let q = pow(10, -Double(numInd.decimals)), r = 0.5 * pow(10, -Double(ind.decimals))
+                        var lo = -Double.infinity, hi = Double.infinity, count = 0
+                        var rates: [Double] = []
+                        for f in figures {
+                            guard let den = rd.now(f, d), den > 0, let num = rd.now(f, n) else { continue }
+                            let x = rd.now(f, ind.id) ?? num / den * 100
+                            let half = 50 * q / den + r
+                            lo = max(lo, x - half); hi = min(hi, x + half); count += 1; rates.append(x)
+                        }
+                        // A rate at its bound (everyone at 100 %) is uniform by nature.
+                        guard count >= minUnits, lo <= hi, hi < 99.5, lo > 0.5, let mn = rates.min(), let mx = rates.max() else { continue }
+                        out += [ctx.finding(Self.rate, .warning, unit: p, sub: sub, indicator: ind.id, value: rounded((lo + hi) / 2, ind.decimals), message: Message(
+                            zh: "\(pname)的 \(count) 个下级单位的\(ind.name)都在 \(figure((lo + hi) / 2, ind))% 左右（\(figure(mn, ind))%–\(figure(mx, ind))%），在各自\(numInd.name)取整所允许的范围内完全一致：请核实是否按同一比例推算",
+                            en: "All \(count) units under \(pname) report \(ind.englishName) of about \(figure((lo + hi) / 2, ind))% (\(figure(mn, ind))–\(figure(mx, ind))%), one value within what rounding of \(numInd.englishName) allows: derived from one ratio?"),
+                            source: nil)].compactMap { $0 }
+                    }
+                } else { tally.add(sRate, evaluated: 0, skipped: 1) }
+                // One gain.
+                if kids.count >= minGain {
+                    tally.add(sGain, evaluated: 1)
+                    for ind in stocks {
+                        var gains: [Double] = []
+                        for f in figures { if let a = rd.now(f, ind.id), let b = rd.before(f, ind.id, 1) { gains.append(a - b) } }
+                        guard gains.count >= minGain, let g = gains.first, g != 0, gains.allSatisfy({ $0 == g }) else { continue }
+                        out += [ctx.finding(Self.gain, .warning, unit: p, sub: sub, indicator: ind.id, value: g, message: Message(
+                            zh: "\(pname)的 \(gains.count) 个下级单位的\(ind.name)本期都增加了 \(figure(g, ind))\(ind.unit)：请核实是否平均摊派",
+                            en: "All \(gains.count) units under \(pname) report the same gain of \(figure(g, ind)) in \(ind.englishName): spread evenly from one number?"),
+                            source: nil)].compactMap { $0 }
+                    }
+                } else { tally.add(sGain, evaluated: 0, skipped: 1) }
+                // The same flows in two children.
+                var seen: [[Double]: UnitCode] = [:]
+                for f in figures {
+                    var key: [Double] = []
+                    for ind in flowIndicators {
+                        guard let v = rd.now(f, ind.id), v != 0, abs(v) / pow(10, -Double(ind.decimals)) >= minSteps else { key.append(.nan); continue }
+                        key.append(v)
+                    }
+                    let real = key.filter { !$0.isNaN }.count
+                    guard real >= minFlows else { tally.add(sFlows, evaluated: 0, skipped: 1); continue }
+                    tally.add(sFlows, evaluated: 1)
+                    let hashable = key.map { $0.isNaN ? -Double.infinity : $0 }
+                    if let other = seen[hashable] {
+                        let names = zip(flowIndicators, key).filter { !$0.1.isNaN }.map { "\($0.0.name) \(figure($0.1, $0.0))" }.joined(separator: "、")
+                        out += [ctx.finding(Self.flows, .warning, unit: f.unit, sub: ctx.submissions[f.s], message: Message(
+                            zh: "\(names) 与 \(tree.name(of: other) ?? other.rawValue)（\(other)）完全相同：请核实是否互相抄填",
+                            en: "The flows (\(names)) are exactly those of \(tree.name(of: other) ?? other.rawValue) (\(other)): copied?"),
+                            source: ctx.submissions[f.s].rows.first { $0.code == f.unit }?.source)].compactMap { $0 }
+                    } else { seen[hashable] = f.unit }
+                }
+            }
+        }
+        return out
+    }
+}
