@@ -55,10 +55,10 @@ public struct AggregateCheck: Check {
                             let looksAveraged = mean.map { abs($0 - ov) <= ind.halfUnit + 1e-9 } ?? false
                             let hintZ = looksAveraged ? "；填报值正是各单位比率的简单平均数，比率不能平均" : ""
                             let hintE = looksAveraged ? "; the reported figure is the plain average of the units' rates, which rates never are" : ""
-                            out += [ctx.finding(Self.rate, .error, unit: row.code, sub: sub, indicator: ind.id, value: ov, expected: rounded(expected, ind.decimals), message: Message(
+                            out += [ctx.finding(Self.rate, unit: row.code, sub: sub, indicator: ind.id, value: ov, expected: rounded(expected, ind.decimals), message: Message(
                                 zh: "\(tname)合计的\(ind.name)填报为 \(shortestDecimal(ov))%，按各单位\(ctx.catalog[n]?.name ?? "")之和 ÷ \(ctx.catalog[d]?.name ?? "")之和计算应为 \(figure(expected, ind))%\(hintZ)",
                                 en: "The total \(ind.englishName) of \(tname) is \(shortestDecimal(ov))%, but the summed parts give \(figure(expected, ind))%\(hintE)"),
-                                source: sub.values.source(row.code, ind.id))].compactMap { $0 }
+                                source: sub.values.source(row.code, ind.id))]
                         }
                         continue
                     }
@@ -68,10 +68,10 @@ public struct AggregateCheck: Check {
                     if abs(ov - expected) > ind.halfUnit + 1e-9 * max(1, abs(expected)) {
                         let diff = ov - expected
                         let ul = ctx.unitLabel(ind, total: true)
-                        out += [ctx.finding(Self.sum, .error, unit: row.code, sub: sub, indicator: ind.id, value: ov, expected: rounded(expected, ind.decimals), message: Message(
+                        out += [ctx.finding(Self.sum, unit: row.code, sub: sub, indicator: ind.id, value: ov, expected: rounded(expected, ind.decimals), message: Message(
                             zh: "\(tname)合计的\(ind.name)填报为 \(figure(ov, ind))\(ul)，但 \(kids.count) 个下级单位之和为 \(figure(expected, ind))\(ul)（\(diff > 0 ? "多" : "少") \(figure(abs(diff), ind))）：请核对合计行或各单位数据",
                             en: "The total \(ind.englishName) of \(tname) is \(figure(ov, ind)) \(ul), but its \(kids.count) units add up to \(figure(expected, ind)) (\(diff > 0 ? "+" : "−")\(figure(abs(diff), ind)))"),
-                            source: sub.values.source(row.code, ind.id))].compactMap { $0 }
+                            source: sub.values.source(row.code, ind.id))]
                     }
                 }
             }

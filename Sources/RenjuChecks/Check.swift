@@ -131,10 +131,12 @@ public struct CheckContext: Sendable {
 
     /// A finding of a rule at its default severity. What `rules.yaml` says of the rule (severity,
     /// levels, enabled) is applied once, for every rule alike, by the `FindingCollector`.
-    public func finding(_ id: RuleID, _ defaultSeverity: Severity, unit: UnitCode?, sub: Submission? = nil,
+    /// A finding of a built-in rule. Its severity is the rule's descriptor's — the one place a
+    /// default severity is written (`rules.yaml` may then change it, applied once by the collector).
+    public func finding(_ id: RuleID, unit: UnitCode?, sub: Submission? = nil,
                         indicator: IndicatorID? = nil, value: Double? = nil, expected: Double? = nil,
-                        message: Message, source: SourceRef? = nil, period: Period? = nil) -> Finding? {
-        Finding(rule: id, severity: defaultSeverity, unit: unit, unitName: unit.flatMap { name(of: $0, in: sub) },
+                        message: Message, source: SourceRef? = nil, period: Period? = nil) -> Finding {
+        Finding(rule: id, severity: CheckRegistry.defaultSeverity(of: id), unit: unit, unitName: unit.flatMap { name(of: $0, in: sub) },
                        period: period ?? self.period, indicator: indicator, value: value, expected: expected,
                        message: message, source: source)
     }

@@ -18,6 +18,13 @@ public enum CheckRegistry {
     /// Every built-in rule, the readers' first: what `rules.yaml` may configure.
     public static var descriptors: [RuleDescriptor] { readingRules + builtIn.flatMap(\.rules) }
 
+    /// Each built-in rule's default severity, from its descriptor.
+    static let severities: [RuleID: Severity] = Dictionary(descriptors.map { ($0.id, $0.severity) }, uniquingKeysWith: { a, _ in a })
+
+    /// The default severity of a built-in rule (an error for an id no descriptor declares, which
+    /// `RuleDescriptorTests` keeps from happening).
+    public static func defaultSeverity(of id: RuleID) -> Severity { severities[id] ?? .error }
+
     /// The built-in checks and the user's rules of the reference data.
     public static func checks(for reference: ReferenceData) -> [any Check] {
         builtIn + reference.checks.userRules.map { UserRuleCheck($0) as any Check }

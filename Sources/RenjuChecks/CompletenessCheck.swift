@@ -34,10 +34,10 @@ public struct CompletenessCheck: Check {
             for row in sub.rows where !ctx.childRows(of: row.code, in: sub).isEmpty {
                 tally.add(slotMissingunit, evaluated: 1)
                 for child in ctx.tree.children(of: row.code) where !present.contains(child) {
-                    out += [ctx.finding(Self.missingUnit, .error, unit: child, sub: sub, message: Message(
+                    out += [ctx.finding(Self.missingUnit, unit: child, sub: sub, message: Message(
                         zh: "\(ctx.name(of: row.code, in: sub) ?? row.code.rawValue)的报表中缺少“\(ctx.name(of: child) ?? "")”（\(child)）这一行：区划表中的每个下级单位都必须填报",
                         en: "The return of \(ctx.name(of: row.code, in: sub) ?? row.code.rawValue) has no row for \(ctx.name(of: child) ?? "") (\(child)): every unit in the divisions file must report"),
-                        source: SourceRef(file: sub.file))].compactMap { $0 }
+                        source: SourceRef(file: sub.file))]
                 }
             }
             // Several units of one parent without the parent's total row (units that are not
@@ -49,20 +49,20 @@ public struct CompletenessCheck: Check {
             }
             tally.add(slotMissingtotal, evaluated: byParent.count)
             for (parent, kids) in byParent where kids.count >= 2 && ctx.tree[parent] != nil {
-                out += [ctx.finding(Self.missingTotal, .error, unit: parent, sub: sub, message: Message(
+                out += [ctx.finding(Self.missingTotal, unit: parent, sub: sub, message: Message(
                     zh: "报表列出了\(ctx.name(of: parent) ?? parent.rawValue)的 \(kids.count) 个下级单位，却没有\(ctx.name(of: parent) ?? "")的合计行：请补上合计行（区划代码 \(parent)）",
                     en: "The file lists \(kids.count) units of \(ctx.name(of: parent) ?? parent.rawValue) but no total row for it (code \(parent))"),
-                    source: SourceRef(file: sub.file))].compactMap { $0 }
+                    source: SourceRef(file: sub.file))]
             }
             // Required values.
             var required: [Indicator] = []
             for ind in ctx.catalog.indicators where !ind.kind.isRate && !ind.optional {
                 if !sub.columns.contains(ind.id) {
                     if let root = roots.first {
-                        out += [ctx.finding(Self.missingValue, .error, unit: root, sub: sub, indicator: ind.id, message: Message(
+                        out += [ctx.finding(Self.missingValue, unit: root, sub: sub, indicator: ind.id, message: Message(
                             zh: "报表中没有“\(ind.name)（\(ind.unit)）”这一列：该指标为必填，请按统一表样补上",
                             en: "The form has no column for \(ind.englishName) (\(ind.unit)): it is required"),
-                            source: SourceRef(file: sub.file))].compactMap { $0 }
+                            source: SourceRef(file: sub.file))]
                     }
                     continue
                 }
@@ -77,10 +77,10 @@ public struct CompletenessCheck: Check {
             }
             for (k, ind) in required.enumerated() {
                 for row in (blankIn[k] ?? []).map({ sub.rows[$0] }) where !(sub.unreadable[row.code]?.contains(ind.id) ?? false) {
-                    out += [ctx.finding(Self.missingValue, .error, unit: row.code, sub: sub, indicator: ind.id, message: Message(
+                    out += [ctx.finding(Self.missingValue, unit: row.code, sub: sub, indicator: ind.id, message: Message(
                         zh: "\(ind.name)（\(ind.unit)）未填报：该指标为必填项，没有发生请填 0",
                         en: "\(ind.englishName) (\(ind.unit)) is blank: it is required; enter 0 if there is none"),
-                        source: sub.blanks[row.code]?[ind.id] ?? row.source)].compactMap { $0 }
+                        source: sub.blanks[row.code]?[ind.id] ?? row.source)]
                 }
             }
         }

@@ -50,10 +50,10 @@ public struct DigitsCheck: Check {
                 tally.add(slotRound, evaluated: 1)
                 let round = xs.filter(Self.isMultipleOfTen).count
                 if Double(round) / Double(xs.count) >= share {
-                    out += [ctx.finding(Self.round, .info, unit: row.code, sub: sub, message: Message(
+                    out += [ctx.finding(Self.round, unit: row.code, sub: sub, message: Message(
                         zh: "\(xs.count) 个非零数值中有 \(round) 个是 10 的倍数（整十数），可能是估报",
                         en: "\(round) of \(xs.count) non-zero figures are multiples of 10: possibly estimated"),
-                        source: row.source)].compactMap { $0 }
+                        source: row.source)]
                 }
             }
         }
@@ -76,10 +76,10 @@ public struct DigitsCheck: Check {
                 ran = true
                 guard result.verdict == .nonconformity || result.verdict == .marginal else { continue }
                 let words: [Benford.Verdict: String] = [.close: "高度符合", .acceptable: "可接受", .marginal: "勉强符合", .nonconformity: "不符合"]
-                out += [ctx.finding(Self.benford, .info, unit: nil, indicator: id, value: rounded(result.mad, 4), message: Message(
+                out += [ctx.finding(Self.benford, unit: nil, indicator: id, value: rounded(result.mad, 4), message: Message(
                     zh: "\(result.count) 个\(level.chinese)的\(ind.name)首位数字分布与本福特定律\(words[result.verdict] ?? "")（Nigrini MAD = \(String(format: "%.4f", result.mad))；首位为 1 的占 \(String(format: "%.1f", result.proportions[0] * 100))%，理论 30.1%）",
                     en: "First digits of \(ind.englishName) over \(result.count) units: \(result.verdict.rawValue) with Benford's law (Nigrini MAD \(String(format: "%.4f", result.mad)); leading 1s \(String(format: "%.1f", result.proportions[0] * 100))% vs 30.1%)"),
-                    source: nil)].compactMap { $0 }
+                    source: nil)]
             }
             tally.add(slotBenford, evaluated: ran ? units.count : 0, skipped: ran ? 0 : units.count)
         }

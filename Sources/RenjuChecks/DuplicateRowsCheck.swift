@@ -91,10 +91,10 @@ public struct DuplicateRowsCheck: Check {
                         return units.allSatisfy { sub.values[$0, id] == v }
                     }.compactMap { ctx.catalog[$0]?.name }
                     for u in units {
-                        out += [ctx.finding(Self.id, .warning, unit: u, sub: sub, message: Message(
+                        out += [ctx.finding(Self.id, unit: u, sub: sub, message: Message(
                             zh: "\(names) 有 \(shared.count) 项指标数值完全相同（\(shared.prefix(8).joined(separator: "、"))\(shared.count > 8 ? "等" : "")），疑似复制粘贴：请逐村核实",
                             en: "\(units.map(\.rawValue).joined(separator: ", ")) share \(shared.count) identical non-zero figures: rows look copy-pasted"),
-                            source: sub.rows.first { $0.code == u }?.source)].compactMap { $0 }
+                            source: sub.rows.first { $0.code == u }?.source)]
                     }
                 }
             }

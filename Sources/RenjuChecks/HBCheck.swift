@@ -86,10 +86,10 @@ public struct HBCheck: Check {
                     if r.ratio >= 2 { change = "是\(last)的 \(String(format: "%.1f", r.ratio)) 倍" }
                     else if r.ratio <= 0.5 { change = "只有\(last)的 \(String(format: "%.0f", r.ratio * 100))%" }
                     else { change = "比\(last)\(r.ratio >= 1 ? "增加" : "减少") \(String(format: "%.1f", abs(r.ratio - 1) * 100))%" }
-                    out += [ctx.finding(rule, ind.kind == .ytd ? .info : .warning, unit: u, sub: sub, indicator: ind.id, value: now, expected: before, message: Message(
+                    out += [ctx.finding(rule, unit: u, sub: sub, indicator: ind.id, value: now, expected: before, message: Message(
                         zh: "\(what) \(figure(now, ind))\(ind.unit)，\(change)；同级 \(summary.results.count) 个\(level.chinese)的中位比值为 \(String(format: "%.2f", summary.medianRatio))（HB 检验异常）：请核实",
                         en: "\(whatEn) is \(figure(now, ind)), \(String(format: "%.2f", r.ratio)) times last period's \(figure(before, ind)); the median ratio of \(summary.results.count) peer units is \(String(format: "%.2f", summary.medianRatio)) (Hidiroglou–Berthelot outlier)"),
-                        source: sub.values.observation(u, ind.id)?.source)].compactMap { $0 }
+                        source: sub.values.observation(u, ind.id)?.source)]
                 }
             }
           }

@@ -63,10 +63,10 @@ public struct HeapingCheck: Check {
                 let tail = Robust.binomialTail(s.k, s.n, expected)
                 guard tail <= maxP else { continue }
                 let sub = ctx.submissions[s.sub]
-                out += [ctx.finding(Self.id, .warning, unit: p, sub: sub, value: rounded(Double(s.k) / Double(s.n) * 100, 1), expected: rounded(expected * 100, 1), message: Message(
+                out += [ctx.finding(Self.id, unit: p, sub: sub, value: rounded(Double(s.k) / Double(s.n) * 100, 1), expected: rounded(expected * 100, 1), message: Message(
                     zh: "\(tree.name(of: p) ?? p.rawValue)下级单位的 \(s.n) 个计数中有 \(s.k) 个（\(String(format: "%.0f", Double(s.k) / Double(s.n) * 100))%）末位是 0 或 5，同县其他单位约 \(String(format: "%.0f", expected * 100))%（二项检验概率 \(String(format: "%.1e", tail))）：可能是估报而非实数",
                     en: "\(s.k) of \(s.n) counts (\(String(format: "%.0f", Double(s.k) / Double(s.n) * 100)) %) under \(tree.name(of: p) ?? p.rawValue) end in 0 or 5, against about \(String(format: "%.0f", expected * 100)) % in the county (binomial p \(String(format: "%.1e", tail))): estimated rather than counted?"),
-                    source: nil)].compactMap { $0 }
+                    source: nil)]
             }
         }
         return out

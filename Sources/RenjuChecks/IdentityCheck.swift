@@ -48,10 +48,10 @@ public struct IdentityCheck: Check {
                     guard let p = val(part), let w = val(whole) else { tally.missing(slotPartwhole); continue }
                     tally.ran(slotPartwhole)
                     if p > w + 1e-9 * max(1, abs(w)), let pi = cat[part], let wi = cat[whole] {
-                        out += [ctx.finding(Self.partWhole, .error, unit: u, sub: sub, indicator: part, value: p, expected: w, message: Message(
+                        out += [ctx.finding(Self.partWhole, unit: u, sub: sub, indicator: part, value: p, expected: w, message: Message(
                             zh: "\(pi.name)（\(figure(p, pi))\(pi.unit)）大于\(wi.name)（\(figure(w, wi))\(wi.unit)），部分不能大于整体：请核对这两个数",
                             en: "\(pi.englishName) (\(figure(p, pi)) \(pi.unit)) exceeds \(wi.englishName) (\(figure(w, wi)) \(wi.unit)): a part cannot exceed the whole"),
-                            source: sub.values.observation(u, part)?.source)].compactMap { $0 }
+                            source: sub.values.observation(u, part)?.source)]
                     }
                 }
                 for ind in rates {
@@ -62,27 +62,27 @@ public struct IdentityCheck: Check {
                     if dv != 0, abs(ov - exact) <= tol + 1e-9 { continue }
                     let ni = cat[n], di = cat[d]
                     if dv == 0 {
-                        out += [ctx.finding(Self.rateUndefined, .error, unit: u, sub: sub, indicator: ind.id, value: ov, message: Message(
+                        out += [ctx.finding(Self.rateUndefined, unit: u, sub: sub, indicator: ind.id, value: ov, message: Message(
                             zh: "\(di?.name ?? d.rawValue)为 0，\(ind.name)无从计算，应空白，表中却填了 \(shortestDecimal(ov))%",
                             en: "\(di?.englishName ?? d.rawValue) is 0, so \(ind.englishName) is undefined and must be blank, but \(shortestDecimal(ov))% is given"),
-                            source: sub.values.source(u, ind.id))].compactMap { $0 }
+                            source: sub.values.source(u, ind.id))]
                         continue
                     }
                     if abs(ov - exact) > tol + 1e-9 {
-                        out += [ctx.finding(Self.rate, .error, unit: u, sub: sub, indicator: ind.id, value: ov, expected: rounded(exact, ind.decimals), message: Message(
+                        out += [ctx.finding(Self.rate, unit: u, sub: sub, indicator: ind.id, value: ov, expected: rounded(exact, ind.decimals), message: Message(
                             zh: "\(ind.name)填报为 \(shortestDecimal(ov))%，但按\(ni?.name ?? n.rawValue) \(figure(nv, ni)) ÷ \(di?.name ?? d.rawValue) \(figure(dv, di)) 计算应为 \(figure(exact, ind))%（相差 \(figure(abs(ov - exact), ind)) 个百分点，容差 \(shortestDecimal(tol))）：请核对比率或其分子分母",
                             en: "\(ind.englishName) is reported as \(shortestDecimal(ov))%, but \(figure(nv, ni)) / \(figure(dv, di)) gives \(figure(exact, ind))% (off by \(figure(abs(ov - exact), ind)) points, tolerance \(shortestDecimal(tol)))"),
-                            source: sub.values.source(u, ind.id))].compactMap { $0 }
+                            source: sub.values.source(u, ind.id))]
                     }
                 }
                 for (when, then) in requires {
                     guard let a = val(when), let b = val(then) else { tally.missing(slotRequires); continue }
                     tally.ran(slotRequires)
                     guard a > 0, b <= 0, let wi = cat[when], let ti = cat[then] else { continue }
-                    out += [ctx.finding(Self.requires, .error, unit: u, sub: sub, indicator: then, value: b, message: Message(
+                    out += [ctx.finding(Self.requires, unit: u, sub: sub, indicator: then, value: b, message: Message(
                         zh: "\(wi.name)为 \(figure(a, wi))\(wi.unit)，\(ti.name)却是 \(figure(b, ti))\(ti.unit)：有前者就应有后者，请补填",
                         en: "\(wi.englishName) is \(figure(a, wi)) \(wi.unit) but \(ti.englishName) is \(figure(b, ti)): the one requires the other"),
-                        source: sub.values.observation(u, then)?.source)].compactMap { $0 }
+                        source: sub.values.observation(u, then)?.source)]
                 }
             }
         }

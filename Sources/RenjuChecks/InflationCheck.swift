@@ -90,10 +90,10 @@ public struct InflationCheck: Check {
                     guard hits.count >= minIndicators, let sub = kids[p]?.first.map({ ctx.submissions[units[$0].submission] }) else { continue }
                     let list = hits.map { "\($0.0.name) +\(String(format: "%.0f", (exp($0.1) - 1) * 100))%（同县中位 +\(String(format: "%.0f", (exp($0.2) - 1) * 100))%）" }.joined(separator: "、")
                     let listEn = hits.map { "\($0.0.englishName) +\(String(format: "%.0f", (exp($0.1) - 1) * 100)) % (county median +\(String(format: "%.0f", (exp($0.2) - 1) * 100)) %)" }.joined(separator: ", ")
-                    out += [ctx.finding(Self.id, .warning, unit: p, sub: sub, indicator: hits[0].0.id, message: Message(
+                    out += [ctx.finding(Self.id, unit: p, sub: sub, indicator: hits[0].0.id, message: Message(
                         zh: "\(tree.name(of: p) ?? p.rawValue)各下级单位本期\(list)，均远高于同县其他单位和本单位上期的增长：请核实是否集中虚报",
                         en: "Under \(tree.name(of: p) ?? p.rawValue), the median growth this period of \(listEn) — far above the county's other units and its own last period: inflated together?"),
-                        source: nil)].compactMap { $0 }
+                        source: nil)]
                 }
             }
         }

@@ -75,11 +75,11 @@ public struct PaceCheck: Check {
                         guard mb.pace >= factor, z >= threshold else { continue }
                         let u = allUnits[mb.k]
                         let sub = ctx.submissions[u.submission]
-                        out += [ctx.finding(Self.id, .warning, unit: u.unit, sub: sub, indicator: ind.id, value: rounded(mb.inc, ind.decimals),
+                        out += [ctx.finding(Self.id, unit: u.unit, sub: sub, indicator: ind.id, value: rounded(mb.inc, ind.decimals),
                                             expected: rounded(mb.base, ind.decimals), message: Message(
                             zh: "本期新增\(ind.name) \(figure(mb.inc, ind))\(ind.unit)，是本年此前平均每期新增 \(figure(mb.base, ind))\(ind.unit) 的 \(String(format: "%.1f", mb.pace)) 倍；同县 \(positive.count) 个\(level.chinese)的中位倍数为 \(String(format: "%.1f", exp(m)))（稳健 Z 分数 \(String(format: "%.1f", z))）：请核实是否集中填报",
                             en: "\(ind.englishName) rose by \(figure(mb.inc, ind)) this period, \(String(format: "%.1f", mb.pace)) times the year's earlier average increase of \(figure(mb.base, ind)); the peers' median pace is \(String(format: "%.1f", exp(m))) (robust z \(String(format: "%.1f", z)))"),
-                            source: sub.values.observation(u.unit, ind.id)?.source)].compactMap { $0 }
+                            source: sub.values.observation(u.unit, ind.id)?.source)]
                     }
                 }
             }

@@ -48,10 +48,10 @@ public struct PeerScoreCheck: Check {
                 for (i, z) in scores.enumerated() where abs(z) > scorer.threshold {
                     let (u, si) = members[i]
                     let sub = ctx.submissions[si]
-                    out += [ctx.finding(Self.id, .info, unit: u, sub: sub, indicator: ind.id, value: xs[i], expected: rounded(med, ind.decimals), message: Message(
+                    out += [ctx.finding(Self.id, unit: u, sub: sub, indicator: ind.id, value: xs[i], expected: rounded(med, ind.decimals), message: Message(
                         zh: "\(ind.name) \(figure(xs[i], ind))%，明显\(z > 0 ? "高于" : "低于")同级 \(xs.count) 个\(level.chinese)的中位数 \(figure(med, ind))%（稳健 Z 分数 \(String(format: "%.1f", z))）",
                         en: "\(ind.englishName) \(figure(xs[i], ind))% is far \(z > 0 ? "above" : "below") the median \(figure(med, ind))% of \(xs.count) peer units (robust z \(String(format: "%.1f", z)))"),
-                        source: sub.values.observation(u, ind.id)?.source)].compactMap { $0 }
+                        source: sub.values.observation(u, ind.id)?.source)]
                 }
             }
           }

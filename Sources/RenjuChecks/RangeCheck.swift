@@ -45,32 +45,32 @@ public struct RangeCheck: Check {
                     guard let v = sub.values.value(row: r, column: cols[k]) else { continue }
                     if ind.kind.isRate {
                         if v < lo - 1e-9 || v > hi + 1e-9 {
-                            out += [ctx.finding(Self.rate, .error, unit: row.code, sub: sub, indicator: ind.id, value: v, message: Message(
+                            out += [ctx.finding(Self.rate, unit: row.code, sub: sub, indicator: ind.id, value: v, message: Message(
                                 zh: "\(ind.name)填报为 \(shortestDecimal(v))%，比率只能在 \(shortestDecimal(lo))–\(shortestDecimal(hi))% 之间：请核对分子和分母",
                                 en: "\(ind.englishName) is \(shortestDecimal(v))%; a rate must lie in \(shortestDecimal(lo))–\(shortestDecimal(hi))%"),
-                                source: sub.values.source(row.code, ind.id))].compactMap { $0 }
+                                source: sub.values.source(row.code, ind.id))]
                         }
                         continue
                     }
                     if v < 0 {
-                        out += [ctx.finding(Self.negative, .error, unit: row.code, sub: sub, indicator: ind.id, value: v, expected: 0, message: Message(
+                        out += [ctx.finding(Self.negative, unit: row.code, sub: sub, indicator: ind.id, value: v, expected: 0, message: Message(
                             zh: "\(ind.name)填报为 \(shortestDecimal(v))\(ind.unit)，不能为负数：请核对",
                             en: "\(ind.englishName) is \(shortestDecimal(v)) \(ind.unit); it cannot be negative"),
-                            source: sub.values.source(row.code, ind.id))].compactMap { $0 }
+                            source: sub.values.source(row.code, ind.id))]
                         continue
                     }
                     if ind.kind.isFlag, ctx.level(of: row.code) == .village, v != 0, v != 1 {
-                        out += [ctx.finding(Self.flag, .error, unit: row.code, sub: sub, indicator: ind.id, value: v, message: Message(
+                        out += [ctx.finding(Self.flag, unit: row.code, sub: sub, indicator: ind.id, value: v, message: Message(
                             zh: "\(ind.name)是“是/否”指标，村级只能填 是 或 否（1 或 0），表中填的是 \(shortestDecimal(v))",
                             en: "\(ind.englishName) is a yes/no indicator: a village reports 是/否 (1/0), not \(shortestDecimal(v))"),
-                            source: sub.values.source(row.code, ind.id))].compactMap { $0 }
+                            source: sub.values.source(row.code, ind.id))]
                         continue
                     }
                     if ind.integer || ind.kind.isFlag, v != v.rounded() {
-                        out += [ctx.finding(Self.notWhole, .error, unit: row.code, sub: sub, indicator: ind.id, value: v, expected: v.rounded(), message: Message(
+                        out += [ctx.finding(Self.notWhole, unit: row.code, sub: sub, indicator: ind.id, value: v, expected: v.rounded(), message: Message(
                             zh: "\(ind.name)是计数（单位：\(ind.unit)），应为整数，表中填的是 \(shortestDecimal(v))",
                             en: "\(ind.englishName) is a count (\(ind.unit)) and must be a whole number, not \(shortestDecimal(v))"),
-                            source: sub.values.source(row.code, ind.id))].compactMap { $0 }
+                            source: sub.values.source(row.code, ind.id))]
                     }
                 }
             }

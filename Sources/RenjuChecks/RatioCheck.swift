@@ -69,10 +69,10 @@ public struct RatioCheck: Check {
                         let times = exp(abs(mb.x - m))
                         let rel = mb.x > m ? "是中位数的 \(String(format: "%.1f", times)) 倍" : "只有中位数的 \(String(format: "%.0f", 100 / times))%"
                         let relEn = mb.x > m ? "\(String(format: "%.1f", times)) times" : "\(String(format: "%.0f", 100 / times)) % of"
-                        out += [ctx.finding(Self.id, .warning, unit: u.unit, sub: sub, indicator: def.numerator, value: rounded(value, 2), expected: rounded(median, 2), message: Message(
+                        out += [ctx.finding(Self.id, unit: u.unit, sub: sub, indicator: def.numerator, value: rounded(value, 2), expected: rounded(median, 2), message: Message(
                             zh: "\(def.name) \(String(format: "%.2f", value))\(def.unit)（\(num?.name ?? def.numerator.rawValue) \(figure(mb.n, num)) ÷ \(den?.name ?? def.denominator.rawValue) \(figure(mb.d, den))），\(rel)（同县 \(members.count) 个\(level.chinese)中位数 \(String(format: "%.2f", median))，稳健 Z 分数 \(String(format: "%.1f", z))）：请核实\(num?.name ?? "")的单位和口径",
                             en: "\(def.englishName) \(String(format: "%.2f", value)) \(def.unit) is \(relEn) the median \(String(format: "%.2f", median)) of \(members.count) peer units in the county (robust z \(String(format: "%.1f", z))): check the unit of \(num?.englishName ?? def.numerator.rawValue)"),
-                            source: sub.values.observation(u.unit, def.numerator)?.source)].compactMap { $0 }
+                            source: sub.values.observation(u.unit, def.numerator)?.source)]
                     }
                 }
             }

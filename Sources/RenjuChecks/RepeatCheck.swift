@@ -68,10 +68,10 @@ public struct RepeatCheck: Check {
                 if equal.count >= minFlows, chance <= maxP, let first = equal.first {
                     let list = equal.map { "\($0.0.name) \(figure($0.1, $0.0))\($0.0.unit)" }.joined(separator: "、")
                     let listEn = equal.map { "\($0.0.englishName) \(figure($0.1, $0.0))" }.joined(separator: ", ")
-                    out += [ctx.finding(Self.repeated, .warning, unit: u.unit, sub: ctx.submissions[f.s], indicator: first.0.id, value: first.1, expected: nil, message: Message(
+                    out += [ctx.finding(Self.repeated, unit: u.unit, sub: ctx.submissions[f.s], indicator: first.0.id, value: first.1, expected: nil, message: Message(
                         zh: "\(list) 与上期（\(ctx.period.previous)）完全相同；该单位此前各期都有变动，同时相同的可能约为 \(Self.odds(chance))：请核实是否照抄上期",
                         en: "\(listEn) are exactly last period's (\(ctx.period.previous)); the unit's flows changed every earlier period — about \(Self.odds(chance)) by chance: copied forward?"),
-                        source: rd.source(f, first.0.id))].compactMap { $0 }
+                        source: rd.source(f, first.0.id))]
                 }
                 // Stocks frozen for `nPeriods` periods while a flow moved.
                 var nonzero = 0, same: [Indicator] = [], complete = true
@@ -92,10 +92,10 @@ public struct RepeatCheck: Check {
                     return a != b
                 }
                 if moving, Double(same.count) >= share * Double(nonzero) {
-                    out += [ctx.finding(Self.frozen, .warning, unit: u.unit, sub: ctx.submissions[f.s], message: Message(
+                    out += [ctx.finding(Self.frozen, unit: u.unit, sub: ctx.submissions[f.s], message: Message(
                         zh: "\(nonzero) 项非零存量指标中有 \(same.count) 项（\(same.prefix(4).map(\.name).joined(separator: "、"))\(same.count > 4 ? "等" : "")）连续 \(nPeriods) 期完全不变，而当期量在变：请核实是否沿用旧数",
                         en: "\(same.count) of \(nonzero) non-zero stocks (\(same.prefix(4).map(\.englishName).joined(separator: ", "))…) are unchanged for \(nPeriods) periods while the flows move: old figures carried forward?"),
-                        source: u.unit == f.unit ? ctx.submissions[f.s].rows.first { $0.code == u.unit }?.source : nil)].compactMap { $0 }
+                        source: u.unit == f.unit ? ctx.submissions[f.s].rows.first { $0.code == u.unit }?.source : nil)]
                 }
                 tally.next()
             }

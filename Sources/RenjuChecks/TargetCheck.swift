@@ -45,16 +45,16 @@ public struct TargetCheck: Check {
                     let src = sub.values.observation(row.code, ind.id)?.source ?? row.source
                     let u = ind.kind.isRate ? "%" : ind.unit
                     if case .ytd = ind.kind, actual > ratio * target + 1e-9 {
-                        out += [ctx.finding(Self.overshoot, .warning, unit: row.code, sub: sub, indicator: ind.id, value: actual, expected: target, message: Message(
+                        out += [ctx.finding(Self.overshoot, unit: row.code, sub: sub, indicator: ind.id, value: actual, expected: target, message: Message(
                             zh: "\(ind.name)本年累计 \(figure(actual, ind))\(u)，是年度目标 \(figure(target, ind))\(u) 的 \(String(format: "%.0f", pct))%，超过 \(String(format: "%.0f", ratio * 100))%（超额异常）：请核实是否多报或口径不一致",
                             en: "\(ind.englishName) is \(figure(actual, ind)) to date, \(String(format: "%.0f", pct))% of the annual target \(figure(target, ind)) — above \(String(format: "%.0f", ratio * 100))%: check for over-reporting"),
-                            source: src)].compactMap { $0 }
+                            source: src)]
                     }
                     if ctx.period.isYearEnd, ind.kind == .ytd || ind.kind.isRate, actual < target - 1e-9 {
-                        out += [ctx.finding(Self.behind, .warning, unit: row.code, sub: sub, indicator: ind.id, value: actual, expected: target, message: Message(
+                        out += [ctx.finding(Self.behind, unit: row.code, sub: sub, indicator: ind.id, value: actual, expected: target, message: Message(
                             zh: "\(ind.name)年末为 \(figure(actual, ind))\(u)，未完成年度目标 \(figure(target, ind))\(u)（完成 \(String(format: "%.1f", pct))%）：请说明原因",
                             en: "\(ind.englishName) ends the year at \(figure(actual, ind)), below the annual target \(figure(target, ind)) (\(String(format: "%.1f", pct))%): explain"),
-                            source: src)].compactMap { $0 }
+                            source: src)]
                     }
                 }
             }

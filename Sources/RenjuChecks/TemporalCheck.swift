@@ -52,34 +52,34 @@ public struct TemporalCheck: Check {
                 for (k, ind) in inds.enumerated() {
                     guard let cur = sub.values.value(row: r, column: cols[k]), let prev = previous.value(row: pr, column: prevCols[k]) else { continue }
                     if cur == 0, prev > 0, ind.kind.isSummed, ind.kind != .ytd {
-                        out += [ctx.finding(Self.zero, .warning, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
+                        out += [ctx.finding(Self.zero, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
                             zh: "\(ind.name)本期为 0，上期（\(prevPeriod)）为 \(figure(prev, ind))\(ind.unit)（指标为零）：请核实是漏报还是确实为零",
                             en: "\(ind.englishName) is 0 now but was \(figure(prev, ind)) in \(prevPeriod): confirm it is not a figure left out"),
-                            source: sub.values.source(u, ind.id))].compactMap { $0 }
+                            source: sub.values.source(u, ind.id))]
                     }
                     switch ind.kind {
                     case .stock(.nonDecreasing):
                         if cur < prev - 1e-9 * max(1, abs(prev)) {
-                            out += [ctx.finding(Self.decrease, .error, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
+                            out += [ctx.finding(Self.decrease, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
                                 zh: "\(ind.name)从上期（\(prevPeriod)）的 \(figure(prev, ind))\(ind.unit) 减少到 \(figure(cur, ind))\(ind.unit)（负增长 \(figure(prev - cur, ind))）：该指标只增不减，请核对本期或上期数据",
                                 en: "\(ind.englishName) fell from \(figure(prev, ind)) \(ind.unit) in \(prevPeriod) to \(figure(cur, ind)) (−\(figure(prev - cur, ind))); it must not decrease"),
-                                source: sub.values.source(u, ind.id))].compactMap { $0 }
+                                source: sub.values.source(u, ind.id))]
                         }
                     case let .stock(.stable(pct)):
                         guard prev > 0, cur >= 0 else { continue }
                         let change = (cur - prev) / prev * 100
                         if abs(change) > pct + 1e-9 {
-                            out += [ctx.finding(Self.stable, .warning, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
+                            out += [ctx.finding(Self.stable, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
                                 zh: "\(ind.name)由上期（\(prevPeriod)）的 \(figure(prev, ind))\(ind.unit) 变为 \(figure(cur, ind))\(ind.unit)，变动 \(String(format: "%+.1f", change))%，超过 ±\(shortestDecimal(pct))%：请核实并说明原因",
                                 en: "\(ind.englishName) moved from \(figure(prev, ind)) in \(prevPeriod) to \(figure(cur, ind)) (\(String(format: "%+.1f", change))%), more than ±\(shortestDecimal(pct))%: confirm and explain"),
-                                source: sub.values.source(u, ind.id))].compactMap { $0 }
+                                source: sub.values.source(u, ind.id))]
                         }
                     case .ytd where sameYear:
                         if cur < prev - 1e-9 * max(1, abs(prev)) {
-                            out += [ctx.finding(Self.ytdDecrease, .error, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
+                            out += [ctx.finding(Self.ytdDecrease, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
                                 zh: "\(ind.name)是本年累计数，上期（\(prevPeriod)）已累计 \(figure(prev, ind))\(ind.unit)，本期却只有 \(figure(cur, ind))\(ind.unit)：累计数在年内不能减少，请核对",
                                 en: "\(ind.englishName) is a year-to-date figure: \(figure(prev, ind)) by \(prevPeriod) but only \(figure(cur, ind)) now; it cannot fall within the year"),
-                                source: sub.values.source(u, ind.id))].compactMap { $0 }
+                                source: sub.values.source(u, ind.id))]
                         }
                     default:
                         continue
@@ -103,7 +103,7 @@ public struct TemporalCheck: Check {
             if cur != 0 { nonZero += 1; if ind.kind == .flow { flowNonZero = true } }
         }
         guard compared >= minimum, nonZero > 0, flowNonZero else { return nil }
-        return ctx.finding(Self.copied, .warning, unit: row.code, sub: sub, message: Message(
+        return ctx.finding(Self.copied, unit: row.code, sub: sub, message: Message(
             zh: "本期 \(compared) 项当期量和累计数与上期（\(prevPeriod)）完全相同，疑似照抄上期数据：请核实后重新填报或书面说明",
             en: "All \(compared) flow and year-to-date figures are identical to \(prevPeriod)'s: they look copied from last period"),
             source: row.source)

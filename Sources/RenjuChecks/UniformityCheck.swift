@@ -71,10 +71,10 @@ public struct UniformityCheck: Check {
                         }
                         // A rate at its bound (everyone at 100 %) is uniform by nature.
                         guard count >= minUnits, lo <= hi, hi < 99.5, lo > 0.5, let mn = rates.min(), let mx = rates.max() else { continue }
-                        out += [ctx.finding(Self.rate, .warning, unit: p, sub: sub, indicator: ind.id, value: rounded((lo + hi) / 2, ind.decimals), message: Message(
+                        out += [ctx.finding(Self.rate, unit: p, sub: sub, indicator: ind.id, value: rounded((lo + hi) / 2, ind.decimals), message: Message(
                             zh: "\(pname)的 \(count) 个下级单位的\(ind.name)都在 \(figure((lo + hi) / 2, ind))% 左右（\(figure(mn, ind))%–\(figure(mx, ind))%），在各自\(numInd.name)取整所允许的范围内完全一致：请核实是否按同一比例推算",
                             en: "All \(count) units under \(pname) report \(ind.englishName) of about \(figure((lo + hi) / 2, ind))% (\(figure(mn, ind))–\(figure(mx, ind))%), one value within what rounding of \(numInd.englishName) allows: derived from one ratio?"),
-                            source: nil)].compactMap { $0 }
+                            source: nil)]
                     }
                 } else { tally.add(sRate, evaluated: 0, skipped: 1) }
                 // One gain.
@@ -84,10 +84,10 @@ public struct UniformityCheck: Check {
                         var gains: [Double] = []
                         for f in figures { if let a = rd.now(f, ind.id), let b = rd.before(f, ind.id, 1) { gains.append(a - b) } }
                         guard gains.count >= minGain, let g = gains.first, g != 0, gains.allSatisfy({ $0 == g }) else { continue }
-                        out += [ctx.finding(Self.gain, .warning, unit: p, sub: sub, indicator: ind.id, value: g, message: Message(
+                        out += [ctx.finding(Self.gain, unit: p, sub: sub, indicator: ind.id, value: g, message: Message(
                             zh: "\(pname)的 \(gains.count) 个下级单位的\(ind.name)本期都增加了 \(figure(g, ind))\(ind.unit)：请核实是否平均摊派",
                             en: "All \(gains.count) units under \(pname) report the same gain of \(figure(g, ind)) in \(ind.englishName): spread evenly from one number?"),
-                            source: nil)].compactMap { $0 }
+                            source: nil)]
                     }
                 } else { tally.add(sGain, evaluated: 0, skipped: 1) }
                 // The same flows in two children.
@@ -104,10 +104,10 @@ public struct UniformityCheck: Check {
                     let hashable = key.map { $0.isNaN ? -Double.infinity : $0 }
                     if let other = seen[hashable] {
                         let names = zip(flowIndicators, key).filter { !$0.1.isNaN }.map { "\($0.0.name) \(figure($0.1, $0.0))" }.joined(separator: "、")
-                        out += [ctx.finding(Self.flows, .warning, unit: f.unit, sub: ctx.submissions[f.s], message: Message(
+                        out += [ctx.finding(Self.flows, unit: f.unit, sub: ctx.submissions[f.s], message: Message(
                             zh: "\(names) 与 \(tree.name(of: other) ?? other.rawValue)（\(other)）完全相同：请核实是否互相抄填",
                             en: "The flows (\(names)) are exactly those of \(tree.name(of: other) ?? other.rawValue) (\(other)): copied?"),
-                            source: ctx.submissions[f.s].rows.first { $0.code == f.unit }?.source)].compactMap { $0 }
+                            source: ctx.submissions[f.s].rows.first { $0.code == f.unit }?.source)]
                     } else { seen[hashable] = f.unit }
                 }
             }

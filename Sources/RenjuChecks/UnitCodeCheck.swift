@@ -30,19 +30,21 @@ public struct UnitCodeCheck: Check {
             // would be millions of identical lines and their memory.
             var unknown = 0
             defer {
-                if unknown > Self.listedUnknown, let f = ctx.finding(.unknownUnit, .error, unit: nil, sub: sub, message: Message(
+                if unknown > Self.listedUnknown {
+                    out.append(ctx.finding(.unknownUnit, unit: nil, sub: sub, message: Message(
                     zh: "另有 \(unknown - Self.listedUnknown) 行的区划代码不在区划表中（共 \(unknown) 行，只列出前 \(Self.listedUnknown) 行）：多半是用错了区划表（--divisions）",
                     en: "\(unknown - Self.listedUnknown) more rows have codes not in the divisions file (\(unknown) in all, the first \(Self.listedUnknown) listed): probably the wrong divisions file (--divisions)"),
-                    source: SourceRef(file: sub.file)) { out.append(f) }
+                    source: SourceRef(file: sub.file)))
+                }
             }
             for row in sub.rows {
                 guard let unit = ctx.tree[row.code] else {
                     unknown += 1
                     if unknown > Self.listedUnknown { continue }
-                    out += [ctx.finding(.unknownUnit, .error, unit: row.code, sub: sub, message: Message(
+                    out += [ctx.finding(.unknownUnit, unit: row.code, sub: sub, message: Message(
                         zh: "区划代码 \(row.code)（\(row.givenName ?? "无名称")）不在区划表中：请核对代码，或确认该村是否已撤并/新设",
                         en: "Division code \(row.code) (\(row.givenName ?? "no name")) is not in the divisions file: check the code"),
-                        source: row.source)].compactMap { $0 }
+                        source: row.source)]
                     continue
                 }
                 guard let given = row.givenName, !given.isEmpty else { tally.add(slotNamemismatch, evaluated: 0, skipped: 1); continue }
@@ -52,10 +54,10 @@ public struct UnitCodeCheck: Check {
                 let isTotalLabel = ["合计", "总计", "小计", "total"].contains(g) || g.hasSuffix("合计")
                 if isTotalLabel, !ctx.childRows(of: row.code, in: sub).isEmpty { continue }
                 if g == n || g.contains(n) || n.contains(g) { continue }
-                out += [ctx.finding(.nameMismatch, .warning, unit: row.code, sub: sub, message: Message(
+                out += [ctx.finding(.nameMismatch, unit: row.code, sub: sub, message: Message(
                     zh: "区划代码 \(row.code) 在区划表中是“\(unit.name)”，表中填的名称却是“\(given)”：请核对代码是否填错行",
                     en: "Code \(row.code) is “\(unit.name)” in the divisions file but the row says “\(given)”"),
-                    source: row.source)].compactMap { $0 }
+                    source: row.source)]
             }
         }
         return out
