@@ -163,6 +163,33 @@ extension DeskServer {
         return Self.redirect("/board?period=\(try desk.submission(id: id, for: c.account).stored.period)\(c.lang == .en ? "&lang=en" : "")")
     }
 
+    /// A rule as `renju rules explain` tells it: what it looks for, its severity and parameters —
+    /// where a finding's rule id on a submission page leads.
+    func rulePage(_ ctx: DeskContext, _ c: Caller) throws -> Response {
+        let text = ctx.parameters.get("rule") ?? ""
+        let e: Workspace.RuleExplanation
+        do { e = try desk.workspace.explain(text) } catch {
+            throw DeskError.notFound(Message(zh: "没有规则 \(text)", en: "no rule \(text)"))
+        }
+        let l = e.listing
+        var o = common(c)
+        o["id"] = l.id.description
+        o["title"] = l.title.text(c.lang)
+        o["severity"] = l.severity?.rawValue ?? "off"
+        o["severityLabel"] = l.severity?.label(c.lang) ?? (c.lang == .en ? "off" : "已关闭")
+        if let d = e.defaultSeverity, d != l.severity { o["byDefault"] = d.label(c.lang) }
+        o["levels"] = l.levels.map { $0.map(\.rawValue).joined(separator: ", ") } ?? (c.lang == .en ? "all" : "全部")
+        if let about = e.about { o["about"] = about.text(c.lang) }
+        if let condition = l.condition { o["condition"] = condition }
+        o["hasParameters"] = !e.parameters.isEmpty
+        o["parameters"] = e.parameters.map { p -> [String: Any] in
+            let value = l.parameters.first { $0.name == p.name }?.value ?? p.defaultValue
+            return ["name": p.name, "value": shortestDecimal(value), "changed": value != p.defaultValue, "defaultValue": shortestDecimal(p.defaultValue),
+                    "range": "\(shortestDecimal(p.range.lowerBound))–\(shortestDecimal(p.range.upperBound))", "about": p.about.text(c.lang)]
+        }
+        return pages.html("rule", o, lang: c.lang)
+    }
+
     func boardPage(_ req: Request, _ c: Caller) throws -> Response {
         let p = period(req)
         var ctx = common(c, period: p)

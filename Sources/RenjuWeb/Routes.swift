@@ -42,6 +42,7 @@ extension DeskServer {
                 return Self.download(f.name, f.bytes)
             }),
             (Route(method: .get, path: "/board", surface: .page, access: .read), { req, _, c in try self.boardPage(req, c) }),
+            (Route(method: .get, path: "/rules/:rule", surface: .page, access: .read), { _, ctx, c in try self.rulePage(ctx, c) }),
             (Route(method: .get, path: "/ranking", surface: .page, access: .read), { req, _, c in try self.rankingPage(req, c) }),
             (Route(method: .get, path: "/history", surface: .page, access: .read), { req, _, c in try self.historyPage(req, c) }),
             (Route(method: .get, path: "/periods/:period/return.xlsx", surface: .page, access: .export), { _, ctx, c in

@@ -176,3 +176,29 @@ final class DeskPagesTests: XCTestCase {
         }
     }
 }
+
+/// A finding's rule on a submission page links to what the rule looks for — the same text
+/// `renju rules explain` prints.
+final class RulePageTests: XCTestCase {
+    func testAFindingsRuleLinksToItsExplanation() async throws {
+        let f = try await DeskFixture.make(self)
+        try await f.application().test(.router) { client in
+            let clerk = try await client.login("clerk")
+            let (_, o) = try await client.upload(DeskFixture.hongyao, as: clerk)
+            let id = try XCTUnwrap(o["id"] as? Int)
+            try await client.execute(uri: "/submissions/\(id)", method: .get, headers: clerk.headers()) { r in
+                XCTAssertTrue(String(buffer: r.body).contains("href=\"/rules/temporal.stable\""), "the rule id is a link")
+            }
+            try await client.execute(uri: "/rules/temporal.stable", method: .get, headers: clerk.headers()) { r in
+                XCTAssertEqual(r.status, .ok)
+                let html = String(buffer: r.body)
+                XCTAssertTrue(html.contains("只增不减的存量不能减少") && html.contains("核实"), "what the check looks for, and its severity")
+            }
+            try await client.execute(uri: "/rules/outlier.hb?lang=en", method: .get, headers: clerk.headers()) { r in
+                let html = String(buffer: r.body)
+                XCTAssertTrue(html.contains("min_units") && html.contains("peers"), "parameters and the English text")
+            }
+            try await client.execute(uri: "/rules/no.such", method: .get, headers: clerk.headers()) { r in XCTAssertEqual(r.status, .notFound) }
+        }
+    }
+}

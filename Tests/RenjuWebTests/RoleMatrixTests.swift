@@ -35,6 +35,7 @@ final class RoleMatrixTests: XCTestCase {
         "POST /submissions/:id/return": [.reviewer],
         "GET /submissions/:id/findings.xlsx": everyone,
         "GET /board": everyone,
+        "GET /rules/:rule": everyone,
         "GET /ranking": everyone,
         "GET /history": everyone,
         "GET /periods/:period/return.xlsx": [.reviewer, .viewer],
