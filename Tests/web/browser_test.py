@@ -119,7 +119,8 @@ try:
             driver.find_element(By.CSS_SELECTOR, "header form button").click()
             wait.until(EC.presence_of_element_located((By.ID, "login")))
             sign_in(login, password)
-            wait.until(EC.presence_of_element_located((By.TAG_NAME, "header")))
+            # Signed in once the header offers 退出 (the login page's header has no form).
+            wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "header form button")))
             driver.get(clean_url)
         wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "button.sign")))
         buttons = driver.find_elements(By.CSS_SELECTOR, "button.sign")
