@@ -62,23 +62,26 @@ let package = Package(
         .target(name: "RenjuReport", dependencies: ["RenjuModel", "RenjuChecks", "RenjuRanking", "RenjuEditing", "RenjuInspection"]),
         // Synthetic returns at any scale (`renju synth`, the benchmarks).
         .target(name: "RenjuSynth", dependencies: ["RenjuModel", "RenjuReference"]),
+        // The store's contract: the protocols (async) every backend implements and the values they
+        // pass (records of imports, submissions, events, samples) — no database library.
+        .target(name: "RenjuStoreCore", dependencies: ["RenjuModel", .product(name: "Crypto", package: "swift-crypto")]),
         // Store: the history of accepted figures, sign-offs, explanations and findings (SQLite via GRDB).
-        .target(name: "RenjuStore", dependencies: ["RenjuModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "RenjuStore", dependencies: ["RenjuModel", "RenjuStoreCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // The same store on a PostgreSQL server (postgres-nio): COPY for bulk imports, an advisory
         // lock per unit and period so that concurrent imports never mix.
         .target(name: "RenjuPostgres", dependencies: [
-            "RenjuModel", "RenjuStore",
+            "RenjuModel", "RenjuStoreCore",
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // Export: the workbooks (return, collection form, findings, bulletin) through libxlsxwriter.
         .target(name: "RenjuExport", dependencies: ["RenjuModel", "RenjuReference", "RenjuChecks", "RenjuRanking", "RenjuInspection", "CXlsxWriter"]),
         // The application layer: the use cases every front end calls (validate, export, sign, rank,
         // import, history), typed inputs and results, one error type.
-        .target(name: "RenjuApp", dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuEditing", "RenjuInspection", "RenjuRanking", "RenjuStore", "RenjuPostgres", "RenjuReport", "RenjuExport", "RenjuSynth"]),
+        .target(name: "RenjuApp", dependencies: ["RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuEditing", "RenjuInspection", "RenjuRanking", "RenjuStoreCore", "RenjuStore", "RenjuPostgres", "RenjuReport", "RenjuExport", "RenjuSynth"]),
         // The web desk (`renju serve`): Hummingbird handlers calling the application layer, pages
         // from templates/web (Mustache), accounts, sessions, CSRF, one authorization policy.
         .target(name: "RenjuWeb", dependencies: [
-            "RenjuModel", "RenjuReference", "RenjuChecks", "RenjuStore", "RenjuReport", "RenjuApp", "Yams",
+            "RenjuModel", "RenjuReference", "RenjuChecks", "RenjuStoreCore", "RenjuReport", "RenjuApp", "Yams",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -89,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "renju",
             dependencies: [
-                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuRanking", "RenjuStore", "RenjuReport", "RenjuExport", "RenjuApp", "RenjuWeb",
+                "RenjuModel", "RenjuReference", "RenjuReading", "RenjuChecks", "RenjuRanking", "RenjuStoreCore", "RenjuReport", "RenjuExport", "RenjuApp", "RenjuWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,9 +106,12 @@ let package = Package(
         // end to end.
         .target(
             name: "RenjuTestSupport",
-            dependencies: ["RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuPostgres", "ZIPFoundation", "CXlsxWriter"],
+            dependencies: ["RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "ZIPFoundation", "CXlsxWriter"],
             path: "Tests/RenjuTestSupport"
         ),
+        // A throw-away database on the test server, for the two suites that run on PostgreSQL:
+        // only they link postgres-nio.
+        .target(name: "RenjuPostgresTestSupport", dependencies: ["RenjuPostgres"], path: "Tests/RenjuPostgresTestSupport"),
         .testTarget(name: "RenjuModelTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading"]),
         .testTarget(name: "RenjuReadingTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "renju"]),
         .testTarget(name: "RenjuReferenceTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReference", "renju"]),
@@ -114,12 +120,12 @@ let package = Package(
         .testTarget(name: "RenjuEditingTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuEditing"]),
         .testTarget(name: "RenjuExportTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuExport", "renju"]),
         .testTarget(name: "RenjuStoreTests", dependencies: [
-            "RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuStore", "RenjuPostgres",
+            "RenjuTestSupport", "RenjuPostgresTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuStoreCore", "RenjuStore", "RenjuPostgres",
             .product(name: "GRDB", package: "GRDB.swift"), "renju",
         ]),
         .testTarget(name: "RenjuAppTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuApp", "renju"]),
         .testTarget(name: "RenjuWebTests", dependencies: [
-            "RenjuTestSupport", "RenjuModel", "RenjuStore", "RenjuPostgres", "RenjuApp", "RenjuWeb", "renju",
+            "RenjuTestSupport", "RenjuPostgresTestSupport", "RenjuModel", "RenjuStoreCore", "RenjuStore", "RenjuPostgres", "RenjuApp", "RenjuWeb", "renju",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -3,6 +3,7 @@ import RenjuModel
 import RenjuReference
 import RenjuChecks
 import RenjuStore
+import RenjuStoreCore
 import RenjuReading
 import RenjuInspection
 import RenjuRanking
@@ -161,8 +162,8 @@ public final class Desk: Sendable {
     // MARK: accounts
 
     /// The account a login and password open, or nil (unknown, wrong password, disabled).
-    public func authenticate(login: String, password: String, verify: (String, String) -> Bool) throws -> Account? {
-        guard let (account, hash) = try store.account(login: login), !account.disabled, verify(password, hash) else { return nil }
+    public func authenticate(login: String, password: String, verify: (String, String) -> Bool) async throws -> Account? {
+        guard let (account, hash) = try await store.account(login: login), !account.disabled, verify(password, hash) else { return nil }
         return account
     }
 
@@ -208,7 +209,7 @@ public final class Desk: Sendable {
     /// to the uploader's unit; the unit's own row must be there (a village alone or a file without
     /// the total is not the township's return); the period is the newest in the file and must be
     /// open. Then the bytes are stored as the unit's next version and checked against the history.
-    public func upload(_ bytes: Data, filename: String, by account: Account, now: Date = Date()) throws -> DeskSubmission {
+    public func upload(_ bytes: Data, filename: String, by account: Account, now: Date = Date()) async throws -> DeskSubmission {
         guard DeskPolicy.allows(account, .upload) else { throw DeskError.notAllowed(Message(zh: "无权上报", en: "not allowed to upload")) }
         guard bytes.count <= maxUploadBytes else { throw DeskError.tooLarge(limit: maxUploadBytes) }
         let tree = reference.tree
@@ -237,13 +238,13 @@ public final class Desk: Sendable {
                 en: "\(shown) is not the whole \(period) return of \(name) (\(unit)): it has no row for \(name) itself (the total). Upload the unit's whole return (its villages and the total row)"),
                 findings: [])
         }
-        if let closed = try closure(unit: unit, period: period) {
+        if let closed = try await closure(unit: unit, period: period) {
             throw DeskError.conflict(closed)
         }
-        let added = try store.addSubmission(bytes: bytes, filename: shown, unit: unit, period: period, who: account.login, now: now)
+        let added = try await store.addSubmission(bytes: bytes, filename: shown, unit: unit, period: period, who: account.login, now: now)
         stored = true
         cache.bump()
-        return try submission(added)
+        return try await submission(added)
     }
 
     /// The level whose units upload returns and line the county's board: the township.
@@ -277,12 +278,12 @@ public final class Desk: Sendable {
     /// Why a unit's period takes no upload, or nil when it is open. A period is closed for a unit
     /// once its figures were imported into the store (`renju db import`: the period's history is
     /// settled) — unless the county reopened it on the desk after that import (audited).
-    func closure(unit: UnitCode, period: Period) throws -> Message? {
+    func closure(unit: UnitCode, period: Period) async throws -> Message? {
         let tree = reference.tree
         let related = { (u: UnitCode) -> Bool in u == unit || tree.isAncestor(u, of: unit) || tree.isAncestor(unit, of: u) }
-        guard try store.importedUnits(period: period).contains(where: related) else { return nil }
-        let lastImport = try store.imports().filter { $0.period == period && related($0.unit) }.map(\.at).max() ?? ""
-        let reopened = try store.events().contains { e in
+        guard try await store.importedUnits(period: period).contains(where: related) else { return nil }
+        let lastImport = try await store.imports().filter { $0.period == period && related($0.unit) }.map(\.at).max() ?? ""
+        let reopened = try await store.events().contains { e in
             e.action == .reopen && e.period == period && e.unit.map { $0 == unit || tree.isAncestor($0, of: unit) } == true && e.at >= lastImport
         }
         if reopened { return nil }
@@ -291,7 +292,7 @@ public final class Desk: Sendable {
     }
 
     /// 重新开放: the county lets a unit upload again for a closed period (audited, with a reason).
-    public func reopen(unit: UnitCode, period: Period, reason: String, by account: Account, now: Date = Date()) throws {
+    public func reopen(unit: UnitCode, period: Period, reason: String, by account: Account, now: Date = Date()) async throws {
         guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权重新开放", en: "not allowed to reopen")) }
         guard DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
             throw DeskError.notFound(Message(zh: "没有单位 \(unit)", en: "no unit \(unit)"))
@@ -300,10 +301,10 @@ public final class Desk: Sendable {
         guard !why.isEmpty, why.count <= 2000 else {
             throw DeskError.invalid(Message(zh: "重新开放须写明原因（不超过 2000 字）", en: "reopening needs a reason (at most 2000 characters)"))
         }
-        guard try closure(unit: unit, period: period) != nil else {
+        guard try await closure(unit: unit, period: period) != nil else {
             throw DeskError.conflict(Message(zh: "\(period) 对该单位并未关闭", en: "\(period) is not closed for that unit"))
         }
-        try store.log(.reopen, who: account.login, submission: nil, unit: unit, period: period, detail: "reopened: \(why)", now: now)
+        try await store.log(.reopen, who: account.login, submission: nil, unit: unit, period: period, detail: "reopened: \(why)", now: now)
         cache.bump()
     }
 
@@ -314,22 +315,22 @@ public final class Desk: Sendable {
     }
 
     /// A submission by id, for an account allowed to read it.
-    public func submission(id: Int64, for account: Account) throws -> DeskSubmission {
+    public func submission(id: Int64, for account: Account) async throws -> DeskSubmission {
         guard DeskPolicy.allows(account, .read) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
-        guard let stored = try store.submission(id: id) else {
+        guard let stored = try await store.submission(id: id) else {
             throw DeskError.notFound(Message(zh: "没有编号为 \(id) 的报表", en: "no submission \(id)"))
         }
         // Outside the account's units it is as if it did not exist: ids of others' uploads tell nothing.
         guard DeskPolicy.inScope(stored.unit, of: account, tree: reference.tree) else {
             throw DeskError.notFound(Message(zh: "没有编号为 \(id) 的报表", en: "no submission \(id)"))
         }
-        return try submission(stored)
+        return try await submission(stored)
     }
 
     /// What a stored file reads as (cached by its SHA-256: a file never changes).
-    func read(_ stored: StoredSubmission) throws -> (path: String, input: InputSet) {
+    func read(_ stored: StoredSubmission) async throws -> (path: String, input: InputSet) {
         if let hit = cache.input(stored.sha256) { return hit }
-        guard let bytes = try store.file(sha256: stored.sha256) else {
+        guard let bytes = try await store.file(sha256: stored.sha256) else {
             throw DeskError.notFound(Message(zh: "报表 \(stored.id) 的文件缺失", en: "the file of submission \(stored.id) is missing"))
         }
         let path = try scratchFile(sha256: stored.sha256, bytes: bytes)
@@ -354,13 +355,13 @@ public final class Desk: Sendable {
         let history: Dataset
     }
 
-    func frame(period: Period, county: UnitCode) throws -> Frame {
+    func frame(period: Period, county: UnitCode) async throws -> Frame {
         let key = "\(period)|\(county)"
         if let hit = cache.frame(key) { return hit }
         let tree = reference.tree
         // The county's own units only (its divisions' list): a province's store holds half a million.
         let own = [county] + tree.descendants(of: county)
-        let earlier = try store.dataset(periods: Workspace.historyPeriods(for: period) + [period], units: own.count > 1 ? own : nil)
+        let earlier = try await store.dataset(periods: Workspace.historyPeriods(for: period) + [period], units: own.count > 1 ? own : nil)
         var history = Dataset()
         for (p, v) in earlier.periods where p < period { history.merge(p, v) }
         var groups: [UnitCode: [UnitCode]] = [:]
@@ -390,14 +391,14 @@ public final class Desk: Sendable {
     /// The other units' figures of the same period that a submission is checked among (peers of
     /// the outlier tests, the rest of its county): the latest version of every other unit's upload
     /// in the county not sent back, and for units with none, the figures the store holds.
-    func context(of stored: StoredSubmission, excluding own: Set<UnitCode>, frame: Frame) throws -> [Submission] {
+    func context(of stored: StoredSubmission, excluding own: Set<UnitCode>, frame: Frame) async throws -> [Submission] {
         let county = scope(of: stored.unit), tree = reference.tree
         var out: [Submission] = []
         var covered = own
-        for other in try latest(period: stored.period).values.sorted(by: { $0.unit < $1.unit })
+        for other in try await latest(period: stored.period).values.sorted(by: { $0.unit < $1.unit })
         where other.id != stored.id && other.state != .returned && !own.contains(other.unit)
             && (other.unit == county || tree.isAncestor(county, of: other.unit)) {
-            let subs = try read(other).input.submissions.filter { $0.period == stored.period && $0.unitCodes.allSatisfy { !covered.contains($0) } }
+            let subs = try await read(other).input.submissions.filter { $0.period == stored.period && $0.unitCodes.allSatisfy { !covered.contains($0) } }
             for s in subs { covered.formUnion(s.unitCodes) }
             out += subs
         }
@@ -427,8 +428,8 @@ public final class Desk: Sendable {
         let otherPeriods: [Submission]
     }
 
-    func prepared(_ stored: StoredSubmission) throws -> Prepared {
-        let (path, read) = try read(stored)
+    func prepared(_ stored: StoredSubmission) async throws -> Prepared {
+        let (path, read) = try await read(stored)
         var input = read
         let declared = input.signOffs + input.submissions.flatMap(\.signOffs)
         input.signOffs = []
@@ -440,19 +441,19 @@ public final class Desk: Sendable {
 
     /// Reads and checks a stored submission among its county's other figures of the period; its
     /// own findings only. Cached until the next desk write (upload, 说明, sign-off, 退回).
-    func submission(_ stored: StoredSubmission) throws -> DeskSubmission {
+    func submission(_ stored: StoredSubmission) async throws -> DeskSubmission {
         let key = ValidationCache.Key(id: stored.id, generation: cache.generation)
         if let hit = cache.get(key) { return hit }
-        let explanations = try store.explanations(submission: stored.id)
-        let signOffs = try store.signOffs(submission: stored.id)
-        let p = try prepared(stored)
+        let explanations = try await store.explanations(submission: stored.id)
+        let signOffs = try await store.signOffs(submission: stored.id)
+        let p = try await prepared(stored)
         let path = p.path, own = p.input
         let ownUnits = Set(own.submissions.filter { $0.period == stored.period }.flatMap(\.unitCodes))
-        let frame = try frame(period: stored.period, county: scope(of: stored.unit))
+        let frame = try await frame(period: stored.period, county: scope(of: stored.unit))
         var input = own
         input.explanations += explanations
         input.signOffs += signOffs
-        input.submissions += try context(of: stored, excluding: ownUnits, frame: frame)
+        await input.submissions += try context(of: stored, excluding: ownUnits, frame: frame)
         let checked = workspace.check(input, reference: reference, period: stored.period, history: frame.history, asOf: today)
         // This file's findings: its units', and those of the file itself. A role not yet signed is
         // where the version stands on the desk (the board says who is to sign), not an error.
@@ -472,7 +473,7 @@ public final class Desk: Sendable {
         result.tallies = checked.result.tallies; result.filesRead = 1
         let v = Workspace.Validation(reference: checked.reference, input: own, result: result)
         let digest = own.submissions.first { $0.period == stored.period }.flatMap { ContentDigest.of($0) }
-        let latest = try self.latest(period: stored.period)[stored.unit]?.version ?? stored.version
+        let latest = try await self.latest(period: stored.period)[stored.unit]?.version ?? stored.version
         let s = DeskSubmission(stored: stored, validation: v, digest: digest, signOffs: signOffs, declaredSignOffs: p.declared,
                                explanations: explanations, isLatest: stored.version >= latest)
         cache.put(key, s)
@@ -534,19 +535,19 @@ public final class Desk: Sendable {
     }
 
     /// Every version of a unit's period, newest first, for an account allowed to read it.
-    public func versions(unit: UnitCode, period: Period, for account: Account) throws -> [StoredSubmission] {
+    public func versions(unit: UnitCode, period: Period, for account: Account) async throws -> [StoredSubmission] {
         guard DeskPolicy.allows(account, .read), DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
             throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed"))
         }
-        return try store.submissions(period: period).filter { $0.unit == unit }.reversed()
+        return try await store.submissions(period: period).filter { $0.unit == unit }.reversed()
     }
 
     /// Writes a 说明 for a submission's warnings (a rule id or category, a unit and indicator or
     /// blank for any). An unknown rule is refused.
     public func explain(submission id: Int64, rule: String?, unit: UnitCode?, indicator: String?, text: String, by account: Account,
-                        now: Date = Date()) throws {
+                        now: Date = Date()) async throws {
         guard DeskPolicy.allows(account, .explain) else { throw DeskError.notAllowed(Message(zh: "无权填写说明", en: "not allowed to explain")) }
-        let s = try submission(id: id, for: account)
+        let s = try await submission(id: id, for: account)
         try requireCurrent(s, doing: Message(zh: "填写说明", en: "explain"))
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 2000 else {
@@ -568,7 +569,7 @@ public final class Desk: Sendable {
         do { try CheckRegistry.verify([x], reference: reference) } catch {
             throw DeskError.invalid(Message(zh: "\(error)", en: "\(error)"))
         }
-        try store.addExplanation(x, submission: id, who: account.login, now: now)
+        try await store.addExplanation(x, submission: id, who: account.login, now: now)
         cache.bump()
     }
 
@@ -578,9 +579,9 @@ public final class Desk: Sendable {
     /// are fixed by a new upload, which starts unsigned), for a role signed already, before the
     /// roles ahead of it in the chain, and by a person who signed another role of this version
     /// unless `signoff.yaml` allows it (`same_person: allowed`).
-    public func signOff(submission id: Int64, role: String, by account: Account, now: Date = Date()) throws -> SignOff {
+    public func signOff(submission id: Int64, role: String, by account: Account, now: Date = Date()) async throws -> SignOff {
         guard DeskPolicy.allows(account, .sign) else { throw DeskError.notAllowed(Message(zh: "无权签批", en: "not allowed to sign")) }
-        let s = try submission(id: id, for: account)
+        let s = try await submission(id: id, for: account)
         guard let mine = account.signs.first(where: { $0 == role }) else {
             throw DeskError.notAllowed(Message(zh: "您不能以“\(role)”身份签批", en: "you do not sign as \(role)"))
         }
@@ -612,7 +613,7 @@ public final class Desk: Sendable {
                                              en: "\(account.name) signed already as \(other.role): each role is signed by a different person (same_person: forbidden)"))
         }
         let off = SignOff(unit: s.stored.unit, period: s.stored.period, role: chain[position].role, name: account.name, date: today, digest: digest, source: nil)
-        try store.addSignOff(off, submission: id, who: account.login, now: now)
+        try await store.addSignOff(off, submission: id, who: account.login, now: now)
         cache.bump()
         return off
     }
@@ -630,32 +631,32 @@ public final class Desk: Sendable {
 
     /// 退回: sends a submission back with a message; the unit uploads a new version. Only the
     /// unit's current version, and only once.
-    public func returnSubmission(id: Int64, message: String, by account: Account, now: Date = Date()) throws {
+    public func returnSubmission(id: Int64, message: String, by account: Account, now: Date = Date()) async throws {
         guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权退回", en: "not allowed to return")) }
-        let s = try submission(id: id, for: account)
+        let s = try await submission(id: id, for: account)
         try requireCurrent(s, doing: Message(zh: "退回", en: "return"))
         let m = message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !m.isEmpty, m.count <= 2000 else {
             throw DeskError.invalid(Message(zh: "退回须写明原因（不超过 2000 字）", en: "a return needs a message (at most 2000 characters)"))
         }
-        try store.returnSubmission(id: id, message: m, who: account.login, now: now)
+        try await store.returnSubmission(id: id, message: m, who: account.login, now: now)
         cache.bump()
     }
 
     /// The versions the board shows as accepted: for each unit on the account's board, its latest
     /// version unless it was sent back — what the return, the ranking and 抽查 are built from.
-    func shownVersions(period: Period, for account: Account) throws -> [StoredSubmission] {
-        let latest = try latest(period: period)
+    func shownVersions(period: Period, for account: Account) async throws -> [StoredSubmission] {
+        let latest = try await latest(period: period)
         return boardUnits(for: account).compactMap { latest[$0] }.filter { $0.state != .returned }
     }
 
     /// The latest version of each unit's period.
     /// (Read once per desk write: every write starts a new generation.)
-    func latest(period: Period) throws -> [UnitCode: StoredSubmission] {
+    func latest(period: Period) async throws -> [UnitCode: StoredSubmission] {
         let generation = cache.generation
         if let hit = cache.latest(period, generation: generation) { return hit }
         var out: [UnitCode: StoredSubmission] = [:]
-        for s in try store.submissions(period: period) where (out[s.unit]?.version ?? 0) < s.version { out[s.unit] = s }
+        for s in try await store.submissions(period: period) where (out[s.unit]?.version ?? 0) < s.version { out[s.unit] = s }
         cache.putLatest(period, generation: generation, out)
         return out
     }
@@ -679,22 +680,24 @@ public final class Desk: Sendable {
     }
 
     /// The board: every township of the period in the account's subtree, with where it stands.
-    public func board(period: Period, for account: Account) throws -> [BoardLine] {
+    public func board(period: Period, for account: Account) async throws -> [BoardLine] {
         guard DeskPolicy.allows(account, .read) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
         let generation = cache.generation
         let key = "\(period)|\(account.unit)"
         if let hit = cache.board(key, generation: generation) { return hit }
-        let latest = try latest(period: period)
+        let latest = try await latest(period: period)
         let tree = reference.tree
-        let lines = try boardUnits(for: account).map { u in
+        var lines: [BoardLine] = []
+        for u in try boardUnits(for: account) {
             let name = tree.name(of: u) ?? u.rawValue
             guard let stored = latest[u] else {
-                return BoardLine(unit: u, unitName: name, status: .notSubmitted, submission: nil, errors: 0, warnings: 0, explained: 0, signedRoles: [], late: false)
+                lines.append(BoardLine(unit: u, unitName: name, status: .notSubmitted, submission: nil, errors: 0, warnings: 0, explained: 0, signedRoles: [], late: false))
+                continue
             }
-            let s = try submission(stored)
+            let s = try await submission(stored)
             let c = counts(of: s)
-            return BoardLine(unit: u, unitName: name, status: c.status, submission: stored, errors: c.errors, warnings: c.warnings,
-                             explained: c.explained, signedRoles: c.signedRoles, late: c.late)
+            lines.append(BoardLine(unit: u, unitName: name, status: c.status, submission: stored, errors: c.errors, warnings: c.warnings,
+                                   explained: c.explained, signedRoles: c.signedRoles, late: c.late))
         }
         cache.putBoard(key, generation: generation, lines)
         return lines
@@ -720,21 +723,21 @@ public final class Desk: Sendable {
 
     /// The return (上报表) of the account's unit for a period, from the latest version of every
     /// submission under it that was not sent back: the workbook's bytes.
-    public func returnWorkbook(period: Period, template: String = "prefecture-quarterly", for account: Account, now: Date = Date()) throws -> (name: String, bytes: Data) {
+    public func returnWorkbook(period: Period, template: String = "prefecture-quarterly", for account: Account, now: Date = Date()) async throws -> (name: String, bytes: Data) {
         guard DeskPolicy.allows(account, .export) else { throw DeskError.notAllowed(Message(zh: "无权导出", en: "not allowed to export")) }
-        let subs = try shownVersions(period: period, for: account)
+        let subs = try await shownVersions(period: period, for: account)
         guard !subs.isEmpty else { throw DeskError.notFound(Message(zh: "\(period) 还没有可导出的报表", en: "nothing to export for \(period)")) }
         // Exactly the versions the board shows: each township's latest not sent back, its figures
         // of this period only, its desk sign-offs (a workbook's own 签字 only declares).
         var input = InputSet()
         for s in subs.sorted(by: { $0.unit < $1.unit }) {
-            let one = try prepared(s).input
+            let one = try await prepared(s).input
             input.submissions += one.submissions; input.findings += one.findings
-            input.signOffs += try store.signOffs(submission: s.id); input.explanations += one.explanations
-            input.explanations += try store.explanations(submission: s.id)
+            input.signOffs += try await store.signOffs(submission: s.id); input.explanations += one.explanations
+            input.explanations += try await store.explanations(submission: s.id)
             input.files += one.files
         }
-        let history = try frame(period: period, county: scope(of: account.unit)).history
+        let history = try await frame(period: period, county: scope(of: account.unit)).history
         let v = workspace.check(input, reference: reference, period: period, history: history, asOf: today)
         let out = scratch.appendingPathComponent("return-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: out) }
@@ -742,7 +745,7 @@ public final class Desk: Sendable {
         let w = try workspace.writeReturn(v, template: template, unit: unit, to: out.path, strict: false)
         let bytes: Data
         do { bytes = try Data(contentsOf: out) } catch { throw AppError("cannot read the written return: \(error)") }
-        try store.log(.export, who: account.login, submission: nil, unit: w.unit, period: period,
+        try await store.log(.export, who: account.login, submission: nil, unit: w.unit, period: period,
                       detail: "return \(template), \(subs.count) submissions\(w.openErrors > 0 ? ", draft: \(w.openErrors) open errors" : "")", now: now)
         return ("\(w.unitName)-\(period)-季报.xlsx", bytes)
     }
@@ -752,16 +755,16 @@ public final class Desk: Sendable {
     /// A township's account sees its own line of its county's ranking (its rank among all the
     /// county's townships), not the other townships' scores: every answer is filtered to the
     /// user's units.
-    public func ranking(period: Period, for account: Account) throws -> Workspace.RankingResult {
+    public func ranking(period: Period, for account: Account) async throws -> Workspace.RankingResult {
         guard DeskPolicy.allows(account, .read) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
         let tree = reference.tree
         let above = tree.level(of: account.unit).map { $0 <= .county } == true
         let root = above ? account.unit : scope(of: account.unit)
-        let latest = try latest(period: period)
+        let latest = try await latest(period: period)
         let subs = boardUnits(under: root).compactMap { latest[$0] }.filter { $0.state != .returned }
         var paths: [String] = []
-        for s in subs { paths.append(try read(s).path) }
-        let r = try workspace.rank(inputs: paths, store: store, period: period, unit: root.rawValue, asOf: today)
+        for s in subs { paths.append(try await read(s).path) }
+        let r = try await workspace.rank(inputs: paths, store: store, period: period, unit: root.rawValue, asOf: today)
         if above { return r }
         let mine = r.ranking.entries.filter { DeskPolicy.inScope($0.unit, of: account, tree: tree) }
         return Workspace.RankingResult(ranking: Ranking(period: r.ranking.period, entries: mine, notes: [], englishNotes: []),
@@ -770,51 +773,51 @@ public final class Desk: Sendable {
 
     /// 抽查 from the county board: a sample of the villages of the latest submissions in the
     /// account's scope (not sent back), stored, and its inspection workbook.
-    public func inspectionSample(period: Period, size: Int, seed: UInt64, randomShare: Double, for account: Account, now: Date = Date()) throws -> (name: String, bytes: Data, sample: InspectionSample) {
+    public func inspectionSample(period: Period, size: Int, seed: UInt64, randomShare: Double, for account: Account, now: Date = Date()) async throws -> (name: String, bytes: Data, sample: InspectionSample) {
         guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权抽查", en: "not allowed to draw inspection samples")) }
-        let subs = try shownVersions(period: period, for: account)
+        let subs = try await shownVersions(period: period, for: account)
         guard !subs.isEmpty else { throw DeskError.notFound(Message(zh: "\(period) 还没有可抽查的报表", en: "nothing to sample for \(period)")) }
         var paths: [String] = []
-        for s in subs.sorted(by: { $0.unit < $1.unit }) { paths.append(try read(s).path) }
+        for s in subs.sorted(by: { $0.unit < $1.unit }) { await paths.append(try read(s).path) }
         let out = scratch.appendingPathComponent("sample-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: out) }
-        let sample = try workspace.sample(paths, store: store, period: period, size: size, seed: seed, randomShare: randomShare,
+        let sample = try await workspace.sample(paths, store: store, period: period, size: size, seed: seed, randomShare: randomShare,
                                           grouping: .township, out: out.path, who: account.login, asOf: today, now: now)
         let bytes: Data
         do { bytes = try Data(contentsOf: out) } catch { throw AppError("cannot read the written workbook: \(error)") }
-        try store.log(.sample, who: account.login, submission: nil, unit: account.unit, period: period,
+        try await store.log(.sample, who: account.login, submission: nil, unit: account.unit, period: period,
                       detail: "sample \(sample.id ?? 0): \(sample.units.count) villages, seed \(seed)", now: now)
         return ("抽查核实表-\(period)-\(sample.id ?? 0).xlsx", bytes, sample)
     }
 
     /// A filled inspection workbook brought back: every result recorded beside the figures, when
     /// every unit in it lies in the account's scope (else nothing is recorded).
-    public func verifyInspection(_ bytes: Data, by account: Account, now: Date = Date()) throws -> Workspace.Verified {
+    public func verifyInspection(_ bytes: Data, by account: Account, now: Date = Date()) async throws -> Workspace.Verified {
         guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权导入核实结果", en: "not allowed to record inspections")) }
         guard bytes.count <= maxUploadBytes else { throw DeskError.tooLarge(limit: maxUploadBytes) }
         let path = try scratchFile(sha256: ContentSHA.hex(bytes), bytes: bytes)
         let tree = reference.tree
-        let v = try Workspace.verifyImport(path, store: store, who: account.login, now: now,
+        let v = try await Workspace.verifyImport(path, store: store, who: account.login, now: now,
                                            allowed: { DeskPolicy.inScope($0, of: account, tree: tree) })
-        try store.log(.verify, who: account.login, submission: nil, unit: account.unit, period: v.results.first?.period,
+        try await store.log(.verify, who: account.login, submission: nil, unit: account.unit, period: v.results.first?.period,
                       detail: "sample \(v.sampleID): \(v.results.count) figures, \(v.corrected) wrong", now: now)
         return v
     }
 
     /// The rules' hit rates over the inspections of the account's units only, and how many
     /// inspection results that is.
-    public func hitRates(for account: Account) throws -> (rates: HitRates, recorded: Int) {
+    public func hitRates(for account: Account) async throws -> (rates: HitRates, recorded: Int) {
         guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
         let tree = reference.tree
-        return try workspace.hitRates(store: store, within: { DeskPolicy.inScope($0, of: account, tree: tree) })
+        return try await workspace.hitRates(store: store, within: { DeskPolicy.inScope($0, of: account, tree: tree) })
     }
 
     /// The findings workbook of a submission.
-    public func findingsWorkbook(submission id: Int64, for account: Account, lang: Language) throws -> (name: String, bytes: Data) {
-        let s = try submission(id: id, for: account)
+    public func findingsWorkbook(submission id: Int64, for account: Account, lang: Language) async throws -> (name: String, bytes: Data) {
+        let s = try await submission(id: id, for: account)
         let out = scratch.appendingPathComponent("findings-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: out) }
-        try Workspace.writeFindingsWorkbook(s.validation, to: out.path, lang: lang)
+        try await Workspace.writeFindingsWorkbook(s.validation, to: out.path, lang: lang)
         do { return ("\(s.stored.unit)-\(s.stored.period)-审核结果.xlsx", try Data(contentsOf: out)) } catch {
             throw AppError("cannot read the written workbook: \(error)")
         }
@@ -834,11 +837,11 @@ public final class Desk: Sendable {
     }
 
     /// A unit's series of one indicator from the store.
-    public func history(unit: UnitCode, indicator: IndicatorID, for account: Account) throws -> [(period: Period, value: Double)] {
+    public func history(unit: UnitCode, indicator: IndicatorID, for account: Account) async throws -> [(period: Period, value: Double)] {
         guard DeskPolicy.allows(account, .read), DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
             throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed"))
         }
-        return try store.history(unit: unit, indicator: indicator)
+        return try await store.history(unit: unit, indicator: indicator)
     }
 
     // MARK: helpers

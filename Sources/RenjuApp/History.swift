@@ -3,6 +3,7 @@ import RenjuModel
 import RenjuReference
 import RenjuChecks
 import RenjuStore
+import RenjuStoreCore
 import RenjuPostgres
 import RenjuReading
 
@@ -14,8 +15,8 @@ extension Workspace {
     /// (`?host=/socket/folder` for a Unix socket).
     /// Opening only reads (a read-only replica or a copy on read-only media opens) unless
     /// `migrate` or `create`: a writing command brings the schema up to date first.
-    public static func openStore(_ path: String, create: Bool = false, migrate: Bool = false) throws -> (store: any HistoryStoring, created: Bool) {
-        let (store, created) = try openDeskStore(path, create: create, migrate: migrate)
+    public static func openStore(_ path: String, create: Bool = false, migrate: Bool = false) async throws -> (store: any HistoryStoring, created: Bool) {
+        let (store, created) = try await openDeskStore(path, create: create, migrate: migrate)
         return (store, created)
     }
 
@@ -28,13 +29,13 @@ extension Workspace {
     public static func isServerStore(_ path: String) -> Bool { PostgresLocation.isURL(path) }
 
     /// The same store with the web desk's accounts, uploads and audit log.
-    public static func openDeskStore(_ path: String, create: Bool = false, migrate: Bool = false) throws -> (store: any DeskStoring, created: Bool) {
+    public static func openDeskStore(_ path: String, create: Bool = false, migrate: Bool = false) async throws -> (store: any DeskStoring, created: Bool) {
         let writing = create || migrate
         if PostgresLocation.isURL(path) {
             guard let location = PostgresLocation(path) else {
                 throw AppError(zh: "数据库地址有误：\(path)", en: "not a PostgreSQL address: \(path)")
             }
-            do { return (try PostgresStore(location, migrate: writing), false) } catch { throw AppError("\(error)") }
+            do { return (try await PostgresStore(location, migrate: writing), false) } catch { throw AppError("\(error)") }
         }
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create {
@@ -75,13 +76,13 @@ extension Workspace {
 
     /// Reads the inputs and checks the newest period (or `period`) with the store's earlier
     /// periods as history — only the periods the checks use are fetched.
-    public func validate(_ inputs: [String], period: Period?, store: any HistoryStoring, asOf: CivilDate = .today) throws -> Validation {
+    public func validate(_ inputs: [String], period: Period?, store: any HistoryStoring, asOf: CivilDate = .today) async throws -> Validation {
         let reference = try reference()
         let input = try read(inputs, period: period, reference: reference)
         guard let p = period ?? input.submissions.compactMap(\.period).max() else {
             return check(input, reference: reference, period: period, asOf: asOf)
         }
-        let history = try store.dataset(periods: Self.historyPeriods(for: p), units: Self.historyUnits(of: input))
+        let history = try await store.dataset(periods: Self.historyPeriods(for: p), units: Self.historyUnits(of: input))
         return check(input, reference: reference, period: p, history: history, asOf: asOf)
     }
 
@@ -98,11 +99,11 @@ extension Workspace {
     /// submission with its sign-offs, explanations and findings, in one transaction. Refused while
     /// errors are open unless forced with a reason, which the audit trail records.
     public func importInputs(_ inputs: [String], into store: any HistoryStoring, period: Period?, asOf: CivilDate = .today,
-                             who: String? = nil, force: Bool = false, reason: String? = nil, pause: Double = 0) throws -> Imported {
+                             who: String? = nil, force: Bool = false, reason: String? = nil, pause: Double = 0) async throws -> Imported {
         if force, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw AppError(zh: "--force 需要 --reason \"…\"：原因会被记录", en: "--force needs --reason \"…\": the reason is recorded")
         }
-        let v = try validate(inputs, period: period, store: store, asOf: asOf)
+        let v = try await validate(inputs, period: period, store: store, asOf: asOf)
         let result = v.result
         if result.hasOpenError && !force { return Imported(records: [], refusedForErrors: result.summary.errors) }
         let tree = v.reference.tree
@@ -127,7 +128,7 @@ extension Workspace {
         // A period stored already is replaced only with --force and a reason (the audit trail then
         // says why and what changed).
         var stored: [Period: Set<UnitCode>] = [:]
-        for p in Set(entries.compactMap(\.submission.period)) { stored[p] = try store.importedUnits(period: p) }
+        for p in Set(entries.compactMap(\.submission.period)) { stored[p] = try await store.importedUnits(period: p) }
         let again = entries.compactMap { e -> (unit: UnitCode, period: Period)? in
             guard let p = e.submission.period, stored[p]?.contains(e.root) == true else { return nil }
             return (e.root, p)
@@ -138,7 +139,7 @@ extension Workspace {
             return refused
         }
         do {
-            let records = try store.importSubmissions(entries, who: who ?? Self.currentUser(), forced: force && (result.hasOpenError || !again.isEmpty),
+            let records = try await store.importSubmissions(entries, who: who ?? Self.currentUser(), forced: force && (result.hasOpenError || !again.isEmpty),
                                                       reason: reason, now: Date(), pause: pause)
             return Imported(records: records, refusedForErrors: nil)
         } catch let e as StoreError {

@@ -4,6 +4,7 @@ import RenjuReference
 import RenjuReading
 import RenjuChecks
 import RenjuStore
+import RenjuStoreCore
 import RenjuExport
 import RenjuInspection
 
@@ -20,12 +21,12 @@ extension Workspace {
     /// inspection workbook. Risk comes from the validation's open findings: their scores (an error
     /// counts 1, a warning without a score 0.5), a township's or county's shared by its villages.
     public func sample(_ inputs: [String], store: any HistoryStoring, period: Period?, size: Int, seed: UInt64, randomShare: Double,
-                       grouping: Level, out: String, who: String? = nil, asOf: CivilDate = .today, now: Date = Date()) throws -> InspectionSample {
+                       grouping: Level, out: String, who: String? = nil, asOf: CivilDate = .today, now: Date = Date()) async throws -> InspectionSample {
         guard size >= 1 else { throw AppError(zh: "--size 至少为 1", en: "--size must be at least 1") }
         guard (0...1).contains(randomShare) else { throw AppError(zh: "--random-share 须在 0–1 之间", en: "--random-share must be within 0–1") }
         try Self.checkOutput(out, notIn: inputs, option: "--out")
         let inspections = try Self.inspectionStore(store)
-        let v = try validate(inputs, period: period, store: store, asOf: asOf)
+        let v = try await validate(inputs, period: period, store: store, asOf: asOf)
         guard let p = v.result.period else { throw AppError(zh: "没有可抽查的报告期", en: "no period to sample") }
         let tree = v.reference.tree, cat = v.reference.catalog
         // The villages and their figures.
@@ -70,7 +71,7 @@ extension Workspace {
         }
         var sample = InspectionSample(id: nil, period: p, seed: seed, size: size, randomShare: randomShare, grouping: grouping,
                                       at: ISO8601DateFormatter().string(from: now), who: who ?? Self.currentUser(), figures: figures)
-        sample.id = try inspections.saveSample(sample)
+        sample.id = try await inspections.saveSample(sample)
         var reasons: [UnitCode: String] = [:]
         for d in drawn where d.part == .risk {
             let rules = Set((rulesOf[d.unit] ?? [:]).values.flatMap { $0 }).map(\.description).sorted()
@@ -95,7 +96,7 @@ extension Workspace {
     /// `allowed`: a unit the caller may record for (the desk: the account's scope); a row of any
     /// other unit refuses the whole workbook.
     public static func verifyImport(_ path: String, store: any HistoryStoring, who: String? = nil, now: Date = Date(),
-                                     allowed: (UnitCode) -> Bool = { _ in true }) throws -> Verified {
+                                     allowed: (UnitCode) -> Bool = { _ in true }) async throws -> Verified {
         let inspections = try Self.inspectionStore(store)
         let file = (path as NSString).lastPathComponent
         let sheets: [XLSXReader.Sheet]
@@ -107,7 +108,7 @@ extension Workspace {
             throw AppError(zh: "\(file) 不是 renju sample 写出的抽查核实表（找不到“\(InspectionWorkbook.aboutSheet)”中的抽查编号）",
                            en: "\(file) is not an inspection workbook written by renju sample (no sample id on “\(InspectionWorkbook.aboutSheet)”)")
         }
-        guard let sample = try inspections.samples().first(where: { $0.id == sampleID }) else {
+        guard let sample = try await inspections.samples().first(where: { $0.id == sampleID }) else {
             throw AppError(zh: "\(file)：抽查编号 \(sampleID) 不在数据库 \(store.path) 中", en: "\(file): sample \(sampleID) is not in the store \(store.path)")
         }
         var figures: [String: SampledFigure] = [:]
@@ -154,20 +155,20 @@ extension Workspace {
                                                 inspectedOn: date, recordedAt: stamp, recordedBy: recorder))
             }
         }
-        try inspections.recordInspections(results)
+        try await inspections.recordInspections(results)
         return Verified(sampleID: sampleID, results: results)
     }
 
     /// Every rule's hit rate from the store's inspections.
-    public func hitRates(store: any HistoryStoring) throws -> HitRates {
-        try hitRates(store: store, within: nil).rates
+    public func hitRates(store: any HistoryStoring) async throws -> HitRates {
+        try await hitRates(store: store, within: nil).rates
     }
 
     /// Hit rates over the inspected figures of the units `within` admits (all when nil), and how
     /// many inspection results those are: a county reviewer's page counts its own county only.
-    public func hitRates(store: any HistoryStoring, within: ((UnitCode) -> Bool)?) throws -> (rates: HitRates, recorded: Int) {
+    public func hitRates(store: any HistoryStoring, within: ((UnitCode) -> Bool)?) async throws -> (rates: HitRates, recorded: Int) {
         let s = try Self.inspectionStore(store)
-        var samples = try s.samples(), results = try s.inspections()
+        var samples = try await s.samples(), results = try await s.inspections()
         if let within {
             samples = samples.map { x in
                 InspectionSample(id: x.id, period: x.period, seed: x.seed, size: x.size, randomShare: x.randomShare, grouping: x.grouping,

@@ -3,6 +3,7 @@ import RenjuModel
 import RenjuReference
 import RenjuChecks
 import RenjuStore
+import RenjuStoreCore
 import RenjuExport
 import RenjuRanking
 import RenjuInspection
@@ -18,7 +19,7 @@ extension Workspace {
 
     /// Ranks the townships of a unit (排名): figures from the store and from any inputs (whose
     /// period is validated to count open errors); earlier periods for the admonishment alert.
-    public func rank(inputs: [String], store: (any HistoryStoring)?, period requested: Period?, unit: String?, asOf: CivilDate = .today) throws -> RankingResult {
+    public func rank(inputs: [String], store: (any HistoryStoring)?, period requested: Period?, unit: String?, asOf: CivilDate = .today) async throws -> RankingResult {
         // Only the periods a ranking reads: the ranked one and those the admonishment alert looks back on.
         func around(_ p: Period) throws -> [Period] {
             var out = [p], q = p
@@ -27,9 +28,9 @@ extension Workspace {
         }
         let wanted: [Period]?
         if let requested { wanted = try around(requested) }
-        else if inputs.isEmpty, let latest = try store?.periods().map(\.period).max() { wanted = try around(latest) }
+        else if inputs.isEmpty, let latest = try await store?.periods().map(\.period).max() { wanted = try around(latest) }
         else { wanted = nil }
-        var dataset = try store?.dataset(periods: wanted) ?? Dataset()
+        var dataset = try await store?.dataset(periods: wanted) ?? Dataset()
         var validation: Validation? = nil
         let reference: ReferenceData
         if !inputs.isEmpty {
@@ -59,9 +60,9 @@ extension Workspace {
             }
             root = c
         }
-        func penalties(_ p: Period) throws -> [UnitCode: (errors: Int, late: Int)] {
+        func penalties(_ p: Period) async throws -> [UnitCode: (errors: Int, late: Int)] {
             if let v = validation, v.result.period == p { return Ranker.penalties(of: v.result.findings) }
-            return Ranker.penalties(of: (try store?.findings(period: p) ?? []).map {
+            return Ranker.penalties(of: (try await store?.findings(period: p) ?? []).map {
                 (unit: $0.unit, rule: $0.rule, severity: $0.severity, open: !$0.explained)
             })
         }
@@ -71,9 +72,9 @@ extension Workspace {
         for _ in 0..<max(0, reference.ranking.admonishAfter - 1) {
             p = p.previous
             guard let values = dataset[p] else { break }
-            earlier.append(ranker.rank(period: p, entries: ranker.score(period: p, under: root, values: values, penalties: try penalties(p))))
+            earlier.append(ranker.rank(period: p, entries: ranker.score(period: p, under: root, values: values, penalties: try await penalties(p))))
         }
-        let ranking = ranker.rank(period: period, entries: ranker.score(period: period, under: root, values: current, penalties: try penalties(period)), earlier: earlier)
+        let ranking = ranker.rank(period: period, entries: ranker.score(period: period, under: root, values: current, penalties: try await penalties(period)), earlier: earlier)
         return RankingResult(ranking: ranking, unit: root, unitName: tree.name(of: root) ?? root.rawValue, reference: reference)
     }
 
@@ -92,8 +93,8 @@ extension Workspace {
     /// points per 流动红旗, minus points per 黄牌, per figure an on-site check found wrong, and per
     /// period whose return was late or unsigned — the weights in `ranking.yaml` (`annual`), every
     /// part printed.
-    public func rankYear(inputs: [String], store: (any HistoryStoring)?, year: Int, unit: String?, asOf: CivilDate = .today) throws -> RankingResult {
-        var dataset = try store?.dataset(periods: nil) ?? Dataset()
+    public func rankYear(inputs: [String], store: (any HistoryStoring)?, year: Int, unit: String?, asOf: CivilDate = .today) async throws -> RankingResult {
+        var dataset = try await store?.dataset(periods: nil) ?? Dataset()
         if !inputs.isEmpty {
             let input = try read(inputs, reference: try reference())
             for sub in input.submissions { if let p = sub.period { dataset.merge(p, sub.values) } }
@@ -101,7 +102,8 @@ extension Workspace {
         let all = dataset.periods.keys.filter { $0.year == year }
         let periods = all.contains { $0.kind == .quarter } ? all.filter { $0.kind == .quarter }.sorted() : all.filter { $0.kind == .month }.sorted()
         guard !periods.isEmpty else { throw AppError(zh: "\(year) 年没有可考核的数据", en: "no figures of \(year) to assess") }
-        let rankings = try periods.map { try rank(inputs: inputs, store: store, period: $0, unit: unit, asOf: asOf) }
+        var rankings: [RankingResult] = []
+        for p in periods { rankings.append(try await rank(inputs: inputs, store: store, period: p, unit: unit, asOf: asOf)) }
         guard let first = rankings.first else { throw AppError(zh: "\(year) 年没有排名", en: "no ranking in \(year)") }
         let reference = first.reference, cfg = reference.ranking, tree = reference.tree
         func township(_ u: UnitCode) -> UnitCode? {
@@ -112,13 +114,13 @@ extension Workspace {
         // Figures found wrong by inspection in the year, by township.
         var corrections: [UnitCode: Int] = [:]
         if let s = store as? any InspectionStoring {
-            for r in try s.inspections() where r.wrong && r.period.year == year { if let t = township(r.unit) { corrections[t, default: 0] += 1 } }
+            for r in try await s.inspections() where r.wrong && r.period.year == year { if let t = township(r.unit) { corrections[t, default: 0] += 1 } }
         }
         // Periods whose return was late or unsigned, by township (the store's findings).
         let signOffRules: Set<String> = ["signoff.late", "signoff.unsigned", "signoff.missing_role"]
         var late: [UnitCode: Set<Period>] = [:]
         for p in periods {
-            for f in try store?.findings(period: p) ?? [] where signOffRules.contains(f.rule.description) {
+            for f in try await store?.findings(period: p) ?? [] where signOffRules.contains(f.rule.description) {
                 if let u = f.unit, let t = township(u) { late[t, default: []].insert(p) }
             }
         }

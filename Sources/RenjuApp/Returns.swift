@@ -5,6 +5,7 @@ import RenjuChecks
 import RenjuExport
 import RenjuInspection
 import RenjuStore
+import RenjuStoreCore
 
 extension Workspace {
     /// What writing the prefecture's return did.
@@ -65,9 +66,10 @@ extension Workspace {
 
     /// The findings workbook: the figures with flagged cells highlighted and the messages as
     /// comments, and a 审核情况 sheet listing every finding.
-    public static func writeFindingsWorkbook(_ v: Validation, to out: String, lang: Language, store: (any HistoryStoring)? = nil) throws {
+    public static func writeFindingsWorkbook(_ v: Validation, to out: String, lang: Language, store: (any HistoryStoring)? = nil) async throws {
         // With a store that holds on-site checks: their hit rates as a sheet.
-        let hits = try store.flatMap { $0 as? any InspectionStoring }.map { s in HitRates.compute(samples: try s.samples(), results: try s.inspections()) }
+        var hits: HitRates? = nil
+        if let s = store as? any InspectionStoring { hits = HitRates.compute(samples: try await s.samples(), results: try await s.inspections()) }
         do { try FindingsWorkbook(reference: v.reference).write(to: out, result: v.result, lang: lang, hitRates: hits) } catch { throw AppError("\(error)") }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import PostgresNIO
 import RenjuModel
-import RenjuStore
+import RenjuStoreCore
 
 // The web desk's tables on the server: the same as the file's (migration v3-desk).
 extension PostgresStore {
@@ -54,8 +54,8 @@ extension PostgresStore {
 }
 
 extension PostgresStore: DeskStoring {
-    public func addAccount(_ account: Account, passwordHash: String) throws {
-        let exists: Bool = try sync { c, l in
+    public func addAccount(_ account: Account, passwordHash: String) async throws {
+        let exists: Bool = try await run { c, l in
             try await c.withTransaction(logger: l) { c in
                 var n = 0
                 for try await v in try await c.query("SELECT COUNT(*)::BIGINT FROM accounts WHERE login = \(account.login)", logger: l).decode(Int.self) { n = v }
@@ -73,9 +73,9 @@ extension PostgresStore: DeskStoring {
         if exists { throw DeskStoreError.duplicateLogin(account.login) }
     }
 
-    func accountRows(_ login: String?) throws -> [(Account, String)] {
+    func accountRows(_ login: String?) async throws -> [(Account, String)] {
         typealias Row = (String, String, String, String, String, Bool)
-        let (rows, signs): ([Row], [(String, String)]) = try sync { c, l in
+        let (rows, signs): ([Row], [(String, String)]) = try await run { c, l in
             var out: [Row] = [], s: [(String, String)] = []
             let q: PostgresQuery = login.map { "SELECT login, name, role, unit, password_hash, disabled FROM accounts WHERE login = \($0)" }
                 ?? "SELECT login, name, role, unit, password_hash, disabled FROM accounts ORDER BY login"
@@ -89,14 +89,14 @@ extension PostgresStore: DeskStoring {
         }
     }
 
-    public func accounts() throws -> [Account] { try accountRows(nil).map(\.0) }
+    public func accounts() async throws -> [Account] { try await accountRows(nil).map(\.0) }
 
-    public func account(login: String) throws -> (account: Account, passwordHash: String)? {
-        try accountRows(login).first.map { ($0.0, $0.1) }
+    public func account(login: String) async throws -> (account: Account, passwordHash: String)? {
+        try await accountRows(login).first.map { ($0.0, $0.1) }
     }
 
-    public func setDisabled(login: String, _ disabled: Bool) throws -> Bool {
-        try sync { c, l in
+    public func setDisabled(login: String, _ disabled: Bool) async throws -> Bool {
+        try await run { c, l in
             try await c.withTransaction(logger: l) { c in
                 var unit: String?
                 for try await u in try await c.query("UPDATE accounts SET disabled = \(disabled) WHERE login = \(login) RETURNING unit", logger: l).decode(String.self) { unit = u }
@@ -108,9 +108,9 @@ extension PostgresStore: DeskStoring {
         }
     }
 
-    public func addSubmission(bytes: Data, filename: String, unit: UnitCode, period: Period, who: String, now: Date) throws -> StoredSubmission {
+    public func addSubmission(bytes: Data, filename: String, unit: UnitCode, period: Period, who: String, now: Date) async throws -> StoredSubmission {
         let sha = ContentSHA.hex(bytes)
-        let row: SubmissionRow = try sync { c, l in
+        let row: SubmissionRow = try await run { c, l in
             try await c.withTransaction(logger: l) { c in
                 let u = unit.rawValue, p = period.description
                 try await c.query("SELECT pg_advisory_xact_lock(hashtext(\("desk|" + p + "|" + u)))", logger: l)
@@ -137,8 +137,8 @@ extension PostgresStore: DeskStoring {
         return b
     }
 
-    public func submission(id: Int64) throws -> StoredSubmission? {
-        let rows: [SubmissionRow] = try sync { c, l in
+    public func submission(id: Int64) async throws -> StoredSubmission? {
+        let rows: [SubmissionRow] = try await run { c, l in
             var out: [SubmissionRow] = []
             for try await r in try await c.query(PostgresQuery(unsafeSQL: "SELECT \(Self.submissionColumns) FROM submissions WHERE id = $1", binds: try Self.one(id)), logger: l)
                 .decode(SubmissionRow.self) { out.append(r) }
@@ -153,8 +153,8 @@ extension PostgresStore: DeskStoring {
         return b
     }
 
-    public func file(sha256: String) throws -> Data? {
-        try sync { c, l in
+    public func file(sha256: String) async throws -> Data? {
+        try await run { c, l in
             var out: Data?
             for try await b in try await c.query("SELECT bytes FROM files WHERE sha256 = \(sha256)", logger: l).decode(ByteBuffer.self) {
                 out = Data(buffer: b)
@@ -163,8 +163,8 @@ extension PostgresStore: DeskStoring {
         }
     }
 
-    public func submissions(period: Period?) throws -> [StoredSubmission] {
-        let rows: [SubmissionRow] = try sync { c, l in
+    public func submissions(period: Period?) async throws -> [StoredSubmission] {
+        let rows: [SubmissionRow] = try await run { c, l in
             var out: [SubmissionRow] = []
             let q: PostgresQuery
             if let period {
@@ -178,8 +178,8 @@ extension PostgresStore: DeskStoring {
         return try rows.map(stored)
     }
 
-    public func addExplanation(_ x: Explanation, submission: Int64, who: String, now: Date) throws {
-        try sync { c, l in
+    public func addExplanation(_ x: Explanation, submission: Int64, who: String, now: Date) async throws {
+        try await run { c, l in
             try await c.withTransaction(logger: l) { c in
                 try await c.query("""
                     INSERT INTO desk_explanations (submission_id, unit, period, rule, indicator, text, who, at)
@@ -191,9 +191,9 @@ extension PostgresStore: DeskStoring {
         }
     }
 
-    public func explanations(submission: Int64) throws -> [Explanation] {
+    public func explanations(submission: Int64) async throws -> [Explanation] {
         typealias Row = (String, String?, String?, String?, String)
-        let rows: [Row] = try sync { c, l in
+        let rows: [Row] = try await run { c, l in
             var out: [Row] = []
             for try await r in try await c.query("SELECT unit, period, rule, indicator, text FROM desk_explanations WHERE submission_id = \(submission) ORDER BY id", logger: l)
                 .decode(Row.self) { out.append(r) }
@@ -204,8 +204,8 @@ extension PostgresStore: DeskStoring {
         }
     }
 
-    public func addSignOff(_ s: SignOff, submission: Int64, who: String, now: Date) throws {
-        try sync { c, l in
+    public func addSignOff(_ s: SignOff, submission: Int64, who: String, now: Date) async throws {
+        try await run { c, l in
             try await c.withTransaction(logger: l) { c in
                 try await c.query("""
                     INSERT INTO desk_signoffs (submission_id, unit, period, role, name, date, digest, who, at)
@@ -217,9 +217,9 @@ extension PostgresStore: DeskStoring {
         }
     }
 
-    public func signOffs(submission: Int64) throws -> [SignOff] {
+    public func signOffs(submission: Int64) async throws -> [SignOff] {
         typealias Row = (String, String?, String, String, String?, String?)
-        let rows: [Row] = try sync { c, l in
+        let rows: [Row] = try await run { c, l in
             var out: [Row] = []
             for try await r in try await c.query("SELECT unit, period, role, name, date, digest FROM desk_signoffs WHERE submission_id = \(submission) ORDER BY id", logger: l)
                 .decode(Row.self) { out.append(r) }
@@ -231,8 +231,8 @@ extension PostgresStore: DeskStoring {
         }
     }
 
-    public func returnSubmission(id: Int64, message: String, who: String, now: Date) throws {
-        let found: Bool = try sync { c, l in
+    public func returnSubmission(id: Int64, message: String, who: String, now: Date) async throws {
+        let found: Bool = try await run { c, l in
             try await c.withTransaction(logger: l) { c in
                 var unit: String?, period: String?
                 for try await (u, p) in try await c.query("UPDATE submissions SET state = 'returned', return_message = \(message) WHERE id = \(id) RETURNING unit, period", logger: l)
@@ -245,13 +245,13 @@ extension PostgresStore: DeskStoring {
         if !found { throw DeskStoreError.unknownSubmission(id) }
     }
 
-    public func log(_ action: DeskAction, who: String, submission: Int64?, unit: UnitCode?, period: Period?, detail: String, now: Date) throws {
-        try sync { c, l in try await Self.event(c, l, action, who: who, submission: submission, unit: unit, period: period, detail: detail, now: now) }
+    public func log(_ action: DeskAction, who: String, submission: Int64?, unit: UnitCode?, period: Period?, detail: String, now: Date) async throws {
+        try await run { c, l in try await Self.event(c, l, action, who: who, submission: submission, unit: unit, period: period, detail: detail, now: now) }
     }
 
-    public func events() throws -> [DeskEvent] {
+    public func events() async throws -> [DeskEvent] {
         typealias Row = (Int64, String, String, String, Int64?, String?, String?, String)
-        let rows: [Row] = try sync { c, l in
+        let rows: [Row] = try await run { c, l in
             var out: [Row] = []
             for try await r in try await c.query("SELECT id, at, who, action, submission_id, unit, period, detail FROM desk_events ORDER BY id", logger: l)
                 .decode(Row.self) { out.append(r) }

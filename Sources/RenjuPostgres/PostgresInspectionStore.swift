@@ -1,14 +1,14 @@
 import Foundation
 import PostgresNIO
 import RenjuModel
-import RenjuStore
+import RenjuStoreCore
 
 // On-site checks on the server: the same tables as the file's (migration v4-inspections).
 extension PostgresStore: InspectionStoring {
     static let inspectionMigration: (String, [String]) = ("v4-inspections", InspectionSchema.statements(serial: "BIGSERIAL PRIMARY KEY", bigint: "BIGINT"))
 
-    public func saveSample(_ s: InspectionSample) throws -> Int64 {
-        try sync { c, l in
+    public func saveSample(_ s: InspectionSample) async throws -> Int64 {
+        try await run { c, l in
             try await c.withTransaction(logger: l) { c in
                 var id: Int64 = 0
                 for try await v in try await c.query("""
@@ -26,9 +26,9 @@ extension PostgresStore: InspectionStoring {
         }
     }
 
-    public func samples() throws -> [InspectionSample] {
+    public func samples() async throws -> [InspectionSample] {
         let where_ = path
-        return try sync { c, l in
+        return try await run { c, l in
             var figures: [Int64: [SampledFigure]] = [:]
             for try await (id, u, part, p, ind, reported, rules) in try await c.query(
                 "SELECT sample_id, unit, part, probability, indicator, reported, rules FROM sample_figures ORDER BY sample_id, unit, indicator", logger: l
@@ -47,8 +47,8 @@ extension PostgresStore: InspectionStoring {
         }
     }
 
-    public func recordInspections(_ results: [InspectionResult]) throws {
-        try sync { c, l in
+    public func recordInspections(_ results: [InspectionResult]) async throws {
+        try await run { c, l in
             try await c.withTransaction(logger: l) { c in
                 for x in results {
                     try await c.query("""
@@ -61,9 +61,9 @@ extension PostgresStore: InspectionStoring {
         }
     }
 
-    public func inspections() throws -> [InspectionResult] {
+    public func inspections() async throws -> [InspectionResult] {
         let where_ = path
-        return try sync { c, l in
+        return try await run { c, l in
             var out: [InspectionResult] = []
             for try await row in try await c.query(
                 "SELECT sample_id, period, unit, indicator, reported, found, wrong, inspector, inspected_on, recorded_at, recorded_by FROM inspections ORDER BY id", logger: l

@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 import PostgresNIO
 import RenjuModel
-import RenjuStore
+import RenjuStoreCore
 
 /// Where a PostgreSQL store is: `postgres://user[:password]@host[:port]/database`, or with
 /// `?host=/socket/folder` a Unix socket (as libpq reads it).
@@ -43,6 +43,13 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         return .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: .disable)
     }
 
+    var clientConfiguration: PostgresClient.Configuration {
+        if let socketFolder {
+            return .init(unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+        }
+        return .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: .disable)
+    }
+
     /// The same server, another database (for creating and dropping test databases).
     public func with(database: String) -> PostgresLocation {
         PostgresLocation(user: user, password: password, host: host, port: port, database: database, socketFolder: socketFolder)
@@ -53,33 +60,18 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     }
 }
 
-/// Runs async work from synchronous code (the store protocol is synchronous, as the CLI is).
-enum Blocking {
-    final class Box<T>: @unchecked Sendable { var result: Result<T, any Error>? }
-
-    static func run<T>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-        let box = Box<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-            done.signal()
-        }
-        done.wait()
-        guard let r = box.result else { throw StoreError.busy("postgres") }
-        return try r.get()
-    }
-}
-
 /// The history store on a PostgreSQL server: the same tables and migrations as the SQLite file,
 /// bulk figures by `COPY … FROM STDIN`, one transaction per submission, and an advisory lock per
 /// period and reporting unit so that two imports of one county never mix (the second waits).
-public final class PostgresStore: HistoryStoring, @unchecked Sendable {
+/// Every operation leases a connection from `PostgresClient`'s pool for its own duration: the
+/// desk's requests run side by side, as many as the pool has connections.
+public final class PostgresStore: HistoryStoring, Sendable {
     public let location: PostgresLocation
     public var path: String { location.description }
-    let connection: PostgresConnection
+    let client: PostgresClient
+    /// The pool's own task (`PostgresClient.run`), cancelled when the store is released.
+    let running: Task<Void, Never>
     let logger: Logger
-    /// One operation at a time on this store's connection (a transaction owns it).
-    let lock = NSLock()
 
     /// How many rows of a period's first units name its indicators before the figures are fetched
     /// (an indicator they miss is fetched by name afterwards).
@@ -88,32 +80,54 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
     /// Opens the store. `migrate`: bring the schema up to date (what a writing command does: `db
     /// migrate`, `db import`, `user add`, `serve`); without it opening only reads, so a read-only
     /// replica opens — and a schema behind this version is refused with what to run.
-    public init(_ location: PostgresLocation, nameSampleRows: Int = 2000, migrate: Bool = true) throws {
+    /// `connections`: the most the pool opens at once.
+    public init(_ location: PostgresLocation, nameSampleRows: Int = 2000, migrate: Bool = true, connections: Int = 16) async throws {
         self.location = location
         self.nameSampleRows = max(1, nameSampleRows)
         var quiet = Logger(label: "renju.postgres")
         quiet.logLevel = .critical
-        let log = quiet
-        logger = log
-        let config = location.configuration
+        logger = quiet
+        var config = location.clientConfiguration
+        config.options.maximumConnections = max(2, connections)
+        let client = PostgresClient(configuration: config, backgroundLogger: quiet)
+        self.client = client
+        running = Task { await client.run() }
         do {
-            connection = try Blocking.run {
-                try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: config, id: 1, logger: log)
-            }
+            // The first lease opens a connection: a wrong address or password is said here.
+            try await client.withConnection { c in try await c.query("SELECT 1", logger: quiet) }
         } catch {
-            throw PostgresStoreError.connect(location.description, "\(String(reflecting: error))")
+            running.cancel()
+            throw PostgresStoreError.connect(location.description, Self.reason(error))
         }
         if migrate {
-            try self.migrate()
-        } else if let pending = try pendingMigrations(), !pending.isEmpty {
+            try await self.migrate()
+        } else if let pending = try await pendingMigrations(), !pending.isEmpty {
             throw PostgresStoreError.query(location.description,
                 "数据库结构需要升级（\(pending.joined(separator: ", "))），请先运行 renju db migrate / the store's schema is behind this version (\(pending.joined(separator: ", "))): run `renju db migrate`")
         }
     }
 
+    /// Runs statements on a server without a store (creating and dropping test databases).
+    public static func administer(_ location: PostgresLocation, _ statements: [String]) async throws {
+        var quiet = Logger(label: "renju.postgres")
+        quiet.logLevel = .critical
+        let log = quiet
+        let c: PostgresConnection
+        do {
+            c = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: location.configuration, id: 1, logger: log)
+        } catch { throw PostgresStoreError.connect(location.description, reason(error)) }
+        do {
+            for sql in statements { try await c.query(PostgresQuery(unsafeSQL: sql), logger: log) }
+        } catch {
+            try? await c.close()
+            throw PostgresStoreError.query(location.description, reason(error))
+        }
+        try await c.close()
+    }
+
     /// The migrations not yet applied, read without writing (nil: not a Renju store at all).
-    func pendingMigrations() throws -> [String]? {
-        try sync { c, l in
+    func pendingMigrations() async throws -> [String]? {
+        try await run { c, l in
             var exists = false
             for try await present in try await c.query("SELECT to_regclass('renju_migrations') IS NOT NULL", logger: l).decode(Bool.self) { exists = present }
             guard exists else { return (Self.migrations + [Self.deskMigration, Self.inspectionMigration]).map(\.0) }
@@ -123,17 +137,18 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
         }
     }
 
-    deinit {
-        // Closed before it is released (postgres-nio asserts it), waiting for the server's goodbye.
-        let c = connection
-        let closing: EventLoopFuture<Void> = c.close()
-        try? closing.wait()
+    deinit { running.cancel() }
+
+    /// The server's own words for what went wrong.
+    static func reason(_ error: any Error) -> String {
+        if let e = error as? PSQLError { return e.serverInfo?[.message] ?? "\(String(reflecting: e))" }
+        return "\(String(reflecting: error))"
     }
 
-    func sync<T>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) throws -> T {
-        lock.lock(); defer { lock.unlock() }
-        let c = connection, l = logger
-        do { return try Blocking.run { try await body(c, l) } } catch let e as PSQLError {
+    /// One operation on a connection leased from the pool for its duration.
+    func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
+        let l = logger
+        do { return try await client.withConnection { c in try await body(c, l) } } catch let e as PSQLError {
             throw PostgresStoreError.query(location.description, e.serverInfo?[.message] ?? "\(String(reflecting: e))")
         } catch let e as PostgresTransactionError {
             let inner = e.closureError ?? e.commitError ?? e.beginError
@@ -186,8 +201,8 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
         ]),
     ]
 
-    public func migrate() throws {
-        try sync { c, l in
+    public func migrate() async throws {
+        try await run { c, l in
             try await c.withTransaction(logger: l) { c in
                 // One migrator at a time, whoever else connects.
                 try await c.query("SELECT pg_advisory_xact_lock(7311)", logger: l)
@@ -204,7 +219,7 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
 
     // MARK: HistoryStoring
 
-    public func importSubmissions(_ entries: [StoreEntry], who: String, forced: Bool, reason: String?, now: Date, pause: Double) throws -> [ImportRecord] {
+    public func importSubmissions(_ entries: [StoreEntry], who: String, forced: Bool, reason: String?, now: Date, pause: Double) async throws -> [ImportRecord] {
         let stamp = ISO8601DateFormatter().string(from: now)
         var records: [ImportRecord] = []
         for e in entries {
@@ -215,7 +230,7 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
                 for (id, v) in e.submission.values.figures(of: u).sorted(by: { $0.key < $1.key }) { figures.append((u, id, v)) }
             }
             let new = figures
-            let record: ImportRecord = try sync { c, l in
+            let record: ImportRecord = try await run { c, l in
                 try await c.withTransaction(logger: l) { c in
                     let p = period.description, root = e.root.rawValue
                     // Two imports of one unit's period: the second waits here for the first to commit.
@@ -328,10 +343,11 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
         return out
     }
 
-    public func dataset(periods: [Period]?, units: [UnitCode]?) throws -> Dataset {
+    public func dataset(periods: [Period]?, units: [UnitCode]?) async throws -> Dataset {
         // Period by period, each row straight into the period's figures as it arrives: a national
         // quarter is 12 million figures, never held as rows.
-        let wanted = try periods ?? self.periods().map(\.period)
+        let wanted: [Period]
+        if let periods { wanted = periods } else { wanted = try await self.periods().map(\.period) }
         let source = SourceRef(file: path)
         var ds = Dataset()
         for period in wanted {
@@ -349,7 +365,7 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
             // index range, not a scan of 12 million rows); a figure of another indicator comes back
             // as 0 and is fetched by name afterwards.
             let sample = nameSampleRows
-            let (names, bounds): ([String], (String, String)?) = try sync { c, l in
+            let (names, bounds): ([String], (String, String)?) = try await run { c, l in
                 var names: [String] = []
                 for try await n in try await c.query(PostgresQuery(unsafeSQL: """
                     SELECT DISTINCT indicator FROM observations WHERE period = $1 AND unit IN
@@ -367,7 +383,7 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
             var values = PeriodValues()
             var others = false
             if slices.count == 1 {
-                let r = try sync { c, l in try await c.withTransaction(logger: l) { c in
+                let r = try await run { c, l in try await c.withTransaction(logger: l) { c in
                     try await Self.byKeyOnly(c, l)
                     var pv = PeriodValues()
                     let others = try await Self.fetch(c, l, p, names, unitFilter, source: source, into: &pv)
@@ -375,33 +391,32 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
                 } }
                 values = r.0; others = r.1
             } else {
-                let second = try Blocking.run { [location, logger] in
-                    try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: location.configuration, id: 2, logger: logger)
-                }
-                defer { try? second.close().wait() }
+                // Two connections of the pool at once, each taking the next slice as it finishes one.
                 let queue = SliceQueue(slices)
-                let parts: [(PeriodValues, Bool)] = try sync { c, l in
-                    try await withThrowingTaskGroup(of: (PeriodValues, Bool).self) { group in
-                        for conn in [c, second] {
-                            group.addTask {
-                                var pv = PeriodValues(), other = false
-                                try await conn.query("SET jit = off", logger: l)
-                                while let slice = queue.next() {
-                                    // Straight into this connection's figures: no copy a slice.
-                                    if try await Self.fetch(conn, l, p, names, slice, source: source, into: &pv) { other = true }
+                let parts: [(PeriodValues, Bool)] = try await withThrowingTaskGroup(of: (PeriodValues, Bool).self) { group in
+                    for _ in 0..<2 {
+                        group.addTask {
+                            try await self.run { c, l in
+                                try await c.withTransaction(logger: l) { c in
+                                    var pv = PeriodValues(), other = false
+                                    try await c.query("SET LOCAL jit = off", logger: l)
+                                    while let slice = queue.next() {
+                                        // Straight into this connection's figures: no copy a slice.
+                                        if try await Self.fetch(c, l, p, names, slice, source: source, into: &pv) { other = true }
+                                    }
+                                    return (pv, other)
                                 }
-                                return (pv, other)
                             }
                         }
-                        var out: [(PeriodValues, Bool)] = []
-                        for try await r in group { out.append(r) }
-                        return out
                     }
+                    var out: [(PeriodValues, Bool)] = []
+                    for try await r in group { out.append(r) }
+                    return out
                 }
                 for (pv, o) in parts { values.merge(pv, overwrite: true); others = others || o }
             }
             if others {
-                let rest: [(String, String, Double)] = try sync { c, l in
+                let rest: [(String, String, Double)] = try await run { c, l in
                     var rows: [(String, String, Double)] = []
                     for try await r in try await c.query(PostgresQuery(unsafeSQL: """
                         SELECT unit, indicator, value FROM observations WHERE period = $1\(unitFilter) AND NOT (indicator = ANY($2::TEXT[]))
@@ -486,8 +501,8 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
 
     static func bind(_ p: String) -> PostgresBindings { var b = PostgresBindings(); b.append(p); return b }
 
-    public func periods() throws -> [StoredPeriod] {
-        let rows: [(String, Int, Int)] = try sync { c, l in
+    public func periods() async throws -> [StoredPeriod] {
+        let rows: [(String, Int, Int)] = try await run { c, l in
             var out: [(String, Int, Int)] = []
             for try await r in try await c.query("SELECT period, COUNT(DISTINCT unit)::BIGINT, COUNT(*)::BIGINT FROM observations GROUP BY period", logger: l)
                 .decode((String, Int, Int).self) { out.append(r) }
@@ -499,9 +514,9 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
         }.sorted { $0.period < $1.period }
     }
 
-    public func history(unit: UnitCode, indicator: IndicatorID) throws -> [(period: Period, value: Double)] {
+    public func history(unit: UnitCode, indicator: IndicatorID) async throws -> [(period: Period, value: Double)] {
         let u = unit.rawValue, i = indicator.rawValue
-        let rows: [(String, Double)] = try sync { c, l in
+        let rows: [(String, Double)] = try await run { c, l in
             var out: [(String, Double)] = []
             for try await r in try await c.query("SELECT period, value FROM observations WHERE unit = \(u) AND indicator = \(i)", logger: l)
                 .decode((String, Double).self) { out.append(r) }
@@ -513,9 +528,9 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
         }.sorted { $0.period < $1.period }
     }
 
-    public func imports() throws -> [ImportRecord] {
+    public func imports() async throws -> [ImportRecord] {
         typealias Row = (Int64, String, String, String, String?, String, String, Bool, String?, Bool)
-        let (rows, changeRows): ([Row], [(Int64, String, String, Double?, Double?)]) = try sync { c, l in
+        let (rows, changeRows): ([Row], [(Int64, String, String, Double?, Double?)]) = try await run { c, l in
             var out: [Row] = []
             for try await r in try await c.query("SELECT id, at, who, file, digest, period, unit, forced, reason, replaced FROM imports ORDER BY id", logger: l)
                 .decode(Row.self) { out.append(r) }
@@ -536,9 +551,9 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
         }
     }
 
-    public func importedUnits(period: Period) throws -> Set<UnitCode> {
+    public func importedUnits(period: Period) async throws -> Set<UnitCode> {
         let p = period.description
-        return try sync { c, l in
+        return try await run { c, l in
             var out = Set<UnitCode>()
             for try await u in try await c.query("SELECT DISTINCT unit FROM imports WHERE period = \(p)", logger: l).decode(String.self) {
                 if let code = UnitCode(u) { out.insert(code) }
@@ -547,10 +562,10 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
         }
     }
 
-    public func findings(period: Period) throws -> [StoredFinding] {
+    public func findings(period: Period) async throws -> [StoredFinding] {
         let p = period.description
         typealias Row = (String?, String, String, String?, Double?, Double?, String, Bool)
-        let rows: [Row] = try sync { c, l in
+        let rows: [Row] = try await run { c, l in
             var out: [Row] = []
             for try await r in try await c.query("SELECT unit, rule, severity, indicator, value, expected, message, explained FROM findings WHERE period = \(p)", logger: l)
                 .decode(Row.self) { out.append(r) }
@@ -564,8 +579,8 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
     }
 
     /// Figures stored (for tests and benchmarks).
-    public func observationCount() throws -> Int {
-        try sync { c, l in
+    public func observationCount() async throws -> Int {
+        try await run { c, l in
             var n = 0
             for try await v in try await c.query("SELECT COUNT(*)::BIGINT FROM observations", logger: l).decode(Int.self) { n = v }
             return n
@@ -573,8 +588,8 @@ public final class PostgresStore: HistoryStoring, @unchecked Sendable {
     }
 
     /// Runs statements as given (tests and the README's query plans only: never with user text).
-    public func administer(_ sql: String) throws -> [String] {
-        try sync { c, l in
+    public func administer(_ sql: String) async throws -> [String] {
+        try await run { c, l in
             var out: [String] = []
             for try await r in try await c.query(PostgresQuery(unsafeSQL: sql), logger: l) {
                 if let s = try? r.decode(String.self) { out.append(s) }

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import RenjuModel
-import Crypto
+import RenjuStoreCore
 
 // The desk's tables (migration v3) and their records.
 
@@ -305,9 +305,4 @@ extension HistoryStore: DeskStoring {
             }
         }
     }
-}
-
-/// The SHA-256 of a stored file, in hex: its name in every store.
-public enum ContentSHA {
-    public static func hex(_ bytes: Data) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RenjuModel
+import RenjuStoreCore
 
 /// The history store: accepted figures by period, unit and indicator, with the sign-offs,
 /// explanations and findings of each import and an audit trail of every import (who, when, file,

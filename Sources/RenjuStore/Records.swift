@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RenjuModel
+import RenjuStoreCore
 
 // Domain values stored as themselves: a period as `2025Q3`, a code as its digits, a rule as its id.
 // A value that does not parse back (a file edited by hand) fails the fetch instead of becoming

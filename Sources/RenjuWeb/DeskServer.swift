@@ -4,7 +4,7 @@ import HTTPTypes
 import HummingbirdBcrypt
 import RenjuModel
 import RenjuChecks
-import RenjuStore
+import RenjuStoreCore
 import RenjuApp
 
 /// How the desk server runs: where it listens, its limits, where its page templates are.
@@ -85,7 +85,7 @@ public final class DeskServer: Sendable {
         checks = WorkQueue(slots: options.checkSlots, maxWaiting: options.checkQueue)
         pages = try await Pages.load(folder: options.pages)
         var cost = Passwords.cost
-        if let first = try desk.store.accounts().first, let hash = try desk.store.account(login: first.login)?.passwordHash {
+        if let first = try await desk.store.accounts().first, let hash = try await desk.store.account(login: first.login)?.passwordHash {
             let parts = hash.split(separator: "$")
             if parts.count >= 2, let c = UInt8(parts[1]), (4...31).contains(c) { cost = c }
         }
@@ -150,7 +150,7 @@ public final class DeskServer: Sendable {
             let lang = Self.lang(req)
             do {
                 guard let token = req.cookies[Self.sessionCookie]?.value, let session = await self.sessions.session(token),
-                      let found = try self.desk.store.account(login: session.login), !found.account.disabled else {
+                      let found = try await self.desk.store.account(login: session.login), !found.account.disabled else {
                     return route.surface == .api
                         ? Self.json(.unauthorized, ["error": "not signed in / 未登录"])
                         : Self.redirect("/login\(lang == .en ? "?lang=en" : "")")
@@ -194,7 +194,7 @@ public final class DeskServer: Sendable {
     /// An upload read and checked through the queue, off the server's threads.
     func queuedUpload(_ bytes: Data, filename: String, _ c: Caller) async throws -> DeskSubmission {
         let desk = self.desk, account = c.account
-        return try await checks.run { try desk.upload(bytes, filename: filename, by: account) }
+        return try await checks.run { try await desk.upload(bytes, filename: filename, by: account) }
     }
 
     static func lang(_ req: Request) -> Language { req.uri.queryParameters.get("lang") == "en" ? .en : .zh }
@@ -274,7 +274,7 @@ public final class DeskServer: Sendable {
             guard try await unlockedByAdmin(login: login, client: client), await throttle.begin(client: client, login: login) else { throw Throttled() }
         }
         var found: (account: Account, passwordHash: String)?
-        do { found = try desk.store.account(login: login) } catch {
+        do { found = try await desk.store.account(login: login) } catch {
             await throttle.end(client: client, login: login, succeeded: false)
             throw error
         }
@@ -297,7 +297,7 @@ public final class DeskServer: Sendable {
         }
         let stamp = ISO8601DateFormatter().string(from: since)
         let target = String(login.prefix(64))
-        let unlocked = try desk.store.events().contains { $0.action == .account && $0.detail == "unlock \(target)" && $0.at >= stamp }
+        let unlocked = try await desk.store.events().contains { $0.action == .account && $0.detail == "unlock \(target)" && $0.at >= stamp }
         if unlocked { await throttle.unlock(login: target) }
         return unlocked
     }

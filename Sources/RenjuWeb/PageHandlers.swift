@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import RenjuModel
 import RenjuChecks
-import RenjuStore
+import RenjuStoreCore
 import RenjuApp
 
 /// The pages: view models for the templates, from the application layer's results.
@@ -29,7 +29,7 @@ extension DeskServer {
         return list.map { ["value": $0.description, "selected": $0 == p] }
     }
 
-    func home(_ req: Request, _ c: Caller) throws -> Response {
+    func home(_ req: Request, _ c: Caller) async throws -> Response {
         let p = period(req)
         let level = desk.reference.tree.level(of: c.account.unit)
         if [.reviewer, .viewer, .admin].contains(c.account.role) || level.map({ $0 < .township }) == true && c.account.role != .clerk {
@@ -37,15 +37,17 @@ extension DeskServer {
         }
         var ctx = common(c, period: p)
         let units = desk.reference.tree.level(of: c.account.unit) == .township ? [c.account.unit] : desk.reference.tree.children(of: c.account.unit)
-        ctx["units"] = try units.map { u -> [String: Any] in
-            let versions = try desk.versions(unit: u, period: p, for: c.account)
-            return ["code": u.rawValue, "name": desk.reference.tree.name(of: u) ?? u.rawValue, "formLink": "/forms/\(u)/\(p)",
+        var unitLines: [[String: Any]] = []
+        for u in units {
+            let versions = try await desk.versions(unit: u, period: p, for: c.account)
+            unitLines.append(["code": u.rawValue, "name": desk.reference.tree.name(of: u) ?? u.rawValue, "formLink": "/forms/\(u)/\(p)",
                     "hasVersions": !versions.isEmpty,
                     "versions": versions.map { v -> [String: Any] in
                         ["id": v.id, "version": v.version, "filename": v.filename, "at": v.uploadedAt, "by": v.uploadedBy,
                          "returned": v.state == .returned, "returnMessage": v.returnMessage ?? ""]
-                    }]
+                    }])
         }
+        ctx["units"] = unitLines
         if let m = req.uri.queryParameters.get("uploaded") { ctx["notice"] = c.lang == .en ? "Uploaded as submission \(m)." : "已上传，报表编号 \(m)。" }
         return pages.html("desk", ctx, lang: c.lang)
     }
@@ -62,8 +64,8 @@ extension DeskServer {
         return Self.redirect("/submissions/\(s.stored.id)\(c.lang == .en ? "?lang=en" : "")")
     }
 
-    func submissionPage(_ id: Int64, _ c: Caller) throws -> Response {
-        let s = try desk.submission(id: id, for: c.account)
+    func submissionPage(_ id: Int64, _ c: Caller) async throws -> Response {
+        let s = try await desk.submission(id: id, for: c.account)
         let ref = desk.reference, tree = ref.tree, catalog = ref.catalog
         let result = s.validation.result
         let findings = result.findings
@@ -143,24 +145,24 @@ extension DeskServer {
         return pages.html("submission", ctx, lang: c.lang)
     }
 
-    func pageExplain(_ req: Request, _ ctx: DeskContext, _ c: Caller) throws -> Response {
+    func pageExplain(_ req: Request, _ ctx: DeskContext, _ c: Caller) async throws -> Response {
         let id = try Self.id(ctx)
         let form = Form.urlEncoded(c.body)
-        try desk.explain(submission: id, rule: form["rule"], unit: form["unit"].flatMap { UnitCode($0) }, indicator: form["indicator"],
+        try await desk.explain(submission: id, rule: form["rule"], unit: form["unit"].flatMap { UnitCode($0) }, indicator: form["indicator"],
                          text: form["text"] ?? "", by: c.account)
         return Self.redirect("/submissions/\(id)\(c.lang == .en ? "?lang=en" : "")")
     }
 
-    func pageSign(_ req: Request, _ ctx: DeskContext, _ c: Caller) throws -> Response {
+    func pageSign(_ req: Request, _ ctx: DeskContext, _ c: Caller) async throws -> Response {
         let id = try Self.id(ctx)
-        _ = try desk.signOff(submission: id, role: Form.urlEncoded(c.body)["role"] ?? "", by: c.account)
+        _ = try await desk.signOff(submission: id, role: Form.urlEncoded(c.body)["role"] ?? "", by: c.account)
         return Self.redirect("/submissions/\(id)\(c.lang == .en ? "?lang=en" : "")")
     }
 
-    func pageReturn(_ req: Request, _ ctx: DeskContext, _ c: Caller) throws -> Response {
+    func pageReturn(_ req: Request, _ ctx: DeskContext, _ c: Caller) async throws -> Response {
         let id = try Self.id(ctx)
-        try desk.returnSubmission(id: id, message: Form.urlEncoded(c.body)["message"] ?? "", by: c.account)
-        return Self.redirect("/board?period=\(try desk.submission(id: id, for: c.account).stored.period)\(c.lang == .en ? "&lang=en" : "")")
+        try await desk.returnSubmission(id: id, message: Form.urlEncoded(c.body)["message"] ?? "", by: c.account)
+        return Self.redirect("/board?period=\(try await desk.submission(id: id, for: c.account).stored.period)\(c.lang == .en ? "&lang=en" : "")")
     }
 
     /// A rule as `renju rules explain` tells it: what it looks for, its severity and parameters —
@@ -190,10 +192,10 @@ extension DeskServer {
         return pages.html("rule", o, lang: c.lang)
     }
 
-    func boardPage(_ req: Request, _ c: Caller) throws -> Response {
+    func boardPage(_ req: Request, _ c: Caller) async throws -> Response {
         let p = period(req)
         var ctx = common(c, period: p)
-        let lines = try desk.board(period: p, for: c.account)
+        let lines = try await desk.board(period: p, for: c.account)
         let t = pages.t(c.lang)
         ctx["lines"] = lines.map { l -> [String: Any] in
             var o: [String: Any] = ["unit": l.unit.rawValue, "name": l.unitName, "status": t["status_\(l.status.rawValue)"] ?? l.status.rawValue,
@@ -211,12 +213,12 @@ extension DeskServer {
     }
 
     /// 抽查: draw a sample, bring results back, and the rules' hit rates.
-    func inspectionsPage(_ req: Request, _ c: Caller, message: String?) throws -> Response {
+    func inspectionsPage(_ req: Request, _ c: Caller, message: String?) async throws -> Response {
         let p = period(req)
         var ctx = common(c, period: p)
         ctx["seed"] = Int(Date().timeIntervalSince1970) % 1_000_000
         if let message { ctx["message"] = message }
-        let (h, recorded) = try desk.hitRates(for: c.account)
+        let (h, recorded) = try await desk.hitRates(for: c.account)
         ctx["none"] = recorded == 0
         ctx["hasRules"] = !h.rules.isEmpty
         ctx["rules"] = h.rules.map { r -> [String: Any] in
@@ -228,32 +230,32 @@ extension DeskServer {
         return pages.html("inspections", ctx, lang: c.lang)
     }
 
-    func pageSample(_ req: Request, _ c: Caller) throws -> Response {
+    func pageSample(_ req: Request, _ c: Caller) async throws -> Response {
         let form = Form.urlEncoded(c.body)
         guard let p = form["period"].flatMap(Period.parse), let size = form["size"].flatMap({ Int($0) }), (1...1000).contains(size),
               let seed = form["seed"].flatMap({ UInt64($0) }), let share = form["random_share"].flatMap({ Double($0) }), (0...1).contains(share) else {
             throw DeskError.invalid(Message(zh: "请填写报告期、样本量（1–1000）、随机种子和随机部分比例（0–1）", en: "give the period, a size (1–1000), a seed and a random share (0–1)"))
         }
-        let f = try desk.inspectionSample(period: p, size: size, seed: seed, randomShare: share, for: c.account)
+        let f = try await desk.inspectionSample(period: p, size: size, seed: seed, randomShare: share, for: c.account)
         return Self.download(f.name, f.bytes)
     }
 
-    func pageVerify(_ req: Request, _ c: Caller) throws -> Response {
+    func pageVerify(_ req: Request, _ c: Caller) async throws -> Response {
         guard let parts = Form.multipart(c.body, contentType: req.headers[.contentType]),
               let file = parts.first(where: { $0.filename != nil && !$0.data.isEmpty }) else {
             throw DeskError.invalid(Message(zh: "请选择填好的核实表", en: "choose the filled workbook"))
         }
-        let v = try desk.verifyInspection(file.data, by: c.account)
+        let v = try await desk.verifyInspection(file.data, by: c.account)
         let text = c.lang == .en ? "Sample \(v.sampleID): \(v.results.count) figures recorded (\(v.confirmed) confirmed, \(v.corrected) wrong)."
                                  : "抽查编号 \(v.sampleID)：记录 \(v.results.count) 个核实数（属实 \(v.confirmed)，有误 \(v.corrected)）。"
-        return try inspectionsPage(req, c, message: text)
+        return try await inspectionsPage(req, c, message: text)
     }
 
-    func rankingPage(_ req: Request, _ c: Caller) throws -> Response {
+    func rankingPage(_ req: Request, _ c: Caller) async throws -> Response {
         let p = period(req)
         var ctx = common(c, period: p)
         do {
-            let r = try desk.ranking(period: p, for: c.account)
+            let r = try await desk.ranking(period: p, for: c.account)
             let entries = r.ranking.entries
             ctx["entries"] = entries.map { e -> [String: Any] in
                 ["rank": e.reported ? "\(e.rank)" : "—", "reported": e.reported, "hasAward": e.award != nil, "name": e.name, "score": String(format: "%.2f", e.score),
@@ -270,7 +272,7 @@ extension DeskServer {
         return pages.html("ranking", ctx, lang: c.lang)
     }
 
-    func historyPage(_ req: Request, _ c: Caller) throws -> Response {
+    func historyPage(_ req: Request, _ c: Caller) async throws -> Response {
         let q = req.uri.queryParameters
         var ctx = common(c)
         let ref = desk.reference
@@ -280,12 +282,14 @@ extension DeskServer {
         let chosen = q.get("indicator").flatMap { ref.catalog.resolve($0) }
         ctx["indicators"] = ref.catalog.indicators.map { ["id": $0.id.rawValue, "name": c.lang == .en ? $0.englishName : $0.name, "selected": $0.id == chosen] }
         let shown = chosen.map { [$0] } ?? ref.catalog.indicators.prefix(6).map(\.id)
-        ctx["charts"] = try shown.compactMap { id -> [String: Any]? in
-            guard let ind = ref.catalog[id] else { return nil }
-            let series = try desk.history(unit: unit, indicator: id, for: c.account)
-            return ["name": c.lang == .en ? ind.englishName : ind.name, "unit": ind.unit,
-                    "svg": Charts.line(series.map { ($0.period.description, $0.value) }), "empty": series.isEmpty]
+        var charts: [[String: Any]] = []
+        for id in shown {
+            guard let ind = ref.catalog[id] else { continue }
+            let series = try await desk.history(unit: unit, indicator: id, for: c.account)
+            charts.append(["name": c.lang == .en ? ind.englishName : ind.name, "unit": ind.unit,
+                           "svg": Charts.line(series.map { ($0.period.description, $0.value) }), "empty": series.isEmpty])
         }
+        ctx["charts"] = charts
         return pages.html("history", ctx, lang: c.lang)
     }
 }

@@ -3,7 +3,7 @@ import Hummingbird
 import HTTPTypes
 import RenjuModel
 import RenjuChecks
-import RenjuStore
+import RenjuStoreCore
 import RenjuReport
 import RenjuApp
 
@@ -15,43 +15,43 @@ extension DeskServer {
             // JSON API
             (Route(method: .post, path: "/api/logout", surface: .api, access: .read), { req, _, c in await self.logout(c, api: true) }),
             (Route(method: .post, path: "/api/submissions", surface: .api, access: .upload), { req, _, c in try await self.apiUpload(req, c) }),
-            (Route(method: .get, path: "/api/submissions/:id", surface: .api, access: .read), { _, ctx, c in try self.apiSubmission(ctx, c) }),
-            (Route(method: .post, path: "/api/submissions/:id/explanations", surface: .api, access: .explain), { _, ctx, c in try self.apiExplain(ctx, c) }),
-            (Route(method: .post, path: "/api/submissions/:id/signoffs", surface: .api, access: .sign), { _, ctx, c in try self.apiSign(ctx, c) }),
-            (Route(method: .post, path: "/api/submissions/:id/return", surface: .api, access: .review), { _, ctx, c in try self.apiReturn(ctx, c) }),
+            (Route(method: .get, path: "/api/submissions/:id", surface: .api, access: .read), { _, ctx, c in try await self.apiSubmission(ctx, c) }),
+            (Route(method: .post, path: "/api/submissions/:id/explanations", surface: .api, access: .explain), { _, ctx, c in try await self.apiExplain(ctx, c) }),
+            (Route(method: .post, path: "/api/submissions/:id/signoffs", surface: .api, access: .sign), { _, ctx, c in try await self.apiSign(ctx, c) }),
+            (Route(method: .post, path: "/api/submissions/:id/return", surface: .api, access: .review), { _, ctx, c in try await self.apiReturn(ctx, c) }),
             (Route(method: .get, path: "/api/submissions/:id/findings.xlsx", surface: .api, access: .read), { _, ctx, c in
-                let f = try self.desk.findingsWorkbook(submission: try Self.id(ctx), for: c.account, lang: c.lang)
+                let f = try await self.desk.findingsWorkbook(submission: try Self.id(ctx), for: c.account, lang: c.lang)
                 return Self.download(f.name, f.bytes)
             }),
-            (Route(method: .get, path: "/api/periods/:period/status", surface: .api, access: .read), { _, ctx, c in try self.apiStatus(ctx, c) }),
+            (Route(method: .get, path: "/api/periods/:period/status", surface: .api, access: .read), { _, ctx, c in try await self.apiStatus(ctx, c) }),
             (Route(method: .get, path: "/api/periods/:period/return.xlsx", surface: .api, access: .export), { _, ctx, c in
-                let f = try self.desk.returnWorkbook(period: try Self.period(ctx), for: c.account)
+                let f = try await self.desk.returnWorkbook(period: try Self.period(ctx), for: c.account)
                 return Self.download(f.name, f.bytes)
             }),
-            (Route(method: .post, path: "/api/periods/:period/reopen", surface: .api, access: .review), { _, ctx, c in try self.apiReopen(ctx, c) }),
+            (Route(method: .post, path: "/api/periods/:period/reopen", surface: .api, access: .review), { _, ctx, c in try await self.apiReopen(ctx, c) }),
             // Pages
-            (Route(method: .get, path: "/", surface: .page, access: .read), { req, _, c in try self.home(req, c) }),
+            (Route(method: .get, path: "/", surface: .page, access: .read), { req, _, c in try await self.home(req, c) }),
             (Route(method: .post, path: "/logout", surface: .page, access: .read), { _, _, c in await self.logout(c, api: false) }),
             (Route(method: .post, path: "/upload", surface: .page, access: .upload), { req, _, c in try await self.pageUpload(req, c) }),
-            (Route(method: .get, path: "/submissions/:id", surface: .page, access: .read), { _, ctx, c in try self.submissionPage(try Self.id(ctx), c) }),
-            (Route(method: .post, path: "/submissions/:id/explain", surface: .page, access: .explain), { req, ctx, c in try self.pageExplain(req, ctx, c) }),
-            (Route(method: .post, path: "/submissions/:id/sign", surface: .page, access: .sign), { req, ctx, c in try self.pageSign(req, ctx, c) }),
-            (Route(method: .post, path: "/submissions/:id/return", surface: .page, access: .review), { req, ctx, c in try self.pageReturn(req, ctx, c) }),
+            (Route(method: .get, path: "/submissions/:id", surface: .page, access: .read), { _, ctx, c in try await self.submissionPage(try Self.id(ctx), c) }),
+            (Route(method: .post, path: "/submissions/:id/explain", surface: .page, access: .explain), { req, ctx, c in try await self.pageExplain(req, ctx, c) }),
+            (Route(method: .post, path: "/submissions/:id/sign", surface: .page, access: .sign), { req, ctx, c in try await self.pageSign(req, ctx, c) }),
+            (Route(method: .post, path: "/submissions/:id/return", surface: .page, access: .review), { req, ctx, c in try await self.pageReturn(req, ctx, c) }),
             (Route(method: .get, path: "/submissions/:id/findings.xlsx", surface: .page, access: .read), { _, ctx, c in
-                let f = try self.desk.findingsWorkbook(submission: try Self.id(ctx), for: c.account, lang: c.lang)
+                let f = try await self.desk.findingsWorkbook(submission: try Self.id(ctx), for: c.account, lang: c.lang)
                 return Self.download(f.name, f.bytes)
             }),
-            (Route(method: .get, path: "/board", surface: .page, access: .read), { req, _, c in try self.boardPage(req, c) }),
+            (Route(method: .get, path: "/board", surface: .page, access: .read), { req, _, c in try await self.boardPage(req, c) }),
             (Route(method: .get, path: "/rules/:rule", surface: .page, access: .read), { _, ctx, c in try self.rulePage(ctx, c) }),
-            (Route(method: .get, path: "/ranking", surface: .page, access: .read), { req, _, c in try self.rankingPage(req, c) }),
-            (Route(method: .get, path: "/history", surface: .page, access: .read), { req, _, c in try self.historyPage(req, c) }),
+            (Route(method: .get, path: "/ranking", surface: .page, access: .read), { req, _, c in try await self.rankingPage(req, c) }),
+            (Route(method: .get, path: "/history", surface: .page, access: .read), { req, _, c in try await self.historyPage(req, c) }),
             (Route(method: .get, path: "/periods/:period/return.xlsx", surface: .page, access: .export), { _, ctx, c in
-                let f = try self.desk.returnWorkbook(period: try Self.period(ctx), for: c.account)
+                let f = try await self.desk.returnWorkbook(period: try Self.period(ctx), for: c.account)
                 return Self.download(f.name, f.bytes)
             }),
-            (Route(method: .get, path: "/inspections", surface: .page, access: .review), { req, _, c in try self.inspectionsPage(req, c, message: nil) }),
-            (Route(method: .post, path: "/inspections/sample", surface: .page, access: .review), { req, _, c in try self.pageSample(req, c) }),
-            (Route(method: .post, path: "/inspections/verify", surface: .page, access: .review), { req, _, c in try self.pageVerify(req, c) }),
+            (Route(method: .get, path: "/inspections", surface: .page, access: .review), { req, _, c in try await self.inspectionsPage(req, c, message: nil) }),
+            (Route(method: .post, path: "/inspections/sample", surface: .page, access: .review), { req, _, c in try await self.pageSample(req, c) }),
+            (Route(method: .post, path: "/inspections/verify", surface: .page, access: .review), { req, _, c in try await self.pageVerify(req, c) }),
             (Route(method: .get, path: "/forms/:unit/:period", surface: .page, access: .read), { _, ctx, c in
                 guard let u = UnitCode(ctx.parameters.get("unit") ?? "") else { throw DeskError.notFound(Message(zh: "区划代码有误", en: "not a division code")) }
                 let f = try self.desk.collectionForm(unit: u, period: try Self.period(ctx), for: c.account)
@@ -124,8 +124,8 @@ extension DeskServer {
         return o
     }
 
-    func apiSubmission(_ ctx: DeskContext, _ c: Caller) throws -> Response {
-        Self.json(.ok, submissionJSON(try desk.submission(id: try Self.id(ctx), for: c.account), lang: c.lang))
+    func apiSubmission(_ ctx: DeskContext, _ c: Caller) async throws -> Response {
+        Self.json(.ok, submissionJSON(try await desk.submission(id: try Self.id(ctx), for: c.account), lang: c.lang))
     }
 
     static func object(_ c: Caller) throws -> [String: Any] {
@@ -135,42 +135,42 @@ extension DeskServer {
         return o
     }
 
-    func apiExplain(_ ctx: DeskContext, _ c: Caller) throws -> Response {
+    func apiExplain(_ ctx: DeskContext, _ c: Caller) async throws -> Response {
         let o = try Self.object(c), id = try Self.id(ctx)
         guard let text = o["text"] as? String else { throw DeskError.invalid(Message(zh: "缺少 text", en: "text is missing")) }
         let unit = try (o["unit"] as? String).map { t -> UnitCode in
             guard let u = UnitCode(t) else { throw DeskError.invalid(Message(zh: "区划代码有误：\(t)", en: "not a division code: \(t)")) }
             return u
         }
-        try desk.explain(submission: id, rule: o["rule"] as? String, unit: unit, indicator: o["indicator"] as? String, text: text, by: c.account)
-        return Self.json(.created, submissionJSON(try desk.submission(id: id, for: c.account), lang: c.lang))
+        try await desk.explain(submission: id, rule: o["rule"] as? String, unit: unit, indicator: o["indicator"] as? String, text: text, by: c.account)
+        return Self.json(.created, submissionJSON(try await desk.submission(id: id, for: c.account), lang: c.lang))
     }
 
-    func apiSign(_ ctx: DeskContext, _ c: Caller) throws -> Response {
+    func apiSign(_ ctx: DeskContext, _ c: Caller) async throws -> Response {
         let o = try Self.object(c), id = try Self.id(ctx)
         guard let role = o["role"] as? String else { throw DeskError.invalid(Message(zh: "缺少 role", en: "role is missing")) }
-        let off = try desk.signOff(submission: id, role: role, by: c.account)
+        let off = try await desk.signOff(submission: id, role: role, by: c.account)
         return Self.json(.created, ["role": off.role, "name": off.name, "date": off.date?.description ?? "", "digest": off.digest ?? ""])
     }
 
-    func apiReturn(_ ctx: DeskContext, _ c: Caller) throws -> Response {
+    func apiReturn(_ ctx: DeskContext, _ c: Caller) async throws -> Response {
         let o = try Self.object(c), id = try Self.id(ctx)
-        try desk.returnSubmission(id: id, message: o["message"] as? String ?? "", by: c.account)
-        return Self.json(.ok, submissionJSON(try desk.submission(id: id, for: c.account), lang: c.lang))
+        try await desk.returnSubmission(id: id, message: o["message"] as? String ?? "", by: c.account)
+        return Self.json(.ok, submissionJSON(try await desk.submission(id: id, for: c.account), lang: c.lang))
     }
 
     /// 重新开放: `{"unit", "reason"}` — the county lets a township upload again for a closed period.
-    func apiReopen(_ ctx: DeskContext, _ c: Caller) throws -> Response {
+    func apiReopen(_ ctx: DeskContext, _ c: Caller) async throws -> Response {
         let o = try Self.object(c), period = try Self.period(ctx)
         guard let u = (o["unit"] as? String).flatMap(UnitCode.init) else {
             throw DeskError.invalid(Message(zh: "缺少或错误的 unit", en: "unit is missing or not a division code"))
         }
-        try desk.reopen(unit: u, period: period, reason: o["reason"] as? String ?? "", by: c.account)
+        try await desk.reopen(unit: u, period: period, reason: o["reason"] as? String ?? "", by: c.account)
         return Self.json(.ok, ["unit": u.rawValue, "period": period.description, "reopened": true])
     }
 
-    func apiStatus(_ ctx: DeskContext, _ c: Caller) throws -> Response {
-        let lines = try desk.board(period: try Self.period(ctx), for: c.account)
+    func apiStatus(_ ctx: DeskContext, _ c: Caller) async throws -> Response {
+        let lines = try await desk.board(period: try Self.period(ctx), for: c.account)
         return Self.json(.ok, lines.map { l -> [String: Any] in
             var o: [String: Any] = ["unit": l.unit.rawValue, "unit_name": l.unitName, "status": l.status.rawValue, "errors": l.errors,
                                     "warnings": l.warnings, "explained": l.explained, "signed_roles": l.signedRoles, "late": l.late]

@@ -9,14 +9,14 @@ actor WorkQueue {
     let maxWaiting: Int
     private var running = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
-    private static let threads = DispatchQueue(label: "renju.desk.checks", qos: .utility, attributes: .concurrent)
+    private static let threads = DispatchTaskExecutor(DispatchQueue(label: "renju.desk.checks", qos: .utility, attributes: .concurrent))
 
     init(slots: Int, maxWaiting: Int) { self.slots = max(1, slots); self.maxWaiting = max(0, maxWaiting) }
 
     struct Full: Error { let retryAfter: Int }
 
     /// Runs `work` when a slot is free; `Full` when the queue is.
-    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    func run<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
         if running >= slots {
             guard waiting.count < maxWaiting else { throw Full(retryAfter: 5 * (1 + waiting.count / slots)) }
             await withCheckedContinuation { waiting.append($0) }
@@ -24,9 +24,12 @@ actor WorkQueue {
             running += 1
         }
         defer { release() }
-        return try await withCheckedThrowingContinuation { c in
-            Self.threads.async { c.resume(with: Result { try work() }) }
-        }
+        // The work's own code runs on the check threads; while it waits for the store it holds none.
+        return try await Self.runOnCheckThreads(work)
+    }
+
+    private nonisolated static func runOnCheckThreads<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(threads) { try await work() }
     }
 
     /// Hands the slot to the next upload in line, or frees it.
@@ -35,4 +38,15 @@ actor WorkQueue {
     }
 
     var load: (running: Int, waiting: Int) { (running, waiting.count) }
+}
+
+/// A task executor on a dispatch queue: the jobs of a task that prefers it run on the queue's
+/// threads instead of the cooperative pool (Swift 6 task executors, SE-0417).
+final class DispatchTaskExecutor: TaskExecutor, @unchecked Sendable {
+    let queue: DispatchQueue
+    init(_ queue: DispatchQueue) { self.queue = queue }
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
 }

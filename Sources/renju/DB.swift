@@ -4,7 +4,7 @@ import RenjuModel
 import RenjuChecks
 import RenjuApp
 
-struct DB: ParsableCommand {
+struct DB: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "The history store: import accepted returns, list periods, show a series, the audit trail, migrate.",
@@ -15,7 +15,7 @@ struct DB: ParsableCommand {
 /// The store: --db, else RENJU_DB, else renju.sqlite in the current folder.
 func storePath(_ options: StoreOptions) -> String { options.path }
 
-struct DBImport: ParsableCommand {
+struct DBImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Validate and store a period's submissions (figures, sign-offs, explanations, findings) in one transaction.",
@@ -50,13 +50,13 @@ struct DBImport: ParsableCommand {
         }
     }
 
-    func run() throws {
+    mutating func run() async throws {
         let lang = checking.lang
         let path = storePath(store)
-        let (db, created) = try Workspace.openStore(path, create: true)
+        let (db, created) = try await Workspace.openStore(path, create: true)
         if created { note(lang, zh: "已新建数据库 \(path) / created a new store at \(path)", en: "created a new store at \(path)") }
         let pause = Double(ProcessInfo.processInfo.environment["RENJU_TEST_IMPORT_PAUSE"] ?? "") ?? 0
-        let r = try checking.workspace.importInputs(
+        let r = try await checking.workspace.importInputs(
             inputs, into: db, period: checking.period.value, asOf: checking.asOf.value, who: who, force: force, reason: reason, pause: pause)
         if let errors = r.refusedForErrors {
             note(lang, zh: "拒绝入库：还有 \(errors) 条错误未改正（renju validate 查看）；确需入库请用 --force --reason \"…\"",
@@ -77,15 +77,15 @@ struct DBImport: ParsableCommand {
     }
 }
 
-struct DBPeriods: ParsableCommand {
+struct DBPeriods: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "periods", abstract: "List the periods in the store.")
     @OptionGroup var store: StoreOptions
-    func run() throws {
-        for p in try Workspace.openStore(storePath(store)).store.periods() { print("\(p.period)  \(p.units) units  \(p.figures) figures") }
+    mutating func run() async throws {
+        for p in try await Workspace.openStore(storePath(store)).store.periods() { print("\(p.period)  \(p.units) units  \(p.figures) figures") }
     }
 }
 
-struct DBHistory: ParsableCommand {
+struct DBHistory: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "history", abstract: "Print a unit's series of one indicator.")
     @OptionGroup var reference: ReferenceOptions
     @OptionGroup var format: FormatOption
@@ -94,11 +94,11 @@ struct DBHistory: ParsableCommand {
     @Option(name: .long, help: "The unit's division code.") var unit: String
     @Option(name: .long, help: "The indicator (id or Chinese name).") var indicator: String
 
-    func run() throws {
+    mutating func run() async throws {
         let ref = try reference.workspace().reference()
         guard let u = UnitCode(unit) else { throw ValidationError("--unit: not a division code") }
         guard let id = ref.catalog.resolve(indicator), let ind = ref.catalog[id] else { throw ValidationError("--indicator: unknown indicator") }
-        let series = try Workspace.openStore(storePath(store)).store.history(unit: u, indicator: id)
+        let series = try await Workspace.openStore(storePath(store)).store.history(unit: u, indicator: id)
         if format.format == .json {
             print("[" + series.map { "{\"period\": \"\($0.period)\", \"value\": \(shortestDecimal($0.value))}" }.joined(separator: ", ") + "]")
             return
@@ -115,28 +115,28 @@ struct DBHistory: ParsableCommand {
     }
 }
 
-struct DBAudit: ParsableCommand {
+struct DBAudit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit trail: every import, who, when, file, digest, what changed.")
     @OptionGroup var store: StoreOptions
-    func run() throws {
-        for r in try Workspace.openStore(storePath(store)).store.imports() {
+    mutating func run() async throws {
+        for r in try await Workspace.openStore(storePath(store)).store.imports() {
             say("#\(r.id) \(r.at) \(r.who) \(r.unit) \(r.period) \(r.file) digest \(r.digest ?? "—")\(r.forced ? " FORCED: \(r.reason ?? "")" : "")\(r.replaced ? " (replaced)" : "")")
             for c in r.changes { say("    \(c)") }
         }
         // The web desk's events: uploads, 说明, sign-offs, 退回, exports, accounts.
-        for e in try Workspace.openDeskStore(storePath(store)).store.events() { say("desk \(e)") }
+        for e in try await Workspace.openDeskStore(storePath(store)).store.events() { say("desk \(e)") }
     }
 }
 
 /// Brings a store's schema up to this version. Commands that only read (validate, rank, db
 /// periods/history/audit) never write to the store, so a read-only replica opens for them; the
 /// writing ones (db import, user, serve, sample, verify) migrate as they open.
-struct DBMigrate: ParsableCommand {
+struct DBMigrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Bring the store's schema up to this version of Renju.")
     @OptionGroup var store: StoreOptions
-    func run() throws {
+    mutating func run() async throws {
         let path = storePath(store)
-        _ = try Workspace.openStore(path, migrate: true)
+        _ = try await Workspace.openStore(path, migrate: true)
         writeStderr("renju: the store \(path) is up to date")
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import RenjuModel
 import RenjuApp
 
-struct Export: ParsableCommand {
+struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the prefecture's return (上报表) from validated submissions.",
         discussion: """
@@ -34,7 +34,7 @@ struct Export: ParsableCommand {
     @Argument(help: ArgumentHelp("Files and folders to read.", valueName: "input"))
     var inputs: [String]
 
-    func run() throws {
+    mutating func run() async throws {
         let lang = checking.lang
         try Workspace.checkOutput(out, notIn: inputs)
         let workspace = checking.workspace
@@ -49,7 +49,7 @@ struct Export: ParsableCommand {
     }
 }
 
-struct Template: ParsableCommand {
+struct Template: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a township's blank collection form (采集表).",
         discussion: """
@@ -78,7 +78,7 @@ struct Template: ParsableCommand {
         if period.period == nil { throw ValidationError("--period is required (e.g. --period 2025Q4)") }
     }
 
-    func run() throws {
+    mutating func run() async throws {
         guard let p = period.value else { throw ExitCode(2) }
         try Workspace.checkOutput(out, notIn: [])
         try reference.workspace().writeCollectionForm(unit: unit, period: p, template: template, to: out)

@@ -3,7 +3,7 @@ import Foundation
 import RenjuModel
 import RenjuApp
 
-struct Sample: ParsableCommand {
+struct Sample: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Choose villages for on-site checks (抽查) and write the inspection workbook.",
         discussion: """
@@ -46,12 +46,12 @@ struct Sample: ParsableCommand {
 
     enum Grouping: String, ExpressibleByArgument { case township, county }
 
-    func run() throws {
+    mutating func run() async throws {
         let lang = checking.lang
-        let (db, created) = try Workspace.openStore(storePath(store), create: true)
+        let (db, created) = try await Workspace.openStore(storePath(store), create: true)
         if created { note(lang, zh: "已新建数据库 \(db.path)", en: "created a new store at \(db.path)") }
         let s = seed ?? UInt64(Date().timeIntervalSince1970)
-        let sample = try checking.workspace.sample(inputs, store: db, period: checking.period.value, size: size, seed: s, randomShare: randomShare,
+        let sample = try await checking.workspace.sample(inputs, store: db, period: checking.period.value, size: size, seed: s, randomShare: randomShare,
                                                    grouping: by == .county ? .county : .township, out: out, who: who, asOf: checking.asOf.value)
         let risk = sample.units.filter { $0.part == .risk }.count
         say(lang, zh: "抽查编号 \(sample.id ?? 0)：\(sample.period) 抽取 \(sample.units.count) 个村（按风险 \(risk) 个，随机 \(sample.units.count - risk) 个），种子 \(s)，核实表 \(out)",
@@ -62,14 +62,14 @@ struct Sample: ParsableCommand {
     }
 }
 
-struct Verify: ParsableCommand {
+struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "What on-site checks found (核实).",
         subcommands: [VerifyImport.self]
     )
 }
 
-struct VerifyImport: ParsableCommand {
+struct VerifyImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Record a filled inspection workbook: each checked figure confirmed, or wrong with the true value.",
@@ -92,10 +92,10 @@ struct VerifyImport: ParsableCommand {
     @Argument(help: ArgumentHelp("The filled inspection workbook.", valueName: "file"))
     var file: String
 
-    func run() throws {
+    mutating func run() async throws {
         let lang = language.lang
-        let (db, _) = try Workspace.openStore(storePath(store), migrate: true)
-        let v = try Workspace.verifyImport(file, store: db, who: who)
+        let (db, _) = try await Workspace.openStore(storePath(store), migrate: true)
+        let v = try await Workspace.verifyImport(file, store: db, who: who)
         say(lang, zh: "抽查编号 \(v.sampleID)：记录 \(v.results.count) 个核实数（属实 \(v.confirmed)，有误 \(v.corrected)），存入 \(db.path)",
             en: "sample \(v.sampleID): \(v.results.count) figures recorded (\(v.confirmed) confirmed, \(v.corrected) wrong) in \(db.path)")
         for r in v.results where r.wrong {

@@ -3,8 +3,9 @@ import Foundation
 import RenjuModel
 import RenjuReport
 import RenjuApp
+import RenjuStoreCore
 
-struct Rank: ParsableCommand {
+struct Rank: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rank townships (排名): scores, 流动红旗, 黄牌警告, and the admonishment alert (诫勉谈话).",
         discussion: """
@@ -39,13 +40,14 @@ struct Rank: ParsableCommand {
     @Argument(help: ArgumentHelp("Files and folders to read (optional with --db).", valueName: "input"))
     var inputs: [String] = []
 
-    func run() throws {
+    mutating func run() async throws {
         if let xlsx { try Workspace.checkOutput(xlsx, notIn: inputs, option: "--xlsx") }
-        let db = try store.named.map { try Workspace.openStore($0).store }
+        var db: (any HistoryStoring)? = nil
+        if let named = store.named { db = try await Workspace.openStore(named).store }
         let workspace = checking.workspace
         if year != nil && checking.period.value != nil { throw ValidationError("--year and --period: one or the other") }
-        let r = try year.map { try workspace.rankYear(inputs: inputs, store: db, year: $0, unit: unit, asOf: checking.asOf.value) }
-            ?? workspace.rank(inputs: inputs, store: db, period: checking.period.value, unit: unit, asOf: checking.asOf.value)
+        let r = if let year { try await workspace.rankYear(inputs: inputs, store: db, year: year, unit: unit, asOf: checking.asOf.value) }
+            else { try await workspace.rank(inputs: inputs, store: db, period: checking.period.value, unit: unit, asOf: checking.asOf.value) }
         switch format.format {
         case .json: print(RankingReport.json(r.ranking))
         case .text: say(RankingReport.text(r.ranking, unitName: r.unitName, lang: checking.lang), terminator: "")

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import RenjuExport
 
-struct Renju: ParsableCommand {
+struct Renju: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "renju",
         abstract: "Renju 人居 — check township living-environment returns before they go up, and export the prefecture's return.",

@@ -5,7 +5,7 @@ import RenjuReport
 import RenjuApp
 import RenjuReference
 
-struct Rules: ParsableCommand {
+struct Rules: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The checks (审核规则): list them, analyse a rule file, explain one.",
         subcommands: [RulesList.self, RulesExplain.self],
@@ -14,13 +14,13 @@ struct Rules: ParsableCommand {
 
 /// `renju rules explain ID`: one rule in full — what it looks for, its severity and levels as
 /// configured, its parameters with their defaults, ranges and meanings.
-struct RulesExplain: ParsableCommand {
+struct RulesExplain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "explain", abstract: "Explain one rule: what it looks for, its severity and parameters.")
     @OptionGroup var reference: ReferenceOptions
     @OptionGroup var language: LanguageOption
     @Argument(help: ArgumentHelp("The rule's id, e.g. temporal.stable.", valueName: "id")) var id: String
 
-    func run() throws {
+    mutating func run() async throws {
         let lang = language.lang
         let e = try reference.workspace().explain(id)
         let l = e.listing, zh = lang == .zh
@@ -43,7 +43,7 @@ struct RulesExplain: ParsableCommand {
     }
 }
 
-struct RulesList: ParsableCommand {
+struct RulesList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List the checks that will run (审核规则), or check a rule file.",
@@ -79,12 +79,12 @@ struct RulesList: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
+    mutating func run() async throws {
         let workspace = reference.workspace()
         let lang = language.lang
         if hitRate {
-            let (db, _) = try Workspace.openStore(storePath(store), create: false)
-            let h = try workspace.hitRates(store: db)
+            let (db, _) = try await Workspace.openStore(storePath(store), create: false)
+            let h = try await workspace.hitRates(store: db)
             switch format.format {
             case .json: print(RuleAnalysisReport.hitRatesJSON(h))
             case .text: say(RuleAnalysisReport.hitRatesText(h, lang: lang), terminator: "")

@@ -3,10 +3,10 @@ import Foundation
 import Hummingbird
 import RenjuModel
 import RenjuApp
-import RenjuStore
+import RenjuStoreCore
 import RenjuWeb
 
-struct Serve: ParsableCommand {
+struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The web desk: townships upload, the county reviews, explains, signs and exports in a browser.",
         discussion: """
@@ -21,11 +21,10 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "The port to listen on.") var port: Int = 8080
     @Option(name: .customLong("max-upload-mib"), help: "The largest upload accepted, MiB.") var maxUpload: Int = 16
 
-    /// Runs on the main task (main.swift awaits it): the server is asynchronous.
-    func serve() async throws {
+    mutating func run() async throws {
         let workspace = reference.workspace(targets: targets.targets)
-        let (store, _) = try Workspace.openDeskStore(storePath(self.store), migrate: true)
-        if try store.accounts().isEmpty {
+        let (store, _) = try await Workspace.openDeskStore(storePath(self.store), migrate: true)
+        if try await store.accounts().isEmpty {
             throw AppError(zh: "数据库中还没有账号：先用 renju user add --db \(store.path) --role admin … 建立第一个账号",
                            en: "no accounts yet: add the first with `renju user add --db \(store.path) --role admin …`")
         }
@@ -38,13 +37,13 @@ struct Serve: ParsableCommand {
     }
 }
 
-struct User: ParsableCommand {
+struct User: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Desk accounts: add, list, disable, enable, unlock.",
         subcommands: [UserAdd.self, UserList.self, UserDisable.self, UserEnable.self, UserUnlock.self])
 }
 
-struct UserAdd: ParsableCommand {
+struct UserAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Add a desk account; the password is read from stdin (one line).",
@@ -57,7 +56,7 @@ struct UserAdd: ParsableCommand {
     @Option(name: .long, help: "The division code of the user's unit.") var unit: String
     @Option(name: .long, parsing: .upToNextOption, help: "Sign-off chain roles the user signs in (signer, clerk).") var signs: [String] = []
 
-    func run() throws {
+    mutating func run() async throws {
         guard let r = Role(rawValue: role) else {
             throw ValidationError("--role: one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -65,63 +64,63 @@ struct UserAdd: ParsableCommand {
         let ref = try workspace.reference()
         let code = try Workspace.unit(unit, in: ref)
         let account = Account(login: login, name: name, role: r, unit: code, signs: signs)
-        let (store, created) = try Workspace.openDeskStore(storePath(self.store), create: true)
+        let (store, created) = try await Workspace.openDeskStore(storePath(self.store), create: true)
         let desk = try Desk(workspace: workspace, store: store, asOf: nil)
         try desk.checkAccount(account)
         guard let line = readLine(strippingNewline: true) else {
             throw AppError(zh: "请从标准输入提供密码（一行）", en: "give the password on stdin (one line)")
         }
         try Passwords.check(line)
-        try store.addAccount(account, passwordHash: Passwords.hash(line))
+        try await store.addAccount(account, passwordHash: Passwords.hash(line))
         if created { writeStderr("renju: created a new store at \(store.path)") }
         writeStderr("renju: added \(login) (\(r.rawValue), \(ref.tree.name(of: code) ?? code.rawValue))")
     }
 }
 
-struct UserList: ParsableCommand {
+struct UserList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the desk accounts.")
     @OptionGroup var store: StoreOptions
-    func run() throws {
-        let (store, _) = try Workspace.openDeskStore(storePath(self.store))
-        for a in try store.accounts() {
+    mutating func run() async throws {
+        let (store, _) = try await Workspace.openDeskStore(storePath(self.store))
+        for a in try await store.accounts() {
             let signs = a.signs.isEmpty ? "" : "  signs: \(a.signs.joined(separator: "、"))"
             print("\(padded(a.login, to: 16)) \(padded(a.name, to: 10)) \(padded(a.role.rawValue, to: 9)) \(a.unit)\(a.disabled ? "  (disabled)" : "")\(signs)")
         }
     }
 }
 
-struct UserDisable: ParsableCommand {
+struct UserDisable: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable a desk account (its sessions end at their next request).")
     @OptionGroup var store: StoreOptions
     @Argument(help: "The login.") var login: String
-    func run() throws {
-        let (store, _) = try Workspace.openDeskStore(storePath(self.store), migrate: true)
-        guard try store.setDisabled(login: login, true) else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
+    mutating func run() async throws {
+        let (store, _) = try await Workspace.openDeskStore(storePath(self.store), migrate: true)
+        guard try await store.setDisabled(login: login, true) else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
         writeStderr("renju: disabled \(login)")
     }
 }
 
-struct UserEnable: ParsableCommand {
+struct UserEnable: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a disabled desk account again.")
     @OptionGroup var store: StoreOptions
     @Argument(help: "The login.") var login: String
-    func run() throws {
-        let (store, _) = try Workspace.openDeskStore(storePath(self.store), migrate: true)
-        guard try store.setDisabled(login: login, false) else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
+    mutating func run() async throws {
+        let (store, _) = try await Workspace.openDeskStore(storePath(self.store), migrate: true)
+        guard try await store.setDisabled(login: login, false) else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
         writeStderr("renju: enabled \(login)")
     }
 }
 
-struct UserUnlock: ParsableCommand {
+struct UserUnlock: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unlock",
         abstract: "Lift a login's lock after failed sign-ins (the running desk sees it within seconds; audited).")
     @OptionGroup var store: StoreOptions
     @Argument(help: "The login.") var login: String
-    func run() throws {
-        let (store, _) = try Workspace.openDeskStore(storePath(self.store), migrate: true)
-        guard try store.account(login: login) != nil else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
-        try store.log(.account, who: "renju user unlock", submission: nil, unit: nil, period: nil, detail: "unlock \(login)", now: Date())
+    mutating func run() async throws {
+        let (store, _) = try await Workspace.openDeskStore(storePath(self.store), migrate: true)
+        guard try await store.account(login: login) != nil else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
+        try await store.log(.account, who: "renju user unlock", submission: nil, unit: nil, period: nil, detail: "unlock \(login)", now: Date())
         writeStderr("renju: unlocked \(login)")
     }
 }

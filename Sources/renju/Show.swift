@@ -3,7 +3,7 @@ import Foundation
 import RenjuModel
 import RenjuApp
 
-struct Show: ParsableCommand {
+struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the figures Renju reads from files, as a long CSV (period,unit_code,indicator,value).",
         discussion: """
@@ -21,7 +21,7 @@ struct Show: ParsableCommand {
     @Argument(help: ArgumentHelp("Files and folders to read.", valueName: "input"))
     var inputs: [String]
 
-    func run() throws {
+    mutating func run() async throws {
         let r = try reference.workspace().figures(inputs, period: period.value)
         print("period,unit_code,indicator,value")
         for sub in r.input.submissions {

@@ -3,7 +3,7 @@ import Foundation
 import RenjuModel
 import RenjuApp
 
-struct Digest: ParsableCommand {
+struct Digest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the content digest (数据摘要) of each submission.",
         discussion: """
@@ -21,14 +21,14 @@ struct Digest: ParsableCommand {
     @Argument(help: ArgumentHelp("Files and folders to read.", valueName: "input"))
     var inputs: [String]
 
-    func run() throws {
+    mutating func run() async throws {
         for d in try reference.workspace().digests(inputs, period: period.value) {
             say("\(d.digest)  \(d.unit?.rawValue ?? "-")  \(d.period)  \(d.file)")
         }
     }
 }
 
-struct Keygen: ParsableCommand {
+struct Keygen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make an Ed25519 key pair for signing returns.",
         discussion: """
@@ -45,13 +45,13 @@ struct Keygen: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder to write the two files to.", valueName: "dir"))
     var out: String = "."
 
-    func run() throws {
+    mutating func run() async throws {
         let keys = try Workspace.makeKeys(name: name, in: out)
         say("private key: \(keys.privateKey.path)\npublic key:  \(keys.publicKey.path)  (copy it into reference-data/keys/)")
     }
 }
 
-struct Sign: ParsableCommand {
+struct Sign: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sign a submission: write your sign-off (role, name, date, digest, signature) beside it.",
         discussion: """
@@ -84,7 +84,7 @@ struct Sign: ParsableCommand {
         if let date, CivilDate.parse(date) == nil { throw ValidationError("--date: “\(date)” is not a date (try 2025-10-08)") }
     }
 
-    func run() throws {
+    mutating func run() async throws {
         let when = date.flatMap(CivilDate.parse) ?? .today
         let s = try reference.workspace().sign(file, role: role, name: name, keyFile: key, date: when)
         let o = s.signOff

@@ -3,7 +3,7 @@ import Foundation
 import RenjuModel
 import RenjuApp
 
-struct Synth: ParsableCommand {
+struct Synth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write realistic synthetic returns at any scale, with the previous quarter (for benchmarks and demos).",
         discussion: """
@@ -33,7 +33,7 @@ struct Synth: ParsableCommand {
         guard period.value?.kind == .quarter else { throw ValidationError("--period must be a quarter, e.g. 2025Q3") }
     }
 
-    func run() throws {
+    mutating func run() async throws {
         guard let p = period.value else { throw ExitCode(2) }
         let sum = try reference.workspace().synthesize(villages: villages, period: p, seed: seed, to: out)
         print("\(sum.villages) villages in \(sum.townships) townships, \(sum.counties) counties, \(sum.prefectures) prefectures, \(sum.provinces) provinces; \(sum.files) files in \(out)")

@@ -4,9 +4,9 @@ import RenjuModel
 import RenjuChecks
 import RenjuReport
 import RenjuApp
-import RenjuStore
+import RenjuStoreCore
 
-struct Validate: ParsableCommand {
+struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check submissions and report what is wrong (审核).",
         discussion: """
@@ -34,7 +34,7 @@ struct Validate: ParsableCommand {
     @Argument(help: ArgumentHelp("Files and folders to read.", valueName: "input"))
     var inputs: [String]
 
-    func run() throws {
+    mutating func run() async throws {
         let lang = checking.lang
         if let xlsx { try Workspace.checkOutput(xlsx, notIn: inputs, option: "--xlsx") }
         // Earlier periods in the store are history, exactly like history files (only those the checks use).
@@ -42,9 +42,9 @@ struct Validate: ParsableCommand {
         let v: Workspace.Validation
         var opened: (any HistoryStoring)? = nil
         if let db = store.named {
-            let s = try Workspace.openStore(db).store
+            let s = try await Workspace.openStore(db).store
             opened = s
-            v = try workspace.validate(inputs, period: checking.period.value, store: s, asOf: checking.asOf.value)
+            v = try await workspace.validate(inputs, period: checking.period.value, store: s, asOf: checking.asOf.value)
         } else {
             v = try workspace.validate(inputs, period: checking.period.value, asOf: checking.asOf.value)
         }
@@ -61,7 +61,7 @@ struct Validate: ParsableCommand {
                  en: "\(hidden) findings below \(minSeverity.rawValue) not shown (--min-severity)")
         }
         if let xlsx {
-            try Workspace.writeFindingsWorkbook(v, to: xlsx, lang: lang, store: opened)
+            try await Workspace.writeFindingsWorkbook(v, to: xlsx, lang: lang, store: opened)
             note(lang, zh: "审核结果已写入 \(xlsx)", en: "findings workbook written to \(xlsx)")
         }
         // Nothing checked is not a pass: an empty folder, a header-only file, a --period without data.

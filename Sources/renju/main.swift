@@ -12,9 +12,15 @@ let requestedLanguage: Language = {
     return .zh
 }()
 
+/// Runs the parsed command: every command is asynchronous (the store answers asynchronously).
+func execute(_ command: inout any ParsableCommand) async throws {
+    if var asyncCommand = command as? any AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+}
+
 do {
     var command = try Renju.parseAsRoot()
-    if let server = command as? Serve { try await server.serve() } else { try command.run() }
+    // Every command is asynchronous (the store answers asynchronously): awaited on the main task.
+    try await execute(&command)
     exit(0)
 } catch let code as ExitCode {
     exit(code.rawValue)

@@ -193,7 +193,7 @@ final class ApplicationLayerTests: XCTestCase {
     }
 
     /// A workbook holding a unit outside the caller's scope is refused whole: nothing recorded.
-    func testVerifyImportRefusesAUnitOutsideTheScopeAndRecordsNothing() throws {
+    func testVerifyImportRefusesAUnitOutsideTheScopeAndRecordsNothing() async throws {
         let dir = try temporaryDirectory()
         XCTAssertEqual(try runRenju(["synth", "--villages", "60", "--period", "2025Q3", "--out", dir.path]).status, 0)
         let db = dir.appendingPathComponent("s.sqlite").path, book = dir.appendingPathComponent("b.xlsx"), filled = dir.appendingPathComponent("f.xlsx")
@@ -204,10 +204,14 @@ final class ApplicationLayerTests: XCTestCase {
         p.arguments = ["python3", "-c", "import openpyxl, sys; wb = openpyxl.load_workbook(sys.argv[1]); wb.worksheets[1]['H2'] = '属实'; wb.save(sys.argv[2])",
                        book.path, filled.path]
         try p.run(); p.waitUntilExit()
-        let store = try Workspace.openStore(db, migrate: true).store  // recording writes
-        XCTAssertThrowsError(try Workspace.verifyImport(filled.path, store: store, allowed: { _ in false })) { e in
-            XCTAssertTrue("\(e)".contains("不在您的范围内") && "\(e)".contains("!A2"), "\(e)")
+        let store = try await Workspace.openStore(db, migrate: true).store  // recording writes
+        do {
+            _ = try await Workspace.verifyImport(filled.path, store: store, allowed: { _ in false })
+            XCTFail("a row outside the caller's scope is refused")
+        } catch {
+            XCTAssertTrue("\(error)".contains("不在您的范围内") && "\(error)".contains("!A2"), "\(error)")
         }
-        XCTAssertEqual(try Workspace.verifyImport(filled.path, store: store).results.count, 1, "the same workbook, in scope, is recorded")
+        let recorded = try await Workspace.verifyImport(filled.path, store: store).results.count
+        XCTAssertEqual(recorded, 1, "the same workbook, in scope, is recorded")
     }
 }

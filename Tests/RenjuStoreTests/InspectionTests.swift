@@ -3,6 +3,7 @@ import Foundation
 import RenjuTestSupport
 import RenjuModel
 import RenjuStore
+import RenjuStoreCore
 
 /// 抽查 end to end with the built binary: a sample drawn from a synthetic county's quarter, the
 /// workbook filled as an inspector would (openpyxl), imported back, and the hit rates.

@@ -1,8 +1,10 @@
 import XCTest
+import RenjuPostgresTestSupport
 import RenjuTestSupport
 import Foundation
 import RenjuModel
 import RenjuStore
+import RenjuStoreCore
 import RenjuPostgres
 
 /// The store's contract, run against both backends: the SQLite file and a PostgreSQL server (the
@@ -26,56 +28,62 @@ final class StoreContractTests: XCTestCase {
     }
 
     /// What every backend must do alike.
-    func contract(_ store: any HistoryStoring, file: StaticString = #filePath, line: UInt = #line) throws {
+    func contract(_ store: any HistoryStoring, file: StaticString = #filePath, line: UInt = #line) async throws {
         let q2 = Period(year: 2025, quarter: 2), q3 = Period(year: 2025, quarter: 3)
         guard let a = Self.unitA, let b = Self.unitB, let t = Self.town else { return XCTFail("codes") }
-        let first = try store.importSubmissions([Self.entry(q2, root: t, villages: [(a, 300), (b, 400)]),
+        let first = try await store.importSubmissions([Self.entry(q2, root: t, villages: [(a, 300), (b, 400)]),
                                                  Self.entry(q3, root: t, villages: [(a, 305), (b, 410)])],
                                                 who: "王芳", forced: false, reason: nil, now: Date(timeIntervalSince1970: 1_760_000_000), pause: 0)
         XCTAssertEqual(first.map(\.replaced), [false, false], file: file, line: line)
-        XCTAssertEqual(try store.periods(), [StoredPeriod(period: q2, units: 3, figures: 5), StoredPeriod(period: q3, units: 3, figures: 5)], file: file, line: line)
-        XCTAssertEqual(try store.history(unit: a, indicator: "households").map(\.value), [300, 305], file: file, line: line)
-        let ds = try store.dataset(periods: [q3])
+        let periods = try await store.periods()
+        XCTAssertEqual(periods, [StoredPeriod(period: q2, units: 3, figures: 5), StoredPeriod(period: q3, units: 3, figures: 5)], file: file, line: line)
+        let series = try await store.history(unit: a, indicator: "households")
+        XCTAssertEqual(series.map(\.value), [300, 305], file: file, line: line)
+        let ds = try await store.dataset(periods: [q3])
         XCTAssertEqual(Array(ds.periods.keys), [q3], file: file, line: line)
         XCTAssertEqual(ds.value(q3, b, "sanitary_toilet_hh"), 328, file: file, line: line)
         // A county's check fetches its own units only.
-        let one = try store.dataset(periods: [q2, q3], units: [a])
+        let one = try await store.dataset(periods: [q2, q3], units: [a])
         XCTAssertEqual(one.periods[q3]?.units.sorted(), [a], file: file, line: line)
         XCTAssertEqual(one.value(q2, a, "households"), 300, file: file, line: line)
         XCTAssertNil(one.value(q2, b, "households"), "another unit's figure is not fetched", file: file, line: line)
         // Re-importing a period replaces it and records what changed.
-        let again = try store.importSubmissions([Self.entry(q3, root: t, villages: [(a, 306), (b, 410)])], who: "李强", forced: true,
+        let again = try await store.importSubmissions([Self.entry(q3, root: t, villages: [(a, 306), (b, 410)])], who: "李强", forced: true,
                                                 reason: "州里同意", now: Date(timeIntervalSince1970: 1_760_000_100), pause: 0)
         XCTAssertEqual(again.first?.replaced, true, file: file, line: line)
         XCTAssertEqual(again.first?.changes.map(\.description), ["640422100000 households: 715 → 716", "640422100201 households: 305 → 306", "640422100201 sanitary_toilet_hh: 244 → 245"], file: file, line: line)
-        let trail = try store.imports()
+        let trail = try await store.imports()
         XCTAssertEqual(trail.map(\.who), ["王芳", "王芳", "李强"], file: file, line: line)
         XCTAssertEqual(trail.last?.reason, "州里同意", file: file, line: line)
         XCTAssertEqual(trail.last?.changes.count, 3, file: file, line: line)
-        XCTAssertEqual(try store.dataset(periods: nil).value(q3, a, "households"), 306, file: file, line: line)
-        XCTAssertEqual(try store.findings(period: q3).map(\.rule.description), ["signoff.late"], "replaced, not added", file: file, line: line)
+        let all = try await store.dataset(periods: nil)
+        XCTAssertEqual(all.value(q3, a, "households"), 306, file: file, line: line)
+        let stored = try await store.findings(period: q3)
+        XCTAssertEqual(stored.map(\.rule.description), ["signoff.late"], "replaced, not added", file: file, line: line)
     }
 
     /// On-site checks: a sample and what inspectors found come back as stored, on both backends.
-    func inspectionContract(_ store: any InspectionStoring, file: StaticString = #filePath, line: UInt = #line) throws {
+    func inspectionContract(_ store: any InspectionStoring, file: StaticString = #filePath, line: UInt = #line) async throws {
         guard let a = Self.unitA, let b = Self.unitB else { return XCTFail("codes") }
         let q3 = Period(year: 2025, quarter: 3)
         let figures = [SampledFigure(unit: a, part: .risk, probability: 0.375, indicator: "households", reported: 305, rules: [RuleID(.outlier, "ratio"), RuleID(.temporal, "stable")]),
                        SampledFigure(unit: b, part: .random, probability: 0.0625, indicator: "cleaners", reported: nil, rules: [])]
-        let id = try store.saveSample(InspectionSample(id: nil, period: q3, seed: UInt64.max, size: 2, randomShare: 0.2, grouping: .township,
+        let id = try await store.saveSample(InspectionSample(id: nil, period: q3, seed: UInt64.max, size: 2, randomShare: 0.2, grouping: .township,
                                                        at: "2025-11-01T08:00:00Z", who: "王芳", figures: figures))
-        let back = try XCTUnwrap(try store.samples().first { $0.id == id }, file: file, line: line)
+        let samples = try await store.samples()
+        let back = try XCTUnwrap(samples.first { $0.id == id }, file: file, line: line)
         XCTAssertEqual(back.figures, figures, file: file, line: line)
         XCTAssertEqual(back.seed, UInt64.max, "a 64-bit seed kept whole", file: file, line: line)
         let r = InspectionResult(sampleID: id, period: q3, unit: a, indicator: "households", reported: 305, found: 350, wrong: true,
                                  inspector: "核查员甲", inspectedOn: "2025-11-05", recordedAt: "2025-11-06T09:00:00Z", recordedBy: "县统计局")
-        try store.recordInspections([r])
-        XCTAssertEqual(try store.inspections(), [r], file: file, line: line)
+        try await store.recordInspections([r])
+        let inspections = try await store.inspections()
+        XCTAssertEqual(inspections, [r], file: file, line: line)
     }
 
-    func testTheSQLiteFileKeepsTheContract() throws {
-        try contract(try HistoryStore(path: try temporaryDirectory().appendingPathComponent("c.sqlite").path))
-        try inspectionContract(try HistoryStore(path: try temporaryDirectory().appendingPathComponent("i.sqlite").path))
+    func testTheSQLiteFileKeepsTheContract() async throws {
+        try await contract(try HistoryStore(path: try temporaryDirectory().appendingPathComponent("c.sqlite").path))
+        try await inspectionContract(try HistoryStore(path: try temporaryDirectory().appendingPathComponent("i.sqlite").path))
     }
 
     func requireServer() throws {
@@ -84,26 +92,26 @@ final class StoreContractTests: XCTestCase {
         }
     }
 
-    func testPostgreSQLKeepsTheContract() throws {
+    func testPostgreSQLKeepsTheContract() async throws {
         try requireServer()
-        try contract(try PostgresStore(try freshPostgresDatabase()))
-        try inspectionContract(try PostgresStore(try freshPostgresDatabase()))
+        try await contract(try await PostgresStore(try await freshPostgresDatabase()))
+        try await inspectionContract(try await PostgresStore(try await freshPostgresDatabase()))
     }
 
     /// Indicators are sent as numbers from a list taken from the period's first rows; a figure of
     /// an indicator that list missed still comes back, by name — for a province and for a county.
-    func testAnIndicatorOnlyLaterUnitsHaveIsStillRead() throws {
+    func testAnIndicatorOnlyLaterUnitsHaveIsStillRead() async throws {
         try requireServer()
-        let store = try PostgresStore(try freshPostgresDatabase(), nameSampleRows: 1)
+        let store = try await PostgresStore(try await freshPostgresDatabase(), nameSampleRows: 1)
         let q3 = Period(year: 2025, quarter: 3)
         guard let a = Self.unitA, let b = Self.unitB, let t = Self.town else { return XCTFail("codes") }
         var e = Self.entry(q3, root: t, villages: [(a, 300), (b, 400)])
         var sub = e.submission
         sub.values.set(b, "cleaners", Observation(7, source: nil))
         e = StoreEntry(submission: sub, root: e.root, digest: e.digest, signOffs: [], explanations: [], findings: [])
-        try store.importSubmissions([e], who: "王芳", forced: false, reason: nil, now: Date(), pause: 0)
+        try await store.importSubmissions([e], who: "王芳", forced: false, reason: nil, now: Date(), pause: 0)
         for units in [nil, [a, b, t]] as [[UnitCode]?] {
-            let ds = try store.dataset(periods: [q3], units: units)
+            let ds = try await store.dataset(periods: [q3], units: units)
             XCTAssertEqual(ds.value(q3, b, "cleaners"), 7, "units: \(units?.count ?? 0)")
             XCTAssertEqual(ds.value(q3, a, "households"), 300)
             XCTAssertEqual(ds.value(q3, b, "sanitary_toilet_hh"), 320)
@@ -113,30 +121,32 @@ final class StoreContractTests: XCTestCase {
     /// 30 township imports of one period at once, each on its own connection, and two imports of
     /// the same township racing: afterwards every figure is there exactly once, and the raced
     /// township holds one import's figures whole, never a mix.
-    func testThirtyParallelImportsLoseNothingAndNeverMix() throws {
+    func testThirtyParallelImportsLoseNothingAndNeverMix() async throws {
         try requireServer()
-        let location = try freshPostgresDatabase()
-        _ = try PostgresStore(location)  // the schema, once
+        let location = try await freshPostgresDatabase()
+        _ = try await PostgresStore(location)  // the schema, once
         let q3 = Period(year: 2025, quarter: 3)
         let towns = (0..<30).compactMap { UnitCode("6404221\(String(format: "%02d", $0))000") }
         let errors = ErrorList()
-        DispatchQueue.concurrentPerform(iterations: towns.count + 2) { i in
+        await withTaskGroup(of: Void.self) { group in for i in 0..<(towns.count + 2) { group.addTask {
             do {
-                let store = try PostgresStore(location)
+                let store = try await PostgresStore(location)
                 let t = towns[i < towns.count ? i : 0]
                 let villages = (1...12).compactMap { v in UnitCode("\(t.rawValue.prefix(9))2\(String(format: "%02d", v))") }
                     .map { ($0, Double(i < towns.count ? 300 + i : 900 + i)) }
-                try store.importSubmissions([Self.entry(q3, root: t, villages: villages, file: "t\(i).csv")], who: "clerk\(i)", forced: false,
+                try await store.importSubmissions([Self.entry(q3, root: t, villages: villages, file: "t\(i).csv")], who: "clerk\(i)", forced: false,
                                             reason: nil, now: Date(), pause: 0)
             } catch { errors.add("\(error)") }
-        }
+        } } }
         XCTAssertEqual(errors.all, [])
-        let store = try PostgresStore(location)
-        XCTAssertEqual(try store.observationCount(), 30 * (12 * 2 + 1), "every figure exactly once")
-        XCTAssertEqual(try store.imports().count, 32)
+        let store = try await PostgresStore(location)
+        let figures = try await store.observationCount()
+        XCTAssertEqual(figures, 30 * (12 * 2 + 1), "every figure exactly once")
+        let imports = try await store.imports()
+        XCTAssertEqual(imports.count, 32)
         // The raced township: all twelve villages from one import.
         let first = try XCTUnwrap(towns.first)
-        let values = Set(try store.dataset(periods: [q3]).periods[q3].map { pv in
+        let values = Set(try await store.dataset(periods: [q3]).periods[q3].map { pv in
             pv.units.filter { $0.rawValue.hasPrefix(first.rawValue.prefix(9)) && $0 != first }.compactMap { pv[$0, "households"] }
         } ?? [])
         XCTAssertEqual(values.count, 1, "one import's figures whole: \(values)")

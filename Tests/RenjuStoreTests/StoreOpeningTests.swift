@@ -1,8 +1,10 @@
 import Foundation
 import XCTest
+import RenjuPostgresTestSupport
 import RenjuTestSupport
 import RenjuModel
 import RenjuStore
+import RenjuStoreCore
 import RenjuPostgres
 
 /// Which store a command uses, and that reading never writes: `--db` or else `RENJU_DB` for every
@@ -25,14 +27,14 @@ final class StoreOpeningTests: XCTestCase {
 
     /// A PostgreSQL replica is read-only (`default_transaction_read_only`): validate, rank and the
     /// db listings open it and read; a writing command is refused by the server, not by Renju's opening.
-    func testAReadOnlyReplicaOpensForReading() throws {
-        let location = try freshPostgresDatabase("renju_replica")
+    func testAReadOnlyReplicaOpensForReading() async throws {
+        let location = try await freshPostgresDatabase("renju_replica")
         let url = location.description
         let imported = try runRenju(["db", "import", "--db", url, "--as-of", "2025-10-31", "--force", "--reason", "test",
                                      Self.sample.appendingPathComponent("2025Q2").path])
         XCTAssertEqual(imported.status, 0, imported.stderr)
-        let admin = try PostgresStore(location)
-        _ = try admin.administer("ALTER DATABASE \(location.database) SET default_transaction_read_only = on")
+        let admin = try await PostgresStore(location)
+        _ = try await admin.administer("ALTER DATABASE \(location.database) SET default_transaction_read_only = on")
         for args in [["db", "periods", "--db", url], ["db", "history", "--db", url, "--unit", "640422201000", "--indicator", "households"],
                      ["rank", "--db", url, "--period", "2025Q2", "--as-of", "2025-10-31"],
                      ["validate", "--db", url, "--as-of", "2025-10-31", Self.sample.appendingPathComponent("2025Q3/640422204000-震湖乡.xlsx").path]] {

@@ -5,6 +5,7 @@ import RenjuReading
 import RenjuReference
 import RenjuChecks
 import RenjuStore
+import RenjuStoreCore
 
 /// The history store and the township ranking, through the command line.
 final class StoreRankingTests: XCTestCase {

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import RenjuModel
 @testable import RenjuStore
+import RenjuStoreCore
 
 /// The store's records: domain values stored as themselves, what an import changed kept as rows,
 /// a store written by an earlier version opened without losing its audit trail.

@@ -4,7 +4,6 @@ import RenjuModel
 import RenjuReading
 import RenjuReference
 import RenjuChecks
-import RenjuPostgres
 
 /// The repository root (for the bundled reference data and examples).
 public let repoRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -199,24 +198,4 @@ public func makeTestCounty(_ test: XCTestCase, _ name: String = #function) throw
     let data = dir.appendingPathComponent("in")
     try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
     return (divisions, data)
-}
-
-extension XCTestCase {
-    /// A fresh database on the test server (`RENJU_TEST_PG`, the throw-away cluster scripts/test.sh
-    /// starts), dropped when the test ends. Without the server (a plain `swift test`) the test is
-    /// skipped with that reason; scripts/test.sh sets it always and fails if anything says so.
-    public func freshPostgresDatabase(_ prefix: String = "renju_test") throws -> PostgresLocation {
-        guard let url = ProcessInfo.processInfo.environment["RENJU_TEST_PG"] else {
-            throw XCTSkip("PostgreSQL not tested: RENJU_TEST_PG is not set (scripts/test.sh starts a throw-away cluster and sets it)")
-        }
-        guard let server = PostgresLocation(url) else {
-            XCTFail("RENJU_TEST_PG is not a PostgreSQL address: \(url)")
-            throw CancellationError()
-        }
-        let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = try PostgresStore(server)
-        _ = try admin.administer("CREATE DATABASE \(name)")
-        addTeardownBlock { _ = try? admin.administer("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-        return server.with(database: name)
-    }
 }

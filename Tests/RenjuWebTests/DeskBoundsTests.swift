@@ -6,6 +6,7 @@ import HTTPTypes
 import RenjuTestSupport
 import RenjuModel
 import RenjuStore
+import RenjuStoreCore
 import RenjuApp
 @testable import RenjuWeb
 
@@ -115,6 +116,7 @@ final class DeskBoundsTests: XCTestCase {
             let (s, _) = try await client.upload(DeskFixture.hongyao, as: clerk, name: "红耀乡\u{202E}xslx.exe\u{2066}\u{2069}.xlsx")
             XCTAssertEqual(s, .created)
         }
-        XCTAssertEqual(try f.store.submissions(period: nil).last?.filename, "红耀乡xslx.exe.xlsx")
+        let value7 = try await f.store.submissions(period: nil).last?.filename
+        XCTAssertEqual(value7, "红耀乡xslx.exe.xlsx")
     }
 }

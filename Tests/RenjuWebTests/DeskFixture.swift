@@ -1,4 +1,5 @@
 import XCTest
+import RenjuPostgresTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -6,6 +7,7 @@ import HTTPTypes
 import RenjuTestSupport
 import RenjuModel
 import RenjuStore
+import RenjuStoreCore
 import RenjuApp
 import RenjuPostgres
 @testable import RenjuWeb
@@ -40,13 +42,13 @@ struct DeskFixture {
             storePath = dir.appendingPathComponent("desk.sqlite").path
             store = try HistoryStore(path: storePath)
         case .postgres:
-            let location = try test.freshPostgresDatabase("renju_desk")
+            let location = try await test.freshPostgresDatabase("renju_desk")
             storePath = location.description
-            store = try PostgresStore(location)
+            store = try await PostgresStore(location)
         }
         let workspace = Workspace(Locations(reference: bundledReference, templates: repoRoot.appendingPathComponent("templates").path))
         let asOf = try XCTUnwrap(CivilDate.parse("2025-10-31"))
-        let imported = try workspace.importInputs([sample.appendingPathComponent("2025Q2").path], into: store, period: nil, asOf: asOf,
+        let imported = try await workspace.importInputs([sample.appendingPathComponent("2025Q2").path], into: store, period: nil, asOf: asOf,
                                                   who: "test", force: true, reason: "history for the desk tests")
         XCTAssertFalse(imported.records.isEmpty)
         let desk = try Desk(workspace: workspace, store: store, asOf: asOf, maxUploadBytes: maxUploadBytes)
@@ -59,7 +61,7 @@ struct DeskFixture {
         ] {
             let a = Account(login: login, name: name, role: role, unit: try XCTUnwrap(UnitCode(unit)), signs: signs, disabled: disabled)
             try desk.checkAccount(a)
-            try store.addAccount(a, passwordHash: hash)
+            try await store.addAccount(a, passwordHash: hash)
         }
         var options = DeskOptions(pages: repoRoot.appendingPathComponent("templates/web").path)
         options.maxUploadBytes = maxUploadBytes

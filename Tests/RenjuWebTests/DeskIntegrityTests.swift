@@ -8,6 +8,7 @@ import RenjuModel
 import RenjuReading
 import RenjuReference
 import RenjuStore
+import RenjuStoreCore
 import RenjuApp
 @testable import RenjuWeb
 
@@ -41,10 +42,10 @@ final class DeskIntegrityTests: XCTestCase {
         ("签字", [[.s("区划代码"), .s("报告期"), .s("角色"), .s("姓名"), .s("日期")]] + rows.map { [.s($0.0), .s($0.1), .s($0.2), .s($0.3), .s($0.4)] })
     }
 
-    func add(_ f: DeskFixture, _ login: String, _ name: String, _ role: Role, _ unit: String, _ signs: [String]) throws {
+    func add(_ f: DeskFixture, _ login: String, _ name: String, _ role: Role, _ unit: String, _ signs: [String]) async throws {
         let a = Account(login: login, name: name, role: role, unit: try XCTUnwrap(UnitCode(unit)), signs: signs)
         try f.desk.checkAccount(a)
-        try f.store.addAccount(a, passwordHash: Passwords.hash(DeskFixture.password, cost: 4))
+        try await f.store.addAccount(a, passwordHash: Passwords.hash(DeskFixture.password, cost: 4))
     }
 
     static func report(_ o: [String: Any]) -> [[String: Any]] {
@@ -68,7 +69,8 @@ final class DeskIntegrityTests: XCTestCase {
             let error = o["error"] as? String ?? ""
             XCTAssertTrue(error.contains("红耀乡-forged.xlsx:签字!") && error.contains(DeskFixture.county), error)
         }
-        XCTAssertTrue(try f.store.submissions(period: nil).isEmpty, "nothing of the forged file is stored")
+        let value12 = try await f.store.submissions(period: nil).isEmpty
+        XCTAssertTrue(value12, "nothing of the forged file is stored")
     }
 
     // MARK: 2. a file that is not the township's whole return
@@ -85,7 +87,8 @@ final class DeskIntegrityTests: XCTestCase {
             let (s1, o1) = try await client.upload(village, as: clerk)
             XCTAssertEqual(s1, .unprocessableContent, "\(o1)")
             XCTAssertTrue((o1["error"] as? String ?? "").contains("合计"), "\(o1)")
-            XCTAssertTrue(try f.store.submissions(period: nil).isEmpty, "a village alone is stored nowhere")
+            let value11 = try await f.store.submissions(period: nil).isEmpty
+            XCTAssertTrue(value11, "a village alone is stored nowhere")
             let (s2, o2) = try await client.upload(partial, as: clerk)
             XCTAssertEqual(s2, .created)
             XCTAssertEqual(o2["unit"] as? String, DeskFixture.hy, "stored as the township's version")
@@ -155,7 +158,8 @@ final class DeskIntegrityTests: XCTestCase {
             let (s3, _) = try await client.upload(DeskFixture.sample.appendingPathComponent("2025Q2/640422101000-兴隆镇.xlsx"), as: other)
             XCTAssertEqual(s3, .conflict)
         }
-        let reopen = try XCTUnwrap(try f.store.events().first { $0.action == .reopen })
+        let value10 = try await f.store.events().first { $0.action == .reopen }
+        let reopen = try XCTUnwrap(value10)
         XCTAssertEqual(reopen.who, "reviewer")
         XCTAssertTrue(reopen.detail.contains("保洁员数填错"), reopen.detail)
     }
@@ -166,9 +170,9 @@ final class DeskIntegrityTests: XCTestCase {
     /// chain order on the desk and the township reaches 已签批 — no conflict with the file's 签字.
     func testACleanTownshipIsSignedThroughToSigned() async throws {
         let f = try await DeskFixture.make(self)
-        try add(f, "zh-clerk", "周文斌", .clerk, Self.zh, ["填表人"])
-        try add(f, "zh-tj", "吴玉梅", .signer, Self.zh, ["统计负责人"])
-        try add(f, "zh-head", "徐卫东", .signer, Self.zh, ["单位负责人"])
+        try await add(f, "zh-clerk", "周文斌", .clerk, Self.zh, ["填表人"])
+        try await add(f, "zh-tj", "吴玉梅", .signer, Self.zh, ["统计负责人"])
+        try await add(f, "zh-head", "徐卫东", .signer, Self.zh, ["单位负责人"])
         try await f.application().test(.router) { client in
             let clerk = try await client.login("zh-clerk"), tj = try await client.login("zh-tj"), head = try await client.login("zh-head")
             let county = try await client.login("reviewer")
@@ -218,8 +222,8 @@ final class DeskIntegrityTests: XCTestCase {
     /// person in two roles is refused at the second signature (`same_person: forbidden`).
     func testADifferentSignerWarnsAndOnePersonSignsOneRole() async throws {
         let f = try await DeskFixture.make(self)
-        try add(f, "zh-clerk", "周文斌", .clerk, Self.zh, ["填表人"])
-        try add(f, "zh-both", "马志强", .signer, Self.zh, ["统计负责人", "单位负责人"])
+        try await add(f, "zh-clerk", "周文斌", .clerk, Self.zh, ["填表人"])
+        try await add(f, "zh-both", "马志强", .signer, Self.zh, ["统计负责人", "单位负责人"])
         try await f.application().test(.router) { client in
             let clerk = try await client.login("zh-clerk"), both = try await client.login("zh-both")
             let (_, o) = try await client.upload(Self.zhenhu, as: clerk)
@@ -243,7 +247,7 @@ final class DeskIntegrityTests: XCTestCase {
 
     func testAReturnedVersionTakesNoSignOffNoExplanationAndNoSecondReturn() async throws {
         let f = try await DeskFixture.make(self)
-        try add(f, "zh-clerk", "周文斌", .clerk, Self.zh, ["填表人"])
+        try await add(f, "zh-clerk", "周文斌", .clerk, Self.zh, ["填表人"])
         try await f.application().test(.router) { client in
             let clerk = try await client.login("zh-clerk"), county = try await client.login("reviewer")
             let (_, o) = try await client.upload(Self.zhenhu, as: clerk)
@@ -258,8 +262,10 @@ final class DeskIntegrityTests: XCTestCase {
                                                    body: jsonBody(["rule": "temporal", "text": "已核实"])) { $0.status }
             XCTAssertEqual([returned, twice, sign, explain], [.ok, .conflict, .conflict, .conflict])
         }
-        XCTAssertEqual(try f.store.events().filter { $0.action == .return }.count, 1)
-        XCTAssertTrue(try f.store.signOffs(submission: 1).isEmpty)
+        let value9 = try await f.store.events().filter { $0.action == .return }.count
+        XCTAssertEqual(value9, 1)
+        let value8 = try await f.store.signOffs(submission: 1).isEmpty
+        XCTAssertTrue(value8)
     }
 
     // MARK: 7. the invariant
@@ -269,7 +275,7 @@ final class DeskIntegrityTests: XCTestCase {
     /// accepted — each township's latest version not sent back — and nothing of any other.
     func testTheReturnIsExactlyTheBoardsVersions() async throws {
         let f = try await DeskFixture.make(self)
-        try add(f, "zh-clerk", "周文斌", .clerk, Self.zh, ["填表人"])
+        try await add(f, "zh-clerk", "周文斌", .clerk, Self.zh, ["填表人"])
         let ref = f.desk.reference
         // Two versions of each township's return: the sample, and one with other households and toilets.
         var files: [String: [URL]] = [:]
@@ -313,7 +319,7 @@ final class DeskIntegrityTests: XCTestCase {
         var expected: [UnitCode: [IndicatorID: Double]] = [:]
         for line in board {
             guard let id = line["submission"] as? Int, line["status"] as? String != "returned",
-                  let stored = try f.store.submission(id: Int64(id)), let bytes = try f.store.file(sha256: stored.sha256) else { continue }
+                  let stored = try await f.store.submission(id: Int64(id)), let bytes = try await f.store.file(sha256: stored.sha256) else { continue }
             let file = f.dir.appendingPathComponent("version-\(id).\(bytes.starts(with: [0x50, 0x4B]) ? "xlsx" : "csv")")
             try bytes.write(to: file)
             let own = try Self.figures(file, ref).first { $0.code == stored.unit }
@@ -351,11 +357,11 @@ final class DeskIntegrityTests: XCTestCase {
         // Another county's inspections in the same (province's) store.
         let elsewhere = try XCTUnwrap(UnitCode("640522100201"))
         let period = try XCTUnwrap(Period.parse("2025Q3"))
-        let id = try inspections.saveSample(InspectionSample(
+        let id = try await inspections.saveSample(InspectionSample(
             id: nil, period: period, seed: 1, size: 1, randomShare: 0, grouping: .township, at: "2025-11-01T00:00:00Z", who: "x",
             figures: [SampledFigure(unit: elsewhere, part: .risk, probability: 1, indicator: IndicatorID("households"), reported: 10,
                                     rules: [RuleID(.outlier, "hb")])]))
-        try inspections.recordInspections([InspectionResult(sampleID: id, period: period, unit: elsewhere, indicator: IndicatorID("households"),
+        try await inspections.recordInspections([InspectionResult(sampleID: id, period: period, unit: elsewhere, indicator: IndicatorID("households"),
                                                             reported: 10, found: 12, wrong: true, inspector: "y", inspectedOn: nil,
                                                             recordedAt: "2025-11-02T00:00:00Z", recordedBy: "x")])
         try await f.application().test(.router) { client in

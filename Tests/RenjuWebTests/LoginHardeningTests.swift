@@ -6,6 +6,7 @@ import HTTPTypes
 import RenjuTestSupport
 import RenjuModel
 import RenjuStore
+import RenjuStoreCore
 import RenjuApp
 @testable import RenjuWeb
 
@@ -83,7 +84,8 @@ final class LoginHardeningTests: XCTestCase {
             let enabled = try await Self.attempt(client, "clerk", DeskFixture.password, from: "10.0.0.7")
             XCTAssertEqual(enabled, .ok)
         }
-        XCTAssertTrue(try f.store.events().contains { $0.action == .account && $0.detail == "unlock reviewer" })
+        let value13 = try await f.store.events().contains { $0.action == .account && $0.detail == "unlock reviewer" }
+        XCTAssertTrue(value13)
     }
 
     /// An unknown login is answered after a bcrypt check as long as a wrong password's.

@@ -14,12 +14,12 @@ final class RouteScopeTests: XCTestCase {
     func testNoRouteShowsOrChangesAnotherTownshipsData() async throws {
         let f = try await DeskFixture.make(self)
         let a = { (login: String, name: String, role: Role, signs: [String]) in
-            try f.store.addAccount(Account(login: login, name: name, role: role, unit: try XCTUnwrap(UnitCode(DeskFixture.xl)), signs: signs),
+            try await f.store.addAccount(Account(login: login, name: name, role: role, unit: try XCTUnwrap(UnitCode(DeskFixture.xl)), signs: signs),
                                    passwordHash: Passwords.hash(DeskFixture.password, cost: 4))
         }
-        try a("xl-signer", "马文", .signer, ["统计负责人"])
-        try a("xl-reviewer", "兴隆镇审核", .reviewer, [])
-        try a("xl-viewer", "兴隆镇查看", .viewer, [])
+        try await a("xl-signer", "马文", .signer, ["统计负责人"])
+        try await a("xl-reviewer", "兴隆镇审核", .reviewer, [])
+        try await a("xl-viewer", "兴隆镇查看", .viewer, [])
         let hongyao = try XCTUnwrap(UnitCode(DeskFixture.hy))
         let secrets = [DeskFixture.hy, "红耀乡"] + f.desk.reference.tree.children(of: hongyao).compactMap { f.desk.reference.tree.name(of: $0) }
         let routes = f.server.routes().map(\.0)
@@ -28,7 +28,7 @@ final class RouteScopeTests: XCTestCase {
             let owner = try await client.login("clerk")
             let (_, up) = try await client.upload(DeskFixture.hongyao, as: owner)
             let id = try XCTUnwrap(up["id"] as? Int)
-            let eventsBefore = try f.store.events().count
+            let eventsBefore = try await f.store.events().count
             for login in ["clerk2", "xl-signer", "xl-reviewer", "xl-viewer"] {
                 let who = try await client.login(login)
                 for route in routes where route.path != "/api/logout" && route.path != "/logout" {
@@ -52,9 +52,12 @@ final class RouteScopeTests: XCTestCase {
                     }
                 }
             }
-            XCTAssertEqual(try f.store.events().count, eventsBefore, "nothing was changed")
-            XCTAssertEqual(try f.store.signOffs(submission: Int64(id)).count, 0)
-            XCTAssertEqual(try f.store.explanations(submission: Int64(id)).count, 0)
+            let value16 = try await f.store.events().count
+            XCTAssertEqual(value16, eventsBefore, "nothing was changed")
+            let value15 = try await f.store.signOffs(submission: Int64(id)).count
+            XCTAssertEqual(value15, 0)
+            let value14 = try await f.store.explanations(submission: Int64(id)).count
+            XCTAssertEqual(value14, 0)
         }
     }
 }

@@ -5,29 +5,29 @@ import RenjuModel
 /// SHA-256), each upload a new version, the 说明 and sign-offs given on the desk, and an audit
 /// log of every state change.
 public protocol DeskStoring: HistoryStoring {
-    func addAccount(_ account: Account, passwordHash: String) throws
-    func accounts() throws -> [Account]
-    func account(login: String) throws -> (account: Account, passwordHash: String)?
+    func addAccount(_ account: Account, passwordHash: String) async throws
+    func accounts() async throws -> [Account]
+    func account(login: String) async throws -> (account: Account, passwordHash: String)?
     /// Whether the account existed.
-    func setDisabled(login: String, _ disabled: Bool) throws -> Bool
+    func setDisabled(login: String, _ disabled: Bool) async throws -> Bool
 
     /// Stores an upload as the next version of its unit's period, and logs it.
-    func addSubmission(bytes: Data, filename: String, unit: UnitCode, period: Period, who: String, now: Date) throws -> StoredSubmission
-    func submission(id: Int64) throws -> StoredSubmission?
+    func addSubmission(bytes: Data, filename: String, unit: UnitCode, period: Period, who: String, now: Date) async throws -> StoredSubmission
+    func submission(id: Int64) async throws -> StoredSubmission?
     /// The bytes of a stored file.
-    func file(sha256: String) throws -> Data?
+    func file(sha256: String) async throws -> Data?
     /// Every version of a period's submissions (all periods when nil), oldest first.
-    func submissions(period: Period?) throws -> [StoredSubmission]
+    func submissions(period: Period?) async throws -> [StoredSubmission]
 
-    func addExplanation(_ x: Explanation, submission: Int64, who: String, now: Date) throws
-    func explanations(submission: Int64) throws -> [Explanation]
-    func addSignOff(_ s: SignOff, submission: Int64, who: String, now: Date) throws
-    func signOffs(submission: Int64) throws -> [SignOff]
-    func returnSubmission(id: Int64, message: String, who: String, now: Date) throws
+    func addExplanation(_ x: Explanation, submission: Int64, who: String, now: Date) async throws
+    func explanations(submission: Int64) async throws -> [Explanation]
+    func addSignOff(_ s: SignOff, submission: Int64, who: String, now: Date) async throws
+    func signOffs(submission: Int64) async throws -> [SignOff]
+    func returnSubmission(id: Int64, message: String, who: String, now: Date) async throws
 
     /// An event that changed nothing stored (an export), for the audit log.
-    func log(_ action: DeskAction, who: String, submission: Int64?, unit: UnitCode?, period: Period?, detail: String, now: Date) throws
-    func events() throws -> [DeskEvent]
+    func log(_ action: DeskAction, who: String, submission: Int64?, unit: UnitCode?, period: Period?, detail: String, now: Date) async throws
+    func events() async throws -> [DeskEvent]
 }
 
 /// One uploaded file as stored: a version of a unit's period.

@@ -1,32 +1,35 @@
 import Foundation
 import RenjuModel
 
-/// What the application layer needs of a history store: the SQLite file today, a database server
-/// next. Every method is one read or one transaction.
+/// What the application layer needs of a history store: a SQLite file (RenjuStore) or a PostgreSQL
+/// server (RenjuPostgres). Every method is one read or one transaction; `async`, so that a server
+/// store waits for its answer without holding a thread.
 public protocol HistoryStoring: AnyObject, Sendable {
     /// Where the store is, for messages (a path, or a server's address without its password).
     var path: String { get }
+    /// Brings the schema up to this version (`renju db migrate`; a writing command on opening).
+    func migrate() async throws
     /// Stored figures of the given periods (all periods when nil), of the given units only (all
     /// units when nil): a county's check fetches its own few hundred units through the index, not
     /// a province's half million.
-    func dataset(periods: [Period]?, units: [UnitCode]?) throws -> Dataset
+    func dataset(periods: [Period]?, units: [UnitCode]?) async throws -> Dataset
     /// Stores submissions in one transaction; a unit's period already stored is replaced, with
     /// what changed recorded. `pause` is a test hook: seconds to wait inside the transaction.
     @discardableResult
-    func importSubmissions(_ entries: [StoreEntry], who: String, forced: Bool, reason: String?, now: Date, pause: Double) throws -> [ImportRecord]
-    func periods() throws -> [StoredPeriod]
-    func history(unit: UnitCode, indicator: IndicatorID) throws -> [(period: Period, value: Double)]
+    func importSubmissions(_ entries: [StoreEntry], who: String, forced: Bool, reason: String?, now: Date, pause: Double) async throws -> [ImportRecord]
+    func periods() async throws -> [StoredPeriod]
+    func history(unit: UnitCode, indicator: IndicatorID) async throws -> [(period: Period, value: Double)]
     /// The audit trail, oldest first.
-    func imports() throws -> [ImportRecord]
+    func imports() async throws -> [ImportRecord]
     /// The findings stored with a period's imports.
-    func findings(period: Period) throws -> [StoredFinding]
+    func findings(period: Period) async throws -> [StoredFinding]
     /// The reporting units (a submission's top unit) with an import of the period.
-    func importedUnits(period: Period) throws -> Set<UnitCode>
+    func importedUnits(period: Period) async throws -> Set<UnitCode>
 }
 
 extension HistoryStoring {
     /// Stored figures of the given periods (all periods when nil), every unit.
-    public func dataset(periods: [Period]?) throws -> Dataset { try dataset(periods: periods, units: nil) }
+    public func dataset(periods: [Period]?) async throws -> Dataset { try await dataset(periods: periods, units: nil) }
 }
 
 /// One submission to store.
