@@ -3,7 +3,11 @@
 board views. Prints p50/p95 latency per request kind and checks that nothing was lost (30 stored
 versions, each byte-identical to its upload).
 
-Usage: python3 Benchmarks/desk_load.py [RENJU_BINARY]   (default .build/release/renju)
+With --postgres the same load runs twice in one run — on a SQLite store, then on a PostgreSQL
+store (a throw-away cluster started by scripts/pg-cluster.sh and stopped afterwards) — and the
+ratio of the two upload p95s is printed (the goal: PostgreSQL within 1.5x of SQLite).
+
+Usage: python3 Benchmarks/desk_load.py [RENJU_BINARY] [--postgres]   (default .build/release/renju)
 """
 import concurrent.futures as cf
 import csv
@@ -21,7 +25,9 @@ import threading
 import time
 import urllib.request
 
-renju = sys.argv[1] if len(sys.argv) > 1 else ".build/release/renju"
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+renju = args[0] if args else ".build/release/renju"
+with_postgres = "--postgres" in sys.argv[1:]
 work = tempfile.mkdtemp(prefix="renju-desk-load-")
 CLERKS, VIEWS = 30, 100
 
@@ -51,113 +57,147 @@ for name in sorted(os.listdir(qdir)):
             uploads[t] = ("\n".join([period_line, header] + mine) + "\n").encode("utf-8")
 assert len(uploads) == CLERKS, len(uploads)
 
-db = os.path.join(work, "desk.sqlite")
 common = ["--divisions", divisions]
-run(["db", "import", "--db", db, "--as-of", "2025-10-31", "--force", "--reason", "history"] + common + [os.path.join(work, "returns", "2025Q2")])
-for i, t in enumerate(townships):
-    run(["user", "add", "--db", db, "--login", f"clerk{i}", "--name", f"填表{i}", "--role", "clerk", "--unit", t] + common, stdin="load-test-pw\n")
-run(["user", "add", "--db", db, "--login", "pref", "--name", "州统计局", "--role", "viewer", "--unit", prefecture] + common, stdin="load-test-pw\n")
-
-s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-server = subprocess.Popen([renju, "serve", "--db", db, "--port", str(port), "--as-of", "2025-10-31"] + common,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-base = f"http://127.0.0.1:{port}"
 
 
-def request(method, path, body=None, headers=None):
-    req = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
-    t0 = time.perf_counter()
-    with urllib.request.urlopen(req, timeout=60) as r:
-        data = r.read()
-        return r.status, data, time.perf_counter() - t0, r.headers
+def stored_uploads(db):
+    """(unit, version, bytes) of every stored upload, read from the store itself."""
+    if db.startswith("postgres"):
+        out = subprocess.run(["psql", "-At", "-F", "\t", db, "-c",
+                              "SELECT s.unit, s.version, encode(f.bytes, 'hex') FROM submissions s JOIN files f ON f.sha256 = s.sha256"],
+                             capture_output=True, text=True, check=True).stdout
+        rows = []
+        for line in out.splitlines():
+            u, v, b = line.split("\t")
+            rows.append((u, int(v), bytes.fromhex(b)))
+        return rows
+    con = sqlite3.connect(db)
+    return con.execute("SELECT s.unit, s.version, f.bytes FROM submissions s JOIN files f ON f.sha256 = s.sha256").fetchall()
 
 
-def login(name):
-    status, data, _, headers = request("POST", "/api/login", json.dumps({"login": name, "password": "load-test-pw"}).encode())
-    return headers["Set-Cookie"].split(";")[0], json.loads(data)["csrf"]
+def load(label, db):
+    """The whole load on one store; the upload p95 in ms, and whether anything was lost."""
+    run(["db", "import", "--db", db, "--as-of", "2025-10-31", "--force", "--reason", "history"] + common + [os.path.join(work, "returns", "2025Q2")])
+    for i, t in enumerate(townships):
+        run(["user", "add", "--db", db, "--login", f"clerk{i}", "--name", f"填表{i}", "--role", "clerk", "--unit", t] + common, stdin="load-test-pw\n")
+    run(["user", "add", "--db", db, "--login", "pref", "--name", "州统计局", "--role", "viewer", "--unit", prefecture] + common, stdin="load-test-pw\n")
+
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    server = subprocess.Popen([renju, "serve", "--db", db, "--port", str(port), "--as-of", "2025-10-31"] + common,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
 
 
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+    def request(method, path, body=None, headers=None):
+        req = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
+        t0 = time.perf_counter()
+        with urllib.request.urlopen(req, timeout=60) as r:
+            data = r.read()
+            return r.status, data, time.perf_counter() - t0, r.headers
 
 
-try:
-    for _ in range(100):
-        try:
-            request("GET", "/login"); break
-        except Exception:
-            time.sleep(0.1)
-    with cf.ThreadPoolExecutor(CLERKS) as ex:
-        sessions = list(ex.map(login, [f"clerk{i}" for i in range(CLERKS)]))
-    barrier = threading.Barrier(CLERKS)
+    def login(name):
+        status, data, _, headers = request("POST", "/api/login", json.dumps({"login": name, "password": "load-test-pw"}).encode())
+        return headers["Set-Cookie"].split(";")[0], json.loads(data)["csrf"]
 
-    def upload(i):
-        cookie, csrf = sessions[i]
-        barrier.wait()
-        status, data, secs, _ = request("POST", "/api/submissions", uploads[townships[i]],
-                                         {"Cookie": cookie, "X-CSRF-Token": csrf, "X-Filename": f"{townships[i]}.csv"})
-        assert status == 201, status
-        return secs, json.loads(data)["id"]
 
-    t0 = time.perf_counter()
-    with cf.ThreadPoolExecutor(CLERKS) as ex:
-        results = list(ex.map(upload, range(CLERKS)))
-    wall_up = time.perf_counter() - t0
-    up = [r[0] * 1000 for r in results]
+    def pct(xs, p):
+        xs = sorted(xs)
+        return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
-    cookie, _ = login("pref")
-    views_barrier = threading.Barrier(VIEWS)
 
-    def board(_):
-        views_barrier.wait()
-        status, data, secs, _ = request("GET", "/api/periods/2025Q3/status", headers={"Cookie": cookie})
-        assert status == 200 and len(json.loads(data)) >= CLERKS
-        return secs * 1000
+    try:
+        for _ in range(100):
+            try:
+                request("GET", "/login"); break
+            except Exception:
+                time.sleep(0.1)
+        with cf.ThreadPoolExecutor(CLERKS) as ex:
+            sessions = list(ex.map(login, [f"clerk{i}" for i in range(CLERKS)]))
+        barrier = threading.Barrier(CLERKS)
 
-    t0 = time.perf_counter()
-    with cf.ThreadPoolExecutor(VIEWS) as ex:
-        boards = list(ex.map(board, range(VIEWS)))
-    wall_board = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    with cf.ThreadPoolExecutor(VIEWS) as ex:
-        boards2 = list(ex.map(board, range(VIEWS)))
-    wall_board2 = time.perf_counter() - t0
+        def upload(i):
+            cookie, csrf = sessions[i]
+            barrier.wait()
+            status, data, secs, _ = request("POST", "/api/submissions", uploads[townships[i]],
+                                             {"Cookie": cookie, "X-CSRF-Token": csrf, "X-Filename": f"{townships[i]}.csv"})
+            assert status == 201, status
+            return secs, json.loads(data)["id"]
 
-    # The same 100 requests at once for the desk's style sheet (no work on the server): what this
-    # client and loopback HTTP cost by themselves, measured in the same run.
-    static_barrier = threading.Barrier(VIEWS)
+        t0 = time.perf_counter()
+        with cf.ThreadPoolExecutor(CLERKS) as ex:
+            results = list(ex.map(upload, range(CLERKS)))
+        wall_up = time.perf_counter() - t0
+        up = [r[0] * 1000 for r in results]
 
-    def static(_):
-        static_barrier.wait()
-        status, data, secs, _ = request("GET", "/static/desk.css", headers={"Cookie": cookie})
-        assert status == 200
-        return secs * 1000
+        cookie, _ = login("pref")
+        views_barrier = threading.Barrier(VIEWS)
 
-    with cf.ThreadPoolExecutor(VIEWS) as ex:
-        statics = list(ex.map(static, range(VIEWS)))
-    if os.environ.get("RENJU_PROFILE"):  # perf record -p the server while boards are served
-        prof = subprocess.Popen(["perf", "record", "-g", "-o", os.environ["RENJU_PROFILE"], "-p", str(server.pid)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1)
-        for _ in range(10):
-            with cf.ThreadPoolExecutor(VIEWS) as ex:
-                list(ex.map(lambda _: request("GET", "/api/periods/2025Q3/status", headers={"Cookie": cookie}), range(VIEWS)))
-        prof.send_signal(2); prof.wait()
-finally:
-    server.terminate(); server.wait()
+        def board(_):
+            views_barrier.wait()
+            status, data, secs, _ = request("GET", "/api/periods/2025Q3/status", headers={"Cookie": cookie})
+            assert status == 200 and len(json.loads(data)) >= CLERKS
+            return secs * 1000
 
-# Nothing lost: every upload stored once, byte-identical.
-con = sqlite3.connect(db)
-stored = con.execute("SELECT s.unit, s.version, f.bytes FROM submissions s JOIN files f ON f.sha256 = s.sha256").fetchall()
-by_unit = {u: (v, b) for u, v, b in stored}
-lost = [t for t in townships if t not in by_unit or by_unit[t][1] != uploads[t] or by_unit[t][0] != 1]
-print(f"uploads: {CLERKS} at once, {len(uploads[townships[0]])} bytes each; wall {wall_up:.2f} s; "
-      f"p50 {statistics.median(up):.0f} ms, p95 {pct(up, 95):.0f} ms, max {max(up):.0f} ms")
-print(f"board (first {VIEWS} at once, each township's check computed): wall {wall_board:.2f} s; "
-      f"p50 {statistics.median(boards):.0f} ms, p95 {pct(boards, 95):.0f} ms")
-print(f"board (next {VIEWS} at once, checks cached): wall {wall_board2:.2f} s; "
-      f"p50 {statistics.median(boards2):.0f} ms, p95 {pct(boards2, 95):.0f} ms")
-print(f"baseline, {VIEWS} GET /static/desk.css at once: p50 {statistics.median(statics):.0f} ms, p95 {pct(statics, 95):.0f} ms")
-print(f"stored: {len(stored)} versions, {CLERKS - len(lost)} of {CLERKS} byte-identical to their upload" + (f"; LOST {lost}" if lost else ""))
-sys.exit(1 if lost or len(stored) != CLERKS else 0)
+        t0 = time.perf_counter()
+        with cf.ThreadPoolExecutor(VIEWS) as ex:
+            boards = list(ex.map(board, range(VIEWS)))
+        wall_board = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        with cf.ThreadPoolExecutor(VIEWS) as ex:
+            boards2 = list(ex.map(board, range(VIEWS)))
+        wall_board2 = time.perf_counter() - t0
+
+        # The same 100 requests at once for the desk's style sheet (no work on the server): what this
+        # client and loopback HTTP cost by themselves, measured in the same run.
+        static_barrier = threading.Barrier(VIEWS)
+
+        def static(_):
+            static_barrier.wait()
+            status, data, secs, _ = request("GET", "/static/desk.css", headers={"Cookie": cookie})
+            assert status == 200
+            return secs * 1000
+
+        with cf.ThreadPoolExecutor(VIEWS) as ex:
+            statics = list(ex.map(static, range(VIEWS)))
+        if os.environ.get("RENJU_PROFILE"):  # perf record -p the server while boards are served
+            prof = subprocess.Popen(["perf", "record", "-g", "-o", os.environ["RENJU_PROFILE"], "-p", str(server.pid)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1)
+            for _ in range(10):
+                with cf.ThreadPoolExecutor(VIEWS) as ex:
+                    list(ex.map(lambda _: request("GET", "/api/periods/2025Q3/status", headers={"Cookie": cookie}), range(VIEWS)))
+            prof.send_signal(2); prof.wait()
+    finally:
+        server.terminate(); server.wait()
+
+    # Nothing lost: every upload stored once, byte-identical.
+    stored = stored_uploads(db)
+    by_unit = {u: (v, b) for u, v, b in stored}
+    lost = [t for t in townships if t not in by_unit or by_unit[t][1] != uploads[t] or by_unit[t][0] != 1]
+    print(f"== {label}")
+    print(f"uploads: {CLERKS} at once, {len(uploads[townships[0]])} bytes each; wall {wall_up:.2f} s; "
+          f"p50 {statistics.median(up):.0f} ms, p95 {pct(up, 95):.0f} ms, max {max(up):.0f} ms")
+    print(f"board (first {VIEWS} at once, each township's check computed): wall {wall_board:.2f} s; "
+          f"p50 {statistics.median(boards):.0f} ms, p95 {pct(boards, 95):.0f} ms")
+    print(f"board (next {VIEWS} at once, checks cached): wall {wall_board2:.2f} s; "
+          f"p50 {statistics.median(boards2):.0f} ms, p95 {pct(boards2, 95):.0f} ms")
+    print(f"baseline, {VIEWS} GET /static/desk.css at once: p50 {statistics.median(statics):.0f} ms, p95 {pct(statics, 95):.0f} ms")
+    print(f"stored: {len(stored)} versions, {CLERKS - len(lost)} of {CLERKS} byte-identical to their upload" + (f"; LOST {lost}" if lost else ""))
+    return pct(up, 95), bool(lost or len(stored) != CLERKS)
+
+
+results = {"SQLite": load("SQLite", os.path.join(work, "desk.sqlite"))}
+if with_postgres:
+    env = subprocess.run(["scripts/pg-cluster.sh", "start"], capture_output=True, text=True, check=True).stdout
+    cluster = dict(line.replace("export ", "", 1).split("=", 1) for line in env.splitlines() if line.startswith("export "))
+    cluster = {k: v.strip("'") for k, v in cluster.items()}
+    try:
+        server_url = cluster["RENJU_TEST_PG"]
+        subprocess.run(["psql", "-q", server_url, "-c", "CREATE DATABASE renju_desk_load"], check=True, capture_output=True)
+        results["PostgreSQL"] = load("PostgreSQL", server_url.replace("/postgres?", "/renju_desk_load?"))
+    finally:
+        subprocess.run(["scripts/pg-cluster.sh", "stop", cluster["RENJU_PG_DIR"]], capture_output=True)
+    ratio = results["PostgreSQL"][0] / max(results["SQLite"][0], 1e-9)
+    print(f"== upload p95, PostgreSQL / SQLite in this run: {ratio:.2f}x (goal <= 1.5x)")
+sys.exit(1 if any(lost for _, lost in results.values()) else 0)

@@ -117,6 +117,10 @@ public final class Desk: Sendable {
     /// The largest upload accepted.
     public let maxUploadBytes: Int
     let cache = ValidationCache()
+    /// The checks of a version under way, shared by every request that wants the same one.
+    let checking = SingleFlight<DeskSubmission>()
+    /// The boards under way, likewise.
+    let boarding = SingleFlight<[BoardLine]>()
     let scratch: URL
 
     public init(workspace: Workspace, store: any DeskStoring, asOf: CivilDate?, maxUploadBytes: Int = 16 * 1_048_576) throws {
@@ -444,6 +448,12 @@ public final class Desk: Sendable {
     func submission(_ stored: StoredSubmission) async throws -> DeskSubmission {
         let key = ValidationCache.Key(id: stored.id, generation: cache.generation)
         if let hit = cache.get(key) { return hit }
+        // A hundred board views arriving together check each version once, not a hundred times.
+        return try await checking.run("\(key.id)|\(key.generation)") { try await self.checkedSubmission(stored, key: key) }
+    }
+
+    private func checkedSubmission(_ stored: StoredSubmission, key: ValidationCache.Key) async throws -> DeskSubmission {
+        if let hit = cache.get(key) { return hit }
         let explanations = try await store.explanations(submission: stored.id)
         let signOffs = try await store.signOffs(submission: stored.id)
         let p = try await prepared(stored)
@@ -453,7 +463,7 @@ public final class Desk: Sendable {
         var input = own
         input.explanations += explanations
         input.signOffs += signOffs
-        await input.submissions += try context(of: stored, excluding: ownUnits, frame: frame)
+        input.submissions += try await context(of: stored, excluding: ownUnits, frame: frame)
         let checked = workspace.check(input, reference: reference, period: stored.period, history: frame.history, asOf: today)
         // This file's findings: its units', and those of the file itself. A role not yet signed is
         // where the version stands on the desk (the board says who is to sign), not an error.
@@ -685,6 +695,11 @@ public final class Desk: Sendable {
         let generation = cache.generation
         let key = "\(period)|\(account.unit)"
         if let hit = cache.board(key, generation: generation) { return hit }
+        return try await boarding.run("\(key)|\(generation)") { try await self.computedBoard(period: period, for: account, key: key, generation: generation) }
+    }
+
+    private func computedBoard(period: Period, for account: Account, key: String, generation: Int) async throws -> [BoardLine] {
+        if let hit = cache.board(key, generation: generation) { return hit }
         let latest = try await latest(period: period)
         let tree = reference.tree
         var lines: [BoardLine] = []
@@ -894,6 +909,20 @@ public final class Desk: Sendable {
 /// Checked submissions by id, the stores' frames by period and county, and files as read by
 /// their digest. Every desk write starts a new generation: what was checked before is checked again
 /// (a frame stays: desk writes do not change the stored figures).
+/// One computation per key at a time: a caller arriving while it runs waits for the same result
+/// instead of starting its own (the board's first view by a hundred readers at once).
+actor SingleFlight<Value: Sendable> {
+    private var running: [String: Task<Value, any Error>] = [:]
+
+    func run(_ key: String, _ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        if let task = running[key] { return try await task.value }
+        let task = Task { try await work() }
+        running[key] = task
+        defer { running[key] = nil }
+        return try await task.value
+    }
+}
+
 final class ValidationCache: @unchecked Sendable {
     struct Key: Hashable { let id: Int64; let generation: Int }
     private var entries: [Int64: (Key, DeskSubmission)] = [:]
