@@ -200,4 +200,6 @@ if with_postgres:
         subprocess.run(["scripts/pg-cluster.sh", "stop", cluster["RENJU_PG_DIR"]], capture_output=True)
     ratio = results["PostgreSQL"][0] / max(results["SQLite"][0], 1e-9)
     print(f"== upload p95, PostgreSQL / SQLite in this run: {ratio:.2f}x (goal <= 1.5x)")
+import shutil
+shutil.rmtree(work, ignore_errors=True)
 sys.exit(1 if any(lost for _, lost in results.values()) else 0)

@@ -110,7 +110,8 @@ public struct BoardLine: Sendable {
 /// these; none reads files or the store itself.
 public final class Desk: Sendable {
     public let workspace: Workspace
-    public let store: any DeskStoring
+    /// Reached through the desk's use cases only: the web never touches the store.
+    let store: any DeskStoring
     public let reference: ReferenceData
     /// "Today" for deadlines and sign-off dates (the `--as-of` of the command line), or the clock.
     public let asOf: CivilDate?
@@ -164,6 +165,30 @@ public final class Desk: Sendable {
     public var scratchFolder: URL { scratch }
 
     // MARK: accounts
+
+    /// A login's account and stored password hash for the sign-in check; nil when the login is
+    /// unknown or disabled (the caller then checks against a decoy, so the time tells nothing).
+    public func credentials(login: String) async throws -> (account: Account, passwordHash: String)? {
+        guard let found = try await store.account(login: login), !found.account.disabled else { return nil }
+        return found
+    }
+
+    /// The account a session belongs to, while it exists and is not disabled.
+    public func activeAccount(login: String) async throws -> Account? {
+        try await credentials(login: login)?.account
+    }
+
+    /// One stored password hash (the cost the accounts use, for the decoy); nil without accounts.
+    public func samplePasswordHash() async throws -> String? {
+        guard let first = try await store.accounts().first else { return nil }
+        return try await store.account(login: first.login)?.passwordHash
+    }
+
+    /// Whether `renju user unlock` lifted a login's lock at or after `since` (ISO 8601): the
+    /// audited account event in the store.
+    public func unlockRecorded(login: String, since: String) async throws -> Bool {
+        try await store.events().contains { $0.action == .account && $0.detail == "unlock \(login)" && $0.at >= since }
+    }
 
     /// The account a login and password open, or nil (unknown, wrong password, disabled).
     public func authenticate(login: String, password: String, verify: (String, String) -> Bool) async throws -> Account? {

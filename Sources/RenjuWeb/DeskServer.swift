@@ -85,7 +85,7 @@ public final class DeskServer: Sendable {
         checks = WorkQueue(slots: options.checkSlots, maxWaiting: options.checkQueue)
         pages = try await Pages.load(folder: options.pages)
         var cost = Passwords.cost
-        if let first = try await desk.store.accounts().first, let hash = try await desk.store.account(login: first.login)?.passwordHash {
+        if let hash = try await desk.samplePasswordHash() {
             let parts = hash.split(separator: "$")
             if parts.count >= 2, let c = UInt8(parts[1]), (4...31).contains(c) { cost = c }
         }
@@ -150,7 +150,7 @@ public final class DeskServer: Sendable {
             let lang = Self.lang(req)
             do {
                 guard let token = req.cookies[Self.sessionCookie]?.value, let session = await self.sessions.session(token),
-                      let found = try await self.desk.store.account(login: session.login), !found.account.disabled else {
+                      let account = try await self.desk.activeAccount(login: session.login) else {
                     return route.surface == .api
                         ? Self.json(.unauthorized, ["error": "not signed in / 未登录"])
                         : Self.redirect("/login\(lang == .en ? "?lang=en" : "")")
@@ -164,10 +164,10 @@ public final class DeskServer: Sendable {
                         return Self.failure(.forbidden, Message(zh: "缺少或错误的 CSRF 令牌", en: "missing or wrong CSRF token"), route.surface, lang: lang, pages: self.pages)
                     }
                 }
-                guard DeskPolicy.allows(found.account, route.access) else {
+                guard DeskPolicy.allows(account, route.access) else {
                     return Self.failure(.forbidden, Message(zh: "您的角色无权执行此操作", en: "your role may not do this"), route.surface, lang: lang, pages: self.pages)
                 }
-                return try await handler(req, ctx, Caller(account: found.account, session: session, body: body, lang: lang))
+                return try await handler(req, ctx, Caller(account: account, session: session, body: body, lang: lang))
             } catch {
                 return Self.response(for: error, route.surface, lang: lang, pages: self.pages)
             }
@@ -274,11 +274,11 @@ public final class DeskServer: Sendable {
             guard try await unlockedByAdmin(login: login, client: client), await throttle.begin(client: client, login: login) else { throw Throttled() }
         }
         var found: (account: Account, passwordHash: String)?
-        do { found = try await desk.store.account(login: login) } catch {
+        do { found = try await desk.credentials(login: login) } catch {
             await throttle.end(client: client, login: login, succeeded: false)
             throw error
         }
-        let usable = found.flatMap { $0.account.disabled ? nil : $0 }
+        let usable = found  // nil for an unknown or disabled login
         let verified = await Passwords.verify(password, hash: usable?.passwordHash ?? decoyHash)
         guard verified, let account = usable?.account else {
             await throttle.end(client: client, login: login, succeeded: false)
@@ -297,7 +297,7 @@ public final class DeskServer: Sendable {
         }
         let stamp = ISO8601DateFormatter().string(from: since)
         let target = String(login.prefix(64))
-        let unlocked = try await desk.store.events().contains { $0.action == .account && $0.detail == "unlock \(target)" && $0.at >= stamp }
+        let unlocked = try await desk.unlockRecorded(login: target, since: stamp)
         if unlocked { await throttle.unlock(login: target) }
         return unlocked
     }
