@@ -3,34 +3,7 @@ import PostgresNIO
 import RenjuModel
 import RenjuStoreCore
 
-// The web desk's tables on the server: the same as the file's (migration v3-desk).
 extension PostgresStore {
-    static let deskMigration: (String, [String]) = ("v3-desk", [
-        """
-        CREATE TABLE accounts (login TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, unit TEXT NOT NULL,
-          password_hash TEXT NOT NULL, disabled BOOLEAN NOT NULL DEFAULT FALSE)
-        """,
-        "CREATE TABLE account_signs (login TEXT NOT NULL REFERENCES accounts(login), role TEXT NOT NULL, position SERIAL, PRIMARY KEY (login, role))",
-        "CREATE TABLE files (sha256 TEXT PRIMARY KEY, bytes BYTEA NOT NULL, size BIGINT NOT NULL)",
-        """
-        CREATE TABLE submissions (id BIGSERIAL PRIMARY KEY, unit TEXT NOT NULL, period TEXT NOT NULL, version INTEGER NOT NULL,
-          sha256 TEXT NOT NULL REFERENCES files(sha256), filename TEXT NOT NULL, uploaded_by TEXT NOT NULL, uploaded_at TEXT NOT NULL,
-          state TEXT NOT NULL, return_message TEXT, UNIQUE (unit, period, version))
-        """,
-        """
-        CREATE TABLE desk_explanations (id BIGSERIAL PRIMARY KEY, submission_id BIGINT NOT NULL REFERENCES submissions(id), unit TEXT NOT NULL,
-          period TEXT, rule TEXT, indicator TEXT, text TEXT NOT NULL, who TEXT NOT NULL, at TEXT NOT NULL)
-        """,
-        """
-        CREATE TABLE desk_signoffs (id BIGSERIAL PRIMARY KEY, submission_id BIGINT NOT NULL REFERENCES submissions(id), unit TEXT NOT NULL,
-          period TEXT, role TEXT NOT NULL, name TEXT NOT NULL, date TEXT, digest TEXT, who TEXT NOT NULL, at TEXT NOT NULL)
-        """,
-        """
-        CREATE TABLE desk_events (id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL,
-          submission_id BIGINT, unit TEXT, period TEXT, detail TEXT NOT NULL)
-        """,
-    ])
-
     static func stamp(_ d: Date) -> String { ISO8601DateFormatter().string(from: d) }
 
     static func event(_ c: PostgresConnection, _ l: Logger, _ action: DeskAction, who: String, submission: Int64?, unit: UnitCode?,

@@ -5,7 +5,6 @@ import RenjuStoreCore
 
 // On-site checks on the server: the same tables as the file's (migration v4-inspections).
 extension PostgresStore: InspectionStoring {
-    static let inspectionMigration: (String, [String]) = ("v4-inspections", InspectionSchema.statements(serial: "BIGSERIAL PRIMARY KEY", bigint: "BIGINT"))
 
     public func saveSample(_ s: InspectionSample) async throws -> Int64 {
         try await run { c, l in

@@ -130,10 +130,10 @@ public final class PostgresStore: HistoryStoring, Sendable {
         try await run { c, l in
             var exists = false
             for try await present in try await c.query("SELECT to_regclass('renju_migrations') IS NOT NULL", logger: l).decode(Bool.self) { exists = present }
-            guard exists else { return (Self.migrations + [Self.deskMigration, Self.inspectionMigration]).map(\.0) }
+            guard exists else { return Self.migrations.map(\.0) }
             var done = Set<String>()
             for try await id in try await c.query("SELECT identifier FROM renju_migrations", logger: l).decode(String.self) { done.insert(id) }
-            return (Self.migrations + [Self.deskMigration, Self.inspectionMigration]).map(\.0).filter { !done.contains($0) }
+            return Self.migrations.map(\.0).filter { !done.contains($0) }
         }
     }
 
@@ -159,47 +159,20 @@ public final class PostgresStore: HistoryStoring, Sendable {
 
     // MARK: schema
 
-    /// The migrations, by the same identifiers as the SQLite store's. Unlike the file's,
-    /// `observations.import_id` has no foreign key: its import row is written in the same
-    /// transaction, and the per-row check made COPY of a national quarter three times slower.
-    static let migrations: [(String, [String])] = [
-        ("v1", [
-            """
-            CREATE TABLE imports (id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL, file TEXT NOT NULL, digest TEXT,
-              period TEXT NOT NULL, unit TEXT NOT NULL, forced BOOLEAN NOT NULL DEFAULT FALSE, reason TEXT,
-              replaced BOOLEAN NOT NULL DEFAULT FALSE, changes TEXT NOT NULL DEFAULT '')
-            """,
-            """
-            CREATE TABLE observations (period TEXT NOT NULL, unit TEXT NOT NULL, indicator TEXT NOT NULL,
-              value DOUBLE PRECISION NOT NULL, import_id BIGINT NOT NULL,
-              PRIMARY KEY (period, unit, indicator))
-            """,
-            "CREATE INDEX observations_unit ON observations(unit, indicator)",
-            """
-            CREATE TABLE signoffs (period TEXT NOT NULL, unit TEXT NOT NULL, role TEXT NOT NULL, name TEXT NOT NULL,
-              date TEXT, digest TEXT, signature TEXT, import_id BIGINT NOT NULL REFERENCES imports(id))
-            """,
-            """
-            CREATE TABLE explanations (period TEXT NOT NULL, unit TEXT NOT NULL, rule TEXT, indicator TEXT, text TEXT NOT NULL,
-              import_id BIGINT NOT NULL REFERENCES imports(id))
-            """,
-            """
-            CREATE TABLE findings (period TEXT NOT NULL, unit TEXT, rule TEXT NOT NULL, severity TEXT NOT NULL, indicator TEXT,
-              value DOUBLE PRECISION, expected DOUBLE PRECISION, message TEXT NOT NULL, explained BOOLEAN NOT NULL,
-              import_id BIGINT NOT NULL REFERENCES imports(id))
-            """,
-            "CREATE INDEX findings_period ON findings(period)",
-            "CREATE INDEX signoffs_period_unit ON signoffs(period, unit)",
-            "CREATE INDEX explanations_period_unit ON explanations(period, unit)",
-        ]),
-        ("v2", [
-            """
-            CREATE TABLE figure_changes (import_id BIGINT NOT NULL REFERENCES imports(id), unit TEXT NOT NULL,
-              indicator TEXT NOT NULL, old DOUBLE PRECISION, new DOUBLE PRECISION)
-            """,
-            "CREATE INDEX figure_changes_import ON figure_changes(import_id)",
-        ]),
-    ]
+    /// The schema's migrations (`StoreSchema`, written once for both backends) in PostgreSQL's words.
+    static var migrations: [(String, [String])] { StoreSchema.migrations.map { ($0.id, $0.statements(for: .postgres)) } }
+
+    /// Every table's columns, "table.column", sorted (what the two backends are compared by).
+    public func schemaColumns() async throws -> [String] {
+        try await run { c, l in
+            var out: [String] = []
+            for try await (t, col) in try await c.query("""
+                SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name <> 'renju_migrations'
+                """, logger: l).decode((String, String).self) { out.append("\(t).\(col)") }
+            return out.sorted()
+        }
+    }
 
     public func migrate() async throws {
         try await run { c, l in
@@ -209,7 +182,7 @@ public final class PostgresStore: HistoryStoring, Sendable {
                 try await c.query("CREATE TABLE IF NOT EXISTS renju_migrations (identifier TEXT PRIMARY KEY)", logger: l)
                 var done = Set<String>()
                 for try await id in try await c.query("SELECT identifier FROM renju_migrations", logger: l).decode(String.self) { done.insert(id) }
-                for (id, statements) in Self.migrations + [Self.deskMigration, Self.inspectionMigration] where !done.contains(id) {
+                for (id, statements) in Self.migrations where !done.contains(id) {
                     for sql in statements { try await c.query(PostgresQuery(unsafeSQL: sql), logger: l) }
                     try await c.query("INSERT INTO renju_migrations (identifier) VALUES (\(id))", logger: l)
                 }

@@ -40,68 +40,37 @@ public final class HistoryStore: Sendable {
         }
     }
 
+    /// The schema's migrations (`StoreSchema`, written once for both backends) in SQLite's words;
+    /// v2 also moves a v1 store's changes, kept as text, into their rows.
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
-        m.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE imports (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    at TEXT NOT NULL,
-                    who TEXT NOT NULL,
-                    file TEXT NOT NULL,
-                    digest TEXT,
-                    period TEXT NOT NULL,
-                    unit TEXT NOT NULL,
-                    forced INTEGER NOT NULL DEFAULT 0,
-                    reason TEXT,
-                    replaced INTEGER NOT NULL DEFAULT 0,
-                    changes TEXT NOT NULL DEFAULT ''
-                );
-                CREATE TABLE observations (
-                    period TEXT NOT NULL,
-                    unit TEXT NOT NULL,
-                    indicator TEXT NOT NULL,
-                    value REAL NOT NULL,
-                    import_id INTEGER NOT NULL REFERENCES imports(id),
-                    PRIMARY KEY (period, unit, indicator)
-                );
-                CREATE INDEX observations_unit ON observations(unit, indicator);
-                CREATE TABLE signoffs (
-                    period TEXT NOT NULL, unit TEXT NOT NULL, role TEXT NOT NULL, name TEXT NOT NULL,
-                    date TEXT, digest TEXT, signature TEXT,
-                    import_id INTEGER NOT NULL REFERENCES imports(id)
-                );
-                CREATE TABLE explanations (
-                    period TEXT NOT NULL, unit TEXT NOT NULL, rule TEXT, indicator TEXT, text TEXT NOT NULL,
-                    import_id INTEGER NOT NULL REFERENCES imports(id)
-                );
-                CREATE TABLE findings (
-                    period TEXT NOT NULL, unit TEXT, rule TEXT NOT NULL, severity TEXT NOT NULL, indicator TEXT,
-                    value REAL, expected REAL, message TEXT NOT NULL, explained INTEGER NOT NULL,
-                    import_id INTEGER NOT NULL REFERENCES imports(id)
-                );
-                """)
-        }
-        // v2: what a replacing import changed, a row per figure (v1 kept it as lines of text in
-        // imports.changes, "unit|indicator: old → new"; those lines are moved here once).
-        m.registerMigration("v2") { db in
-            try db.create(table: ChangeRow.databaseTableName) { t in
-                t.column("import_id", .integer).notNull().references(ImportRow.databaseTableName)
-                t.column("unit", .text).notNull()
-                t.column("indicator", .text).notNull()
-                t.column("old", .double)
-                t.column("new", .double)
+        for migration in StoreSchema.migrations {
+            m.registerMigration(migration.id) { db in
+                for sql in migration.statements(for: .sqlite) { try db.execute(sql: sql) }
+                if migration.id == "v2" {
+                    for row in try Row.fetchAll(db, sql: "SELECT id, changes FROM imports WHERE changes <> ''") {
+                        let id: Int64 = try row.decode(forColumn: "id"), text: String = try row.decode(forColumn: "changes")
+                        for line in text.split(separator: "\n") { try LegacyChange(line, importId: id)?.row.insert(db) }
+                    }
+                    try db.execute(sql: "UPDATE imports SET changes = ''")
+                }
             }
-            try db.create(index: "figure_changes_import", on: ChangeRow.databaseTableName, columns: ["import_id"])
-            for row in try Row.fetchAll(db, sql: "SELECT id, changes FROM imports WHERE changes <> ''") {
-                let id: Int64 = try row.decode(forColumn: "id"), text: String = try row.decode(forColumn: "changes")
-                for line in text.split(separator: "\n") { try LegacyChange(line, importId: id)?.row.insert(db) }
-            }
-            try db.execute(sql: "UPDATE imports SET changes = ''")
         }
-        registerDesk(&m)
-        registerInspections(&m)
         return m
+    }
+
+    /// Every table's columns, "table.column", sorted (what the two backends are compared by).
+    public func schemaColumns() throws -> [String] {
+        try queue.read { db in
+            var out: [String] = []
+            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'") {
+                for column in try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]) {
+                    let name: String = column[0]
+                    out.append("\(table).\(name)")
+                }
+            }
+            return out.sorted()
+        }
     }
 
     /// A "unit|indicator: old → new" line of a v1 store.

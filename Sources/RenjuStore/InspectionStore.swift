@@ -4,12 +4,6 @@ import RenjuModel
 import RenjuStoreCore
 
 extension HistoryStore: InspectionStoring {
-    static func registerInspections(_ m: inout DatabaseMigrator) {
-        m.registerMigration("v4-inspections") { db in
-            for sql in InspectionSchema.statements(serial: "INTEGER PRIMARY KEY AUTOINCREMENT", bigint: "INTEGER") { try db.execute(sql: sql) }
-        }
-    }
-
     public func saveSample(_ s: InspectionSample) throws -> Int64 {
         try queue.write { db in
             try db.execute(sql: "INSERT INTO samples (period, at, who, seed, size, random_share, grouping) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -14,28 +14,8 @@ public protocol InspectionStoring: AnyObject, Sendable {
     func inspections() async throws -> [InspectionResult]
 }
 
-/// The tables, as SQL both backends run (migration v4-inspections).
+/// Rule lists as the inspection tables keep them (the tables: `StoreSchema`, v4-inspections).
 public enum InspectionSchema {
-    public static func statements(serial: String, bigint: String) -> [String] {
-        [
-            """
-            CREATE TABLE samples (id \(serial), period TEXT NOT NULL, at TEXT NOT NULL, who TEXT NOT NULL, seed TEXT NOT NULL,
-              size INTEGER NOT NULL, random_share DOUBLE PRECISION NOT NULL, grouping TEXT NOT NULL)
-            """,
-            """
-            CREATE TABLE sample_figures (sample_id \(bigint) NOT NULL REFERENCES samples(id), unit TEXT NOT NULL, part TEXT NOT NULL,
-              probability DOUBLE PRECISION NOT NULL, indicator TEXT NOT NULL, reported DOUBLE PRECISION, rules TEXT NOT NULL,
-              PRIMARY KEY (sample_id, unit, indicator))
-            """,
-            """
-            CREATE TABLE inspections (id \(serial), sample_id \(bigint) NOT NULL REFERENCES samples(id), period TEXT NOT NULL, unit TEXT NOT NULL,
-              indicator TEXT NOT NULL, reported DOUBLE PRECISION, found DOUBLE PRECISION, wrong BOOLEAN NOT NULL, inspector TEXT NOT NULL,
-              inspected_on TEXT, recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL)
-            """,
-            "CREATE INDEX inspections_sample ON inspections(sample_id, unit, indicator)",
-        ]
-    }
-
     /// Rule ids as stored: comma-separated.
     public static func rules(_ text: String) -> [RuleID] { text.split(separator: ",").compactMap { RuleID(String($0)) } }
     public static func text(_ rules: [RuleID]) -> String { rules.map(\.description).joined(separator: ",") }
