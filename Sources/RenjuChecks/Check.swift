@@ -124,9 +124,9 @@ public struct CheckContext: Sendable {
         return sub.rows.first(where: { $0.code == unit })?.givenName
     }
 
-    /// The configured setting of a rule, falling back to its default severity.
-    public func setting(_ id: RuleID, _ severity: Severity) -> CheckSetting {
-        reference.checks.setting(id, default: severity)
+    /// The configured setting of a rule, falling back to its descriptor's default severity.
+    public func setting(_ id: RuleID) -> CheckSetting {
+        reference.checks.setting(id, default: CheckRegistry.defaultSeverity(of: id))
     }
 
     /// A finding of a rule at its default severity. What `rules.yaml` says of the rule (severity,

@@ -55,8 +55,9 @@ public enum EditSet {
         let checks = ref.checks, cat = ref.catalog
         let file = checks.path.isEmpty ? "rules.yaml" : (checks.path as NSString).lastPathComponent
         func at(_ line: Int?) -> String { line.map { "\(file):\($0)" } ?? file }
-        func setting(_ id: RuleID, _ d: Severity) -> CheckSetting? {
-            let s = checks.setting(id, default: d)
+        // The default severity is the rule descriptor's (CheckRegistry): written once, there.
+        func setting(_ id: RuleID) -> CheckSetting? {
+            let s = checks.setting(id, default: CheckRegistry.defaultSeverity(of: id))
             return s.enabled ? s : nil
         }
         var out: [Edit] = []
@@ -67,12 +68,12 @@ public enum EditSet {
         }
         let x: (IndicatorID) -> LinearExpression = { .term(.figure($0)) }
         // Ranges.
-        if let s = setting(RangeCheck.negative, .error) {
+        if let s = setting(RangeCheck.negative) {
             for ind in cat.indicators where !ind.kind.isRate {
                 add(RangeCheck.negative, s, "\(ind.id) >= 0", at(s.line), .formula(.constraint(Constraint(x(ind.id), .greaterEqual))), range: true)
             }
         }
-        if let s = setting(RangeCheck.rate, .error) {
+        if let s = setting(RangeCheck.rate) {
             let lo = checks.value(RangeCheck.rateMin, of: RangeCheck.rate), hi = checks.value(RangeCheck.rateMax, of: RangeCheck.rate)
             for ind in cat.indicators where ind.kind.isRate {
                 add(RangeCheck.rate, s, "\(shortestDecimal(lo)) <= \(ind.id) <= \(shortestDecimal(hi))", at(s.line), .formula(.all([
@@ -80,7 +81,7 @@ public enum EditSet {
                     .constraint(Constraint(x(ind.id) - .number(hi), .lessEqual))])), range: true)
             }
         }
-        if let s = setting(RangeCheck.flag, .error) {
+        if let s = setting(RangeCheck.flag) {
             for ind in cat.indicators where ind.kind.isFlag {
                 add(RangeCheck.flag, s, "\(ind.id) is 0 or 1", at(s.line), .formula(.all([
                     .constraint(Constraint(x(ind.id), .greaterEqual)),
@@ -88,14 +89,14 @@ public enum EditSet {
             }
         }
         // Identities within a row.
-        if let s = setting(IdentityCheck.partWhole, .error) {
+        if let s = setting(IdentityCheck.partWhole) {
             for (k, pw) in checks.partWhole.enumerated() {
                 let line = k < checks.partWholeLines.count ? checks.partWholeLines[k] : nil
                 add(IdentityCheck.partWhole, s, "\(pw.part) <= \(pw.whole)", at(line ?? s.line),
                     .formula(.constraint(Constraint(x(pw.part) - x(pw.whole), .lessEqual))))
             }
         }
-        if let s = setting(IdentityCheck.rate, .error) {
+        if let s = setting(IdentityCheck.rate) {
             let tol = checks.value(IdentityCheck.tolerance, of: IdentityCheck.rate)
             for ind in cat.indicators {
                 guard case let .rate(n, d) = ind.kind else { continue }
@@ -103,7 +104,7 @@ public enum EditSet {
                     .rate(rate: ind.id, numerator: n, denominator: d, tolerance: tol))
             }
         }
-        if let s = setting(IdentityCheck.requires, .error) {
+        if let s = setting(IdentityCheck.requires) {
             for (k, r) in checks.requires.enumerated() {
                 let line = k < checks.requiresLines.count ? checks.requiresLines[k] : nil
                 add(IdentityCheck.requires, s, "\(r.when) > 0 → \(r.then) > 0", at(line ?? s.line), .formula(.any([
@@ -113,7 +114,7 @@ public enum EditSet {
         }
         // A total and its children: linear for summed kinds, a rate of sums is not.
         let aboveVillage: Set<Level> = [.province, .prefecture, .county, .township]
-        if let s = setting(AggregateCheck.sum, .error) {
+        if let s = setting(AggregateCheck.sum) {
             for ind in cat.indicators where ind.kind.isSummed || ind.kind.isFlag {
                 let h = ind.halfUnit
                 add(AggregateCheck.sum, s, "\(ind.id) = sum_children(\(ind.id)) (± \(shortestDecimal(h)))", "indicators.yaml (\(ind.id))", .formula(.all([
@@ -122,7 +123,7 @@ public enum EditSet {
                     across: true, levels: (s.levels ?? aboveVillage).intersection(aboveVillage))
             }
         }
-        if let s = setting(AggregateCheck.rate, .error) {
+        if let s = setting(AggregateCheck.rate) {
             for ind in cat.indicators {
                 guard case let .rate(n, d) = ind.kind else { continue }
                 add(AggregateCheck.rate, s, "\(ind.id) = 100 × sum_children(\(n)) / sum_children(\(d))", "indicators.yaml (\(ind.id))",
@@ -131,13 +132,13 @@ public enum EditSet {
             }
         }
         // In time: a non-decreasing stock, a year-to-date figure.
-        if let s = setting(TemporalCheck.decrease, .error) {
+        if let s = setting(TemporalCheck.decrease) {
             for ind in cat.indicators where ind.kind == .stock(.nonDecreasing) {
                 add(TemporalCheck.decrease, s, "\(ind.id) >= prev(\(ind.id))", "indicators.yaml (\(ind.id), non_decreasing)",
                     .formula(.constraint(Constraint(x(ind.id) - .term(.previous(ind.id)), .greaterEqual))))
             }
         }
-        if let s = setting(TemporalCheck.ytdDecrease, .error) {
+        if let s = setting(TemporalCheck.ytdDecrease) {
             for ind in cat.indicators where ind.kind == .ytd {
                 add(TemporalCheck.ytdDecrease, s, "\(ind.id) >= prev(\(ind.id)) within the year", "indicators.yaml (\(ind.id), ytd)",
                     .formula(.constraint(Constraint(x(ind.id) - .term(.previous(ind.id)), .greaterEqual))))

@@ -100,7 +100,7 @@ public struct ErrorLocaliser: FindingStage {
         if let row = sub.values.row(of: unit) {
             for ind in cat.indicators { if let v = sub.values.value(row: row, column: sub.values.column(for: ind.id)) { p.observed[ind.id] = v } }
         }
-        let whole = ctx.setting(RangeCheck.notWhole, .error)
+        let whole = ctx.setting(RangeCheck.notWhole)
         if whole.enabled, whole.severity == .error, whole.levels.map({ $0.contains(level) }) ?? true {
             for ind in cat.indicators where (ind.integer || ind.kind.isFlag) && p.observed[ind.id] != nil { p.integer.insert(ind.id) }
         }

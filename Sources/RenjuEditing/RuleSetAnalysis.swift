@@ -149,8 +149,8 @@ public struct RuleSetAnalysis: Sendable {
 
         init(catalog: Catalog, checks: CheckSettings, level: Level, timeLimit: Double) {
             var d: [Term: Domain] = [:]
-            let whole = checks.setting(RangeCheck.notWhole, default: .error)
-            let negative = checks.setting(RangeCheck.negative, default: .error)
+            let whole = checks.setting(RangeCheck.notWhole, default: CheckRegistry.defaultSeverity(of: RangeCheck.notWhole))
+            let negative = checks.setting(RangeCheck.negative, default: CheckRegistry.defaultSeverity(of: RangeCheck.negative))
             for ind in catalog.indicators {
                 let integer = whole.enabled && whole.severity == .error && (ind.integer || ind.kind.isFlag)
                     && (whole.levels.map { $0.contains(level) } ?? true)
