@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+import RenjuTestSupport
+import RenjuModel
+import RenjuReference
+import RenjuStoreCore
+import RenjuApp
+
+/// The application layer in process — what every front end calls — without the binary: the
+/// sample county's planted problems are found, a quarter is stored and read back as history, and
+/// the store's ranking is computed from it.
+final class WorkspaceTests: XCTestCase {
+    let sample = repoRoot.appendingPathComponent("examples/xiji")
+    var workspace: Workspace { Workspace(Locations(reference: bundledReference, templates: repoRoot.appendingPathComponent("templates").path)) }
+    var asOf: CivilDate { CivilDate.parse("2025-10-31") ?? .today }
+
+    /// examples/generate.py plants one problem in each of five townships of 2025Q3 (PROBLEMS there).
+    func testTheSampleCountysPlantedProblemsAreFound() throws {
+        let v = try workspace.validate([sample.path], asOf: asOf)
+        let errors = v.result.findings.filter { $0.severity == .error }
+        func found(_ rule: String, under township: String) -> Bool {
+            errors.contains { $0.rule.description == rule && ($0.unit?.rawValue.hasPrefix(String(township.prefix(9))) ?? false) }
+        }
+        XCTAssertTrue(found("identity.rate", under: "640422101000"), "the road hardening rate that says 100 %")
+        XCTAssertTrue(found("aggregate.sum", under: "640422102000"), "the total row's households")
+        XCTAssertTrue(found("temporal.decrease", under: "640422103000"), "the sanitary toilets that fell")
+        XCTAssertTrue(found("completeness.missing_value", under: "640422200000"), "the blank sewage households")
+        XCTAssertTrue(found("range.negative", under: "640422201000"), "the negative number of cleaners")
+        XCTAssertEqual(v.result.period?.description, "2025Q3", "the newest period is the one checked")
+        XCTAssertTrue(v.result.hasOpenError)
+    }
+
+    /// A quarter imported into a store is the next quarter's history: validating 2025Q3 against
+    /// the store finds what validating it beside its 2025Q2 files finds.
+    func testAStoredQuarterIsTheNextQuartersHistory() async throws {
+        let dir = try temporaryDirectory()
+        let (store, created) = try await Workspace.openStore(dir.appendingPathComponent("s.sqlite").path, create: true)
+        XCTAssertTrue(created)
+        let imported = try await workspace.importInputs([sample.appendingPathComponent("2025Q2").path], into: store, period: nil, asOf: asOf)
+        XCTAssertNil(imported.refusedForErrors, "2025Q2 is clean")
+        XCTAssertFalse(imported.records.isEmpty)
+        let periods = try await store.periods()
+        XCTAssertEqual(periods.map(\.period.description), ["2025Q2"])
+        let fromStore = try await workspace.validate([sample.appendingPathComponent("2025Q3").path], period: nil, store: store, asOf: asOf)
+        let fromFiles = try workspace.validate([sample.path], asOf: asOf)
+        XCTAssertEqual(fromStore.result.findings.map(\.rule), fromFiles.result.findings.map(\.rule))
+        XCTAssertEqual(fromStore.result.findings.map(\.unit), fromFiles.result.findings.map(\.unit))
+        XCTAssertTrue(fromStore.result.findings.contains { $0.rule.description == "temporal.decrease" },
+                      "the fall since 2025Q2 is seen through the store")
+    }
+
+    /// Refused while errors are open; forced only with a reason, which the audit trail keeps.
+    func testAnImportWithOpenErrorsNeedsForceAndAReason() async throws {
+        let dir = try temporaryDirectory()
+        let (store, _) = try await Workspace.openStore(dir.appendingPathComponent("s.sqlite").path, create: true)
+        let q3 = sample.appendingPathComponent("2025Q3").path
+        let refused = try await workspace.importInputs([q3], into: store, period: nil, asOf: asOf)
+        XCTAssertGreaterThan(refused.refusedForErrors ?? 0, 0)
+        XCTAssertTrue(refused.records.isEmpty, "nothing stored")
+        do {
+            _ = try await workspace.importInputs([q3], into: store, period: nil, asOf: asOf, force: true, reason: " ")
+            XCTFail("--force without a reason is refused")
+        } catch let e as AppError {
+            XCTAssertTrue(e.description.contains("--reason"), e.description)
+        }
+        let forced = try await workspace.importInputs([q3], into: store, period: nil, asOf: asOf, who: "县统计局", force: true, reason: "核实后入库")
+        XCTAssertFalse(forced.records.isEmpty)
+        let audit = try await store.imports()
+        XCTAssertTrue(audit.allSatisfy { $0.forced && $0.reason == "核实后入库" && $0.who == "县统计局" })
+    }
+
+    /// The ranking of the store's quarter, in process: every township of the county ranked once.
+    func testTheStoredQuarterIsRanked() async throws {
+        let dir = try temporaryDirectory()
+        let (store, _) = try await Workspace.openStore(dir.appendingPathComponent("s.sqlite").path, create: true)
+        _ = try await workspace.importInputs([sample.path], into: store, period: nil, asOf: asOf, force: true, reason: "test")
+        let r = try await workspace.rank(inputs: [], store: store, period: Period.parse("2025Q3"), unit: nil, asOf: asOf)
+        let units = r.ranking.entries.map(\.unit)
+        XCTAssertEqual(Set(units).count, units.count, "each township once")
+        XCTAssertGreaterThanOrEqual(units.count, 5)
+        XCTAssertTrue(units.allSatisfy { r.reference.tree.level(of: $0) == .township })
+    }
+}
