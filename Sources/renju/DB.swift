@@ -91,12 +91,12 @@ struct DBHistory: AsyncParsableCommand {
     @OptionGroup var format: FormatOption
     @OptionGroup var language: LanguageOption
     @OptionGroup var store: StoreOptions
-    @Option(name: .long, help: "The unit's division code.") var unit: String
+    @Option(name: .long, help: "The unit's division code.") var unit: UnitCode
     @Option(name: .long, help: "The indicator (id or Chinese name).") var indicator: String
 
     mutating func run() async throws {
         let ref = try reference.workspace().reference()
-        guard let u = UnitCode(unit) else { throw ValidationError("--unit: not a division code") }
+        let u = unit
         guard let id = ref.catalog.resolve(indicator), let ind = ref.catalog[id] else { throw ValidationError("--indicator: unknown indicator") }
         let series = try await Workspace.openStore(storePath(store)).store.history(unit: u, indicator: id)
         if format.format == .json {

@@ -32,15 +32,10 @@ struct TargetsOption: ParsableArguments {
 }
 
 struct PeriodOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Period (2025Q3, 2025年第三季度, 2025-07…); default: the newest in the input.", valueName: "period"))
-    var period: String?
+    @Option(name: .long, help: ArgumentHelp("Period (2025Q3, 2025年第三季度, 2025-07, 2025…); default: the newest in the input.", valueName: "period"))
+    var period: Period?
 
-    func validate() throws {
-        if let period, Period.parse(period) == nil {
-            throw ValidationError("--period: “\(period)” is not a period (try 2025Q3 or 2025年第三季度)")
-        }
-    }
-    var value: Period? { period.flatMap(Period.parse) }
+    var value: Period? { period }
 }
 
 struct LanguageOption: ParsableArguments {
@@ -54,15 +49,10 @@ struct FormatOption: ParsableArguments {
 }
 
 struct AsOfOption: ParsableArguments {
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Today's date for deadline checks (default: today).", valueName: "date"))
-    var asOf: String?
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Today's date for deadline checks, e.g. 2025-10-31 (default: today).", valueName: "date"))
+    var asOf: CivilDate?
 
-    func validate() throws {
-        if let asOf, CivilDate.parse(asOf) == nil {
-            throw ValidationError("--as-of: “\(asOf)” is not a date (try 2025-10-31)")
-        }
-    }
-    var value: CivilDate { asOf.flatMap(CivilDate.parse) ?? .today }
+    var value: CivilDate { asOf ?? .today }
 }
 
 /// What reading and checking a period needs: every command that validates (validate, export, rank, db import).
@@ -125,4 +115,25 @@ enum TerminalProgress {
         let line = done == total ? "\r\u{1B}[K" : "\r\(what) \(done)/\(total)\u{1B}[K"
         FileHandle.standardError.write(Data(line.utf8))
     }
+}
+
+// Domain values as arguments: parsed once, where the command line is read; a value that does not
+// parse is refused by the parser with the option's name ("The value '2025Q5' is invalid for
+// '--period <period>'"), before any work.
+extension Period: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let p = Period.parse(argument) else { return nil }
+        self = p
+    }
+}
+
+extension CivilDate: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let d = CivilDate.parse(argument) else { return nil }
+        self = d
+    }
+}
+
+extension UnitCode: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
 }

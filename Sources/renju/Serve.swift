@@ -28,7 +28,7 @@ struct Serve: AsyncParsableCommand {
             throw AppError(zh: "数据库中还没有账号：先用 renju user add --db \(store.path) --role admin … 建立第一个账号",
                            en: "no accounts yet: add the first with `renju user add --db \(store.path) --role admin …`")
         }
-        let desk = try Desk(workspace: workspace, store: store, asOf: asOf.asOf.flatMap(CivilDate.parse), maxUploadBytes: maxUpload * 1_048_576)
+        let desk = try Desk(workspace: workspace, store: store, asOf: asOf.asOf, maxUploadBytes: maxUpload * 1_048_576)
         var options = DeskOptions(pages: URL(fileURLWithPath: workspace.locations.templates).appendingPathComponent("web").path)
         options.host = host; options.port = port; options.maxUploadBytes = maxUpload * 1_048_576
         let server = try await DeskServer(desk: desk, options: options)

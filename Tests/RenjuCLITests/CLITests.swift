@@ -205,4 +205,20 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(changed.status, 1)
         XCTAssertTrue(try findingRules(changed).contains("signoff.digest"), changed.stdout)
     }
+
+    /// A period, a date or a division code that does not parse is refused where the command line
+    /// is read — exit 2, naming the option — before any file is read.
+    func testAMistypedPeriodDateOrCodeIsRefusedNamingItsOption() throws {
+        let sample = repoRoot.appendingPathComponent("examples/xiji").path
+        for (args, option) in [(["validate", "--period", "2025Q5", sample], "--period"),
+                               (["validate", "--as-of", "2025-13-40", sample], "--as-of"),
+                               (["db", "history", "--db", "none.sqlite", "--unit", "64042X", "--indicator", "households"], "--unit")] {
+            let r = try runRenju(args)
+            XCTAssertEqual(r.status, 2, args.joined(separator: " "))
+            XCTAssertTrue(r.stderr.contains(option) && r.stderr.contains("invalid"), r.stderr)
+            XCTAssertTrue(r.stdout.isEmpty, "no report: \(r.stdout.prefix(200))")
+        }
+        let fine = try runRenju(["validate", "--period", "2025年第三季度", "--as-of", "2025-10-31", "--format", "json", sample])
+        XCTAssertEqual(try parseJSON(fine.stdout)["period"] as? String, "2025Q3", "the Chinese name of the period is understood")
+    }
 }
