@@ -52,7 +52,7 @@ public enum DeskPolicy {
 }
 
 /// Why a desk request was refused, each with what the HTTP front end answers.
-public enum DeskError: Error, CustomStringConvertible, Sendable {
+public enum DeskError: UserFacingError, CustomStringConvertible {
     case notAllowed(Message)
     case notFound(Message)
     case unreadable(Message, findings: [Finding])
@@ -69,6 +69,7 @@ public enum DeskError: Error, CustomStringConvertible, Sendable {
         case let .tooLarge(limit): return Message(zh: "文件过大（上限 \(limit / 1_048_576) MiB）", en: "the file is too large (limit \(limit / 1_048_576) MiB)")
         }
     }
+    public var userMessage: Message { message }
     public var description: String { message.zh + " / " + message.en }
 }
 
@@ -134,7 +135,7 @@ public final class Desk: Sendable {
         do {
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw AppError("cannot create a scratch folder: \(error)")
+            throw AppError(zh: "无法建立临时文件夹", en: "cannot create a scratch folder", cause: error)
         }
     }
 
@@ -602,7 +603,7 @@ public final class Desk: Sendable {
         let rule = rule.flatMap { $0.isEmpty ? nil : $0 }
         let x = Explanation(unit: target, period: s.stored.period, rule: rule, indicator: ind, text: text, source: nil)
         do { try CheckRegistry.verify([x], reference: reference) } catch {
-            throw DeskError.invalid(Message(zh: "\(error)", en: "\(error)"))
+            throw DeskError.invalid(Message.of(error))
         }
         try await store.addExplanation(x, submission: id, who: account.login, now: now)
         cache.bump()
@@ -784,7 +785,7 @@ public final class Desk: Sendable {
         let unit: String? = reference.tree.level(of: account.unit).map { $0 <= .county } == true ? account.unit.rawValue : nil
         let w = try workspace.writeReturn(v, template: template, unit: unit, to: out.path, strict: false)
         let bytes: Data
-        do { bytes = try Data(contentsOf: out) } catch { throw AppError("cannot read the written return: \(error)") }
+        do { bytes = try Data(contentsOf: out) } catch { throw AppError(zh: "无法读取写出的报表", en: "cannot read the written return", cause: error) }
         try await store.log(.export, who: account.login, submission: nil, unit: w.unit, period: period,
                       detail: "return \(template), \(subs.count) submissions\(w.openErrors > 0 ? ", draft: \(w.openErrors) open errors" : "")", now: now)
         return ("\(w.unitName)-\(period)-季报.xlsx", bytes)
@@ -824,7 +825,7 @@ public final class Desk: Sendable {
         let sample = try await workspace.sample(paths, store: store, period: period, size: size, seed: seed, randomShare: randomShare,
                                           grouping: .township, out: out.path, who: account.login, asOf: today, now: now)
         let bytes: Data
-        do { bytes = try Data(contentsOf: out) } catch { throw AppError("cannot read the written workbook: \(error)") }
+        do { bytes = try Data(contentsOf: out) } catch { throw AppError(zh: "无法读取写出的工作簿", en: "cannot read the written workbook", cause: error) }
         try await store.log(.sample, who: account.login, submission: nil, unit: account.unit, period: period,
                       detail: "sample \(sample.id ?? 0): \(sample.units.count) villages, seed \(seed)", now: now)
         return ("抽查核实表-\(period)-\(sample.id ?? 0).xlsx", bytes, sample)
@@ -859,7 +860,7 @@ public final class Desk: Sendable {
         defer { try? FileManager.default.removeItem(at: out) }
         try await Workspace.writeFindingsWorkbook(s.validation, to: out.path, lang: lang)
         do { return ("\(s.stored.unit)-\(s.stored.period)-审核结果.xlsx", try Data(contentsOf: out)) } catch {
-            throw AppError("cannot read the written workbook: \(error)")
+            throw AppError(zh: "无法读取写出的工作簿", en: "cannot read the written workbook", cause: error)
         }
     }
 
@@ -872,7 +873,7 @@ public final class Desk: Sendable {
         defer { try? FileManager.default.removeItem(at: out) }
         try workspace.writeCollectionForm(unit: unit.rawValue, period: period, template: "collection-form", to: out.path)
         do { return ("\(unit)-\(period)-采集表.xlsx", try Data(contentsOf: out)) } catch {
-            throw AppError("cannot read the written form: \(error)")
+            throw AppError(zh: "无法读取写出的采集表", en: "cannot read the written form", cause: error)
         }
     }
 

@@ -35,7 +35,7 @@ extension Workspace {
             guard let location = PostgresLocation(path) else {
                 throw AppError(zh: "数据库地址有误：\(path)", en: "not a PostgreSQL address: \(path)")
             }
-            do { return (try await PostgresStore(location, migrate: writing), false) } catch { throw AppError("\(error)") }
+            do { return (try await PostgresStore(location, migrate: writing), false) } catch { throw AppError(Message.of(error)) }
         }
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create {
@@ -45,7 +45,7 @@ extension Workspace {
         do { return (try HistoryStore(path: path, migrate: writing), !exists) } catch let e as StoreError {
             throw AppError(e.description)
         } catch {
-            throw AppError(zh: "无法打开数据库 \(path)：\(error)", en: "cannot open the store \(path): \(error)")
+            throw AppError(zh: "无法打开数据库 \(path)", en: "cannot open the store \(path)", cause: error)
         }
     }
 
@@ -145,7 +145,7 @@ extension Workspace {
         } catch let e as StoreError {
             throw AppError(e.description)
         } catch {
-            throw AppError(zh: "入库失败，未存入任何数据：\(error)", en: "import failed, nothing was stored: \(error)")
+            throw AppError(zh: "入库失败，未存入任何数据", en: "import failed, nothing was stored", cause: error)
         }
     }
 

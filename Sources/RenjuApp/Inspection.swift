@@ -78,7 +78,7 @@ extension Workspace {
             reasons[d.unit] = rules.joined(separator: "、") + String(format: "（影响分 %.2f）", score[d.unit] ?? 0)
         }
         do { try InspectionWorkbook(reference: v.reference).write(to: out, sample: sample, reasons: reasons) }
-        catch let e as XlsxError { throw AppError(zh: "无法写出 \(out)：\(e)", en: "cannot write \(out): \(e)") }
+        catch let e as XlsxError { throw AppError(zh: "无法写出 \(out)", en: "cannot write \(out)", cause: e) }
         return sample
     }
 
@@ -101,7 +101,7 @@ extension Workspace {
         let file = (path as NSString).lastPathComponent
         let sheets: [XLSXReader.Sheet]
         do { sheets = try XLSXReader().read(url: URL(fileURLWithPath: path)) }
-        catch { throw AppError(zh: "无法读取 \(file)：\(error)", en: "cannot read \(file): \(error)") }
+        catch { throw AppError(zh: "无法读取 \(file)", en: "cannot read \(file)", cause: error) }
         guard let about = sheets.first(where: { $0.name == InspectionWorkbook.aboutSheet }),
               let idRow = about.grid.rowIndices.first(where: { about.grid[$0, 0]?.display == InspectionWorkbook.sampleIDLabel }),
               case let .number(idValue)? = about.grid[idRow, 1], let sampleID = Int64(exactly: idValue) else {

@@ -82,7 +82,7 @@ extension Workspace {
     public func writeBulletin(_ r: RankingResult, to out: String) throws {
         let tpl = try template("monthly-bulletin", catalog: r.reference.catalog)
         do { try BulletinWriter(template: tpl).write(to: out, ranking: r.ranking, unitName: r.unitName) } catch {
-            throw AppError("\(error)")
+            throw AppError(Message.of(error))
         }
     }
 }

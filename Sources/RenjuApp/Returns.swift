@@ -38,7 +38,7 @@ extension Workspace {
         do {
             try ReturnExporter(reference: reference, template: tpl).write(to: out, unit: root, period: period, reported: current, signOffs: signOffs)
         } catch {
-            throw AppError("\(error)")
+            throw AppError(Message.of(error))
         }
         return ReturnWritten(unit: root, unitName: name, period: period, openErrors: v.result.hasOpenError ? open : 0, written: true)
     }
@@ -70,7 +70,7 @@ extension Workspace {
         // With a store that holds on-site checks: their hit rates as a sheet.
         var hits: HitRates? = nil
         if let s = store as? any InspectionStoring { hits = HitRates.compute(samples: try await s.samples(), results: try await s.inspections()) }
-        do { try FindingsWorkbook(reference: v.reference).write(to: out, result: v.result, lang: lang, hitRates: hits) } catch { throw AppError("\(error)") }
+        do { try FindingsWorkbook(reference: v.reference).write(to: out, result: v.result, lang: lang, hitRates: hits) } catch { throw AppError(Message.of(error)) }
     }
 
     /// Writes a unit's blank collection form (采集表) for a period.
@@ -79,7 +79,7 @@ extension Workspace {
         let u = try Self.unit(unit, in: reference)
         let tpl = try template(name, catalog: reference.catalog)
         do { try CollectionFormWriter(reference: reference, template: tpl).write(to: out, unit: u, period: period) } catch {
-            throw AppError("\(error)")
+            throw AppError(Message.of(error))
         }
     }
 }

@@ -70,7 +70,7 @@ extension Workspace {
             try settings.verify(CheckRegistry.descriptors)
             return (settings.settings.count, settings.userRules.count, settings.partWhole.count + settings.requires.count)
         } catch let e as ReferenceError {
-            throw AppError("\(e)")
+            throw AppError(Message.of(e))
         }
     }
 
@@ -84,7 +84,7 @@ extension Workspace {
             try settings.verify(CheckRegistry.descriptors)
             ref.checks = settings
         } catch let e as ReferenceError {
-            throw AppError("\(e)")
+            throw AppError(Message.of(e))
         }
         let loaded = (ref.checks.settings.count, ref.checks.userRules.count, ref.checks.partWhole.count + ref.checks.requires.count)
         return (file, loaded, RuleSetAnalysis.analyse(ref))

@@ -77,7 +77,7 @@ extension Workspace {
         let unsigned = SignOff(unit: unit, period: period, role: role, name: name, date: date, digest: digest, source: nil)
         let signature: String
         do { signature = try SignOffSignature.sign(unsigned, privateKey: raw) } catch {
-            throw AppError(zh: "无法用 \(keyFile) 签名：\(error)", en: "cannot sign with \(keyFile): \(error)")
+            throw AppError(zh: "无法用 \(keyFile) 签名", en: "cannot sign with \(keyFile)", cause: error)
         }
         // A key that is not the one registered for this name would give a sign-off that fails
         // validation: refused now, where the signer can still fix it.

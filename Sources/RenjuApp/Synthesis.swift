@@ -14,6 +14,6 @@ extension Workspace {
         var s = Synthesizer(catalog: try reference().catalog, villages: villages, period: period)
         s.seed = seed
         if let report = progress { s.progress = { report(.writingCounties, $0, $1) } }
-        do { return try s.write(to: URL(fileURLWithPath: folder)) } catch { throw AppError("\(error)") }
+        do { return try s.write(to: URL(fileURLWithPath: folder)) } catch { throw AppError(Message.of(error)) }
     }
 }

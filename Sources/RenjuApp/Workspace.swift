@@ -62,7 +62,7 @@ public struct Workspace: Sendable {
             try CheckRegistry.verify(input.explanations, reference: reference)
             return input
         } catch let e as AppError { throw e } catch {
-            throw AppError("\(error)")
+            throw AppError(Message.of(error))
         }
     }
 

@@ -62,13 +62,19 @@ public enum CheckRegistry {
 
 /// An explanation (说明) naming a rule no check reports: refused, since a typo would leave the
 /// warning it meant to explain unexplained without a word.
-public struct UnknownExplainedRule: Error, CustomStringConvertible, Sendable {
+public struct UnknownExplainedRule: UserFacingError, CustomStringConvertible {
     public let explanation: Explanation
     public let suggestion: RuleID?
     public var description: String {
         let at = explanation.source?.description ?? "说明"
         let hint = suggestion.map { " — did you mean “\($0)”?" } ?? ""
         return "\(at): 说明中的规则“\(explanation.rule ?? "")”不存在 / no rule “\(explanation.rule ?? "")”\(hint) (`renju rules` lists them; a category such as temporal is allowed)"
+    }
+    public var userMessage: Message {
+        let at = explanation.source?.description ?? "说明"
+        let rule = explanation.rule ?? ""
+        return Message(zh: "\(at)：说明中的规则“\(rule)”不存在\(suggestion.map { "，是否指“\($0)”？" } ?? "")（renju rules 列出全部规则；也可写类别，如 temporal）",
+                       en: "\(at): no rule “\(rule)”\(suggestion.map { " — did you mean “\($0)”?" } ?? "") (`renju rules` lists them; a category such as temporal is allowed)")
     }
 }
 

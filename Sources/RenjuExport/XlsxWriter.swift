@@ -1,4 +1,5 @@
 import Foundation
+import RenjuModel
 import CXlsxWriter
 
 /// The libxlsxwriter library Renju writes Excel files with.
@@ -11,7 +12,7 @@ public enum XlsxWriterLibrary {
 }
 
 /// An error from libxlsxwriter, with its own text.
-public struct XlsxError: Error, CustomStringConvertible, Sendable {
+public struct XlsxError: UserFacingError, CustomStringConvertible {
     public let message: String
     init(_ code: lxw_error, _ what: String) {
         let text = lxw_strerror(code).map { String(cString: $0) } ?? "error \(code.rawValue)"
@@ -19,6 +20,7 @@ public struct XlsxError: Error, CustomStringConvertible, Sendable {
     }
     init(message: String) { self.message = message }
     public var description: String { message }
+    public var userMessage: Message { Message(zh: "无法写出工作簿（\(message)）", en: "cannot write the workbook (\(message))") }
 }
 
 /// How a cell looks. Formats are made once per distinct style and reused.

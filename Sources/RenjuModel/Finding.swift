@@ -153,3 +153,28 @@ extension RuleID {
     public static let givenTwice = RuleID(.format, "given_twice")
     public static let periodNotEnded = RuleID(.format, "period_not_ended")
 }
+
+/// An error as a user reads it: what went wrong (and what to do), in both languages. Every error
+/// a front end may show conforms — the application's, the desk's, the store's, the reference
+/// loaders', the workbook writer's — and the front end picks the language.
+public protocol UserFacingError: Error, Sendable {
+    var userMessage: Message { get }
+}
+
+extension Message {
+    /// What to tell a user of any error: its own words when it is a `UserFacingError`; a system
+    /// error's description (a file that does not open); otherwise that something went wrong
+    /// inside, with the error's kind — never a raw dump of its fields.
+    public static func of(_ error: any Error) -> Message {
+        if let e = error as? any UserFacingError { return e.userMessage }
+        let ns = error as NSError
+        if ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain {
+            return Message(zh: ns.localizedDescription, en: ns.localizedDescription)
+        }
+        let kind = String(describing: type(of: error))
+        return Message(zh: "内部错误（\(kind)）", en: "internal error (\(kind))")
+    }
+
+    /// Both languages in one line (the command line's default: Chinese, then English).
+    public var bilingual: String { zh == en ? zh : "\(zh) / \(en)" }
+}

@@ -573,9 +573,15 @@ public final class PostgresStore: HistoryStoring, Sendable {
 }
 
 /// What went wrong with a PostgreSQL store, in words for the user.
-public enum PostgresStoreError: Error, CustomStringConvertible {
+public enum PostgresStoreError: UserFacingError, CustomStringConvertible {
     case connect(String, String)
     case query(String, String)
+    public var userMessage: Message {
+        switch self {
+        case let .connect(w, e): return Message(zh: "无法连接数据库 \(w)：\(e)", en: "cannot connect to \(w): \(e)")
+        case let .query(w, e): return Message(zh: "\(w)：\(e)", en: "\(w): \(e)")
+        }
+    }
     public var description: String {
         switch self {
         case let .connect(w, e): return "cannot connect to \(w): \(e) / 无法连接数据库 \(w)"

@@ -74,10 +74,13 @@ public struct InputLoader: Sendable {
         }
     }
 
-    public enum InputError: Error, CustomStringConvertible {
+    public enum InputError: UserFacingError, CustomStringConvertible {
         case notFound(String)
         public var description: String {
             switch self { case let .notFound(p): return "找不到文件或文件夹 / no such file or folder: \(p)" }
+        }
+        public var userMessage: Message {
+            switch self { case let .notFound(p): return Message(zh: "找不到文件或文件夹：\(p)", en: "no such file or folder: \(p)") }
         }
     }
 

@@ -7,10 +7,11 @@ import RenjuModel
 /// inline strings, numbers, booleans, error cells, formulas with or without a cached value, number
 /// formats (for dates).
 public struct XLSXReader: Sendable {
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: UserFacingError, CustomStringConvertible {
         public let message: String
         public init(_ message: String) { self.message = message }
         public var description: String { message }
+        public var userMessage: Message { Message(zh: "无法读取工作簿：\(message)", en: "cannot read the workbook: \(message)") }
     }
 
     /// Limits that keep a hostile file from eating the machine.

@@ -1,7 +1,8 @@
 import Foundation
+import RenjuModel
 
 /// A mistake in a reference-data file, with the file and line (and column where known).
-public struct ReferenceError: Error, CustomStringConvertible, Sendable {
+public struct ReferenceError: UserFacingError, CustomStringConvertible {
     public let file: String
     public let line: Int?
     public let column: Int?
@@ -17,4 +18,6 @@ public struct ReferenceError: Error, CustomStringConvertible, Sendable {
         if let column { loc += ":\(column)" }
         return "\(loc): \(message)"
     }
+    /// The loaders' messages name the file and line and say what is wrong in both languages where it matters.
+    public var userMessage: Message { Message(zh: "参考数据有误：\(description)", en: "reference data: \(description)") }
 }

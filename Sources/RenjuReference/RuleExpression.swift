@@ -65,10 +65,11 @@ public indirect enum RuleExpression: Sendable, Equatable, CustomStringConvertibl
 }
 
 /// A syntax error in an expression, at a zero-based character offset.
-public struct RuleExpressionError: Error, CustomStringConvertible, Sendable {
+public struct RuleExpressionError: UserFacingError, CustomStringConvertible {
     public let offset: Int
     public let message: String
     public var description: String { "column \(offset + 1): \(message)" }
+    public var userMessage: Message { Message(zh: "第 \(offset + 1) 个字符处：\(message)", en: description) }
 }
 
 /// A recursive-descent parser with the usual precedence:

@@ -78,13 +78,14 @@ public struct DeskEvent: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A desk request the store refuses.
-public enum DeskStoreError: Error, CustomStringConvertible {
+public enum DeskStoreError: UserFacingError, CustomStringConvertible {
     case duplicateLogin(String)
     case unknownSubmission(Int64)
-    public var description: String {
+    public var userMessage: Message {
         switch self {
-        case let .duplicateLogin(l): return "an account named \(l) exists already / 账号 \(l) 已存在"
-        case let .unknownSubmission(id): return "no submission \(id) / 没有编号为 \(id) 的报表"
+        case let .duplicateLogin(l): return Message(zh: "账号 \(l) 已存在", en: "an account named \(l) exists already")
+        case let .unknownSubmission(id): return Message(zh: "没有编号为 \(id) 的报表", en: "no submission \(id)")
         }
     }
+    public var description: String { "\(userMessage.en) / \(userMessage.zh)" }
 }

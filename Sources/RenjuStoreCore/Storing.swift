@@ -110,7 +110,7 @@ public struct StoredFinding: Sendable, Equatable {
 }
 
 /// What went wrong with the store, in words for the user.
-public enum StoreError: Error, CustomStringConvertible {
+public enum StoreError: UserFacingError, CustomStringConvertible {
     /// Another process holds the store (an import running) past the wait.
     case busy(String)
     /// The store holds something that does not parse back (edited by hand).
@@ -118,11 +118,14 @@ public enum StoreError: Error, CustomStringConvertible {
     /// The store's schema is older than this version and the command only reads.
     case behind(String)
 
-    public var description: String {
+    public var userMessage: Message {
         switch self {
-        case let .behind(p): return "the store \(p) was made by an older Renju: run `renju db migrate --db \(p)` first / 数据库结构需要升级，请先运行 renju db migrate"
-        case let .busy(p): return "the store \(p) is busy: another import is running; try again when it has finished / 数据库正忙：另一次入库正在进行，请稍后再试"
-        case let .corrupt(p, what): return "the store \(p) is damaged: \(what) / 数据库内容有误"
+        case let .behind(p): return Message(zh: "数据库 \(p) 的结构需要升级，请先运行 renju db migrate --db \(p)",
+                                            en: "the store \(p) was made by an older Renju: run `renju db migrate --db \(p)` first")
+        case let .busy(p): return Message(zh: "数据库 \(p) 正忙：另一次入库正在进行，请稍后再试",
+                                          en: "the store \(p) is busy: another import is running; try again when it has finished")
+        case let .corrupt(p, what): return Message(zh: "数据库 \(p) 内容有误：\(what)", en: "the store \(p) is damaged: \(what)")
         }
     }
+    public var description: String { "\(userMessage.en) / \(userMessage.zh)" }
 }

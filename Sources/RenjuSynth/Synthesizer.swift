@@ -199,6 +199,7 @@ public struct Synthesizer {
 }
 
 /// Why synthetic data could not be written.
-public struct SynthesisError: Error, CustomStringConvertible, Sendable {
+public struct SynthesisError: UserFacingError, CustomStringConvertible {
     public let description: String
+    public var userMessage: Message { Message(zh: description, en: description) }
 }

@@ -258,7 +258,9 @@ public final class DeskServer: Sendable {
         case is SlowBody:
             return failure(.requestTimeout, Message(zh: "上传太慢，连接已断开，请重试", en: "the upload was too slow; try again"), surface, lang: lang, pages: pages)
         case let e as StoreError:
-            return failure(.serviceUnavailable, Message(zh: e.description, en: e.description), surface, lang: lang, pages: pages)
+            return failure(.serviceUnavailable, e.userMessage, surface, lang: lang, pages: pages)
+        case let e as any UserFacingError:
+            return failure(.unprocessableContent, e.userMessage, surface, lang: lang, pages: pages)
         default:
             return failure(.internalServerError, Message(zh: "服务器内部错误", en: "internal error"), surface, lang: lang, pages: pages)
         }
