@@ -169,9 +169,9 @@ public final class Desk: Sendable {
 
     /// A login's account and stored password hash for the sign-in check; nil when the login is
     /// unknown or disabled (the caller then checks against a decoy, so the time tells nothing).
-    public func credentials(login: String) async throws -> (account: Account, passwordHash: String)? {
+    public func credentials(login: String) async throws -> Credentials? {
         guard let found = try await store.account(login: login), !found.account.disabled else { return nil }
-        return found
+        return Credentials(account: found.account, passwordHash: found.passwordHash)
     }
 
     /// The account a session belongs to, while it exists and is not disabled.
@@ -746,7 +746,7 @@ public final class Desk: Sendable {
 
     /// Where a submission stands: its open errors and warnings, what was explained, the roles that
     /// signed these very figures, and one status word.
-    public func counts(of s: DeskSubmission) -> (status: BoardLine.Status, errors: Int, warnings: Int, explained: Int, signedRoles: [String], late: Bool) {
+    public func counts(of s: DeskSubmission) -> SubmissionCounts {
         let findings = s.validation.result.findings
         let errors = findings.filter { $0.severity == .error && $0.isOpen }.count
         let warnings = findings.filter { $0.severity == .warning && $0.isOpen }.count
@@ -759,12 +759,12 @@ public final class Desk: Sendable {
         let toConfirm = findings.filter { $0.severity == .warning && $0.isOpen && $0.rule != SignOffCheck.late }.count
         let status: BoardLine.Status = s.stored.state == .returned ? .returned
             : errors > 0 ? .errors : toConfirm > 0 ? .warnings : allSigned ? .signed : explained > 0 ? .explained : .submitted
-        return (status, errors, warnings, explained, roles, late)
+        return SubmissionCounts(status: status, errors: errors, warnings: warnings, explained: explained, signedRoles: roles, late: late)
     }
 
     /// The return (上报表) of the account's unit for a period, from the latest version of every
     /// submission under it that was not sent back: the workbook's bytes.
-    public func returnWorkbook(period: Period, template: String = "prefecture-quarterly", for account: Account, now: Date = Date()) async throws -> (name: String, bytes: Data) {
+    public func returnWorkbook(period: Period, template: String = "prefecture-quarterly", for account: Account, now: Date = Date()) async throws -> Download {
         guard DeskPolicy.allows(account, .export) else { throw DeskError.notAllowed(Message(zh: "无权导出", en: "not allowed to export")) }
         let subs = try await shownVersions(period: period, for: account)
         guard !subs.isEmpty else { throw DeskError.notFound(Message(zh: "\(period) 还没有可导出的报表", en: "nothing to export for \(period)")) }
@@ -788,7 +788,7 @@ public final class Desk: Sendable {
         do { bytes = try Data(contentsOf: out) } catch { throw AppError(zh: "无法读取写出的报表", en: "cannot read the written return", cause: error) }
         try await store.log(.export, who: account.login, submission: nil, unit: w.unit, period: period,
                       detail: "return \(template), \(subs.count) submissions\(w.openErrors > 0 ? ", draft: \(w.openErrors) open errors" : "")", now: now)
-        return ("\(w.unitName)-\(period)-季报.xlsx", bytes)
+        return Download(name: "\(w.unitName)-\(period)-季报.xlsx", bytes: bytes)
     }
 
     /// The ranking of the townships under the account's unit for a period: the store's figures and
@@ -814,7 +814,7 @@ public final class Desk: Sendable {
 
     /// 抽查 from the county board: a sample of the villages of the latest submissions in the
     /// account's scope (not sent back), stored, and its inspection workbook.
-    public func inspectionSample(period: Period, size: Int, seed: UInt64, randomShare: Double, for account: Account, now: Date = Date()) async throws -> (name: String, bytes: Data, sample: InspectionSample) {
+    public func inspectionSample(period: Period, size: Int, seed: UInt64, randomShare: Double, for account: Account, now: Date = Date()) async throws -> SampleDownload {
         guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权抽查", en: "not allowed to draw inspection samples")) }
         let subs = try await shownVersions(period: period, for: account)
         guard !subs.isEmpty else { throw DeskError.notFound(Message(zh: "\(period) 还没有可抽查的报表", en: "nothing to sample for \(period)")) }
@@ -828,7 +828,7 @@ public final class Desk: Sendable {
         do { bytes = try Data(contentsOf: out) } catch { throw AppError(zh: "无法读取写出的工作簿", en: "cannot read the written workbook", cause: error) }
         try await store.log(.sample, who: account.login, submission: nil, unit: account.unit, period: period,
                       detail: "sample \(sample.id ?? 0): \(sample.units.count) villages, seed \(seed)", now: now)
-        return ("抽查核实表-\(period)-\(sample.id ?? 0).xlsx", bytes, sample)
+        return SampleDownload(name: "抽查核实表-\(period)-\(sample.id ?? 0).xlsx", bytes: bytes, sample: sample)
     }
 
     /// A filled inspection workbook brought back: every result recorded beside the figures, when
@@ -847,38 +847,38 @@ public final class Desk: Sendable {
 
     /// The rules' hit rates over the inspections of the account's units only, and how many
     /// inspection results that is.
-    public func hitRates(for account: Account) async throws -> (rates: HitRates, recorded: Int) {
+    public func hitRates(for account: Account) async throws -> HitRateSummary {
         guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
         let tree = reference.tree
         return try await workspace.hitRates(store: store, within: { DeskPolicy.inScope($0, of: account, tree: tree) })
     }
 
     /// The findings workbook of a submission.
-    public func findingsWorkbook(submission id: Int64, for account: Account, lang: Language) async throws -> (name: String, bytes: Data) {
+    public func findingsWorkbook(submission id: Int64, for account: Account, lang: Language) async throws -> Download {
         let s = try await submission(id: id, for: account)
         let out = scratch.appendingPathComponent("findings-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: out) }
         try await Workspace.writeFindingsWorkbook(s.validation, to: out.path, lang: lang)
-        do { return ("\(s.stored.unit)-\(s.stored.period)-审核结果.xlsx", try Data(contentsOf: out)) } catch {
+        do { return Download(name: "\(s.stored.unit)-\(s.stored.period)-审核结果.xlsx", bytes: try Data(contentsOf: out)) } catch {
             throw AppError(zh: "无法读取写出的工作簿", en: "cannot read the written workbook", cause: error)
         }
     }
 
     /// A unit's blank collection form for a period.
-    public func collectionForm(unit: UnitCode, period: Period, for account: Account) throws -> (name: String, bytes: Data) {
+    public func collectionForm(unit: UnitCode, period: Period, for account: Account) throws -> Download {
         guard DeskPolicy.allows(account, .read), DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
             throw DeskError.notAllowed(Message(zh: "无权下载", en: "not allowed"))
         }
         let out = scratch.appendingPathComponent("form-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: out) }
         try workspace.writeCollectionForm(unit: unit.rawValue, period: period, template: "collection-form", to: out.path)
-        do { return ("\(unit)-\(period)-采集表.xlsx", try Data(contentsOf: out)) } catch {
+        do { return Download(name: "\(unit)-\(period)-采集表.xlsx", bytes: try Data(contentsOf: out)) } catch {
             throw AppError(zh: "无法读取写出的采集表", en: "cannot read the written form", cause: error)
         }
     }
 
     /// A unit's series of one indicator from the store.
-    public func history(unit: UnitCode, indicator: IndicatorID, for account: Account) async throws -> [(period: Period, value: Double)] {
+    public func history(unit: UnitCode, indicator: IndicatorID, for account: Account) async throws -> [SeriesPoint] {
         guard DeskPolicy.allows(account, .read), DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
             throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed"))
         }
@@ -979,4 +979,33 @@ final class ValidationCache: @unchecked Sendable {
             inputs[sha] = v
         }
     }
+}
+
+/// A login's account and stored password hash (for the sign-in check only).
+public struct Credentials: Sendable {
+    public let account: Account
+    public let passwordHash: String
+}
+
+/// Where a submission stands on the board: its status, its open findings, who has signed.
+public struct SubmissionCounts: Sendable, Equatable {
+    public let status: BoardLine.Status
+    public let errors: Int
+    public let warnings: Int
+    public let explained: Int
+    public let signedRoles: [String]
+    public let late: Bool
+}
+
+/// A workbook the desk hands out: the name to download it under, and its bytes.
+public struct Download: Sendable {
+    public let name: String
+    public let bytes: Data
+}
+
+/// An inspection sample as drawn, and its workbook.
+public struct SampleDownload: Sendable {
+    public let name: String
+    public let bytes: Data
+    public let sample: InspectionSample
 }

@@ -15,9 +15,9 @@ extension Workspace {
     /// (`?host=/socket/folder` for a Unix socket).
     /// Opening only reads (a read-only replica or a copy on read-only media opens) unless
     /// `migrate` or `create`: a writing command brings the schema up to date first.
-    public static func openStore(_ path: String, create: Bool = false, migrate: Bool = false) async throws -> (store: any HistoryStoring, created: Bool) {
-        let (store, created) = try await openDeskStore(path, create: create, migrate: migrate)
-        return (store, created)
+    public static func openStore(_ path: String, create: Bool = false, migrate: Bool = false) async throws -> OpenedStore {
+        let opened = try await openDeskStore(path, create: create, migrate: migrate)
+        return OpenedStore(store: opened.store, created: opened.created)
     }
 
     /// The store named by `RENJU_DB`, if any.
@@ -29,20 +29,20 @@ extension Workspace {
     public static func isServerStore(_ path: String) -> Bool { PostgresLocation.isURL(path) }
 
     /// The same store with the web desk's accounts, uploads and audit log.
-    public static func openDeskStore(_ path: String, create: Bool = false, migrate: Bool = false) async throws -> (store: any DeskStoring, created: Bool) {
+    public static func openDeskStore(_ path: String, create: Bool = false, migrate: Bool = false) async throws -> OpenedDeskStore {
         let writing = create || migrate
         if PostgresLocation.isURL(path) {
             guard let location = PostgresLocation(path) else {
                 throw AppError(zh: "数据库地址有误：\(path)", en: "not a PostgreSQL address: \(path)")
             }
-            do { return (try await PostgresStore(location, migrate: writing), false) } catch { throw AppError(Message.of(error)) }
+            do { return OpenedDeskStore(store: try await PostgresStore(location, migrate: writing), created: false) } catch { throw AppError(Message.of(error)) }
         }
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create {
             throw AppError(zh: "找不到数据库 \(path)，请先用 renju db import --db \(path) 建立",
                            en: "no store at \(path); create one with `renju db import --db \(path) INPUT…` or `renju user add --db \(path) …`")
         }
-        do { return (try HistoryStore(path: path, migrate: writing), !exists) } catch let e as StoreError {
+        do { return OpenedDeskStore(store: try HistoryStore(path: path, migrate: writing), created: !exists) } catch let e as StoreError {
             throw AppError(e.description)
         } catch {
             throw AppError(zh: "无法打开数据库 \(path)", en: "cannot open the store \(path)", cause: error)
@@ -116,7 +116,7 @@ extension Workspace {
         let entries: [StoreEntry] = result.submissions.compactMap { sub in
             guard let period = sub.period else { return nil }
             let roots = sub.roots(in: tree)
-            guard let root = roots.min(by: { (tree[$0]?.level.depth ?? 9) < (tree[$1]?.level.depth ?? 9) }) else { return nil }
+            guard let root = sub.reportingUnit(in: tree) else { return nil }
             let units = sub.rows.map(\.code)
             let offs = (roots.flatMap { offsByUnit[$0] ?? [] } + sub.signOffs.filter { roots.contains($0.unit) })
                 .filter { $0.period == nil || $0.period == period }
@@ -155,4 +155,16 @@ extension Workspace {
         let login = NSUserName()
         return login.isEmpty ? "unknown" : login
     }
+}
+
+/// A store opened for a command, and whether opening made it (a new file).
+public struct OpenedStore: Sendable {
+    public let store: any HistoryStoring
+    public let created: Bool
+}
+
+/// A store opened for the desk (accounts, uploads, the audit log beside the history).
+public struct OpenedDeskStore: Sendable {
+    public let store: any DeskStoring
+    public let created: Bool
 }

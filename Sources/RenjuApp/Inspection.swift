@@ -166,7 +166,7 @@ extension Workspace {
 
     /// Hit rates over the inspected figures of the units `within` admits (all when nil), and how
     /// many inspection results those are: a county reviewer's page counts its own county only.
-    public func hitRates(store: any HistoryStoring, within: ((UnitCode) -> Bool)?) async throws -> (rates: HitRates, recorded: Int) {
+    public func hitRates(store: any HistoryStoring, within: ((UnitCode) -> Bool)?) async throws -> HitRateSummary {
         let s = try Self.inspectionStore(store)
         var samples = try await s.samples(), results = try await s.inspections()
         if let within {
@@ -176,6 +176,12 @@ extension Workspace {
             }.filter { !$0.figures.isEmpty }
             results = results.filter { within($0.unit) }
         }
-        return (HitRates.compute(samples: samples, results: results), results.count)
+        return HitRateSummary(rates: HitRates.compute(samples: samples, results: results), recorded: results.count)
     }
+}
+
+/// The rules' hit rates and how many inspection results they rest on.
+public struct HitRateSummary: Sendable {
+    public let rates: HitRates
+    public let recorded: Int
 }

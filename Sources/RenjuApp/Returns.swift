@@ -46,22 +46,7 @@ extension Workspace {
     /// The reporting unit of a validation: the lowest common ancestor of its units, raised until
     /// it lies above the level of the template's rows.
     public static func reportingUnit(of v: Validation, level: Level?) -> UnitCode? {
-        let tree = v.reference.tree
-        let codes = Set(v.result.submissions.flatMap { $0.rows.map(\.code) }).filter { tree[$0] != nil }
-        guard var lca = codes.first else { return nil }
-        func chain(_ c: UnitCode) -> [UnitCode] {
-            var out = [c]; var cur = c
-            while let p = tree[cur]?.parent, out.count < 16 { out.append(p); cur = p }
-            return out
-        }
-        for c in codes {
-            let ancestors = Set(chain(c))
-            lca = chain(lca).first { ancestors.contains($0) } ?? lca
-        }
-        if let level {
-            while let l = tree[lca]?.level, l >= level, let p = tree[lca]?.parent { lca = p }
-        }
-        return lca
+        v.reference.tree.commonAncestor(of: v.result.submissions.flatMap { $0.rows.map(\.code) }, above: level)
     }
 
     /// The findings workbook: the figures with flagged cells highlighted and the messages as

@@ -23,7 +23,7 @@ extension Workspace {
     }
 
     /// Every rule that will run, built-in (the readers' first) and the user's, as `rules.yaml` configures them.
-    public func rules() throws -> (reference: ReferenceData, rules: [RuleListing]) {
+    public func rules() throws -> RuleList {
         let ref = try reference()
         var out: [RuleListing] = []
         for d in CheckRegistry.descriptors {
@@ -35,7 +35,7 @@ extension Workspace {
             out.append(RuleListing(id: r.id, severity: r.severity, levels: r.levels.map { $0.sorted() }, title: Message(zh: r.title, en: r.title),
                                    parameters: [], condition: "assert: \(r.source) (missing: \(r.missing.rawValue))"))
         }
-        return (ref, out)
+        return RuleList(reference: ref, rules: out)
     }
 
     /// One rule as `renju rules explain ID` tells it: its listing (severity and levels as
@@ -50,7 +50,7 @@ extension Workspace {
     }
 
     public func explain(_ text: String) throws -> RuleExplanation {
-        let (_, rules) = try self.rules()
+        let rules = try self.rules().rules
         guard let listing = rules.first(where: { $0.id.description == text }) else {
             let near = rules.map(\.id.description).min { editDistance($0, text) < editDistance($1, text) }.flatMap { editDistance($0, text) <= 3 ? $0 : nil }
             throw AppError(zh: "没有规则 \(text)\(near.map { "（是否是 \($0)？）" } ?? "")：renju rules 列出全部规则",
@@ -63,12 +63,12 @@ extension Workspace {
     }
 
     /// Loads a rule file against the catalog and every rule's descriptor; what it holds.
-    public func checkRuleFile(_ path: String) throws -> (settings: Int, userRules: Int, identities: Int) {
+    public func checkRuleFile(_ path: String) throws -> RuleFileCounts {
         let ref = try reference()
         do {
             let settings = try CheckSettings.load(path: path, catalog: ref.catalog)
             try settings.verify(CheckRegistry.descriptors)
-            return (settings.settings.count, settings.userRules.count, settings.partWhole.count + settings.requires.count)
+            return RuleFileCounts(settings: settings.settings.count, userRules: settings.userRules.count, identities: settings.partWhole.count + settings.requires.count)
         } catch let e as ReferenceError {
             throw AppError(Message.of(e))
         }
@@ -76,7 +76,7 @@ extension Workspace {
 
     /// The rule set analysed as a whole (`renju rules --check [FILE]`): FILE (a rules.yaml) with
     /// the reference folder's catalog, or the folder's own rules.yaml.
-    public func analyseRules(_ path: String?) throws -> (file: String, loaded: (settings: Int, userRules: Int, identities: Int), analysis: RuleSetAnalysis) {
+    public func analyseRules(_ path: String?) throws -> RuleFileAnalysis {
         var ref = try reference()
         let file = path ?? (ref.directory as NSString).appendingPathComponent("rules.yaml")
         do {
@@ -86,7 +86,27 @@ extension Workspace {
         } catch let e as ReferenceError {
             throw AppError(Message.of(e))
         }
-        let loaded = (ref.checks.settings.count, ref.checks.userRules.count, ref.checks.partWhole.count + ref.checks.requires.count)
-        return (file, loaded, RuleSetAnalysis.analyse(ref))
+        let loaded = RuleFileCounts(settings: ref.checks.settings.count, userRules: ref.checks.userRules.count, identities: ref.checks.partWhole.count + ref.checks.requires.count)
+        return RuleFileAnalysis(file: file, loaded: loaded, analysis: RuleSetAnalysis.analyse(ref))
     }
+}
+
+/// The rules that will run, as `renju rules` lists them.
+public struct RuleList: Sendable {
+    public let reference: ReferenceData
+    public let rules: [Workspace.RuleListing]
+}
+
+/// What a rule file holds: rule settings, user rules, identities.
+public struct RuleFileCounts: Sendable, Equatable {
+    public let settings: Int
+    public let userRules: Int
+    public let identities: Int
+}
+
+/// A rule file checked and analysed (`renju rules --check`).
+public struct RuleFileAnalysis: Sendable {
+    public let file: String
+    public let loaded: RuleFileCounts
+    public let analysis: RuleSetAnalysis
 }

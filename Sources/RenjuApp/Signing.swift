@@ -7,7 +7,7 @@ import RenjuChecks
 extension Workspace {
     /// A new key pair written to a folder: `NAME.key` (private, mode 600) and `NAME.pub`.
     /// The folder is made when missing; existing keys are never overwritten.
-    public static func makeKeys(name: String, in folder: String) throws -> (privateKey: URL, publicKey: URL) {
+    public static func makeKeys(name: String, in folder: String) throws -> KeyPair {
         // The name is the file's name: only what no file system gives a meaning to.
         let safe = name.filter { !"/\\:*?\"<>|".contains($0) && !$0.isNewline && $0 != "\0" }
             .trimmingCharacters(in: CharacterSet(charactersIn: ". "))
@@ -33,7 +33,7 @@ extension Workspace {
         } catch {
             throw AppError(zh: "无法写入 \(folder)：\(error.localizedDescription)", en: "cannot write to \(folder): \(error.localizedDescription)")
         }
-        return (priv, pub)
+        return KeyPair(privateKey: priv, publicKey: pub)
     }
 
     /// What signing did.
@@ -60,7 +60,7 @@ extension Workspace {
             throw AppError(zh: "\(file) 必须正好包含一份带报告期的报表", en: "\(file) must hold exactly one submission with a period")
         }
         let tree = reference.tree
-        guard let unit = sub.roots(in: tree).min(by: { (tree[$0]?.level.depth ?? 9) < (tree[$1]?.level.depth ?? 9) }) else {
+        guard let unit = sub.reportingUnit(in: tree) else {
             throw AppError(zh: "\(file) 中没有单位", en: "no unit in \(file)")
         }
         guard let keyText = try? String(contentsOfFile: keyFile, encoding: .utf8),
@@ -114,4 +114,10 @@ public enum SignOffTable {
         }
         return ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
+}
+
+/// The two key files `renju keygen` wrote.
+public struct KeyPair: Sendable {
+    public let privateKey: URL
+    public let publicKey: URL
 }

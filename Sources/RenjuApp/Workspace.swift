@@ -13,6 +13,10 @@ public struct Workspace: Sendable {
     /// end that shows progress; nil: nothing is told.
     public var progress: (@Sendable (_ step: ProgressStep, _ done: Int, _ total: Int) -> Void)?
 
+    /// The reference data, loaded by the first use case that needs it and kept: a command or a
+    /// desk loads (and checks) it once, not on every call.
+    private let loaded = LoadedReference()
+
     public init(_ locations: Locations) { self.locations = locations }
 
     /// What a progress report counts.
@@ -20,8 +24,13 @@ public struct Workspace: Sendable {
 
     // MARK: reference data and templates
 
-    /// The reference data, its rule settings checked against every rule's descriptor.
+    /// The reference data, its rule settings checked against every rule's descriptor; loaded once
+    /// per workspace (a failure is not kept: the next call tries again).
     public func reference() throws -> ReferenceData {
+        try loaded.value { try loadReference() }
+    }
+
+    private func loadReference() throws -> ReferenceData {
         do {
             let ref = try ReferenceData.load(directory: locations.reference, divisions: locations.divisions, targets: locations.targets)
             try ref.checks.verify(CheckRegistry.descriptors)
@@ -132,14 +141,36 @@ public struct Workspace: Sendable {
     }
 
     /// The submissions' content digests (数据摘要), one a submission with a period.
-    public func digests(_ inputs: [String], period: Period?) throws -> [(digest: String, unit: UnitCode?, period: Period, file: String)] {
+    public func digests(_ inputs: [String], period: Period?) throws -> [SubmissionDigest] {
         let reference = try reference()
         let input = try read(inputs, period: period, reference: reference)
-        let out = input.submissions.compactMap { sub -> (String, UnitCode?, Period, String)? in
+        let out = input.submissions.compactMap { sub -> SubmissionDigest? in
             guard let d = ContentDigest.of(sub), let p = sub.period else { return nil }
-            return (d, sub.rows.first?.code, p, sub.file)
+            return SubmissionDigest(digest: d, unit: sub.rows.first?.code, period: p, file: sub.file)
         }
         if out.isEmpty { throw AppError(zh: "输入中没有带报告期的报表", en: "no submission with a period in the input") }
         return out
     }
+}
+
+/// The reference data a workspace loaded, shared by its copies.
+final class LoadedReference: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data: ReferenceData?
+
+    func value(_ load: () throws -> ReferenceData) throws -> ReferenceData {
+        lock.lock(); defer { lock.unlock() }
+        if let data { return data }
+        let fresh = try load()
+        data = fresh
+        return fresh
+    }
+}
+
+/// A submission's content digest (数据摘要), as `renju digest` prints it.
+public struct SubmissionDigest: Sendable {
+    public let digest: String
+    public let unit: UnitCode?
+    public let period: Period
+    public let file: String
 }

@@ -151,6 +151,27 @@ public struct DivisionTree: Sendable {
         return out
     }
 
+    /// The lowest unit above (or equal to) every given unit the tree knows, raised while its level
+    /// is at or below `level` (a return whose rows are townships reports for their county); nil
+    /// when none is known. Decided in code order, whatever order the units come in.
+    public func commonAncestor(of codes: some Sequence<UnitCode>, above level: Level? = nil) -> UnitCode? {
+        let known = Set(codes).filter { self[$0] != nil }.sorted()
+        guard var lca = known.first else { return nil }
+        func chain(_ c: UnitCode) -> [UnitCode] {
+            var out = [c]; var cur = c
+            while let p = self[cur]?.parent, out.count < 16 { out.append(p); cur = p }
+            return out
+        }
+        for c in known {
+            let ancestors = Set(chain(c))
+            lca = chain(lca).first { ancestors.contains($0) } ?? lca
+        }
+        if let level {
+            while let l = self[lca]?.level, l >= level, let p = self[lca]?.parent { lca = p }
+        }
+        return lca
+    }
+
     public func isAncestor(_ a: UnitCode, of b: UnitCode) -> Bool {
         var cur = self[b]?.parent
         var guardCount = 0

@@ -411,6 +411,12 @@ public struct Submission: Sendable {
 
     public var unitCodes: [UnitCode] { rows.map(\.code) }
 
+    /// The unit the submission reports for: the highest of its roots (a township's form: the
+    /// township's own total row); the first of them, in the rows' order, when several are as high.
+    public func reportingUnit(in tree: DivisionTree) -> UnitCode? {
+        roots(in: tree).min(by: { (tree[$0]?.level.depth ?? 9) < (tree[$1]?.level.depth ?? 9) })
+    }
+
     /// The units of the submission whose parent is not in it: normally the single total row.
     public func roots(in tree: DivisionTree) -> [UnitCode] {
         let present = Set(rows.map(\.code))

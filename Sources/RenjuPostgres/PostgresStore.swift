@@ -487,7 +487,7 @@ public final class PostgresStore: HistoryStoring, Sendable {
         }.sorted { $0.period < $1.period }
     }
 
-    public func history(unit: UnitCode, indicator: IndicatorID) async throws -> [(period: Period, value: Double)] {
+    public func history(unit: UnitCode, indicator: IndicatorID) async throws -> [SeriesPoint] {
         let u = unit.rawValue, i = indicator.rawValue
         let rows: [(String, Double)] = try await run { c, l in
             var out: [(String, Double)] = []
@@ -497,7 +497,7 @@ public final class PostgresStore: HistoryStoring, Sendable {
         }
         return try rows.map { p, v in
             guard let period = Period.parse(p) else { throw PostgresStoreError.query(path, "a stored period does not parse: \(p)") }
-            return (period, v)
+            return SeriesPoint(period: period, value: v)
         }.sorted { $0.period < $1.period }
     }
 

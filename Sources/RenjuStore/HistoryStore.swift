@@ -206,10 +206,10 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    public func history(unit: UnitCode, indicator: IndicatorID) throws -> [(period: Period, value: Double)] {
+    public func history(unit: UnitCode, indicator: IndicatorID) throws -> [SeriesPoint] {
         try queue.read { db in
             try ObservationRow.filter(ObservationRow.Columns.unit == unit && ObservationRow.Columns.indicator == indicator).fetchAll(db)
-                .map { ($0.period, $0.value) }
+                .map { SeriesPoint(period: $0.period, value: $0.value) }
                 .sorted { $0.period < $1.period }
         }
     }

@@ -18,7 +18,7 @@ public protocol HistoryStoring: AnyObject, Sendable {
     @discardableResult
     func importSubmissions(_ entries: [StoreEntry], who: String, forced: Bool, reason: String?, now: Date, pause: Double) async throws -> [ImportRecord]
     func periods() async throws -> [StoredPeriod]
-    func history(unit: UnitCode, indicator: IndicatorID) async throws -> [(period: Period, value: Double)]
+    func history(unit: UnitCode, indicator: IndicatorID) async throws -> [SeriesPoint]
     /// The audit trail, oldest first.
     func imports() async throws -> [ImportRecord]
     /// The findings stored with a period's imports.
@@ -128,4 +128,11 @@ public enum StoreError: UserFacingError, CustomStringConvertible {
         }
     }
     public var description: String { "\(userMessage.en) / \(userMessage.zh)" }
+}
+
+/// One stored figure of a unit's series: the period and the value.
+public struct SeriesPoint: Sendable, Equatable {
+    public let period: Period
+    public let value: Double
+    public init(period: Period, value: Double) { self.period = period; self.value = value }
 }

@@ -275,7 +275,7 @@ public final class DeskServer: Sendable {
         if !(await throttle.begin(client: client, login: login)) {
             guard try await unlockedByAdmin(login: login, client: client), await throttle.begin(client: client, login: login) else { throw Throttled() }
         }
-        var found: (account: Account, passwordHash: String)?
+        var found: Credentials?
         do { found = try await desk.credentials(login: login) } catch {
             await throttle.end(client: client, login: login, succeeded: false)
             throw error

@@ -218,7 +218,8 @@ extension DeskServer {
         var ctx = common(c, period: p)
         ctx["seed"] = Int(Date().timeIntervalSince1970) % 1_000_000
         if let message { ctx["message"] = message }
-        let (h, recorded) = try await desk.hitRates(for: c.account)
+        let summary = try await desk.hitRates(for: c.account)
+        let h = summary.rates, recorded = summary.recorded
         ctx["none"] = recorded == 0
         ctx["hasRules"] = !h.rules.isEmpty
         ctx["rules"] = h.rules.map { r -> [String: Any] in

@@ -53,7 +53,8 @@ struct DBImport: AsyncParsableCommand {
     mutating func run() async throws {
         let lang = checking.lang
         let path = storePath(store)
-        let (db, created) = try await Workspace.openStore(path, create: true)
+        let openedStore = try await Workspace.openStore(path, create: true)
+        let db = openedStore.store, created = openedStore.created
         if created { note(lang, zh: "已新建数据库 \(path) / created a new store at \(path)", en: "created a new store at \(path)") }
         let pause = Double(ProcessInfo.processInfo.environment["RENJU_TEST_IMPORT_PAUSE"] ?? "") ?? 0
         let r = try await checking.workspace.importInputs(
@@ -106,7 +107,8 @@ struct DBHistory: AsyncParsableCommand {
         let en = language.lang == .en
         say(en ? "\(ref.tree.name(of: u) ?? u.rawValue) \(ind.englishName) (\(ind.unit))" : "\(ref.tree.name(of: u) ?? u.rawValue) \(ind.name)（\(ind.unit)）")
         var prev: Double?
-        for (p, v) in series {
+        for point in series {
+            let p = point.period, v = point.value
             let change = prev.map { $0 == 0 ? "" : String(format: "  %+.1f%%", (v - $0) / $0 * 100) } ?? ""
             print("\(p)  \(figure(v, ind))\(change)")
             prev = v

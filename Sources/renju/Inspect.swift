@@ -48,7 +48,8 @@ struct Sample: AsyncParsableCommand {
 
     mutating func run() async throws {
         let lang = checking.lang
-        let (db, created) = try await Workspace.openStore(storePath(store), create: true)
+        let openedStore = try await Workspace.openStore(storePath(store), create: true)
+        let db = openedStore.store, created = openedStore.created
         if created { note(lang, zh: "已新建数据库 \(db.path)", en: "created a new store at \(db.path)") }
         let s = seed ?? UInt64(Date().timeIntervalSince1970)
         let sample = try await checking.workspace.sample(inputs, store: db, period: checking.period.value, size: size, seed: s, randomShare: randomShare,
@@ -94,7 +95,8 @@ struct VerifyImport: AsyncParsableCommand {
 
     mutating func run() async throws {
         let lang = language.lang
-        let (db, _) = try await Workspace.openStore(storePath(store), migrate: true)
+        let openedStore = try await Workspace.openStore(storePath(store), migrate: true)
+        let db = openedStore.store
         let v = try await Workspace.verifyImport(file, store: db, who: who)
         say(lang, zh: "抽查编号 \(v.sampleID)：记录 \(v.results.count) 个核实数（属实 \(v.confirmed)，有误 \(v.corrected)），存入 \(db.path)",
             en: "sample \(v.sampleID): \(v.results.count) figures recorded (\(v.confirmed) confirmed, \(v.corrected) wrong) in \(db.path)")

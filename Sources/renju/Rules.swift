@@ -83,7 +83,8 @@ struct RulesList: AsyncParsableCommand {
         let workspace = reference.workspace()
         let lang = language.lang
         if hitRate {
-            let (db, _) = try await Workspace.openStore(storePath(store), create: false)
+            let openedStore = try await Workspace.openStore(storePath(store), create: false)
+            let db = openedStore.store
             let h = try await workspace.hitRates(store: db)
             switch format.format {
             case .json: print(RuleAnalysisReport.hitRatesJSON(h))
@@ -92,7 +93,8 @@ struct RulesList: AsyncParsableCommand {
             return
         }
         if check {
-            let (path, n, analysis) = try workspace.analyseRules(file)
+            let analysed = try workspace.analyseRules(file)
+            let path = analysed.file, n = analysed.loaded, analysis = analysed.analysis
             switch format.format {
             case .json: print(RuleAnalysisReport.json(analysis, file: path, lang: lang))
             case .text:
@@ -104,7 +106,8 @@ struct RulesList: AsyncParsableCommand {
             return
         }
         guard file == nil else { throw ValidationError("a file is only taken with --check (renju rules --check FILE)") }
-        let (ref, rules) = try workspace.rules()
+        let listed = try workspace.rules()
+        let ref = listed.reference, rules = listed.rules
         let all = lang == .zh ? "全部" : "all"
         let rows = rules.map { r -> (id: String, severity: String, levels: String, title: String, detail: String) in
             let params = r.parameters.map { p -> String in

@@ -23,7 +23,8 @@ struct Serve: AsyncParsableCommand {
 
     mutating func run() async throws {
         let workspace = reference.workspace(targets: targets.targets)
-        let (store, _) = try await Workspace.openDeskStore(storePath(self.store), migrate: true)
+        let openedStore = try await Workspace.openDeskStore(storePath(self.store), migrate: true)
+        let store = openedStore.store
         if try await store.accounts().isEmpty {
             throw AppError(zh: "数据库中还没有账号：先用 renju user add --db \(store.path) --role admin … 建立第一个账号",
                            en: "no accounts yet: add the first with `renju user add --db \(store.path) --role admin …`")
@@ -64,7 +65,8 @@ struct UserAdd: AsyncParsableCommand {
         let ref = try workspace.reference()
         let code = try Workspace.unit(unit, in: ref)
         let account = Account(login: login, name: name, role: r, unit: code, signs: signs)
-        let (store, created) = try await Workspace.openDeskStore(storePath(self.store), create: true)
+        let openedStore = try await Workspace.openDeskStore(storePath(self.store), create: true)
+        let store = openedStore.store, created = openedStore.created
         let desk = try Desk(workspace: workspace, store: store, asOf: nil)
         try desk.checkAccount(account)
         guard let line = readLine(strippingNewline: true) else {
@@ -81,7 +83,8 @@ struct UserList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the desk accounts.")
     @OptionGroup var store: StoreOptions
     mutating func run() async throws {
-        let (store, _) = try await Workspace.openDeskStore(storePath(self.store))
+        let openedStore = try await Workspace.openDeskStore(storePath(self.store))
+        let store = openedStore.store
         for a in try await store.accounts() {
             let signs = a.signs.isEmpty ? "" : "  signs: \(a.signs.joined(separator: "、"))"
             print("\(padded(a.login, to: 16)) \(padded(a.name, to: 10)) \(padded(a.role.rawValue, to: 9)) \(a.unit)\(a.disabled ? "  (disabled)" : "")\(signs)")
@@ -94,7 +97,8 @@ struct UserDisable: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @Argument(help: "The login.") var login: String
     mutating func run() async throws {
-        let (store, _) = try await Workspace.openDeskStore(storePath(self.store), migrate: true)
+        let openedStore = try await Workspace.openDeskStore(storePath(self.store), migrate: true)
+        let store = openedStore.store
         guard try await store.setDisabled(login: login, true) else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
         writeStderr("renju: disabled \(login)")
     }
@@ -105,7 +109,8 @@ struct UserEnable: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @Argument(help: "The login.") var login: String
     mutating func run() async throws {
-        let (store, _) = try await Workspace.openDeskStore(storePath(self.store), migrate: true)
+        let openedStore = try await Workspace.openDeskStore(storePath(self.store), migrate: true)
+        let store = openedStore.store
         guard try await store.setDisabled(login: login, false) else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
         writeStderr("renju: enabled \(login)")
     }
@@ -118,7 +123,8 @@ struct UserUnlock: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @Argument(help: "The login.") var login: String
     mutating func run() async throws {
-        let (store, _) = try await Workspace.openDeskStore(storePath(self.store), migrate: true)
+        let openedStore = try await Workspace.openDeskStore(storePath(self.store), migrate: true)
+        let store = openedStore.store
         guard try await store.account(login: login) != nil else { throw AppError(zh: "没有账号 \(login)", en: "no account \(login)") }
         try await store.log(.account, who: "renju user unlock", submission: nil, unit: nil, period: nil, detail: "unlock \(login)", now: Date())
         writeStderr("renju: unlocked \(login)")

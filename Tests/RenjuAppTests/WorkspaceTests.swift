@@ -34,7 +34,8 @@ final class WorkspaceTests: XCTestCase {
     /// the store finds what validating it beside its 2025Q2 files finds.
     func testAStoredQuarterIsTheNextQuartersHistory() async throws {
         let dir = try temporaryDirectory()
-        let (store, created) = try await Workspace.openStore(dir.appendingPathComponent("s.sqlite").path, create: true)
+        let openedStore = try await Workspace.openStore(dir.appendingPathComponent("s.sqlite").path, create: true)
+        let store = openedStore.store, created = openedStore.created
         XCTAssertTrue(created)
         let imported = try await workspace.importInputs([sample.appendingPathComponent("2025Q2").path], into: store, period: nil, asOf: asOf)
         XCTAssertNil(imported.refusedForErrors, "2025Q2 is clean")
@@ -52,7 +53,8 @@ final class WorkspaceTests: XCTestCase {
     /// Refused while errors are open; forced only with a reason, which the audit trail keeps.
     func testAnImportWithOpenErrorsNeedsForceAndAReason() async throws {
         let dir = try temporaryDirectory()
-        let (store, _) = try await Workspace.openStore(dir.appendingPathComponent("s.sqlite").path, create: true)
+        let openedStore = try await Workspace.openStore(dir.appendingPathComponent("s.sqlite").path, create: true)
+        let store = openedStore.store
         let q3 = sample.appendingPathComponent("2025Q3").path
         let refused = try await workspace.importInputs([q3], into: store, period: nil, asOf: asOf)
         XCTAssertGreaterThan(refused.refusedForErrors ?? 0, 0)
@@ -72,7 +74,8 @@ final class WorkspaceTests: XCTestCase {
     /// The ranking of the store's quarter, in process: every township of the county ranked once.
     func testTheStoredQuarterIsRanked() async throws {
         let dir = try temporaryDirectory()
-        let (store, _) = try await Workspace.openStore(dir.appendingPathComponent("s.sqlite").path, create: true)
+        let openedStore = try await Workspace.openStore(dir.appendingPathComponent("s.sqlite").path, create: true)
+        let store = openedStore.store
         _ = try await workspace.importInputs([sample.path], into: store, period: nil, asOf: asOf, force: true, reason: "test")
         let r = try await workspace.rank(inputs: [], store: store, period: Period.parse("2025Q3"), unit: nil, asOf: asOf)
         let units = r.ranking.entries.map(\.unit)
