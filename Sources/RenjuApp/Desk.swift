@@ -49,6 +49,36 @@ public enum DeskPolicy {
     public static func inScope(_ unit: UnitCode, of account: Account, tree: DivisionTree) -> Bool {
         unit == account.unit || tree.isAncestor(account.unit, of: unit)
     }
+
+    /// The one place a permission is granted: a grant of `P` for an enabled account whose role
+    /// holds it, else nil. The desk's use cases take the grant of the permission they need, so
+    /// they cannot be called without it and never ask again.
+    public static func grant<P: PermissionKind>(_ account: Account, _ kind: P.Type) -> Grant<P>? {
+        allows(account, P.permission) ? Grant(account: account) : nil
+    }
+}
+
+/// A permission as a type, for `Grant`.
+public protocol PermissionKind: Sendable { static var permission: DeskPermission { get } }
+
+/// The permissions as types: `Grant<Permit.Sign>` is what signing takes.
+public enum Permit {
+    public enum Read: PermissionKind { public static let permission = DeskPermission.read }
+    public enum Upload: PermissionKind { public static let permission = DeskPermission.upload }
+    public enum Explain: PermissionKind { public static let permission = DeskPermission.explain }
+    public enum Sign: PermissionKind { public static let permission = DeskPermission.sign }
+    public enum Review: PermissionKind { public static let permission = DeskPermission.review }
+    public enum Export: PermissionKind { public static let permission = DeskPermission.export }
+}
+
+/// Proof that an account holds permission `P`, made only by `DeskPolicy.grant`. What it may touch
+/// is still limited to the account's subtree: each use case keeps to in-scope units.
+public struct Grant<P: PermissionKind>: Sendable {
+    public let account: Account
+    fileprivate init(account: Account) { self.account = account }
+
+    /// Every role reads its own subtree (DeskPolicy.permissions): a grant of anything is one to read.
+    public var read: Grant<Permit.Read> { Grant<Permit.Read>(account: account) }
 }
 
 /// Why a desk request was refused, each with what the HTTP front end answers.
@@ -239,8 +269,8 @@ public final class Desk: Sendable {
     /// to the uploader's unit; the unit's own row must be there (a village alone or a file without
     /// the total is not the township's return); the period is the newest in the file and must be
     /// open. Then the bytes are stored as the unit's next version and checked against the history.
-    public func upload(_ bytes: Data, filename: String, by account: Account, now: Date = Date()) async throws -> DeskSubmission {
-        guard DeskPolicy.allows(account, .upload) else { throw DeskError.notAllowed(Message(zh: "无权上报", en: "not allowed to upload")) }
+    public func upload(_ bytes: Data, filename: String, by grant: Grant<Permit.Upload>, now: Date = Date()) async throws -> DeskSubmission {
+        let account = grant.account
         guard bytes.count <= maxUploadBytes else { throw DeskError.tooLarge(limit: maxUploadBytes) }
         let tree = reference.tree
         let unit = account.unit
@@ -322,8 +352,8 @@ public final class Desk: Sendable {
     }
 
     /// 重新开放: the county lets a unit upload again for a closed period (audited, with a reason).
-    public func reopen(unit: UnitCode, period: Period, reason: String, by account: Account, now: Date = Date()) async throws {
-        guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权重新开放", en: "not allowed to reopen")) }
+    public func reopen(unit: UnitCode, period: Period, reason: String, by grant: Grant<Permit.Review>, now: Date = Date()) async throws {
+        let account = grant.account
         guard DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
             throw DeskError.notFound(Message(zh: "没有单位 \(unit)", en: "no unit \(unit)"))
         }
@@ -345,8 +375,8 @@ public final class Desk: Sendable {
     }
 
     /// A submission by id, for an account allowed to read it.
-    public func submission(id: Int64, for account: Account) async throws -> DeskSubmission {
-        guard DeskPolicy.allows(account, .read) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
+    public func submission(id: Int64, for grant: Grant<Permit.Read>) async throws -> DeskSubmission {
+        let account = grant.account
         guard let stored = try await store.submission(id: id) else {
             throw DeskError.notFound(Message(zh: "没有编号为 \(id) 的报表", en: "no submission \(id)"))
         }
@@ -571,8 +601,9 @@ public final class Desk: Sendable {
     }
 
     /// Every version of a unit's period, newest first, for an account allowed to read it.
-    public func versions(unit: UnitCode, period: Period, for account: Account) async throws -> [StoredSubmission] {
-        guard DeskPolicy.allows(account, .read), DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
+    public func versions(unit: UnitCode, period: Period, for grant: Grant<Permit.Read>) async throws -> [StoredSubmission] {
+        let account = grant.account
+        guard DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
             throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed"))
         }
         return try await store.submissions(period: period).filter { $0.unit == unit }.reversed()
@@ -580,10 +611,10 @@ public final class Desk: Sendable {
 
     /// Writes a 说明 for a submission's warnings (a rule id or category, a unit and indicator or
     /// blank for any). An unknown rule is refused.
-    public func explain(submission id: Int64, rule: String?, unit: UnitCode?, indicator: String?, text: String, by account: Account,
+    public func explain(submission id: Int64, rule: String?, unit: UnitCode?, indicator: String?, text: String, by grant: Grant<Permit.Explain>,
                         now: Date = Date()) async throws {
-        guard DeskPolicy.allows(account, .explain) else { throw DeskError.notAllowed(Message(zh: "无权填写说明", en: "not allowed to explain")) }
-        let s = try await submission(id: id, for: account)
+        let account = grant.account
+        let s = try await submission(id: id, for: grant.read)
         try requireCurrent(s, doing: Message(zh: "填写说明", en: "explain"))
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 2000 else {
@@ -615,9 +646,9 @@ public final class Desk: Sendable {
     /// are fixed by a new upload, which starts unsigned), for a role signed already, before the
     /// roles ahead of it in the chain, and by a person who signed another role of this version
     /// unless `signoff.yaml` allows it (`same_person: allowed`).
-    public func signOff(submission id: Int64, role: String, by account: Account, now: Date = Date()) async throws -> SignOff {
-        guard DeskPolicy.allows(account, .sign) else { throw DeskError.notAllowed(Message(zh: "无权签批", en: "not allowed to sign")) }
-        let s = try await submission(id: id, for: account)
+    public func signOff(submission id: Int64, role: String, by grant: Grant<Permit.Sign>, now: Date = Date()) async throws -> SignOff {
+        let account = grant.account
+        let s = try await submission(id: id, for: grant.read)
         guard let mine = account.signs.first(where: { $0 == role }) else {
             throw DeskError.notAllowed(Message(zh: "您不能以“\(role)”身份签批", en: "you do not sign as \(role)"))
         }
@@ -667,9 +698,9 @@ public final class Desk: Sendable {
 
     /// 退回: sends a submission back with a message; the unit uploads a new version. Only the
     /// unit's current version, and only once.
-    public func returnSubmission(id: Int64, message: String, by account: Account, now: Date = Date()) async throws {
-        guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权退回", en: "not allowed to return")) }
-        let s = try await submission(id: id, for: account)
+    public func returnSubmission(id: Int64, message: String, by grant: Grant<Permit.Review>, now: Date = Date()) async throws {
+        let account = grant.account
+        let s = try await submission(id: id, for: grant.read)
         try requireCurrent(s, doing: Message(zh: "退回", en: "return"))
         let m = message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !m.isEmpty, m.count <= 2000 else {
@@ -716,8 +747,8 @@ public final class Desk: Sendable {
     }
 
     /// The board: every township of the period in the account's subtree, with where it stands.
-    public func board(period: Period, for account: Account) async throws -> [BoardLine] {
-        guard DeskPolicy.allows(account, .read) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
+    public func board(period: Period, for grant: Grant<Permit.Read>) async throws -> [BoardLine] {
+        let account = grant.account
         let generation = cache.generation
         let key = "\(period)|\(account.unit)"
         if let hit = cache.board(key, generation: generation) { return hit }
@@ -764,8 +795,8 @@ public final class Desk: Sendable {
 
     /// The return (上报表) of the account's unit for a period, from the latest version of every
     /// submission under it that was not sent back: the workbook's bytes.
-    public func returnWorkbook(period: Period, template: String = "prefecture-quarterly", for account: Account, now: Date = Date()) async throws -> Download {
-        guard DeskPolicy.allows(account, .export) else { throw DeskError.notAllowed(Message(zh: "无权导出", en: "not allowed to export")) }
+    public func returnWorkbook(period: Period, template: String = "prefecture-quarterly", for grant: Grant<Permit.Export>, now: Date = Date()) async throws -> Download {
+        let account = grant.account
         let subs = try await shownVersions(period: period, for: account)
         guard !subs.isEmpty else { throw DeskError.notFound(Message(zh: "\(period) 还没有可导出的报表", en: "nothing to export for \(period)")) }
         // Exactly the versions the board shows: each township's latest not sent back, its figures
@@ -796,8 +827,8 @@ public final class Desk: Sendable {
     /// A township's account sees its own line of its county's ranking (its rank among all the
     /// county's townships), not the other townships' scores: every answer is filtered to the
     /// user's units.
-    public func ranking(period: Period, for account: Account) async throws -> Workspace.RankingResult {
-        guard DeskPolicy.allows(account, .read) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
+    public func ranking(period: Period, for grant: Grant<Permit.Read>) async throws -> Workspace.RankingResult {
+        let account = grant.account
         let tree = reference.tree
         let above = tree.level(of: account.unit).map { $0 <= .county } == true
         let root = above ? account.unit : scope(of: account.unit)
@@ -814,8 +845,8 @@ public final class Desk: Sendable {
 
     /// 抽查 from the county board: a sample of the villages of the latest submissions in the
     /// account's scope (not sent back), stored, and its inspection workbook.
-    public func inspectionSample(period: Period, size: Int, seed: UInt64, randomShare: Double, for account: Account, now: Date = Date()) async throws -> SampleDownload {
-        guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权抽查", en: "not allowed to draw inspection samples")) }
+    public func inspectionSample(period: Period, size: Int, seed: UInt64, randomShare: Double, for grant: Grant<Permit.Review>, now: Date = Date()) async throws -> SampleDownload {
+        let account = grant.account
         let subs = try await shownVersions(period: period, for: account)
         guard !subs.isEmpty else { throw DeskError.notFound(Message(zh: "\(period) 还没有可抽查的报表", en: "nothing to sample for \(period)")) }
         var paths: [String] = []
@@ -833,8 +864,8 @@ public final class Desk: Sendable {
 
     /// A filled inspection workbook brought back: every result recorded beside the figures, when
     /// every unit in it lies in the account's scope (else nothing is recorded).
-    public func verifyInspection(_ bytes: Data, by account: Account, now: Date = Date()) async throws -> Workspace.Verified {
-        guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权导入核实结果", en: "not allowed to record inspections")) }
+    public func verifyInspection(_ bytes: Data, by grant: Grant<Permit.Review>, now: Date = Date()) async throws -> Workspace.Verified {
+        let account = grant.account
         guard bytes.count <= maxUploadBytes else { throw DeskError.tooLarge(limit: maxUploadBytes) }
         let path = try scratchFile(sha256: ContentSHA.hex(bytes), bytes: bytes)
         let tree = reference.tree
@@ -847,15 +878,16 @@ public final class Desk: Sendable {
 
     /// The rules' hit rates over the inspections of the account's units only, and how many
     /// inspection results that is.
-    public func hitRates(for account: Account) async throws -> HitRateSummary {
-        guard DeskPolicy.allows(account, .review) else { throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed")) }
+    public func hitRates(for grant: Grant<Permit.Review>) async throws -> HitRateSummary {
+        let account = grant.account
         let tree = reference.tree
         return try await workspace.hitRates(store: store, within: { DeskPolicy.inScope($0, of: account, tree: tree) })
     }
 
     /// The findings workbook of a submission.
-    public func findingsWorkbook(submission id: Int64, for account: Account, lang: Language) async throws -> Download {
-        let s = try await submission(id: id, for: account)
+    public func findingsWorkbook(submission id: Int64, for grant: Grant<Permit.Read>, lang: Language) async throws -> Download {
+        let account = grant.account
+        let s = try await submission(id: id, for: grant.read)
         let out = scratch.appendingPathComponent("findings-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: out) }
         try await Workspace.writeFindingsWorkbook(s.validation, to: out.path, lang: lang)
@@ -865,8 +897,9 @@ public final class Desk: Sendable {
     }
 
     /// A unit's blank collection form for a period.
-    public func collectionForm(unit: UnitCode, period: Period, for account: Account) throws -> Download {
-        guard DeskPolicy.allows(account, .read), DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
+    public func collectionForm(unit: UnitCode, period: Period, for grant: Grant<Permit.Read>) throws -> Download {
+        let account = grant.account
+        guard DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
             throw DeskError.notAllowed(Message(zh: "无权下载", en: "not allowed"))
         }
         let out = scratch.appendingPathComponent("form-\(UUID().uuidString).xlsx")
@@ -878,8 +911,9 @@ public final class Desk: Sendable {
     }
 
     /// A unit's series of one indicator from the store.
-    public func history(unit: UnitCode, indicator: IndicatorID, for account: Account) async throws -> [SeriesPoint] {
-        guard DeskPolicy.allows(account, .read), DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
+    public func history(unit: UnitCode, indicator: IndicatorID, for grant: Grant<Permit.Read>) async throws -> [SeriesPoint] {
+        let account = grant.account
+        guard DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
             throw DeskError.notAllowed(Message(zh: "无权查看", en: "not allowed"))
         }
         return try await store.history(unit: unit, indicator: indicator)

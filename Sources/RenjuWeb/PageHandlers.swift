@@ -29,7 +29,7 @@ extension DeskServer {
         return list.map { ["value": $0.description, "selected": $0 == p] }
     }
 
-    func home(_ req: Request, _ c: Caller) async throws -> Response {
+    func home(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
         let p = period(req)
         let level = desk.reference.tree.level(of: c.account.unit)
         if [.reviewer, .viewer, .admin].contains(c.account.role) || level.map({ $0 < .township }) == true && c.account.role != .clerk {
@@ -39,7 +39,7 @@ extension DeskServer {
         let units = desk.reference.tree.level(of: c.account.unit) == .township ? [c.account.unit] : desk.reference.tree.children(of: c.account.unit)
         var unitLines: [[String: Any]] = []
         for u in units {
-            let versions = try await desk.versions(unit: u, period: p, for: c.account)
+            let versions = try await desk.versions(unit: u, period: p, for: g.read)
             unitLines.append(["code": u.rawValue, "name": desk.reference.tree.name(of: u) ?? u.rawValue, "formLink": "/forms/\(u)/\(p)",
                     "hasVersions": !versions.isEmpty,
                     "versions": versions.map { v -> [String: Any] in
@@ -52,7 +52,7 @@ extension DeskServer {
         return pages.html("desk", ctx, lang: c.lang)
     }
 
-    func pageUpload(_ req: Request, _ c: Caller) async throws -> Response {
+    func pageUpload(_ req: Request, _ c: Caller, _ g: Grant<Permit.Upload>) async throws -> Response {
         guard await sessions.allowUpload(c.session.token, limit: options.uploadsPerMinute) else {
             throw DeskError.conflict(Message(zh: "上传过于频繁，请稍候再试", en: "too many uploads; wait a minute"))
         }
@@ -60,12 +60,12 @@ extension DeskServer {
               let file = parts.first(where: { $0.filename != nil && !$0.data.isEmpty }) else {
             throw DeskError.invalid(Message(zh: "请选择要上传的文件", en: "choose a file to upload"))
         }
-        let s = try await queuedUpload(file.data, filename: file.filename ?? "upload", c)
+        let s = try await queuedUpload(file.data, filename: file.filename ?? "upload", c, g)
         return Self.redirect("/submissions/\(s.stored.id)\(c.lang == .en ? "?lang=en" : "")")
     }
 
-    func submissionPage(_ id: Int64, _ c: Caller) async throws -> Response {
-        let s = try await desk.submission(id: id, for: c.account)
+    func submissionPage(_ id: Int64, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
+        let s = try await desk.submission(id: id, for: g.read)
         let ref = desk.reference, tree = ref.tree, catalog = ref.catalog
         let result = s.validation.result
         let findings = result.findings
@@ -145,24 +145,24 @@ extension DeskServer {
         return pages.html("submission", ctx, lang: c.lang)
     }
 
-    func pageExplain(_ req: Request, _ ctx: DeskContext, _ c: Caller) async throws -> Response {
+    func pageExplain(_ req: Request, _ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Explain>) async throws -> Response {
         let id = try Self.id(ctx)
         let form = Form.urlEncoded(c.body)
         try await desk.explain(submission: id, rule: form["rule"], unit: form["unit"].flatMap { UnitCode($0) }, indicator: form["indicator"],
-                         text: form["text"] ?? "", by: c.account)
+                         text: form["text"] ?? "", by: g)
         return Self.redirect("/submissions/\(id)\(c.lang == .en ? "?lang=en" : "")")
     }
 
-    func pageSign(_ req: Request, _ ctx: DeskContext, _ c: Caller) async throws -> Response {
+    func pageSign(_ req: Request, _ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Sign>) async throws -> Response {
         let id = try Self.id(ctx)
-        _ = try await desk.signOff(submission: id, role: Form.urlEncoded(c.body)["role"] ?? "", by: c.account)
+        _ = try await desk.signOff(submission: id, role: Form.urlEncoded(c.body)["role"] ?? "", by: g)
         return Self.redirect("/submissions/\(id)\(c.lang == .en ? "?lang=en" : "")")
     }
 
-    func pageReturn(_ req: Request, _ ctx: DeskContext, _ c: Caller) async throws -> Response {
+    func pageReturn(_ req: Request, _ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Review>) async throws -> Response {
         let id = try Self.id(ctx)
-        try await desk.returnSubmission(id: id, message: Form.urlEncoded(c.body)["message"] ?? "", by: c.account)
-        return Self.redirect("/board?period=\(try await desk.submission(id: id, for: c.account).stored.period)\(c.lang == .en ? "&lang=en" : "")")
+        try await desk.returnSubmission(id: id, message: Form.urlEncoded(c.body)["message"] ?? "", by: g)
+        return Self.redirect("/board?period=\(try await desk.submission(id: id, for: g.read).stored.period)\(c.lang == .en ? "&lang=en" : "")")
     }
 
     /// A rule as `renju rules explain` tells it: what it looks for, its severity and parameters —
@@ -192,10 +192,10 @@ extension DeskServer {
         return pages.html("rule", o, lang: c.lang)
     }
 
-    func boardPage(_ req: Request, _ c: Caller) async throws -> Response {
+    func boardPage(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
         let p = period(req)
         var ctx = common(c, period: p)
-        let lines = try await desk.board(period: p, for: c.account)
+        let lines = try await desk.board(period: p, for: g.read)
         let t = pages.t(c.lang)
         ctx["lines"] = lines.map { l -> [String: Any] in
             var o: [String: Any] = ["unit": l.unit.rawValue, "name": l.unitName, "status": t["status_\(l.status.rawValue)"] ?? l.status.rawValue,
@@ -213,12 +213,12 @@ extension DeskServer {
     }
 
     /// 抽查: draw a sample, bring results back, and the rules' hit rates.
-    func inspectionsPage(_ req: Request, _ c: Caller, message: String?) async throws -> Response {
+    func inspectionsPage(_ req: Request, _ c: Caller, _ g: Grant<Permit.Review>, message: String?) async throws -> Response {
         let p = period(req)
         var ctx = common(c, period: p)
         ctx["seed"] = Int(Date().timeIntervalSince1970) % 1_000_000
         if let message { ctx["message"] = message }
-        let summary = try await desk.hitRates(for: c.account)
+        let summary = try await desk.hitRates(for: g)
         let h = summary.rates, recorded = summary.recorded
         ctx["none"] = recorded == 0
         ctx["hasRules"] = !h.rules.isEmpty
@@ -231,32 +231,32 @@ extension DeskServer {
         return pages.html("inspections", ctx, lang: c.lang)
     }
 
-    func pageSample(_ req: Request, _ c: Caller) async throws -> Response {
+    func pageSample(_ req: Request, _ c: Caller, _ g: Grant<Permit.Review>) async throws -> Response {
         let form = Form.urlEncoded(c.body)
         guard let p = form["period"].flatMap(Period.parse), let size = form["size"].flatMap({ Int($0) }), (1...1000).contains(size),
               let seed = form["seed"].flatMap({ UInt64($0) }), let share = form["random_share"].flatMap({ Double($0) }), (0...1).contains(share) else {
             throw DeskError.invalid(Message(zh: "请填写报告期、样本量（1–1000）、随机种子和随机部分比例（0–1）", en: "give the period, a size (1–1000), a seed and a random share (0–1)"))
         }
-        let f = try await desk.inspectionSample(period: p, size: size, seed: seed, randomShare: share, for: c.account)
+        let f = try await desk.inspectionSample(period: p, size: size, seed: seed, randomShare: share, for: g)
         return Self.download(f.name, f.bytes)
     }
 
-    func pageVerify(_ req: Request, _ c: Caller) async throws -> Response {
+    func pageVerify(_ req: Request, _ c: Caller, _ g: Grant<Permit.Review>) async throws -> Response {
         guard let parts = Form.multipart(c.body, contentType: req.headers[.contentType]),
               let file = parts.first(where: { $0.filename != nil && !$0.data.isEmpty }) else {
             throw DeskError.invalid(Message(zh: "请选择填好的核实表", en: "choose the filled workbook"))
         }
-        let v = try await desk.verifyInspection(file.data, by: c.account)
+        let v = try await desk.verifyInspection(file.data, by: g)
         let text = c.lang == .en ? "Sample \(v.sampleID): \(v.results.count) figures recorded (\(v.confirmed) confirmed, \(v.corrected) wrong)."
                                  : "抽查编号 \(v.sampleID)：记录 \(v.results.count) 个核实数（属实 \(v.confirmed)，有误 \(v.corrected)）。"
-        return try await inspectionsPage(req, c, message: text)
+        return try await inspectionsPage(req, c, g, message: text)
     }
 
-    func rankingPage(_ req: Request, _ c: Caller) async throws -> Response {
+    func rankingPage(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
         let p = period(req)
         var ctx = common(c, period: p)
         do {
-            let r = try await desk.ranking(period: p, for: c.account)
+            let r = try await desk.ranking(period: p, for: g.read)
             let entries = r.ranking.entries
             ctx["entries"] = entries.map { e -> [String: Any] in
                 ["rank": e.reported ? "\(e.rank)" : "—", "reported": e.reported, "hasAward": e.award != nil, "name": e.name, "score": String(format: "%.2f", e.score),
@@ -273,7 +273,7 @@ extension DeskServer {
         return pages.html("ranking", ctx, lang: c.lang)
     }
 
-    func historyPage(_ req: Request, _ c: Caller) async throws -> Response {
+    func historyPage(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
         let q = req.uri.queryParameters
         var ctx = common(c)
         let ref = desk.reference
@@ -286,7 +286,7 @@ extension DeskServer {
         var charts: [[String: Any]] = []
         for id in shown {
             guard let ind = ref.catalog[id] else { continue }
-            let series = try await desk.history(unit: unit, indicator: id, for: c.account)
+            let series = try await desk.history(unit: unit, indicator: id, for: g.read)
             charts.append(["name": c.lang == .en ? ind.englishName : ind.name, "unit": ind.unit,
                            "svg": Charts.line(series.map { ($0.period.description, $0.value) }), "empty": series.isEmpty])
         }

@@ -13,51 +13,65 @@ extension DeskServer {
     func routes() -> [(Route, Handler)] {
         [
             // JSON API
-            (Route(method: .post, path: "/api/logout", surface: .api, access: .read), { req, _, c in await self.logout(c, api: true) }),
-            (Route(method: .post, path: "/api/submissions", surface: .api, access: .upload), { req, _, c in try await self.apiUpload(req, c) }),
-            (Route(method: .get, path: "/api/submissions/:id", surface: .api, access: .read), { _, ctx, c in try await self.apiSubmission(ctx, c) }),
-            (Route(method: .post, path: "/api/submissions/:id/explanations", surface: .api, access: .explain), { _, ctx, c in try await self.apiExplain(ctx, c) }),
-            (Route(method: .post, path: "/api/submissions/:id/signoffs", surface: .api, access: .sign), { _, ctx, c in try await self.apiSign(ctx, c) }),
-            (Route(method: .post, path: "/api/submissions/:id/return", surface: .api, access: .review), { _, ctx, c in try await self.apiReturn(ctx, c) }),
-            (Route(method: .get, path: "/api/submissions/:id/findings.xlsx", surface: .api, access: .read), { _, ctx, c in
-                let f = try await self.desk.findingsWorkbook(submission: try Self.id(ctx), for: c.account, lang: c.lang)
+            route(.post, "/api/logout", .api, Permit.Read.self) { _, _, c, _ in await self.logout(c, api: true) },
+            route(.post, "/api/submissions", .api, Permit.Upload.self) { req, _, c, g in try await self.apiUpload(req, c, g) },
+            route(.get, "/api/submissions/:id", .api, Permit.Read.self) { _, ctx, c, g in try await self.apiSubmission(ctx, c, g) },
+            route(.post, "/api/submissions/:id/explanations", .api, Permit.Explain.self) { _, ctx, c, g in try await self.apiExplain(ctx, c, g) },
+            route(.post, "/api/submissions/:id/signoffs", .api, Permit.Sign.self) { _, ctx, c, g in try await self.apiSign(ctx, c, g) },
+            route(.post, "/api/submissions/:id/return", .api, Permit.Review.self) { _, ctx, c, g in try await self.apiReturn(ctx, c, g) },
+            route(.get, "/api/submissions/:id/findings.xlsx", .api, Permit.Read.self) { _, ctx, c, g in
+                let f = try await self.desk.findingsWorkbook(submission: try Self.id(ctx), for: g, lang: c.lang)
                 return Self.download(f.name, f.bytes)
-            }),
-            (Route(method: .get, path: "/api/periods/:period/status", surface: .api, access: .read), { _, ctx, c in try await self.apiStatus(ctx, c) }),
-            (Route(method: .get, path: "/api/periods/:period/return.xlsx", surface: .api, access: .export), { _, ctx, c in
-                let f = try await self.desk.returnWorkbook(period: try Self.period(ctx), for: c.account)
+            },
+            route(.get, "/api/periods/:period/status", .api, Permit.Read.self) { _, ctx, c, g in try await self.apiStatus(ctx, c, g) },
+            route(.get, "/api/periods/:period/return.xlsx", .api, Permit.Export.self) { _, ctx, _, g in
+                let f = try await self.desk.returnWorkbook(period: try Self.period(ctx), for: g)
                 return Self.download(f.name, f.bytes)
-            }),
-            (Route(method: .post, path: "/api/periods/:period/reopen", surface: .api, access: .review), { _, ctx, c in try await self.apiReopen(ctx, c) }),
+            },
+            route(.post, "/api/periods/:period/reopen", .api, Permit.Review.self) { _, ctx, c, g in try await self.apiReopen(ctx, c, g) },
             // Pages
-            (Route(method: .get, path: "/", surface: .page, access: .read), { req, _, c in try await self.home(req, c) }),
-            (Route(method: .post, path: "/logout", surface: .page, access: .read), { _, _, c in await self.logout(c, api: false) }),
-            (Route(method: .post, path: "/upload", surface: .page, access: .upload), { req, _, c in try await self.pageUpload(req, c) }),
-            (Route(method: .get, path: "/submissions/:id", surface: .page, access: .read), { _, ctx, c in try await self.submissionPage(try Self.id(ctx), c) }),
-            (Route(method: .post, path: "/submissions/:id/explain", surface: .page, access: .explain), { req, ctx, c in try await self.pageExplain(req, ctx, c) }),
-            (Route(method: .post, path: "/submissions/:id/sign", surface: .page, access: .sign), { req, ctx, c in try await self.pageSign(req, ctx, c) }),
-            (Route(method: .post, path: "/submissions/:id/return", surface: .page, access: .review), { req, ctx, c in try await self.pageReturn(req, ctx, c) }),
-            (Route(method: .get, path: "/submissions/:id/findings.xlsx", surface: .page, access: .read), { _, ctx, c in
-                let f = try await self.desk.findingsWorkbook(submission: try Self.id(ctx), for: c.account, lang: c.lang)
+            route(.get, "/", .page, Permit.Read.self) { req, _, c, g in try await self.home(req, c, g) },
+            route(.post, "/logout", .page, Permit.Read.self) { _, _, c, _ in await self.logout(c, api: false) },
+            route(.post, "/upload", .page, Permit.Upload.self) { req, _, c, g in try await self.pageUpload(req, c, g) },
+            route(.get, "/submissions/:id", .page, Permit.Read.self) { _, ctx, c, g in try await self.submissionPage(try Self.id(ctx), c, g) },
+            route(.post, "/submissions/:id/explain", .page, Permit.Explain.self) { req, ctx, c, g in try await self.pageExplain(req, ctx, c, g) },
+            route(.post, "/submissions/:id/sign", .page, Permit.Sign.self) { req, ctx, c, g in try await self.pageSign(req, ctx, c, g) },
+            route(.post, "/submissions/:id/return", .page, Permit.Review.self) { req, ctx, c, g in try await self.pageReturn(req, ctx, c, g) },
+            route(.get, "/submissions/:id/findings.xlsx", .page, Permit.Read.self) { _, ctx, c, g in
+                let f = try await self.desk.findingsWorkbook(submission: try Self.id(ctx), for: g, lang: c.lang)
                 return Self.download(f.name, f.bytes)
-            }),
-            (Route(method: .get, path: "/board", surface: .page, access: .read), { req, _, c in try await self.boardPage(req, c) }),
-            (Route(method: .get, path: "/rules/:rule", surface: .page, access: .read), { _, ctx, c in try self.rulePage(ctx, c) }),
-            (Route(method: .get, path: "/ranking", surface: .page, access: .read), { req, _, c in try await self.rankingPage(req, c) }),
-            (Route(method: .get, path: "/history", surface: .page, access: .read), { req, _, c in try await self.historyPage(req, c) }),
-            (Route(method: .get, path: "/periods/:period/return.xlsx", surface: .page, access: .export), { _, ctx, c in
-                let f = try await self.desk.returnWorkbook(period: try Self.period(ctx), for: c.account)
+            },
+            route(.get, "/board", .page, Permit.Read.self) { req, _, c, g in try await self.boardPage(req, c, g) },
+            route(.get, "/rules/:rule", .page, Permit.Read.self) { _, ctx, c, _ in try self.rulePage(ctx, c) },
+            route(.get, "/ranking", .page, Permit.Read.self) { req, _, c, g in try await self.rankingPage(req, c, g) },
+            route(.get, "/history", .page, Permit.Read.self) { req, _, c, g in try await self.historyPage(req, c, g) },
+            route(.get, "/periods/:period/return.xlsx", .page, Permit.Export.self) { _, ctx, _, g in
+                let f = try await self.desk.returnWorkbook(period: try Self.period(ctx), for: g)
                 return Self.download(f.name, f.bytes)
-            }),
-            (Route(method: .get, path: "/inspections", surface: .page, access: .review), { req, _, c in try await self.inspectionsPage(req, c, message: nil) }),
-            (Route(method: .post, path: "/inspections/sample", surface: .page, access: .review), { req, _, c in try await self.pageSample(req, c) }),
-            (Route(method: .post, path: "/inspections/verify", surface: .page, access: .review), { req, _, c in try await self.pageVerify(req, c) }),
-            (Route(method: .get, path: "/forms/:unit/:period", surface: .page, access: .read), { _, ctx, c in
+            },
+            route(.get, "/inspections", .page, Permit.Review.self) { req, _, c, g in try await self.inspectionsPage(req, c, g, message: nil) },
+            route(.post, "/inspections/sample", .page, Permit.Review.self) { req, _, c, g in try await self.pageSample(req, c, g) },
+            route(.post, "/inspections/verify", .page, Permit.Review.self) { req, _, c, g in try await self.pageVerify(req, c, g) },
+            route(.get, "/forms/:unit/:period", .page, Permit.Read.self) { _, ctx, _, g in
                 guard let u = UnitCode(ctx.parameters.get("unit") ?? "") else { throw DeskError.notFound(Message(zh: "区划代码有误", en: "not a division code")) }
-                let f = try self.desk.collectionForm(unit: u, period: try Self.period(ctx), for: c.account)
+                let f = try self.desk.collectionForm(unit: u, period: try Self.period(ctx), for: g)
                 return Self.download(f.name, f.bytes)
-            }),
+            },
         ]
+    }
+
+    /// A route and the permission it needs, declared once: its handler is given the grant of that
+    /// permission (`DeskPolicy.grant`, the one place it is decided) and passes it to the desk's
+    /// use cases, which take nothing less. A role without it gets 403 before the handler runs.
+    func route<P: PermissionKind>(_ method: HTTPRequest.Method, _ path: String, _ surface: Surface, _ kind: P.Type,
+                                  _ handler: @escaping @Sendable (Request, DeskContext, Caller, Grant<P>) async throws -> Response) -> (Route, Handler) {
+        let pages = self.pages
+        return (Route(method: method, path: path, surface: surface, access: P.permission), { req, ctx, c in
+            guard let grant = DeskPolicy.grant(c.account, P.self) else {
+                return Self.failure(.forbidden, Message(zh: "您的角色无权执行此操作", en: "your role may not do this"), surface, lang: c.lang, pages: pages)
+            }
+            return try await handler(req, ctx, c, grant)
+        })
     }
 
     static func id(_ ctx: DeskContext) throws -> Int64 {
@@ -95,7 +109,7 @@ extension DeskServer {
         RawJSON(text: JSONReport.render(s.validation.result, lang: lang, rules: Workspace.ruleSummaries(s.validation)))
     }
 
-    func apiUpload(_ req: Request, _ c: Caller) async throws -> Response {
+    func apiUpload(_ req: Request, _ c: Caller, _ g: Grant<Permit.Upload>) async throws -> Response {
         guard await sessions.allowUpload(c.session.token, limit: options.uploadsPerMinute) else {
             return Self.json(.tooManyRequests, ["error": c.lang == .en ? "too many uploads; wait a minute" : "上传过于频繁，请稍候"])
         }
@@ -108,7 +122,7 @@ extension DeskServer {
             bytes = file.data; name = file.filename ?? name
         }
         guard !bytes.isEmpty else { throw DeskError.invalid(Message(zh: "文件为空", en: "the file is empty")) }
-        let s = try await queuedUpload(bytes, filename: name, c)
+        let s = try await queuedUpload(bytes, filename: name, c, g)
         return Self.json(.created, ["id": s.stored.id, "unit": s.stored.unit.rawValue, "period": s.stored.period.description,
                                     "version": s.stored.version, "report": report(s, lang: c.lang)])
     }
@@ -124,8 +138,8 @@ extension DeskServer {
         return o
     }
 
-    func apiSubmission(_ ctx: DeskContext, _ c: Caller) async throws -> Response {
-        Self.json(.ok, submissionJSON(try await desk.submission(id: try Self.id(ctx), for: c.account), lang: c.lang))
+    func apiSubmission(_ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
+        Self.json(.ok, submissionJSON(try await desk.submission(id: try Self.id(ctx), for: g.read), lang: c.lang))
     }
 
     static func object(_ c: Caller) throws -> [String: Any] {
@@ -135,42 +149,42 @@ extension DeskServer {
         return o
     }
 
-    func apiExplain(_ ctx: DeskContext, _ c: Caller) async throws -> Response {
+    func apiExplain(_ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Explain>) async throws -> Response {
         let o = try Self.object(c), id = try Self.id(ctx)
         guard let text = o["text"] as? String else { throw DeskError.invalid(Message(zh: "缺少 text", en: "text is missing")) }
         let unit = try (o["unit"] as? String).map { t -> UnitCode in
             guard let u = UnitCode(t) else { throw DeskError.invalid(Message(zh: "区划代码有误：\(t)", en: "not a division code: \(t)")) }
             return u
         }
-        try await desk.explain(submission: id, rule: o["rule"] as? String, unit: unit, indicator: o["indicator"] as? String, text: text, by: c.account)
-        return Self.json(.created, submissionJSON(try await desk.submission(id: id, for: c.account), lang: c.lang))
+        try await desk.explain(submission: id, rule: o["rule"] as? String, unit: unit, indicator: o["indicator"] as? String, text: text, by: g)
+        return Self.json(.created, submissionJSON(try await desk.submission(id: id, for: g.read), lang: c.lang))
     }
 
-    func apiSign(_ ctx: DeskContext, _ c: Caller) async throws -> Response {
+    func apiSign(_ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Sign>) async throws -> Response {
         let o = try Self.object(c), id = try Self.id(ctx)
         guard let role = o["role"] as? String else { throw DeskError.invalid(Message(zh: "缺少 role", en: "role is missing")) }
-        let off = try await desk.signOff(submission: id, role: role, by: c.account)
+        let off = try await desk.signOff(submission: id, role: role, by: g)
         return Self.json(.created, ["role": off.role, "name": off.name, "date": off.date?.description ?? "", "digest": off.digest ?? ""])
     }
 
-    func apiReturn(_ ctx: DeskContext, _ c: Caller) async throws -> Response {
+    func apiReturn(_ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Review>) async throws -> Response {
         let o = try Self.object(c), id = try Self.id(ctx)
-        try await desk.returnSubmission(id: id, message: o["message"] as? String ?? "", by: c.account)
-        return Self.json(.ok, submissionJSON(try await desk.submission(id: id, for: c.account), lang: c.lang))
+        try await desk.returnSubmission(id: id, message: o["message"] as? String ?? "", by: g)
+        return Self.json(.ok, submissionJSON(try await desk.submission(id: id, for: g.read), lang: c.lang))
     }
 
     /// 重新开放: `{"unit", "reason"}` — the county lets a township upload again for a closed period.
-    func apiReopen(_ ctx: DeskContext, _ c: Caller) async throws -> Response {
+    func apiReopen(_ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Review>) async throws -> Response {
         let o = try Self.object(c), period = try Self.period(ctx)
         guard let u = (o["unit"] as? String).flatMap(UnitCode.init) else {
             throw DeskError.invalid(Message(zh: "缺少或错误的 unit", en: "unit is missing or not a division code"))
         }
-        try await desk.reopen(unit: u, period: period, reason: o["reason"] as? String ?? "", by: c.account)
+        try await desk.reopen(unit: u, period: period, reason: o["reason"] as? String ?? "", by: g)
         return Self.json(.ok, ["unit": u.rawValue, "period": period.description, "reopened": true])
     }
 
-    func apiStatus(_ ctx: DeskContext, _ c: Caller) async throws -> Response {
-        let lines = try await desk.board(period: try Self.period(ctx), for: c.account)
+    func apiStatus(_ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
+        let lines = try await desk.board(period: try Self.period(ctx), for: g.read)
         return Self.json(.ok, lines.map { l -> [String: Any] in
             var o: [String: Any] = ["unit": l.unit.rawValue, "unit_name": l.unitName, "status": l.status.rawValue, "errors": l.errors,
                                     "warnings": l.warnings, "explained": l.explained, "signed_roles": l.signedRoles, "late": l.late]
