@@ -18,8 +18,7 @@ extension Workspace {
     }
 
     /// Draws an inspection sample of the period's villages (抽查), stores it, and writes the
-    /// inspection workbook. Risk comes from the validation's open findings: their scores (an error
-    /// counts 1, a warning without a score 0.5), a township's or county's shared by its villages.
+    /// inspection workbook. Risk comes from the validation's open findings (`VillageRisk`).
     public func sample(_ inputs: [String], store: any HistoryStoring, period: Period?, size: Int, seed: UInt64, randomShare: Double,
                        grouping: Level, out: String, who: String? = nil, asOf: CivilDate = .today, now: Date = Date()) async throws -> InspectionSample {
         guard size >= 1 else { throw AppError(zh: "--size 至少为 1", en: "--size must be at least 1") }
@@ -32,51 +31,23 @@ extension Workspace {
         // The villages and their figures.
         var villages: [UnitCode: Submission] = [:]
         for sub in v.result.submissions { for row in sub.rows where tree.level(of: row.code) == .village { villages[row.code] = sub } }
-        // Risk: each open finding's score on its unit; above a village, shared by the villages under it.
-        var score: [UnitCode: Double] = [:], rulesOf: [UnitCode: [IndicatorID?: Set<RuleID>]] = [:]
-        // Each unit above a village: the villages under it.
-        var under: [UnitCode: [UnitCode]] = [:]
-        for vcode in villages.keys.sorted() {
-            var u = vcode
-            while let p = tree.parent(of: u), p != u { under[p, default: []].append(vcode); u = p }
-        }
-        func villagesUnder(_ u: UnitCode) -> [UnitCode] { villages[u] != nil ? [u] : (under[u] ?? []) }
-        for f in v.result.findings where f.isOpen && f.severity >= .warning {
-            guard let u = f.unit else { continue }
-            let s = f.score ?? (f.severity == .error ? 1 : 0.5)
-            let targets = villagesUnder(u)
-            guard !targets.isEmpty else { continue }
-            for t in targets {
-                score[t, default: 0] += s / Double(targets.count)
-                // A figure a village finding names (a rate: its parts); above a village, the whole unit.
-                var named: [IndicatorID?] = [nil]
-                if t == u, let id = f.indicator {
-                    if let ind = cat[id], case let .rate(n, d) = ind.kind { named = [n, d] } else { named = [id] }
-                }
-                for n in named { rulesOf[t, default: [:]][n, default: []].insert(f.rule) }
-            }
-        }
+        let risk = VillageRisk(findings: v.result.findings, villages: villages.keys, tree: tree, catalog: cat)
         let sampler = InspectionSampler(size: size, randomShare: randomShare, seed: seed)
-        let drawn = sampler.draw(villages.keys.map { InspectionSampler.Candidate(unit: $0, score: score[$0] ?? 0) })
+        let drawn = sampler.draw(villages.keys.map { InspectionSampler.Candidate(unit: $0, score: risk.score[$0] ?? 0) })
         var figures: [SampledFigure] = []
         for d in drawn {
             guard let sub = villages[d.unit] else { continue }
-            let flags = rulesOf[d.unit] ?? [:]
             for ind in cat.indicators where !ind.kind.isRate {
                 guard let value = sub.values[d.unit, ind.id] else { continue }
-                let rules = (flags[ind.id] ?? []).union(flags[nil] ?? [])
                 figures.append(SampledFigure(unit: d.unit, part: d.part, probability: d.probability, indicator: ind.id, reported: value,
-                                             rules: rules.sorted()))
+                                             rules: risk.rules(of: d.unit, indicator: ind.id)))
             }
         }
         var sample = InspectionSample(id: nil, period: p, seed: seed, size: size, randomShare: randomShare, grouping: grouping,
                                       at: ISO8601DateFormatter().string(from: now), who: who ?? Self.currentUser(), figures: figures)
         sample.id = try await inspections.saveSample(sample)
         var reasons: [UnitCode: String] = [:]
-        for d in drawn where d.part == .risk {
-            let rules = Set((rulesOf[d.unit] ?? [:]).values.flatMap { $0 }).map(\.description).sorted()
-            reasons[d.unit] = rules.joined(separator: "、") + String(format: "（影响分 %.2f）", score[d.unit] ?? 0)
-        }
+        for d in drawn where d.part == .risk { reasons[d.unit] = risk.reason(d.unit) }
         do { try InspectionWorkbook(reference: v.reference).write(to: out, sample: sample, reasons: reasons) }
         catch let e as XlsxError { throw AppError(zh: "无法写出 \(out)", en: "cannot write \(out)", cause: e) }
         return sample
