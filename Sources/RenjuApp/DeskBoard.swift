@@ -1,0 +1,96 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+import RenjuChecks
+import RenjuStore
+import RenjuStoreCore
+import RenjuReading
+import RenjuInspection
+import RenjuRanking
+
+// The desk's use cases: where each township stands (the board).
+extension Desk {
+
+    /// The versions the board shows as accepted: for each unit on the account's board, its latest
+    /// version unless it was sent back — what the return, the ranking and 抽查 are built from.
+    func shownVersions(period: Period, for account: Account) async throws -> [StoredSubmission] {
+        let latest = try await latest(period: period)
+        return boardUnits(for: account).compactMap { latest[$0] }.filter { $0.state != .returned }
+    }
+
+    /// The latest version of each unit's period.
+    /// (Read once per desk write: every write starts a new generation.)
+    func latest(period: Period) async throws -> [UnitCode: StoredSubmission] {
+        let generation = cache.generation
+        if let hit = cache.latest(period, generation: generation) { return hit }
+        var out: [UnitCode: StoredSubmission] = [:]
+        for s in try await store.submissions(period: period) where (out[s.unit]?.version ?? 0) < s.version { out[s.unit] = s }
+        cache.putLatest(period, generation: generation, out)
+        return out
+    }
+
+    /// The units a board lists for an account: the townships in its subtree (its own unit when it
+    /// is one), in code order.
+    func boardUnits(for account: Account) -> [UnitCode] { boardUnits(under: account.unit) }
+
+    /// The townships under a unit (the unit itself when it is one), in code order.
+    func boardUnits(under unit: UnitCode) -> [UnitCode] {
+        let tree = reference.tree
+        if tree.level(of: unit).map({ $0 >= .township }) == true { return [unit] }
+        var out: [UnitCode] = []
+        var stack = [unit]
+        while let u = stack.popLast() {
+            for c in tree.children(of: u) {
+                if tree.level(of: c) == .township { out.append(c) } else if tree.level(of: c).map({ $0 < .township }) == true { stack.append(c) }
+            }
+        }
+        return out.sorted()
+    }
+
+    /// The board: every township of the period in the account's subtree, with where it stands.
+    public func board(period: Period, for grant: Grant<Permit.Read>) async throws -> [BoardLine] {
+        let account = grant.account
+        let generation = cache.generation
+        let key = "\(period)|\(account.unit)"
+        if let hit = cache.board(key, generation: generation) { return hit }
+        return try await boarding.run("\(key)|\(generation)") { try await self.computedBoard(period: period, for: account, key: key, generation: generation) }
+    }
+
+    private func computedBoard(period: Period, for account: Account, key: String, generation: Int) async throws -> [BoardLine] {
+        if let hit = cache.board(key, generation: generation) { return hit }
+        let latest = try await latest(period: period)
+        let tree = reference.tree
+        var lines: [BoardLine] = []
+        for u in try boardUnits(for: account) {
+            let name = tree.name(of: u) ?? u.rawValue
+            guard let stored = latest[u] else {
+                lines.append(BoardLine(unit: u, unitName: name, status: .notSubmitted, submission: nil, errors: 0, warnings: 0, explained: 0, signedRoles: [], late: false))
+                continue
+            }
+            let s = try await submission(stored)
+            let c = counts(of: s)
+            lines.append(BoardLine(unit: u, unitName: name, status: c.status, submission: stored, errors: c.errors, warnings: c.warnings,
+                                   explained: c.explained, signedRoles: c.signedRoles, late: c.late))
+        }
+        cache.putBoard(key, generation: generation, lines)
+        return lines
+    }
+
+    /// Where a submission stands: its open errors and warnings, what was explained, the roles that
+    /// signed these very figures, and one status word.
+    public func counts(of s: DeskSubmission) -> SubmissionCounts {
+        let findings = s.validation.result.findings
+        let errors = findings.filter { $0.severity == .error && $0.isOpen }.count
+        let warnings = findings.filter { $0.severity == .warning && $0.isOpen }.count
+        let explained = findings.filter { $0.explained }.count
+        let roles = s.signOffs.filter { $0.digest == s.digest }.map(\.role)
+        let chain = reference.tree.level(of: s.stored.unit).flatMap { reference.chains.chains[$0] } ?? []
+        let allSigned = !chain.isEmpty && chain.allSatisfy { c in roles.contains { c.matches($0) } }
+        let late = findings.contains { $0.rule == SignOffCheck.late }
+        // Lateness is the board's own flag, not a figure to confirm: a late but signed return is signed.
+        let toConfirm = findings.filter { $0.severity == .warning && $0.isOpen && $0.rule != SignOffCheck.late }.count
+        let status: BoardLine.Status = s.stored.state == .returned ? .returned
+            : errors > 0 ? .errors : toConfirm > 0 ? .warnings : allSigned ? .signed : explained > 0 ? .explained : .submitted
+        return SubmissionCounts(status: status, errors: errors, warnings: warnings, explained: explained, signedRoles: roles, late: late)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+import RenjuChecks
+import RenjuStore
+import RenjuStoreCore
+import RenjuReading
+import RenjuInspection
+import RenjuRanking
+
+/// Checked submissions by id, the stores' frames by period and county, and files as read by
+/// their digest. Every desk write starts a new generation: what was checked before is checked again
+/// (a frame stays: desk writes do not change the stored figures).
+/// One computation per key at a time: a caller arriving while it runs waits for the same result
+/// instead of starting its own (the board's first view by a hundred readers at once).
+actor SingleFlight<Value: Sendable> {
+    private var running: [String: Task<Value, any Error>] = [:]
+
+    func run(_ key: String, _ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        if let task = running[key] { return try await task.value }
+        let task = Task { try await work() }
+        running[key] = task
+        defer { running[key] = nil }
+        return try await task.value
+    }
+}
+
+final class ValidationCache: @unchecked Sendable {
+    struct Key: Hashable { let id: Int64; let generation: Int }
+    private var entries: [Int64: (Key, DeskSubmission)] = [:]
+    private var frames: [String: Desk.Frame] = [:]
+    private var inputs: [String: (path: String, input: InputSet)] = [:]
+    private var current = 0
+    private let lock = NSLock()
+    var generation: Int { lock.withLock { current } }
+    func bump() { lock.withLock { current += 1; entries.removeAll() } }
+    func get(_ k: Key) -> DeskSubmission? { lock.withLock { entries[k.id].flatMap { $0.0 == k ? $0.1 : nil } } }
+    func put(_ k: Key, _ s: DeskSubmission) { lock.withLock { if k.generation == current { entries[k.id] = (k, s) } } }
+    private var boards: [String: (generation: Int, lines: [BoardLine])] = [:]
+    func board(_ k: String, generation: Int) -> [BoardLine]? { lock.withLock { boards[k].flatMap { $0.generation == generation ? $0.lines : nil } } }
+    func putBoard(_ k: String, generation: Int, _ lines: [BoardLine]) { lock.withLock { if generation == current { boards[k] = (generation, lines) } } }
+    private var latestVersions: [Period: (generation: Int, versions: [UnitCode: StoredSubmission])] = [:]
+    func latest(_ p: Period, generation: Int) -> [UnitCode: StoredSubmission]? {
+        lock.withLock { latestVersions[p].flatMap { $0.generation == generation ? $0.versions : nil } }
+    }
+    func putLatest(_ p: Period, generation: Int, _ v: [UnitCode: StoredSubmission]) {
+        lock.withLock { if generation == current { latestVersions[p] = (generation, v) } }
+    }
+    func frame(_ k: String) -> Desk.Frame? { lock.withLock { frames[k] } }
+    func putFrame(_ k: String, _ f: Desk.Frame) { lock.withLock { frames[k] = f } }
+    func input(_ sha: String) -> (path: String, input: InputSet)? { lock.withLock { inputs[sha] } }
+    func putInput(_ sha: String, _ v: (path: String, input: InputSet)) {
+        lock.withLock {
+            if inputs.count >= 512 { inputs.removeAll(keepingCapacity: true) }  // bounded: read again when needed
+            inputs[sha] = v
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import RenjuModel
+import RenjuReference
+import RenjuChecks
+import RenjuStore
+import RenjuStoreCore
+import RenjuReading
+import RenjuInspection
+import RenjuRanking
+
+// The desk's use cases: a township's upload, what it must belong to, closed periods and reopening.
+extension Desk {
+    // MARK: submissions
+
+    /// The scratch file a stored file is read from: named by its digest, never by the user.
+    func scratchFile(sha256: String, bytes: Data) throws -> String {
+        let isZip = bytes.starts(with: [0x50, 0x4B])
+        let url = scratch.appendingPathComponent("\(sha256).\(isZip ? "xlsx" : "csv")")
+        if !FileManager.default.fileExists(atPath: url.path) {
+            // Written under a temporary name, readable by the desk's user only, then renamed.
+            let partial = scratch.appendingPathComponent(".\(UUID().uuidString)")
+            guard FileManager.default.createFile(atPath: partial.path, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
+                throw AppError("cannot write a scratch file in \(scratch.path)")
+            }
+            if rename(partial.path, url.path) != 0 {
+                try? FileManager.default.removeItem(at: partial)
+                if !FileManager.default.fileExists(atPath: url.path) { throw AppError("cannot write a scratch file \(url.path)") }
+            }
+        }
+        return url.path
+    }
+
+    /// Uploads a unit's return: one reporting unit's return for one period. The file is read (the
+    /// reader's limits apply); every row of it — figures on every sheet, 签字, 说明 — must belong
+    /// to the uploader's unit; the unit's own row must be there (a village alone or a file without
+    /// the total is not the township's return); the period is the newest in the file and must be
+    /// open. Then the bytes are stored as the unit's next version and checked against the history.
+    public func upload(_ bytes: Data, filename: String, by grant: Grant<Permit.Upload>, now: Date = Date()) async throws -> DeskSubmission {
+        let account = grant.account
+        guard bytes.count <= maxUploadBytes else { throw DeskError.tooLarge(limit: maxUploadBytes) }
+        let tree = reference.tree
+        let unit = account.unit
+        guard tree.level(of: unit) == Self.reportingLevel else {
+            throw DeskError.notAllowed(Message(zh: "报表以乡镇为单位上报：只有乡镇的账号可以上传", en: "returns are uploaded per township: only a township's account uploads"))
+        }
+        let shown = Self.displayName(filename)
+        let sha = ContentSHA.hex(bytes)
+        let path = try scratchFile(sha256: sha, bytes: bytes)
+        // A refused file is not kept: only stored versions stay in the scratch folder.
+        var stored = false
+        defer { if !stored { removeScratch(path, sha256: sha) } }
+        let input = try workspace.read([path], reference: reference)
+        let withRows = input.submissions.filter { !$0.rows.isEmpty }
+        guard let period = withRows.compactMap(\.period).max() else {
+            let findings = input.findings + input.submissions.flatMap(\.findings)
+            throw DeskError.unreadable(Message(zh: "无法读取文件 \(shown)：找不到带报告期的报表", en: "cannot read \(shown): no table with a period"),
+                                       findings: findings.map { Self.renamed($0, from: path, to: shown) })
+        }
+        try checkBelongs(input, to: unit, account: account, path: path, shown: shown)
+        let name = tree.name(of: unit) ?? unit.rawValue
+        guard withRows.contains(where: { $0.period == period && $0.unitCodes.contains(unit) }) else {
+            throw DeskError.unreadable(Message(
+                zh: "文件 \(shown) 不是\(name)（\(unit)）\(period) 的完整报表：其中没有\(name)本级（合计）这一行。请上报本单位的整张报表（各村和合计行）",
+                en: "\(shown) is not the whole \(period) return of \(name) (\(unit)): it has no row for \(name) itself (the total). Upload the unit's whole return (its villages and the total row)"),
+                findings: [])
+        }
+        if let closed = try await closure(unit: unit, period: period) {
+            throw DeskError.conflict(closed)
+        }
+        let added = try await store.addSubmission(bytes: bytes, filename: shown, unit: unit, period: period, who: account.login, now: now)
+        stored = true
+        cache.bump()
+        return try await submission(added)
+    }
+
+    /// The level whose units upload returns and line the county's board: the township.
+    public static let reportingLevel = Level.township
+
+    /// Every row of an upload belongs to the uploader's unit: each unit row on every sheet lies in
+    /// its subtree, each 签字 row is the unit's own, each 说明 names a unit of its subtree. The
+    /// first row that does not is refused with its cell.
+    func checkBelongs(_ input: InputSet, to unit: UnitCode, account: Account, path: String, shown: String) throws {
+        let tree = reference.tree
+        func cell(_ src: SourceRef?) -> String {
+            guard let src else { return shown }
+            return Self.renamed(src, from: path, to: shown).description
+        }
+        for s in input.submissions {
+            for row in s.rows where !DeskPolicy.inScope(row.code, of: account, tree: tree) {
+                throw DeskError.notAllowed(Message(zh: "文件中 \(cell(row.source)) 的单位 \(row.code) 不在您的管辖范围内：只能上报本单位的数据",
+                                                   en: "\(cell(row.source)): unit \(row.code) is outside your unit; upload your own unit's figures only"))
+            }
+        }
+        for o in input.signOffs + input.submissions.flatMap(\.signOffs) where o.unit != unit {
+            throw DeskError.notAllowed(Message(zh: "文件中 \(cell(o.source)) 是单位 \(o.unit) 的签字（\(o.role) \(o.name)），不是本单位（\(unit)）的：只能上报本单位的签字",
+                                               en: "\(cell(o.source)) is a sign-off of unit \(o.unit) (\(o.role) \(o.name)), not of your unit \(unit)"))
+        }
+        for x in input.explanations where !DeskPolicy.inScope(x.unit, of: account, tree: tree) {
+            throw DeskError.notAllowed(Message(zh: "文件中 \(cell(x.source)) 的说明属于单位 \(x.unit)，不在您的管辖范围内",
+                                               en: "\(cell(x.source)): an explanation for unit \(x.unit), outside your unit"))
+        }
+    }
+
+    /// Why a unit's period takes no upload, or nil when it is open. A period is closed for a unit
+    /// once its figures were imported into the store (`renju db import`: the period's history is
+    /// settled) — unless the county reopened it on the desk after that import (audited).
+    func closure(unit: UnitCode, period: Period) async throws -> Message? {
+        let tree = reference.tree
+        let related = { (u: UnitCode) -> Bool in u == unit || tree.isAncestor(u, of: unit) || tree.isAncestor(unit, of: u) }
+        guard try await store.importedUnits(period: period).contains(where: related) else { return nil }
+        let lastImport = try await store.imports().filter { $0.period == period && related($0.unit) }.map(\.at).max() ?? ""
+        let reopened = try await store.events().contains { e in
+            e.action == .reopen && e.period == period && e.unit.map { $0 == unit || tree.isAncestor($0, of: unit) } == true && e.at >= lastImport
+        }
+        if reopened { return nil }
+        return Message(zh: "\(period) 已经入库（报告期已关闭），不能再上报：如确需更正，请县统计局在系统中重新开放该期",
+                       en: "\(period) has been imported into the store (the period is closed): the county office must reopen it before a new upload")
+    }
+
+    /// 重新开放: the county lets a unit upload again for a closed period (audited, with a reason).
+    public func reopen(unit: UnitCode, period: Period, reason: String, by grant: Grant<Permit.Review>, now: Date = Date()) async throws {
+        let account = grant.account
+        guard DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
+            throw DeskError.notFound(Message(zh: "没有单位 \(unit)", en: "no unit \(unit)"))
+        }
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !why.isEmpty, why.count <= 2000 else {
+            throw DeskError.invalid(Message(zh: "重新开放须写明原因（不超过 2000 字）", en: "reopening needs a reason (at most 2000 characters)"))
+        }
+        guard try await closure(unit: unit, period: period) != nil else {
+            throw DeskError.conflict(Message(zh: "\(period) 对该单位并未关闭", en: "\(period) is not closed for that unit"))
+        }
+        try await store.log(.reopen, who: account.login, submission: nil, unit: unit, period: period, detail: "reopened: \(why)", now: now)
+        cache.bump()
+    }
+
+    /// A refused upload's scratch file, unless a stored version with the same bytes reads from it.
+    func removeScratch(_ path: String, sha256: String) {
+        guard cache.input(sha256) == nil else { return }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
