@@ -153,7 +153,7 @@ public final class DeskServer: Sendable {
                 guard let token = req.cookies[Self.sessionCookie]?.value, let session = await self.sessions.session(token),
                       let account = try await self.desk.activeAccount(login: session.login) else {
                     return route.surface == .api
-                        ? Self.json(.unauthorized, ["error": "not signed in / 未登录"])
+                        ? Self.json(.unauthorized, ["error": self.pages.say("not_signed_in", lang)])
                         : Self.redirect("/login\(lang == .en ? "?lang=en" : "")")
                 }
                 var body = ByteBuffer()
@@ -330,35 +330,35 @@ public final class DeskServer: Sendable {
 
     func apiLogin(_ req: Request, _ ctx: DeskContext) async throws -> Response {
         let lang = Self.lang(req)
-        guard !Self.crossSite(req) else { return Self.json(.forbidden, ["error": "cross-site sign-in refused / 拒绝来自其他网站的登录"]) }
+        guard !Self.crossSite(req) else { return Self.json(.forbidden, ["error": pages.say("cross_site_sign_in", lang)]) }
         let body = try await req.body.collect(upTo: 16_384)
         guard let o = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
               let login = o["login"] as? String, let password = o["password"] as? String else {
-            return Self.json(.badRequest, ["error": "send {\"login\", \"password\"} / 请提供登录名和密码"])
+            return Self.json(.badRequest, ["error": pages.say("login_body", lang)])
         }
         do {
             guard let (account, session) = try await signIn(login: login, password: password, client: Self.client(req, ctx)) else {
-                return Self.json(.unauthorized, ["error": lang == .en ? "wrong login or password" : "登录名或密码错误"])
+                return Self.json(.unauthorized, ["error": pages.say("login_wrong", lang)])
             }
             var r = Self.json(.ok, ["user": account.login, "name": account.name, "role": account.role.rawValue, "unit": account.unit.rawValue,
                                     "csrf": session.csrf])
             r.setCookie(Self.sessionCookie(session))
             return r
         } catch is Throttled {
-            return Self.json(.tooManyRequests, ["error": lang == .en ? "too many failed logins; try again in 15 minutes" : "登录失败次数过多，请 15 分钟后再试"])
+            return Self.json(.tooManyRequests, ["error": pages.say("login_throttled", lang)])
         }
     }
 
     func pageLogin(_ req: Request, _ ctx: DeskContext) async throws -> Response {
         let lang = Self.lang(req)
         guard !Self.crossSite(req) else {
-            return Self.failure(.forbidden, Message(zh: "拒绝来自其他网站的登录", en: "cross-site sign-in refused"), .page, lang: lang, pages: pages)
+            return Self.failure(.forbidden, Message(zh: pages.say("cross_site_sign_in", .zh), en: pages.say("cross_site_sign_in", .en)), .page, lang: lang, pages: pages)
         }
         let body = try await req.body.collect(upTo: 16_384)
         let form = Form.urlEncoded(body)
         do {
             guard let (_, session) = try await signIn(login: form["login"] ?? "", password: form["password"] ?? "", client: Self.client(req, ctx)) else {
-                var r = pages.loginPage(lang: lang, message: lang == .en ? "Wrong login or password." : "登录名或密码错误。")
+                var r = pages.loginPage(lang: lang, message: pages.say("login_wrong", lang))
                 r.status = .unauthorized
                 return r
             }
@@ -366,7 +366,7 @@ public final class DeskServer: Sendable {
             r.setCookie(Self.sessionCookie(session))
             return r
         } catch is Throttled {
-            var r = pages.loginPage(lang: lang, message: lang == .en ? "Too many failed logins; try again in 15 minutes." : "登录失败次数过多，请 15 分钟后再试。")
+            var r = pages.loginPage(lang: lang, message: pages.say("login_throttled", lang))
             r.status = .tooManyRequests
             return r
         }
@@ -384,7 +384,7 @@ struct SecurityHeaders: RouterMiddleware {
         } catch let e as any HTTPResponseError {
             // Pages the router does not know (404) and other refusals carry the same headers.
             r = Response(status: e.status, headers: [.contentType: "text/plain; charset=utf-8"],
-                         body: .init(byteBuffer: ByteBuffer(string: e.status == .notFound ? "404 找不到该页面 / not found\n" : "\(e.status.code)\n")))
+                         body: .init(byteBuffer: ByteBuffer(string: e.status == .notFound ? "404 \(Message(zh: "找不到该页面", en: "not found").bilingual)\n" : "\(e.status.code)\n")))
         }
         r.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
         r.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"

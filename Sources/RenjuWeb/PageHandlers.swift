@@ -48,7 +48,7 @@ extension DeskServer {
                     }])
         }
         ctx["units"] = unitLines
-        if let m = req.uri.queryParameters.get("uploaded") { ctx["notice"] = c.lang == .en ? "Uploaded as submission \(m)." : "已上传，报表编号 \(m)。" }
+        if let m = req.uri.queryParameters.get("uploaded") { ctx["notice"] = pages.say("uploaded_notice", c.lang, ["id": m]) }
         return pages.html("desk", ctx, lang: c.lang)
     }
 
@@ -178,9 +178,9 @@ extension DeskServer {
         o["id"] = l.id.description
         o["title"] = l.title.text(c.lang)
         o["severity"] = l.severity?.rawValue ?? "off"
-        o["severityLabel"] = l.severity?.label(c.lang) ?? (c.lang == .en ? "off" : "已关闭")
+        o["severityLabel"] = l.severity?.label(c.lang) ?? pages.say("severity_off", c.lang)
         if let d = e.defaultSeverity, d != l.severity { o["byDefault"] = d.label(c.lang) }
-        o["levels"] = l.levels.map { $0.map(\.rawValue).joined(separator: ", ") } ?? (c.lang == .en ? "all" : "全部")
+        o["levels"] = l.levels.map { $0.map(\.rawValue).joined(separator: ", ") } ?? pages.say("levels_all", c.lang)
         if let about = e.about { o["about"] = about.text(c.lang) }
         if let condition = l.condition { o["condition"] = condition }
         o["hasParameters"] = !e.parameters.isEmpty
@@ -226,8 +226,7 @@ extension DeskServer {
             ["rule": r.rule.description, "units": r.units, "hits": r.hits, "rate": String(format: "%.1f %%", r.rate * 100), "relax": r.relaxCandidate]
         }
         let missed = h.missedRate.map { String(format: "%.1f %%", $0 * 100) } ?? "—"
-        ctx["missed"] = c.lang == .en ? "\(recorded) figures verified. Un-flagged figures in the random part: \(h.missedFigures) inspected, \(h.missedWrong) wrong (\(missed), what the rules miss)"
-                                      : "已记录 \(recorded) 个核实数。随机部分中未被标记的数：核查 \(h.missedFigures) 个，有误 \(h.missedWrong) 个（\(missed)，规则漏掉的）"
+        ctx["missed"] = pages.say("hit_rates_summary", c.lang, ["recorded": "\(recorded)", "inspected": "\(h.missedFigures)", "wrong": "\(h.missedWrong)", "rate": missed])
         return pages.html("inspections", ctx, lang: c.lang)
     }
 
@@ -247,8 +246,7 @@ extension DeskServer {
             throw DeskError.invalid(Message(zh: "请选择填好的核实表", en: "choose the filled workbook"))
         }
         let v = try await desk.verifyInspection(file.data, by: g)
-        let text = c.lang == .en ? "Sample \(v.sampleID): \(v.results.count) figures recorded (\(v.confirmed) confirmed, \(v.corrected) wrong)."
-                                 : "抽查编号 \(v.sampleID)：记录 \(v.results.count) 个核实数（属实 \(v.confirmed)，有误 \(v.corrected)）。"
+        let text = pages.say("verify_recorded", c.lang, ["sample": "\(v.sampleID)", "count": "\(v.results.count)", "confirmed": "\(v.confirmed)", "wrong": "\(v.corrected)"])
         return try await inspectionsPage(req, c, g, message: text)
     }
 
@@ -260,7 +258,7 @@ extension DeskServer {
             let entries = r.ranking.entries
             ctx["entries"] = entries.map { e -> [String: Any] in
                 ["rank": e.reported ? "\(e.rank)" : "—", "reported": e.reported, "hasAward": e.award != nil, "name": e.name, "score": String(format: "%.2f", e.score),
-                 "award": e.award.map { $0 == .redFlag ? (c.lang == .en ? "red flag" : "流动红旗") : (c.lang == .en ? "yellow card" : "黄牌警告") } ?? "",
+                 "award": e.award.map { $0 == .redFlag ? self.pages.say("award_red_flag", c.lang) : self.pages.say("award_yellow_card", c.lang) } ?? "",
                  "awardClass": e.award.map { $0 == .redFlag ? "red-flag" : "yellow-card" } ?? "",
                  "admonish": e.admonish, "notes": (c.lang == .en && !e.englishNotes.isEmpty ? e.englishNotes : e.notes).joined(separator: "；"), "parts": e.parts.map { ["label": c.lang == .en && !$0.englishLabel.isEmpty ? $0.englishLabel : $0.label,
                                                                   "points": String(format: "%.2f", $0.points)] }]

@@ -42,6 +42,14 @@ struct Pages: Sendable {
 
     func t(_ lang: Language) -> [String: String] { strings[lang] ?? [:] }
 
+    /// A sentence of the strings file in a language, its `{name}` placeholders filled in (the
+    /// desk's copy lives in templates/web/strings.yaml, not in code).
+    func say(_ key: String, _ lang: Language, _ values: [String: String] = [:]) -> String {
+        var text = t(lang)[key] ?? key
+        for (name, value) in values.sorted(by: { $0.key < $1.key }) { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+
     func html(_ template: String, _ context: [String: Any], lang: Language, status: HTTPResponse.Status = .ok) -> Response {
         var ctx = context
         ctx["t"] = t(lang)

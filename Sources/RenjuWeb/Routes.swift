@@ -111,7 +111,7 @@ extension DeskServer {
 
     func apiUpload(_ req: Request, _ c: Caller, _ g: Grant<Permit.Upload>) async throws -> Response {
         guard await sessions.allowUpload(c.session.token, limit: options.uploadsPerMinute) else {
-            return Self.json(.tooManyRequests, ["error": c.lang == .en ? "too many uploads; wait a minute" : "上传过于频繁，请稍候"])
+            return Self.json(.tooManyRequests, ["error": pages.say("too_many_uploads", c.lang)])
         }
         var bytes = Data(buffer: c.body)
         var name = req.headers[HTTPField.Name("X-Filename")!].map { $0.removingPercentEncoding ?? $0 } ?? "upload"
