@@ -11,8 +11,8 @@ public struct AggregateCheck: Check {
 
     public init() {}
     public var rules: [RuleDescriptor] {
-        [RuleDescriptor(Self.sum, .error, Message(zh: "合计不等于各单位之和", en: "Total is not the sum of its units")),
-         RuleDescriptor(Self.rate, .error, Message(zh: "合计比率不是由合计分子分母计算", en: "Total rate not recomputed from summed parts"))]
+        [RuleDescriptor(Self.sum, .error, Message(zh: "合计不等于各单位之和", en: "Total is not the sum of its units"), linear: .aggregateSum),
+         RuleDescriptor(Self.rate, .error, Message(zh: "合计比率不是由合计分子分母计算", en: "Total rate not recomputed from summed parts"), linear: .aggregateRate)]
     }
     public var explanation: Message {
         Message(zh: "合计行的户数、里程、吨数、金额等等于各下级单位之和（是/否指标为“是”的个数）；合计行的比率按合计的分子分母重新计算，不能用各村比率的平均数。",

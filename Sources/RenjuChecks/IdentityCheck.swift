@@ -16,10 +16,10 @@ public struct IdentityCheck: Check {
     public static let tolerance = RuleParameter("tolerance", default: 0.1, range: 0...100,
                                                 Message(zh: "比率与分子÷分母×100 之差的容许值（百分点）", en: "allowed gap between a rate and part ÷ whole × 100, in percentage points"))
     public var rules: [RuleDescriptor] {
-        [RuleDescriptor(Self.partWhole, .error, Message(zh: "部分大于整体", en: "Part greater than whole")),
-         RuleDescriptor(Self.rate, .error, Message(zh: "比率与分子分母不符", en: "Rate disagrees with its parts"), parameters: [Self.tolerance]),
+        [RuleDescriptor(Self.partWhole, .error, Message(zh: "部分大于整体", en: "Part greater than whole"), linear: .partWhole),
+         RuleDescriptor(Self.rate, .error, Message(zh: "比率与分子分母不符", en: "Rate disagrees with its parts"), parameters: [Self.tolerance], linear: .rateIdentity),
          RuleDescriptor(Self.rateUndefined, .error, Message(zh: "分母为 0 却填了比率", en: "Rate given where the denominator is 0")),
-         RuleDescriptor(Self.requires, .error, Message(zh: "有数量无面积等缺项", en: "A figure without the figure it requires"))]
+         RuleDescriptor(Self.requires, .error, Message(zh: "有数量无面积等缺项", en: "A figure without the figure it requires"), linear: .requires)]
     }
     public var explanation: Message {
         Message(zh: "同一行内：部分不大于整体（如卫生厕所户数 ≤ 总户数）；填报的比率与 100×分子÷分母 相差不超过容差；分母为 0 时比率应空白；拆除了“两违”建筑就应有拆除面积。",

@@ -14,10 +14,10 @@ public struct RangeCheck: Check {
     public static let rateMin = RuleParameter("min", default: 0, range: 0...100, Message(zh: "比率的下限（%）", en: "lowest allowed rate (%)"))
     public static let rateMax = RuleParameter("max", default: 100, range: 0...100, Message(zh: "比率的上限（%）", en: "highest allowed rate (%)"))
     public var rules: [RuleDescriptor] {
-        [RuleDescriptor(Self.negative, .error, Message(zh: "数值为负", en: "Negative value")),
-         RuleDescriptor(Self.rate, .error, Message(zh: "比率超出 0–100", en: "Rate outside 0–100"), parameters: [Self.rateMin, Self.rateMax]),
+        [RuleDescriptor(Self.negative, .error, Message(zh: "数值为负", en: "Negative value"), linear: .nonNegative),
+         RuleDescriptor(Self.rate, .error, Message(zh: "比率超出 0–100", en: "Rate outside 0–100"), parameters: [Self.rateMin, Self.rateMax], linear: .rateRange),
          RuleDescriptor(Self.notWhole, .error, Message(zh: "计数不是整数", en: "Count not a whole number")),
-         RuleDescriptor(Self.flag, .error, Message(zh: "是/否指标填了其他值", en: "Yes/no indicator with another value"))]
+         RuleDescriptor(Self.flag, .error, Message(zh: "是/否指标填了其他值", en: "Yes/no indicator with another value"), linear: .flagRange)]
     }
     public var explanation: Message {
         Message(zh: "数量和金额不能为负；比率在 0–100 之间；户数、座数、人数等必须是整数；村级是/否指标只能是 是/否（1/0）。",

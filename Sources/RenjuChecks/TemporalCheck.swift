@@ -16,8 +16,8 @@ public struct TemporalCheck: Check {
     public static let copiedMinimum = RuleParameter("min_indicators", default: 3, range: 1...1_000, wholeNumber: true,
                                                     Message(zh: "至少有几项当期量和累计数与上期完全相同才提示", en: "how many flows and year-to-date figures must equal last period's"))
     public var rules: [RuleDescriptor] {
-        [RuleDescriptor(Self.decrease, .error, Message(zh: "存量指标负增长", en: "Stock fell")),
-         RuleDescriptor(Self.ytdDecrease, .error, Message(zh: "累计指标年内减少", en: "Year-to-date figure fell")),
+        [RuleDescriptor(Self.decrease, .error, Message(zh: "存量指标负增长", en: "Stock fell"), linear: .stockNonDecreasing),
+         RuleDescriptor(Self.ytdDecrease, .error, Message(zh: "累计指标年内减少", en: "Year-to-date figure fell"), linear: .ytdNonDecreasing),
          RuleDescriptor(Self.stable, .warning, Message(zh: "稳定指标变动过大", en: "Stable figure moved too much")),
          RuleDescriptor(Self.zero, .warning, Message(zh: "指标为零", en: "Figure dropped to zero")),
          RuleDescriptor(Self.copied, .warning, Message(zh: "照抄上期数据", en: "Figures copied from the previous period"), parameters: [Self.copiedMinimum])]

@@ -67,81 +67,79 @@ public enum EditSet {
                             isRange: range, acrossUnits: across, missing: .skip))
         }
         let x: (IndicatorID) -> LinearExpression = { .term(.figure($0)) }
-        // Ranges.
-        if let s = setting(RangeCheck.negative) {
-            for ind in cat.indicators where !ind.kind.isRate {
-                add(RangeCheck.negative, s, "\(ind.id) >= 0", at(s.line), .formula(.constraint(Constraint(x(ind.id), .greaterEqual))), range: true)
-            }
-        }
-        if let s = setting(RangeCheck.rate) {
-            let lo = checks.value(RangeCheck.rateMin, of: RangeCheck.rate), hi = checks.value(RangeCheck.rateMax, of: RangeCheck.rate)
-            for ind in cat.indicators where ind.kind.isRate {
-                add(RangeCheck.rate, s, "\(shortestDecimal(lo)) <= \(ind.id) <= \(shortestDecimal(hi))", at(s.line), .formula(.all([
-                    .constraint(Constraint(x(ind.id) - .number(lo), .greaterEqual)),
-                    .constraint(Constraint(x(ind.id) - .number(hi), .lessEqual))])), range: true)
-            }
-        }
-        if let s = setting(RangeCheck.flag) {
-            for ind in cat.indicators where ind.kind.isFlag {
-                add(RangeCheck.flag, s, "\(ind.id) is 0 or 1", at(s.line), .formula(.all([
-                    .constraint(Constraint(x(ind.id), .greaterEqual)),
-                    .constraint(Constraint(x(ind.id) - .number(1), .lessEqual))])), range: true)
-            }
-        }
-        // Identities within a row.
-        if let s = setting(IdentityCheck.partWhole) {
-            for (k, pw) in checks.partWhole.enumerated() {
-                let line = k < checks.partWholeLines.count ? checks.partWholeLines[k] : nil
-                add(IdentityCheck.partWhole, s, "\(pw.part) <= \(pw.whole)", at(line ?? s.line),
-                    .formula(.constraint(Constraint(x(pw.part) - x(pw.whole), .lessEqual))))
-            }
-        }
-        if let s = setting(IdentityCheck.rate) {
-            let tol = checks.value(IdentityCheck.tolerance, of: IdentityCheck.rate)
-            for ind in cat.indicators {
-                guard case let .rate(n, d) = ind.kind else { continue }
-                add(IdentityCheck.rate, s, "\(ind.id) = 100 × \(n) / \(d) (± \(shortestDecimal(tol)))", "indicators.yaml (\(ind.id))",
-                    .rate(rate: ind.id, numerator: n, denominator: d, tolerance: tol))
-            }
-        }
-        if let s = setting(IdentityCheck.requires) {
-            for (k, r) in checks.requires.enumerated() {
-                let line = k < checks.requiresLines.count ? checks.requiresLines[k] : nil
-                add(IdentityCheck.requires, s, "\(r.when) > 0 → \(r.then) > 0", at(line ?? s.line), .formula(.any([
-                    .constraint(Constraint(x(r.when), .lessEqual)),
-                    .constraint(Constraint(x(r.then), .greaterEqual, strict: true))])))
-            }
-        }
-        // A total and its children: linear for summed kinds, a rate of sums is not.
         let aboveVillage: Set<Level> = [.province, .prefecture, .county, .township]
-        if let s = setting(AggregateCheck.sum) {
-            for ind in cat.indicators where ind.kind.isSummed || ind.kind.isFlag {
-                let h = ind.halfUnit
-                add(AggregateCheck.sum, s, "\(ind.id) = sum_children(\(ind.id)) (± \(shortestDecimal(h)))", "indicators.yaml (\(ind.id))", .formula(.all([
-                    .constraint(Constraint(x(ind.id) - .term(.children(ind.id)) - .number(h), .lessEqual)),
-                    .constraint(Constraint(x(ind.id) - .term(.children(ind.id)) + .number(h), .greaterEqual))])),
-                    across: true, levels: (s.levels ?? aboveVillage).intersection(aboveVillage))
-            }
-        }
-        if let s = setting(AggregateCheck.rate) {
-            for ind in cat.indicators {
-                guard case let .rate(n, d) = ind.kind else { continue }
-                add(AggregateCheck.rate, s, "\(ind.id) = 100 × sum_children(\(n)) / sum_children(\(d))", "indicators.yaml (\(ind.id))",
-                    .rateOfSums(rate: ind.id, numerator: n, denominator: d),
-                    across: true, levels: (s.levels ?? aboveVillage).intersection(aboveVillage))
-            }
-        }
-        // In time: a non-decreasing stock, a year-to-date figure.
-        if let s = setting(TemporalCheck.decrease) {
-            for ind in cat.indicators where ind.kind == .stock(.nonDecreasing) {
-                add(TemporalCheck.decrease, s, "\(ind.id) >= prev(\(ind.id))", "indicators.yaml (\(ind.id), non_decreasing)",
-                    .formula(.constraint(Constraint(x(ind.id) - .term(.previous(ind.id)), .greaterEqual))))
-            }
-        }
-        if let s = setting(TemporalCheck.ytdDecrease) {
-            for ind in cat.indicators where ind.kind == .ytd {
-                add(TemporalCheck.ytdDecrease, s, "\(ind.id) >= prev(\(ind.id)) within the year", "indicators.yaml (\(ind.id), ytd)",
-                    .formula(.constraint(Constraint(x(ind.id) - .term(.previous(ind.id)), .greaterEqual))))
+        // The built-in rules that are linear, as their descriptors say (`RuleDescriptor.linear`),
+        // in the forms' order; each over the indicators or rules.yaml entries it covers.
+        for form in LinearForm.allCases {
+            for d in CheckRegistry.descriptors where d.linear == form {
+                guard let s = setting(d.id) else { continue }
+                let id = d.id
+                switch form {
+                case .nonNegative:
+                    for ind in cat.indicators where !ind.kind.isRate {
+                        add(id, s, "\(ind.id) >= 0", at(s.line), .formula(.constraint(Constraint(x(ind.id), .greaterEqual))), range: true)
+                    }
+                case .rateRange:
+                    let lo = checks.value(RangeCheck.rateMin, of: id), hi = checks.value(RangeCheck.rateMax, of: id)
+                    for ind in cat.indicators where ind.kind.isRate {
+                        add(id, s, "\(shortestDecimal(lo)) <= \(ind.id) <= \(shortestDecimal(hi))", at(s.line), .formula(.all([
+                            .constraint(Constraint(x(ind.id) - .number(lo), .greaterEqual)),
+                            .constraint(Constraint(x(ind.id) - .number(hi), .lessEqual))])), range: true)
+                    }
+                case .flagRange:
+                    for ind in cat.indicators where ind.kind.isFlag {
+                        add(id, s, "\(ind.id) is 0 or 1", at(s.line), .formula(.all([
+                            .constraint(Constraint(x(ind.id), .greaterEqual)),
+                            .constraint(Constraint(x(ind.id) - .number(1), .lessEqual))])), range: true)
+                    }
+                case .partWhole:
+                    for (k, pw) in checks.partWhole.enumerated() {
+                        let line = k < checks.partWholeLines.count ? checks.partWholeLines[k] : nil
+                        add(id, s, "\(pw.part) <= \(pw.whole)", at(line ?? s.line),
+                            .formula(.constraint(Constraint(x(pw.part) - x(pw.whole), .lessEqual))))
+                    }
+                case .rateIdentity:
+                    let tol = checks.value(IdentityCheck.tolerance, of: id)
+                    for ind in cat.indicators {
+                        guard case let .rate(n, den) = ind.kind else { continue }
+                        add(id, s, "\(ind.id) = 100 × \(n) / \(den) (± \(shortestDecimal(tol)))", "indicators.yaml (\(ind.id))",
+                            .rate(rate: ind.id, numerator: n, denominator: den, tolerance: tol))
+                    }
+                case .requires:
+                    for (k, r) in checks.requires.enumerated() {
+                        let line = k < checks.requiresLines.count ? checks.requiresLines[k] : nil
+                        add(id, s, "\(r.when) > 0 → \(r.then) > 0", at(line ?? s.line), .formula(.any([
+                            .constraint(Constraint(x(r.when), .lessEqual)),
+                            .constraint(Constraint(x(r.then), .greaterEqual, strict: true))])))
+                    }
+                case .aggregateSum:
+                    // A total and its children: linear for summed kinds.
+                    for ind in cat.indicators where ind.kind.isSummed || ind.kind.isFlag {
+                        let h = ind.halfUnit
+                        add(id, s, "\(ind.id) = sum_children(\(ind.id)) (± \(shortestDecimal(h)))", "indicators.yaml (\(ind.id))", .formula(.all([
+                            .constraint(Constraint(x(ind.id) - .term(.children(ind.id)) - .number(h), .lessEqual)),
+                            .constraint(Constraint(x(ind.id) - .term(.children(ind.id)) + .number(h), .greaterEqual))])),
+                            across: true, levels: (s.levels ?? aboveVillage).intersection(aboveVillage))
+                    }
+                case .aggregateRate:
+                    // A rate of sums is not linear across units (a constant for one unit).
+                    for ind in cat.indicators {
+                        guard case let .rate(n, den) = ind.kind else { continue }
+                        add(id, s, "\(ind.id) = 100 × sum_children(\(n)) / sum_children(\(den))", "indicators.yaml (\(ind.id))",
+                            .rateOfSums(rate: ind.id, numerator: n, denominator: den),
+                            across: true, levels: (s.levels ?? aboveVillage).intersection(aboveVillage))
+                    }
+                case .stockNonDecreasing:
+                    for ind in cat.indicators where ind.kind == .stock(.nonDecreasing) {
+                        add(id, s, "\(ind.id) >= prev(\(ind.id))", "indicators.yaml (\(ind.id), non_decreasing)",
+                            .formula(.constraint(Constraint(x(ind.id) - .term(.previous(ind.id)), .greaterEqual))))
+                    }
+                case .ytdNonDecreasing:
+                    for ind in cat.indicators where ind.kind == .ytd {
+                        add(id, s, "\(ind.id) >= prev(\(ind.id)) within the year", "indicators.yaml (\(ind.id), ytd)",
+                            .formula(.constraint(Constraint(x(ind.id) - .term(.previous(ind.id)), .greaterEqual))))
+                    }
+                }
             }
         }
         // The user's rules.
@@ -149,7 +147,7 @@ public enum EditSet {
             let form: Edit.Form
             do { form = .formula(try RuleTranslation.formula(r.assertion, blank: nil)) }
             catch let e as RuleTranslation.NotLinear { form = .notAnalysed(reason: e.reason) }
-            catch { form = .notAnalysed(reason: Message(zh: "\(error)", en: "\(error)")) }
+            catch { form = .notAnalysed(reason: Message.of(error)) }
             var e = Edit(rule: r.id, text: r.source, origin: at(r.line), severity: r.severity, levels: r.levels, form: form,
                          isRange: false, acrossUnits: false, missing: r.missing)
             e.assertion = r.assertion

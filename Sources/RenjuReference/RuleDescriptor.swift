@@ -29,10 +29,39 @@ public struct RuleDescriptor: Sendable {
     public let severity: Severity
     public let title: Message
     public let parameters: [RuleParameter]
+    /// Where the rule is linear, the form its edits take over the catalog and rules.yaml: the rule
+    /// set's analysis and error localisation build their edits from this (nil: the rule cannot
+    /// take part — a statistical test, a sign-off, a format problem).
+    public let linear: LinearForm?
 
-    public init(_ id: RuleID, _ severity: Severity, _ title: Message, parameters: [RuleParameter] = []) {
-        self.id = id; self.severity = severity; self.title = title; self.parameters = parameters
+    public init(_ id: RuleID, _ severity: Severity, _ title: Message, parameters: [RuleParameter] = [], linear: LinearForm? = nil) {
+        self.id = id; self.severity = severity; self.title = title; self.parameters = parameters; self.linear = linear
     }
+}
+
+/// How a built-in rule reads as linear edits, for every indicator (or rules.yaml entry) it covers.
+/// Listed in the order the edits are built.
+public enum LinearForm: Sendable, CaseIterable {
+    /// Every figure that is not a rate: `x >= 0`.
+    case nonNegative
+    /// Every rate within the rule's `min`…`max`.
+    case rateRange
+    /// Every yes/no figure: 0 or 1.
+    case flagRange
+    /// Every `part_whole` pair of rules.yaml: `part <= whole`.
+    case partWhole
+    /// Every rate of the catalog: `rate = 100 × numerator / denominator` within the tolerance.
+    case rateIdentity
+    /// Every `requires` pair of rules.yaml: `when > 0 → then > 0`.
+    case requires
+    /// Every summed indicator above a village: the total equals the sum of its children (± half a unit).
+    case aggregateSum
+    /// Every rate above a village: recomputed from the summed parts.
+    case aggregateRate
+    /// Every non-decreasing stock: not below the previous period.
+    case stockNonDecreasing
+    /// Every year-to-date figure: not below the previous period within the year.
+    case ytdNonDecreasing
 }
 
 extension CheckSettings {
