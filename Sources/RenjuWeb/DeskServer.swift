@@ -153,7 +153,7 @@ public final class DeskServer: Sendable {
                 guard let token = req.cookies[Self.sessionCookie]?.value, let session = await self.sessions.session(token),
                       let account = try await self.desk.activeAccount(login: session.login) else {
                     return route.surface == .api
-                        ? Self.json(.unauthorized, ["error": self.pages.say("not_signed_in", lang)])
+                        ? Self.json(.unauthorized, ErrorAnswer(error: self.pages.say("not_signed_in", lang)))
                         : Self.redirect("/login\(lang == .en ? "?lang=en" : "")")
                 }
                 var body = ByteBuffer()
@@ -199,8 +199,8 @@ public final class DeskServer: Sendable {
 
     // MARK: responses
 
-    static func json(_ status: HTTPResponse.Status, _ object: Any, headers: HTTPFields = [:]) -> Response {
-        let data = JSONText.render(object)
+    static func json<T: Encodable>(_ status: HTTPResponse.Status, _ answer: T, headers: HTTPFields = [:]) -> Response {
+        let data = APIJSON.encode(answer)
         var h = headers
         h[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(string: data)))
@@ -219,11 +219,9 @@ public final class DeskServer: Sendable {
         ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    static func failure(_ status: HTTPResponse.Status, _ m: Message, _ surface: Surface, lang: Language, pages: Pages, extra: [String: Any] = [:]) -> Response {
+    static func failure(_ status: HTTPResponse.Status, _ m: Message, _ surface: Surface, lang: Language, pages: Pages, findings: [Finding]? = nil) -> Response {
         if surface == .api {
-            var o = extra
-            o["error"] = m.text(lang)
-            return json(status, o)
+            return json(status, ErrorAnswer(error: m.text(lang), findings: findings.map { $0.map { FindingAnswer($0, lang: lang) } }))
         }
         return pages.errorPage(status: status, message: m.text(lang), lang: lang)
     }
@@ -239,12 +237,7 @@ public final class DeskServer: Sendable {
             case .invalid: return failure(.badRequest, e.message, surface, lang: lang, pages: pages)
             case .conflict: return failure(.conflict, e.message, surface, lang: lang, pages: pages)
             case let .unreadable(m, findings):
-                let list: [[String: Any]] = findings.map { f in
-                    var o: [String: Any] = ["rule": f.rule.description, "severity": f.severity.rawValue, "message": f.message.text(lang)]
-                    if let s = f.source { o["file"] = s.file; if let sh = s.sheet { o["sheet"] = sh }; if let c = s.cell { o["cell"] = c } }
-                    return o
-                }
-                return failure(.unprocessableContent, m, surface, lang: lang, pages: pages, extra: ["findings": list])
+                return failure(.unprocessableContent, m, surface, lang: lang, pages: pages, findings: findings)
             }
         case let e as AppError:
             return failure(.unprocessableContent, e.message, surface, lang: lang, pages: pages)
@@ -330,22 +323,22 @@ public final class DeskServer: Sendable {
 
     func apiLogin(_ req: Request, _ ctx: DeskContext) async throws -> Response {
         let lang = Self.lang(req)
-        guard !Self.crossSite(req) else { return Self.json(.forbidden, ["error": pages.say("cross_site_sign_in", lang)]) }
+        guard !Self.crossSite(req) else { return Self.json(.forbidden, ErrorAnswer(error: pages.say("cross_site_sign_in", lang))) }
         let body = try await req.body.collect(upTo: 16_384)
         guard let o = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
               let login = o["login"] as? String, let password = o["password"] as? String else {
-            return Self.json(.badRequest, ["error": pages.say("login_body", lang)])
+            return Self.json(.badRequest, ErrorAnswer(error: pages.say("login_body", lang)))
         }
         do {
             guard let (account, session) = try await signIn(login: login, password: password, client: Self.client(req, ctx)) else {
-                return Self.json(.unauthorized, ["error": pages.say("login_wrong", lang)])
+                return Self.json(.unauthorized, ErrorAnswer(error: pages.say("login_wrong", lang)))
             }
-            var r = Self.json(.ok, ["user": account.login, "name": account.name, "role": account.role.rawValue, "unit": account.unit.rawValue,
-                                    "csrf": session.csrf])
+            var r = Self.json(.ok, LoginAnswer(user: account.login, name: account.name, role: account.role.rawValue, unit: account.unit.rawValue,
+                                               csrf: session.csrf))
             r.setCookie(Self.sessionCookie(session))
             return r
         } catch is Throttled {
-            return Self.json(.tooManyRequests, ["error": pages.say("login_throttled", lang)])
+            return Self.json(.tooManyRequests, ErrorAnswer(error: pages.say("login_throttled", lang)))
         }
     }
 

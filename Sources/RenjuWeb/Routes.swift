@@ -97,7 +97,7 @@ extension DeskServer {
 
     func logout(_ c: Caller, api: Bool) async -> Response {
         await sessions.close(c.session.token)
-        var r = api ? Self.json(.ok, ["signed_out": true]) : Self.redirect("/login")
+        var r = api ? Self.json(.ok, SignedOutAnswer()) : Self.redirect("/login")
         r.setCookie(Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
         return r
     }
@@ -105,13 +105,13 @@ extension DeskServer {
     // MARK: API
 
     /// SPEC §6's report of a submission, as JSON.
-    func report(_ s: DeskSubmission, lang: Language) -> Any {
-        RawJSON(text: JSONReport.render(s.validation.result, lang: lang, rules: Workspace.ruleSummaries(s.validation)))
+    func report(_ s: DeskSubmission, lang: Language) -> EmbeddedJSON {
+        EmbeddedJSON(text: JSONReport.render(s.validation.result, lang: lang, rules: Workspace.ruleSummaries(s.validation)))
     }
 
     func apiUpload(_ req: Request, _ c: Caller, _ g: Grant<Permit.Upload>) async throws -> Response {
         guard await sessions.allowUpload(c.session.token, limit: options.uploadsPerMinute) else {
-            return Self.json(.tooManyRequests, ["error": pages.say("too_many_uploads", c.lang)])
+            return Self.json(.tooManyRequests, ErrorAnswer(error: pages.say("too_many_uploads", c.lang)))
         }
         var bytes = Data(buffer: c.body)
         var name = req.headers[HTTPField.Name("X-Filename")!].map { $0.removingPercentEncoding ?? $0 } ?? "upload"
@@ -123,19 +123,15 @@ extension DeskServer {
         }
         guard !bytes.isEmpty else { throw DeskError.invalid(Message(zh: "文件为空", en: "the file is empty")) }
         let s = try await queuedUpload(bytes, filename: name, c, g)
-        return Self.json(.created, ["id": s.stored.id, "unit": s.stored.unit.rawValue, "period": s.stored.period.description,
-                                    "version": s.stored.version, "report": report(s, lang: c.lang)])
+        return Self.json(.created, UploadAnswer(id: s.stored.id, unit: s.stored.unit.rawValue, period: s.stored.period.description,
+                                                version: s.stored.version, report: report(s, lang: c.lang)))
     }
 
-    func submissionJSON(_ s: DeskSubmission, lang: Language) -> [String: Any] {
+    func submissionJSON(_ s: DeskSubmission, lang: Language) -> SubmissionAnswer {
         let counts = desk.counts(of: s)
-        var o: [String: Any] = ["id": s.stored.id, "unit": s.stored.unit.rawValue, "period": s.stored.period.description,
-                                "status": counts.status.rawValue, "version": s.stored.version, "report": report(s, lang: lang),
-                                "filename": s.filename, "uploaded_by": s.stored.uploadedBy, "uploaded_at": s.stored.uploadedAt,
-                                "signed_roles": counts.signedRoles]
-        if let d = s.digest { o["digest"] = d }
-        if let m = s.stored.returnMessage { o["return_message"] = m }
-        return o
+        return SubmissionAnswer(id: s.stored.id, unit: s.stored.unit.rawValue, period: s.stored.period.description, status: counts.status.rawValue,
+                                version: s.stored.version, report: report(s, lang: lang), filename: s.filename, uploadedBy: s.stored.uploadedBy,
+                                uploadedAt: s.stored.uploadedAt, signedRoles: counts.signedRoles, digest: s.digest, returnMessage: s.stored.returnMessage)
     }
 
     func apiSubmission(_ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
@@ -164,7 +160,7 @@ extension DeskServer {
         let o = try Self.object(c), id = try Self.id(ctx)
         guard let role = o["role"] as? String else { throw DeskError.invalid(Message(zh: "缺少 role", en: "role is missing")) }
         let off = try await desk.signOff(submission: id, role: role, by: g)
-        return Self.json(.created, ["role": off.role, "name": off.name, "date": off.date?.description ?? "", "digest": off.digest ?? ""])
+        return Self.json(.created, SignOffAnswer(role: off.role, name: off.name, date: off.date?.description ?? "", digest: off.digest ?? ""))
     }
 
     func apiReturn(_ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Review>) async throws -> Response {
@@ -180,16 +176,11 @@ extension DeskServer {
             throw DeskError.invalid(Message(zh: "缺少或错误的 unit", en: "unit is missing or not a division code"))
         }
         try await desk.reopen(unit: u, period: period, reason: o["reason"] as? String ?? "", by: g)
-        return Self.json(.ok, ["unit": u.rawValue, "period": period.description, "reopened": true])
+        return Self.json(.ok, ReopenAnswer(unit: u.rawValue, period: period.description))
     }
 
     func apiStatus(_ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
         let lines = try await desk.board(period: try Self.period(ctx), for: g.read)
-        return Self.json(.ok, lines.map { l -> [String: Any] in
-            var o: [String: Any] = ["unit": l.unit.rawValue, "unit_name": l.unitName, "status": l.status.rawValue, "errors": l.errors,
-                                    "warnings": l.warnings, "explained": l.explained, "signed_roles": l.signedRoles, "late": l.late]
-            if let s = l.submission { o["submission"] = s.id; o["version"] = s.version }
-            return o
-        })
+        return Self.json(.ok, lines.map(BoardLineAnswer.init))
     }
 }
