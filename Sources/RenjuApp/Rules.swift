@@ -57,8 +57,7 @@ extension Workspace {
                            en: "no rule \(text)\(near.map { " (did you mean \($0)?)" } ?? ""): `renju rules` lists them")
         }
         let descriptor = CheckRegistry.descriptors.first { $0.id == listing.id }
-        let check = CheckRegistry.builtIn.first { $0.rules.contains { $0.id == listing.id } }
-        return RuleExplanation(listing: listing, defaultSeverity: descriptor?.severity, about: check?.explanation,
+        return RuleExplanation(listing: listing, defaultSeverity: descriptor?.severity, about: descriptor?.about,
                                parameters: descriptor?.parameters ?? [])
     }
 

@@ -16,7 +16,11 @@ public enum CheckRegistry {
     }
 
     /// Every built-in rule, the readers' first: what `rules.yaml` may configure.
-    public static var descriptors: [RuleDescriptor] { readingRules + builtIn.flatMap(\.rules) }
+    /// Each described: in its own words, or its check's (`Check.explanation`), or the reader's.
+    public static let descriptors: [RuleDescriptor] =
+        readingRules.map { $0.describedBy(Message(zh: "读取文件时发现的问题：文件、工作表或单元格本身有误，数据未能按原样读出。",
+                                                  en: "A problem met while reading the file: the file, a sheet or a cell is not as a form should be, so a figure could not be read as written.")) }
+        + builtIn.flatMap { check in check.rules.map { $0.describedBy(check.explanation) } }
 
     /// Each built-in rule's default severity, from its descriptor.
     static let severities: [RuleID: Severity] = Dictionary(descriptors.map { ($0.id, $0.severity) }, uniquingKeysWith: { a, _ in a })

@@ -33,9 +33,21 @@ public struct RuleDescriptor: Sendable {
     /// set's analysis and error localisation build their edits from this (nil: the rule cannot
     /// take part — a statistical test, a sign-off, a format problem).
     public let linear: LinearForm?
+    /// What the rule looks for, in a sentence or two a clerk understands (`renju rules explain`,
+    /// the desk's rule page). Given by the rule, or by the check that reports it.
+    public let about: Message?
+    /// Where the rule comes from: `built-in` (a rule of Renju), or a file and line for a user's rule.
+    public let origin: String
 
-    public init(_ id: RuleID, _ severity: Severity, _ title: Message, parameters: [RuleParameter] = [], linear: LinearForm? = nil) {
+    public init(_ id: RuleID, _ severity: Severity, _ title: Message, parameters: [RuleParameter] = [], linear: LinearForm? = nil,
+                about: Message? = nil, origin: String = "built-in") {
         self.id = id; self.severity = severity; self.title = title; self.parameters = parameters; self.linear = linear
+        self.about = about; self.origin = origin
+    }
+
+    /// The same rule, described as `about` says where it has no words of its own.
+    public func describedBy(_ about: Message) -> RuleDescriptor {
+        RuleDescriptor(id, severity, title, parameters: parameters, linear: linear, about: self.about ?? about, origin: origin)
     }
 }
 

@@ -34,6 +34,8 @@ final class RuleDescriptorTests: XCTestCase {
             XCTAssertFalse(d.title.zh.isEmpty, "\(d.id) has no Chinese title")
             XCTAssertFalse(d.title.en.isEmpty, "\(d.id) has no English title")
             XCTAssertTrue(d.title.zh.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "\(d.id): “\(d.title.zh)” is not Chinese")
+            XCTAssertFalse((d.about?.zh ?? "").isEmpty || (d.about?.en ?? "").isEmpty, "\(d.id) says what it looks for in both languages")
+            XCTAssertEqual(d.origin, "built-in")
             for p in d.parameters {
                 XCTAssertFalse(p.about.zh.isEmpty || p.about.en.isEmpty, "\(d.id).\(p.name) is explained in both languages")
             }
