@@ -7,26 +7,23 @@ import RenjuApp
 
 /// The pages: view models for the templates, from the application layer's results.
 extension DeskServer {
-    func common(_ c: Caller, period: Period? = nil) -> [String: Any] {
+    func frame(_ c: Caller, period: Period? = nil) -> PageFrame {
         let tree = desk.reference.tree
-        var o: [String: Any] = [
-            "user": ["login": c.account.login, "name": c.account.name, "role": c.account.role.rawValue,
-                     "unit": c.account.unit.rawValue, "unitName": tree.name(of: c.account.unit) ?? c.account.unit.rawValue],
-            "csrf": c.session.csrf,
-            "canUpload": DeskPolicy.allows(c.account, .upload),
-            "canExport": DeskPolicy.allows(c.account, .export),
-            "canReview": DeskPolicy.allows(c.account, .review),
-        ]
-        if let period { o["period"] = period.description; o["periods"] = periodChoices(around: period) }
-        return o
+        return PageFrame(
+            user: .init(login: c.account.login, name: c.account.name, role: c.account.role.rawValue, unit: c.account.unit.rawValue,
+                        unitName: tree.name(of: c.account.unit) ?? c.account.unit.rawValue),
+            csrf: c.session.csrf,
+            canUpload: DeskPolicy.allows(c.account, .upload), canExport: DeskPolicy.allows(c.account, .export),
+            canReview: DeskPolicy.allows(c.account, .review),
+            period: period?.description, periods: period.map(periodChoices(around:)))
     }
 
     /// The period and its neighbours, for the period switch.
-    func periodChoices(around p: Period) -> [[String: Any]] {
+    func periodChoices(around p: Period) -> [PageFrame.PeriodChoice] {
         var list = [p]
         var x = p
         for _ in 0..<3 { x = x.previous; list.append(x) }
-        return list.map { ["value": $0.description, "selected": $0 == p] }
+        return list.map { PageFrame.PeriodChoice(value: $0.description, selected: $0 == p) }
     }
 
     func home(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
@@ -35,21 +32,19 @@ extension DeskServer {
         if [.reviewer, .viewer, .admin].contains(c.account.role) || level.map({ $0 < .township }) == true && c.account.role != .clerk {
             return Self.redirect("/board?period=\(p)\(c.lang == .en ? "&lang=en" : "")")
         }
-        var ctx = common(c, period: p)
         let units = desk.reference.tree.level(of: c.account.unit) == .township ? [c.account.unit] : desk.reference.tree.children(of: c.account.unit)
-        var unitLines: [[String: Any]] = []
+        var unitLines: [DeskPageModel.UnitLine] = []
         for u in units {
             let versions = try await desk.versions(unit: u, period: p, for: g.read)
-            unitLines.append(["code": u.rawValue, "name": desk.reference.tree.name(of: u) ?? u.rawValue, "formLink": "/forms/\(u)/\(p)",
-                    "hasVersions": !versions.isEmpty,
-                    "versions": versions.map { v -> [String: Any] in
-                        ["id": v.id, "version": v.version, "filename": v.filename, "at": v.uploadedAt, "by": v.uploadedBy,
-                         "returned": v.state == .returned, "returnMessage": v.returnMessage ?? ""]
-                    }])
+            unitLines.append(.init(code: u.rawValue, name: desk.reference.tree.name(of: u) ?? u.rawValue, formLink: "/forms/\(u)/\(p)",
+                                   hasVersions: !versions.isEmpty,
+                                   versions: versions.map { v in
+                                       .init(id: v.id, version: v.version, filename: v.filename, at: v.uploadedAt, by: v.uploadedBy,
+                                             returned: v.state == .returned, returnMessage: v.returnMessage ?? "")
+                                   }))
         }
-        ctx["units"] = unitLines
-        if let m = req.uri.queryParameters.get("uploaded") { ctx["notice"] = pages.say("uploaded_notice", c.lang, ["id": m]) }
-        return pages.html("desk", ctx, lang: c.lang)
+        let notice = req.uri.queryParameters.get("uploaded").map { pages.say("uploaded_notice", c.lang, ["id": $0]) }
+        return pages.page("desk", frame(c, period: p), DeskPageModel(units: unitLines, notice: notice), lang: c.lang)
     }
 
     func pageUpload(_ req: Request, _ c: Caller, _ g: Grant<Permit.Upload>) async throws -> Response {
@@ -69,13 +64,13 @@ extension DeskServer {
         let ref = desk.reference, tree = ref.tree, catalog = ref.catalog
         let result = s.validation.result
         let findings = result.findings
-        var ctx = common(c, period: s.stored.period)
         let counts = desk.counts(of: s)
-        ctx["sub"] = ["id": s.stored.id, "unit": s.stored.unit.rawValue, "unitName": tree.name(of: s.stored.unit) ?? s.stored.unit.rawValue,
-                      "version": s.stored.version, "filename": s.filename, "at": s.stored.uploadedAt, "by": s.stored.uploadedBy,
-                      "digest": s.digest ?? "—", "status": pages.t(c.lang)["status_\(counts.status.rawValue)"] ?? counts.status.rawValue,
-                      "statusClass": counts.status.rawValue, "errors": counts.errors, "warnings": counts.warnings, "explained": counts.explained,
-                      "returnMessage": s.stored.returnMessage ?? "", "returned": s.stored.state == .returned]
+        let sub = SubmissionPageModel.Sub(
+            id: s.stored.id, unit: s.stored.unit.rawValue, unitName: tree.name(of: s.stored.unit) ?? s.stored.unit.rawValue,
+            version: s.stored.version, filename: s.filename, at: s.stored.uploadedAt, by: s.stored.uploadedBy, digest: s.digest ?? "—",
+            status: pages.t(c.lang)["status_\(counts.status.rawValue)"] ?? counts.status.rawValue, statusClass: counts.status.rawValue,
+            errors: counts.errors, warnings: counts.warnings, explained: counts.explained, returnMessage: s.stored.returnMessage ?? "",
+            returned: s.stored.state == .returned)
         // The sheet as a table: a row per unit, a column per indicator of the form, flagged cells marked.
         var flagged: [UnitCode: [IndicatorID: [Finding]]] = [:]
         var byUnit: [UnitCode: [Finding]] = [:]
@@ -87,62 +82,56 @@ extension DeskServer {
         let present = Set(subs.flatMap(\.columns))
         let columns = catalog.indicators.filter { present.contains($0.id) }
         var number = 0
-        var notes: [[String: Any]] = []
+        var notes: [SubmissionPageModel.Note] = []
+        let mayExplain = DeskPolicy.allows(c.account, .explain) && s.stored.state != .returned && s.isLatest
         func note(_ f: Finding) -> Int {
             number += 1
-            let open = f.isOpen
-            var o: [String: Any] = [
-                "n": number, "severity": f.severity.rawValue, "severityLabel": f.severity.label(c.lang), "rule": f.rule.description,
-                "unit": f.unit?.rawValue ?? "", "unitName": f.unit.flatMap { tree.name(of: $0) } ?? "",
-                "indicator": f.indicator?.rawValue ?? "", "indicatorName": f.indicator.flatMap { catalog[$0] }.map { c.lang == .en ? $0.englishName : $0.name } ?? "",
-                "message": f.message.text(c.lang), "cell": f.source?.cell ?? "", "explained": f.explained, "explanation": f.explanation ?? "",
-                "canExplain": open && f.severity == .warning && DeskPolicy.allows(c.account, .explain)
-                    && s.stored.state != .returned && s.isLatest,
-            ]
-            if let v = f.value { o["value"] = shortestDecimal(v) }
-            notes.append(o)
+            notes.append(.init(
+                n: number, severity: f.severity.rawValue, severityLabel: f.severity.label(c.lang), rule: f.rule.description,
+                unit: f.unit?.rawValue ?? "", unitName: f.unit.flatMap { tree.name(of: $0) } ?? "",
+                indicator: f.indicator?.rawValue ?? "",
+                indicatorName: f.indicator.flatMap { catalog[$0] }.map { c.lang == .en ? $0.englishName : $0.name } ?? "",
+                message: f.message.text(c.lang), cell: f.source?.cell ?? "", explained: f.explained, explanation: f.explanation ?? "",
+                canExplain: f.isOpen && f.severity == .warning && mayExplain, value: f.value.map(shortestDecimal)))
             return number
         }
-        var rows: [[String: Any]] = []
+        var rows: [SubmissionPageModel.Row] = []
         for sub in subs {
             for r in sub.rows {
                 let figures = sub.values.figures(of: r.code)
-                let cells: [[String: Any]] = columns.map { ind in
+                let cells: [SubmissionPageModel.Cell] = columns.map { ind in
                     let fs = flagged[r.code]?[ind.id] ?? []
                     let worst = fs.filter(\.isOpen).map(\.severity).max()
-                    var cell: [String: Any] = ["value": figures[ind.id].map { String(format: "%.\(ind.decimals)f", $0) } ?? ""]
-                    if !fs.isEmpty {
-                        cell["flag"] = worst.map { "flag-\($0.rawValue)" } ?? "flag-explained"
-                        cell["marks"] = fs.map { ["n": note($0), "message": $0.message.text(c.lang)] }
-                    }
-                    return cell
+                    let value = figures[ind.id].map { String(format: "%.\(ind.decimals)f", $0) } ?? ""
+                    guard !fs.isEmpty else { return .init(value: value, flag: nil, marks: nil) }
+                    return .init(value: value, flag: worst.map { "flag-\($0.rawValue)" } ?? "flag-explained",
+                                 marks: fs.map { .init(n: note($0), message: $0.message.text(c.lang)) })
                 }
-                let rowNotes = (byUnit[r.code] ?? []).map { ["n": note($0), "message": $0.message.text(c.lang)] }
-                rows.append(["code": r.code.rawValue, "name": r.givenName ?? tree.name(of: r.code) ?? "", "cells": cells, "rowNotes": rowNotes])
+                let rowNotes = (byUnit[r.code] ?? []).map { SubmissionPageModel.Mark(n: note($0), message: $0.message.text(c.lang)) }
+                rows.append(.init(code: r.code.rawValue, name: r.givenName ?? tree.name(of: r.code) ?? "", cells: cells, rowNotes: rowNotes))
             }
         }
         for f in findings where f.unit == nil { _ = note(f) }
-        ctx["columns"] = columns.map { ["name": c.lang == .en ? $0.englishName : $0.name, "unit": $0.unit, "id": $0.id.rawValue] }
-        ctx["rows"] = rows
-        ctx["notes"] = notes
-        ctx["hasNotes"] = !notes.isEmpty
         let signed = Set(counts.signedRoles)
         let t = pages.t(c.lang)
         let current = s.stored.state != .returned && s.isLatest
         let blocked: String? = s.stored.state == .returned ? t["sign_blocked_returned"]
             : !s.isLatest ? t["sign_blocked_superseded"] : counts.errors > 0 ? t["sign_blocked_errors"] : nil
         let signable = DeskPolicy.allows(c.account, .sign) && blocked == nil ? c.account.signs.filter { !signed.contains($0) } : []
-        ctx["signRoles"] = signable.map { ["role": $0] }
-        ctx["canSign"] = !signable.isEmpty
-        if let blocked, DeskPolicy.allows(c.account, .sign) || DeskPolicy.allows(c.account, .explain) { ctx["signBlocked"] = blocked }
-        ctx["signOffs"] = s.signOffs.map { ["role": $0.role, "name": $0.name, "date": $0.date?.description ?? "", "current": $0.digest == s.digest] }
         let chain = tree.level(of: s.stored.unit).flatMap { desk.reference.chains.chains[$0] } ?? []
         let awaiting = chain.filter { r in !s.signOffs.contains { r.matches($0.role) } }.map(\.role)
-        if current, !awaiting.isEmpty { ctx["awaiting"] = awaiting.joined(separator: " → ") }
-        ctx["declared"] = s.declaredSignOffs.map { ["role": $0.role, "name": $0.name, "date": $0.date?.description ?? $0.dateText ?? ""] }
-        ctx["hasDeclared"] = !s.declaredSignOffs.isEmpty
-        ctx["canReturn"] = DeskPolicy.allows(c.account, .review) && current
-        return pages.html("submission", ctx, lang: c.lang)
+        let model = SubmissionPageModel(
+            sub: sub,
+            columns: columns.map { .init(name: c.lang == .en ? $0.englishName : $0.name, unit: $0.unit, id: $0.id.rawValue) },
+            rows: rows, notes: notes, hasNotes: !notes.isEmpty,
+            signRoles: signable.map { .init(role: $0) }, canSign: !signable.isEmpty,
+            signBlocked: blocked.flatMap { DeskPolicy.allows(c.account, .sign) || DeskPolicy.allows(c.account, .explain) ? $0 : nil },
+            signOffs: s.signOffs.map { .init(role: $0.role, name: $0.name, date: $0.date?.description ?? "", current: $0.digest == s.digest) },
+            awaiting: current && !awaiting.isEmpty ? awaiting.joined(separator: " → ") : nil,
+            declared: s.declaredSignOffs.map { .init(role: $0.role, name: $0.name, date: $0.date?.description ?? $0.dateText ?? "") },
+            hasDeclared: !s.declaredSignOffs.isEmpty,
+            canReturn: DeskPolicy.allows(c.account, .review) && current)
+        return pages.page("submission", frame(c, period: s.stored.period), model, lang: c.lang)
     }
 
     func pageExplain(_ req: Request, _ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Explain>) async throws -> Response {
@@ -174,60 +163,49 @@ extension DeskServer {
             throw DeskError.notFound(Message(zh: "没有规则 \(text)", en: "no rule \(text)"))
         }
         let l = e.listing
-        var o = common(c)
-        o["id"] = l.id.description
-        o["title"] = l.title.text(c.lang)
-        o["severity"] = l.severity?.rawValue ?? "off"
-        o["severityLabel"] = l.severity?.label(c.lang) ?? pages.say("severity_off", c.lang)
-        if let d = e.defaultSeverity, d != l.severity { o["byDefault"] = d.label(c.lang) }
-        o["levels"] = l.levels.map { $0.map(\.rawValue).joined(separator: ", ") } ?? pages.say("levels_all", c.lang)
-        if let about = e.about { o["about"] = about.text(c.lang) }
-        if let condition = l.condition { o["condition"] = condition }
-        o["hasParameters"] = !e.parameters.isEmpty
-        o["parameters"] = e.parameters.map { p -> [String: Any] in
-            let value = l.parameters.first { $0.name == p.name }?.value ?? p.defaultValue
-            return ["name": p.name, "value": shortestDecimal(value), "changed": value != p.defaultValue, "defaultValue": shortestDecimal(p.defaultValue),
-                    "range": "\(shortestDecimal(p.range.lowerBound))–\(shortestDecimal(p.range.upperBound))", "about": p.about.text(c.lang)]
-        }
-        return pages.html("rule", o, lang: c.lang)
+        let model = RulePageModel(
+            id: l.id.description, title: l.title.text(c.lang), severity: l.severity?.rawValue ?? "off",
+            severityLabel: l.severity?.label(c.lang) ?? pages.say("severity_off", c.lang),
+            byDefault: e.defaultSeverity.flatMap { $0 != l.severity ? $0.label(c.lang) : nil },
+            levels: l.levels.map { $0.map(\.rawValue).joined(separator: ", ") } ?? pages.say("levels_all", c.lang),
+            about: e.about?.text(c.lang), condition: l.condition, hasParameters: !e.parameters.isEmpty,
+            parameters: e.parameters.map { p in
+                let value = l.parameters.first { $0.name == p.name }?.value ?? p.defaultValue
+                return .init(name: p.name, value: shortestDecimal(value), changed: value != p.defaultValue, defaultValue: shortestDecimal(p.defaultValue),
+                             range: "\(shortestDecimal(p.range.lowerBound))–\(shortestDecimal(p.range.upperBound))", about: p.about.text(c.lang))
+            })
+        return pages.page("rule", frame(c), model, lang: c.lang)
     }
 
     func boardPage(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
         let p = period(req)
-        var ctx = common(c, period: p)
         let lines = try await desk.board(period: p, for: g.read)
         let t = pages.t(c.lang)
-        ctx["lines"] = lines.map { l -> [String: Any] in
-            var o: [String: Any] = ["unit": l.unit.rawValue, "name": l.unitName, "status": t["status_\(l.status.rawValue)"] ?? l.status.rawValue,
-                                    "statusClass": l.status.rawValue, "errors": l.errors, "warnings": l.warnings, "explained": l.explained,
-                                    "signed": l.signedRoles.joined(separator: "、"), "late": l.late]
-            if let s = l.submission { o["id"] = s.id; o["version"] = s.version }
-            return o
-        }
         var tally: [String: Int] = [:]
         for l in lines { tally[l.status.rawValue, default: 0] += 1 }
-        ctx["tally"] = ["not_submitted", "submitted", "returned", "errors", "warnings", "explained", "signed"].map {
-            ["label": t["status_\($0)"] ?? $0, "count": tally[$0] ?? 0, "statusClass": $0]
-        }
-        return pages.html("board", ctx, lang: c.lang)
+        let model = BoardPageModel(
+            lines: lines.map { l in
+                .init(unit: l.unit.rawValue, name: l.unitName, status: t["status_\(l.status.rawValue)"] ?? l.status.rawValue, statusClass: l.status.rawValue,
+                      errors: l.errors, warnings: l.warnings, explained: l.explained, signed: l.signedRoles.joined(separator: "、"), late: l.late,
+                      id: l.submission?.id, version: l.submission?.version)
+            },
+            tally: ["not_submitted", "submitted", "returned", "errors", "warnings", "explained", "signed"].map {
+                .init(label: t["status_\($0)"] ?? $0, count: tally[$0] ?? 0, statusClass: $0)
+            })
+        return pages.page("board", frame(c, period: p), model, lang: c.lang)
     }
 
     /// 抽查: draw a sample, bring results back, and the rules' hit rates.
     func inspectionsPage(_ req: Request, _ c: Caller, _ g: Grant<Permit.Review>, message: String?) async throws -> Response {
         let p = period(req)
-        var ctx = common(c, period: p)
-        ctx["seed"] = Int(Date().timeIntervalSince1970) % 1_000_000
-        if let message { ctx["message"] = message }
         let summary = try await desk.hitRates(for: g)
         let h = summary.rates, recorded = summary.recorded
-        ctx["none"] = recorded == 0
-        ctx["hasRules"] = !h.rules.isEmpty
-        ctx["rules"] = h.rules.map { r -> [String: Any] in
-            ["rule": r.rule.description, "units": r.units, "hits": r.hits, "rate": String(format: "%.1f %%", r.rate * 100), "relax": r.relaxCandidate]
-        }
         let missed = h.missedRate.map { String(format: "%.1f %%", $0 * 100) } ?? "—"
-        ctx["missed"] = pages.say("hit_rates_summary", c.lang, ["recorded": "\(recorded)", "inspected": "\(h.missedFigures)", "wrong": "\(h.missedWrong)", "rate": missed])
-        return pages.html("inspections", ctx, lang: c.lang)
+        let model = InspectionsPageModel(
+            seed: Int(Date().timeIntervalSince1970) % 1_000_000, message: message, none: recorded == 0, hasRules: !h.rules.isEmpty,
+            rules: h.rules.map { .init(rule: $0.rule.description, units: $0.units, hits: $0.hits, rate: String(format: "%.1f %%", $0.rate * 100), relax: $0.relaxCandidate) },
+            missed: pages.say("hit_rates_summary", c.lang, ["recorded": "\(recorded)", "inspected": "\(h.missedFigures)", "wrong": "\(h.missedWrong)", "rate": missed]))
+        return pages.page("inspections", frame(c, period: p), model, lang: c.lang)
     }
 
     func pageSample(_ req: Request, _ c: Caller, _ g: Grant<Permit.Review>) async throws -> Response {
@@ -252,44 +230,45 @@ extension DeskServer {
 
     func rankingPage(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
         let p = period(req)
-        var ctx = common(c, period: p)
+        let model: RankingPageModel
         do {
             let r = try await desk.ranking(period: p, for: g.read)
             let entries = r.ranking.entries
-            ctx["entries"] = entries.map { e -> [String: Any] in
-                ["rank": e.reported ? "\(e.rank)" : "—", "reported": e.reported, "hasAward": e.award != nil, "name": e.name, "score": String(format: "%.2f", e.score),
-                 "award": e.award.map { $0 == .redFlag ? self.pages.say("award_red_flag", c.lang) : self.pages.say("award_yellow_card", c.lang) } ?? "",
-                 "awardClass": e.award.map { $0 == .redFlag ? "red-flag" : "yellow-card" } ?? "",
-                 "admonish": e.admonish, "notes": (c.lang == .en && !e.englishNotes.isEmpty ? e.englishNotes : e.notes).joined(separator: "；"), "parts": e.parts.map { ["label": c.lang == .en && !$0.englishLabel.isEmpty ? $0.englishLabel : $0.label,
-                                                                  "points": String(format: "%.2f", $0.points)] }]
-            }
-            ctx["chart"] = Charts.bars(entries.map { ($0.name, $0.score, $0.award == .redFlag ? "red-flag" : $0.award == .yellowCard ? "yellow-card" : "") })
-            ctx["unitName"] = r.unitName
+            model = RankingPageModel(
+                entries: entries.map { e in
+                    .init(rank: e.reported ? "\(e.rank)" : "—", reported: e.reported, hasAward: e.award != nil, name: e.name,
+                          score: String(format: "%.2f", e.score),
+                          award: e.award.map { $0 == .redFlag ? self.pages.say("award_red_flag", c.lang) : self.pages.say("award_yellow_card", c.lang) } ?? "",
+                          awardClass: e.award.map { $0 == .redFlag ? "red-flag" : "yellow-card" } ?? "", admonish: e.admonish,
+                          notes: (c.lang == .en && !e.englishNotes.isEmpty ? e.englishNotes : e.notes).joined(separator: "；"),
+                          parts: e.parts.map { .init(label: c.lang == .en && !$0.englishLabel.isEmpty ? $0.englishLabel : $0.label, points: String(format: "%.2f", $0.points)) })
+                },
+                chart: Charts.bars(entries.map { ($0.name, $0.score, $0.award == .redFlag ? "red-flag" : $0.award == .yellowCard ? "yellow-card" : "") }),
+                unitName: r.unitName, message: nil)
         } catch let e as AppError {
-            ctx["message"] = e.text(c.lang)
+            model = RankingPageModel(entries: [], chart: nil, unitName: nil, message: e.text(c.lang))
         }
-        return pages.html("ranking", ctx, lang: c.lang)
+        return pages.page("ranking", frame(c, period: p), model, lang: c.lang)
     }
 
     func historyPage(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
         let q = req.uri.queryParameters
-        var ctx = common(c)
         let ref = desk.reference
         let unit = q.get("unit").flatMap { UnitCode($0) } ?? c.account.unit
-        ctx["unit"] = unit.rawValue
-        ctx["unitName"] = ref.tree.name(of: unit) ?? unit.rawValue
         let chosen = q.get("indicator").flatMap { ref.catalog.resolve($0) }
-        ctx["indicators"] = ref.catalog.indicators.map { ["id": $0.id.rawValue, "name": c.lang == .en ? $0.englishName : $0.name, "selected": $0.id == chosen] }
         let shown = chosen.map { [$0] } ?? ref.catalog.indicators.prefix(6).map(\.id)
-        var charts: [[String: Any]] = []
+        var charts: [HistoryPageModel.Chart] = []
         for id in shown {
             guard let ind = ref.catalog[id] else { continue }
             let series = try await desk.history(unit: unit, indicator: id, for: g.read)
-            charts.append(["name": c.lang == .en ? ind.englishName : ind.name, "unit": ind.unit,
-                           "svg": Charts.line(series.map { ($0.period.description, $0.value) }), "empty": series.isEmpty])
+            charts.append(.init(name: c.lang == .en ? ind.englishName : ind.name, unit: ind.unit,
+                                svg: Charts.line(series.map { ($0.period.description, $0.value) }), empty: series.isEmpty))
         }
-        ctx["charts"] = charts
-        return pages.html("history", ctx, lang: c.lang)
+        let model = HistoryPageModel(
+            unit: unit.rawValue, unitName: ref.tree.name(of: unit) ?? unit.rawValue,
+            indicators: ref.catalog.indicators.map { .init(id: $0.id.rawValue, name: c.lang == .en ? $0.englishName : $0.name, selected: $0.id == chosen) },
+            charts: charts)
+        return pages.page("history", frame(c), model, lang: c.lang)
     }
 }
 

@@ -50,15 +50,24 @@ struct Pages: Sendable {
         return text
     }
 
+    /// What every page reads besides its model: the words, the language and its switches.
+    func shared(_ lang: Language) -> [String: Any] {
+        ["t": t(lang), "lang": lang == .en ? "en" : "zh-CN", "en": lang == .en, "q": lang == .en ? "?lang=en" : "",
+         "amp": lang == .en ? "&lang=en" : "", "otherLang": lang == .en ? "" : "?lang=en"]
+    }
+
+    /// A signed-in page: its view model, the frame, the shared words.
+    func page(_ template: String, _ frame: PageFrame, _ model: some Sendable, lang: Language, status: HTTPResponse.Status = .ok) -> Response {
+        render(template, PageContext(layers: [model, frame], shared: shared(lang)), status: status)
+    }
+
+    /// A page outside a session (sign-in, an error): a few plain values.
     func html(_ template: String, _ context: [String: Any], lang: Language, status: HTTPResponse.Status = .ok) -> Response {
-        var ctx = context
-        ctx["t"] = t(lang)
-        ctx["lang"] = lang == .en ? "en" : "zh-CN"
-        ctx["en"] = lang == .en
-        ctx["q"] = lang == .en ? "?lang=en" : ""
-        ctx["amp"] = lang == .en ? "&lang=en" : ""
-        ctx["otherLang"] = lang == .en ? "" : "?lang=en"
-        let body = library.render(ctx, withTemplate: template) ?? "template \(template) failed"
+        render(template, context.merging(shared(lang)) { own, _ in own }, status: status)
+    }
+
+    private func render(_ template: String, _ context: Any, status: HTTPResponse.Status) -> Response {
+        let body = library.render(context, withTemplate: template) ?? "template \(template) failed"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 

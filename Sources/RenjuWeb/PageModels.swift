@@ -1,0 +1,135 @@
+import Foundation
+import Mustache
+import RenjuModel
+
+// The desk's pages as typed view models: a handler builds one, `Pages.page` renders it with the
+// frame every signed-in page shares and the words of the strings file. The templates read the
+// models' properties by name (Mustache looks them up by reflection; a nil optional is absent).
+
+/// What every signed-in page shows: who is signed in, the CSRF token its forms send, what the
+/// role may do, and the period switch.
+struct PageFrame: Sendable {
+    struct User: Sendable { let login, name, role, unit, unitName: String }
+    struct PeriodChoice: Sendable { let value: String; let selected: Bool }
+    let user: User
+    let csrf: String
+    let canUpload: Bool
+    let canExport: Bool
+    let canReview: Bool
+    let period: String?
+    let periods: [PeriodChoice]?
+}
+
+/// A township's desk: its units and their versions of the period.
+struct DeskPageModel: Sendable {
+    struct Version: Sendable { let id: Int64; let version: Int; let filename, at, by: String; let returned: Bool; let returnMessage: String }
+    struct UnitLine: Sendable { let code, name, formLink: String; let hasVersions: Bool; let versions: [Version] }
+    let units: [UnitLine]
+    let notice: String?
+}
+
+/// A submission: the sheet with its flagged cells, the findings, the sign-offs.
+struct SubmissionPageModel: Sendable {
+    struct Sub: Sendable {
+        let id: Int64; let unit, unitName: String; let version: Int; let filename, at, by, digest, status, statusClass: String
+        let errors, warnings, explained: Int; let returnMessage: String; let returned: Bool
+    }
+    struct Column: Sendable { let name, unit, id: String }
+    struct Mark: Sendable { let n: Int; let message: String }
+    struct Cell: Sendable { let value: String; let flag: String?; let marks: [Mark]? }
+    struct Row: Sendable { let code, name: String; let cells: [Cell]; let rowNotes: [Mark] }
+    struct Note: Sendable {
+        let n: Int; let severity, severityLabel, rule, unit, unitName, indicator, indicatorName, message, cell: String
+        let explained: Bool; let explanation: String; let canExplain: Bool; let value: String?
+    }
+    struct Role: Sendable { let role: String }
+    struct SignOffLine: Sendable { let role, name, date: String; let current: Bool }
+    struct Declared: Sendable { let role, name, date: String }
+    let sub: Sub
+    let columns: [Column]
+    let rows: [Row]
+    let notes: [Note]
+    let hasNotes: Bool
+    let signRoles: [Role]
+    let canSign: Bool
+    let signBlocked: String?
+    let signOffs: [SignOffLine]
+    let awaiting: String?
+    let declared: [Declared]
+    let hasDeclared: Bool
+    let canReturn: Bool
+}
+
+/// A rule as `renju rules explain` tells it.
+struct RulePageModel: Sendable {
+    struct Parameter: Sendable { let name, value: String; let changed: Bool; let defaultValue, range, about: String }
+    let id, title, severity, severityLabel: String
+    let byDefault: String?
+    let levels: String
+    let about: String?
+    let condition: String?
+    let hasParameters: Bool
+    let parameters: [Parameter]
+}
+
+/// Where each township stands, and the counts by status.
+struct BoardPageModel: Sendable {
+    struct Line: Sendable {
+        let unit, name, status, statusClass: String; let errors, warnings, explained: Int; let signed: String; let late: Bool
+        let id: Int64?; let version: Int?
+    }
+    struct Tally: Sendable { let label: String; let count: Int; let statusClass: String }
+    let lines: [Line]
+    let tally: [Tally]
+}
+
+/// 抽查: drawing a sample, bringing results back, the rules' hit rates.
+struct InspectionsPageModel: Sendable {
+    struct RuleLine: Sendable { let rule: String; let units, hits: Int; let rate: String; let relax: Bool }
+    let seed: Int
+    let message: String?
+    let none: Bool
+    let hasRules: Bool
+    let rules: [RuleLine]
+    let missed: String
+}
+
+/// The ranking of the period, with its chart.
+struct RankingPageModel: Sendable {
+    struct Part: Sendable { let label, points: String }
+    struct Entry: Sendable {
+        let rank: String; let reported, hasAward: Bool; let name, score, award, awardClass: String; let admonish: Bool; let notes: String
+        let parts: [Part]
+    }
+    let entries: [Entry]
+    let chart: String?
+    let unitName: String?
+    let message: String?
+}
+
+/// A unit's series, as charts.
+struct HistoryPageModel: Sendable {
+    struct IndicatorChoice: Sendable { let id, name: String; let selected: Bool }
+    struct Chart: Sendable { let name, unit, svg: String; let empty: Bool }
+    let unit, unitName: String
+    let indicators: [IndicatorChoice]
+    let charts: [Chart]
+}
+
+/// A page's context for Mustache: the page's model first, then the shared frame, then the words
+/// and language switches of every page.
+struct PageContext: MustacheParent {
+    let layers: [Any]
+    let shared: [String: Any]
+
+    func child(named name: String) -> Any? {
+        for layer in layers {
+            if let found = Mirror(reflecting: layer).children.first(where: { $0.label == name })?.value {
+                let m = Mirror(reflecting: found)
+                if m.displayStyle == .optional { if let inner = m.children.first?.value { return inner } else { continue } }
+                return found
+            }
+        }
+        return shared[name]
+    }
+}
