@@ -20,6 +20,8 @@ extension Workspace {
         public let parameters: [(name: String, value: Double, defaultValue: Double)]
         /// A user rule's condition and missing-value policy.
         public let condition: String?
+        /// Parameters written for one kind of period (`year: scale=4`), in month, quarter, year order.
+        public var byPeriod: String? = nil
     }
 
     /// Every rule that will run, built-in (the readers' first) and the user's, as `rules.yaml` configures them.
@@ -28,8 +30,14 @@ extension Workspace {
         var out: [RuleListing] = []
         for d in CheckRegistry.descriptors {
             let s = ref.checks.setting(d.id, default: d.severity)
-            out.append(RuleListing(id: d.id, severity: s.enabled ? s.severity : nil, levels: s.levels.map { $0.sorted() }, title: d.title,
-                                   parameters: d.parameters.map { ($0.name, ref.checks.value($0, of: d.id), $0.defaultValue) }, condition: nil))
+            var listing = RuleListing(id: d.id, severity: s.enabled ? s.severity : nil, levels: s.levels.map { $0.sorted() }, title: d.title,
+                                      parameters: d.parameters.map { ($0.name, ref.checks.value($0, of: d.id), $0.defaultValue) }, condition: nil)
+            let kinds: [(Period.Kind, String)] = [(.month, "month"), (.quarter, "quarter"), (.year, "year")]
+            let written = kinds.compactMap { kind, name in
+                s.byPeriod[kind].map { own in "\(name): " + own.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\(shortestDecimal($0.value))" }.joined(separator: " ") }
+            }
+            if !written.isEmpty { listing.byPeriod = written.joined(separator: "; ") }
+            out.append(listing)
         }
         for r in ref.checks.userRules {
             out.append(RuleListing(id: r.id, severity: r.severity, levels: r.levels.map { $0.sorted() }, title: Message(zh: r.title, en: r.title),

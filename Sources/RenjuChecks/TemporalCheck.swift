@@ -15,10 +15,13 @@ public struct TemporalCheck: Check {
     public init() {}
     public static let copiedMinimum = RuleParameter("min_indicators", default: 3, range: 1...1_000, wholeNumber: true,
                                                     Message(zh: "至少有几项当期量和累计数与上期完全相同才提示", en: "how many flows and year-to-date figures must equal last period's"))
+    public static let stableScale = RuleParameter("scale", default: 1, range: 0.1...100,
+                                                  Message(zh: "稳定指标允许变动幅度（指标目录的 stable_percent，按季度定）的倍数；可按报告期类型分别设置，如年报 year: {scale: 4}",
+                                                          en: "multiplies each stable indicator's stable_percent (set for a quarter); set per kind of period, e.g. year: {scale: 4} for annual returns"))
     public var rules: [RuleDescriptor] {
         [RuleDescriptor(Self.decrease, .error, Message(zh: "存量指标负增长", en: "Stock fell"), linear: .stockNonDecreasing),
          RuleDescriptor(Self.ytdDecrease, .error, Message(zh: "累计指标年内减少", en: "Year-to-date figure fell"), linear: .ytdNonDecreasing),
-         RuleDescriptor(Self.stable, .warning, Message(zh: "稳定指标变动过大", en: "Stable figure moved too much")),
+         RuleDescriptor(Self.stable, .warning, Message(zh: "稳定指标变动过大", en: "Stable figure moved too much"), parameters: [Self.stableScale]),
          RuleDescriptor(Self.zero, .warning, Message(zh: "指标为零", en: "Figure dropped to zero")),
          RuleDescriptor(Self.copied, .warning, Message(zh: "照抄上期数据", en: "Figures copied from the previous period"), parameters: [Self.copiedMinimum])]
     }
@@ -36,6 +39,8 @@ public struct TemporalCheck: Check {
         let previous = ctx.previousValues
         let prevCols = previous.columns(for: ids)
         let minimum = Int(ctx.reference.checks.value(Self.copiedMinimum, of: Self.copied))
+        // The checked period's kind decides the scale (rules.yaml: `year: {scale: 4}`).
+        let scale = ctx.reference.checks.value(Self.stableScale, of: Self.stable)
         var tally = UnitCounter()
         defer { ctx.tally.add(tally) }
         let all = [Self.decrease, Self.ytdDecrease, Self.stable, Self.zero, Self.copied].map { tally.slot($0) }
@@ -65,8 +70,9 @@ public struct TemporalCheck: Check {
                                 en: "\(ind.englishName) fell from \(figure(prev, ind)) \(ind.unit) in \(prevPeriod) to \(figure(cur, ind)) (−\(figure(prev - cur, ind))); it must not decrease"),
                                 source: sub.values.source(u, ind.id))]
                         }
-                    case let .stock(.stable(pct)):
+                    case let .stock(.stable(quarterly)):
                         guard prev > 0, cur >= 0 else { continue }
+                        let pct = quarterly * scale
                         let change = (cur - prev) / prev * 100
                         if abs(change) > pct + 1e-9 {
                             out += [ctx.finding(Self.stable, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(

@@ -100,7 +100,10 @@ public struct Validator: Sendable {
         }
         findings += collector.admit(all.filter { $0.period == nil }.flatMap(\.findings))
         findings += collector.admit(current.flatMap(\.findings))
-        let ctx = CheckContext(reference: reference, period: period, submissions: current, history: history, asOf: asOf,
+        // The rules' parameters for this kind of period (a year is not a quarter: rules.yaml's `year:`).
+        var forPeriod = reference
+        forPeriod.checks = reference.checks.forPeriod(period.kind)
+        let ctx = CheckContext(reference: forPeriod, period: period, submissions: current, history: history, asOf: asOf,
                                signOffs: signOffs)
         findings += collector.admit(Self.run(checks, ctx).flatMap { $0 })
         var units = UnitIndex()

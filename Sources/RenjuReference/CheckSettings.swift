@@ -14,6 +14,20 @@ public struct CheckSetting: Sendable {
     public var line: Int?
     /// Where each parameter is written.
     public var paramLines: [String: Int] = [:]
+    /// Parameters for one kind of period (`year: {scale: 4}`): a year is not a quarter, and a
+    /// threshold set for quarters misjudges annual returns. They replace `params` when the checked
+    /// period is of that kind.
+    public var byPeriod: [Period.Kind: [String: Double]] = [:]
+    /// Where each period kind's parameters are written.
+    public var byPeriodLines: [Period.Kind: Int] = [:]
+
+    /// The setting for a period of `kind`: its parameters with that kind's in their place.
+    public func forPeriod(_ kind: Period.Kind) -> CheckSetting {
+        guard let own = byPeriod[kind] else { return self }
+        var s = self
+        s.params.merge(own) { _, new in new }
+        return s
+    }
 
     public init(id: RuleID, severity: Severity, levels: Set<Level>? = nil, enabled: Bool = true, params: [String: Double] = [:], line: Int? = nil) {
         self.id = id; self.severity = severity; self.levels = levels; self.enabled = enabled; self.params = params; self.line = line
@@ -44,6 +58,14 @@ public struct CheckSettings: Sendable {
     public subscript(id: RuleID) -> CheckSetting? { settings[id] }
 
     public mutating func set(_ s: CheckSetting) { settings[s.id] = s }
+
+    /// The settings for a checked period of `kind`: every rule's parameters with those written for
+    /// that kind of period in their place.
+    public func forPeriod(_ kind: Period.Kind) -> CheckSettings {
+        var out = self
+        for (id, s) in settings where !s.byPeriod.isEmpty { out.settings[id] = s.forPeriod(kind) }
+        return out
+    }
 
     /// The configured setting, or the given default.
     public func setting(_ id: RuleID, default severity: Severity) -> CheckSetting {
@@ -79,6 +101,8 @@ public struct CheckSettings: Sendable {
                 var enabled = true
                 var params: [String: Double] = [:]
                 var paramLines: [String: Int] = [:]
+                var byPeriod: [Period.Kind: [String: Double]] = [:]
+                var byPeriodLines: [Period.Kind: Int] = [:]
                 for (pk, pv) in m {
                     let key = try file.string(pk, "\(idText) setting")
                     switch key {
@@ -95,6 +119,17 @@ public struct CheckSettings: Sendable {
                         enabled = try file.bool(pv, "\(idText).enabled")
                     case "title", "description":
                         continue
+                    case "month", "quarter", "year":
+                        let kind: Period.Kind = key == "month" ? .month : key == "quarter" ? .quarter : .year
+                        var own: [String: Double] = [:]
+                        for (nk, nv) in try file.mapping(pv, "\(idText).\(key)") {
+                            let name = try file.string(nk, "\(idText).\(key) parameter")
+                            let v = try file.number(nv, "\(idText).\(key).\(name)")
+                            guard v.isFinite else { throw file.error(nv, "\(idText).\(key).\(name) must be a number (got \(shortestDecimal(v)))") }
+                            own[name] = v
+                        }
+                        byPeriod[kind] = own
+                        byPeriodLines[kind] = pk.mark?.line
                     default:
                         // Tolerances, thresholds, counts and shares: none is meaningful below 0
                         // (a negative tolerance would flag every figure).
@@ -107,6 +142,8 @@ public struct CheckSettings: Sendable {
                 }
                 var setting = CheckSetting(id: id, severity: severity, levels: levels, enabled: enabled, params: params, line: k.mark?.line)
                 setting.paramLines = paramLines
+                setting.byPeriod = byPeriod
+                setting.byPeriodLines = byPeriodLines
                 out.set(setting)
             }
         }

@@ -91,8 +91,10 @@ extension CheckSettings {
             guard let d = known[s.id] else {
                 throw ReferenceError(file: path, line: s.line, "no check reports “\(s.id)”: is the id misspelt? (`renju rules` lists them)")
             }
-            for (name, value) in s.params.sorted(by: { (s.paramLines[$0.key] ?? 0) < (s.paramLines[$1.key] ?? 0) }) {
-                let line = s.paramLines[name] ?? s.line
+            var written: [(name: String, value: Double, line: Int?)] =
+                s.params.map { ($0.key, $0.value, s.paramLines[$0.key] ?? s.line) }
+            for (kind, own) in s.byPeriod { written += own.map { ($0.key, $0.value, s.byPeriodLines[kind] ?? s.line) } }
+            for (name, value, line) in written.sorted(by: { ($0.line ?? 0, $0.name) < ($1.line ?? 0, $1.name) }) {
                 guard let p = d.parameters.first(where: { $0.name == name }) else {
                     let near = d.parameters.map(\.name).min { editDistance($0, name) < editDistance($1, name) }
                         .flatMap { editDistance($0, name) <= max(2, name.count / 3) ? "did you mean “\($0)”? " : nil } ?? ""

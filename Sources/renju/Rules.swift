@@ -31,6 +31,7 @@ struct RulesExplain: AsyncParsableCommand {
         say((zh ? "适用层级：" : "Levels: ") + (l.levels.map { $0.map(\.rawValue).joined(separator: ", ") } ?? (zh ? "全部" : "all")))
         if let about = e.about { say("\n" + about.text(lang)) }
         if let condition = l.condition { say("\n" + (zh ? "条件：" : "Condition: ") + condition) }
+        if let byPeriod = l.byPeriod { say((zh ? "按报告期类型：" : "By kind of period: ") + byPeriod) }
         if !e.parameters.isEmpty {
             say(zh ? "\n参数：" : "\nParameters:")
             for p in e.parameters {
@@ -114,7 +115,7 @@ struct RulesList: AsyncParsableCommand {
                 let text = "\(p.name)=\(shortestDecimal(p.value))"
                 guard p.value != p.defaultValue else { return text }
                 return text + (lang == .zh ? "（默认 \(shortestDecimal(p.defaultValue))）" : " (default \(shortestDecimal(p.defaultValue)))")
-            }.joined(separator: " ")
+            }.joined(separator: " ") + (r.byPeriod.map { " (\($0))" } ?? "")
             return (r.id.description, r.severity?.rawValue ?? "off", r.levels.map { $0.map(\.rawValue).joined(separator: ",") } ?? all,
                     r.title.text(lang), r.condition ?? params)
         }
