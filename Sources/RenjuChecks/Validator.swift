@@ -67,8 +67,26 @@ public struct Validator: Sendable {
         self.reference = reference; self.checks = checks ?? CheckRegistry.checks(for: reference); self.stages = stages
     }
 
-    public func validate(submissions all: [Submission], fileFindings: [Finding] = [], explanations: [Explanation] = [],
+    /// A submission with its blank cells of `ids` (columns the form has) read as 0, each keeping
+    /// the blank cell as its source.
+    static func blanksAsZero(_ sub: Submission, _ ids: [IndicatorID]) -> Submission {
+        let present = ids.filter { sub.columns.contains($0) }
+        guard !present.isEmpty else { return sub }
+        var out = sub
+        for row in sub.rows {
+            for id in present where sub.values[row.code, id] == nil && !(sub.unreadable[row.code]?.contains(id) ?? false) {
+                out.values.set(row.code, id, Observation(0, source: sub.blanks[row.code]?[id] ?? row.source))
+                out.blanks[row.code]?[id] = nil
+            }
+        }
+        return out
+    }
+
+    public func validate(submissions given: [Submission], fileFindings: [Finding] = [], explanations: [Explanation] = [],
                          signOffs: [SignOff] = [], period requested: Period? = nil, extraHistory: Dataset = Dataset(), asOf: CivilDate? = nil) -> ValidationResult {
+        // A blank where the catalog says a blank is zero (`blank: zero`) is read as 0 from here on.
+        let zeroes = reference.catalog.indicators.filter { $0.blank == .zero }.map(\.id)
+        let all = zeroes.isEmpty ? given : given.map { Self.blanksAsZero($0, zeroes) }
         let period = requested ?? all.compactMap(\.period).max()
         let collector = FindingCollector(reference: reference)
         var findings: [Finding] = collector.admit(fileFindings)

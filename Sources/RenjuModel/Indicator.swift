@@ -72,6 +72,16 @@ public enum IndicatorKind: Hashable, Sendable {
     public var isFlag: Bool { self == .flag }
 }
 
+/// What a blank (or a dash: —, /, －, 无数据) in an indicator's cell means.
+public enum BlankMeaning: String, Sendable, CaseIterable {
+    /// The figure must be given (a blank is `completeness.missing_value`).
+    case required
+    /// A blank is 0 (published tables print "—" for none): read as 0, and checked as 0.
+    case zero
+    /// A blank means the figure does not apply here: neither required nor checked.
+    case notApplicable = "not_applicable"
+}
+
 /// One indicator of the catalog.
 ///
 /// A class (immutable): checks walk the catalog for every unit, and passing an entry around is
@@ -84,7 +94,11 @@ public final class Indicator: Hashable, Sendable {
     public let kind: IndicatorKind
     /// Counts of things (households, toilets, people): must be whole numbers.
     public let integer: Bool
+    /// May be left blank: not required (`optional: true`, or `blank: not_applicable`; a `zero`
+    /// indicator's column is still required, its blank cells are 0).
     public let optional: Bool
+    /// What a blank in its cell means (`blank:` in indicators.yaml; `optional: true` is not_applicable).
+    public let blank: BlankMeaning
     /// Group heading for two-level export headers.
     public let group: String
     public let englishName: String
@@ -95,9 +109,11 @@ public final class Indicator: Hashable, Sendable {
 
     public init(id: IndicatorID, name: String, unit: String, decimals: Int, kind: IndicatorKind,
                 integer: Bool = false, optional: Bool = false, group: String = "", englishName: String = "",
-                aliases: [String] = [], shareTitle: String? = nil) {
+                aliases: [String] = [], shareTitle: String? = nil, blank: BlankMeaning? = nil) {
         self.id = id; self.name = name; self.unit = unit; self.decimals = decimals; self.kind = kind
-        self.integer = integer; self.optional = optional; self.group = group
+        let meaning = blank ?? (optional ? .notApplicable : .required)
+        self.blank = meaning
+        self.integer = integer; self.optional = optional || meaning == .notApplicable; self.group = group
         self.englishName = englishName.isEmpty ? id.rawValue : englishName
         self.aliases = aliases
         self.shareTitle = shareTitle
@@ -111,7 +127,7 @@ public final class Indicator: Hashable, Sendable {
     public static func == (a: Indicator, b: Indicator) -> Bool {
         a === b || (a.id == b.id && a.name == b.name && a.unit == b.unit && a.decimals == b.decimals && a.kind == b.kind
             && a.integer == b.integer && a.optional == b.optional && a.group == b.group && a.englishName == b.englishName
-            && a.aliases == b.aliases && a.shareTitle == b.shareTitle)
+            && a.aliases == b.aliases && a.shareTitle == b.shareTitle && a.blank == b.blank)
     }
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }

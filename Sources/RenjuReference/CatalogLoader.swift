@@ -15,7 +15,7 @@ public enum CatalogLoader {
         // a column mean either. Keyed as titles are matched (folded, blanks and quotes dropped).
         var titles: [String: String] = [:]
         for node in list {
-            let m = try file.mapping(node, "indicator", keys: ["id", "name", "en", "unit", "decimals", "kind", "policy", "stable_percent", "integer", "numerator", "denominator", "optional", "group", "aliases", "share_title"])
+            let m = try file.mapping(node, "indicator", keys: ["id", "name", "en", "unit", "decimals", "kind", "policy", "stable_percent", "integer", "numerator", "denominator", "optional", "blank", "group", "aliases", "share_title"])
             let id = try file.string(m["id"], "id")
             guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), id.first?.isLetter == true else {
                 throw file.error(m["id"], "indicator id “\(id)”: use letters, digits and _ only, starting with a letter")
@@ -54,6 +54,16 @@ public enum CatalogLoader {
             }
             let integer = m["integer"] == nil ? false : try file.bool(m["integer"], "\(id).integer")
             let optional = m["optional"] == nil ? false : try file.bool(m["optional"], "\(id).optional")
+            var blank: BlankMeaning? = nil
+            if let node = m["blank"] {
+                let text = try file.string(node, "\(id).blank")
+                guard let meaning = BlankMeaning(rawValue: text) else {
+                    throw file.error(node, "\(id).blank “\(text)”: expected required, zero or not_applicable")
+                }
+                if optional && meaning == .required { throw file.error(node, "\(id): optional: true and blank: required contradict each other") }
+                if meaning == .zero && (kind.isRate || kind == .flag) { throw file.error(node, "\(id).blank: zero is for counts and amounts, not a rate or a yes/no figure") }
+                blank = meaning
+            }
             let group = m["group"]?.scalar?.string ?? ""
             let en = m["en"]?.scalar?.string ?? id
             let aliases = m["aliases"] == nil ? [] : try file.strings(m["aliases"], "\(id).aliases")
@@ -68,7 +78,7 @@ public enum CatalogLoader {
             if share != nil, kind != .flag { throw file.error(m["share_title"], "\(id).share_title: only a flag has a share of villages") }
             out.append(Indicator(id: IndicatorID(id), name: name, unit: unit, decimals: decimals, kind: kind,
                                  integer: integer, optional: optional, group: group, englishName: en, aliases: aliases,
-                                 shareTitle: share))
+                                 shareTitle: share, blank: blank))
         }
         let byID = Dictionary(out.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for (node, n, d) in pendingRates {
