@@ -142,7 +142,7 @@ public final class Desk: Sendable {
     static func renamed(_ r: ValidationResult, from path: String, to shown: String) -> ValidationResult {
         var out = ValidationResult(period: r.period, findings: r.findings.map { renamed($0, from: path, to: shown) }, submissions: r.submissions,
                                    history: r.history, unitsChecked: r.unitsChecked)
-        out.tallies = r.tallies; out.filesRead = r.filesRead
+        out.tallies = r.tallies; out.filesRead = r.filesRead; out.coverage = r.coverage
         return out
     }
 }

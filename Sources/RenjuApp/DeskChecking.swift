@@ -173,7 +173,7 @@ extension Desk {
                                       // county's others follow and are never shown as this file's).
                                       submissions: Array(checked.result.submissions.prefix(own.submissions.filter { $0.period == stored.period }.count)),
                                       history: checked.result.history, unitsChecked: ownUnits.count)
-        result.tallies = checked.result.tallies; result.filesRead = 1
+        result.tallies = checked.result.tallies; result.filesRead = 1; result.coverage = checked.result.coverage
         let v = Workspace.Validation(reference: checked.reference, input: own, result: result)
         let digest = own.submissions.first { $0.period == stored.period }.flatMap { ContentDigest.of($0) }
         let latest = try await self.latest(period: stored.period)[stored.unit]?.version ?? stored.version

@@ -13,6 +13,8 @@ public struct ValidationResult: Sendable {
     public var tallies: [RuleID: RuleTally.Count] = [:]
     /// Files read (for the reading rules' counts).
     public var filesRead = 0
+    /// What could not be checked, and why (nil when no period was checked).
+    public var coverage: Coverage?
 
     public init(period: Period?, findings: [Finding], submissions: [Submission], history: Dataset, unitsChecked: Int) {
         self.period = period; self.findings = findings; self.submissions = submissions; self.history = history; self.unitsChecked = unitsChecked
@@ -43,7 +45,7 @@ public struct ValidationResult: Sendable {
         guard minimum > .info else { return self }
         var kept = ValidationResult(period: period, findings: findings.filter { $0.severity >= minimum }, submissions: submissions,
                                     history: history, unitsChecked: unitsChecked)
-        kept.tallies = tallies; kept.filesRead = filesRead
+        kept.tallies = tallies; kept.filesRead = filesRead; kept.coverage = coverage
         return kept
     }
     public var hasOpenError: Bool { findings.contains { $0.severity == .error && $0.isOpen } }
@@ -138,6 +140,9 @@ public struct Validator: Sendable {
         var result = ValidationResult(period: period, findings: sort(findings), submissions: current,
                                       history: history, unitsChecked: units.count)
         result.tallies = ctx.tally.snapshot
+        let settings = reference.checks
+        result.coverage = Coverage(period: period, units: current.flatMap(\.unitCodes), history: history, tallies: result.tallies,
+                                   enabled: { settings.setting($0, default: CheckRegistry.defaultSeverity(of: $0)).enabled })
         return result
     }
 

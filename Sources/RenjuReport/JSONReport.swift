@@ -39,6 +39,16 @@ public enum JSONReport {
                 "\n    {\"rule\": \(quote(r.rule.description)), \"evaluated\": \(r.evaluated), \"failed\": \(r.failed), \"skipped\": \(r.skipped)}"
             }.joined(separator: ",") + "\n  ]"
         }
+        if let c = result.coverage {
+            // Counts, and the first units (in code order) of each list; `complete` when nothing was left out.
+            let shown = c.unitsWithoutHistory.prefix(20).map { quote($0.rawValue) }.joined(separator: ", ")
+            out += ",\n  \"coverage\": {\"complete\": \(c.isComplete), \"previous_period\": \(quote(c.previousPeriod.description)), "
+            out += "\"history\": \(c.hasHistory), \"units_without_history\": \(c.unitsWithoutHistory.count), "
+            out += "\"units_without_history_first\": [\(shown)], "
+            out += "\"periods_missing\": [\(c.missingPeriods.map { quote($0.description) }.joined(separator: ", "))], "
+            out += "\"rules_skipped\": [\(c.skipped.map { "{\"rule\": \(quote($0.rule.description)), \"units\": \($0.units)}" }.joined(separator: ", "))], "
+            out += "\"message\": \(quote(c.sentence(lang)))}"
+        }
         out += "\n}\n"
         return out
     }

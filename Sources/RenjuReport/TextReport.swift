@@ -54,6 +54,10 @@ public enum TextReport {
             }
             out += "\n"
         }
+        // What could not be checked is said, so that a quiet report is not read as a clean one.
+        if let c = result.coverage, !c.isComplete {
+            out += (zh ? "未能审核的部分：" : "Not checked: ") + terminalSafe(c.sentence(lang)) + (zh ? "。\n" : ".\n")
+        }
         let s = result.summary
         if zh {
             out += "共审核 \(s.units) 个单位：错误 \(s.errors) 条，待核实 \(s.warnings) 条，已说明 \(s.explained) 条，提示 \(s.infos) 条。"

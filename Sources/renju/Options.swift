@@ -32,7 +32,7 @@ struct TargetsOption: ParsableArguments {
 }
 
 struct PeriodOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Period (2025Q3, 2025年第三季度, 2025-07, 2025…); default: the newest in the input.", valueName: "period"))
+    @Option(name: .long, help: ArgumentHelp("Period: a quarter (2025Q3, 2025年第三季度), a month (2025-07, 2025年7月) or a year (2025, 2025年); default: the newest in the input.", valueName: "period"))
     var period: Period?
 
     var value: Period? { period }

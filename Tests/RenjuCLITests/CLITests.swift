@@ -221,4 +221,21 @@ final class CLITests: XCTestCase {
         let fine = try runRenju(["validate", "--period", "2025年第三季度", "--as-of", "2025-10-31", "--format", "json", sample])
         XCTAssertEqual(try parseJSON(fine.stdout)["period"] as? String, "2025Q3", "the Chinese name of the period is understood")
     }
+
+    /// Every report says what it could not check: the text before its summary, the JSON as `coverage`.
+    func testTheReportSaysWhatItCouldNotCheck() throws {
+        let q3 = repoRoot.appendingPathComponent("examples/xiji/2025Q3").path
+        let alone = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", q3])
+        let coverage = try XCTUnwrap(try parseJSON(alone.stdout)["coverage"] as? [String: Any])
+        XCTAssertEqual(coverage["history"] as? Bool, false)
+        XCTAssertEqual(coverage["complete"] as? Bool, false)
+        XCTAssertEqual(coverage["previous_period"] as? String, "2025Q2")
+        XCTAssertEqual(coverage["units_without_history"] as? Int, 126)
+        XCTAssertTrue((coverage["rules_skipped"] as? [[String: Any]])?.contains { $0["rule"] as? String == "temporal.stable" } == true)
+        let text = try runRenju(["validate", "--as-of", "2025-10-31", q3]).stdout
+        XCTAssertTrue(text.contains("未能审核的部分：输入和数据库中没有更早的报告期"), text)
+        let both = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", repoRoot.appendingPathComponent("examples/xiji").path])
+        let full = try XCTUnwrap(try parseJSON(both.stdout)["coverage"] as? [String: Any])
+        XCTAssertEqual(full["units_without_history"] as? Int, 0, "with 2025Q2 beside it every unit is compared")
+    }
 }

@@ -1,0 +1,62 @@
+import Foundation
+import RenjuModel
+
+/// What a validation could not check, and why — said in every report rather than left for a
+/// quiet report to be read as a clean one: units with no figures of the period before (no
+/// temporal check for them), periods missing between the history and the checked period, and the
+/// rules that skipped units for a missing figure or too few peers.
+public struct Coverage: Sendable, Equatable {
+    /// The period the temporal checks compare with.
+    public let previousPeriod: Period
+    /// Checked units without figures of `previousPeriod`, in code order.
+    public let unitsWithoutHistory: [UnitCode]
+    /// Periods after the newest one in the history and before the checked one (none when the
+    /// history holds the period before, or holds nothing).
+    public let missingPeriods: [Period]
+    /// Whether the input or the store held any earlier period at all.
+    public let hasHistory: Bool
+    /// Each rule that skipped units, with how many, in rule order.
+    public let skipped: [RuleSkip]
+
+    public struct RuleSkip: Sendable, Equatable {
+        public let rule: RuleID
+        public let units: Int
+    }
+
+    public var isComplete: Bool { unitsWithoutHistory.isEmpty && missingPeriods.isEmpty && skipped.isEmpty }
+
+    public init(period: Period, units: [UnitCode], history: Dataset, tallies: [RuleID: RuleTally.Count], enabled: (RuleID) -> Bool = { _ in true }) {
+        previousPeriod = period.previous
+        let before = history.periods[period.previous]
+        unitsWithoutHistory = units.filter { before?.figures(of: $0).isEmpty ?? true }.sorted()
+        let earlier = history.periods.keys.filter { $0 < period }
+        hasHistory = !earlier.isEmpty
+        var missing: [Period] = []
+        if let newest = earlier.max(), newest < period.previous {
+            var p = period.previous
+            while p > newest, missing.count < 48 { missing.append(p); p = p.previous }
+        }
+        missingPeriods = missing.sorted()
+        skipped = tallies.filter { $0.value.skipped > 0 && enabled($0.key) }.map { RuleSkip(rule: $0.key, units: $0.value.skipped) }.sorted { $0.rule < $1.rule }
+    }
+
+    /// One paragraph for the text report.
+    public func sentence(_ lang: Language) -> String {
+        var parts: [String] = []
+        if !hasHistory {
+            parts.append(lang == .zh ? "输入和数据库中没有更早的报告期：未做与上期的比较" : "no earlier period in the input or the store: nothing was compared with a previous period")
+        } else if !unitsWithoutHistory.isEmpty {
+            parts.append(lang == .zh ? "\(unitsWithoutHistory.count) 个单位没有上期（\(previousPeriod)）数据，未做与上期的比较"
+                                     : "\(unitsWithoutHistory.count) units have no figures of \(previousPeriod): not compared with it")
+        }
+        if !missingPeriods.isEmpty {
+            let list = missingPeriods.map(\.description).joined(separator: "、")
+            parts.append(lang == .zh ? "历史数据与本期之间缺少报告期：\(list)" : "periods missing between the history and this one: \(list)")
+        }
+        if !skipped.isEmpty {
+            let list = skipped.map { "\($0.rule)（\($0.units)）" }.joined(separator: "、")
+            parts.append(lang == .zh ? "因缺少数据或同级单位太少而跳过的规则（单位数）：\(list)" : "rules that skipped units for a missing figure or too few peers (units): \(list)")
+        }
+        return parts.joined(separator: lang == .zh ? "；" : "; ")
+    }
+}
