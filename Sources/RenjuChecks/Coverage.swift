@@ -28,7 +28,8 @@ public struct Coverage: Sendable, Equatable {
     public init(period: Period, units: [UnitCode], history: Dataset, tallies: [RuleID: RuleTally.Count], enabled: (RuleID) -> Bool = { _ in true }) {
         previousPeriod = period.previous
         let before = history.periods[period.previous]
-        unitsWithoutHistory = units.filter { before?.figures(of: $0).isEmpty ?? true }.sorted()
+        // A row of the period before is enough (no figures copied out per unit: a province has half a million).
+        unitsWithoutHistory = units.filter { u in before.map { $0.row(of: u) == nil } ?? true }.sorted()
         let earlier = history.periods.keys.filter { $0 < period }
         hasHistory = !earlier.isEmpty
         var missing: [Period] = []
