@@ -51,7 +51,8 @@ extension Workspace {
 
     /// The earlier periods the checks of a period use: the four before it (the previous period,
     /// the one before for year-to-date increments, three back for repeated flows) and every
-    /// earlier period of its year (the year-to-date pace).
+    /// earlier period of its year (the year-to-date pace), and the same period a year earlier
+    /// (`last_year(x)`, 同比; for a month, twelve back).
     public static func historyPeriods(for p: Period) -> [Period] {
         var out: [Period] = []
         var q = p.previous
@@ -60,6 +61,7 @@ extension Workspace {
             if out.count > 24 { break }
             q = q.previous
         }
+        if !out.contains(p.lastYear) { out.append(p.lastYear) }
         return out
     }
 

@@ -84,7 +84,13 @@ public struct RuleEvaluator: Sendable {
                 return .number(f == .min ? v.min() ?? 0 : v.max() ?? 0)
             case .prev:
                 guard case let .indicator(id) = args[0] else { return .missing }
+                if args.count == 2, case let .number(k) = args[1], k > 1 {
+                    return ctx.historical(ctx.period.back(Int(k)), unit, id).map(RuleValue.number) ?? .missing
+                }
                 return ctx.previous(unit, id).map(RuleValue.number) ?? .missing
+            case .last_year:
+                guard case let .indicator(id) = args[0] else { return .missing }
+                return ctx.historical(ctx.period.lastYear, unit, id).map(RuleValue.number) ?? .missing
             case .target:
                 guard case let .indicator(id) = args[0] else { return .missing }
                 return ctx.reference.targets.target(year: ctx.period.year, unit: unit, indicator: id).map(RuleValue.number) ?? .missing

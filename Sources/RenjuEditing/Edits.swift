@@ -244,6 +244,10 @@ public enum RuleTranslation {
             throw NotLinear(reason: Message(zh: "“not \(a)”被当作数值使用", en: "“not \(a)” used as a number"))
         case let .call(f, args):
             switch f {
+            case .last_year:
+                throw NotLinear(reason: Message(zh: "last_year(…) 引用上年同期，不在分析之内", en: "last_year(…) reads the same period a year earlier, outside the analysis"))
+            case .prev where args.count == 2:
+                throw NotLinear(reason: Message(zh: "prev(x, k) 引用更早的报告期，不在分析之内", en: "prev(x, k) reads a period further back, outside the analysis"))
             case .prev, .target, .sum_children:
                 guard case let .indicator(id)? = args.first else { throw NotLinear(reason: Message(zh: "\(f.rawValue) 需要指标", en: "\(f.rawValue) needs an indicator")) }
                 let t: Term = f == .prev ? .previous(id) : f == .target ? .target(id) : .children(id)

@@ -31,6 +31,22 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
         }
     }
 
+    /// The same period a year earlier (2025Q3 → 2024Q3, 2025-07 → 2024-07, 2025 → 2024): 同比.
+    public var lastYear: Period {
+        switch kind {
+        case .year: return Period(year: year - 1)
+        case .quarter: return Period(year: year - 1, quarter: index)
+        case .month: return Period(year: year - 1, month: index)
+        }
+    }
+
+    /// `k` periods back (k ≥ 0).
+    public func back(_ k: Int) -> Period {
+        var p = self
+        for _ in 0..<max(0, k) { p = p.previous }
+        return p
+    }
+
     /// The last month covered by the period.
     public var lastMonth: Int {
         switch kind {

@@ -1,0 +1,56 @@
+import Foundation
+import XCTest
+import RenjuTestSupport
+import RenjuModel
+import RenjuReference
+import RenjuChecks
+
+/// Rules that look further back than one period: `prev(x, k)` (k periods back) and `last_year(x)`
+/// (the same period a year earlier, 同比). A unit without the period asked for is skipped and
+/// counted as skipped, never passed.
+final class LookBackTests: XCTestCase {
+    var reference: ReferenceData!
+    override func setUpWithError() throws { reference = try testReference() }
+
+    func eval(_ s: String, texts: [String]) throws -> RuleValue {
+        let subs = texts.enumerated().flatMap { readCSV($0.element, file: "f\($0.offset).csv", reference: reference) }
+        let period = try XCTUnwrap(subs.compactMap(\.period).max())
+        var history = Dataset()
+        for s in subs where (s.period ?? period) < period { history.merge(try XCTUnwrap(s.period), s.values) }
+        let current = subs.filter { $0.period == period }
+        let ctx = CheckContext(reference: reference, period: period, submissions: current, history: history, asOf: nil)
+        let u = try XCTUnwrap(UnitCode("640422100201"))
+        let expr = try RuleExpressionParser.parse(s) { self.reference.catalog[$0] != nil }
+        return RuleEvaluator(ctx: ctx, submission: current.first, unit: u).evaluate(expr)
+    }
+
+    func year(_ p: String, garbage: Double, households: Double = 500) -> String {
+        cleanTownship(period: p, a: villageValues(households: households, generated: garbage, collected: garbage * 0.9, harmless: garbage * 0.8))
+    }
+
+    func testLastYearReadsTheSamePeriodAYearEarlier() throws {
+        let texts = [year("2024Q3", garbage: 30), year("2025Q1", garbage: 10), year("2025Q2", garbage: 12), year("2025Q3", garbage: 31)]
+        XCTAssertEqual(try eval("last_year(garbage_generated_t)", texts: texts), .number(30))
+        XCTAssertEqual(try eval("prev(garbage_generated_t)", texts: texts), .number(12))
+        XCTAssertEqual(try eval("prev(garbage_generated_t, 2)", texts: texts), .number(10))
+        XCTAssertEqual(try eval("prev(garbage_generated_t, 3)", texts: texts), .missing, "2024Q4 is not in the input: missing, not zero")
+        XCTAssertEqual(try eval("abs(garbage_generated_t - last_year(garbage_generated_t)) <= 0.1 * last_year(garbage_generated_t)", texts: texts), .bool(true),
+                       "seasonal garbage judged against last year's same quarter")
+    }
+
+    func testPeriodArithmetic() {
+        XCTAssertEqual(Period(year: 2025, quarter: 3).lastYear, Period(year: 2024, quarter: 3))
+        XCTAssertEqual(Period(year: 2025, month: 1).lastYear, Period(year: 2024, month: 1))
+        XCTAssertEqual(Period(year: 2025).lastYear, Period(year: 2024))
+        XCTAssertEqual(Period(year: 2025, quarter: 1).back(2), Period(year: 2024, quarter: 3))
+    }
+
+    func testAMalformedLookBackIsRefusedWhereItIsWritten() {
+        for (text, words) in [("prev(households, 0) > 1", "k is how many periods back"), ("prev(households, 2.5) > 1", "whole number"),
+                              ("last_year(1) > 1", "takes an indicator id"), ("last_year(households, 2) > 1", "takes 1 argument")] {
+            XCTAssertThrowsError(try RuleExpressionParser.parse(text) { self.reference.catalog[$0] != nil }, text) { e in
+                XCTAssertTrue("\(e)".contains(words), "\(text): \(e)")
+            }
+        }
+    }
+}
