@@ -91,6 +91,25 @@ public struct RuleEvaluator: Sendable {
             case .last_year:
                 guard case let .indicator(id) = args[0] else { return .missing }
                 return ctx.historical(ctx.period.lastYear, unit, id).map(RuleValue.number) ?? .missing
+            case .mean_prev, .min_prev, .max_prev:
+                // Over the n periods before: every one must be there (a gap is missing, not averaged over).
+                guard case let .indicator(id) = args[0], case let .number(k) = args[1] else { return .missing }
+                var values: [Double] = []
+                for back in 1...max(1, Int(k)) {
+                    guard let v = ctx.historical(ctx.period.back(back), unit, id) else { return .missing }
+                    values.append(v)
+                }
+                switch f {
+                case .mean_prev: return .number(values.reduce(0, +) / Double(values.count))
+                case .min_prev: return .number(values.min() ?? 0)
+                default: return .number(values.max() ?? 0)
+                }
+            case .unchanged_for:
+                // Periods back, one after another, whose figure equals this period's; a gap ends the count.
+                guard case let .indicator(id) = args[0], let now = current(unit, id) else { return .missing }
+                var n = 0
+                while n < 60, let v = ctx.historical(ctx.period.back(n + 1), unit, id), abs(v - now) <= 1e-9 * max(1, abs(now)) { n += 1 }
+                return .number(Double(n))
             case .target:
                 guard case let .indicator(id) = args[0] else { return .missing }
                 return ctx.reference.targets.target(year: ctx.period.year, unit: unit, indicator: id).map(RuleValue.number) ?? .missing

@@ -244,8 +244,8 @@ public enum RuleTranslation {
             throw NotLinear(reason: Message(zh: "“not \(a)”被当作数值使用", en: "“not \(a)” used as a number"))
         case let .call(f, args):
             switch f {
-            case .last_year:
-                throw NotLinear(reason: Message(zh: "last_year(…) 引用上年同期，不在分析之内", en: "last_year(…) reads the same period a year earlier, outside the analysis"))
+            case .last_year, .mean_prev, .min_prev, .max_prev, .unchanged_for:
+                throw NotLinear(reason: Message(zh: "\(f.rawValue)(…) 引用更早的报告期，不在分析之内", en: "\(f.rawValue)(…) reads earlier periods, outside the analysis"))
             case .prev where args.count == 2:
                 throw NotLinear(reason: Message(zh: "prev(x, k) 引用更早的报告期，不在分析之内", en: "prev(x, k) reads a period further back, outside the analysis"))
             case .prev, .target, .sum_children:

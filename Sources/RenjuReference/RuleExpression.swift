@@ -3,7 +3,9 @@ import RenjuModel
 
 /// A rule expression (SPEC §5): indicator ids, numbers, `+ - * /`, comparisons, `and or not`,
 /// `abs min max`, `prev(x)` (or `prev(x, k)`: k periods back), `last_year(x)` (the same period a
-/// year earlier), `target(x)`, `sum_children(x)`, `if(c, a, b)`, `is_blank(x)`.
+/// year earlier), `mean_prev(x, n)` / `min_prev(x, n)` / `max_prev(x, n)` (over the n periods
+/// before), `unchanged_for(x)` (how many periods back the figure has not changed), `target(x)`,
+/// `sum_children(x)`, `if(c, a, b)`, `is_blank(x)`.
 public indirect enum RuleExpression: Sendable, Equatable, CustomStringConvertible {
     case number(Double)
     case indicator(IndicatorID)
@@ -19,18 +21,23 @@ public indirect enum RuleExpression: Sendable, Equatable, CustomStringConvertibl
     }
 
     public enum Function: String, Sendable, CaseIterable {
-        case abs, min, max, prev, last_year, target, sum_children, `if`, is_blank
+        case abs, min, max, prev, last_year, mean_prev, min_prev, max_prev, unchanged_for, target, sum_children, `if`, is_blank
 
         var arity: ClosedRange<Int> {
             switch self {
             case .prev: return 1...2
-            case .abs, .last_year, .target, .sum_children, .is_blank: return 1...1
+            case .mean_prev, .min_prev, .max_prev: return 2...2
+            case .abs, .last_year, .unchanged_for, .target, .sum_children, .is_blank: return 1...1
             case .min, .max: return 1...16
             case .if: return 3...3
             }
         }
         /// Functions whose argument must be an indicator id.
-        var takesIndicator: Bool { self == .prev || self == .last_year || self == .target || self == .sum_children || self == .is_blank }
+        var takesIndicator: Bool {
+            [.prev, .last_year, .mean_prev, .min_prev, .max_prev, .unchanged_for, .target, .sum_children, .is_blank].contains(self)
+        }
+        /// Functions whose second argument counts periods back.
+        var countsPeriods: Bool { [.prev, .mean_prev, .min_prev, .max_prev].contains(self) }
     }
 
     public var description: String {
@@ -220,9 +227,9 @@ public struct RuleExpressionParser {
                 if f.takesIndicator, case .indicator = args[0] {} else if f.takesIndicator {
                     throw RuleExpressionError(offset: at, message: "\(name)(…) takes an indicator id")
                 }
-                if f == .prev, args.count == 2 {
+                if f.countsPeriods, args.count == 2 {
                     guard case let .number(k) = args[1], k >= 1, k <= 60, k == k.rounded() else {
-                        throw RuleExpressionError(offset: at, message: "prev(x, k): k is how many periods back, a whole number from 1 to 60")
+                        throw RuleExpressionError(offset: at, message: "\(name)(x, k): k is how many periods back, a whole number from 1 to 60")
                     }
                 }
                 return .call(f, args)

@@ -53,4 +53,17 @@ final class LookBackTests: XCTestCase {
             }
         }
     }
+
+    func testOverSeveralPeriodsBackAndHowLongAFigureHasNotChanged() throws {
+        let texts = [year("2024Q4", garbage: 9, households: 500), year("2025Q1", garbage: 10, households: 520),
+                     year("2025Q2", garbage: 14, households: 520), year("2025Q3", garbage: 12, households: 520)]
+        XCTAssertEqual(try eval("mean_prev(garbage_generated_t, 2)", texts: texts), .number(12))
+        XCTAssertEqual(try eval("min_prev(garbage_generated_t, 3)", texts: texts), .number(9))
+        XCTAssertEqual(try eval("max_prev(garbage_generated_t, 3)", texts: texts), .number(14))
+        XCTAssertEqual(try eval("mean_prev(garbage_generated_t, 4)", texts: texts), .missing, "2024Q3 is not there: missing, not averaged over")
+        XCTAssertEqual(try eval("unchanged_for(households)", texts: texts), .number(2), "520 in 2025Q1 and Q2; 500 before")
+        XCTAssertEqual(try eval("unchanged_for(garbage_generated_t)", texts: texts), .number(0))
+        let gap = [year("2025Q1", garbage: 10, households: 520), year("2025Q3", garbage: 12, households: 520)]
+        XCTAssertEqual(try eval("unchanged_for(households)", texts: gap), .number(0), "a missing 2025Q2 ends the count: the gap is not hidden")
+    }
 }
