@@ -102,6 +102,14 @@ public final class Desk: Sendable {
 
     // MARK: helpers
 
+    /// What a user wrote for the record (a 说明, a reason to send back or to reopen): trimmed, and
+    /// refused with `refusal` when empty or over 2,000 characters.
+    static func writtenText(_ text: String, refusal: Message) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 2000 else { throw DeskError.invalid(refusal) }
+        return trimmed
+    }
+
     /// The unit a file reports for: its single root, or the parent all its roots share.
     static func root(of subs: [Submission], tree: DivisionTree) -> UnitCode? {
         let roots = Set(subs.flatMap { $0.roots(in: tree) })

@@ -27,10 +27,7 @@ extension Desk {
         let account = grant.account
         let s = try await submission(id: id, for: grant.read)
         try requireCurrent(s, doing: Message(zh: "填写说明", en: "explain"))
-        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty, text.count <= 2000 else {
-            throw DeskError.invalid(Message(zh: "说明不能为空，且不超过 2000 字", en: "an explanation is 1 to 2000 characters"))
-        }
+        let text = try Self.writtenText(text, refusal: Message(zh: "说明不能为空，且不超过 2000 字", en: "an explanation is 1 to 2000 characters"))
         let target = unit ?? s.stored.unit
         guard s.validation.result.submissions.contains(where: { $0.unitCodes.contains(target) }) else {
             throw DeskError.invalid(Message(zh: "单位 \(target) 不在该报表中", en: "unit \(target) is not in this submission"))
@@ -113,10 +110,7 @@ extension Desk {
         let account = grant.account
         let s = try await submission(id: id, for: grant.read)
         try requireCurrent(s, doing: Message(zh: "退回", en: "return"))
-        let m = message.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !m.isEmpty, m.count <= 2000 else {
-            throw DeskError.invalid(Message(zh: "退回须写明原因（不超过 2000 字）", en: "a return needs a message (at most 2000 characters)"))
-        }
+        let m = try Self.writtenText(message, refusal: Message(zh: "退回须写明原因（不超过 2000 字）", en: "a return needs a message (at most 2000 characters)"))
         try await store.returnSubmission(id: id, message: m, who: account.login, now: now)
         cache.bump()
     }

@@ -123,10 +123,7 @@ extension Desk {
         guard DeskPolicy.inScope(unit, of: account, tree: reference.tree) else {
             throw DeskError.notFound(Message(zh: "没有单位 \(unit)", en: "no unit \(unit)"))
         }
-        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !why.isEmpty, why.count <= 2000 else {
-            throw DeskError.invalid(Message(zh: "重新开放须写明原因（不超过 2000 字）", en: "reopening needs a reason (at most 2000 characters)"))
-        }
+        let why = try Self.writtenText(reason, refusal: Message(zh: "重新开放须写明原因（不超过 2000 字）", en: "reopening needs a reason (at most 2000 characters)"))
         guard try await closure(unit: unit, period: period) != nil else {
             throw DeskError.conflict(Message(zh: "\(period) 对该单位并未关闭", en: "\(period) is not closed for that unit"))
         }

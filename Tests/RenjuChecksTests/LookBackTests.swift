@@ -13,15 +13,7 @@ final class LookBackTests: XCTestCase {
     override func setUpWithError() throws { reference = try testReference() }
 
     func eval(_ s: String, texts: [String]) throws -> RuleValue {
-        let subs = texts.enumerated().flatMap { readCSV($0.element, file: "f\($0.offset).csv", reference: reference) }
-        let period = try XCTUnwrap(subs.compactMap(\.period).max())
-        var history = Dataset()
-        for s in subs where (s.period ?? period) < period { history.merge(try XCTUnwrap(s.period), s.values) }
-        let current = subs.filter { $0.period == period }
-        let ctx = CheckContext(reference: reference, period: period, submissions: current, history: history, asOf: nil)
-        let u = try XCTUnwrap(UnitCode("640422100201"))
-        let expr = try RuleExpressionParser.parse(s) { self.reference.catalog[$0] != nil }
-        return RuleEvaluator(ctx: ctx, submission: current.first, unit: u).evaluate(expr)
+        try evaluateRule(s, texts: texts, reference: reference)
     }
 
     func year(_ p: String, garbage: Double, households: Double = 500) -> String {

@@ -16,15 +16,7 @@ final class RuleLanguageTests: XCTestCase {
 
     /// Evaluates an expression for a unit of the given submissions (the newest period is current).
     func eval(_ s: String, unit: String = "640422100201", texts: [String]) throws -> RuleValue {
-        let subs = texts.enumerated().flatMap { readCSV($0.element, file: "f\($0.offset).csv", reference: reference) }
-        let period = try XCTUnwrap(subs.compactMap(\.period).max())
-        var history = Dataset()
-        for s in subs where (s.period ?? period) < period { history.merge(try XCTUnwrap(s.period), s.values) }
-        let current = subs.filter { $0.period == period }
-        let ctx = CheckContext(reference: reference, period: period, submissions: current, history: history, asOf: nil)
-        let u = try XCTUnwrap(UnitCode(unit))
-        let sub = current.first { $0.rows.contains { $0.code == u } }
-        return RuleEvaluator(ctx: ctx, submission: sub, unit: u).evaluate(try parse(s))
+        try evaluateRule(s, unit: unit, texts: texts, reference: reference)
     }
 
     func testPrecedence() throws {

@@ -199,3 +199,18 @@ public func makeTestCounty(_ test: XCTestCase, _ name: String = #function) throw
     try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
     return (divisions, data)
 }
+
+/// Evaluates a rule expression for a unit of the given submissions (the newest period is current,
+/// the earlier ones its history), as the user-rule check does.
+public func evaluateRule(_ text: String, unit: String = "640422100201", texts: [String], reference: ReferenceData) throws -> RuleValue {
+    let subs = texts.enumerated().flatMap { readCSV($0.element, file: "f\($0.offset).csv", reference: reference) }
+    let period = try XCTUnwrap(subs.compactMap(\.period).max())
+    var history = Dataset()
+    for s in subs where (s.period ?? period) < period { history.merge(try XCTUnwrap(s.period), s.values) }
+    let current = subs.filter { $0.period == period }
+    let ctx = CheckContext(reference: reference, period: period, submissions: current, history: history, asOf: nil)
+    let u = try XCTUnwrap(UnitCode(unit))
+    let sub = current.first { $0.rows.contains { $0.code == u } }
+    let expression = try RuleExpressionParser.parse(text) { reference.catalog[$0] != nil }
+    return RuleEvaluator(ctx: ctx, submission: sub, unit: u).evaluate(expression)
+}
