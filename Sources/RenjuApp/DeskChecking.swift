@@ -57,8 +57,11 @@ extension Desk {
         if let hit = cache.frame(key) { return hit }
         let tree = reference.tree
         // The county's own units only (its divisions' list): a province's store holds half a million.
+        // (And the codes their history was reported under before a division change.)
         let own = [county] + tree.descendants(of: county)
-        let earlier = try await store.dataset(periods: Workspace.historyPeriods(for: period) + [period], units: own.count > 1 ? own : nil)
+        let units = own + reference.changes.predecessors(of: own)
+        let earlier = try await store.dataset(periods: Workspace.historyPeriods(for: period, depth: Workspace.historyDepth(for: period, reference: reference)) + [period],
+                                              units: own.count > 1 ? units : nil)
         var history = Dataset()
         for (p, v) in earlier.periods where p < period { history.merge(p, v) }
         var groups: [UnitCode: [UnitCode]] = [:]

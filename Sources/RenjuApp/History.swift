@@ -53,12 +53,13 @@ extension Workspace {
     /// the one before for year-to-date increments, three back for repeated flows) and every
     /// earlier period of its year (the year-to-date pace), and the same period a year earlier
     /// (`last_year(x)`, 同比; for a month, twelve back).
-    public static func historyPeriods(for p: Period) -> [Period] {
+    /// `depth` periods back at least (a frozen series over several reported years needs more).
+    public static func historyPeriods(for p: Period, depth: Int = 4) -> [Period] {
         var out: [Period] = []
         var q = p.previous
-        while out.count < 4 || (q.year == p.year && q.kind != .year) {
+        while out.count < max(4, depth) || (q.year == p.year && q.kind != .year) {
             out.append(q)
-            if out.count > 24 { break }
+            if out.count > max(24, depth) { break }
             q = q.previous
         }
         if !out.contains(p.lastYear) { out.append(p.lastYear) }
@@ -68,12 +69,21 @@ extension Workspace {
     /// The units whose history a check needs: those of the inputs (the checks compare a unit with
     /// its own earlier figures). Past a national quarter's few tens of thousands, the list costs
     /// more to send than the rows it saves: then every unit (nil).
-    public static func historyUnits(of input: InputSet, limit: Int = 50_000) -> [UnitCode]? {
+    /// The codes their history was reported under before a division change are fetched too.
+    public static func historyUnits(of input: InputSet, changes: DivisionChanges = DivisionChanges(), limit: Int = 50_000) -> [UnitCode]? {
         var units = Set<UnitCode>()
         for sub in input.submissions {
             for row in sub.rows { units.insert(row.code); if units.count > limit { return nil } }
         }
-        return units.sorted()
+        let own = units.sorted()
+        return own + changes.predecessors(of: own)
+    }
+
+    /// How far back the checks of a period look in the store: the frozen-series test's reported
+    /// periods, with room for as many missing ones (rules.yaml `temporal.frozen`).
+    public static func historyDepth(for p: Period, reference: ReferenceData) -> Int {
+        let reported = Int(reference.checks.forPeriod(p.kind).value(RepeatCheck.reportedPeriods, of: RepeatCheck.frozen))
+        return reported >= 2 ? 2 * reported : 4
     }
 
     /// Reads the inputs and checks the newest period (or `period`) with the store's earlier
@@ -84,7 +94,8 @@ extension Workspace {
         guard let p = period ?? input.submissions.compactMap(\.period).max() else {
             return check(input, reference: reference, period: period, asOf: asOf)
         }
-        let history = try await store.dataset(periods: Self.historyPeriods(for: p), units: Self.historyUnits(of: input))
+        let history = try await store.dataset(periods: Self.historyPeriods(for: p, depth: Self.historyDepth(for: p, reference: reference)),
+                                              units: Self.historyUnits(of: input, changes: reference.changes))
         return check(input, reference: reference, period: p, history: history, asOf: asOf)
     }
 

@@ -9,12 +9,15 @@ public struct Locations: Sendable {
     /// A divisions or targets file that replaces the reference folder's.
     public var divisions: String?
     public var targets: String?
+    /// A division change table that replaces the reference folder's `division-changes.csv`.
+    public var divisionChanges: String?
 
-    public init(reference: String, templates: String, divisions: String? = nil, targets: String? = nil) {
+    public init(reference: String, templates: String, divisions: String? = nil, targets: String? = nil, divisionChanges: String? = nil) {
         self.reference = reference; self.templates = templates; self.divisions = divisions; self.targets = targets
+        self.divisionChanges = divisionChanges
     }
 
-    public static func discover(reference: String? = nil, divisions: String? = nil, targets: String? = nil,
+    public static func discover(reference: String? = nil, divisions: String? = nil, targets: String? = nil, divisionChanges: String? = nil,
                                 executable: String = CommandLine.arguments.first ?? "renju",
                                 environment: [String: String] = ProcessInfo.processInfo.environment) -> Locations {
         let ref = reference ?? environment["RENJU_REFERENCE"].flatMap { $0.isEmpty ? nil : $0 }
@@ -25,7 +28,7 @@ public struct Locations: Sendable {
             tpl = FileManager.default.fileExists(atPath: beside) ? beside
                 : nearExecutable(executable, "templates", marker: "prefecture-quarterly.yaml") ?? "templates"
         }
-        return Locations(reference: ref, templates: tpl, divisions: divisions, targets: targets)
+        return Locations(reference: ref, templates: tpl, divisions: divisions, targets: targets, divisionChanges: divisionChanges)
     }
 
     /// A folder of that name holding `marker`, beside the executable or up to six folders above it.

@@ -32,7 +32,7 @@ extension Workspace {
             let s = ref.checks.setting(d.id, default: d.severity)
             var listing = RuleListing(id: d.id, severity: s.enabled ? s.severity : nil, levels: s.levels.map { $0.sorted() }, title: d.title,
                                       parameters: d.parameters.map { ($0.name, ref.checks.value($0, of: d.id), $0.defaultValue) }, condition: nil)
-            let kinds: [(Period.Kind, String)] = [(.month, "month"), (.quarter, "quarter"), (.year, "year")]
+            let kinds: [(Period.Kind, String)] = [Period.Kind.month, .quarter, .half, .year].map { ($0, $0.key) }
             let written = kinds.compactMap { kind, name in
                 s.byPeriod[kind].map { own in "\(name): " + own.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\(shortestDecimal($0.value))" }.joined(separator: " ") }
             }

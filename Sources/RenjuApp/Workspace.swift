@@ -17,7 +17,12 @@ public struct Workspace: Sendable {
     /// desk loads (and checks) it once, not on every call.
     private let loaded = LoadedReference()
 
-    public init(_ locations: Locations) { self.locations = locations }
+    /// What this run's inputs declare about themselves (a published table: blanks, total rows).
+    public var conventions = InputConventions()
+
+    public init(_ locations: Locations, conventions: InputConventions = InputConventions()) {
+        self.locations = locations; self.conventions = conventions
+    }
 
     /// What a progress report counts.
     public enum ProgressStep: Sendable { case readingFiles, writingCounties }
@@ -32,7 +37,9 @@ public struct Workspace: Sendable {
 
     private func loadReference() throws -> ReferenceData {
         do {
-            let ref = try ReferenceData.load(directory: locations.reference, divisions: locations.divisions, targets: locations.targets)
+            var ref = try ReferenceData.load(directory: locations.reference, divisions: locations.divisions, targets: locations.targets,
+                                             changes: locations.divisionChanges)
+            ref = try conventions.apply(to: ref)
             try ref.checks.verify(CheckRegistry.descriptors)
             return ref
         } catch let e as ReferenceError {

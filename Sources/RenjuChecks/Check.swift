@@ -26,8 +26,13 @@ public struct CheckContext: Sendable {
     /// What several checks compute alike (peer groups), computed once.
     let shared = SharedComputations()
 
+    /// How the history reached today's codes (the change table), and the names earlier files gave
+    /// to codes the divisions no longer list.
+    public let lineage: Lineage
+
     public init(reference: ReferenceData, period: Period, submissions: [Submission], history: Dataset, asOf: CivilDate?,
-                signOffs: [SignOff] = []) {
+                signOffs: [SignOff] = [], lineage: Lineage = Lineage()) {
+        self.lineage = lineage
         var numbered = submissions
         for i in numbered.indices { numbered[i].index = i }
         self.reference = reference; self.period = period; self.submissions = numbered; self.history = history
@@ -166,6 +171,19 @@ public struct CheckContext: Sendable {
     public func unitLabel(_ ind: Indicator, total: Bool) -> String {
         if ind.kind.isFlag { return total ? "个村" : "" }
         return ind.unit
+    }
+}
+
+/// How a period's history reached the checked period's codes.
+public struct Lineage: Sendable {
+    /// Units whose earlier figures were carried from other codes.
+    public var carried: Set<UnitCode> = []
+    /// Units split off without a share: no baseline, with the change that says why.
+    public var unsharedSplits: [UnitCode: DivisionChange] = [:]
+    /// Names the history files gave to codes the divisions file does not list (an old code).
+    public var historyNames: [UnitCode: String] = [:]
+    public init(carried: Set<UnitCode> = [], unsharedSplits: [UnitCode: DivisionChange] = [:], historyNames: [UnitCode: String] = [:]) {
+        self.carried = carried; self.unsharedSplits = unsharedSplits; self.historyNames = historyNames
     }
 }
 

@@ -22,8 +22,30 @@ public struct Coverage: Sendable, Equatable {
         public let rule: RuleID
         public let units: Int
     }
+    /// Blank cells of one indicator read by its declaration (not applicable, or zero).
+    public struct BlankCount: Sendable, Equatable {
+        public let indicator: IndicatorID
+        public let cells: Int
+    }
 
-    public var isComplete: Bool { unitsWithoutHistory.isEmpty && missingPeriods.isEmpty && skipped.isEmpty }
+    /// Of the units without history, those the change table names (split without a share, a
+    /// merge whose predecessors are missing): told apart from units nothing is known of.
+    public var changedWithoutHistory = 0
+    /// Checked units whose history was carried from earlier codes (the change table).
+    public var carried = 0
+    /// Blank cells of not-applicable indicators: neither required nor checked.
+    public var notApplicable: [BlankCount] = []
+    /// Blank cells read as 0 (`blank: zero`): checked as 0.
+    public var blanksAsZero: [BlankCount] = []
+    /// Rates published without their parts: not recomputed for totals (said once).
+    public var ratesNotRolledUp: [IndicatorID] = []
+    /// The names of the indicators listed above, for the sentence.
+    public var indicatorNames: [IndicatorID: Message] = [:]
+
+    /// Nothing left unchecked (blanks read as 0 are checked, and carried history is history).
+    public var isComplete: Bool {
+        unitsWithoutHistory.isEmpty && missingPeriods.isEmpty && skipped.isEmpty && notApplicable.isEmpty && ratesNotRolledUp.isEmpty
+    }
 
     public init(period: Period, units: [UnitCode], history: Dataset, tallies: [RuleID: RuleTally.Count], enabled: (RuleID) -> Bool = { _ in true }) {
         previousPeriod = period.previous
@@ -44,11 +66,22 @@ public struct Coverage: Sendable, Equatable {
     /// One paragraph for the text report.
     public func sentence(_ lang: Language) -> String {
         var parts: [String] = []
+        func name(_ id: IndicatorID) -> String { indicatorNames[id]?.text(lang) ?? id.rawValue }
         if !hasHistory {
             parts.append(lang == .zh ? "输入和数据库中没有更早的报告期：未做与上期的比较" : "no earlier period in the input or the store: nothing was compared with a previous period")
         } else if !unitsWithoutHistory.isEmpty {
-            parts.append(lang == .zh ? "\(unitsWithoutHistory.count) 个单位没有上期（\(previousPeriod)）数据，未做与上期的比较"
-                                     : "\(unitsWithoutHistory.count) units have no figures of \(previousPeriod): not compared with it")
+            let changed = changedWithoutHistory > 0
+                ? (lang == .zh ? "（其中 \(changedWithoutHistory) 个在区划变更表中有记载）" : " (\(changedWithoutHistory) of them in the change table)") : ""
+            parts.append(lang == .zh ? "\(unitsWithoutHistory.count) 个单位没有上期（\(previousPeriod)）数据\(changed)，未做与上期的比较"
+                                     : "\(unitsWithoutHistory.count) units have no figures of \(previousPeriod)\(changed): not compared with it")
+        }
+        if !notApplicable.isEmpty {
+            let list = notApplicable.map { "\(name($0.indicator))（\($0.cells)）" }.joined(separator: "、")
+            parts.append(lang == .zh ? "不适用而未审核的空格（格数）：\(list)" : "blank cells declared not applicable, not checked (cells): \(list)")
+        }
+        if !ratesNotRolledUp.isEmpty {
+            let list = ratesNotRolledUp.map(name).joined(separator: "、")
+            parts.append(lang == .zh ? "未给出分子分母的比率，合计行不重算：\(list)" : "rates given without their parts, not recomputed for totals: \(list)")
         }
         if !missingPeriods.isEmpty {
             let list = missingPeriods.map(\.description).joined(separator: "、")

@@ -60,8 +60,11 @@ public struct HBCheck: Check {
                 var members: [(UnitCode, Int)] = []
                 var memberIndex: [Int] = []
                 var pairs: [(current: Double, previous: Double)] = []
+                // A seasonal flow (garbage around the Spring Festival) is judged against the same
+                // period a year earlier (同比) when most of the group has it; else the period before.
+                let back = Self.base(for: ind, figs, rd, ctx.period)
                 for (k, (u, i)) in units.enumerated() {
-                    guard let cur = rd.now(figs[k], ind.id), let last = rd.before(figs[k], ind.id, 1) else { continue }
+                    guard let cur = rd.now(figs[k], ind.id), let last = rd.before(figs[k], ind.id, back) else { continue }
                     var now = cur, before = last
                     if isYTD {
                         if !nowIsFirst { now = cur - last }
@@ -81,19 +84,34 @@ public struct HBCheck: Check {
                     let (u, i) = members[r.index]
                     let sub = ctx.submissions[i]
                     let (now, before) = pairs[r.index]
-                    let last = "上期（\(prev)）\(figure(before, ind))\(ind.unit)"
+                    let basePeriod = ctx.period.back(back)
+                    let last = "\(back == 1 ? "上期" : "去年同期")（\(basePeriod)）\(figure(before, ind))\(ind.unit)"
                     let change: String
                     if r.ratio >= 2 { change = "是\(last)的 \(String(format: "%.1f", r.ratio)) 倍" }
                     else if r.ratio <= 0.5 { change = "只有\(last)的 \(String(format: "%.0f", r.ratio * 100))%" }
                     else { change = "比\(last)\(r.ratio >= 1 ? "增加" : "减少") \(String(format: "%.1f", abs(r.ratio - 1) * 100))%" }
                     out += [ctx.finding(rule, unit: u, sub: sub, indicator: ind.id, value: now, expected: before, message: Message(
                         zh: "\(what) \(figure(now, ind))\(ind.unit)，\(change)；同级 \(summary.results.count) 个\(level.chinese)的中位比值为 \(String(format: "%.2f", summary.medianRatio))（HB 检验异常）：请核实",
-                        en: "\(whatEn) is \(figure(now, ind)), \(String(format: "%.2f", r.ratio)) times last period's \(figure(before, ind)); the median ratio of \(summary.results.count) peer units is \(String(format: "%.2f", summary.medianRatio)) (Hidiroglou–Berthelot outlier)"),
+                        en: "\(whatEn) is \(figure(now, ind)), \(String(format: "%.2f", r.ratio)) times \(back == 1 ? "last period's" : "the same period a year earlier's") (\(basePeriod)) \(figure(before, ind)); the median ratio of \(summary.results.count) peer units is \(String(format: "%.2f", summary.medianRatio)) (Hidiroglou–Berthelot outlier)"),
                         source: sub.values.observation(u, ind.id)?.source)]
                 }
             }
           }
         }
         return out
+    }
+
+    /// How many periods back a flow's ratio looks: a year (the same period a year earlier) for a
+    /// seasonal flow of a month, quarter or half-year when at least half of the units with this
+    /// period's figure have that one; else 1.
+    static func base(for ind: Indicator, _ figs: [UnitFigures], _ rd: FigureReader, _ period: Period) -> Int {
+        let year = period.kind.perYear
+        guard ind.seasonal, ind.kind == .flow, year > 1 else { return 1 }
+        var now = 0, then = 0
+        for f in figs where rd.now(f, ind.id) != nil {
+            now += 1
+            if rd.before(f, ind.id, year) != nil { then += 1 }
+        }
+        return now > 0 && 2 * then >= now ? year : 1
     }
 }

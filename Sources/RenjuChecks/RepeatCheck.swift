@@ -19,11 +19,14 @@ public struct RepeatCheck: Check {
         Message(zh: "不变的非零存量指标所占比例", en: "share of the non-zero stocks that stayed the same"))
     public static let minStocks = RuleParameter("min_stocks", default: 5, range: 1...100, wholeNumber: true,
         Message(zh: "非零存量指标少于此数不检验", en: "fewest non-zero stocks for the test"))
+    public static let reportedPeriods = RuleParameter("reported_periods", default: 0, range: 0...24, wholeNumber: true,
+        Message(zh: "一项稳定存量（如总户数）在最近几个报告期（中间缺报的期跳过并说明）完全相同、而本单位其他数据在变时提示；0 为不检验。年报、半年报默认 4：户籍数年内不变是常态，跨年不变才可疑",
+                en: "a stable stock (households) identical over this many reported periods (missing periods skipped, and said) while the unit's other figures moved; 0: off. 4 for years and half-years: a register figure honestly stays the same within a year"))
     public var rules: [RuleDescriptor] {
         [RuleDescriptor(Self.repeated, .warning, Message(zh: "当期量与上期完全相同", en: "Flows identical to last period's"),
                         parameters: [Self.minFlows, Self.maxProbability]),
          RuleDescriptor(Self.frozen, .warning, Message(zh: "存量指标连续多期一成不变", en: "Stocks frozen for several periods"),
-                        parameters: [Self.periods, Self.share, Self.minStocks])]
+                        parameters: [Self.periods, Self.share, Self.minStocks, Self.reportedPeriods])]
     }
     public var explanation: Message {
         Message(zh: "当期量（如垃圾产生、收运、处理量）与上期完全相同、而该单位以往各期都有变动的，可能照抄上期；存量指标连续多期完全不变、而当期量在变的，可能未实际统计。",
@@ -36,6 +39,9 @@ public struct RepeatCheck: Check {
         let minFlows = Int(settings.value(Self.minFlows, of: Self.repeated)), maxP = settings.value(Self.maxProbability, of: Self.repeated)
         let nPeriods = Int(settings.value(Self.periods, of: Self.frozen)), share = settings.value(Self.share, of: Self.frozen)
         let minStocks = Int(settings.value(Self.minStocks, of: Self.frozen))
+        let reported = Int(settings.value(Self.reportedPeriods, of: Self.frozen))
+        let stable = ctx.catalog.indicators.filter { if case .stock(.stable) = $0.kind { return true }; return false }
+        let others = ctx.catalog.indicators.filter { $0.kind.isSummed }
         let flows = ctx.catalog.indicators.filter { $0.kind == .flow }
         let stocks = ctx.catalog.indicators.filter { if case .stock = $0.kind { return true }; return false }
         var tally = UnitCounter()
@@ -85,13 +91,34 @@ public struct RepeatCheck: Check {
                     }
                     if unchanged { same.append(ind) }
                 }
+                // One stable stock over the last `reported` reported periods (gaps skipped, and said).
+                var seriesFound = false
+                if reported >= 2 {
+                    for ind in stable {
+                        switch Self.frozenSeries(ind, f, rd, ctx.period, reported: reported, others: others) {
+                        case .notEnough: tally.missing(sFrozen)
+                        case .moving: tally.ran(sFrozen)
+                        case let .frozen(value, periods, missing, moved):
+                            tally.ran(sFrozen)
+                            guard !seriesFound else { continue }
+                            seriesFound = true
+                            let list = periods.map(\.description).joined(separator: "、")
+                            let gapZ = missing.isEmpty ? "" : "；其间 \(missing.map(\.description).joined(separator: "、")) 无数据"
+                            let gapE = missing.isEmpty ? "" : "; no figure for \(missing.map(\.description).joined(separator: ", "))"
+                            out += [ctx.finding(Self.frozen, unit: u.unit, sub: ctx.submissions[f.s], indicator: ind.id, value: value, message: Message(
+                                zh: "\(ind.name)连续 \(periods.count) 个报告期（\(list)\(gapZ)）都是 \(figure(value, ind))\(ind.unit)，而\(moved.name)在变：请核实是否沿用旧数",
+                                en: "\(ind.englishName) is \(figure(value, ind)) in each of \(periods.count) reported periods (\(periods.map(\.description).joined(separator: ", "))\(gapE)) while \(moved.englishName) moved: an old figure carried forward?"),
+                                source: rd.source(f, ind.id))]
+                        }
+                    }
+                }
                 guard nonzero >= minStocks, complete else { tally.missing(sFrozen); tally.next(); continue }
                 tally.ran(sFrozen)
                 let moving = flows.contains { ind in
                     guard let a = rd.now(f, ind.id), let b = rd.before(f, ind.id, 1) else { return false }
                     return a != b
                 }
-                if moving, Double(same.count) >= share * Double(nonzero) {
+                if moving, !seriesFound, Double(same.count) >= share * Double(nonzero) {
                     out += [ctx.finding(Self.frozen, unit: u.unit, sub: ctx.submissions[f.s], message: Message(
                         zh: "\(nonzero) 项非零存量指标中有 \(same.count) 项（\(same.prefix(4).map(\.name).joined(separator: "、"))\(same.count > 4 ? "等" : "")）连续 \(nPeriods) 期完全不变，而当期量在变：请核实是否沿用旧数",
                         en: "\(same.count) of \(nonzero) non-zero stocks (\(same.prefix(4).map(\.englishName).joined(separator: ", "))…) are unchanged for \(nPeriods) periods while the flows move: old figures carried forward?"),
@@ -101,6 +128,36 @@ public struct RepeatCheck: Check {
             }
         }
         return out
+    }
+
+    enum Series { case notEnough, moving, frozen(Double, periods: [Period], missing: [Period], moved: Indicator) }
+
+    /// A stock's last `reported` reported figures (this period's first; periods without one are
+    /// skipped, up to three times as many back) all the same while another amount of the unit moved.
+    static func frozenSeries(_ ind: Indicator, _ f: UnitFigures, _ rd: FigureReader, _ period: Period, reported: Int, others: [Indicator]) -> Series {
+        guard let now = rd.now(f, ind.id), now != 0 else { return .notEnough }
+        var periods = [period], missing: [Period] = [], back = 0
+        while periods.count < reported, back < 3 * reported {
+            back += 1
+            guard let v = rd.before(f, ind.id, back) else { missing.append(period.back(back)); continue }
+            if v != now { return .moving }
+            periods.append(period.back(back))
+        }
+        guard periods.count == reported, let oldest = periods.last else { return .notEnough }
+        let span = period.kind == oldest.kind ? periodsBetween(oldest, period) : 0
+        guard span > 0 else { return .notEnough }
+        for other in others where other.id != ind.id {
+            guard let a = rd.now(f, other.id), let b = rd.before(f, other.id, span) else { continue }
+            if a != b { return .frozen(now, periods: periods.reversed(), missing: missing.filter { $0 > oldest }.sorted(), moved: other) }
+        }
+        return .moving
+    }
+
+    /// How many periods of one kind lie from `a` to `b` (a before b).
+    static func periodsBetween(_ a: Period, _ b: Period) -> Int {
+        var n = 0, p = b
+        while p > a, n < 200 { p = p.previous; n += 1 }
+        return p == a ? n : 0
     }
 
     static func odds(_ p: Double) -> String {

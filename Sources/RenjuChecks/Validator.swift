@@ -84,12 +84,30 @@ public struct Validator: Sendable {
         return out
     }
 
+    /// Blank cells of `ids` in the submissions' rows (columns the form has), by indicator.
+    static func countBlanks(_ subs: [Submission], _ ids: [IndicatorID]) -> [IndicatorID: Int] {
+        var out: [IndicatorID: Int] = [:]
+        for sub in subs {
+            let present = ids.filter { sub.columns.contains($0) }
+            guard !present.isEmpty else { continue }
+            for row in sub.rows {
+                for id in present where sub.values[row.code, id] == nil && !(sub.unreadable[row.code]?.contains(id) ?? false) {
+                    out[id, default: 0] += 1
+                }
+            }
+        }
+        return out
+    }
+
     public func validate(submissions given: [Submission], fileFindings: [Finding] = [], explanations: [Explanation] = [],
                          signOffs: [SignOff] = [], period requested: Period? = nil, extraHistory: Dataset = Dataset(), asOf: CivilDate? = nil) -> ValidationResult {
         // A blank where the catalog says a blank is zero (`blank: zero`) is read as 0 from here on.
         let zeroes = reference.catalog.indicators.filter { $0.blank == .zero }.map(\.id)
+        let period = requested ?? given.compactMap(\.period).max()
+        // Blank cells read by their declaration, counted for the coverage before they are filled.
+        let declared = reference.catalog.indicators.filter { $0.blank != .required }
+        let blankCounts = declared.isEmpty ? [:] : Self.countBlanks(given.filter { $0.period == period }, declared.map(\.id))
         let all = zeroes.isEmpty ? given : given.map { Self.blanksAsZero($0, zeroes) }
-        let period = requested ?? all.compactMap(\.period).max()
         let collector = FindingCollector(reference: reference)
         var findings: [Finding] = collector.admit(fileFindings)
         guard let period else {
@@ -107,7 +125,20 @@ public struct Validator: Sendable {
         var history = extraHistory
         var earlier: [Period: [PeriodValues]] = [:]
         for s in all { if let p = s.period, p < period { earlier[p, default: []].append(s.values) } }
-        for (p, list) in earlier { history.merge(p, all: list) }
+        for (p, list) in earlier.sorted(by: { $0.key < $1.key }) { history.merge(p, all: list) }
+        // Figures reported under earlier codes carried to today's (the change table).
+        var lineage = Lineage()
+        if !reference.changes.isEmpty {
+            let carried = reference.changes.carry(history, to: period, catalog: reference.catalog)
+            history = carried.dataset
+            lineage.carried = Set(carried.carried)
+            lineage.unsharedSplits = carried.unsharedSplits
+        }
+        for s in all where s.period.map({ $0 < period }) ?? false {
+            for row in s.rows where reference.tree[row.code] == nil {
+                if let n = row.givenName, lineage.historyNames[row.code] == nil { lineage.historyNames[row.code] = n }
+            }
+        }
         for s in all {
             guard let p = s.period, p < period else { continue }
             // Problems in history files are told, but as information: they are not this period's to fix.
@@ -124,7 +155,7 @@ public struct Validator: Sendable {
         var forPeriod = reference
         forPeriod.checks = reference.checks.forPeriod(period.kind)
         let ctx = CheckContext(reference: forPeriod, period: period, submissions: current, history: history, asOf: asOf,
-                               signOffs: signOffs)
+                               signOffs: signOffs, lineage: lineage)
         findings += collector.admit(Self.run(checks, ctx).flatMap { $0 })
         var units = UnitIndex()
         for s in current { for row in s.rows { units.set(row.code, 0) } }
@@ -141,8 +172,24 @@ public struct Validator: Sendable {
                                       history: history, unitsChecked: units.count)
         result.tallies = ctx.tally.snapshot
         let settings = reference.checks
-        result.coverage = Coverage(period: period, units: current.flatMap(\.unitCodes), history: history, tallies: result.tallies,
-                                   enabled: { settings.setting($0, default: CheckRegistry.defaultSeverity(of: $0)).enabled })
+        var coverage = Coverage(period: period, units: current.flatMap(\.unitCodes), history: history, tallies: result.tallies,
+                                enabled: { settings.setting($0, default: CheckRegistry.defaultSeverity(of: $0)).enabled })
+        coverage.changedWithoutHistory = coverage.unitsWithoutHistory.filter { !reference.changes.changes(into: $0).isEmpty }.count
+        coverage.carried = lineage.carried.isEmpty ? 0 : current.flatMap(\.unitCodes).filter { lineage.carried.contains($0) }.count
+        for ind in declared {
+            guard let n = blankCounts[ind.id], n > 0 else { continue }
+            if ind.blank == .zero { coverage.blanksAsZero.append(.init(indicator: ind.id, cells: n)) }
+            else { coverage.notApplicable.append(.init(indicator: ind.id, cells: n)) }
+            coverage.indicatorNames[ind.id] = Message(zh: ind.name, en: ind.englishName)
+        }
+        // Rates as published: totals are not recomputed from parts there are none of (said once).
+        if (result.tallies[AggregateCheck.sum]?.evaluated ?? 0) > 0 {
+            for ind in reference.catalog.indicators where ind.kind == .publishedRate {
+                coverage.ratesNotRolledUp.append(ind.id)
+                coverage.indicatorNames[ind.id] = Message(zh: ind.name, en: ind.englishName)
+            }
+        }
+        result.coverage = coverage
         return result
     }
 

@@ -28,7 +28,7 @@ public struct CollectionFormWriter {
             guard case let .indicator(id) = c, let ind = reference.catalog[id] else { continue }
             let col = StatisticalForm.firstDataColumn + j
             switch ind.kind {
-            case .rate:
+            case .rate, .publishedRate:
                 try sheet.validate(first, col, lastRow, col, .decimalBetween(0, 100), message: "\(ind.name)是百分比，请填 0–100 之间的数，可不填")
             case .flag:
                 try sheet.validate(first, col, first, col, .wholeAtLeast(0), message: "合计行填“是”的村数（整数）")

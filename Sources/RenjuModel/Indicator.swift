@@ -50,6 +50,9 @@ public enum IndicatorKind: Hashable, Sendable {
     case flow
     case flag
     case rate(numerator: IndicatorID, denominator: IndicatorID)
+    /// A rate as a table publishes it, without its parts (a yearbook's 无害化处理率): range, peer,
+    /// temporal and digit checks apply; it is neither recomputed nor rolled up.
+    case publishedRate
 
     public var name: String {
         switch self {
@@ -57,7 +60,7 @@ public enum IndicatorKind: Hashable, Sendable {
         case .ytd: return "ytd"
         case .flow: return "flow"
         case .flag: return "flag"
-        case .rate: return "rate"
+        case .rate, .publishedRate: return "rate"
         }
     }
 
@@ -68,7 +71,14 @@ public enum IndicatorKind: Hashable, Sendable {
         default: return false
         }
     }
-    public var isRate: Bool { if case .rate = self { return true }; return false }
+    public var isRate: Bool {
+        switch self {
+        case .rate, .publishedRate: return true
+        default: return false
+        }
+    }
+    /// A rate declared with its parts (numerator and denominator in the catalog).
+    public var hasParts: Bool { if case .rate = self { return true }; return false }
     public var isFlag: Bool { self == .flag }
 }
 
@@ -106,10 +116,14 @@ public final class Indicator: Hashable, Sendable {
     /// For a flag: the title of the derived share of villages with yes, shown in exports
     /// (生活垃圾收运处置体系覆盖的行政村比例).
     public let shareTitle: String?
+    /// A flow with a seasonal pattern (`seasonal: true`): judged against the same period a year
+    /// earlier (同比) where the history has it.
+    public let seasonal: Bool
 
     public init(id: IndicatorID, name: String, unit: String, decimals: Int, kind: IndicatorKind,
                 integer: Bool = false, optional: Bool = false, group: String = "", englishName: String = "",
-                aliases: [String] = [], shareTitle: String? = nil, blank: BlankMeaning? = nil) {
+                aliases: [String] = [], shareTitle: String? = nil, blank: BlankMeaning? = nil, seasonal: Bool = false) {
+        self.seasonal = seasonal
         self.id = id; self.name = name; self.unit = unit; self.decimals = decimals; self.kind = kind
         let meaning = blank ?? (optional ? .notApplicable : .required)
         self.blank = meaning
@@ -117,6 +131,12 @@ public final class Indicator: Hashable, Sendable {
         self.englishName = englishName.isEmpty ? id.rawValue : englishName
         self.aliases = aliases
         self.shareTitle = shareTitle
+    }
+
+    /// The same indicator with another blank convention (a run's inputs declaring their own).
+    public func with(blank meaning: BlankMeaning) -> Indicator {
+        Indicator(id: id, name: name, unit: unit, decimals: decimals, kind: kind, integer: integer, optional: meaning == .notApplicable,
+                  group: group, englishName: englishName, aliases: aliases, shareTitle: shareTitle, blank: meaning, seasonal: seasonal)
     }
 
     /// Half a unit of the last decimal: the tolerance of a total.
@@ -127,7 +147,7 @@ public final class Indicator: Hashable, Sendable {
     public static func == (a: Indicator, b: Indicator) -> Bool {
         a === b || (a.id == b.id && a.name == b.name && a.unit == b.unit && a.decimals == b.decimals && a.kind == b.kind
             && a.integer == b.integer && a.optional == b.optional && a.group == b.group && a.englishName == b.englishName
-            && a.aliases == b.aliases && a.shareTitle == b.shareTitle && a.blank == b.blank)
+            && a.aliases == b.aliases && a.shareTitle == b.shareTitle && a.blank == b.blank && a.seasonal == b.seasonal)
     }
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }

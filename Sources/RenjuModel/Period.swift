@@ -1,22 +1,46 @@
 import Foundation
 
-/// A reporting period: a year, a quarter or a month.
+/// A reporting period: a year, a half-year, a quarter or a month.
 public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
-    public enum Kind: Int, Sendable, Codable { case year = 0, quarter = 1, month = 2 }
+    public enum Kind: Int, Sendable, Codable, CaseIterable {
+        case year = 0, quarter = 1, month = 2, half = 3
+
+        /// The word rules.yaml uses for the kind (`month:`, `quarter:`, `half:`, `year:`).
+        public var key: String {
+            switch self {
+            case .year: return "year"
+            case .half: return "half"
+            case .quarter: return "quarter"
+            case .month: return "month"
+            }
+        }
+        /// Periods in a year.
+        public var perYear: Int {
+            switch self {
+            case .year: return 1
+            case .half: return 2
+            case .quarter: return 4
+            case .month: return 12
+            }
+        }
+    }
 
     public let year: Int
     public let kind: Kind
-    /// Quarter 1–4, month 1–12; 0 for a year.
+    /// Quarter 1–4, month 1–12, half 1–2; 0 for a year.
     public let index: Int
 
     public init(year: Int, quarter: Int) { self.year = year; self.kind = .quarter; self.index = quarter }
     public init(year: Int, month: Int) { self.year = year; self.kind = .month; self.index = month }
     public init(year: Int) { self.year = year; self.kind = .year; self.index = 0 }
+    /// A half-year: 1 (January–June, 上半年) or 2 (July–December, 下半年).
+    public init(year: Int, half: Int) { self.year = year; self.kind = .half; self.index = half }
 
-    /// Canonical spelling: `2025Q3`, `2025-07`, `2025`.
+    /// Canonical spelling: `2025Q3`, `2025-07`, `2025H1`, `2025`.
     public var description: String {
         switch kind {
         case .year: return "\(year)"
+        case .half: return "\(year)H\(index)"
         case .quarter: return "\(year)Q\(index)"
         case .month: return String(format: "%04d-%02d", year, index)
         }
@@ -26,6 +50,7 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
     public var previous: Period {
         switch kind {
         case .year: return Period(year: year - 1)
+        case .half: return index == 1 ? Period(year: year - 1, half: 2) : Period(year: year, half: 1)
         case .quarter: return index == 1 ? Period(year: year - 1, quarter: 4) : Period(year: year, quarter: index - 1)
         case .month: return index == 1 ? Period(year: year - 1, month: 12) : Period(year: year, month: index - 1)
         }
@@ -35,6 +60,7 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
     public var lastYear: Period {
         switch kind {
         case .year: return Period(year: year - 1)
+        case .half: return Period(year: year - 1, half: index)
         case .quarter: return Period(year: year - 1, quarter: index)
         case .month: return Period(year: year - 1, month: index)
         }
@@ -51,6 +77,7 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
     public var lastMonth: Int {
         switch kind {
         case .year: return 12
+        case .half: return index * 6
         case .quarter: return index * 3
         case .month: return index
         }
@@ -79,7 +106,8 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
     ]
 
     /// Parses every spelling of SPEC §4: `2025Q3`, `2025-Q3`, `2025年第三季度`, `2025年三季度`,
-    /// `2025年第3季度`, `2025-07`, `2025年7月`, `2025`, `2025年`. Full-width characters are accepted.
+    /// `2025年第3季度`, `2025-07`, `2025年7月`, `2025H1`, `2025年上半年`, `2025年下半年`, `2025`,
+    /// `2025年`. Full-width characters are accepted.
     public static func parse(_ raw: String) -> Period? {
         let s = TextNormalizer.fold(raw).replacingOccurrences(of: " ", with: "")
         guard !s.isEmpty else { return nil }
@@ -95,6 +123,10 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
         if rest.hasPrefix("年") { rest.removeFirst() }
         else if rest.hasPrefix("-") || rest.hasPrefix("/") || rest.hasPrefix(".") { rest.removeFirst() }
         rest = rest.uppercased()
+        // Half-years.
+        if rest.hasPrefix("H"), let h = Int(rest.dropFirst()), (1...2).contains(h) { return Period(year: year, half: h) }
+        if rest == "上半年" || rest == "上半年度" { return Period(year: year, half: 1) }
+        if rest == "下半年" || rest == "下半年度" { return Period(year: year, half: 2) }
         // Quarter forms.
         if rest.hasPrefix("Q"), let q = Int(rest.dropFirst()), (1...4).contains(q) { return Period(year: year, quarter: q) }
         if rest.hasSuffix("季度") || rest.hasSuffix("季") {

@@ -27,7 +27,7 @@ public struct RollUp: Sendable {
                 let col = values.column(for: ind.id)
                 for r in rows { if let v = values.value(row: r, column: col) { sum += v; any = true } }
                 if any { out[ind.id] = sum }
-            case .rate:
+            case .rate, .publishedRate:
                 break
             }
         }

@@ -13,7 +13,8 @@ public enum CellReading: Equatable, Sendable {
 
 /// Normalises messy real-world cells (SPEC §4): `1,234`, full-width digits and punctuation
 /// (`１２３４．５`), surrounding spaces, a trailing `%` on rates, `是/否` and `1/0` on flags;
-/// `—`, `-`, `/` and empty mean no value.
+/// `—`, `-`, `/`, `－`, `无` (in a figure's cell) and empty mean no value — what the blank means
+/// (required, zero, not applicable) is the catalog's `blank:`.
 public enum CellParser {
     static let blanks: Set<String> = ["", "-", "—", "——", "–", "/", "--", "－", "无数据"]
     static let yes: Set<String> = ["是", "有", "y", "yes", "true", "√", "✓"]
@@ -47,7 +48,8 @@ public enum CellParser {
     public static func read(text raw: String, flag: Bool, percent: Bool) -> CellReading {
         if let d = plainNumber(raw) { return .value(d) }
         let folded = TextNormalizer.fold(raw)
-        if blanks.contains(folded) { return .blank }
+        // 无 is a blank in a figure's cell (a published table's "none") and 否 in a yes/no cell.
+        if blanks.contains(folded) || (!flag && folded == "无") { return .blank }
         if folded.hasPrefix("#"), folded.count <= 16, folded.hasSuffix("!") || folded.hasSuffix("?") || folded == "#N/A" {
             return .excelError(folded)
         }

@@ -15,7 +15,7 @@ public enum CatalogLoader {
         // a column mean either. Keyed as titles are matched (folded, blanks and quotes dropped).
         var titles: [String: String] = [:]
         for node in list {
-            let m = try file.mapping(node, "indicator", keys: ["id", "name", "en", "unit", "decimals", "kind", "policy", "stable_percent", "integer", "numerator", "denominator", "optional", "blank", "group", "aliases", "share_title"])
+            let m = try file.mapping(node, "indicator", keys: ["id", "name", "en", "unit", "decimals", "kind", "policy", "stable_percent", "integer", "numerator", "denominator", "optional", "blank", "group", "aliases", "share_title", "seasonal"])
             let id = try file.string(m["id"], "id")
             guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), id.first?.isLetter == true else {
                 throw file.error(m["id"], "indicator id “\(id)”: use letters, digits and _ only, starting with a letter")
@@ -44,9 +44,12 @@ public enum CatalogLoader {
             case "ytd": kind = .ytd
             case "flow": kind = .flow
             case "flag": kind = .flag
+            case "rate" where m["numerator"] == nil && m["denominator"] == nil:
+                // A rate as published, without its parts: checked as a rate, never recomputed.
+                kind = .publishedRate
             case "rate":
-                let n = IndicatorID(try file.string(m["numerator"], "\(id).numerator"))
-                let d = IndicatorID(try file.string(m["denominator"], "\(id).denominator"))
+                let n = IndicatorID(try file.string(m["numerator"], "\(id).numerator (a rate names both parts, or neither when published without them)"))
+                let d = IndicatorID(try file.string(m["denominator"], "\(id).denominator (a rate names both parts, or neither when published without them)"))
                 pendingRates.append((node, n, d))
                 kind = .rate(numerator: n, denominator: d)
             default:
@@ -74,11 +77,13 @@ public enum CatalogLoader {
                 }
                 titles[key] = id
             }
+            let seasonal = m["seasonal"] == nil ? false : try file.bool(m["seasonal"], "\(id).seasonal")
+            if seasonal, kind != .flow { throw file.error(m["seasonal"], "\(id).seasonal: only a flow is compared with the same period a year earlier") }
             let share = m["share_title"]?.scalar?.string
             if share != nil, kind != .flag { throw file.error(m["share_title"], "\(id).share_title: only a flag has a share of villages") }
             out.append(Indicator(id: IndicatorID(id), name: name, unit: unit, decimals: decimals, kind: kind,
                                  integer: integer, optional: optional, group: group, englishName: en, aliases: aliases,
-                                 shareTitle: share, blank: blank))
+                                 shareTitle: share, blank: blank, seasonal: seasonal))
         }
         let byID = Dictionary(out.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for (node, n, d) in pendingRates {

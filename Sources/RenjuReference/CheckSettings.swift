@@ -119,8 +119,8 @@ public struct CheckSettings: Sendable {
                         enabled = try file.bool(pv, "\(idText).enabled")
                     case "title", "description":
                         continue
-                    case "month", "quarter", "year":
-                        let kind: Period.Kind = key == "month" ? .month : key == "quarter" ? .quarter : .year
+                    case "month", "quarter", "half", "year":
+                        let kind: Period.Kind = Period.Kind.allCases.first { $0.key == key } ?? .year
                         var own: [String: Double] = [:]
                         for (nk, nv) in try file.mapping(pv, "\(idText).\(key)") {
                             let name = try file.string(nk, "\(idText).\(key) parameter")

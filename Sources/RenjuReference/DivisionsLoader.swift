@@ -184,3 +184,60 @@ enum ReferenceCSV {
         return out
     }
 }
+
+/// Loads a division change table: `effective,old_code,new_code,kind,share,note`
+/// (生效日期,原代码,新代码,变更类型,比例,说明); kind rename | merge | split | move (更名 | 合并 | 拆分 | 划转).
+public enum DivisionChangesLoader {
+    static let header = ["effective", "old_code", "new_code", "kind", "share", "note"]
+    static let chineseHeader = ["生效日期", "原代码", "新代码", "变更类型", "比例", "说明"]
+
+    public static func load(path: String) throws -> DivisionChanges {
+        let rows = try ReferenceCSV.rows(path: path, header: header, chineseHeader: chineseHeader)
+        var out: [DivisionChange] = []
+        for r in rows {
+            let f = r.fields.map { TextNormalizer.fold($0).trimmingCharacters(in: .whitespaces) }
+            func fail(_ why: String) -> ReferenceError { ReferenceError(file: path, line: r.line, why) }
+            guard let effective = CivilDate.parse(f[0]) else { throw fail("effective “\(f[0])”: expected a date such as 2025-07-01") }
+            guard let old = UnitCode(f[1]) else { throw fail("old_code “\(f[1])” is not a division code (up to 12 digits)") }
+            guard let new = UnitCode(f[2]) else { throw fail("new_code “\(f[2])” is not a division code (up to 12 digits)") }
+            let kindText = f[3].lowercased()
+            guard let kind = DivisionChange.Kind(rawValue: kindText) ?? DivisionChange.Kind.allCases.first(where: { $0.chinese == f[3] }) else {
+                throw fail("kind “\(f[3])”: expected rename, merge, split or move (更名、合并、拆分、划转)")
+            }
+            var share: Double? = nil
+            if !f[4].isEmpty {
+                guard kind == .split else { throw fail("share is for a split only (this line is a \(kind.rawValue))") }
+                guard let s = NumberText.number(f[4], allowPercent: true).map({ f[4].hasSuffix("%") ? $0 / 100 : $0 }), s > 0, s <= 1 else {
+                    throw fail("share “\(f[4])”: expected a number above 0 and at most 1 (or a percentage)")
+                }
+                share = s
+            }
+            if old == new, kind == .merge || kind == .move {
+                throw fail("a \(kind.rawValue) from \(old) to itself changes nothing")
+            }
+            out.append(DivisionChange(effective: effective, oldCode: old, newCode: new, kind: kind, share: share, note: f[5], line: r.line))
+        }
+        // One date, one new unit, one kind of change; a split's shares at most the whole.
+        var kinds: [String: (DivisionChange.Kind, Int)] = [:]
+        var shares: [String: Double] = [:]
+        for c in out {
+            let key = "\(c.effective)|\(c.newCode)"
+            if let (k, line) = kinds[key], k != c.kind {
+                throw ReferenceError(file: path, line: c.line, "\(c.newCode) on \(c.effective) is a \(c.kind.rawValue) here and a \(k.rawValue) on line \(line)")
+            }
+            kinds[key] = (c.kind, c.line)
+            if c.kind == .rename || c.kind == .move, let (_, line) = kinds["\(key)|from"] {
+                throw ReferenceError(file: path, line: c.line, "\(c.newCode) on \(c.effective) has two predecessors (also line \(line)): several units into one is a merge")
+            }
+            kinds["\(key)|from"] = (c.kind, c.line)
+            if c.kind == .split, let s = c.share {
+                let k = "\(c.effective)|\(c.oldCode)"
+                shares[k, default: 0] += s
+                if (shares[k] ?? 0) > 1 + 1e-9 {
+                    throw ReferenceError(file: path, line: c.line, "the shares of \(c.oldCode) split on \(c.effective) add up to more than 1")
+                }
+            }
+        }
+        return DivisionChanges(out)
+    }
+}

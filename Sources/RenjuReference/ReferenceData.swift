@@ -15,6 +15,8 @@ public struct ReferenceData: Sendable {
     public var ratios: [RatioDefinition] = []
     /// What changing each figure costs in error localisation (`localisation.yaml`).
     public var fixWeights = FixWeights()
+    /// How earlier periods' units became today's (`division-changes.csv`): history is carried across.
+    public var changes = DivisionChanges()
     public var directory: String
 
     public init(catalog: Catalog, tree: DivisionTree, targets: Targets = Targets(), checks: CheckSettings = CheckSettings(),
@@ -24,7 +26,7 @@ public struct ReferenceData: Sendable {
     }
 
     /// Loads a reference directory. `divisions` and `targets` replace the directory's own files.
-    public static func load(directory: String, divisions: String? = nil, targets: String? = nil) throws -> ReferenceData {
+    public static func load(directory: String, divisions: String? = nil, targets: String? = nil, changes: String? = nil) throws -> ReferenceData {
         let fm = FileManager.default
         let dir = URL(fileURLWithPath: directory)
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
@@ -58,6 +60,12 @@ public struct ReferenceData: Sendable {
         if fm.fileExists(atPath: path("ranking.yaml")) { ref.ranking = try RankingConfig.load(path: path("ranking.yaml"), catalog: catalog) }
         if fm.fileExists(atPath: path("ratios.yaml")) { ref.ratios = try RatioLoader.load(path: path("ratios.yaml"), catalog: catalog) }
         if fm.fileExists(atPath: path("localisation.yaml")) { ref.fixWeights = try FixWeightsLoader.load(path: path("localisation.yaml"), catalog: catalog) }
+        if let changes {
+            guard fm.fileExists(atPath: changes) else { throw ReferenceError(file: changes, "no such file") }
+            ref.changes = try DivisionChangesLoader.load(path: changes)
+        } else if fm.fileExists(atPath: path("division-changes.csv")) {
+            ref.changes = try DivisionChangesLoader.load(path: path("division-changes.csv"))
+        }
         return ref
     }
 

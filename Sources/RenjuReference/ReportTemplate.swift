@@ -148,12 +148,13 @@ public struct ReportTemplate: Sendable {
 }
 
 extension Period {
-    /// `2025年第三季度`, `2025年7月`, `2025年`.
+    /// `2025年第三季度`, `2025年7月`, `2025年上半年`, `2025年`.
     public var chinese: String {
         let q = ["", "一", "二", "三", "四"]
         switch kind {
         case .quarter: return "\(year)年第\(q[index])季度"
         case .month: return "\(year)年\(index)月"
+        case .half: return "\(year)年\(index == 1 ? "上" : "下")半年"
         case .year: return "\(year)年"
         }
     }

@@ -47,6 +47,12 @@ public enum JSONReport {
             out += "\"units_without_history_first\": [\(shown)], "
             out += "\"periods_missing\": [\(c.missingPeriods.map { quote($0.description) }.joined(separator: ", "))], "
             out += "\"rules_skipped\": [\(c.skipped.map { "{\"rule\": \(quote($0.rule.description)), \"units\": \($0.units)}" }.joined(separator: ", "))], "
+            func counts(_ list: [Coverage.BlankCount]) -> String {
+                "[" + list.map { "{\"indicator\": \(quote($0.indicator.rawValue)), \"cells\": \($0.cells)}" }.joined(separator: ", ") + "]"
+            }
+            out += "\"units_without_history_in_changes\": \(c.changedWithoutHistory), \"units_history_carried\": \(c.carried), "
+            out += "\"not_applicable\": \(counts(c.notApplicable)), \"blanks_read_as_zero\": \(counts(c.blanksAsZero)), "
+            out += "\"rates_not_rolled_up\": [\(c.ratesNotRolledUp.map { quote($0.rawValue) }.joined(separator: ", "))], "
             out += "\"message\": \(quote(c.sentence(lang)))}"
         }
         out += "\n}\n"

@@ -2,11 +2,15 @@ import ArgumentParser
 import Foundation
 import RenjuModel
 import RenjuApp
+import RenjuReference
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
 extension Language: ExpressibleByArgument {}
 extension Severity: ExpressibleByArgument {}
+extension InputConventions.Blank: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
 
 /// Where the reference data is: every command that reads figures or writes forms.
 struct ReferenceOptions: ParsableArguments {
@@ -16,10 +20,14 @@ struct ReferenceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Divisions file (code,name,level,parent); replaces the reference folder's.", valueName: "file"))
     var divisions: String?
 
+    @Option(name: .customLong("division-changes"), help: ArgumentHelp("Division change table (effective,old_code,new_code,kind,share,note): history under old codes is carried to the new ones; replaces the reference folder's division-changes.csv.", valueName: "file"))
+    var divisionChanges: String?
+
     /// The application layer, its folders found once; progress of long steps on stderr when
     /// stderr is a terminal (never into a pipe or a log, never on stdout).
-    func workspace(targets: String? = nil) -> Workspace {
-        var w = Workspace(Locations.discover(reference: reference, divisions: divisions, targets: targets))
+    func workspace(targets: String? = nil, conventions: InputConventions = InputConventions()) -> Workspace {
+        var w = Workspace(Locations.discover(reference: reference, divisions: divisions, targets: targets, divisionChanges: divisionChanges),
+                          conventions: conventions)
         if isatty(STDERR_FILENO) != 0 { w.progress = TerminalProgress.report }
         return w
     }
@@ -32,7 +40,7 @@ struct TargetsOption: ParsableArguments {
 }
 
 struct PeriodOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Period: a quarter (2025Q3, 2025年第三季度), a month (2025-07, 2025年7月) or a year (2025, 2025年); default: the newest in the input.", valueName: "period"))
+    @Option(name: .long, help: ArgumentHelp("Period: a month (2025-07, 2025年7月), a quarter (2025Q3, 2025年第三季度), a half-year (2025H1, 2025年上半年) or a year (2025, 2025年); each kind has its own thresholds (rules.yaml month: / quarter: / half: / year:); default: the newest in the input.", valueName: "period"))
     var period: Period?
 
     var value: Period? { period }
@@ -63,7 +71,15 @@ struct CheckOptions: ParsableArguments {
     @OptionGroup var asOf: AsOfOption
     @OptionGroup var language: LanguageOption
 
-    var workspace: Workspace { reference.workspace(targets: targets.targets) }
+    @Option(name: .long, help: ArgumentHelp("What a blank or a dash (—, /, －, 无) means in these inputs: required, zero or not_applicable, for every indicator or as INDICATOR=MEANING (repeatable); default: the catalog's blank:.", valueName: "meaning"))
+    var blank: [InputConventions.Blank] = []
+
+    @Flag(name: .customLong("without-totals"), help: "The inputs hold no total rows (a panel of peer units): a missing total row is not an error.")
+    var withoutTotals = false
+
+    var workspace: Workspace {
+        reference.workspace(targets: targets.targets, conventions: InputConventions(blanks: blank, withoutTotals: withoutTotals))
+    }
     var lang: Language { language.lang }
 }
 
