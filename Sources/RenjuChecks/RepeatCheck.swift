@@ -41,7 +41,13 @@ public struct RepeatCheck: Check {
         let minStocks = Int(settings.value(Self.minStocks, of: Self.frozen))
         let reported = Int(settings.value(Self.reportedPeriods, of: Self.frozen))
         let stable = ctx.catalog.indicators.filter { if case .stock(.stable) = $0.kind { return true }; return false }
-        let others = ctx.catalog.indicators.filter { $0.kind.isSummed }
+        // Each stable stock with the figures it makes a rate with (households: toilets, sewage).
+        let partners: [IndicatorID: [Indicator]] = Dictionary(uniqueKeysWithValues: stable.map { ind in
+            (ind.id, ctx.catalog.rates(using: ind.id).flatMap { rate -> [Indicator] in
+                guard case let .rate(n, d) = rate.kind else { return [] }
+                return [n, d].filter { $0 != ind.id }.compactMap { ctx.catalog[$0] }
+            })
+        })
         let flows = ctx.catalog.indicators.filter { $0.kind == .flow }
         let stocks = ctx.catalog.indicators.filter { if case .stock = $0.kind { return true }; return false }
         var tally = UnitCounter()
@@ -50,6 +56,23 @@ public struct RepeatCheck: Check {
         var out: [Finding] = []
         for (level, units) in ctx.unitsByLevel {
             let figs = UnitFigures.all(ctx, level, units)
+            // A stock most of the level's units left unchanged over those periods (roads are built
+            // rarely) is not frozen in one of them; with too few units, the unit's own series decides.
+            var staticAtLevel = Set<IndicatorID>()
+            if reported >= 2 {
+                for ind in stable {
+                    var seen = 0, same = 0
+                    for f in figs {
+                        guard let now = rd.now(f, ind.id) else { continue }
+                        var earlier: [Double] = []
+                        for back in 1..<reported { if let v = rd.before(f, ind.id, back) { earlier.append(v) } }
+                        guard !earlier.isEmpty else { continue }
+                        seen += 1
+                        if earlier.allSatisfy({ $0 == now }) { same += 1 }
+                    }
+                    if seen >= minStocks, 2 * same > seen { staticAtLevel.insert(ind.id) }
+                }
+            }
             for (k, u) in units.enumerated() {
                 let f = figs[k]
                 // Flows equal to last period's, and how likely that is from the unit's own changes.
@@ -94,8 +117,8 @@ public struct RepeatCheck: Check {
                 // One stable stock over the last `reported` reported periods (gaps skipped, and said).
                 var seriesFound = false
                 if reported >= 2 {
-                    for ind in stable {
-                        switch Self.frozenSeries(ind, f, rd, ctx.period, reported: reported, others: others) {
+                    for ind in stable where !staticAtLevel.contains(ind.id) {
+                        switch Self.frozenSeries(ind, f, rd, ctx.period, reported: reported, others: partners[ind.id] ?? []) {
                         case .notEnough: tally.missing(sFrozen)
                         case .moving: tally.ran(sFrozen)
                         case let .frozen(value, periods, missing, moved):
@@ -133,7 +156,8 @@ public struct RepeatCheck: Check {
     enum Series { case notEnough, moving, frozen(Double, periods: [Period], missing: [Period], moved: Indicator) }
 
     /// A stock's last `reported` reported figures (this period's first; periods without one are
-    /// skipped, up to three times as many back) all the same while another amount of the unit moved.
+    /// skipped, up to three times as many back) all the same while a figure it makes a rate with
+    /// moved (the same households while toilets were added).
     static func frozenSeries(_ ind: Indicator, _ f: UnitFigures, _ rd: FigureReader, _ period: Period, reported: Int, others: [Indicator]) -> Series {
         guard let now = rd.now(f, ind.id), now != 0 else { return .notEnough }
         var periods = [period], missing: [Period] = [], back = 0

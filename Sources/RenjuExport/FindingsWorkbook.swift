@@ -61,7 +61,13 @@ public struct FindingsWorkbook {
                 if let worst = fs.filter(\.isOpen).map(\.severity).max() { style.background = Self.colour(worst) }
                 else if !fs.isEmpty { style.background = 0xE2EFDA }  // explained
                 let value = sub.values[code, ind.id]
-                try data.write(row, 2 + j, value.map(XlsxValue.number) ?? .blank, style)
+                if value == nil, ind.blank == .notApplicable, sub.columns.contains(ind.id) {
+                    // Declared not applicable: said, not left to look like a figure forgotten.
+                    style.fontColor = 0x808080
+                    try data.write(row, 2 + j, .text(zh ? "不适用" : "n/a"), style)
+                } else {
+                    try data.write(row, 2 + j, value.map(XlsxValue.number) ?? .blank, style)
+                }
                 if !fs.isEmpty {
                     try data.comment(row, 2 + j, fs.map { "[\($0.rule)] \($0.message.text(lang))" + ($0.explanation.map { "\n说明：\($0)" } ?? "") }.joined(separator: "\n"))
                 }
@@ -96,6 +102,10 @@ public struct FindingsWorkbook {
         try list.write(result.findings.count + 2, 0, zh ? "共审核 \(s.units) 个单位：错误 \(s.errors) 条，待核实 \(s.warnings) 条，已说明 \(s.explained) 条，提示 \(s.infos) 条"
                                                       : "\(s.units) units: \(s.errors) errors, \(s.warnings) warnings, \(s.explained) explained, \(s.infos) infos",
                        CellStyle(bold: true))
+        // What could not be checked, under the summary: a quiet list is not a clean county.
+        if let c = result.coverage, !c.isComplete {
+            try list.write(result.findings.count + 3, 0, (zh ? "未能审核的部分：" : "Not checked: ") + c.sentence(lang), CellStyle(bold: true))
+        }
         for (j, w) in [14.0, 12, 16, 26, 8, 10, 10, 70, 36, 8, 30, 8, 40].enumerated() { try list.setColumn(j, j, width: w) }
         try list.freeze(rows: 1, columns: 0)
         try list.printSetup(repeatRows: 0...0)
@@ -115,6 +125,36 @@ public struct FindingsWorkbook {
                 try top.write(i + 1, 5, f.message.text(lang), CellStyle(border: true, wrap: true))
             }
             for (j, w) in [8.0, 14, 12, 16, 26, 80].enumerated() { try top.setColumn(j, j, width: w) }
+        }
+        // The units not compared with their past, one a row (and why).
+        if let c = result.coverage, !c.unitsWithoutHistory.isEmpty || !c.missingPeriods.isEmpty || !c.skipped.isEmpty {
+            let sheet = try book.addSheet(zh ? "审核范围" : "Coverage")
+            try sheet.write(0, 0, c.sentence(lang), CellStyle(bold: true))
+            let cols = zh ? ["区划代码", "单位名称", "未审核的内容", "原因"] : ["unit", "name", "not checked", "why"]
+            for (j, h) in cols.enumerated() { try sheet.write(2, j, h, head) }
+            let plain = CellStyle(border: true)
+            var r = 3
+            // Listed when some units have history and some not (with none, the sentence says it all).
+            let listed = c.hasHistory ? c.unitsWithoutHistory.prefix(10_000) : []
+            for u in listed {
+                let changed = !reference.changes.changes(into: u).isEmpty
+                try sheet.write(r, 0, u.rawValue, plain)
+                try sheet.write(r, 1, reference.tree.name(of: u) ?? "", plain)
+                try sheet.write(r, 2, zh ? "与上期（\(c.previousPeriod)）比较" : "comparison with \(c.previousPeriod)", plain)
+                try sheet.write(r, 3, changed ? (zh ? "区划变更表有记载，但前身没有上期数据（或拆分未给比例）" : "in the change table, but its predecessors have no figures then (or a split without a share)")
+                                              : (zh ? "没有上期数据，区划变更表中也没有记载" : "no figures of that period, and not in the change table"), plain)
+                r += 1
+            }
+            if listed.count < c.unitsWithoutHistory.count, c.hasHistory {
+                try sheet.write(r, 0, zh ? "……另有 \(c.unitsWithoutHistory.count - listed.count) 个单位" : "… and \(c.unitsWithoutHistory.count - listed.count) more units", plain)
+                r += 1
+            }
+            for s in c.skipped {
+                try sheet.write(r, 2, s.rule.description, plain)
+                try sheet.write(r, 3, zh ? "\(s.units) 个单位因缺少数据或同级单位太少而跳过" : "\(s.units) units skipped for a missing figure or too few peers", plain)
+                r += 1
+            }
+            for (j, w) in [14.0, 14, 30, 60].enumerated() { try sheet.setColumn(j, j, width: w) }
         }
         // What on-site checks said of each rule (the store's inspections, when there are any).
         if let h = hitRates, !h.rules.isEmpty {
