@@ -238,4 +238,75 @@ final class CLITests: XCTestCase {
         let full = try XCTUnwrap(try parseJSON(both.stdout)["coverage"] as? [String: Any])
         XCTAssertEqual(full["units_without_history"] as? Int, 0, "with 2025Q2 beside it every unit is compared")
     }
+
+    /// A village's code changed between two years' divisions: `divisions diff` proposes the change
+    /// line, and with it `validate` (from files and from a store) compares the village with its
+    /// past under the old code; without it, the village is told it has no history, with its
+    /// likely predecessor.
+    func testDivisionChangesCarryHistoryFromFilesAndFromTheStore() throws {
+        let dir = try temporaryDirectory()
+        func write(_ name: String, _ text: String) throws -> String {
+            let url = dir.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        let oldCode = "640422100209", jia = "640422100201"
+        let oldDivisions = try write("divisions-2024.csv", testDivisionsCSV.replacingOccurrences(of: jia, with: oldCode))
+        let newDivisions = try write("divisions-2025.csv", testDivisionsCSV)
+        let history = try write("2025Q2.csv", cleanTownship(period: "2025Q2").replacingOccurrences(of: jia, with: oldCode))
+        let current = try write("2025Q3.csv", cleanTownship(a: villageValues(toilets: 350)))
+
+        let diff = try runRenju(["divisions", "diff", oldDivisions, newDivisions, "--effective", "2025-07-01", "--out", dir.appendingPathComponent("changes.csv").path])
+        XCTAssertEqual(diff.status, 0, diff.stderr)
+        let changes = try String(contentsOf: dir.appendingPathComponent("changes.csv"), encoding: .utf8)
+        XCTAssertTrue(changes.contains("2025-07-01,\(oldCode),\(jia),rename,"), changes)
+
+        func decrease(_ json: String) throws -> [String: Any]? {
+            (try parseJSON(json)["findings"] as? [[String: Any]])?.first { $0["rule"] as? String == "temporal.decrease" && $0["unit"] as? String == jia }
+        }
+        let carried = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", "--divisions", newDivisions,
+                                    "--division-changes", dir.appendingPathComponent("changes.csv").path, history, current])
+        XCTAssertEqual(try decrease(carried.stdout)?["expected"] as? Double, 400, carried.stdout)
+        let coverage = try XCTUnwrap(try parseJSON(carried.stdout)["coverage"] as? [String: Any])
+        XCTAssertEqual(coverage["units_history_carried"] as? Int, 1)
+
+        let plain = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", "--divisions", newDivisions, history, current])
+        XCTAssertNil(try decrease(plain.stdout))
+        let told = (try parseJSON(plain.stdout)["findings"] as? [[String: Any]])?.first { $0["rule"] as? String == "temporal.new_unit" && $0["unit"] as? String == jia }
+        XCTAssertTrue((told?["message"] as? String)?.contains(oldCode) ?? false, plain.stdout)
+
+        // The store holds the history under the old code; validating against it fetches that code too.
+        let db = dir.appendingPathComponent("store.sqlite").path
+        let imported = try runRenju(["db", "import", "--db", db, "--divisions", oldDivisions, "--as-of", "2025-10-31", "--force", "--reason", "test history", history])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let fromStore = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", "--db", db, "--divisions", newDivisions,
+                                      "--division-changes", dir.appendingPathComponent("changes.csv").path, current])
+        XCTAssertEqual(try decrease(fromStore.stdout)?["expected"] as? Double, 400, fromStore.stdout)
+    }
+
+    /// A published table: blanks declared for the run (`--blank`) give no required-value error, and
+    /// the report says what was not checked; a panel without total rows (`--without-totals`).
+    func testAPublishedTablesConventionsAreDeclaredOnTheCommandLine() throws {
+        let dir = try temporaryDirectory()
+        let divisions = dir.appendingPathComponent("divisions.csv")
+        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+        let table = dir.appendingPathComponent("table.csv")
+        try longCSV(period: "2025Q3", rows: [("640422100201", villageValues()), ("640422100202", villageValues(households: 300, toilets: 200))])
+            .replacingOccurrences(of: "2025Q3,640422100201,cleaners,6\n", with: "2025Q3,640422100201,cleaners,—\n")
+            .write(to: table, atomically: true, encoding: .utf8)
+        func rules(_ r: RenjuRun) throws -> Set<String> {
+            Set((try parseJSON(r.stdout)["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String })
+        }
+        let plain = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", "--divisions", divisions.path, table.path])
+        XCTAssertTrue(try rules(plain).isSuperset(of: ["completeness.missing_value", "completeness.missing_total"]), plain.stdout)
+        let declared = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", "--divisions", divisions.path,
+                                     "--blank", "cleaners=not_applicable", "--without-totals", table.path])
+        XCTAssertTrue(try rules(declared).isDisjoint(with: ["completeness.missing_value", "completeness.missing_total"]), declared.stdout)
+        let coverage = try XCTUnwrap(try parseJSON(declared.stdout)["coverage"] as? [String: Any])
+        XCTAssertEqual((coverage["not_applicable"] as? [[String: Any]])?.first?["indicator"] as? String, "cleaners")
+        let refused = try runRenju(["validate", "--divisions", divisions.path, "--blank", "sanitary_toilet_rate=zero", table.path])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("not a rate"), refused.stderr)
+        XCTAssertTrue(try runRenju(["validate", "--help"]).stdout.contains("half-year"))
+    }
 }
