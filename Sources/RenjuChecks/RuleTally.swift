@@ -9,7 +9,9 @@ public final class RuleTally: @unchecked Sendable {
     public struct Count: Sendable, Equatable {
         public var evaluated = 0
         public var skipped = 0
-        public init(evaluated: Int = 0, skipped: Int = 0) { self.evaluated = evaluated; self.skipped = skipped }
+        /// Of the skipped, those without enough history (no figure of the earlier period a rule compares with).
+        public var noHistory = 0
+        public init(evaluated: Int = 0, skipped: Int = 0, noHistory: Int = 0) { self.evaluated = evaluated; self.skipped = skipped; self.noHistory = noHistory }
     }
 
     private let lock = NSLock()
@@ -21,6 +23,7 @@ public final class RuleTally: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         counts[id, default: Count()].evaluated += c.evaluated
         counts[id, default: Count()].skipped += c.skipped
+        counts[id, default: Count()].noHistory += c.noHistory
     }
 
     public func add(_ units: UnitCounter) { for (id, c) in units.all { add(id, c) } }
@@ -67,12 +70,15 @@ public struct UnitCounter: Sendable {
     }
 
     /// Units counted at once (a test over peers; a rule every unit with figures is held against).
-    @inline(__always) public mutating func add(_ s: Slot, evaluated: Int, skipped: Int = 0) {
+    @inline(__always) public mutating func add(_ s: Slot, evaluated: Int, skipped: Int = 0, noHistory: Int = 0) {
         counts[s.index].evaluated += evaluated
         counts[s.index].skipped += skipped
+        counts[s.index].noHistory += noHistory
     }
 
-    public mutating func add(_ id: RuleID, evaluated: Int, skipped: Int = 0) { add(slot(id), evaluated: evaluated, skipped: skipped) }
+    public mutating func add(_ id: RuleID, evaluated: Int, skipped: Int = 0, noHistory: Int = 0) {
+        add(slot(id), evaluated: evaluated, skipped: skipped, noHistory: noHistory)
+    }
 
     public var all: [(RuleID, RuleTally.Count)] { Array(zip(ids, counts)) }
 }
@@ -83,4 +89,9 @@ public struct RuleSummary: Sendable, Equatable {
     public let evaluated: Int
     public let failed: Int
     public let skipped: Int
+    /// Of the skipped, the units without enough history.
+    public var skippedNoHistory = 0
+    public init(rule: RuleID, evaluated: Int, failed: Int, skipped: Int, skippedNoHistory: Int = 0) {
+        self.rule = rule; self.evaluated = evaluated; self.failed = failed; self.skipped = skipped; self.skippedNoHistory = skippedNoHistory
+    }
 }

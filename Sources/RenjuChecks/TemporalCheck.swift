@@ -51,7 +51,7 @@ public struct TemporalCheck: Check {
                 // Rows resolved once per unit; figures then read by column.
                 // A unit without last period's figures cannot be compared: skipped, not passed.
                 guard let r = sub.values.row(of: u) else { continue }
-                guard let pr = previous.row(of: u) else { for id in all { tally.add(id, evaluated: 0, skipped: 1) }; continue }
+                guard let pr = previous.row(of: u) else { for id in all { tally.add(id, evaluated: 0, skipped: 1, noHistory: 1) }; continue }
                 for id in all { tally.add(id, evaluated: 1) }
                 if let f = copiedFinding(ctx, sub, row, prevPeriod, minimum: minimum, r: r, pr: pr, cols: cols, prevCols: prevCols) { out.append(f) }
                 for (k, ind) in inds.enumerated() {

@@ -30,9 +30,19 @@ public struct RuleEvaluator: Sendable {
     public let ctx: CheckContext
     public let submission: Submission?
     public var unit: UnitCode
+    /// Set when a look-back found no figure of an earlier period (the unit has not enough history);
+    /// cleared by the caller before each unit.
+    let gap = HistoryGap()
 
     public init(ctx: CheckContext, submission: Submission?, unit: UnitCode) {
         self.ctx = ctx; self.submission = submission; self.unit = unit
+    }
+
+    /// An earlier period's figure; its absence noted as a history gap.
+    func earlier(_ p: Period, _ id: IndicatorID) -> Double? {
+        let v = ctx.historical(p, unit, id)
+        if v == nil { gap.missing = true }
+        return v
     }
 
     func current(_ u: UnitCode, _ id: IndicatorID) -> Double? {
@@ -85,18 +95,18 @@ public struct RuleEvaluator: Sendable {
             case .prev:
                 guard case let .indicator(id) = args[0] else { return .missing }
                 if args.count == 2, case let .number(k) = args[1], k > 1 {
-                    return ctx.historical(ctx.period.back(Int(k)), unit, id).map(RuleValue.number) ?? .missing
+                    return earlier(ctx.period.back(Int(k)), id).map(RuleValue.number) ?? .missing
                 }
-                return ctx.previous(unit, id).map(RuleValue.number) ?? .missing
+                return earlier(ctx.period.previous, id).map(RuleValue.number) ?? .missing
             case .last_year:
                 guard case let .indicator(id) = args[0] else { return .missing }
-                return ctx.historical(ctx.period.lastYear, unit, id).map(RuleValue.number) ?? .missing
+                return earlier(ctx.period.lastYear, id).map(RuleValue.number) ?? .missing
             case .mean_prev, .min_prev, .max_prev:
                 // Over the n periods before: every one must be there (a gap is missing, not averaged over).
                 guard case let .indicator(id) = args[0], case let .number(k) = args[1] else { return .missing }
                 var values: [Double] = []
                 for back in 1...max(1, Int(k)) {
-                    guard let v = ctx.historical(ctx.period.back(back), unit, id) else { return .missing }
+                    guard let v = earlier(ctx.period.back(back), id) else { return .missing }
                     values.append(v)
                 }
                 switch f {
@@ -132,6 +142,11 @@ public struct RuleEvaluator: Sendable {
     }
 }
 
+/// Whether a look-back of the rule being evaluated found no earlier figure.
+final class HistoryGap: @unchecked Sendable {
+    var missing = false
+}
+
 /// The user's rules of `rules.yaml`, written in the expression language.
 public struct UserRuleCheck: Check {
     public let rule: UserRule
@@ -158,6 +173,7 @@ public struct UserRuleCheck: Check {
                 let level = ctx.level(of: row.code)
                 if let levels = rule.levels, let level, !levels.contains(level) { continue }
                 ev.unit = row.code
+                ev.gap.missing = false
                 let result = ev.evaluate(rule.assertion)
                 let failed: Bool
                 switch result.truth {
@@ -165,7 +181,7 @@ public struct UserRuleCheck: Check {
                 case .none:
                     failed = rule.missing == .fail
                     // A missing value: skipped, unless the rule says a missing value fails.
-                    tally.add(slotRule, evaluated: failed ? 1 : 0, skipped: failed ? 0 : 1)
+                    tally.add(slotRule, evaluated: failed ? 1 : 0, skipped: failed ? 0 : 1, noHistory: !failed && ev.gap.missing ? 1 : 0)
                 }
                 guard failed else { continue }
                 let facts = rule.assertion.indicators.sorted().map { id -> String in

@@ -34,7 +34,8 @@ public struct ValidationResult: Sendable {
             if id.category == .format && t == nil {
                 return RuleSummary(rule: id, evaluated: max(filesRead, failed), failed: failed, skipped: 0)
             }
-            return RuleSummary(rule: id, evaluated: max(t?.evaluated ?? 0, failed), failed: failed, skipped: t?.skipped ?? 0)
+            return RuleSummary(rule: id, evaluated: max(t?.evaluated ?? 0, failed), failed: failed, skipped: t?.skipped ?? 0,
+                               skippedNoHistory: t?.noHistory ?? 0)
         }
     }
 

@@ -36,7 +36,7 @@ public enum JSONReport {
         out += result.findings.isEmpty ? "]" : "\n  ]"
         if !rules.isEmpty {
             out += ",\n  \"rules\": [" + rules.map { r in
-                "\n    {\"rule\": \(quote(r.rule.description)), \"evaluated\": \(r.evaluated), \"failed\": \(r.failed), \"skipped\": \(r.skipped)}"
+                "\n    {\"rule\": \(quote(r.rule.description)), \"evaluated\": \(r.evaluated), \"failed\": \(r.failed), \"skipped\": \(r.skipped), \"skipped_no_history\": \(r.skippedNoHistory)}"
             }.joined(separator: ",") + "\n  ]"
         }
         if let c = result.coverage {

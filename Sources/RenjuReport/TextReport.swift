@@ -69,8 +69,9 @@ public enum TextReport {
         if !rules.isEmpty {
             // What was checked, not only what failed.
             let failing = rules.filter { $0.failed > 0 }.count, skipping = rules.filter { $0.skipped > 0 }.count
-            out += zh ? "共 \(rules.count) 条规则，\(failing) 条发现问题，\(skipping) 条有因缺数而跳过的单位。\n"
-                      : "\(rules.count) rules, \(failing) with failures, \(skipping) with skipped units.\n"
+            let history = rules.filter { $0.skippedNoHistory > 0 }.count
+            out += zh ? "共 \(rules.count) 条规则，\(failing) 条发现问题，\(skipping) 条有因缺数而跳过的单位\(history > 0 ? "（其中 \(history) 条是因为没有足够的历史数据）" : "")。\n"
+                      : "\(rules.count) rules, \(failing) with failures, \(skipping) with skipped units\(history > 0 ? " (\(history) for not enough history)" : "").\n"
         }
         return out
     }

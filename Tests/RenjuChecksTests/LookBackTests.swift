@@ -58,4 +58,39 @@ final class LookBackTests: XCTestCase {
         let gap = [year("2025Q1", garbage: 10, households: 520), year("2025Q3", garbage: 12, households: 520)]
         XCTAssertEqual(try eval("unchanged_for(households)", texts: gap), .number(0), "a missing 2025Q2 ends the count: the gap is not hidden")
     }
+
+    /// A rule that looks back counts the units it could not judge as "not enough history", apart
+    /// from units skipped for a blank of this period; so does the comparison with the period before.
+    func testUnitsWithoutTheHistoryARuleNeedsAreCountedAsSuch() throws {
+        let dir = try temporaryDirectory()
+        let copy = dir.appendingPathComponent("reference-data")
+        try FileManager.default.copyItem(atPath: bundledReference, toPath: copy.path)
+        let rules = copy.appendingPathComponent("rules.yaml")
+        var text = try String(contentsOf: rules, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\nrules:\n", with: """
+
+        rules:
+          - id: temporal.garbage_vs_two_back
+            title: 垃圾产生量不超过两期前的两倍
+            severity: warning
+            levels: [village]
+            assert: garbage_generated_t <= 2 * prev(garbage_generated_t, 2)
+
+        """)
+        try text.write(to: rules, atomically: true, encoding: .utf8)
+        let divisions = dir.appendingPathComponent("divisions.csv")
+        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+        let ref = try ReferenceData.load(directory: copy.path, divisions: divisions.path)
+        // Only the period before is in the input: two back is missing for every village.
+        let r = Validator(reference: ref).validate(submissions: [year("2025Q2", garbage: 12), year("2025Q3", garbage: 13)]
+            .enumerated().flatMap { readCSV($0.element, file: "f\($0.offset).csv", reference: ref) })
+        let id = try XCTUnwrap(ref.checks.userRules.first?.id)
+        let summary = try XCTUnwrap(r.ruleSummaries(rules: [id, TemporalCheck.stable]).first)
+        XCTAssertEqual(summary.skipped, 2, "the two villages")
+        XCTAssertEqual(summary.skippedNoHistory, 2)
+        // With nothing earlier at all, the comparison with the period before says the same.
+        let alone = Validator(reference: ref).validate(submissions: readCSV(year("2025Q3", garbage: 13), reference: ref))
+        let stable = try XCTUnwrap(alone.ruleSummaries(rules: [TemporalCheck.stable]).first)
+        XCTAssertEqual(stable.skippedNoHistory, 3, "the township and its two villages")
+    }
 }
