@@ -96,13 +96,16 @@ extension DeskServer {
             return number
         }
         var rows: [SubmissionPageModel.Row] = []
+        let t0 = pages.t(c.lang)
         for sub in subs {
             for r in sub.rows {
                 let figures = sub.values.figures(of: r.code)
                 let cells: [SubmissionPageModel.Cell] = columns.map { ind in
                     let fs = flagged[r.code]?[ind.id] ?? []
                     let worst = fs.filter(\.isOpen).map(\.severity).max()
-                    let value = figures[ind.id].map { String(format: "%.\(ind.decimals)f", $0) } ?? ""
+                    // A blank declared not applicable is said, not left to look like a figure forgotten.
+                    let value = figures[ind.id].map { String(format: "%.\(ind.decimals)f", $0) }
+                        ?? (ind.blank == .notApplicable && sub.columns.contains(ind.id) ? t0["not_applicable"] ?? "" : "")
                     guard !fs.isEmpty else { return .init(value: value, flag: nil, marks: nil) }
                     return .init(value: value, flag: worst.map { "flag-\($0.rawValue)" } ?? "flag-explained",
                                  marks: fs.map { .init(n: note($0), message: $0.message.text(c.lang)) })
@@ -124,6 +127,7 @@ extension DeskServer {
             sub: sub,
             columns: columns.map { .init(name: c.lang == .en ? $0.englishName : $0.name, unit: $0.unit, id: $0.id.rawValue) },
             rows: rows, notes: notes, hasNotes: !notes.isEmpty,
+            coverage: result.coverage.flatMap { $0.isComplete ? nil : $0.sentence(c.lang) },
             signRoles: signable.map { .init(role: $0) }, canSign: !signable.isEmpty,
             signBlocked: blocked.flatMap { DeskPolicy.allows(c.account, .sign) || DeskPolicy.allows(c.account, .explain) ? $0 : nil },
             signOffs: s.signOffs.map { .init(role: $0.role, name: $0.name, date: $0.date?.description ?? "", current: $0.digest == s.digest) },

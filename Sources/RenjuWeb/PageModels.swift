@@ -50,6 +50,8 @@ struct SubmissionPageModel: Sendable {
     let rows: [Row]
     let notes: [Note]
     let hasNotes: Bool
+    /// What the checks could not cover (no history, not-applicable blanks), or nil.
+    let coverage: String?
     let signRoles: [Role]
     let canSign: Bool
     let signBlocked: String?

@@ -71,6 +71,8 @@ final class DeskPagesTests: XCTestCase {
             XCTAssertTrue(page.contains("保洁员填报为 -5人，不能为负数"), "and its message is on the page")
             XCTAssertTrue(page.contains("class=\"explain\""), "a 说明 box for a warning")
             XCTAssertTrue(page.contains("填表人"), "the clerk's sign-off button")
+            // What the checks could not cover is said on the page too (the store holds no earlier quarter here).
+            XCTAssertTrue(page.contains("class=\"coverage\">未能审核的部分："), "the coverage line")
             // A 说明 through the form.
             let id = location.split(separator: "/").last.map(String.init) ?? ""
             let text = "保洁员合同到期重新招聘，已核实"
