@@ -106,7 +106,7 @@ public struct HBCheck: Check {
     /// period's figure have that one; else 1.
     static func base(for ind: Indicator, _ figs: [UnitFigures], _ rd: FigureReader, _ period: Period) -> Int {
         let year = period.kind.perYear
-        guard ind.seasonal, ind.kind == .flow, year > 1 else { return 1 }
+        guard ind.seasonal, ind.kind == .flow, year > 1, rd.history[period.back(year)] != nil else { return 1 }
         var now = 0, then = 0
         for f in figs where rd.now(f, ind.id) != nil {
             now += 1
