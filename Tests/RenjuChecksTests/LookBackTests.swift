@@ -62,25 +62,18 @@ final class LookBackTests: XCTestCase {
     /// A rule that looks back counts the units it could not judge as "not enough history", apart
     /// from units skipped for a blank of this period; so does the comparison with the period before.
     func testUnitsWithoutTheHistoryARuleNeedsAreCountedAsSuch() throws {
-        let dir = try temporaryDirectory()
-        let copy = dir.appendingPathComponent("reference-data")
-        try FileManager.default.copyItem(atPath: bundledReference, toPath: copy.path)
-        let rules = copy.appendingPathComponent("rules.yaml")
-        var text = try String(contentsOf: rules, encoding: .utf8)
-        text = text.replacingOccurrences(of: "\nrules:\n", with: """
+        let (ref, _) = try editedReference("rules.yaml") { text in
+            text.replacingOccurrences(of: "\nrules:\n", with: """
 
-        rules:
-          - id: temporal.garbage_vs_two_back
-            title: 垃圾产生量不超过两期前的两倍
-            severity: warning
-            levels: [village]
-            assert: garbage_generated_t <= 2 * prev(garbage_generated_t, 2)
+            rules:
+              - id: temporal.garbage_vs_two_back
+                title: 垃圾产生量不超过两期前的两倍
+                severity: warning
+                levels: [village]
+                assert: garbage_generated_t <= 2 * prev(garbage_generated_t, 2)
 
-        """)
-        try text.write(to: rules, atomically: true, encoding: .utf8)
-        let divisions = dir.appendingPathComponent("divisions.csv")
-        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
-        let ref = try ReferenceData.load(directory: copy.path, divisions: divisions.path)
+            """)
+        }
         // Only the period before is in the input: two back is missing for every village.
         let r = Validator(reference: ref).validate(submissions: [year("2025Q2", garbage: 12), year("2025Q3", garbage: 13)]
             .enumerated().flatMap { readCSV($0.element, file: "f\($0.offset).csv", reference: ref) })

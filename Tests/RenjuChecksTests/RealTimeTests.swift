@@ -133,16 +133,10 @@ final class RealTimeTests: XCTestCase {
 
     func testARatePublishedWithoutItsPartsIsRangeCheckedAndNotRolledUp() throws {
         // The catalog with 生活垃圾无害化处理率 declared as published (no numerator or denominator).
-        let dir = try temporaryDirectory()
-        let copy = dir.appendingPathComponent("reference-data")
-        try FileManager.default.copyItem(atPath: bundledReference, toPath: copy.path)
+        let (reference, copy) = try editedReference("indicators.yaml") {
+            $0.replacingOccurrences(of: ", numerator: garbage_harmless_t, denominator: garbage_generated_t", with: "")
+        }
         let path = copy.appendingPathComponent("indicators.yaml")
-        let text = try String(contentsOf: path, encoding: .utf8)
-            .replacingOccurrences(of: ", numerator: garbage_harmless_t, denominator: garbage_generated_t", with: "")
-        try text.write(to: path, atomically: true, encoding: .utf8)
-        let divisions = dir.appendingPathComponent("divisions.csv")
-        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
-        let reference = try ReferenceData.load(directory: copy.path, divisions: divisions.path)
         XCTAssertEqual(reference.catalog["garbage_harmless_rate"]?.kind, .publishedRate)
         // 387 %: out of range; the total's rate is not recomputed (said once, in the coverage).
         var a = villageValues()
@@ -156,7 +150,7 @@ final class RealTimeTests: XCTestCase {
         // Naming one part only is refused.
         try String(contentsOf: path, encoding: .utf8).replacingOccurrences(of: "kind: rate, group: 生活垃圾治理}", with: "kind: rate, numerator: garbage_harmless_t, group: 生活垃圾治理}")
             .write(to: path, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try ReferenceData.load(directory: copy.path, divisions: divisions.path)) { e in
+        XCTAssertThrowsError(try ReferenceData.load(directory: copy.path)) { e in
             XCTAssertTrue("\(e)".contains("denominator"), "\(e)")
         }
     }

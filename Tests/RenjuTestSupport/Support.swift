@@ -19,6 +19,20 @@ public func makeTemporaryDirectory(_ name: String) throws -> URL {
 }
 
 extension XCTestCase {
+    /// A copy of the bundled reference data with one of its files edited, loaded with the test
+    /// county's divisions: `file` is its name in the folder (`rules.yaml`); the copy is the
+    /// second value, for a test that edits it again.
+    public func editedReference(_ file: String, _ edit: (String) -> String, name: String = #function) throws -> (ReferenceData, URL) {
+        let dir = try temporaryDirectory(name)
+        let copy = dir.appendingPathComponent("reference-data")
+        try FileManager.default.copyItem(atPath: bundledReference, toPath: copy.path)
+        let path = copy.appendingPathComponent(file)
+        try edit(try String(contentsOf: path, encoding: .utf8)).write(to: path, atomically: true, encoding: .utf8)
+        let divisions = dir.appendingPathComponent("divisions.csv")
+        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+        return (try ReferenceData.load(directory: copy.path, divisions: divisions.path), copy)
+    }
+
     /// A fresh temporary folder for one test, removed when the test ends.
     public func temporaryDirectory(_ name: String = #function) throws -> URL {
         let url = try makeTemporaryDirectory(name)
