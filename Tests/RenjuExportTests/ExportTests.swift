@@ -158,8 +158,13 @@ final class ExportTests: XCTestCase {
         let out = try temporaryDirectory().appendingPathComponent("findings.xlsx")
         try FindingsWorkbook(reference: reference).write(to: out.path, result: result, lang: .zh)
         let sheets = try XLSXReader().read(url: out)
-        // The sample's warnings carry scores: a third sheet lists the ones to look at first.
-        XCTAssertEqual(sheets.map(\.name), ["审核数据", "审核情况", "先看这些"])
+        // The sample's warnings carry scores: a third sheet lists the ones to look at first; a
+        // fourth what was not checked (rules that skipped units), in the report's own words.
+        XCTAssertEqual(sheets.map(\.name), ["审核数据", "审核情况", "先看这些", "审核范围"])
+        let coverage = try XCTUnwrap(result.coverage)
+        XCTAssertEqual(sheets[3].grid[0, 0]?.text, coverage.sentence(.zh))
+        let skippedRules = sheets[3].grid.rowIndices.compactMap { sheets[3].grid[$0, 2]?.text }.filter { $0.contains(".") }
+        XCTAssertEqual(skippedRules, coverage.skipped.map(\.rule.description))
         let list = sheets[1].grid
         let ruleCells = list.rowIndices.dropFirst().compactMap { list[$0, 3]?.text }.filter { $0.contains(".") }
         XCTAssertEqual(ruleCells, result.findings.map(\.rule.description))

@@ -171,8 +171,13 @@ def check_findings_workbook(binary, tmp, inputs, extra):
     r = run(binary, "validate", "--format", "json", "--xlsx", out, *extra, *inputs)
     report = json.loads(r.stdout)
     wb = openpyxl.load_workbook(out)
-    check("findings workbook: a data sheet, a 审核情况 sheet, and the warnings to look at first",
-          wb.sheetnames[:2] == ["审核数据", "审核情况"] and wb.sheetnames[2:] in ([], ["先看这些"]), str(wb.sheetnames))
+    check("findings workbook: a data sheet, a 审核情况 sheet, the warnings to look at first, what was not checked",
+          wb.sheetnames[:2] == ["审核数据", "审核情况"] and [n for n in wb.sheetnames[2:] if n not in ("先看这些", "审核范围")] == [], str(wb.sheetnames))
+    coverage = report.get("coverage") or {}
+    if "审核范围" in wb.sheetnames:
+        # The sheet opens with the report's own sentence of what was not checked.
+        check("审核范围 says what the JSON coverage says", wb["审核范围"].cell(1, 1).value == coverage.get("message"),
+              f"{wb['审核范围'].cell(1, 1).value!r} vs {coverage.get('message')!r}")
     ws = wb["审核情况"]
     n = sum(1 for rr in range(2, ws.max_row + 1) if ws.cell(rr, 4).value and "." in str(ws.cell(rr, 4).value))
     check("审核情况 lists every finding", n == len(report["findings"]), f"{n} rows vs {len(report['findings'])} findings")
