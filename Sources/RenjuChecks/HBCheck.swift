@@ -21,10 +21,17 @@ public struct HBCheck: Check {
     public static let c = RuleParameter("C", default: 4, range: 0.5...1_000, Message(zh: "四分位距的倍数 C", en: "multiple C of the quartile distances"))
     public static let minUnits = RuleParameter("min_units", default: 5, range: 3...1_000_000, wholeNumber: true,
                                                Message(zh: "同级单位少于此数不检验", en: "fewest peer units for the test"))
-    static var parameters: [RuleParameter] { [u, a, c, minUnits] }
-    static func test(_ ctx: CheckContext, _ id: RuleID) -> HidiroglouBerthelot {
+    public static let minChange = RuleParameter("min_change", default: 0.2, range: 0...10,
+        Message(zh: "重要性：与同级中位比值至少相差的比例（0.2 即 20%）；同级比值很集中时，HB 区间很窄，3% 的变动也会显得“异常”，变动须足够大才提示",
+                en: "materiality: how far (a fraction) the ratio must be from the peers' median ratio; with tight ratios HB's interval is narrow, and a 3 % change is improbable without mattering"))
+    public static let minSteps = RuleParameter("min_steps", default: 10, range: 0...1_000_000,
+        Message(zh: "重要性：与“上期 × 中位比值”至少相差多少个末位单位（吨保留 1 位小数：10 即 1 吨；户：10 户）",
+                en: "materiality: how many units of the last decimal the figure must be from last period's × the median ratio (tonnes to 0.1: 10 is 1 t; households: 10)"))
+    static var parameters: [RuleParameter] { [u, a, c, minUnits, minChange, minSteps] }
+    static func test(_ ctx: CheckContext, _ id: RuleID, _ ind: Indicator? = nil) -> HidiroglouBerthelot {
         let v = { (p: RuleParameter) in ctx.reference.checks.value(p, of: id) }
-        return HidiroglouBerthelot(u: v(u), a: v(a), c: v(c), minUnits: Int(v(minUnits)))
+        let step = ind.map { pow(10, -Double($0.decimals)) } ?? 0
+        return HidiroglouBerthelot(u: v(u), a: v(a), c: v(c), minUnits: Int(v(minUnits)), minRelative: v(minChange), minAbsolute: v(minSteps) * step)
     }
     public var explanation: Message {
         Message(zh: "对当期量和本年累计的本期增量，计算各单位本期与上期的比值，以同级单位比值的中位数为基准，结合规模（HB 检验）找出变动异常的单位。",
@@ -32,7 +39,9 @@ public struct HBCheck: Check {
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
-        let flows = Self.test(ctx, Self.id), increments = Self.test(ctx, Self.ytdID)
+        // One test an indicator: the materiality floor is in the indicator's own units.
+        let tests = Dictionary(ctx.catalog.indicators.map { ind in (ind.id, (Self.test(ctx, Self.id, ind), Self.test(ctx, Self.ytdID, ind))) },
+                               uniquingKeysWith: { a, _ in a })
         var out: [Finding] = []
         let prev = ctx.period.previous
         // Year-to-date amounts are increments within the year: the first quarter's is the amount itself.
@@ -76,7 +85,7 @@ public struct HBCheck: Check {
                     members.append((u, i)); pairs.append((now, before)); memberIndex.append(k)
                 }
                 let rule = ind.kind == .ytd ? Self.ytdID : Self.id
-                guard let summary = (ind.kind == .ytd ? increments : flows).run(pairs) else { continue }
+                guard let test = tests[ind.id], let summary = (ind.kind == .ytd ? test.1 : test.0).run(pairs) else { continue }
                 if isYTD { for k in memberIndex { testedYTD[k] = true } } else { for k in memberIndex { testedFlow[k] = true } }
                 let what = ind.kind == .ytd ? "本期新增的\(ind.name)" : ind.name
                 let whatEn = ind.kind == .ytd ? "the increase of \(ind.englishName) this period" : ind.englishName

@@ -81,9 +81,19 @@ public struct HidiroglouBerthelot: Sendable {
     public var a = 0.05
     public var c = 4.0
     public var minUnits = 5
+    /// Materiality: an outlier's ratio must also differ from the median ratio by this fraction
+    /// (0.2: 20 %), and its figure from last period's × the median ratio by `minAbsolute` (in the
+    /// indicator's units). HB's interval narrows when a level's ratios are tight: improbable is not
+    /// enough, the change must matter.
+    public var minRelative = 0.0
+    public var minAbsolute = 0.0
+    /// Figures identical to last period's left out (the checks' use); false: the textbook test.
+    public var excludeRepeats = true
 
-    public init(u: Double = 0.5, a: Double = 0.05, c: Double = 4, minUnits: Int = 5) {
-        self.u = u; self.a = a; self.c = c; self.minUnits = minUnits
+    public init(u: Double = 0.5, a: Double = 0.05, c: Double = 4, minUnits: Int = 5, minRelative: Double = 0, minAbsolute: Double = 0,
+                excludeRepeats: Bool = true) {
+        self.u = u; self.a = a; self.c = c; self.minUnits = minUnits; self.minRelative = minRelative; self.minAbsolute = minAbsolute
+        self.excludeRepeats = excludeRepeats
     }
 
     public struct Result: Sendable, Equatable {
@@ -92,7 +102,9 @@ public struct HidiroglouBerthelot: Sendable {
         public let effect: Double
         public let low: Double
         public let high: Double
-        public var isOutlier: Bool { effect < low || effect > high }
+        /// Far enough from the median ratio, and by enough of the indicator's units, to matter.
+        public var material = true
+        public var isOutlier: Bool { (effect < low || effect > high) && material }
     }
 
     public struct Summary: Sendable {
@@ -101,10 +113,14 @@ public struct HidiroglouBerthelot: Sendable {
         public var outliers: [Result] { results.filter(\.isOutlier) }
     }
 
-    /// `pairs[i] = (x(t), x(t−1))`; units without positive values in both periods are left out.
+    /// `pairs[i] = (x(t), x(t−1))`; units without positive values in both periods are left out,
+    /// and so are figures identical to last period's (a repetition is judged by the repetition
+    /// checks; left in, a level that mostly repeats makes every honest change look extreme).
     /// Nil when fewer than `minUnits` units qualify.
     public func run(_ pairs: [(current: Double, previous: Double)]) -> Summary? {
-        let usable = pairs.enumerated().filter { $0.element.current > 0 && $0.element.previous > 0 }
+        let usable = pairs.enumerated().filter {
+            $0.element.current > 0 && $0.element.previous > 0 && !(excludeRepeats && $0.element.current == $0.element.previous)
+        }
         guard usable.count >= minUnits else { return nil }
         let ratios = usable.map { $0.element.current / $0.element.previous }
         guard let rM = OrderStatistics.median(ratios) else { return nil }
@@ -117,7 +133,10 @@ public struct HidiroglouBerthelot: Sendable {
         let dL = max(m - q1, abs(a * m)), dR = max(q3 - m, abs(a * m))
         let low = m - c * dL, high = m + c * dR
         let results = zip(usable, zip(ratios, effects)).map { item, re in
-            Result(index: item.offset, ratio: re.0, effect: re.1, low: low, high: high)
+            var r = Result(index: item.offset, ratio: re.0, effect: re.1, low: low, high: high)
+            let expected = item.element.previous * rM
+            r.material = abs(re.0 / rM - 1) >= minRelative && abs(item.element.current - expected) >= minAbsolute
+            return r
         }
         return Summary(medianRatio: rM, results: results)
     }

@@ -51,7 +51,7 @@ final class PlausibilityTests: XCTestCase {
     func testHBFlagsBothTails() throws {
         // Ratios 1, 1.1, 0.9, 1, 3, 0.2, 1.05 → median 1.
         let pairs: [(current: Double, previous: Double)] = [(10, 10), (11, 10), (9, 10), (10, 10), (30, 10), (2, 10), (10.5, 10)]
-        let s = try XCTUnwrap(HidiroglouBerthelot().run(pairs))
+        let s = try XCTUnwrap(HidiroglouBerthelot(excludeRepeats: false).run(pairs))
         XCTAssertEqual(s.medianRatio, 1)
         // E: 0, 0.1·√11, (1 − 1/0.9)·√10, 0, 2·√30, −4·√10, 0.05·√10.5; M = 0, Q1 = E(2nd) = −0.35136, Q3 = E(6th) = 0.33166.
         let r = s.results
@@ -67,18 +67,50 @@ final class PlausibilityTests: XCTestCase {
         let pairs: [(current: Double, previous: Double)] = [(100, 100), (100, 100), (100, 100), (200, 100), (200, 100), (200, 100)]
         let e = (2 / 1.5 - 1) * 200.0.squareRoot()
         let m = (-5 + e) / 2
-        let usual = try XCTUnwrap(HidiroglouBerthelot().run(pairs))
+        let usual = try XCTUnwrap(HidiroglouBerthelot(excludeRepeats: false).run(pairs))
         XCTAssertEqual(usual.results[0].low, m - 4 * (m - -5), accuracy: 1e-9, "d_L = M − Q1")
-        let floored = try XCTUnwrap(HidiroglouBerthelot(a: 100).run(pairs))
+        let floored = try XCTUnwrap(HidiroglouBerthelot(a: 100, excludeRepeats: false).run(pairs))
         XCTAssertEqual(floored.results[0].low, m - 4 * abs(100 * m), accuracy: 1e-9, "d_L = |A·M| when larger")
         XCTAssertEqual(floored.results[0].high, m + 4 * abs(100 * m), accuracy: 1e-9)
     }
 
     func testHBNeedsFiveUnitsWithPositiveValues() {
-        let four: [(current: Double, previous: Double)] = [(1, 1), (2, 1), (3, 1), (9, 1)]
+        let four: [(current: Double, previous: Double)] = [(1.5, 1), (2, 1), (3, 1), (9, 1)]
         XCTAssertNil(HidiroglouBerthelot().run(four))
         XCTAssertNil(HidiroglouBerthelot().run(four + [(5, 0), (0, 5)]), "zeros do not count")
-        XCTAssertNotNil(HidiroglouBerthelot().run(four + [(5, 5)]))
+        XCTAssertNotNil(HidiroglouBerthelot().run(four + [(5, 4)]))
+        XCTAssertNil(HidiroglouBerthelot().run(four + [(5, 5)]), "a figure equal to last period's does not count")
+    }
+
+    /// Repetition is not noise: figures equal to last period's are left out of the median and the
+    /// quartiles. 144 of 180 villages repeating would otherwise make the median ratio 1 and every
+    /// honest +1.6 % look extreme.
+    func testHBLeavesRepeatsOutOfItsQuartiles() throws {
+        let moved: [(current: Double, previous: Double)] = [(10.16, 10), (20.3, 20), (15.25, 15), (30.5, 30), (12.2, 12), (8.13, 8)]
+        let repeats = Array(repeating: (current: 10.0, previous: 10.0), count: 24)
+        let s = try XCTUnwrap(HidiroglouBerthelot().run(repeats + moved))
+        XCTAssertEqual(s.results.count, 6, "only the units that moved are judged")
+        // Ratios 1.016, 1.015, 1.016667, 1.016667, 1.016667, 1.01625: sorted, the middle two are 1.01625 and 1.016667.
+        XCTAssertEqual(s.medianRatio, (1.01625 + 1.0166667) / 2, accuracy: 1e-6, "the median of the moved units' ratios")
+        XCTAssertEqual(s.outliers.count, 0, "+1.5–1.7 % changes are ordinary among units that moved")
+        // The textbook test, repeats in: median ratio 1, and the +1.6 % units all fall outside.
+        let textbook = try XCTUnwrap(HidiroglouBerthelot(excludeRepeats: false).run(repeats + moved))
+        XCTAssertEqual(textbook.medianRatio, 1)
+        XCTAssertEqual(textbook.outliers.count, 6)
+    }
+
+    /// An improbable change must also matter: at least `minRelative` from the median ratio and
+    /// `minAbsolute` in the indicator's units.
+    func testHBOutliersMustBeMaterial() throws {
+        // Tight ratios around 1.15; one village at 1.033 (−10 % against the median) and one at 3.
+        let pairs: [(current: Double, previous: Double)] = [(23, 20), (23.2, 20), (22.9, 20), (23.1, 20), (22.95, 20), (23.05, 20), (20.66, 20), (60, 20)]
+        let improbable = try XCTUnwrap(HidiroglouBerthelot().run(pairs))
+        XCTAssertEqual(improbable.outliers.map(\.index), [6, 7], "without a floor both are outside the narrow interval")
+        let material = try XCTUnwrap(HidiroglouBerthelot(minRelative: 0.2, minAbsolute: 1).run(pairs))
+        // 1.033 / 1.1525 − 1 = −10 %: not material; 3 / 1.1525 − 1 = +160 %, 60 − 23.05 = 37 t: material.
+        XCTAssertEqual(material.outliers.map(\.index), [7])
+        let big = try XCTUnwrap(HidiroglouBerthelot(minRelative: 0.2, minAbsolute: 40).run(pairs))
+        XCTAssertEqual(big.outliers.map(\.index), [], "37 t from the expected figure is below a 40 t floor")
     }
 
     func testRobustScore() throws {
