@@ -213,4 +213,29 @@ final class PlausibilityTests: XCTestCase {
         XCTAssertEqual(f.severity, .info)
         XCTAssertFalse(r.findings.contains { $0.rule.description == "digits.round" && $0.unit?.rawValue == "640422100202" })
     }
+
+    /// Benford is tested only where it can hold: figures spread smoothly over orders of magnitude.
+    /// Honest counts that cluster around a size are not tested; fabricated figures with flat first digits over a wide spread are found.
+    func testBenfordOnlyWhereItsAssumptionHolds() throws {
+        var csv = "code,name,level,parent\n640422000000,西吉县,county,\n640422100000,吉强镇,township,640422000000\n640422101000,兴隆镇,township,640422000000\n"
+        let villages = (0..<1200).map { k in String(format: "6404221%02d%03d", k / 600, 201 + k % 600) }
+        for (k, v) in villages.enumerated() { csv += "\(v),村\(k),village,\(k < 600 ? "640422100000" : "640422101000")\n" }
+        let reference = try testReference(divisions: csv)
+        var seed: UInt64 = 20251001
+        func uniform() -> Double { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Double(seed >> 11) / Double(1 << 53) }
+        func normal() -> Double { (-2 * log(max(uniform(), 1e-12))).squareRoot() * cos(2 * .pi * uniform()) }
+        func quarter(_ values: [Double]) -> String {
+            longCSV(period: "2025Q3", rows: zip(villages, values).map { ($0, ["illegal_area_removed_m2": $1.rounded()]) })
+        }
+        // Nine in ten around 30,000 (log10 spread 0.15), one in ten anywhere from 300 to 1,000,000:
+        // two orders of magnitude between the 1st and 99th percentiles, first digits far from
+        // Benford's (Nigrini MAD ≈ 0.08, "nonconformity"), yet honest — the log10 spread is ≈ 0.34.
+        let clustered = villages.indices.map { k in k % 10 == 9 ? pow(10, 2.5 + 3.5 * uniform()) : 30_000 * pow(10, 0.15 * normal()) }
+        let honest = validate([quarter(clustered)], reference: reference)
+        XCTAssertFalse(honest.findings.contains { $0.rule == DigitsCheck.benford }, "clustered by design: not Benford's to judge")
+        let flat = villages.map { _ in (1 + floor(uniform() * 9)) * pow(10, 1 + floor(uniform() * 4)) + floor(uniform() * 10) }
+        let invented = validate([quarter(flat)], reference: reference)
+        XCTAssertTrue(invented.findings.contains { $0.rule == DigitsCheck.benford && $0.indicator == "illegal_area_removed_m2" },
+                      "first digits 1–9 equally often over four orders of magnitude")
+    }
 }
