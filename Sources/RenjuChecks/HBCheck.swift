@@ -107,6 +107,34 @@ public struct HBCheck: Check {
             }
           }
         }
+        return Self.mergeRelated(out, ctx.catalog)
+    }
+
+    /// A unit's findings on indicators that move together (`related:` in indicators.yaml: the
+    /// garbage generated, collected and treated) become one, naming all — one change, not three.
+    static func mergeRelated(_ findings: [Finding], _ catalog: Catalog) -> [Finding] {
+        guard !catalog.related.isEmpty else { return findings }
+        var out: [Finding] = []
+        var at: [String: Int] = [:]
+        var names: [Int: [Finding]] = [:]
+        for f in findings {
+            guard let i = f.indicator, let g = catalog.relatedGroup(of: i), let u = f.unit else { out.append(f); continue }
+            let key = "\(u)|\(f.rule)|\(g)"
+            if let k = at[key] { names[k, default: []].append(f); continue }
+            at[key] = out.count
+            out.append(f)
+        }
+        for (k, others) in names.sorted(by: { $0.key < $1.key }) {
+            var f = out[k]
+            let zh = others.map { o -> String in
+                let ind = o.indicator.flatMap { catalog[$0] }
+                return "\(ind?.name ?? "")\(o.value.map { " " + figure($0, ind) + (ind?.unit ?? "") } ?? "")"
+            }
+            let en = others.map { o in "\(o.indicator.flatMap { catalog[$0]?.englishName } ?? "")\(o.value.map { " " + figure($0, o.indicator.flatMap { catalog[$0] }) } ?? "")" }
+            f.message = Message(zh: f.message.zh + "；同组的\(zh.joined(separator: "、"))也一同异常（一处变动，合并为一条）",
+                                en: f.message.en + "; the related \(en.joined(separator: ", ")) moved with it (one change, one finding)")
+            out[k] = f
+        }
         return out
     }
 

@@ -159,8 +159,19 @@ public struct Catalog: Sendable {
     private let byKey: [String: IndicatorID]
     private let derivedKeys: Set<String>
 
-    public init(_ indicators: [Indicator]) {
+    /// Indicators that move together (`related:` in indicators.yaml), each group in the file's order.
+    public let related: [[IndicatorID]]
+    private let groupOf: [IndicatorID: Int]
+
+    /// The group of related indicators `id` is in (an index into `related`).
+    public func relatedGroup(of id: IndicatorID) -> Int? { groupOf[id] }
+
+    public init(_ indicators: [Indicator], related: [[IndicatorID]] = []) {
         self.indicators = indicators
+        self.related = related
+        var g: [IndicatorID: Int] = [:]
+        for (i, ids) in related.enumerated() { for id in ids { g[id] = i } }
+        self.groupOf = g
         var byID: [IndicatorID: Indicator] = [:]
         var byKey: [String: IndicatorID] = [:]
         for ind in indicators {

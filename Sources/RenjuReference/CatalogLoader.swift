@@ -6,7 +6,7 @@ import Yams
 public enum CatalogLoader {
     public static func load(path: String) throws -> Catalog {
         let file = try YAMLFile(path: path)
-        let root = try file.mapping(file.root, "indicators.yaml", keys: ["indicators"])
+        let root = try file.mapping(file.root, "indicators.yaml", keys: ["indicators", "related"])
         let list = try file.sequence(root["indicators"], "indicators")
         var out: [Indicator] = []
         var seen: [String: Int] = [:]
@@ -93,6 +93,18 @@ public enum CatalogLoader {
             }
         }
         if out.isEmpty { throw file.error(root["indicators"], "the catalog has no indicators") }
-        return Catalog(out)
+        // Indicators that move together (a flow and its parts): one finding names them all.
+        var related: [[IndicatorID]] = []
+        var inGroup = Set<IndicatorID>()
+        for node in root["related"] == nil ? [] : try file.sequence(root["related"], "related") {
+            let ids = try file.strings(node, "related group").map { IndicatorID($0) }
+            guard ids.count >= 2 else { throw file.error(node, "a related group names two indicators or more") }
+            for id in ids {
+                guard byID[id] != nil else { throw file.error(node, "related: unknown indicator “\(id)”") }
+                guard inGroup.insert(id).inserted else { throw file.error(node, "related: “\(id)” is in two groups") }
+            }
+            related.append(ids)
+        }
+        return Catalog(out, related: related)
     }
 }

@@ -56,7 +56,7 @@ public struct InputConventions: Sendable, Equatable {
             ref.catalog = Catalog(reference.catalog.indicators.map { ind in
                 guard let m = meaning[ind.id], m != ind.blank else { return ind }
                 return ind.with(blank: m)
-            })
+            }, related: reference.catalog.related)
         }
         if withoutTotals {
             var s = ref.checks[CompletenessCheckIDs.missingTotal] ?? CheckSetting(id: CompletenessCheckIDs.missingTotal, severity: .error)

@@ -238,4 +238,30 @@ final class PlausibilityTests: XCTestCase {
         XCTAssertTrue(invented.findings.contains { $0.rule == DigitsCheck.benford && $0.indicator == "illegal_area_removed_m2" },
                       "first digits 1–9 equally often over four orders of magnitude")
     }
+
+    /// Indicators that move together (indicators.yaml `related:`): a village whose garbage
+    /// generated, collected and treated all tripled (27 t → 81 t, 24.3 → 72.9, 21.6 → 64.8) gets
+    /// one finding naming the three.
+    func testRelatedFlowsThatMoveTogetherAreOneFinding() throws {
+        var csv = "code,name,level,parent\n640422000000,西吉县,county,\n640422100000,吉强镇,township,640422000000\n"
+        let villages = (1...8).map { String(format: "640422100%03d", 200 + $0) }
+        for (i, v) in villages.enumerated() { csv += "\(v),村\(i + 1),village,640422100000\n" }
+        let reference = try testReference(divisions: csv)
+        XCTAssertEqual(reference.catalog.related.first?.map(\.rawValue), ["garbage_generated_t", "garbage_collected_t", "garbage_harmless_t"])
+        func quarter(_ p: String, _ factor: (Int) -> Double) -> String {
+            longCSV(period: p, rows: villages.enumerated().map { k, v in
+                let g = 20 + Double(k)
+                return (v, ["garbage_generated_t": (g * factor(k) * 10).rounded() / 10, "garbage_collected_t": (g * 0.9 * factor(k) * 10).rounded() / 10,
+                            "garbage_harmless_t": (g * 0.8 * factor(k) * 10).rounded() / 10])
+            })
+        }
+        let growth: [Double] = [1.10, 1.12, 1.15, 1.13, 1.11, 1.14, 1.12, 3.0]
+        let r = validate([quarter("2025Q2") { _ in 1 }, quarter("2025Q3") { growth[$0] }], reference: reference)
+        let hb = r.findings.filter { $0.rule.description == "outlier.hb" }
+        XCTAssertEqual(hb.count, 1, "\(hb.map(\.message.zh))")
+        let f = try XCTUnwrap(hb.first)
+        XCTAssertEqual(f.unit?.rawValue, villages[7])
+        XCTAssertEqual(f.indicator, "garbage_generated_t")
+        XCTAssertTrue(f.message.zh.contains("生活垃圾集中收运量 72.9吨") && f.message.zh.contains("生活垃圾无害化处理量 64.8吨"), f.message.zh)
+    }
 }
