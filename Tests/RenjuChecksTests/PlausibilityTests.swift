@@ -266,4 +266,27 @@ final class PlausibilityTests: XCTestCase {
         XCTAssertEqual(f.indicator, "garbage_generated_t")
         XCTAssertTrue(f.message.zh.contains("生活垃圾集中收运量 72.9吨") && f.message.zh.contains("生活垃圾无害化处理量 64.8吨"), f.message.zh)
     }
+
+    /// When most villages repeat last quarter's flows, that is one finding for the county, and the
+    /// few that moved by +1.5–1.7 % are not outliers among themselves.
+    func testMostVillagesRepeatingIsOneFindingForTheCounty() throws {
+        var csv = "code,name,level,parent\n640422000000,西吉县,county,\n640422100000,吉强镇,township,640422000000\n"
+        let villages = (1...30).map { String(format: "640422100%03d", 200 + $0) }
+        for (i, v) in villages.enumerated() { csv += "\(v),村\(i + 1),village,640422100000\n" }
+        let reference = try testReference(divisions: csv)
+        func quarter(_ p: String, moved: Int) -> String {
+            longCSV(period: p, rows: villages.enumerated().map { k, v in
+                let g = 20 + Double(k), f = k < moved ? 1.015 + 0.0005 * Double(k % 4) : 1
+                return (v, ["garbage_generated_t": p == "2025Q2" ? g : (g * f * 10).rounded() / 10])
+            })
+        }
+        let r = validate([quarter("2025Q2", moved: 0), quarter("2025Q3", moved: 10)], reference: reference)
+        let f = try XCTUnwrap(r.findings.first { $0.rule == RepetitionShareCheck.id }, "\(r.findings.map(\.rule))")
+        XCTAssertEqual(f.unit?.rawValue, "640422000000", "one finding, for the county")
+        XCTAssertTrue(f.message.zh.hasPrefix("30 个村中有 20 个的当期量"), f.message.zh)
+        XCTAssertEqual(r.findings.filter { $0.rule == RepetitionShareCheck.id }.count, 1)
+        XCTAssertFalse(r.rules().contains("outlier.hb"), "the ten that moved are ordinary among themselves")
+        // A few repeating villages are the per-unit checks' business, not the county's.
+        XCTAssertFalse(validate([quarter("2025Q2", moved: 0), quarter("2025Q3", moved: 25)], reference: reference).rules().contains("temporal.repeated_share"))
+    }
 }
