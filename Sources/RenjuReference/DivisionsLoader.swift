@@ -110,6 +110,9 @@ public struct Target: Hashable, Sendable {
     public let unit: UnitCode
     public let indicator: IndicatorID
     public let value: Double
+    public init(year: Int, unit: UnitCode, indicator: IndicatorID, value: Double) {
+        self.year = year; self.unit = unit; self.indicator = indicator; self.value = value
+    }
 }
 
 /// Annual targets (州下达任务 split to units).
