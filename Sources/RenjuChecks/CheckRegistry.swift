@@ -7,7 +7,7 @@ public enum CheckRegistry {
     public static let builtIn: [any Check] = [
         UnitCodeCheck(), CompletenessCheck(), RangeCheck(), IdentityCheck(), AggregateCheck(), TemporalCheck(),
         TargetCheck(), SignOffCheck(), HBCheck(), PeerScoreCheck(), DuplicateRowsCheck(), DigitsCheck(),
-        RatioCheck(), PaceCheck(), RepeatCheck(), UniformityCheck(), HeapingCheck(), InflationCheck(), LineageCheck(), RepetitionShareCheck(), AssessmentCheck(),
+        RatioCheck(), PaceCheck(), RepeatCheck(), UniformityCheck(), HeapingCheck(), InflationCheck(), LineageCheck(), RepetitionShareCheck(), AssessmentCheck(), AlikeCheck(),
     ]
 
     /// Every rule id a built-in check or a reader can report.

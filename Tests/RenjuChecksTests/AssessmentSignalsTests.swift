@@ -76,4 +76,30 @@ final class AssessmentSignalsTests: XCTestCase {
         let varied = villages.enumerated().map { k, v in (v, ["households": 600.0 + Double(k) * 7] as [String: Double?]) }
         XCTAssertFalse(validate([longCSV(period: "2025Q3", rows: varied)], reference: ref).rules().contains("duplicate.pasted"))
     }
+
+    // MARK: duplicate.too_alike
+
+    func testATownshipWhoseVillagesAreFarMoreAlikeThanTheOthersIsFound() throws {
+        // Four townships of six villages; toilet coverage spread over ±6 points in three of them,
+        // within ±0.3 in the first: MAD 0.2 against the others' 4.5.
+        var csv = "code,name,level,parent\n640422000000,西吉县,county,\n"
+        var rows: [(String, [String: Double?])] = []
+        let spreads: [[Double]] = [[70.1, 69.9, 70.3, 69.8, 70.2, 69.7], [64, 67, 70, 73, 76, 79], [61, 64, 67, 70, 73, 76], [66, 69, 72, 75, 78, 81]]
+        for (t, rates) in spreads.enumerated() {
+            let township = String(format: "640422%03d000", 100 + t)
+            csv += "\(township),镇\(t + 1),township,640422000000\n"
+            for (k, r) in rates.enumerated() {
+                let v = String(format: "640422%03d%03d", 100 + t, 201 + k)
+                csv += "\(v),村\(t)\(k),village,\(township)\n"
+                rows.append((v, ["households": 1000, "sanitary_toilet_hh": r * 10, "sanitary_toilet_rate": r]))
+            }
+        }
+        let r = validate([longCSV(period: "2025Q3", rows: rows)], reference: try testReference(divisions: csv))
+        let found = r.findings.filter { $0.rule == AlikeCheck.id }
+        XCTAssertEqual(found.map(\.unit?.rawValue), ["640422100000"], "\(found.map(\.message.zh))")
+        // 70.1, 69.9, 70.3, 69.8, 70.2, 69.7: median 70.0, deviations 0.1 0.1 0.3 0.2 0.2 0.3 → MAD 0.2;
+        // the others, e.g. 64 … 79: median 71.5, deviations 7.5 4.5 1.5 1.5 4.5 7.5 → MAD 4.5 (each of the three).
+        XCTAssertEqual(found.first?.value, 0.2)
+        XCTAssertEqual(found.first?.expected, 4.5)
+    }
 }
