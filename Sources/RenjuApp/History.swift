@@ -6,6 +6,7 @@ import RenjuStore
 import RenjuStoreCore
 import RenjuPostgres
 import RenjuReading
+import RenjuInspection
 
 extension Workspace {
     /// Opens the history store at `path`. Only an import creates one (`create`): anything else
@@ -96,7 +97,15 @@ extension Workspace {
         }
         let history = try await store.dataset(periods: Self.historyPeriods(for: p, depth: Self.historyDepth(for: p, reference: reference)),
                                               units: Self.historyUnits(of: input, changes: reference.changes))
-        return check(input, reference: reference, period: p, history: history, asOf: asOf)
+        var v = check(input, reference: reference, period: p, history: history, asOf: asOf)
+        // What on-site checks found of each rule weights its findings' impact (and so the next sample's risk).
+        if let s = store as? any InspectionStoring {
+            let rates = HitRates.compute(samples: try await s.samples(), results: try await s.inspections())
+            if !rates.rules.isEmpty {
+                v = Validation(reference: v.reference, input: v.input, result: v.result.replacing(findings: rates.weighting(v.result.findings)))
+            }
+        }
+        return v
     }
 
     /// What an import did.

@@ -44,10 +44,14 @@ public struct ValidationResult: Sendable {
     /// The same result with only the findings of `minimum` severity or above (what a report shows).
     public func keeping(minimum: Severity) -> ValidationResult {
         guard minimum > .info else { return self }
-        var kept = ValidationResult(period: period, findings: findings.filter { $0.severity >= minimum }, submissions: submissions,
-                                    history: history, unitsChecked: unitsChecked)
-        kept.tallies = tallies; kept.filesRead = filesRead; kept.coverage = coverage
-        return kept
+        return replacing(findings: findings.filter { $0.severity >= minimum })
+    }
+
+    /// The same result with other findings (re-weighted, filtered), everything else kept.
+    public func replacing(findings new: [Finding]) -> ValidationResult {
+        var out = ValidationResult(period: period, findings: new, submissions: submissions, history: history, unitsChecked: unitsChecked)
+        out.tallies = tallies; out.filesRead = filesRead; out.coverage = coverage
+        return out
     }
     public var hasOpenError: Bool { findings.contains { $0.severity == .error && $0.isOpen } }
 }

@@ -159,7 +159,8 @@ public struct FindingsWorkbook {
         // What on-site checks said of each rule (the store's inspections, when there are any).
         if let h = hitRates, !h.rules.isEmpty {
             let sheet = try book.addSheet(zh ? "规则命中率" : "Hit rates")
-            let cols = zh ? ["规则", "核查单位", "有误", "命中率（加权）", "报告期数", "建议"] : ["rule", "inspected", "wrong", "hit rate (weighted)", "periods", "advice"]
+            let cols = zh ? ["规则", "核查单位", "有误", "命中率（加权）", "报告期数", "建议", "精度估计", "影响分权重"]
+                          : ["rule", "inspected", "wrong", "hit rate (weighted)", "periods", "advice", "estimated precision", "score weight"]
             for (j, c) in cols.enumerated() { try sheet.write(0, j, c, head) }
             let plain = CellStyle(border: true), pct = CellStyle(border: true, numberFormat: "0.0%")
             for (i, r) in h.rules.enumerated() {
@@ -169,12 +170,17 @@ public struct FindingsWorkbook {
                 try sheet.write(i + 1, 3, .number(r.rate), pct)
                 try sheet.write(i + 1, 4, .number(Double(r.periods)), plain)
                 try sheet.write(i + 1, 5, r.relaxCandidate ? (zh ? "命中率持续接近零，可考虑放宽" : "near zero persistently: candidate to relax") : "", plain)
+                // What the checks learnt: the precision shrunk toward the prior, and the factor on the findings' impact scores.
+                try sheet.write(i + 1, 6, .number(h.precision(of: r.rule)), pct)
+                try sheet.write(i + 1, 7, .number((h.weight(of: r.rule) * 100).rounded() / 100), plain)
             }
             let n = h.rules.count + 2
             try sheet.write(n, 0, zh ? "随机部分未被标记的数：核查 \(h.missedFigures) 个，有误 \(h.missedWrong) 个（规则漏掉的）"
                                      : "un-flagged figures in the random part: \(h.missedFigures) inspected, \(h.missedWrong) wrong (what the rules miss)", CellStyle(bold: true))
             if let m = h.missedRate { try sheet.write(n, 5, .number(m), pct) }
-            for (j, w) in [28.0, 10, 8, 16, 10, 30].enumerated() { try sheet.setColumn(j, j, width: w) }
+            try sheet.write(n + 1, 0, zh ? "精度估计 =（加权命中率 × 核查单位数 + \(shortestDecimal(HitRates.priorPrecision)) × \(shortestDecimal(HitRates.priorStrength))）÷（核查单位数 + \(shortestDecimal(HitRates.priorStrength))）；未经核查的规则按 \(shortestDecimal(HitRates.priorPrecision * 100))% 计。各条问题的影响分乘以“精度估计 ÷ \(shortestDecimal(HitRates.priorPrecision))”，先看这些和下次抽查的风险随之调整。"
+                                         : "estimated precision = (weighted hit rate × units + \(shortestDecimal(HitRates.priorPrecision)) × \(shortestDecimal(HitRates.priorStrength))) ÷ (units + \(shortestDecimal(HitRates.priorStrength))); a rule not yet inspected counts as \(shortestDecimal(HitRates.priorPrecision * 100))%. Each finding's impact score is multiplied by precision ÷ \(shortestDecimal(HitRates.priorPrecision)): the look-first list and the next sample's risk follow.", CellStyle(bold: false))
+            for (j, w) in [28.0, 10, 8, 16, 10, 30, 12, 12].enumerated() { try sheet.setColumn(j, j, width: w) }
         }
         try book.close()
     }

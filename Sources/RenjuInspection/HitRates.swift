@@ -64,4 +64,35 @@ public struct HitRates: Sendable {
         }.sorted { ($0.rate, $0.rule.description) < ($1.rate, $1.rule.description) }
         return HitRates(rules: rules, missedFigures: missed, missedWrong: missedWrong, missedRate: missedW > 0 ? missedWrongW / missedW : nil)
     }
+
+    // MARK: learning from inspections
+
+    /// The precision assumed for a rule no inspection has judged yet: one flag in two points at a
+    /// figure an inspector finds wrong. Inspected rules move from it as evidence builds up.
+    public static let priorPrecision = 0.5
+    /// How many inspected units the prior weighs as (a rule judged on 5 units is halfway to its own rate).
+    public static let priorStrength = 5.0
+
+    /// A rule's estimated precision: its weighted hit rate shrunk toward the prior by how few
+    /// units were inspected — (rate × units + prior × strength) ÷ (units + strength).
+    public func precision(of rule: RuleID) -> Double {
+        guard let r = rules.first(where: { $0.rule == rule }), r.units > 0 else { return Self.priorPrecision }
+        return (r.rate * Double(r.units) + Self.priorPrecision * Self.priorStrength) / (Double(r.units) + Self.priorStrength)
+    }
+
+    /// The factor a rule's findings' impact scores are multiplied by: its precision over the prior
+    /// (1 for a rule not yet inspected; up to 2 for one always right; toward 0 for one never right).
+    public func weight(of rule: RuleID) -> Double { precision(of: rule) / Self.priorPrecision }
+
+    /// Findings with their impact scores weighted by their rules' estimated precision — what the
+    /// 先看这些 list and the next sample's risk then rank by. Unchanged where nothing was inspected.
+    public func weighting(_ findings: [Finding]) -> [Finding] {
+        guard !rules.isEmpty else { return findings }
+        return findings.map { f in
+            guard let s = f.score else { return f }
+            var g = f
+            g.score = (s * weight(of: f.rule) * 100).rounded() / 100
+            return g
+        }
+    }
 }

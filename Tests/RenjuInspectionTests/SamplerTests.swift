@@ -46,5 +46,17 @@ final class SamplerTests: XCTestCase {
         XCTAssertEqual(h.rules.first?.rate ?? -1, 2.0 / 6.0, accuracy: 1e-12)
         XCTAssertEqual(h.rules.first?.units, 2)
         XCTAssertEqual(h.missedFigures, 1); XCTAssertEqual(h.missedRate, 1)
+
+        // What the checks learn: the precision shrunk toward the prior 0.5 by 5 pseudo-units —
+        // (2/6 × 2 + 0.5 × 5) ÷ (2 + 5) = 0.45238 — and the impact scores weighted by it ÷ 0.5.
+        XCTAssertEqual(h.precision(of: rule), (2.0 / 6.0 * 2 + 2.5) / 7, accuracy: 1e-12)
+        XCTAssertEqual(h.precision(of: RuleID(.outlier, "hb")), 0.5, "not inspected yet: the prior")
+        let findings = [RuleID](arrayLiteral: rule, RuleID(.outlier, "hb")).map { id -> Finding in
+            var f = Finding(rule: id, severity: .warning, unit: a, period: sample.period, message: Message(zh: "", en: ""))
+            f.score = 10
+            return f
+        }
+        let weighted = h.weighting(findings)
+        XCTAssertEqual(weighted.map(\.score), [9.05, 10], "10 × 0.45238 ÷ 0.5 = 9.05; the rule not inspected keeps its score")
     }
 }
