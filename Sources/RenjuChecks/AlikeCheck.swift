@@ -32,7 +32,6 @@ public struct AlikeCheck: Check {
         let factor = settings.value(Self.factor, of: Self.id), minUnits = Int(settings.value(Self.minUnits, of: Self.id))
         let minGroups = Int(settings.value(Self.minGroups, of: Self.id)), floor = settings.value(Self.minSpread, of: Self.id)
         let rd = ctx.figures
-        let tree = ctx.tree
         var out: [Finding] = []
         var tally = UnitCounter()
         let slot = tally.slot(Self.id)
@@ -44,7 +43,7 @@ public struct AlikeCheck: Check {
             // The county's villages by township, in the order met.
             var order: [UnitCode] = [], byParent: [UnitCode: [Int]] = [:]
             for k in group {
-                guard let p = tree.parent(of: figs[k].unit) else { continue }
+                guard let p = index.parents[k] else { continue }
                 if byParent[p] == nil { order.append(p) }
                 byParent[p, default: []].append(k)
             }

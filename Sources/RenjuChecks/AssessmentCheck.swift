@@ -90,13 +90,19 @@ public struct AssessmentCheck: Check {
             }
             // One value pasted across a group's units.
             for group in ctx.peerGroups(at: level) {
+                var values: [Double] = []
                 for ind in amounts {
-                    var count: [Double: Int] = [:], seen = 0
-                    for k in group { if let x = rd.now(figs[k], ind.id), x != 0 { count[x, default: 0] += 1; seen += 1 } }
+                    values.removeAll(keepingCapacity: true)
+                    for k in group { if let x = rd.now(figs[k], ind.id), x != 0 { values.append(x) } }
+                    let seen = values.count
                     guard seen >= minPasted else { continue }
                     for k in group { pastedUnits.insert(figs[k].unit) }
-                    guard let (value, n) = count.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }),
-                          n >= minPasted, Double(n) >= share * Double(seen), abs(value) >= steps * pow(10, -Double(ind.decimals)) - 1e-9,
+                    // The value most units share, if any holds a majority (Boyer–Moore: one pass, no hashing
+                    // — a province has half a million units), then how many hold it.
+                    var candidate = values[0], votes = 0
+                    for x in values { if votes == 0 { candidate = x; votes = 1 } else if x == candidate { votes += 1 } else { votes -= 1 } }
+                    let value = candidate, n = values.reduce(0) { $0 + ($1 == candidate ? 1 : 0) }
+                    guard n >= minPasted, Double(n) >= share * Double(seen), abs(value) >= steps * pow(10, -Double(ind.decimals)) - 1e-9,
                           let scope = ctx.peerScope(of: figs[group[0]].unit) else { continue }
                     out.append(ctx.finding(Self.pasted, unit: scope, indicator: ind.id, value: value, message: Message(
                         zh: "\(seen) 个\(level.chinese)中有 \(n) 个的\(ind.name)都是 \(figure(value, ind))\(ind.unit)：各单位的实际数不会完全相同，请核实是否把同一个数（上级合计、模板数）填到了每个单位",
