@@ -90,12 +90,15 @@ public struct ErrorLocaliser: FindingStage {
         var rules: [(rule: Rule, figures: Set<IndicatorID>)] = []
         var observed: [IndicatorID: Double] = [:]
         var integer: Set<IndicatorID> = []
+        /// The unit (for its previous figures when equally cheap fixes are weighed).
+        var unit: UnitCode?
     }
 
     public func localise(_ unit: UnitCode, rules found: Set<RuleID>, _ ctx: CheckContext) -> Suggestion? {
         guard let sub = ctx.submission(of: unit), let level = ctx.level(of: unit) else { return nil }
         let cat = ctx.catalog
         var p = UnitProblem()
+        p.unit = unit
         p.observed.reserveCapacity(cat.indicators.count)
         if let row = sub.values.row(of: unit) {
             for ind in cat.indicators { if let v = sub.values.value(row: row, column: sub.values.column(for: ind.id)) { p.observed[ind.id] = v } }
@@ -211,23 +214,56 @@ public struct ErrorLocaliser: FindingStage {
         let bad = p.rules.filter { violated($0.rule, p.observed) }
         guard !bad.isEmpty else { return nil }
         let cat = ctx.catalog
-        // The figures that can matter: those of the broken rules and every rule linked to them.
-        var candidates = Set(bad.flatMap(\.figures))
-        var grew = true
-        while grew {
-            grew = false
-            for r in p.rules where !r.figures.isDisjoint(with: candidates) && !r.figures.isSubset(of: candidates) {
-                candidates.formUnion(r.figures); grew = true
+        let order = Dictionary(uniqueKeysWithValues: cat.indicators.enumerated().map { ($0.element.id, $0.offset) })
+        // Independent groups: the figures linked (through any rule) to each broken rule. Five
+        // unrelated slips are five small searches, not one search over every figure at once.
+        var groups: [Set<IndicatorID>] = []
+        for r in bad {
+            var linked = r.figures
+            var grew = true
+            while grew {
+                grew = false
+                for q in p.rules where !q.figures.isDisjoint(with: linked) && !q.figures.isSubset(of: linked) {
+                    linked.formUnion(q.figures); grew = true
+                }
+            }
+            groups.removeAll { g in
+                guard !g.isDisjoint(with: linked) else { return false }
+                linked.formUnion(g); return true
+            }
+            groups.append(linked)
+        }
+        groups.sort { ($0.map { order[$0] ?? 0 }.min() ?? 0) < ($1.map { order[$0] ?? 0 }.min() ?? 0) }
+        let deadline = Date().addingTimeInterval(weights.timeLimit)
+        var fix: [SuggestedChange] = []
+        var alternatives: [[IndicatorID]] = []
+        for g in groups {
+            switch searchGroup(p, candidates: g, order: order, ctx, deadline: deadline) {
+            case let .failed(why): return notLocalised(why, groups: groups.count)
+            case let .found(changed, feasible, others):
+                fix += values(changed: changed, feasible: feasible, p, ctx, deadline: deadline)
+                alternatives += others
             }
         }
-        let order = Dictionary(uniqueKeysWithValues: cat.indicators.enumerated().map { ($0.element.id, $0.offset) })
+        return suggestion(fix, alternatives: alternatives, ctx)
+    }
+
+    enum GroupResult {
+        case found([IndicatorID], [LinearProblem], alternatives: [[IndicatorID]])
+        case failed(Failure)
+    }
+
+    /// The cheapest set of one group's figures that lets the group's rules hold: sets tried
+    /// cheapest first, up to `max_changes` figures (4 in a group of more than 24 linked figures,
+    /// said when it fails). Equally cheap sets that also work are the alternatives (up to 3).
+    func searchGroup(_ p: UnitProblem, candidates: Set<IndicatorID>, order: [IndicatorID: Int], _ ctx: CheckContext, deadline: Date) -> GroupResult {
+        let cat = ctx.catalog
         let cand = candidates.sorted { (order[$0] ?? 0) < (order[$1] ?? 0) }
         let rules = p.rules.filter { !$0.figures.isDisjoint(with: candidates) }
         let broken = rules.map { violated($0.rule, p.observed) }
         let weight = cand.map { id in cat[id].map { weights.weight(of: $0) } ?? 3 }
-        let hits = bad.map { r in cand.indices.filter { r.figures.contains(cand[$0]) } }
-        // Every set of up to maxChanges candidates that touches each broken rule, cheapest first.
-        let limit = min(cand.count, cand.count > 16 ? min(4, weights.maxChanges) : weights.maxChanges)
+        let hits = rules.indices.filter { broken[$0] }.map { k in cand.indices.filter { rules[k].figures.contains(cand[$0]) } }
+        let limit = min(cand.count, cand.count > 24 ? min(4, weights.maxChanges) : weights.maxChanges)
         var sets: [(cost: Double, members: [Int])] = []
         func extend(_ from: Int, _ chosen: [Int], _ cost: Double) {
             if !chosen.isEmpty, hits.allSatisfy({ $0.contains(where: chosen.contains) }) { sets.append((cost, chosen)) }
@@ -240,10 +276,12 @@ public struct ErrorLocaliser: FindingStage {
             if a.members.count != b.members.count { return a.members.count < b.members.count }
             return a.members.lexicographicallyPrecedes(b.members)
         }
-        let deadline = Date().addingTimeInterval(weights.timeLimit)
+        var best: (changed: [IndicatorID], feasible: [LinearProblem], cost: Double, size: Int)?
+        var others: [[IndicatorID]] = []
         for set in sets {
+            if let b = best, abs(set.cost - b.cost) > 1e-9 || set.members.count != b.size || others.count >= 3 { break }
             let remaining = deadline.timeIntervalSinceNow
-            if remaining <= 0 { return notLocalised(.timeLimit) }
+            if remaining <= 0 { if best == nil { return .failed(.timeLimit) }; break }
             let changed = Set(set.members.map { cand[$0] })
             guard let branches = problems(p, rules, broken: broken, changed), !branches.isEmpty else { continue }
             var feasible: [LinearProblem] = []
@@ -255,21 +293,49 @@ public struct ErrorLocaliser: FindingStage {
                 case false?: break
                 }
             }
-            if feasible.isEmpty { if unknown && deadline.timeIntervalSinceNow <= 0 { return notLocalised(.timeLimit) }; continue }
-            return suggestion(changed: cand.filter(changed.contains), feasible: feasible, p, ctx, deadline: deadline)
+            if feasible.isEmpty { if unknown && deadline.timeIntervalSinceNow <= 0 && best == nil { return .failed(.timeLimit) }; continue }
+            let ids = cand.filter(changed.contains)
+            if best == nil { best = (ids, feasible, set.cost, set.members.count) } else { others.append(ids) }
         }
-        return notLocalised(.noSet(limit))
+        guard let best else { return .failed(.noSet(limit, capped: limit < weights.maxChanges && limit < cand.count)) }
+        // Among equally cheap sets, the one whose figures moved most from last period is the likelier
+        // slip (an identity's part or its whole alike); without history, the catalog's order.
+        let all = [best.changed] + others
+        let pick = all.enumerated().max { a, b in
+            let x = Self.movement(a.element, p, ctx), y = Self.movement(b.element, p, ctx)
+            return x != y ? x < y : a.offset > b.offset
+        }?.offset ?? 0
+        if pick == 0 { return .found(best.changed, best.feasible, alternatives: others) }
+        // The chosen set's feasible problems, found again.
+        let changed = Set(all[pick])
+        let branches = problems(p, rules, broken: broken, changed) ?? []
+        let feasible = branches.filter { $0.feasible(timeLimit: max(0.01, deadline.timeIntervalSinceNow)) == true }
+        guard !feasible.isEmpty else { return .found(best.changed, best.feasible, alternatives: others) }
+        return .found(all[pick], feasible, alternatives: all.enumerated().filter { $0.offset != pick }.map(\.element))
     }
 
-    enum Failure { case timeLimit, noSet(Int) }
+    /// How far a set's figures moved from last period, relatively (0 without history).
+    static func movement(_ ids: [IndicatorID], _ p: UnitProblem, _ ctx: CheckContext) -> Double {
+        var m = 0.0
+        for id in ids {
+            guard let u = p.unit, let v = p.observed[id], let prev = ctx.previous(u, id) else { continue }
+            m += abs(v - prev) / max(abs(prev), 1)
+        }
+        return (m * 1e9).rounded() / 1e9
+    }
 
-    func notLocalised(_ why: Failure) -> Suggestion {
+    enum Failure { case timeLimit, noSet(Int, capped: Bool) }
+
+    func notLocalised(_ why: Failure, groups: Int = 1) -> Suggestion {
         switch why {
         case .timeLimit:
             let s = shortestDecimal(weights.timeLimit)
             return Suggestion(fix: nil, message: Message(zh: "未能定位要修改的数：超过每个单位 \(s) 秒的时限", en: "Not localised: the time limit of \(s) s a unit was reached"))
-        case let .noSet(n):
-            return Suggestion(fix: nil, message: Message(zh: "未能定位要修改的数：改动 \(n) 个以内的数无法使所有错误规则成立", en: "Not localised: no change of up to \(n) figures lets every error rule hold"))
+        case let .noSet(n, capped):
+            let group = groups > 1 ? (zh: "（在相互关联的一组数中）", en: " (within one group of linked figures)") : (zh: "", en: "")
+            let cap = capped ? (zh: "；关联的数超过 24 个时最多试改 4 个", en: "; with more than 24 linked figures at most 4 are tried") : (zh: "", en: "")
+            return Suggestion(fix: nil, message: Message(zh: "未能定位要修改的数：改动 \(n) 个以内的数\(group.zh)无法使所有错误规则成立\(cap.zh)",
+                                                         en: "Not localised: no change of up to \(n) figures\(group.en) lets every error rule hold\(cap.en)"))
         }
     }
 
@@ -318,44 +384,71 @@ public struct ErrorLocaliser: FindingStage {
         return branches.map { LinearProblem(domains: domains, constraints: $0) }
     }
 
-    /// The suggestion for a feasible set: each changed figure, with its value where the rules fix it.
-    func suggestion(changed: [IndicatorID], feasible: [LinearProblem], _ p: UnitProblem, _ ctx: CheckContext, deadline: Date) -> Suggestion {
+    /// Each changed figure of one group, with its value where the rules leave exactly one, else
+    /// the range they leave.
+    func values(changed: [IndicatorID], feasible: [LinearProblem], _ p: UnitProblem, _ ctx: CheckContext, deadline: Date) -> [SuggestedChange] {
         let cat = ctx.catalog
-        var value: [IndicatorID: Double] = [:]
+        var out: [IndicatorID: SuggestedChange] = [:]
         // Amounts first (the rates follow from them).
         for id in changed where !(cat[id]?.kind.isRate ?? false) {
-            if let v = determined(id, feasible, decimals: cat[id]?.decimals ?? 0, deadline: deadline) { value[id] = v }
+            out[id] = determined(id, feasible, decimals: cat[id]?.decimals ?? 0, deadline: deadline)
         }
         for id in changed where cat[id]?.kind.isRate ?? false {
             guard let ind = cat[id] else { continue }
             if case let .rate(n, d) = ind.kind,
-               let nv = changed.contains(n) ? value[n] : p.observed[n], let dv = changed.contains(d) ? value[d] : p.observed[d], dv > 0 {
-                value[id] = rounded(100 * nv / dv, ind.decimals)
-            } else if let v = determined(id, feasible, decimals: ind.decimals, deadline: deadline) {
-                value[id] = v
+               let nv = changed.contains(n) ? out[n]?.value : p.observed[n], let dv = changed.contains(d) ? out[d]?.value : p.observed[d], dv > 0 {
+                out[id] = SuggestedChange(indicator: id, value: rounded(100 * nv / dv, ind.decimals))
+            } else {
+                out[id] = determined(id, feasible, decimals: ind.decimals, deadline: deadline)
             }
         }
-        let fix = changed.map { SuggestedChange(indicator: $0, value: value[$0]) }
+        return changed.map { out[$0] ?? SuggestedChange(indicator: $0, value: nil) }
+    }
+
+    /// The suggestion: each changed figure (its value, or the range the rules leave), and the
+    /// equally cheap alternatives.
+    func suggestion(_ fix: [SuggestedChange], alternatives: [[IndicatorID]], _ ctx: CheckContext) -> Suggestion {
+        let cat = ctx.catalog
         func show(_ c: SuggestedChange, _ zh: Bool) -> String {
             let ind = cat[c.indicator]
             let name = zh ? (ind?.name ?? c.indicator.rawValue) : (ind?.englishName ?? c.indicator.rawValue)
-            guard let v = c.value else { return zh ? "\(name)（由规则不能确定，请核实）" : "\(name) (not determined by the rules: verify)" }
-            return "\(name) → \(ind.map { figure(v, $0) } ?? shortestDecimal(v))"
+            if let v = c.value { return "\(name) → \(ind.map { figure(v, $0) } ?? shortestDecimal(v))" }
+            if let lo = c.low, let hi = c.high {
+                let range = "\(ind.map { figure(lo, $0) } ?? shortestDecimal(lo))–\(ind.map { figure(hi, $0) } ?? shortestDecimal(hi))"
+                return zh ? "\(name) → \(range) 之间（规则允许不止一个值，请核实）" : "\(name) → between \(range) (the rules allow more than one value: verify)"
+            }
+            return zh ? "\(name)（由规则不能确定，请核实）" : "\(name) (not determined by the rules: verify)"
         }
-        return Suggestion(fix: fix, message: Message(zh: "建议修改：" + fix.map { show($0, true) }.joined(separator: "，"),
-                                                     en: "Suggested fix: " + fix.map { show($0, false) }.joined(separator: ", ")))
+        func names(_ ids: [IndicatorID], _ zh: Bool) -> String {
+            ids.map { zh ? (cat[$0]?.name ?? $0.rawValue) : (cat[$0]?.englishName ?? $0.rawValue) }.joined(separator: zh ? "、" : " and ")
+        }
+        var zh = "建议修改：" + fix.map { show($0, true) }.joined(separator: "，")
+        var en = "Suggested fix: " + fix.map { show($0, false) }.joined(separator: ", ")
+        if !alternatives.isEmpty {
+            zh += "。同样可行的改法：" + alternatives.map { names($0, true) }.joined(separator: "；或 ")
+            en += ". Equally cheap: " + alternatives.map { names($0, false) }.joined(separator: "; or ")
+        }
+        return Suggestion(fix: fix, message: Message(zh: zh, en: en))
     }
 
-    /// The value the rules leave for a figure, when they leave one (to its last decimal).
-    func determined(_ id: IndicatorID, _ feasible: [LinearProblem], decimals: Int, deadline: Date) -> Double? {
+    /// What the rules leave for a figure: its value when exactly one admissible value (a whole
+    /// number, or a multiple of its last decimal) satisfies them, else the range, else nothing.
+    func determined(_ id: IndicatorID, _ feasible: [LinearProblem], decimals: Int, deadline: Date) -> SuggestedChange {
         var lo = Double.infinity, hi = -Double.infinity
         for b in feasible {
             let left = deadline.timeIntervalSinceNow
-            guard left > 0, let r = b.range(of: .figure(id), timeLimit: left), let l = r.lower, let h = r.upper else { return nil }
+            guard left > 0, let r = b.range(of: .figure(id), timeLimit: left), let l = r.lower, let h = r.upper else {
+                return SuggestedChange(indicator: id, value: nil)
+            }
             lo = min(lo, l); hi = max(hi, h)
         }
+        guard lo.isFinite, hi.isFinite else { return SuggestedChange(indicator: id, value: nil) }
         let step = pow(10, -Double(decimals))
-        guard lo.isFinite, hi.isFinite, hi - lo <= step + 1e-9 else { return nil }
-        return rounded((lo + hi) / 2, decimals)
+        let first = (lo / step - 1e-6).rounded(.up), last = (hi / step + 1e-6).rounded(.down)
+        guard first <= last else { return SuggestedChange(indicator: id, value: nil) }
+        if first == last { return SuggestedChange(indicator: id, value: rounded(first * step, decimals)) }
+        // A narrow range is said as one (843–844), a wide one is left open.
+        if last - first <= 100 { return SuggestedChange(indicator: id, value: nil, low: rounded(first * step, decimals), high: rounded(last * step, decimals)) }
+        return SuggestedChange(indicator: id, value: nil)
     }
 }

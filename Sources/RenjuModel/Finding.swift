@@ -59,8 +59,14 @@ public struct Message: Hashable, Sendable {
 /// One figure an error localisation suggests changing, and to what where the rules determine it.
 public struct SuggestedChange: Sendable, Equatable {
     public let indicator: IndicatorID
+    /// The value the rules leave, when they leave exactly one.
     public let value: Double?
-    public init(indicator: IndicatorID, value: Double?) { self.indicator = indicator; self.value = value }
+    /// Else the range they leave, when it is narrow (843–844).
+    public let low: Double?
+    public let high: Double?
+    public init(indicator: IndicatorID, value: Double?, low: Double? = nil, high: Double? = nil) {
+        self.indicator = indicator; self.value = value; self.low = low; self.high = high
+    }
 }
 
 /// Something a check found.

@@ -28,7 +28,10 @@ public enum JSONReport {
             if let e = f.explanation { fields.append("\"explanation\": \(quote(e))") }
             if let sc = f.score { fields.append("\"score\": \(number(sc))") }
             if let fix = f.fix {
-                fields.append("\"fix\": [" + fix.map { "{\"indicator\": \(quote($0.indicator.rawValue)), \"value\": \(number($0.value))}" }.joined(separator: ", ") + "]")
+                fields.append("\"fix\": [" + fix.map { c in
+                    let range = c.low.map { lo in ", \"min\": \(number(lo)), \"max\": \(number(c.high))" } ?? ""
+                    return "{\"indicator\": \(quote(c.indicator.rawValue)), \"value\": \(number(c.value))\(range)}"
+                }.joined(separator: ", ") + "]")
             }
             if f.fix == nil, let note = f.fixMessage { fields.append("\"fix_note\": \(quote(note.text(lang)))") }
             return "\n    {" + fields.joined(separator: ", ") + "}"

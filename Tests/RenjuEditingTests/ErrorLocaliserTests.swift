@@ -90,4 +90,57 @@ final class ErrorLocaliserTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("houshold"), "\(e)")
         }
     }
+
+    /// R1: independent slips are independent searches — seven figures typed negative are seven
+    /// one-figure groups, each within max_changes, not one search capped at 4 changes.
+    func testSevenIndependentNegativesAreEachLocalised() throws {
+        let ref = try testReference()
+        var a = villageValues()
+        let negatives = ["public_toilets_built", "dilapidated_houses_renovated", "garbage_facilities_added", "green_area_added_10k_m2",
+                         "investment_10k_yuan", "illegal_area_removed_m2", "garbage_system_covered"]
+        for id in negatives { a[id] = -((a[id] ?? 1) ?? 1) - 1 }
+        let r = check([longCSV(period: "2025Q3", rows: [("640422100201", a)])], reference: ref)
+        let f = try XCTUnwrap(r.findings.first { $0.unit?.rawValue == "640422100201" && $0.rule.description == "range.negative" })
+        XCTAssertEqual(Set((f.fix ?? []).map(\.indicator.rawValue)), Set(negatives), f.fixMessage?.zh ?? "no fix")
+    }
+
+    /// R2: a value is given only when exactly one admissible value satisfies every rule; 843 and
+    /// 844 households both keep the two rates within 0.1 point, so the fix says the range.
+    func testTwoAdmissibleValuesAreARangeNotAGuess() throws {
+        let ref = try testReference()
+        var a = villageValues(households: 843, toilets: 700, sewage: 300)
+        a["households"] = 843.5
+        a["sanitary_toilet_rate"] = 82.99   // 700/843 = 83.04, 700/844 = 82.94: both within 0.1
+        a["sewage_treatment_rate"] = 35.57  // 300/843 = 35.59, 300/844 = 35.55
+        let r = check([longCSV(period: "2025Q3", rows: [("640422100201", a)])], reference: ref)
+        let f = try XCTUnwrap(r.findings.first { $0.unit?.rawValue == "640422100201" && $0.rule.description == "range.not_whole" })
+        let fix = try XCTUnwrap(f.fix?.first)
+        XCTAssertEqual(fix.indicator, "households")
+        XCTAssertNil(fix.value, "not 844: 843 is as good")
+        XCTAssertEqual(fix.low, 843); XCTAssertEqual(fix.high, 844)
+        XCTAssertEqual(f.fixMessage?.zh, "建议修改：总户数 → 843–844 之间（规则允许不止一个值，请核实）")
+    }
+
+    /// Ties: equally cheap fixes are listed, and the default is the side whose figure moved most
+    /// from last period — not always the whole of an identity.
+    func testEquallyCheapFixesAreListedAndHistoryDecides() throws {
+        var ref = try testReference()
+        ref.fixWeights.indicators["road_total_km"] = 3   // as dear as the hardened length: a true tie
+        var slip = villageValues(roadTotal: 10, roadHard: 8)
+        slip["road_hardened_km"] = 18                    // typed 18 for 8: the part over its whole
+        slip["road_hardening_rate"] = 80
+        let now = longCSV(period: "2025Q3", rows: [("640422100201", slip)])
+        let alone = check([now], reference: ref)
+        let f = try XCTUnwrap(alone.findings.first { $0.unit?.rawValue == "640422100201" && $0.rule.description == "identity.part_whole" })
+        // The rate (80 %) holds either way: the total → 18 ÷ 0.8 = 22.5 (± the rate's 0.1 point), or
+        // the hardened length → 8 — one figure each, equally dear.
+        XCTAssertEqual(f.fix?.map(\.indicator.rawValue), ["road_total_km"], "no history: the catalog's order")
+        XCTAssertEqual(f.fixMessage?.zh, "建议修改：通村通组公路里程 → 22.48–22.52 之间（规则允许不止一个值，请核实）。同样可行的改法：已硬化公路里程")
+        // Last quarter said 10 km and 8 km: the hardened length is the figure that jumped.
+        let before = longCSV(period: "2025Q2", rows: [("640422100201", villageValues(roadTotal: 10, roadHard: 8))])
+        let withHistory = check([before, now], reference: ref)
+        let g = try XCTUnwrap(withHistory.findings.first { $0.unit?.rawValue == "640422100201" && $0.rule.description == "identity.part_whole" })
+        XCTAssertEqual(g.fix?.map(\.indicator.rawValue), ["road_hardened_km"])
+        XCTAssertEqual(g.fixMessage?.zh, "建议修改：已硬化公路里程 → 8–8.01 之间（规则允许不止一个值，请核实）。同样可行的改法：通村通组公路里程")
+    }
 }
