@@ -6,7 +6,10 @@ import RenjuChecks
 /// The rule set checked as a whole (as R validatetools and Banff's verifyedits do): over one
 /// unit's figures, level by level, the error rules together — then each warning rule against them.
 /// - infeasible: no figures satisfy them all; a minimal set of rules that conflict is named;
-/// - redundant: a rule that always holds given the others (and which others);
+/// - redundant: a rule that always holds given the others (and which others); two rules that each
+///   imply the other are one equivalent pair ("keep one"), not two redundant rules;
+/// - implicit equalities: an inequality the rules together force to hold as an equality (a part ≥
+///   its whole with part ≤ whole: every village at 100 %), with the rules that force it;
 /// - implied bounds and fixed values: a figure the rules confine beyond its own range;
 /// - not analysed: rules that cannot take part, each with the reason.
 public struct RuleSetAnalysis: Sendable {
@@ -17,7 +20,7 @@ public struct RuleSetAnalysis: Sendable {
         public let severity: Severity
     }
 
-    public enum Kind: String, Sendable { case infeasible, redundant, bound, fixed }
+    public enum Kind: String, Sendable { case infeasible, redundant, equivalent, equality, bound, fixed }
 
     public struct Item: Sendable {
         public let kind: Kind
@@ -89,12 +92,38 @@ public struct RuleSetAnalysis: Sendable {
                 consistent.removeAll { $0.rule == drop.rule && $0.text == drop.text }
             }
             // Redundant error rules: the rule's negation is impossible given the others.
+            var redundant: [(rule: Edit, implying: [Edit])] = []
             for (i, e) in consistent.enumerated() where !e.isRange {
                 var others = consistent; others.remove(at: i)
                 guard let neg = e.negation else { continue }
                 if solver.feasible(others, plus: [neg]) == false {
-                    let implying = solver.minimalConflict(fixed: [neg], among: others)
-                    add(Item(kind: .redundant, severity: .error, levels: [], rules: [e.ref] + implying.map(\.ref), figure: nil, lower: nil, upper: nil), level)
+                    redundant.append((e, solver.minimalConflict(fixed: [neg], among: others)))
+                }
+            }
+            // Two rules each implied by the other alone are one equivalent pair: deleting both, as
+            // two "redundant" lines would invite, loses the constraint.
+            var paired = Set<String>()
+            for (e, implying) in redundant {
+                let key = "\(e.rule)|\(e.text)"
+                guard !paired.contains(key) else { continue }
+                if implying.count == 1, let f = implying.first, !f.isRange,
+                   let back = redundant.first(where: { $0.rule.rule == f.rule && $0.rule.text == f.text }),
+                   back.implying.count == 1, back.implying.first.map({ $0.rule == e.rule && $0.text == e.text }) == true {
+                    paired.insert("\(f.rule)|\(f.text)"); paired.insert(key)
+                    add(Item(kind: .equivalent, severity: .error, levels: [], rules: [e.ref, f.ref], figure: nil, lower: nil, upper: nil), level)
+                    continue
+                }
+                add(Item(kind: .redundant, severity: .error, levels: [], rules: [e.ref] + implying.map(\.ref), figure: nil, lower: nil, upper: nil), level)
+            }
+            // Implicit equalities: an inequality that can never hold strictly, given the rules.
+            if solver.feasible(consistent) == true {
+                for e in consistent where !e.isRange {
+                    guard case let .constraint(c)? = e.formula, c.relation != .equal, !c.strict else { continue }
+                    let strict = Formula.constraint(Constraint(c.expression, c.relation, strict: true))
+                    guard solver.feasible(consistent, plus: [strict]) == false else { continue }
+                    let forcing = solver.minimalConflict(fixed: [strict], among: consistent)
+                    let others = forcing.filter { !($0.rule == e.rule && $0.text == e.text) }
+                    add(Item(kind: .equality, severity: .error, levels: [], rules: [e.ref] + others.map(\.ref), figure: nil, lower: nil, upper: nil), level)
                 }
             }
             // Implied bounds and fixed values: figures the rules confine beyond their own range.

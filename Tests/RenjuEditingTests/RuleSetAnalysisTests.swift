@@ -4,6 +4,7 @@ import RenjuTestSupport
 import RenjuModel
 import RenjuReference
 import RenjuEditing
+import RenjuReport
 
 /// `renju rules --check`: the rule set checked as a whole, before a quarter's returns meet it.
 final class RuleSetAnalysisTests: XCTestCase {
@@ -106,5 +107,50 @@ final class RuleSetAnalysisTests: XCTestCase {
         // max(cleaners, 2) <= 3 confines cleaners to at most 3.
         let bound = a.items.first { $0.kind == .bound && $0.figure == "cleaners" }
         XCTAssertEqual(bound?.upper, 3)
+    }
+
+    /// R3: rules that together force an inequality to hold as an equality — a part at least its
+    /// whole (with part ≤ whole: every village at 100 %), a year-to-date figure at most last
+    /// period's (with the ytd rule: nothing added all year) — are reported with the rules forcing them.
+    func testImplicitEqualitiesAreReportedWithTheRulesThatForceThem() throws {
+        let (ref, _) = try reference(appending: """
+          - id: identity.all_toilets
+            title: 卫生厕所户数不少于总户数
+            severity: error
+            assert: "sanitary_toilet_hh >= households"
+          - id: temporal.no_more_investment
+            title: 投入不超过上期
+            severity: error
+            assert: "investment_10k_yuan <= prev(investment_10k_yuan)"
+
+        """)
+        let a = RuleSetAnalysis.analyse(ref)
+        let equalities = a.items.filter { $0.kind == .equality }
+        let named = Set(equalities.map { $0.rules.map(\.rule.description).sorted().joined(separator: " + ") })
+        XCTAssertTrue(named.contains("identity.all_toilets + identity.part_whole"), "\(named)")
+        XCTAssertTrue(named.contains("temporal.no_more_investment + temporal.ytd_decrease"), "\(named)")
+        XCTAssertFalse(a.isClean, "not \"Clean\"")
+        XCTAssertTrue(RuleAnalysisReport.text(a, lang: .zh).contains("隐含等式"))
+    }
+
+    /// R4: two rules that say the same (`cleaners >= 1`, `cleaners > 0` for whole numbers) are one
+    /// equivalent pair — keep one — not two redundant rules inviting deletion of both.
+    func testEquivalentRulesAreOnePairNotTwoRedundantRules() throws {
+        let (ref, _) = try reference(appending: """
+          - id: identity.cleaners_one
+            title: 至少 1 名保洁员
+            severity: error
+            assert: "cleaners >= 1"
+          - id: identity.cleaners_some
+            title: 保洁员多于 0
+            severity: error
+            assert: "cleaners > 0"
+
+        """)
+        let a = RuleSetAnalysis.analyse(ref)
+        let pairs = a.items.filter { $0.kind == .equivalent }
+        XCTAssertEqual(pairs.map { Set($0.rules.map(\.rule.description)) }, [["identity.cleaners_one", "identity.cleaners_some"]])
+        XCTAssertFalse(a.items.contains { $0.kind == .redundant && ["identity.cleaners_one", "identity.cleaners_some"].contains($0.rules.first?.rule.description ?? "") })
+        XCTAssertTrue(RuleAnalysisReport.text(a, lang: .en).contains("EQUIVALENT PAIR"))
     }
 }
