@@ -151,6 +151,8 @@ func localiseBenchmark(villages: Int, dir: URL, share: Double, rounds: Int) thro
     var input = try workspace.read([dir.appendingPathComponent("returns").path], reference: reference)
     let readSeconds = Date().timeIntervalSince(readStart)
     let every = max(1, Int((1 / share).rounded()))
+    // The same quarter without the planted errors: what the error path costs is the difference.
+    let clean = input
     var planted = 0, totals = 0, k = 0
     let kinds: [(IndicatorID, (PeriodValues, UnitCode) -> Double?)] = [
         ("road_hardening_rate", { _, _ in 100 }),
@@ -176,20 +178,26 @@ func localiseBenchmark(villages: Int, dir: URL, share: Double, rounds: Int) thro
         input.submissions[i] = sub
     }
     print("  planted \(planted) errors (\(String(format: "%.1f", share * 100)) % of villages, every tenth township's households total)")
-    func run(_ stages: [any FindingStage]) -> (Double, ValidationResult) {
+    func run(_ stages: [any FindingStage], on set: InputSet? = nil) -> (Double, ValidationResult) {
+        let given = set ?? input
         let t = Date()
         let r = Validator(reference: reference, stages: stages).validate(
-            submissions: input.submissions, fileFindings: input.findings, explanations: input.explanations,
-            signOffs: input.signOffs, asOf: CivilDate(year: 2025, month: 10, day: 31))
+            submissions: given.submissions, fileFindings: given.findings, explanations: given.explanations,
+            signOffs: given.signOffs, asOf: CivilDate(year: 2025, month: 10, day: 31))
         return (Date().timeIntervalSince(t), r)
     }
-    var without: [Double] = [], with: [Double] = []
+    var without: [Double] = [], with: [Double] = [], cleanTimes: [Double] = []
     var last: ValidationResult?
     for _ in 0..<rounds {
         without.append(run([]).0)
         let (s, r) = run([ErrorLocaliser(reference: reference)])
         with.append(s); last = r
+        cleanTimes.append(run([ErrorLocaliser(reference: reference)], on: clean).0)
     }
+    let cleanMedian = cleanTimes.sorted()[rounds / 2], errorMedian = with.sorted()[rounds / 2]
+    print(String(format: "  checking the quarter without the planted errors %@ s, with them %@ s (median ratio %.2f; goal ≤ 1.2)",
+                 cleanTimes.map { String(format: "%.2f", $0) }.joined(separator: " "), with.map { String(format: "%.2f", $0) }.joined(separator: " "),
+                 errorMedian / cleanMedian))
     // The localisation stage alone, on the same findings and context.
     let base = run([]).1
     let ctx = CheckContext(reference: reference, period: Period(year: 2025, quarter: 3), submissions: base.submissions, history: base.history,
