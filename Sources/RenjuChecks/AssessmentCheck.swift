@@ -59,11 +59,13 @@ public struct AssessmentCheck: Check {
         let steps = settings.value(Self.pastedSteps, of: Self.pasted)
         let amounts = ctx.catalog.indicators.filter { $0.kind.isSummed }
         // Units each test was held against (once a unit, however many indicators).
-        var bunchUnits = Set<UnitCode>(), pastedUnits = Set<UnitCode>()
-        defer { tally.add(sBunch, evaluated: bunchUnits.count); tally.add(sPasted, evaluated: pastedUnits.count) }
+        var bunchUnits = 0, pastedUnits = 0
+        defer { tally.add(sBunch, evaluated: bunchUnits); tally.add(sPasted, evaluated: pastedUnits) }
         for (level, allUnits) in ctx.unitsByLevel {
             let index = ctx.levelIndex(at: level)
             let figs = allUnits.indices.map { UnitFigures(allUnits[$0], index, $0) }
+            var withTargetAt = [Bool](repeating: false, count: allUnits.count)
+            defer { bunchUnits += withTargetAt.reduce(0) { $0 + ($1 ? 1 : 0) } }
             // Targets: rates in any period, year-to-date figures at year end (when the year is judged).
             if !targets.all.isEmpty {
                 for ind in ctx.catalog.indicators where ind.kind.isRate || (ind.kind == .ytd && ctx.period.isYearEnd) {
@@ -72,7 +74,7 @@ public struct AssessmentCheck: Check {
                         guard let t = targets.target(year: ctx.period.year, unit: f.unit, indicator: ind.id), t > 0,
                               let x = Self.actual(rd, f, ind) else { continue }
                         withTarget += 1
-                        bunchUnits.insert(f.unit)
+                        withTargetAt[k] = true
                         let r = x / t
                         if r >= 1 - 1e-9 && r < 1 + band { justAbove.append(k) } else if r >= 1 - band && r < 1 { justBelow += 1 }
                         if ind.kind == .ytd, let finding = exactFinding(ctx, rd, f, ind, x, t, exactBand: exactBand, pace: pace, tally: &tally, slot: sExact) {
@@ -91,12 +93,13 @@ public struct AssessmentCheck: Check {
             // One value pasted across a group's units.
             for group in ctx.peerGroups(at: level) {
                 var values: [Double] = []
+                var counted = false
                 for ind in amounts {
                     values.removeAll(keepingCapacity: true)
                     for k in group { if let x = rd.now(figs[k], ind.id), x != 0 { values.append(x) } }
                     let seen = values.count
                     guard seen >= minPasted else { continue }
-                    for k in group { pastedUnits.insert(figs[k].unit) }
+                    if !counted { pastedUnits += group.count; counted = true }
                     // The value most units share, if any holds a majority (Boyer–Moore: one pass, no hashing
                     // — a province has half a million units), then how many hold it.
                     var candidate = values[0], votes = 0
