@@ -210,6 +210,25 @@ func localiseBenchmark(villages: Int, dir: URL, share: Double, rounds: Int) thro
         _ = localiser.apply(subset, ctx)
         print(String(format: "  localisation alone, %@: %.2f s", name, Date().timeIntervalSince(t)))
     }
+    if args.contains("--per-check") {
+        // Each check alone on the quarter with and without the planted errors: where the error path costs.
+        func context(_ set: InputSet) -> CheckContext {
+            let r = run([], on: set).1
+            return CheckContext(reference: reference, period: Period(year: 2025, quarter: 3), submissions: r.submissions, history: r.history,
+                                asOf: CivilDate(year: 2025, month: 10, day: 31), signOffs: set.signOffs)
+        }
+        let cleanContext = context(clean), dirty = context(input)
+        for check in CheckRegistry.checks(for: reference) {
+            var a = Date(); let fa = check.run(cleanContext).count; let ta = Date().timeIntervalSince(a)
+            a = Date(); let fb = check.run(dirty).count; let tb = Date().timeIntervalSince(a)
+            if tb - ta > 0.01 || fb > fa + 100 {
+                print(String(format: "  %@: %.3f s (%d findings) → %.3f s (%d findings)", String(describing: type(of: check)), ta, fa, tb, fb))
+            }
+        }
+        var t = Date(); let r1 = run([], on: clean).1; let cleanAll = Date().timeIntervalSince(t)
+        t = Date(); let r2 = run([]).1; let dirtyAll = Date().timeIntervalSince(t)
+        print(String(format: "  whole validation without localisation: %.2f s (%d findings) → %.2f s (%d findings)", cleanAll, r1.findings.count, dirtyAll, r2.findings.count))
+    }
     if args.contains("--profile") {
         var byUnit: [UnitCode: Set<RuleID>] = [:]
         for f in base.findings where f.severity == .error { if let u = f.unit { byUnit[u, default: []].insert(f.rule) } }
