@@ -222,7 +222,8 @@ public struct Validator: Sendable {
     public static func ordered(_ fs: [Finding]) -> [Finding] {
         fs.enumerated().sorted { a, b in
             let x = a.element, y = b.element
-            if x.unit != y.unit { return (x.unit?.rawValue ?? "") < (y.unit?.rawValue ?? "") }
+            // By the code's number (the 12 digits' order), without spelling the code for each comparison.
+            if x.unit != y.unit { return (x.unit?.value ?? 0, x.unit == nil ? 0 : 1) < (y.unit?.value ?? 0, y.unit == nil ? 0 : 1) }
             if x.severity != y.severity { return x.severity > y.severity }
             if x.rule != y.rule { return x.rule < y.rule }
             if x.indicator != y.indicator { return (x.indicator?.rawValue ?? "") < (y.indicator?.rawValue ?? "") }

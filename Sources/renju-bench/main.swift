@@ -225,6 +225,12 @@ func localiseBenchmark(villages: Int, dir: URL, share: Double, rounds: Int) thro
                 print(String(format: "  %@: %.3f s (%d findings) → %.3f s (%d findings)", String(describing: type(of: check)), ta, fa, tb, fb))
             }
         }
+        // The localisation stage alone, five times over on the same findings: does it slow down?
+        let again = run([]).1
+        let stage = ErrorLocaliser(reference: reference)
+        var laps: [String] = []
+        for _ in 0..<5 { let t = Date(); _ = stage.apply(again.findings, dirty); laps.append(String(format: "%.2f", Date().timeIntervalSince(t))) }
+        print("  localisation stage alone, five times: \(laps.joined(separator: " ")) s")
         var t = Date(); let r1 = run([], on: clean).1; let cleanAll = Date().timeIntervalSince(t)
         t = Date(); let r2 = run([]).1; let dirtyAll = Date().timeIntervalSince(t)
         print(String(format: "  whole validation without localisation: %.2f s (%d findings) → %.2f s (%d findings)", cleanAll, r1.findings.count, dirtyAll, r2.findings.count))
