@@ -12,16 +12,11 @@ import RenjuApp
 final class DeskDivisionChangeTests: XCTestCase {
     func testAnUploadIsComparedWithItsVillagesPastUnderTheOldCode() async throws {
         let dir = try temporaryDirectory()
-        func write(_ name: String, _ text: String) throws -> String {
-            let url = dir.appendingPathComponent(name)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            return url.path
-        }
-        let oldCode = "640422100209", jia = "640422100201"
-        let oldDivisions = try write("divisions-2024.csv", testDivisionsCSV.replacingOccurrences(of: jia, with: oldCode))
-        let newDivisions = try write("divisions-2025.csv", testDivisionsCSV)
-        let changes = try write("changes.csv", "effective,old_code,new_code,kind,share,note\n2025-07-01,\(oldCode),\(jia),rename,,\n")
-        let history = try write("2025Q2.csv", cleanTownship(period: "2025Q2").replacingOccurrences(of: jia, with: oldCode))
+        let county = try RenamedVillage(in: dir)
+        let (oldCode, jia) = (county.oldCode, county.newCode)
+        let (oldDivisions, newDivisions, history) = (county.oldDivisions, county.newDivisions, county.history)
+        let changes = dir.appendingPathComponent("changes.csv").path
+        try "effective,old_code,new_code,kind,share,note\n2025-07-01,\(oldCode),\(jia),rename,,\n".write(toFile: changes, atomically: true, encoding: .utf8)
         let asOf = try XCTUnwrap(CivilDate.parse("2025-10-31"))
         let templates = repoRoot.appendingPathComponent("templates").path
 
@@ -36,7 +31,7 @@ final class DeskDivisionChangeTests: XCTestCase {
             let desk = try Desk(workspace: workspace, store: store, asOf: asOf)
             let clerk = Account(login: "clerk-\(changes == nil ? "a" : "b")", name: "王芳", role: .clerk, unit: try XCTUnwrap(UnitCode("640422100000")), signs: ["填表人"])
             let grant = try XCTUnwrap(DeskPolicy.grant(clerk, Permit.Upload.self))
-            let csv = Data(cleanTownship(a: villageValues(toilets: 350)).utf8)
+            let csv = try Data(contentsOf: URL(fileURLWithPath: county.current))
             return try await desk.upload(csv, filename: "640422100000-吉强镇.csv", by: grant).validation.result.findings
         }
         let carried = try await upload(changes: changes)

@@ -245,16 +245,9 @@ final class CLITests: XCTestCase {
     /// likely predecessor.
     func testDivisionChangesCarryHistoryFromFilesAndFromTheStore() throws {
         let dir = try temporaryDirectory()
-        func write(_ name: String, _ text: String) throws -> String {
-            let url = dir.appendingPathComponent(name)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            return url.path
-        }
-        let oldCode = "640422100209", jia = "640422100201"
-        let oldDivisions = try write("divisions-2024.csv", testDivisionsCSV.replacingOccurrences(of: jia, with: oldCode))
-        let newDivisions = try write("divisions-2025.csv", testDivisionsCSV)
-        let history = try write("2025Q2.csv", cleanTownship(period: "2025Q2").replacingOccurrences(of: jia, with: oldCode))
-        let current = try write("2025Q3.csv", cleanTownship(a: villageValues(toilets: 350)))
+        let county = try RenamedVillage(in: dir)
+        let (oldCode, jia) = (county.oldCode, county.newCode)
+        let (oldDivisions, newDivisions, history, current) = (county.oldDivisions, county.newDivisions, county.history, county.current)
 
         let diff = try runRenju(["divisions", "diff", oldDivisions, newDivisions, "--effective", "2025-07-01", "--out", dir.appendingPathComponent("changes.csv").path])
         XCTAssertEqual(diff.status, 0, diff.stderr)

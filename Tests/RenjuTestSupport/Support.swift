@@ -228,3 +228,24 @@ public func evaluateRule(_ text: String, unit: String = "640422100201", texts: [
     let expression = try RuleExpressionParser.parse(text) { reference.catalog[$0] != nil }
     return RuleEvaluator(ctx: ctx, submission: sub, unit: u).evaluate(expression)
 }
+
+/// The test county whose village 甲村 reported last quarter under an old code (640422100209):
+/// last year's and this year's divisions, last quarter's return under the old code, and this
+/// quarter's with the village's toilets fallen from 400 to 350 — files written into `dir`.
+public struct RenamedVillage {
+    public let oldCode = "640422100209", newCode = "640422100201"
+    public let oldDivisions: String, newDivisions: String, history: String, current: String
+
+    public init(in dir: URL) throws {
+        func write(_ name: String, _ text: String) throws -> String {
+            let url = dir.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        let (old, new) = ("640422100209", "640422100201")
+        oldDivisions = try write("divisions-2024.csv", testDivisionsCSV.replacingOccurrences(of: new, with: old))
+        newDivisions = try write("divisions-2025.csv", testDivisionsCSV)
+        history = try write("2025Q2.csv", cleanTownship(period: "2025Q2").replacingOccurrences(of: new, with: old))
+        current = try write("2025Q3.csv", cleanTownship(a: villageValues(toilets: 350)))
+    }
+}
