@@ -104,6 +104,8 @@ public struct Workspace: Sendable {
             submissions: input.submissions, fileFindings: input.findings, explanations: input.explanations,
             signOffs: input.signOffs, period: period, extraHistory: history, asOf: asOf)
         result.filesRead = input.files.count
+        // Values for the localised and blank figures, when asked for (reported beside, never in place).
+        if conventions.impute { result.imputed = Imputer(reference: reference).impute(result, asOf: asOf) }
         return Validation(reference: reference, input: input, result: result)
     }
 

@@ -15,6 +15,8 @@ public struct ValidationResult: Sendable {
     public var filesRead = 0
     /// What could not be checked, and why (nil when no period was checked).
     public var coverage: Coverage?
+    /// Figures filled in (`--impute`), each with how; empty unless asked for.
+    public var imputed: [ImputedFigure] = []
 
     public init(period: Period?, findings: [Finding], submissions: [Submission], history: Dataset, unitsChecked: Int) {
         self.period = period; self.findings = findings; self.submissions = submissions; self.history = history; self.unitsChecked = unitsChecked
@@ -50,7 +52,7 @@ public struct ValidationResult: Sendable {
     /// The same result with other findings (re-weighted, filtered), everything else kept.
     public func replacing(findings new: [Finding]) -> ValidationResult {
         var out = ValidationResult(period: period, findings: new, submissions: submissions, history: history, unitsChecked: unitsChecked)
-        out.tallies = tallies; out.filesRead = filesRead; out.coverage = coverage
+        out.tallies = tallies; out.filesRead = filesRead; out.coverage = coverage; out.imputed = imputed
         return out
     }
     public var hasOpenError: Bool { findings.contains { $0.severity == .error && $0.isOpen } }

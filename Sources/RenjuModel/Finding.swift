@@ -184,3 +184,27 @@ extension Message {
     /// Both languages in one line (the command line's default: Chinese, then English).
     public var bilingual: String { zh == en ? zh : "\(zh) / \(en)" }
 }
+
+/// A figure Renju filled in (`--impute`): never silent, never mistaken for a reported one.
+public struct ImputedFigure: Sendable, Equatable {
+    /// How the value was found, in the order tried.
+    public enum Method: String, Sendable {
+        /// The error rules leave exactly one value (a rate from its parts, a total from its children).
+        case deterministic
+        /// Last period's figure times the peers' median change (ratio imputation).
+        case ratio
+        /// The most similar unit of the same parent, scaled by size (donor imputation).
+        case donor
+    }
+    public let unit: UnitCode
+    public let indicator: IndicatorID
+    public let value: Double
+    /// What was reported (nil for a blank).
+    public let reported: Double?
+    public let method: Method
+    /// The rule (deterministic), the peers' median ratio (ratio) or the donor unit (donor), as words.
+    public let basis: String
+    public init(unit: UnitCode, indicator: IndicatorID, value: Double, reported: Double?, method: Method, basis: String) {
+        self.unit = unit; self.indicator = indicator; self.value = value; self.reported = reported; self.method = method; self.basis = basis
+    }
+}

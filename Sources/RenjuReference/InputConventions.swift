@@ -26,6 +26,8 @@ public struct InputConventions: Sendable, Equatable {
     public var blanks: [Blank] = []
     /// The inputs hold no total rows (a panel of peer units): `completeness.missing_total` is off.
     public var withoutTotals = false
+    /// Values for the localised and blank figures are wanted (`--impute`).
+    public var impute = false
 
     public init(blanks: [Blank] = [], withoutTotals: Bool = false) { self.blanks = blanks; self.withoutTotals = withoutTotals }
 

@@ -42,6 +42,13 @@ public enum JSONReport {
                 "\n    {\"rule\": \(quote(r.rule.description)), \"evaluated\": \(r.evaluated), \"failed\": \(r.failed), \"skipped\": \(r.skipped), \"skipped_no_history\": \(r.skippedNoHistory)}"
             }.joined(separator: ",") + "\n  ]"
         }
+        if !result.imputed.isEmpty {
+            // Imputed values, beside the reported ones (`--impute`).
+            out += ",\n  \"imputed\": [" + result.imputed.map { i in
+                "\n    {\"unit\": \(quote(i.unit.rawValue)), \"indicator\": \(quote(i.indicator.rawValue)), \"value\": \(number(i.value)), "
+                + "\"reported\": \(number(i.reported)), \"status\": \"imputed\", \"method\": \(quote(i.method.rawValue)), \"basis\": \(quote(i.basis))}"
+            }.joined(separator: ",") + "\n  ]"
+        }
         if let c = result.coverage {
             // Counts, and the first units (in code order) of each list; `complete` when nothing was left out.
             let shown = c.unitsWithoutHistory.prefix(20).map { quote($0.rawValue) }.joined(separator: ", ")

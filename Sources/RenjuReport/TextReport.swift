@@ -54,6 +54,14 @@ public enum TextReport {
             }
             out += "\n"
         }
+        // Imputed values (`--impute`), each with how: beside the reported figures, never in their place.
+        if !result.imputed.isEmpty {
+            out += zh ? "插补值（不改动填报数，须由填报单位确认）：\n" : "Imputed values (reported figures unchanged; to be confirmed):\n"
+            for i in result.imputed {
+                let reported = i.reported.map(shortestDecimal) ?? (zh ? "空" : "blank")
+                out += "  \(i.unit) \(i.indicator)：\(reported) → \(shortestDecimal(i.value))（\(i.method.rawValue)；\(terminalSafe(i.basis))）\n"
+            }
+        }
         // What could not be checked is said, so that a quiet report is not read as a clean one.
         if let c = result.coverage, !c.isComplete {
             out += (zh ? "未能审核的部分：" : "Not checked: ") + terminalSafe(c.sentence(lang)) + (zh ? "。\n" : ".\n")

@@ -77,8 +77,13 @@ struct CheckOptions: ParsableArguments {
     @Flag(name: .customLong("without-totals"), help: "The inputs hold no total rows (a panel of peer units): a missing total row is not an error.")
     var withoutTotals = false
 
+    @Flag(name: .long, help: "Also give values for the figures error localisation names and the required figures left blank: deterministic where the rules leave one value, else last period's × the peers' median change, else a similar unit's; each with how, kept only if the unit's error rules then hold. Reported figures are never changed.")
+    var impute = false
+
     var workspace: Workspace {
-        reference.workspace(targets: targets.targets, conventions: InputConventions(blanks: blank, withoutTotals: withoutTotals))
+        var conventions = InputConventions(blanks: blank, withoutTotals: withoutTotals)
+        conventions.impute = impute
+        return reference.workspace(targets: targets.targets, conventions: conventions)
     }
     var lang: Language { language.lang }
 }

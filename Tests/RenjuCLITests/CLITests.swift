@@ -1,5 +1,6 @@
 import XCTest
 import RenjuTestSupport
+import RenjuReading
 import Foundation
 
 /// The `renju` command line, end to end: the built binary on real files.
@@ -301,5 +302,32 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.stderr.contains("not a rate"), refused.stderr)
         XCTAssertTrue(try runRenju(["validate", "--help"]).stdout.contains("half-year"))
+    }
+
+    /// `validate --impute`: the values for a localised and a blank figure, with their status, in the
+    /// JSON report and in the findings workbook's 插补值 sheet; the reported figures unchanged.
+    func testImputedValuesAreReportedBesideTheFiguresWithHowTheyWereFound() throws {
+        let dir = try temporaryDirectory()
+        let divisions = dir.appendingPathComponent("divisions.csv")
+        try testDivisionsCSV.write(to: divisions, atomically: true, encoding: .utf8)
+        var a = villageValues(households: 500, toilets: 400, roadTotal: 13, roadHard: 12)
+        a["road_hardening_rate"] = 100
+        let file = dir.appendingPathComponent("2025Q3.csv")
+        try longCSV(period: "2025Q3", rows: [("640422100201", a)]).write(to: file, atomically: true, encoding: .utf8)
+        let book = dir.appendingPathComponent("审核结果.xlsx")
+        let r = try runRenju(["validate", "--format", "json", "--impute", "--as-of", "2025-10-31", "--divisions", divisions.path, "--xlsx", book.path, file.path])
+        XCTAssertEqual(r.status, 1, "the error stays open: an imputed value is a suggestion")
+        let imputed = try XCTUnwrap(try parseJSON(r.stdout)["imputed"] as? [[String: Any]], r.stdout)
+        let rate = try XCTUnwrap(imputed.first { $0["indicator"] as? String == "road_hardening_rate" })
+        XCTAssertEqual(rate["value"] as? Double, 92.31)
+        XCTAssertEqual(rate["reported"] as? Double, 100)
+        XCTAssertEqual(rate["status"] as? String, "imputed")
+        XCTAssertEqual(rate["method"] as? String, "deterministic")
+        let sheets = try XLSXReader().read(url: book)
+        let sheet = try XCTUnwrap(sheets.first { $0.name == "插补值" }, "\(sheets.map(\.name))")
+        XCTAssertEqual(sheet.grid[1, 2]?.text, "通村公路硬化率")
+        XCTAssertEqual(sheet.grid[1, 5]?.text, "插补")
+        let plain = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", "--divisions", divisions.path, file.path])
+        XCTAssertNil(try parseJSON(plain.stdout)["imputed"], "nothing imputed unless asked for")
     }
 }
