@@ -53,7 +53,7 @@ public struct AlikeCheck: Check {
             for ind in ctx.catalog.rates {
                 var spread: [UnitCode: (mad: Double, median: Double, n: Int)] = [:]
                 for t in townships {
-                    let xs = (byParent[t] ?? []).compactMap { AssessmentCheck.actual(rd, figs[$0], ind) }
+                    let xs = (byParent[t] ?? []).compactMap { rd.nowOrRate(figs[$0], ind) }
                     guard xs.count >= minUnits, let m = OrderStatistics.median(xs), let mad = OrderStatistics.median(xs.map { abs($0 - m) }) else { continue }
                     spread[t] = (mad, m, xs.count)
                 }

@@ -72,7 +72,7 @@ public struct AssessmentCheck: Check {
                     var justAbove: [Int] = [], justBelow = 0, withTarget = 0
                     for (k, f) in figs.enumerated() {
                         guard let t = targets.target(year: ctx.period.year, unit: f.unit, indicator: ind.id), t > 0,
-                              let x = Self.actual(rd, f, ind) else { continue }
+                              let x = rd.nowOrRate(f, ind) else { continue }
                         withTarget += 1
                         withTargetAt[k] = true
                         let r = x / t
@@ -114,13 +114,6 @@ public struct AssessmentCheck: Check {
             }
         }
         return out
-    }
-
-    /// A figure of this period, a rate from its parts when blank.
-    static func actual(_ rd: FigureReader, _ f: UnitFigures, _ ind: Indicator) -> Double? {
-        if let x = rd.now(f, ind.id) { return x }
-        guard case let .rate(n, d) = ind.kind else { return nil }
-        return RollUp.rate(numerator: rd.now(f, n), denominator: rd.now(f, d))
     }
 
     /// A year-end figure within `exactBand` above its target whose last increase is `pace` times the

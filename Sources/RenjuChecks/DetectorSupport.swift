@@ -125,6 +125,13 @@ struct FigureReader: Sendable {
         }
     }
 
+    /// This period's figure; for a rate left blank, the rate of its parts.
+    func nowOrRate(_ f: UnitFigures, _ ind: Indicator) -> Double? {
+        if let x = now(f, ind.id) { return x }
+        guard case let .rate(n, d) = ind.kind else { return nil }
+        return RollUp.rate(numerator: now(f, n), denominator: now(f, d))
+    }
+
     func source(_ f: UnitFigures, _ id: IndicatorID) -> SourceRef? { subs[f.s].values.observation(f.unit, id)?.source }
 }
 

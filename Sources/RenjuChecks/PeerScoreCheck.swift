@@ -45,11 +45,7 @@ public struct PeerScoreCheck: Check {
             var tested = Array(repeating: false, count: allUnits.count)
             defer { let n = tested.filter { $0 }.count; tally.add(slotId, evaluated: n, skipped: allUnits.count - n) }
             for ind in ctx.catalog.rates {
-                let xs: [Double?] = figs.map { f in
-                    if let x = rd.now(f, ind.id) { return x }
-                    guard case let .rate(n, d) = ind.kind else { return nil }
-                    return RollUp.rate(numerator: rd.now(f, n), denominator: rd.now(f, d))
-                }
+                let xs: [Double?] = figs.map { rd.nowOrRate($0, ind) }
                 for group in groups {
                     let members = group.filter { xs[$0] != nil }
                     guard !members.isEmpty else { continue }

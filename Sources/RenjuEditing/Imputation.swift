@@ -30,6 +30,16 @@ public struct Imputer: Sendable {
         guard !wanted.isEmpty else { return [] }
         let ctx = CheckContext(reference: reference, period: period, submissions: result.submissions, history: result.history, asOf: asOf)
         let flagged = Set(result.findings.filter { $0.severity == .error }.compactMap { f in f.unit.map { "\($0)|\(f.indicator?.rawValue ?? "")" } })
+        // Each unit's peers (same level, same county) and siblings (same parent), grouped once:
+        // a province's thousands of figures to fill must not each walk its half a million units.
+        var peers: [String: [UnitCode]] = [:], siblings: [String: [UnitCode]] = [:]
+        let levels = Set(wanted.compactMap { ctx.level(of: $0.0) })
+        for (level, units) in ctx.unitsByLevel where levels.contains(level) {
+            for p in units {
+                peers["\(level.rawValue)|\(ctx.peerScope(of: p.unit)?.rawValue ?? "")", default: []].append(p.unit)
+                siblings["\(level.rawValue)|\(ctx.tree.parent(of: p.unit)?.rawValue ?? "")", default: []].append(p.unit)
+            }
+        }
         var proposed: [ImputedFigure] = []
         for (u, id, change) in wanted {
             guard let ind = cat[id] else { continue }
@@ -39,9 +49,12 @@ public struct Imputer: Sendable {
                                               basis: "error rules leave one value"))
                 continue
             }
-            if let (v, basis) = ratio(u, ind, ctx, flagged: flagged, within: change) {
+            let level = ctx.level(of: u).map(\.rawValue) ?? ""
+            let near = peers["\(level)|\(ctx.peerScope(of: u)?.rawValue ?? "")"] ?? []
+            let around = siblings["\(level)|\(ctx.tree.parent(of: u)?.rawValue ?? "")"] ?? []
+            if let (v, basis) = ratio(u, ind, ctx, peers: near, flagged: flagged, within: change) {
                 proposed.append(ImputedFigure(unit: u, indicator: id, value: v, reported: reported, method: .ratio, basis: basis))
-            } else if let (v, donor) = donor(u, ind, ctx, flagged: flagged, within: change) {
+            } else if let (v, donor) = donor(u, ind, ctx, siblings: around, flagged: flagged, within: change) {
                 proposed.append(ImputedFigure(unit: u, indicator: id, value: v, reported: reported, method: .donor, basis: donor))
             }
         }
@@ -51,15 +64,12 @@ public struct Imputer: Sendable {
     /// Last period's figure × the median ratio of this period to the last over the unit's peers
     /// (the same level under the same county, without errors on the figure), within the range
     /// the rules leave.
-    func ratio(_ u: UnitCode, _ ind: Indicator, _ ctx: CheckContext, flagged: Set<String>, within change: SuggestedChange?) -> (Double, String)? {
-        guard !ind.kind.isFlag, let prev = ctx.previous(u, ind.id), let level = ctx.level(of: u) else { return nil }
-        let scope = ctx.peerScope(of: u)
+    func ratio(_ u: UnitCode, _ ind: Indicator, _ ctx: CheckContext, peers: [UnitCode], flagged: Set<String>, within change: SuggestedChange?) -> (Double, String)? {
+        guard !ind.kind.isFlag, let prev = ctx.previous(u, ind.id) else { return nil }
         var ratios: [Double] = []
-        for (l, units) in ctx.unitsByLevel where l == level {
-            for p in units where p.unit != u && ctx.peerScope(of: p.unit) == scope && !flagged.contains("\(p.unit)|\(ind.id)") {
-                guard let now = ctx.currentValue(p.unit, ind.id), let before = ctx.previous(p.unit, ind.id), before > 0 else { continue }
-                ratios.append(now / before)
-            }
+        for p in peers where p != u && !flagged.contains("\(p)|\(ind.id)") {
+            guard let now = ctx.currentValue(p, ind.id), let before = ctx.previous(p, ind.id), before > 0 else { continue }
+            ratios.append(now / before)
         }
         guard ratios.count >= 3, let m = OrderStatistics.median(ratios) else { return nil }
         let v = clamp(rounded(prev * m, ind.integer ? 0 : ind.decimals), change)
@@ -68,20 +78,17 @@ public struct Imputer: Sendable {
 
     /// The most similar unit under the same parent (nearest in households), its figure scaled by
     /// the units' households for an amount, as it is for a rate.
-    func donor(_ u: UnitCode, _ ind: Indicator, _ ctx: CheckContext, flagged: Set<String>, within change: SuggestedChange?) -> (Double, String)? {
-        guard let parent = ctx.tree.parent(of: u), let level = ctx.level(of: u) else { return nil }
+    func donor(_ u: UnitCode, _ ind: Indicator, _ ctx: CheckContext, siblings: [UnitCode], flagged: Set<String>, within change: SuggestedChange?) -> (Double, String)? {
         let size = IndicatorID("households")
         let mine = ctx.currentValue(u, size)
         var best: (distance: Double, unit: UnitCode, value: Double)?
-        for (l, units) in ctx.unitsByLevel where l == level {
-            for p in units where p.unit != u && ctx.tree.parent(of: p.unit) == parent && !flagged.contains("\(p.unit)|\(ind.id)") && !flagged.contains("\(p.unit)|") {
-                guard let x = ctx.currentValue(p.unit, ind.id) else { continue }
-                let theirs = ctx.currentValue(p.unit, size)
-                let distance = abs((theirs ?? 0) - (mine ?? 0))
-                var value = x
-                if ind.kind.isSummed, let a = mine, let b = theirs, b > 0, ind.id != size { value = x * a / b }
-                if best.map({ distance < $0.distance || (distance == $0.distance && p.unit < $0.unit) }) ?? true { best = (distance, p.unit, value) }
-            }
+        for p in siblings where p != u && !flagged.contains("\(p)|\(ind.id)") && !flagged.contains("\(p)|") {
+            guard let x = ctx.currentValue(p, ind.id) else { continue }
+            let theirs = ctx.currentValue(p, size)
+            let distance = abs((theirs ?? 0) - (mine ?? 0))
+            var value = x
+            if ind.kind.isSummed, let a = mine, let b = theirs, b > 0, ind.id != size { value = x * a / b }
+            if best.map({ distance < $0.distance || (distance == $0.distance && p < $0.unit) }) ?? true { best = (distance, p, value) }
         }
         guard let best else { return nil }
         let v = clamp(rounded(best.value, ind.integer ? 0 : ind.decimals), change)

@@ -24,26 +24,25 @@ public enum RuleAnalysisReport {
                 out += zh ? "矛盾（\(sev)不可能同时成立，\(levels(item.levels, lang))）：以下规则互相冲突\n"
                           : "INFEASIBLE (\(sev), \(levels(item.levels, lang))): no figures satisfy these together\n"
                 for r in item.rules { out += "  \(rule(r))\n" }
-            case .redundant:
+            case .redundant, .equality:
+                // A rule, then the rules that imply it (redundant) or force it to an equality.
                 guard let first = item.rules.first else { continue }
-                out += zh ? "冗余（\(levels(item.levels, lang))）：\(first.rule) 总是成立，永远不会报出\n"
-                          : "REDUNDANT (\(levels(item.levels, lang))): \(first.rule) always holds and never fires\n"
+                if item.kind == .redundant {
+                    out += zh ? "冗余（\(levels(item.levels, lang))）：\(first.rule) 总是成立，永远不会报出\n"
+                              : "REDUNDANT (\(levels(item.levels, lang))): \(first.rule) always holds and never fires\n"
+                } else {
+                    out += zh ? "隐含等式（\(levels(item.levels, lang))）：\(first.rule) 只能以等号成立（规则合在一起迫使两边相等）\n"
+                              : "IMPLICIT EQUALITY (\(levels(item.levels, lang))): \(first.rule) can only hold with equality — the rules together force it\n"
+                }
                 out += "  \(rule(first))\n"
-                out += zh ? "  由以下规则推出：\n" : "  implied by:\n"
-                for r in item.rules.dropFirst() { out += "    \(rule(r))\n" }
+                if item.rules.count > 1 {
+                    out += item.kind == .redundant ? (zh ? "  由以下规则推出：\n" : "  implied by:\n") : (zh ? "  由以下规则迫使：\n" : "  forced with:\n")
+                    for r in item.rules.dropFirst() { out += "    \(rule(r))\n" }
+                }
             case .equivalent:
                 out += zh ? "等价（\(levels(item.levels, lang))）：以下两条规则互相推出，保留一条即可（不要两条都删）\n"
                           : "EQUIVALENT PAIR (\(levels(item.levels, lang))): each implies the other — keep one (deleting both loses the constraint)\n"
                 for r in item.rules { out += "  \(rule(r))\n" }
-            case .equality:
-                guard let first = item.rules.first else { continue }
-                out += zh ? "隐含等式（\(levels(item.levels, lang))）：\(first.rule) 只能以等号成立（规则合在一起迫使两边相等）\n"
-                          : "IMPLICIT EQUALITY (\(levels(item.levels, lang))): \(first.rule) can only hold with equality — the rules together force it\n"
-                out += "  \(rule(first))\n"
-                if item.rules.count > 1 {
-                    out += zh ? "  由以下规则迫使：\n" : "  forced with:\n"
-                    for r in item.rules.dropFirst() { out += "    \(rule(r))\n" }
-                }
             case .bound, .fixed:
                 let f = item.figure?.rawValue ?? ""
                 if item.kind == .fixed {
