@@ -24,3 +24,43 @@ public struct ReadFigures: Sendable {
     public let input: InputSet
     public let unreadable: Bool
 }
+
+/// Every figure of a validation's period with its status (`renju impute`): reported, imputed
+/// (method, basis, what was reported) or blank — one a row, in the order of the units read and
+/// the catalog. A text that a spreadsheet would take for a formula is given a leading apostrophe.
+public enum FigureStatusTable {
+    public static let header = ["period", "unit_code", "unit_name", "indicator", "value", "status", "method", "basis", "reported"]
+
+    public static func csv(_ v: Workspace.Validation) -> String {
+        let cat = v.reference.catalog, tree = v.reference.tree
+        var filled: [UnitCode: [IndicatorID: ImputedFigure]] = [:]
+        for f in v.result.imputed { filled[f.unit, default: [:]][f.indicator] = f }
+        var lines = [header.joined(separator: ",")]
+        var seen = Set<UnitCode>()
+        for sub in v.result.submissions where sub.period == v.result.period {
+            let p = sub.period?.description ?? ""
+            for row in sub.rows where seen.insert(row.code).inserted {
+                let u = row.code, name = tree.name(of: u) ?? ""
+                for ind in cat.indicators {
+                    let reported = sub.values[u, ind.id]
+                    var cells: [String]
+                    if let f = filled[u]?[ind.id] {
+                        cells = [shortestDecimal(f.value), "imputed", f.method.rawValue, f.basis.zh, reported.map(shortestDecimal) ?? ""]
+                    } else if let r = reported {
+                        cells = [shortestDecimal(r), "reported", "", "", shortestDecimal(r)]
+                    } else if sub.blanks[u]?[ind.id] != nil {
+                        cells = ["", "blank", "", "", ""]
+                    } else { continue }
+                    lines.append(([p, u.rawValue, name, ind.id.rawValue] + cells).map(field).joined(separator: ","))
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func field(_ s: String) -> String {
+        var t = s
+        if let c = t.first, "=+-@".contains(c), Double(t) == nil { t = "'" + t }
+        return t.contains(",") || t.contains("\"") || t.contains("\n") || t.contains("\r") ? "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : t
+    }
+}

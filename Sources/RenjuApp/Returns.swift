@@ -3,6 +3,7 @@ import RenjuModel
 import RenjuReference
 import RenjuChecks
 import RenjuExport
+import RenjuEditing
 import RenjuInspection
 import RenjuStore
 import RenjuStoreCore
@@ -16,6 +17,8 @@ extension Workspace {
         /// Errors still open: the return was written as a draft (or not at all when strict).
         public let openErrors: Int
         public let written: Bool
+        /// The figures filled in (`--impute`), those of units that did not report among them.
+        public var imputed: [ImputedFigure] = []
     }
 
     /// Writes the return of a template (上报表) from a validation: one row per unit of the
@@ -34,13 +37,26 @@ extension Workspace {
         }
         var current = PeriodValues()
         for sub in v.result.submissions { current.merge(sub.values, overwrite: true) }
+        // With --impute: the filled-in figures in place of the wrong or blank ones, and a unit of
+        // the return's rows that did not report estimated from its last period — each said on the
+        // return (a comment on its cell and a legend line).
+        var filled: [ImputedFigure] = []
+        if conventions.impute {
+            filled = v.result.imputed
+            for f in filled { current.set(f.unit, f.indicator, Observation(f.value)) }
+            let estimated = Imputer(reference: reference).estimateUnreported(root: root, level: tpl.rowLevel, period: period, current: current, history: v.result.history)
+            for f in estimated { current.set(f.unit, f.indicator, Observation(f.value)) }
+            filled += estimated
+        }
         let signOffs = (v.input.signOffs + v.result.submissions.flatMap(\.signOffs)).filter { $0.unit == root && ($0.period == nil || $0.period == period) }
         do {
-            try ReturnExporter(reference: reference, template: tpl).write(to: out, unit: root, period: period, reported: current, signOffs: signOffs)
+            try ReturnExporter(reference: reference, template: tpl).write(to: out, unit: root, period: period, reported: current, signOffs: signOffs, imputed: filled)
         } catch {
             throw AppError(Message.of(error))
         }
-        return ReturnWritten(unit: root, unitName: name, period: period, openErrors: v.result.hasOpenError ? open : 0, written: true)
+        var written = ReturnWritten(unit: root, unitName: name, period: period, openErrors: v.result.hasOpenError ? open : 0, written: true)
+        written.imputed = filled
+        return written
     }
 
     /// The reporting unit of a validation: the lowest common ancestor of its units, raised until

@@ -105,7 +105,7 @@ public struct Workspace: Sendable {
             signOffs: input.signOffs, period: period, extraHistory: history, asOf: asOf)
         result.filesRead = input.files.count
         // Values for the localised and blank figures, when asked for (reported beside, never in place).
-        if conventions.impute { result.imputed = Imputer(reference: reference).impute(result, asOf: asOf) }
+        if conventions.impute { result.imputed = Imputer(reference: reference).impute(result, asOf: asOf, prorate: conventions.trustTotals) }
         return Validation(reference: reference, input: input, result: result)
     }
 

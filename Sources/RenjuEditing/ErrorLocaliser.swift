@@ -26,6 +26,13 @@ public struct ErrorLocaliser: FindingStage {
         }
     }
     let prepared: [Level: [Prepared]]
+    /// Per level, each figure's error rules (indices into `prepared`): the rules linked to a
+    /// unit's broken ones are found by walking these, not by building every rule for every unit.
+    let rulesOf: [Level: [IndicatorID: [Int]]]
+    /// Per level, each rule id's error rules (indices into `prepared`).
+    let rulesNamed: [Level: [RuleID: [Int]]]
+    /// The catalog's order of the figures (ties among equally cheap fixes, groups' order).
+    let order: [IndicatorID: Int]
     let weights: FixWeights
     let userRules: Set<RuleID>
 
@@ -42,6 +49,19 @@ public struct ErrorLocaliser: FindingStage {
             }
         }
         prepared = byLevel
+        var index: [Level: [IndicatorID: [Int]]] = [:]
+        for (level, rules) in byLevel {
+            var map: [IndicatorID: [Int]] = [:]
+            for (k, r) in rules.enumerated() { for i in r.figures { map[i, default: []].append(k) } }
+            index[level] = map
+        }
+        rulesOf = index
+        rulesNamed = byLevel.mapValues { rules in
+            var map: [RuleID: [Int]] = [:]
+            for (k, r) in rules.enumerated() { map[r.edit.rule, default: []].append(k) }
+            return map
+        }
+        order = Dictionary(uniqueKeysWithValues: reference.catalog.indicators.enumerated().map { ($0.element.id, $0.offset) })
         weights = reference.fixWeights
         userRules = Set(reference.checks.userRules.map(\.id))
     }
@@ -62,7 +82,8 @@ public struct ErrorLocaliser: FindingStage {
         guard !byUnit.isEmpty else { return findings }
         let units = byUnit.keys.sorted()
         let found = units.map { u in Set((byUnit[u] ?? []).map { findings[$0].rule }) }
-        let results = Array(units.indices).concurrentMap { k in localise(units[k], rules: found[k], ctx) }
+        let named = units.map { u in (byUnit[u] ?? []).map { (findings[$0].rule, findings[$0].indicator) } }
+        let results = Array(units.indices).concurrentMap { k in localise(units[k], rules: found[k], named: named[k], ctx) }
         var out = findings
         for (u, r) in zip(units, results) {
             guard let r else { continue }
@@ -94,7 +115,45 @@ public struct ErrorLocaliser: FindingStage {
         var unit: UnitCode?
     }
 
-    public func localise(_ unit: UnitCode, rules found: Set<RuleID>, _ ctx: CheckContext) -> Suggestion? {
+    /// The error rules of `level` linked (through shared figures, at any distance) to the broken
+    /// ones: a broken rule is a rule of a finding that names one of its figures (or any rule of a
+    /// finding's id when none does). Only these can take part in the unit's search — the groups
+    /// of linked figures it solves are the same as over every rule.
+    func linkedRules(_ level: Level, found: Set<RuleID>, named: [(RuleID, IndicatorID?)]) -> [Int] {
+        let rules = prepared[level] ?? []
+        let byFigure = rulesOf[level] ?? [:]
+        var inSet = [Bool](repeating: false, count: rules.count)
+        var queue: [Int] = []
+        for id in found.sorted() {
+            let names = named.filter { $0.0 == id }.map(\.1)
+            let ofRule = rulesNamed[level]?[id] ?? []
+            let figures = Set(names.compactMap { $0 })
+            var seeds = names.contains { $0 == nil } ? ofRule : ofRule.filter { !rules[$0].figureSet.isDisjoint(with: figures) || rules[$0].figures.isEmpty }
+            if seeds.allSatisfy({ rules[$0].figures.isEmpty }) { seeds = ofRule }
+            // A finding of no error rule here (a figure that is not a whole number): the rules of its figure.
+            if ofRule.isEmpty { seeds = figures.sorted().flatMap { byFigure[$0] ?? [] } }
+            for k in seeds where !inSet[k] { inSet[k] = true; queue.append(k) }
+        }
+        var head = 0
+        while head < queue.count {
+            let k = queue[head]; head += 1
+            for i in rules[k].figures { for j in byFigure[i] ?? [] where !inSet[j] { inSet[j] = true; queue.append(j) } }
+        }
+        return rules.indices.filter { inSet[$0] }
+    }
+
+    public func localise(_ unit: UnitCode, rules found: Set<RuleID>, named: [(RuleID, IndicatorID?)]? = nil, _ ctx: CheckContext) -> Suggestion? {
+        guard let (p, unmodelled) = problem(unit, rules: found, named: named, ctx) else { return nil }
+        if !unmodelled.isEmpty {
+            let ids = Set(unmodelled).map(\.description).sorted().joined(separator: ", ")
+            return Suggestion(fix: nil, message: Message(zh: "未能定位要修改的数：规则 \(ids) 无法建模", en: "Not localised: the rule \(ids) cannot be modelled"))
+        }
+        return search(p, ctx)
+    }
+
+    /// The unit's figures and the error rules over them (those linked to its findings when
+    /// `named` is given, else every rule of its level), and the broken rules that cannot be modelled.
+    func problem(_ unit: UnitCode, rules found: Set<RuleID>, named: [(RuleID, IndicatorID?)]?, _ ctx: CheckContext) -> (UnitProblem, [RuleID])? {
         guard let sub = ctx.submission(of: unit), let level = ctx.level(of: unit) else { return nil }
         let cat = ctx.catalog
         var p = UnitProblem()
@@ -127,7 +186,10 @@ public struct ErrorLocaliser: FindingStage {
         }
         let sameYear = ctx.period.previous.year == ctx.period.year
         var unmodelled: [RuleID] = []
-        for pe in prepared[level] ?? [] {
+        let levelRules = prepared[level] ?? []
+        let relevant = named.map { linkedRules(level, found: found, named: $0) } ?? Array(levelRules.indices)
+        for k in relevant {
+            let pe = levelRules[k]
             if !sameYear && pe.edit.rule == TemporalCheck.ytdDecrease { continue }
             // A figure that is missing leaves the rule out (completeness reports it).
             guard pe.figures.allSatisfy({ p.observed[$0] != nil }) else {
@@ -187,11 +249,7 @@ public struct ErrorLocaliser: FindingStage {
             p.rules.append((.formula(formula, constants: known), pe.figureSet))
         }
         for i in p.integer { if let v = p.observed[i], v != v.rounded() { p.rules.append((.whole(i), [i])) } }
-        if !unmodelled.isEmpty {
-            let ids = Set(unmodelled).map(\.description).sorted().joined(separator: ", ")
-            return Suggestion(fix: nil, message: Message(zh: "未能定位要修改的数：规则 \(ids) 无法建模", en: "Not localised: the rule \(ids) cannot be modelled"))
-        }
-        return search(p, ctx)
+        return (p, unmodelled)
     }
 
     // MARK: the search
@@ -213,26 +271,33 @@ public struct ErrorLocaliser: FindingStage {
     func search(_ p: UnitProblem, _ ctx: CheckContext) -> Suggestion? {
         let bad = p.rules.filter { violated($0.rule, p.observed) }
         guard !bad.isEmpty else { return nil }
-        let cat = ctx.catalog
-        let order = Dictionary(uniqueKeysWithValues: cat.indicators.enumerated().map { ($0.element.id, $0.offset) })
         // Independent groups: the figures linked (through any rule) to each broken rule. Five
         // unrelated slips are five small searches, not one search over every figure at once.
-        var groups: [Set<IndicatorID>] = []
-        for r in bad {
-            var linked = r.figures
-            var grew = true
-            while grew {
-                grew = false
-                for q in p.rules where !q.figures.isDisjoint(with: linked) && !q.figures.isSubset(of: linked) {
-                    linked.formUnion(q.figures); grew = true
-                }
-            }
-            groups.removeAll { g in
-                guard !g.isDisjoint(with: linked) else { return false }
-                linked.formUnion(g); return true
-            }
-            groups.append(linked)
+        // (Linked figures found once for the unit, by union–find over the rules' figures.)
+        var slot: [IndicatorID: Int] = [:]
+        var parent: [Int] = []
+        func find(_ x: Int) -> Int {
+            var x = x
+            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
+            return x
         }
+        func index(_ f: IndicatorID) -> Int {
+            if let i = slot[f] { return i }
+            parent.append(parent.count); slot[f] = parent.count - 1
+            return parent.count - 1
+        }
+        for q in p.rules {
+            var first: Int?
+            for f in q.figures {
+                let i = index(f)
+                if let a = first { let ra = find(a), ri = find(i); if ra != ri { parent[ri] = ra } } else { first = i }
+            }
+        }
+        var members: [Int: Set<IndicatorID>] = [:]
+        for (f, i) in slot { members[find(i), default: []].insert(f) }
+        var roots: [Int] = []
+        for r in bad { if let f = r.figures.first, let i = slot[f] { let root = find(i); if !roots.contains(root) { roots.append(root) } } }
+        var groups = roots.map { members[$0] ?? [] }
         groups.sort { ($0.map { order[$0] ?? 0 }.min() ?? 0) < ($1.map { order[$0] ?? 0 }.min() ?? 0) }
         let deadline = Date().addingTimeInterval(weights.timeLimit)
         var fix: [SuggestedChange] = []

@@ -132,8 +132,6 @@ public struct FindingsWorkbook {
             let cols = zh ? ["区划代码", "单位名称", "指标", "填报值", "插补值", "状态", "方法", "依据"] : ["unit", "name", "indicator", "reported", "imputed", "status", "method", "basis"]
             for (j, h) in cols.enumerated() { try sheet.write(0, j, h, head) }
             let plain = CellStyle(border: true)
-            let methods: [ImputedFigure.Method: String] = [.deterministic: zh ? "规则确定" : "deterministic", .ratio: zh ? "比率（上期 × 同级中位变动）" : "ratio",
-                                                           .donor: zh ? "近似单位（按户数折算）" : "donor"]
             for (i, f) in result.imputed.enumerated() {
                 try sheet.write(i + 1, 0, f.unit.rawValue, plain)
                 try sheet.write(i + 1, 1, reference.tree.name(of: f.unit) ?? "", plain)
@@ -141,8 +139,8 @@ public struct FindingsWorkbook {
                 try sheet.write(i + 1, 3, f.reported.map(XlsxValue.number) ?? .blank, plain)
                 try sheet.write(i + 1, 4, .number(f.value), plain)
                 try sheet.write(i + 1, 5, zh ? "插补" : "imputed", plain)
-                try sheet.write(i + 1, 6, methods[f.method] ?? f.method.rawValue, plain)
-                try sheet.write(i + 1, 7, f.basis, plain)
+                try sheet.write(i + 1, 6, zh ? f.method.chinese : f.method.rawValue, plain)
+                try sheet.write(i + 1, 7, f.basis.text(lang), plain)
             }
             try sheet.write(result.imputed.count + 2, 0, zh ? "插补值不改动填报数：供核实和推算合计参考，上报前须由填报单位确认。" : "Imputed values never replace reported figures: for checking and estimating totals; the reporting unit confirms them before anything goes up.", CellStyle(bold: true))
             for (j, w) in [14.0, 12, 18, 10, 10, 8, 24, 50].enumerated() { try sheet.setColumn(j, j, width: w) }

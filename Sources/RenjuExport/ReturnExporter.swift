@@ -36,7 +36,10 @@ public struct ReturnExporter {
         return out
     }
 
-    public func write(to path: String, unit: UnitCode, period: Period, reported: PeriodValues, signOffs: [SignOff]) throws {
+    /// `imputed`: the figures Renju filled in (already among `reported`): each cell that is one, or
+    /// that sums one, carries a comment saying so, and a legend line under the table says what the
+    /// comments mean. Texts go in as strings, never as formulas.
+    public func write(to path: String, unit: UnitCode, period: Period, reported: PeriodValues, signOffs: [SignOff], imputed: [ImputedFigure] = []) throws {
         let name = reference.tree.name(of: unit) ?? unit.rawValue
         let form = StatisticalForm(template: template, catalog: reference.catalog, unitName: name, period: period)
         let rows = rows(unit: unit, reported: reported)
@@ -45,6 +48,7 @@ public struct ReturnExporter {
         let first = try form.writeHeading(sheet)
         try form.writeRows(sheet, rows, at: first)
         try form.writeFooter(sheet, at: first + rows.count + 1, signOffs: signOffs)
+        if !imputed.isEmpty { try writeNotes(sheet, rows: rows, first: first, imputed: imputed, legendRow: first + rows.count + 2) }
         if let chart = template.chart, rows.count > 1 {
             let chartSheet = try book.addSheet(chart.sheet)
             let cols = form.columns
@@ -62,5 +66,45 @@ public struct ReturnExporter {
             }
         }
         try book.close()
+    }
+
+    /// The status of each filled-in figure on the return: a comment on its cell (or on the cell
+    /// that sums it), a comment on the name of a unit that did not report, and a legend line.
+    func writeNotes(_ sheet: XlsxSheet, rows: [FormRow], first: Int, imputed: [ImputedFigure], legendRow: Int) throws {
+        let tree = reference.tree, cat = reference.catalog
+        // The figures (and rates of them) each row holds or sums that were filled in.
+        func parts(_ id: IndicatorID) -> Set<IndicatorID> {
+            if case let .rate(n, d)? = cat[id]?.kind { return [id, n, d] }
+            return [id]
+        }
+        let unreported = Set(imputed.filter { $0.method == .unreported }.map(\.unit))
+        for (k, r) in rows.enumerated() {
+            let row = first + k
+            if unreported.contains(r.code) {
+                try sheet.comment(row, 1, "未报：本行各数按上期 × 已报单位的中位变动推算，不是填报数。")
+            }
+            for (j, c) in template.columns.enumerated() {
+                guard case let .indicator(id) = c else { continue }
+                let wanted = parts(id)
+                let own = imputed.filter { $0.unit == r.code && wanted.contains($0.indicator) }
+                let under = imputed.filter { $0.unit != r.code && wanted.contains($0.indicator) && tree.isAncestor(r.code, of: $0.unit) }
+                var lines: [String] = []
+                for f in own {
+                    let was = f.reported.map { "填报值 \(shortestDecimal($0))" } ?? "未填报"
+                    lines.append("\(cat[f.indicator]?.name ?? f.indicator.rawValue)：插补 \(shortestDecimal(f.value))（\(f.method.chinese)；\(f.basis.zh)；\(was)）")
+                }
+                if !under.isEmpty {
+                    let units = Set(under.map(\.unit)).sorted()
+                    let names = units.prefix(5).map { tree.name(of: $0) ?? $0.rawValue }.joined(separator: "、") + (units.count > 5 ? " 等" : "")
+                    lines.append("含 \(under.count) 个插补或推算值（\(names)）")
+                }
+                if !lines.isEmpty { try sheet.comment(row, StatisticalForm.firstDataColumn + j, lines.joined(separator: "\n")) }
+            }
+        }
+        let filled = imputed.filter { $0.method != .unreported }.count
+        var legend = "注：带批注的数含 Renju 的插补值（\(filled) 个）"
+        if !unreported.isEmpty { legend += "和未报单位的推算值（\(unreported.count) 个单位）" }
+        legend += "，不是填报数；方法与依据见批注和审核结果工作簿“插补值”表。正式上报前须由填报单位核实确认。"
+        try sheet.write(legendRow, 0, legend, CellStyle(bold: true))
     }
 }

@@ -195,6 +195,25 @@ public struct ImputedFigure: Sendable, Equatable {
         case ratio
         /// The most similar unit of the same parent, scaled by size (donor imputation).
         case donor
+        /// Last period's figure plus the change since the period before (the unit's own trend).
+        case trend
+        /// The units' figures scaled so that they add up to their parent's total, which the county trusts.
+        case prorate
+        /// A unit that did not report: last period's figure × the median change of those that did.
+        case unreported
+
+        /// The methods one may choose for a figure in rules.yaml (`imputation:`), in words there.
+        public static let choosable: [Method] = [.deterministic, .ratio, .trend, .donor]
+        public var chinese: String {
+            switch self {
+            case .deterministic: return "规则确定"
+            case .ratio: return "比率（上期 × 同级中位变动）"
+            case .trend: return "趋势（上期 + 上期较前期的变动）"
+            case .donor: return "近邻单位"
+            case .prorate: return "按上级合计比例分摊"
+            case .unreported: return "未报单位按上期推算"
+            }
+        }
     }
     public let unit: UnitCode
     public let indicator: IndicatorID
@@ -203,8 +222,8 @@ public struct ImputedFigure: Sendable, Equatable {
     public let reported: Double?
     public let method: Method
     /// The rule (deterministic), the peers' median ratio (ratio) or the donor unit (donor), as words.
-    public let basis: String
-    public init(unit: UnitCode, indicator: IndicatorID, value: Double, reported: Double?, method: Method, basis: String) {
+    public let basis: Message
+    public init(unit: UnitCode, indicator: IndicatorID, value: Double, reported: Double?, method: Method, basis: Message) {
         self.unit = unit; self.indicator = indicator; self.value = value; self.reported = reported; self.method = method; self.basis = basis
     }
 }

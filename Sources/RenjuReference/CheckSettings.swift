@@ -52,6 +52,8 @@ public struct CheckSettings: Sendable {
     public var requiresLines: [Int?] = []
     /// Rules written by the user in the expression language.
     public var userRules: [UserRule] = []
+    /// How figures are imputed (`imputation:`): the methods tried in order, and per indicator.
+    public var imputation = ImputationMethods()
 
     public init() {}
 
@@ -86,7 +88,7 @@ public struct CheckSettings: Sendable {
 
     public static func load(path: String, catalog: Catalog) throws -> CheckSettings {
         let file = try YAMLFile(path: path)
-        let root = try file.mapping(file.root, "rules.yaml", keys: ["checks", "identities", "rules"])
+        let root = try file.mapping(file.root, "rules.yaml", keys: ["checks", "identities", "rules", "imputation"])
         var out = CheckSettings()
         out.path = path
         if let checks = root["checks"] {
@@ -168,6 +170,26 @@ public struct CheckSettings: Sendable {
             out.requires = try pairs("requires").map { (when: $0.0, then: $0.1) }
             out.partWholeLines = lines("part_whole"); out.requiresLines = lines("requires")
         }
+        if let node = root["imputation"] {
+            let m = try file.mapping(node, "imputation", keys: ["methods", "indicators"])
+            func methods(_ n: Node, _ what: String) throws -> [ImputedFigure.Method] {
+                let names = try file.strings(n, what)
+                return try names.map { name in
+                    guard let method = ImputedFigure.Method(rawValue: name), ImputedFigure.Method.choosable.contains(method) else {
+                        throw file.error(n, "\(what): unknown method “\(name)” (methods: \(ImputedFigure.Method.choosable.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    return method
+                }
+            }
+            if let d = m["methods"] { out.imputation.methods = try methods(d, "imputation.methods") }
+            if let ind = m["indicators"] {
+                for (k, v) in try file.mapping(ind, "imputation.indicators") {
+                    let id = try file.string(k, "imputation.indicators key")
+                    guard catalog[IndicatorID(id)] != nil else { throw file.error(k, "imputation.indicators: unknown indicator “\(id)”") }
+                    out.imputation.byIndicator[IndicatorID(id)] = try methods(v, "imputation.indicators.\(id)")
+                }
+            }
+        }
         if let rules = root["rules"] {
             var seen = Set<RuleID>()
             for node in try file.sequence(rules, "rules") {
@@ -236,4 +258,14 @@ public struct CheckSettings: Sendable {
                         levels: levels, assertion: assertion, source: text, missing: missing, indicator: indicator,
                         message: m["message"]?.scalar?.string, line: m["id"]?.mark?.line)
     }
+}
+
+
+/// The imputation methods of rules.yaml: tried in order until one gives a value that passes every
+/// error rule.
+public struct ImputationMethods: Sendable {
+    public var methods: [ImputedFigure.Method] = [.deterministic, .ratio, .donor]
+    public var byIndicator: [IndicatorID: [ImputedFigure.Method]] = [:]
+    public init() {}
+    public func methods(for id: IndicatorID) -> [ImputedFigure.Method] { byIndicator[id] ?? methods }
 }

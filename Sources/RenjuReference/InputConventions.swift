@@ -28,6 +28,9 @@ public struct InputConventions: Sendable, Equatable {
     public var withoutTotals = false
     /// Values for the localised and blank figures are wanted (`--impute`).
     public var impute = false
+    /// With `impute`: a total that its units do not add up to is trusted, and the units' figures
+    /// are scaled to it (`--trust-totals`).
+    public var trustTotals = false
 
     public init(blanks: [Blank] = [], withoutTotals: Bool = false) { self.blanks = blanks; self.withoutTotals = withoutTotals }
 

@@ -46,7 +46,7 @@ public enum JSONReport {
             // Imputed values, beside the reported ones (`--impute`).
             out += ",\n  \"imputed\": [" + result.imputed.map { i in
                 "\n    {\"unit\": \(quote(i.unit.rawValue)), \"indicator\": \(quote(i.indicator.rawValue)), \"value\": \(number(i.value)), "
-                + "\"reported\": \(number(i.reported)), \"status\": \"imputed\", \"method\": \(quote(i.method.rawValue)), \"basis\": \(quote(i.basis))}"
+                + "\"reported\": \(number(i.reported)), \"status\": \"imputed\", \"method\": \(quote(i.method.rawValue)), \"basis\": \(quote(i.basis.text(lang)))}"
             }.joined(separator: ",") + "\n  ]"
         }
         if let c = result.coverage {

@@ -59,7 +59,7 @@ public enum TextReport {
             out += zh ? "插补值（不改动填报数，须由填报单位确认）：\n" : "Imputed values (reported figures unchanged; to be confirmed):\n"
             for i in result.imputed {
                 let reported = i.reported.map(shortestDecimal) ?? (zh ? "空" : "blank")
-                out += "  \(i.unit) \(i.indicator)：\(reported) → \(shortestDecimal(i.value))（\(i.method.rawValue)；\(terminalSafe(i.basis))）\n"
+                out += "  \(i.unit) \(i.indicator)：\(reported) → \(shortestDecimal(i.value))（\(zh ? i.method.chinese : i.method.rawValue)；\(terminalSafe(i.basis.text(lang)))）\n"
             }
         }
         // What could not be checked is said, so that a quiet report is not read as a clean one.

@@ -12,6 +12,10 @@ struct Export: AsyncParsableCommand {
         rates recomputed from the summed parts), the footer filled from the sign-offs, and a chart sheet.
         The return is written even when errors are open (as a draft), but the exit status is then 1 \
         and the errors are listed on stderr; --strict refuses to write it.
+        With --impute the return holds the imputed values in place of the wrong or blank figures, \
+        and a unit of its rows that did not report is estimated from its last period (× the median \
+        change of those that did), so that the 合计 is complete: every such cell has a comment \
+        (method, basis, what was reported) and a legend line under the table says so.
 
           renju export --template prefecture-quarterly --out 西吉县-2025Q3.xlsx examples/xiji
         """
@@ -45,6 +49,12 @@ struct Export: AsyncParsableCommand {
         }
         guard r.written else { throw ExitCode(1) }
         note(lang, zh: "已写出 \(out)（\(r.unitName) \(r.period.chinese)）", en: "wrote \(out) (\(r.unitName) \(r.period))")
+        if !r.imputed.isEmpty {
+            let estimated = Set(r.imputed.filter { $0.method == .unreported }.map(\.unit)).count
+            let filled = r.imputed.filter { $0.method != .unreported }.count
+            note(lang, zh: "其中 \(filled) 个插补值\(estimated > 0 ? "、\(estimated) 个未报单位按上期推算" : "")：每个都有批注，表下有说明",
+                 en: "with \(filled) imputed values\(estimated > 0 ? " and \(estimated) units that did not report estimated from last period" : ""): each has a comment; a legend line is under the table")
+        }
         if r.openErrors > 0 { throw ExitCode(1) }
     }
 }

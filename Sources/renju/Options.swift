@@ -80,9 +80,13 @@ struct CheckOptions: ParsableArguments {
     @Flag(name: .long, help: "Also give values for the figures error localisation names and the required figures left blank: deterministic where the rules leave one value, else last period's × the peers' median change, else a similar unit's; each with how, kept only if the unit's error rules then hold. Reported figures are never changed.")
     var impute = false
 
+    @Flag(name: .customLong("trust-totals"), help: "With --impute: where the units do not add up to their total, keep the total (the county trusts it) and scale the units' figures to it (prorate).")
+    var trustTotals = false
+
     var workspace: Workspace {
         var conventions = InputConventions(blanks: blank, withoutTotals: withoutTotals)
-        conventions.impute = impute
+        conventions.impute = impute || trustTotals
+        conventions.trustTotals = trustTotals
         return reference.workspace(targets: targets.targets, conventions: conventions)
     }
     var lang: Language { language.lang }

@@ -15,6 +15,6 @@ struct Renju: AsyncParsableCommand {
         Reference data (indicators, rules, divisions, targets, chains) lives in reference-data/.
         """,
         version: "0.1.0 (libxlsxwriter \(XlsxWriterLibrary.version))",
-        subcommands: [Validate.self, Export.self, Template.self, Digest.self, Keygen.self, Sign.self, Rank.self, DB.self, Serve.self, User.self, Rules.self, Sample.self, Verify.self, Show.self, Synth.self, Divisions.self]
+        subcommands: [Validate.self, Export.self, Template.self, Digest.self, Keygen.self, Sign.self, Rank.self, DB.self, Serve.self, User.self, Rules.self, Sample.self, Verify.self, Show.self, Synth.self, Divisions.self, Impute.self]
     )
 }

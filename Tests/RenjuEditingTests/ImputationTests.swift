@@ -33,7 +33,7 @@ final class ImputationTests: XCTestCase {
         // donor 甲村's 6 cleaners for 500 households, scaled to 300 households → 3.6 → 4.
         XCTAssertEqual(cleaners.method, .donor)
         XCTAssertEqual(cleaners.value, 4)
-        XCTAssertTrue(cleaners.basis.contains("640422100201"))
+        XCTAssertTrue(cleaners.basis.en.contains("640422100201"))
         // Every imputed value, put in, passes every error rule.
         var fixed = subs
         for i in fixed.indices where fixed[i].period == Period(year: 2025, quarter: 3) {
