@@ -115,6 +115,8 @@ extension Workspace {
         public let refusedForErrors: Int?
         /// Refused: these (unit, period) are stored already and the import was not forced.
         public var refusedAsStored: [(unit: UnitCode, period: Period)] = []
+        /// Values imputed (`--impute`) and stored apart from the figures.
+        public var imputed = 0
     }
 
     /// Validates the inputs (earlier periods in the store are their history) and stores each
@@ -135,6 +137,7 @@ extension Workspace {
         let explanationsByUnit = Dictionary(grouping: v.input.explanations, by: \.unit)
         var findingsByUnit: [UnitCode: [Finding]] = [:]
         for f in result.findings { if let u = f.unit { findingsByUnit[u, default: []].append(f) } }
+        let imputedByUnit = Dictionary(grouping: result.imputed, by: \.unit)
         let entries: [StoreEntry] = result.submissions.compactMap { sub in
             guard let period = sub.period else { return nil }
             let roots = sub.roots(in: tree)
@@ -142,10 +145,12 @@ extension Workspace {
             let units = sub.rows.map(\.code)
             let offs = (roots.flatMap { offsByUnit[$0] ?? [] } + sub.signOffs.filter { roots.contains($0.unit) })
                 .filter { $0.period == nil || $0.period == period }
-            return StoreEntry(
+            var entry = StoreEntry(
                 submission: sub, root: root, digest: ContentDigest.of(sub), signOffs: offs,
                 explanations: units.flatMap { explanationsByUnit[$0] ?? [] },
                 findings: units.flatMap { findingsByUnit[$0] ?? [] })
+            entry.imputed = units.flatMap { imputedByUnit[$0] ?? [] }
+            return entry
         }
         // A period stored already is replaced only with --force and a reason (the audit trail then
         // says why and what changed).
@@ -163,7 +168,9 @@ extension Workspace {
         do {
             let records = try await store.importSubmissions(entries, who: who ?? Self.currentUser(), forced: force && (result.hasOpenError || !again.isEmpty),
                                                       reason: reason, now: Date(), pause: pause)
-            return Imported(records: records, refusedForErrors: nil)
+            var done = Imported(records: records, refusedForErrors: nil)
+            done.imputed = entries.reduce(0) { $0 + $1.imputed.count }
+            return done
         } catch let e as StoreError {
             throw AppError(e.description)
         } catch {

@@ -236,7 +236,7 @@ public final class PostgresStore: HistoryStoring, Sendable {
                         try await c.query("INSERT INTO figure_changes (import_id, unit, indicator, old, new) VALUES (\(id), \(ch.unit.rawValue), \(ch.indicator.rawValue), \(ch.old), \(ch.new))", logger: l)
                     }
                     try await c.query("DELETE FROM observations WHERE period = \(p) AND unit BETWEEN \(lo) AND \(hi) AND unit = ANY(\(units))", logger: l)
-                    for table in ["findings", "explanations"] {
+                    for table in ["findings", "explanations", "imputed_figures"] {
                         try await c.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE period = $1 AND unit = ANY($2)", binds: try Self.binds(p, units)), logger: l)
                     }
                     try await c.query("DELETE FROM signoffs WHERE period = \(p) AND unit = \(root)", logger: l)
@@ -267,6 +267,12 @@ public final class PostgresStore: HistoryStoring, Sendable {
                         try await c.query("""
                             INSERT INTO findings (period, unit, rule, severity, indicator, value, expected, message, explained, import_id)
                             VALUES (\(p), \(f.unit?.rawValue), \(f.rule.description), \(f.severity.rawValue), \(f.indicator?.rawValue), \(f.value), \(f.expected), \(f.message.zh), \(f.explained), \(id))
+                            """, logger: l)
+                    }
+                    for f in e.imputed {
+                        try await c.query("""
+                            INSERT INTO imputed_figures (import_id, period, unit, indicator, value, reported, method, basis)
+                            VALUES (\(id), \(p), \(f.unit.rawValue), \(f.indicator.rawValue), \(f.value), \(f.reported), \(f.method.rawValue), \(f.basis.zh))
                             """, logger: l)
                     }
                     if pause > 0 {
@@ -548,6 +554,20 @@ public final class PostgresStore: HistoryStoring, Sendable {
             guard let rule = RuleID(r.1), let severity = Severity(rawValue: r.2) else { throw PostgresStoreError.query(path, "a stored finding's rule or severity does not parse") }
             return StoredFinding(unit: r.0.flatMap { UnitCode($0) }, rule: rule, severity: severity, indicator: r.3.map { IndicatorID($0) },
                                  value: r.4, expected: r.5, message: r.6, explained: r.7)
+        }
+    }
+
+    public func imputed(period: Period) async throws -> [StoredImputation] {
+        let p = period.description
+        typealias Row = (String, String, Double, Double?, String, String)
+        let rows: [Row] = try await run { c, l in
+            var out: [Row] = []
+            for try await r in try await c.query("SELECT unit, indicator, value, reported, method, basis FROM imputed_figures WHERE period = \(p) ORDER BY unit, indicator", logger: l)
+                .decode(Row.self) { out.append(r) }
+            return out
+        }
+        return rows.compactMap { r in
+            UnitCode(r.0).map { StoredImputation(unit: $0, indicator: IndicatorID(r.1), value: r.2, reported: r.3, method: r.4, basis: r.5) }
         }
     }
 

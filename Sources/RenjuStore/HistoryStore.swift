@@ -138,6 +138,7 @@ public final class HistoryStore: Sendable {
                     try ObservationRow.filter(Self.of(period, u)).deleteAll(db)
                     try FindingRow.filter(Self.of(period, u)).deleteAll(db)
                     try ExplanationRow.filter(Self.of(period, u)).deleteAll(db)
+                    try db.execute(sql: "DELETE FROM imputed_figures WHERE period = ? AND unit = ?", arguments: [period, u])
                 }
                 try SignOffRow.filter(Self.of(period, e.root)).deleteAll(db)
                 // The figures through one prepared statement (a record built per figure cost more than SQLite).
@@ -153,6 +154,10 @@ public final class HistoryStore: Sendable {
                     try ExplanationRow(period: period, unit: x.unit, rule: x.rule, indicator: x.indicator, text: x.text, importId: id).insert(db)
                 }
                 for f in e.findings { try FindingRow(period: period, finding: f, importId: id).insert(db) }
+                for f in e.imputed {
+                    try db.execute(sql: "INSERT INTO imputed_figures (import_id, period, unit, indicator, value, reported, method, basis) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                   arguments: [id, period, f.unit, f.indicator, f.value, f.reported, f.method.rawValue, f.basis.zh])
+                }
                 records.append(ImportRecord(id: id, at: stamp, who: who, file: e.submission.file, digest: e.digest, period: period,
                                             unit: e.root, forced: forced, reason: reason, replaced: replaced, changes: changes))
             }
@@ -231,6 +236,15 @@ public final class HistoryStore: Sendable {
     public func importedUnits(period: Period) throws -> Set<UnitCode> {
         try queue.read { db in
             Set(try ImportRow.filter(Column("period") == period).fetchAll(db).map(\.unit))
+        }
+    }
+
+    public func imputed(period: Period) throws -> [StoredImputation] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT unit, indicator, value, reported, method, basis FROM imputed_figures WHERE period = ? ORDER BY unit, indicator", arguments: [period]).compactMap { r in
+                guard let u = UnitCode(r["unit"] as String) else { return nil }
+                return StoredImputation(unit: u, indicator: IndicatorID(r["indicator"] as String), value: r["value"], reported: r["reported"], method: r["method"], basis: r["basis"])
+            }
         }
     }
 

@@ -131,5 +131,14 @@ public enum StoreSchema {
             "CREATE INDEX IF NOT EXISTS signoffs_period_unit ON signoffs(period, unit)",
             "CREATE INDEX IF NOT EXISTS explanations_period_unit ON explanations(period, unit)",
         ]),
+        // Imputed values (`--impute` on a forced import), kept apart from the reported figures:
+        // never read as history, never in a return unless asked for.
+        StoreMigration(id: "v6-imputed", statements: [
+            """
+            CREATE TABLE imputed_figures (import_id {int64} NOT NULL{import_fk}, period TEXT NOT NULL, unit TEXT NOT NULL,
+                indicator TEXT NOT NULL, value {double} NOT NULL, reported {double}, method TEXT NOT NULL, basis TEXT NOT NULL)
+            """,
+            "CREATE INDEX imputed_figures_period_unit ON imputed_figures(period, unit)",
+        ]),
     ]
 }

@@ -25,6 +25,22 @@ public protocol HistoryStoring: AnyObject, Sendable {
     func findings(period: Period) async throws -> [StoredFinding]
     /// The reporting units (a submission's top unit) with an import of the period.
     func importedUnits(period: Period) async throws -> Set<UnitCode>
+    /// The values imputed beside a period's imports (apart from the reported figures).
+    func imputed(period: Period) async throws -> [StoredImputation]
+}
+
+/// An imputed value as stored: apart from the reported figures, with how it was found.
+public struct StoredImputation: Sendable, Equatable {
+    public let unit: UnitCode
+    public let indicator: IndicatorID
+    public let value: Double
+    public let reported: Double?
+    public let method: String
+    /// In Chinese, as the findings' messages are stored.
+    public let basis: String
+    public init(unit: UnitCode, indicator: IndicatorID, value: Double, reported: Double?, method: String, basis: String) {
+        self.unit = unit; self.indicator = indicator; self.value = value; self.reported = reported; self.method = method; self.basis = basis
+    }
 }
 
 extension HistoryStoring {
@@ -40,6 +56,8 @@ public struct StoreEntry: Sendable {
     public let signOffs: [SignOff]
     public let explanations: [Explanation]
     public let findings: [Finding]
+    /// Values imputed for the submission's units (`--impute`), stored apart from its figures.
+    public var imputed: [ImputedFigure] = []
     public init(submission: Submission, root: UnitCode, digest: String?, signOffs: [SignOff], explanations: [Explanation], findings: [Finding]) {
         self.submission = submission; self.root = root; self.digest = digest; self.signOffs = signOffs
         self.explanations = explanations; self.findings = findings

@@ -75,6 +75,9 @@ struct DBImport: AsyncParsableCommand {
             say("stored \(rec.unit) \(rec.period) from \(rec.file) (\(what))")
         }
         say(lang, zh: "已入库 \(r.records.count) 份报表：\(db.path)", en: "\(r.records.count) submissions stored in \(db.path)")
+        if r.imputed > 0 {
+            say(lang, zh: "另存 \(r.imputed) 个插补值，与填报数分开（不作为历史数据）", en: "\(r.imputed) imputed values stored apart from the reported figures (never used as history)")
+        }
     }
 }
 

@@ -60,6 +60,24 @@ final class StoreContractTests: XCTestCase {
         XCTAssertEqual(all.value(q3, a, "households"), 306, file: file, line: line)
         let stored = try await store.findings(period: q3)
         XCTAssertEqual(stored.map(\.rule.description), ["signoff.late"], "replaced, not added", file: file, line: line)
+        // Imputed values (a forced import with --impute) are kept apart: never the figure, never history.
+        var forced = Self.entry(q3, root: t, villages: [(a, 306), (b, 410)])
+        forced.imputed = [ImputedFigure(unit: b, indicator: "cleaners", value: 4, reported: nil, method: .donor,
+                                        basis: Message(zh: "近邻单位 640422100201 甲村（按户数折算）", en: "donor 640422100201 甲村"))]
+        _ = try await store.importSubmissions([forced], who: "李强", forced: true, reason: "乙村保洁员人数待核实",
+                                              now: Date(timeIntervalSince1970: 1_760_000_200), pause: 0)
+        let imputed = try await store.imputed(period: q3)
+        XCTAssertEqual(imputed, [StoredImputation(unit: b, indicator: "cleaners", value: 4, reported: nil, method: "donor",
+                                                  basis: "近邻单位 640422100201 甲村（按户数折算）")], file: file, line: line)
+        let history = try await store.dataset(periods: [q3])
+        XCTAssertNil(history.value(q3, b, "cleaners"), "an imputed value is not a stored figure", file: file, line: line)
+        let none = try await store.imputed(period: q2)
+        XCTAssertEqual(none, [], file: file, line: line)
+        // Replaced with the unit's next import.
+        _ = try await store.importSubmissions([Self.entry(q3, root: t, villages: [(a, 306), (b, 410)])], who: "李强", forced: true, reason: "已核实",
+                                              now: Date(timeIntervalSince1970: 1_760_000_300), pause: 0)
+        let gone = try await store.imputed(period: q3)
+        XCTAssertEqual(gone, [], file: file, line: line)
     }
 
     /// On-site checks: a sample and what inspectors found come back as stored, on both backends.

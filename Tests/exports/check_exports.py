@@ -6,7 +6,10 @@
   to the rates of the summed parts, the footer, the chart sheet, print setup;
 - the blank collection form: data validation on every input column, protection, and a round trip —
   filled here with openpyxl, read back by Renju (`renju show`), same values;
-- the findings workbook: highlighted cells with comments, and the 审核情况 sheet.
+- the findings workbook: highlighted cells with comments, and the 审核情况 sheet;
+- imputation (`--impute`): a township that did not report estimated on the return with a comment
+  on its name and each of its cells, the 合计 still the sum of the rows, a legend line under the
+  table, the statuses in `renju impute`'s CSV and in the findings workbook's 插补值 sheet.
 
 usage: check_exports.py RENJU_BINARY [DATASET_DIR]
 Prints one line per check and a closing "N passed, N failed"; exit 1 on any failure.
@@ -245,6 +248,59 @@ def check_control_characters(binary, tmp):
               texts[-1][:200] if texts else "")
 
 
+def check_imputed_return(binary, tmp):
+    """The sample county with one township's current file taken away, exported with --impute."""
+    src = os.path.join(ROOT, "examples", "xiji")
+    data = os.path.join(tmp, "imputed-input")
+    shutil.copytree(src, data)
+    gone = [f for f in os.listdir(os.path.join(data, "2025Q3")) if f.startswith("640422101000")]
+    for f in gone:
+        os.remove(os.path.join(data, "2025Q3", f))
+    out = os.path.join(tmp, "imputed-return.xlsx")
+    r = run(binary, "export", "--impute", "--as-of", "2025-10-31", "--out", out, data)
+    check("export --impute writes the return and says what was filled in", os.path.exists(out) and "插补值" in r.stderr and "未报单位" in r.stderr, r.stderr)
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    hdr = next(rr for rr in range(1, 20) if ws.cell(rr, 1).value == "区划代码")
+    rows = []
+    rr = hdr + 1
+    while ws.cell(rr, 1).value:
+        rows.append(rr)
+        rr += 1
+    total, towns = rows[0], rows[1:]
+    missing = next((x for x in towns if ws.cell(x, 1).value == "640422101000"), None)
+    check("the township that did not report has a row, its name commented 未报",
+          missing is not None and ws.cell(missing, 2).comment is not None and ws.cell(missing, 2).comment.text.startswith("未报"))
+    hh = next(c for c in range(3, ws.max_column + 1) if str(ws.cell(hdr, c).value).startswith("总户数"))
+    cell = ws.cell(missing, hh) if missing else None
+    check("its figures are estimated, each with a comment saying how",
+          cell is not None and isinstance(cell.value, (int, float)) and cell.value > 0 and cell.comment is not None
+          and "未报单位按上期推算" in cell.comment.text, cell.comment.text if cell is not None and cell.comment else "no comment")
+    check("the 合计 is the sum of the rows, the estimate included, and says it holds estimates",
+          abs(sum(ws.cell(x, hh).value or 0 for x in towns) - (ws.cell(total, hh).value or 0)) < 0.006
+          and ws.cell(total, hh).comment is not None and "插补或推算" in ws.cell(total, hh).comment.text)
+    texts = [str(ws.cell(x, 1).value) for x in range(rows[-1] + 1, ws.max_row + 1) if ws.cell(x, 1).value]
+    check("a legend line under the table", any(t.startswith("注：带批注的数含 Renju 的插补值") for t in texts), str(texts))
+    commented = [c for row in ws.iter_rows() for c in row if c.comment]
+    check("no cell of the return is a formula", all(not (isinstance(c.value, str) and c.value.startswith("=")) for row in ws.iter_rows() for c in row))
+    csv_out = os.path.join(tmp, "status.csv")
+    r = run(binary, "impute", "--as-of", "2025-10-31", "--out", csv_out, os.path.join(ROOT, "examples", "xiji"))
+    statuses = list(csv.DictReader(open(csv_out, encoding="utf-8"))) if os.path.exists(csv_out) else []
+    imputed = [x for x in statuses if x["status"] == "imputed"]
+    check("renju impute: every figure with its status; the imputed ones with method and basis, what was reported beside",
+          len(statuses) > 1000 and len(imputed) > 0 and all(x["method"] and x["basis"] for x in imputed)
+          and all(x["status"] in ("reported", "imputed", "blank") for x in statuses)
+          and any(x["indicator"] == "road_hardening_rate" and x["reported"] == "100" and x["method"] == "deterministic" for x in imputed),
+          f"{len(statuses)} rows, {len(imputed)} imputed; {r.stderr}")
+    book = os.path.join(tmp, "imputed-findings.xlsx")
+    run(binary, "validate", "--impute", "--as-of", "2025-10-31", "--xlsx", book, os.path.join(ROOT, "examples", "xiji"))
+    wb = openpyxl.load_workbook(book)
+    sheet = wb["插补值"] if "插补值" in wb.sheetnames else None
+    listed = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] if sheet else []
+    check("the findings workbook's 插补值 sheet: the same values with status 插补 and the method",
+          len(listed) >= len(imputed) > 0 and all(x[5] == "插补" for x in listed if x[0] and x[0].isdigit()), str(listed[:2]))
+    return len(commented)
+
+
 def main():
     binary = sys.argv[1]
     ds = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(ROOT), "shared", "conformance", "xiji-2025Q3")
@@ -262,6 +318,7 @@ def main():
         check_form_round_trip(binary, tmp)
         check_findings_workbook(binary, tmp, inputs, extra)
         check_control_characters(binary, tmp)
+        check_imputed_return(binary, tmp)
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
