@@ -12,6 +12,7 @@ import RenjuChecks
 /// broken". The localiser's fix must cost what the referee's cheapest workable set costs, and no
 /// village with a workable set may be left unlocalised.
 final class LocalisationRefereeTests: XCTestCase {
+    // (Also: every value the imputer gives these records passes every error rule on its figure.)
     /// A generator with a fixed seed (SplitMix64): the same records on every run.
     struct Seeded {
         var state: UInt64
@@ -60,7 +61,7 @@ final class LocalisationRefereeTests: XCTestCase {
         let localiser = ErrorLocaliser(reference: ref)
         var rng = Seeded(state: 20_261_207)
         let villages = ["640422100201", "640422100202", "640422101201"]
-        var judged = 0, withFive = 0
+        var judged = 0, withFive = 0, imputedChecked = 0
         for round in 0..<40 {
             var rows: [(String, [String: Double?])] = []
             var planted: [String: Int] = [:]
@@ -71,6 +72,16 @@ final class LocalisationRefereeTests: XCTestCase {
             let subs = readCSV(longCSV(period: "2025Q3", rows: rows), reference: ref)
             let result = Validator(reference: ref, stages: [localiser]).validate(submissions: subs)
             let ctx = CheckContext(reference: ref, period: Period(year: 2025, quarter: 3), submissions: result.submissions, history: result.history, asOf: nil)
+            // Every imputed value, put in, passes every error rule on its figure.
+            let imputed = Imputer(reference: ref).impute(result)
+            var fixed = subs
+            for i in fixed.indices { for f in imputed { fixed[i].values.set(f.unit, f.indicator, Observation(f.value)) } }
+            let again = Validator(reference: ref).validate(submissions: fixed)
+            for f in imputed {
+                XCTAssertFalse(again.findings.contains { $0.severity == .error && $0.unit == f.unit && $0.indicator == f.indicator },
+                               "round \(round): \(f.unit) \(f.indicator) → \(f.value) (\(f.method)) still breaks a rule")
+                imputedChecked += 1
+            }
             for code in villages {
                 let unit = try XCTUnwrap(UnitCode(code))
                 let errors = result.findings.filter { $0.unit == unit && $0.severity == .error && localiser.isFigureRule($0.rule) }
@@ -84,6 +95,7 @@ final class LocalisationRefereeTests: XCTestCase {
             }
         }
         XCTAssertGreaterThanOrEqual(judged, 100, "enough records judged")
+        XCTAssertGreaterThanOrEqual(imputedChecked, 100, "enough imputed values checked")
         XCTAssertGreaterThanOrEqual(withFive, 15, "records with five independent errors among them")
     }
 
