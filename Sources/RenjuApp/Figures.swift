@@ -30,11 +30,17 @@ public struct ReadFigures: Sendable {
 /// the catalog. A text that a spreadsheet would take for a formula is given a leading apostrophe.
 public enum FigureStatusTable {
     public static let header = ["period", "unit_code", "unit_name", "indicator", "value", "status", "method", "basis", "reported"]
+    /// The statuses a figure can have.
+    public static let statuses = ["reported", "corrected", "imputed", "blank"]
 
-    public static func csv(_ v: Workspace.Validation) -> String {
+    /// `inspections`: what on-site checks found; a figure found wrong with a value is `corrected`.
+    public static func csv(_ v: Workspace.Validation, inspections: [InspectionResult] = []) -> String {
         let cat = v.reference.catalog, tree = v.reference.tree
         var filled: [UnitCode: [IndicatorID: ImputedFigure]] = [:]
         for f in v.result.imputed { filled[f.unit, default: [:]][f.indicator] = f }
+        // The latest record of each figure of this period (recorded in order) wins.
+        var corrected: [UnitCode: [IndicatorID: InspectionResult]] = [:]
+        for r in inspections where r.period == v.result.period && r.wrong && r.found != nil { corrected[r.unit, default: [:]][r.indicator] = r }
         var lines = [header.joined(separator: ",")]
         var seen = Set<UnitCode>()
         for sub in v.result.submissions where sub.period == v.result.period {
@@ -44,7 +50,10 @@ public enum FigureStatusTable {
                 for ind in cat.indicators {
                     let reported = sub.values[u, ind.id]
                     var cells: [String]
-                    if let f = filled[u]?[ind.id] {
+                    if let c = corrected[u]?[ind.id], let found = c.found {
+                        let basis = "抽查核实：\(c.inspector)\(c.inspectedOn.map { "，\($0)" } ?? "")"
+                        cells = [shortestDecimal(found), "corrected", "inspection", basis, reported.map(shortestDecimal) ?? ""]
+                    } else if let f = filled[u]?[ind.id] {
                         cells = [shortestDecimal(f.value), "imputed", f.method.rawValue, f.basis.zh, reported.map(shortestDecimal) ?? ""]
                     } else if let r = reported {
                         cells = [shortestDecimal(r), "reported", "", "", shortestDecimal(r)]

@@ -7,6 +7,8 @@ import RenjuStoreCore
 
 /// 抽查 end to end with the built binary: a sample drawn from a synthetic county's quarter, the
 /// workbook filled as an inspector would (openpyxl), imported back, and the hit rates.
+private let FigureStatusTableStatuses: Set<String> = ["reported", "corrected", "imputed", "blank"]
+
 final class InspectionTests: XCTestCase {
     func synthetic() throws -> (dir: URL, db: String, common: [String]) {
         let dir = try temporaryDirectory()
@@ -151,6 +153,21 @@ final class InspectionTests: XCTestCase {
         try check.run(); check.waitUntilExit()
         XCTAssertEqual(String(decoding: o.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
                        "\(den.count) 规则", "a row per rule")
+        // Every figure's status: one an inspector found wrong is `corrected`, with the value found.
+        let statuses = try runRenju(["impute", "--db", s.db] + s.common + [returns])
+        XCTAssertEqual(statuses.status, 0, statuses.stderr)
+        let rows = statuses.stdout.split(separator: "\n").dropFirst().map { $0.components(separatedBy: ",") }
+        let corrected = rows.filter { $0.count > 8 && $0[5] == "corrected" }
+        let foundWrong = results.filter { $0.wrong && $0.found != nil && $0.period == Period(year: 2025, quarter: 3) }
+        XCTAssertFalse(foundWrong.isEmpty, "the inspector found figures wrong")
+        XCTAssertEqual(Set(corrected.map { "\($0[1])|\($0[3])" }), Set(foundWrong.map { "\($0.unit)|\($0.indicator)" }), "\(corrected.prefix(3))")
+        for r in foundWrong {
+            let row = try XCTUnwrap(corrected.first { $0[1] == r.unit.rawValue && $0[3] == r.indicator.rawValue })
+            XCTAssertEqual(Double(row[4]), r.found, "the value found on site")
+            XCTAssertEqual(Double(row[8]), r.reported, "beside what was reported")
+            XCTAssertEqual(row[6], "inspection"); XCTAssertTrue(row[7].hasPrefix("抽查核实：核查员甲"), row[7])
+        }
+        XCTAssertTrue(rows.allSatisfy { $0.count < 6 || FigureStatusTableStatuses.contains($0[5]) })
     }
 
     func testAWrongFigureWithoutItsValueIsRefusedWithItsCellAndNothingIsRecorded() throws {
