@@ -95,7 +95,8 @@ public final class Desk: Sendable {
 
     deinit { try? FileManager.default.removeItem(at: scratch) }
 
-    var today: CivilDate { asOf ?? .today }
+    /// Today as the desk counts it (`--as-of`, else the clock).
+    public var today: CivilDate { asOf ?? .today }
 
     /// The desk's private scratch folder (stored files as read; nothing a refused upload left).
     public var scratchFolder: URL { scratch }

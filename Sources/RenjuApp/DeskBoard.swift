@@ -94,3 +94,63 @@ extension Desk {
         return SubmissionCounts(status: status, errors: errors, warnings: warnings, explained: explained, signedRoles: roles, late: late)
     }
 }
+
+// The reporting calendar on the desk: the period being reported, the periods to offer, deadlines.
+extension Desk {
+    /// The period being reported today (the calendar's, not the clock's quarter).
+    public var currentPeriod: Period { reference.calendar.current(on: today) }
+
+    /// The periods the period switch offers: the calendar's recent ones and every period the
+    /// store holds (imported or uploaded), newest first.
+    public func periodsOffered() async throws -> [Period] {
+        var known = Set(try await store.periods().map(\.period))
+        for s in try await store.submissions(period: nil) { known.insert(s.period) }
+        return reference.calendar.listed(on: today, known: known.sorted())
+    }
+
+    /// A period's deadline: `deadline_days` (signoff.yaml) after its end.
+    public func deadline(of period: Period) -> CivilDate { period.endDate.adding(days: reference.chains.deadlineDays) }
+
+    /// A stored instant in the desk's time zone (`2026-12-07 08:54`).
+    public func localTime(_ iso: String) -> String { reference.calendar.local(iso) }
+}
+
+/// What a unit's submission of a period needs next, for the person looking at it.
+public enum NextStep: Sendable, Equatable {
+    /// Nothing uploaded yet.
+    case upload
+    /// Sent back by the county, with its reason.
+    case returned(String)
+    /// Errors to fix, then upload again.
+    case fixErrors(Int)
+    /// Warnings to confirm: fix and upload again, or explain.
+    case confirmWarnings(Int)
+    /// Signatures still missing, in the chain's order; `mine` when the viewer may give the next one.
+    case sign(missing: [String], mine: Bool)
+    /// Every role signed: the county compiles the return.
+    case done
+}
+
+extension Desk {
+    /// The next step of a unit's latest version (nil: nothing uploaded), for `account`.
+    public func nextStep(of s: DeskSubmission?, for account: Account) -> NextStep {
+        guard let s else { return .upload }
+        if s.stored.state == .returned { return .returned(s.stored.returnMessage ?? "") }
+        let c = counts(of: s)
+        if c.errors > 0 { return .fixErrors(c.errors) }
+        let toConfirm = s.validation.result.findings.filter { $0.severity == .warning && $0.isOpen && $0.rule != SignOffCheck.late }.count
+        if toConfirm > 0 { return .confirmWarnings(toConfirm) }
+        let chain = reference.tree.level(of: s.stored.unit).flatMap { reference.chains.chains[$0] } ?? []
+        let missing = chain.filter { r in !c.signedRoles.contains { r.matches($0) } }.map(\.role)
+        if missing.isEmpty { return .done }
+        let mine = DeskPolicy.allows(account, .sign) && account.signs.contains { r in chain.first { $0.role == missing[0] }?.matches(r) ?? (r == missing[0]) }
+        return .sign(missing: missing, mine: mine)
+    }
+
+    /// The names of the desk's accounts by login (who uploaded, shown by name).
+    public func accountNames() async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for a in try await store.accounts() { out[a.login] = a.name }
+        return out
+    }
+}

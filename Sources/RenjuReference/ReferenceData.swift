@@ -15,6 +15,8 @@ public struct ReferenceData: Sendable {
     public var ratios: [RatioDefinition] = []
     /// What changing each figure costs in error localisation (`localisation.yaml`).
     public var fixWeights = FixWeights()
+    /// The reporting calendar (`calendar.yaml`): the period being reported, the desk's time zone.
+    public var calendar = ReportingCalendar()
     /// How earlier periods' units became today's (`division-changes.csv`): history is carried across.
     public var changes = DivisionChanges()
     public var directory: String
@@ -59,6 +61,7 @@ public struct ReferenceData: Sendable {
         ref.keys = try KeyRegistry.load(directory: path("keys"))
         if fm.fileExists(atPath: path("ranking.yaml")) { ref.ranking = try RankingConfig.load(path: path("ranking.yaml"), catalog: catalog) }
         if fm.fileExists(atPath: path("ratios.yaml")) { ref.ratios = try RatioLoader.load(path: path("ratios.yaml"), catalog: catalog) }
+        if fm.fileExists(atPath: path("calendar.yaml")) { ref.calendar = try ReportingCalendar.load(path: path("calendar.yaml")) }
         if fm.fileExists(atPath: path("localisation.yaml")) { ref.fixWeights = try FixWeightsLoader.load(path: path("localisation.yaml"), catalog: catalog) }
         if let changes {
             guard fm.fileExists(atPath: changes) else { throw ReferenceError(file: changes, "no such file") }

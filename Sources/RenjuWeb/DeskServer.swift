@@ -113,6 +113,18 @@ public final class DeskServer: Sendable {
         let session: Session
         let body: ByteBuffer
         let lang: Language
+        /// The page asked for: its path and query (without `lang`), for the language switch.
+        var path: String = "/"
+        var query: [(String, String)] = []
+
+        /// The same page in the other language (the period and every other parameter kept).
+        var otherLanguage: String {
+            var q = query
+            if lang == .zh { q.append(("lang", "en")) }
+            let text = q.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
+            return path + (text.isEmpty ? "" : "?" + text)
+        }
+        static func escape(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
     }
 
     typealias Handler = @Sendable (Request, DeskContext, Caller) async throws -> Response
@@ -149,6 +161,7 @@ public final class DeskServer: Sendable {
     func guarded(_ route: Route, _ handler: @escaping Handler) -> @Sendable (Request, DeskContext) async throws -> Response {
         { req, ctx in
             let lang = Self.lang(req)
+            var signedIn: Caller?
             do {
                 guard let token = req.cookies[Self.sessionCookie]?.value, let session = await self.sessions.session(token),
                       let account = try await self.desk.activeAccount(login: session.login) else {
@@ -165,8 +178,18 @@ public final class DeskServer: Sendable {
                         return Self.failure(.forbidden, Message(zh: "缺少或错误的 CSRF 令牌", en: "missing or wrong CSRF token"), route.surface, lang: lang, pages: self.pages)
                     }
                 }
-                return try await handler(req, ctx, Caller(account: account, session: session, body: body, lang: lang))
+                var caller = Caller(account: account, session: session, body: body, lang: lang)
+                caller.path = req.uri.path
+                // The language switch keeps the period and the indicator shown; a unit or any other
+                // parameter is not echoed into the page (a page shows only what its use case allows).
+                caller.query = req.uri.queryParameters.map { (String($0.key), String($0.value)) }
+                    .filter { ["period", "indicator"].contains($0.0) && Period.parse($0.1) != nil || $0.0 == "indicator" && $0.1.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") } }
+                    .sorted { $0.0 < $1.0 }
+                signedIn = caller
+                return try await handler(req, ctx, caller)
             } catch {
+                // A page's error keeps the user bar and the navigation, and says what to do.
+                if let c = signedIn, route.surface == .page { return await self.errorPage(for: error, c) }
                 return Self.response(for: error, route.surface, lang: lang, pages: self.pages)
             }
         }
@@ -226,35 +249,64 @@ public final class DeskServer: Sendable {
         return pages.errorPage(status: status, message: m.text(lang), lang: lang)
     }
 
-    /// What an error answers: a refused request with its status, a problem with the input as 422.
-    static func response(for error: Error, _ surface: Surface, lang: Language, pages: Pages) -> Response {
+    /// What an error comes to: the status, the words, the findings of an unreadable upload, and
+    /// when to retry.
+    struct Failure { let status: HTTPResponse.Status; let message: Message; var findings: [Finding]? = nil; var retryAfter: Int? = nil }
+
+    static func failure(of error: Error) -> Failure {
         switch error {
         case let e as DeskError:
             switch e {
-            case .notAllowed: return failure(.forbidden, e.message, surface, lang: lang, pages: pages)
-            case .notFound: return failure(.notFound, e.message, surface, lang: lang, pages: pages)
-            case .tooLarge: return failure(.contentTooLarge, e.message, surface, lang: lang, pages: pages)
-            case .invalid: return failure(.badRequest, e.message, surface, lang: lang, pages: pages)
-            case .conflict: return failure(.conflict, e.message, surface, lang: lang, pages: pages)
-            case let .unreadable(m, findings):
-                return failure(.unprocessableContent, m, surface, lang: lang, pages: pages, findings: findings)
+            case .notAllowed: return Failure(status: .forbidden, message: e.message)
+            case .notFound: return Failure(status: .notFound, message: e.message)
+            case .tooLarge: return Failure(status: .contentTooLarge, message: e.message)
+            case .invalid: return Failure(status: .badRequest, message: e.message)
+            case .conflict: return Failure(status: .conflict, message: e.message)
+            case let .unreadable(m, findings): return Failure(status: .unprocessableContent, message: m, findings: findings)
             }
         case let e as AppError:
-            return failure(.unprocessableContent, e.message, surface, lang: lang, pages: pages)
+            return Failure(status: .unprocessableContent, message: e.message)
         case let e as WorkQueue.Full:
-            var r = failure(.serviceUnavailable, Message(zh: "正在审核的文件较多，请 \(e.retryAfter) 秒后再试", en: "many files are being checked; try again in \(e.retryAfter) s"),
-                            surface, lang: lang, pages: pages)
-            r.headers[.retryAfter] = "\(e.retryAfter)"
-            return r
+            return Failure(status: .serviceUnavailable, message: Message(zh: "正在审核的文件较多，请 \(e.retryAfter) 秒后再试", en: "many files are being checked; try again in \(e.retryAfter) s"),
+                           retryAfter: e.retryAfter)
         case is SlowBody:
-            return failure(.requestTimeout, Message(zh: "上传太慢，连接已断开，请重试", en: "the upload was too slow; try again"), surface, lang: lang, pages: pages)
+            return Failure(status: .requestTimeout, message: Message(zh: "上传太慢，连接已断开，请重试", en: "the upload was too slow; try again"))
         case let e as StoreError:
-            return failure(.serviceUnavailable, e.userMessage, surface, lang: lang, pages: pages)
+            return Failure(status: .serviceUnavailable, message: e.userMessage)
         case let e as any UserFacingError:
-            return failure(.unprocessableContent, e.userMessage, surface, lang: lang, pages: pages)
+            return Failure(status: .unprocessableContent, message: e.userMessage)
         default:
-            return failure(.internalServerError, Message(zh: "服务器内部错误", en: "internal error"), surface, lang: lang, pages: pages)
+            return Failure(status: .internalServerError, message: Message(zh: "服务器内部错误", en: "internal error"))
         }
+    }
+
+    /// What an error answers: a refused request with its status, a problem with the input as 422.
+    static func response(for error: Error, _ surface: Surface, lang: Language, pages: Pages) -> Response {
+        let f = failure(of: error)
+        var r = failure(f.status, f.message, surface, lang: lang, pages: pages, findings: f.findings)
+        if let after = f.retryAfter { r.headers[.retryAfter] = "\(after)" }
+        return r
+    }
+
+    /// A signed-in page's error: the user bar and navigation kept, the words a clerk can act on,
+    /// the findings of an upload that could not be read, and what to do next. (The status is the
+    /// response's, not shown on the page.)
+    func errorPage(for error: Error, _ c: Caller) async -> Response {
+        let f = Self.failure(of: error)
+        let details = (f.findings ?? []).prefix(10).map { finding in
+            ErrorPageModel.Detail(where: finding.source?.description ?? "", message: finding.message.text(c.lang))
+        }
+        let hint: String
+        switch f.status {
+        case .unprocessableContent, .contentTooLarge, .badRequest: hint = pages.say("error_hint_upload", c.lang)
+        case .forbidden, .notFound: hint = pages.say("error_hint_scope", c.lang)
+        case .serviceUnavailable, .requestTimeout: hint = pages.say("error_hint_retry", c.lang)
+        default: hint = pages.say("error_hint_other", c.lang)
+        }
+        let model = ErrorPageModel(message: f.message.text(c.lang), hint: hint, details: Array(details), hasDetails: !details.isEmpty)
+        var r = pages.page("error", await frame(c, period: nil), model, lang: c.lang, status: f.status)
+        if let after = f.retryAfter { r.headers[.retryAfter] = "\(after)" }
+        return r
     }
 
     // MARK: login

@@ -7,23 +7,38 @@ import RenjuApp
 
 /// The pages: view models for the templates, from the application layer's results.
 extension DeskServer {
-    func frame(_ c: Caller, period: Period? = nil) -> PageFrame {
+    func frame(_ c: Caller, period: Period? = nil) async -> PageFrame {
         let tree = desk.reference.tree
+        let current = desk.currentPeriod
+        var choices: [PageFrame.PeriodChoice]?
+        if let period {
+            let offered = (try? await desk.periodsOffered()) ?? [current]
+            choices = (offered.contains(period) ? offered : (offered + [period]).sorted(by: >)).map { p in
+                PageFrame.PeriodChoice(value: p.description, selected: p == period)
+            }
+        }
         return PageFrame(
-            user: .init(login: c.account.login, name: c.account.name, role: c.account.role.rawValue, unit: c.account.unit.rawValue,
+            user: .init(login: c.account.login, name: c.account.name, role: c.account.role.rawValue,
+                        roleLabel: pages.t(c.lang)["role_\(c.account.role.rawValue)"] ?? c.account.role.rawValue, unit: c.account.unit.rawValue,
                         unitName: tree.name(of: c.account.unit) ?? c.account.unit.rawValue),
             csrf: c.session.csrf,
             canUpload: DeskPolicy.allows(c.account, .upload), canExport: DeskPolicy.allows(c.account, .export),
             canReview: DeskPolicy.allows(c.account, .review),
-            period: period?.description, periods: period.map(periodChoices(around:)))
+            period: period?.description, periods: choices, otherLang: c.otherLanguage,
+            notCurrent: period.flatMap { $0 == current ? nil : pages.say("not_current_period", c.lang, ["current": current.description]) })
     }
 
-    /// The period and its neighbours, for the period switch.
-    func periodChoices(around p: Period) -> [PageFrame.PeriodChoice] {
-        var list = [p]
-        var x = p
-        for _ in 0..<3 { x = x.previous; list.append(x) }
-        return list.map { PageFrame.PeriodChoice(value: $0.description, selected: $0 == p) }
+    /// The next step as a sentence of the strings file.
+    func sentence(_ step: NextStep, _ lang: Language) -> String {
+        switch step {
+        case .upload: return pages.say("next_upload", lang)
+        case let .returned(why): return pages.say("next_returned", lang, ["reason": why])
+        case let .fixErrors(n): return pages.say("next_fix", lang, ["n": "\(n)"])
+        case let .confirmWarnings(n): return pages.say("next_confirm", lang, ["n": "\(n)"])
+        case let .sign(missing, mine):
+            return mine ? pages.say("next_sign_mine", lang, ["role": missing.first ?? ""]) : pages.say("next_sign_wait", lang, ["roles": missing.joined(separator: " → ")])
+        case .done: return pages.say("next_done", lang)
+        }
     }
 
     func home(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
@@ -34,17 +49,22 @@ extension DeskServer {
         }
         let units = desk.reference.tree.level(of: c.account.unit) == .township ? [c.account.unit] : desk.reference.tree.children(of: c.account.unit)
         var unitLines: [DeskPageModel.UnitLine] = []
+        let names = try await desk.accountNames()
         for u in units {
             let versions = try await desk.versions(unit: u, period: p, for: g.read)
+            var latest: DeskSubmission?
+            if let newest = versions.max(by: { $0.version < $1.version }) { latest = try await desk.submission(id: newest.id, for: g.read) }
             unitLines.append(.init(code: u.rawValue, name: desk.reference.tree.name(of: u) ?? u.rawValue, formLink: "/forms/\(u)/\(p)",
                                    hasVersions: !versions.isEmpty,
                                    versions: versions.map { v in
-                                       .init(id: v.id, version: v.version, filename: v.filename, at: v.uploadedAt, by: v.uploadedBy,
+                                       .init(id: v.id, version: v.version, filename: v.filename, at: desk.localTime(v.uploadedAt), by: names[v.uploadedBy] ?? v.uploadedBy,
                                              returned: v.state == .returned, returnMessage: v.returnMessage ?? "")
-                                   }))
+                                   },
+                                   next: sentence(desk.nextStep(of: latest, for: c.account), c.lang),
+                                   latestID: latest?.stored.id))
         }
         let notice = req.uri.queryParameters.get("uploaded").map { pages.say("uploaded_notice", c.lang, ["id": $0]) }
-        return pages.page("desk", frame(c, period: p), DeskPageModel(units: unitLines, notice: notice), lang: c.lang)
+        return pages.page("desk", await frame(c, period: p), DeskPageModel(units: unitLines, notice: notice), lang: c.lang)
     }
 
     func pageUpload(_ req: Request, _ c: Caller, _ g: Grant<Permit.Upload>) async throws -> Response {
@@ -67,7 +87,8 @@ extension DeskServer {
         let counts = desk.counts(of: s)
         let sub = SubmissionPageModel.Sub(
             id: s.stored.id, unit: s.stored.unit.rawValue, unitName: tree.name(of: s.stored.unit) ?? s.stored.unit.rawValue,
-            version: s.stored.version, filename: s.filename, at: s.stored.uploadedAt, by: s.stored.uploadedBy, digest: s.digest ?? "—",
+            version: s.stored.version, filename: s.filename, at: desk.localTime(s.stored.uploadedAt),
+            by: (try await desk.accountNames())[s.stored.uploadedBy] ?? s.stored.uploadedBy, digest: s.digest ?? "—",
             status: pages.t(c.lang)["status_\(counts.status.rawValue)"] ?? counts.status.rawValue, statusClass: counts.status.rawValue,
             errors: counts.errors, warnings: counts.warnings, explained: counts.explained, returnMessage: s.stored.returnMessage ?? "",
             returned: s.stored.state == .returned)
@@ -91,7 +112,8 @@ extension DeskServer {
                 unit: f.unit?.rawValue ?? "", unitName: f.unit.flatMap { tree.name(of: $0) } ?? "",
                 indicator: f.indicator?.rawValue ?? "",
                 indicatorName: f.indicator.flatMap { catalog[$0] }.map { c.lang == .en ? $0.englishName : $0.name } ?? "",
-                message: f.message.text(c.lang), cell: f.source?.cell ?? "", explained: f.explained, explanation: f.explanation ?? "",
+                message: f.message.text(c.lang), fix: f.fix == nil ? nil : f.fixMessage?.text(c.lang),
+                cell: f.source?.cell ?? "", explained: f.explained, explanation: f.explanation ?? "",
                 canExplain: f.isOpen && f.severity == .warning && mayExplain, value: f.value.map(shortestDecimal)))
             return number
         }
@@ -104,7 +126,7 @@ extension DeskServer {
                     let fs = flagged[r.code]?[ind.id] ?? []
                     let worst = fs.filter(\.isOpen).map(\.severity).max()
                     // A blank declared not applicable is said, not left to look like a figure forgotten.
-                    let value = figures[ind.id].map { String(format: "%.\(ind.decimals)f", $0) }
+                    let value = figures[ind.id].map { v in ind.kind.isFlag && (v == 0 || v == 1) ? (t0[v == 1 ? "flag_yes" : "flag_no"] ?? "") : String(format: "%.\(ind.decimals)f", v) }
                         ?? (ind.blank == .notApplicable && sub.columns.contains(ind.id) ? t0["not_applicable"] ?? "" : "")
                     guard !fs.isEmpty else { return .init(value: value, flag: nil, marks: nil) }
                     return .init(value: value, flag: worst.map { "flag-\($0.rawValue)" } ?? "flag-explained",
@@ -134,8 +156,10 @@ extension DeskServer {
             awaiting: current && !awaiting.isEmpty ? awaiting.joined(separator: " → ") : nil,
             declared: s.declaredSignOffs.map { .init(role: $0.role, name: $0.name, date: $0.date?.description ?? $0.dateText ?? "") },
             hasDeclared: !s.declaredSignOffs.isEmpty,
-            canReturn: DeskPolicy.allows(c.account, .review) && current)
-        return pages.page("submission", frame(c, period: s.stored.period), model, lang: c.lang)
+            canReturn: DeskPolicy.allows(c.account, .review) && current,
+            next: s.isLatest ? sentence(desk.nextStep(of: s, for: c.account), c.lang) : nil,
+            canReupload: DeskPolicy.allows(c.account, .upload) && s.isLatest)
+        return pages.page("submission", await frame(c, period: s.stored.period), model, lang: c.lang)
     }
 
     func pageExplain(_ req: Request, _ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.Explain>) async throws -> Response {
@@ -160,7 +184,7 @@ extension DeskServer {
 
     /// A rule as `renju rules explain` tells it: what it looks for, its severity and parameters —
     /// where a finding's rule id on a submission page leads.
-    func rulePage(_ ctx: DeskContext, _ c: Caller) throws -> Response {
+    func rulePage(_ ctx: DeskContext, _ c: Caller) async throws -> Response {
         let text = ctx.parameters.get("rule") ?? ""
         let e: Workspace.RuleExplanation
         do { e = try desk.workspace.explain(text) } catch {
@@ -178,7 +202,7 @@ extension DeskServer {
                 return .init(name: p.name, value: shortestDecimal(value), changed: value != p.defaultValue, defaultValue: shortestDecimal(p.defaultValue),
                              range: "\(shortestDecimal(p.range.lowerBound))–\(shortestDecimal(p.range.upperBound))", about: p.about.text(c.lang))
             })
-        return pages.page("rule", frame(c), model, lang: c.lang)
+        return pages.page("rule", await frame(c), model, lang: c.lang)
     }
 
     func boardPage(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
@@ -196,7 +220,7 @@ extension DeskServer {
             tally: ["not_submitted", "submitted", "returned", "errors", "warnings", "explained", "signed"].map {
                 .init(label: t["status_\($0)"] ?? $0, count: tally[$0] ?? 0, statusClass: $0)
             })
-        return pages.page("board", frame(c, period: p), model, lang: c.lang)
+        return pages.page("board", await frame(c, period: p), model, lang: c.lang)
     }
 
     /// 抽查: draw a sample, bring results back, and the rules' hit rates.
@@ -209,7 +233,7 @@ extension DeskServer {
             seed: Int(Date().timeIntervalSince1970) % 1_000_000, message: message, none: recorded == 0, hasRules: !h.rules.isEmpty,
             rules: h.rules.map { .init(rule: $0.rule.description, units: $0.units, hits: $0.hits, rate: String(format: "%.1f %%", $0.rate * 100), relax: $0.relaxCandidate) },
             missed: pages.say("hit_rates_summary", c.lang, ["recorded": "\(recorded)", "inspected": "\(h.missedFigures)", "wrong": "\(h.missedWrong)", "rate": missed]))
-        return pages.page("inspections", frame(c, period: p), model, lang: c.lang)
+        return pages.page("inspections", await frame(c, period: p), model, lang: c.lang)
     }
 
     func pageSample(_ req: Request, _ c: Caller, _ g: Grant<Permit.Review>) async throws -> Response {
@@ -252,7 +276,7 @@ extension DeskServer {
         } catch let e as AppError {
             model = RankingPageModel(entries: [], chart: nil, unitName: nil, message: e.text(c.lang))
         }
-        return pages.page("ranking", frame(c, period: p), model, lang: c.lang)
+        return pages.page("ranking", await frame(c, period: p), model, lang: c.lang)
     }
 
     func historyPage(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
@@ -272,7 +296,7 @@ extension DeskServer {
             unit: unit.rawValue, unitName: ref.tree.name(of: unit) ?? unit.rawValue,
             indicators: ref.catalog.indicators.map { .init(id: $0.id.rawValue, name: c.lang == .en ? $0.englishName : $0.name, selected: $0.id == chosen) },
             charts: charts)
-        return pages.page("history", frame(c), model, lang: c.lang)
+        return pages.page("history", await frame(c), model, lang: c.lang)
     }
 }
 

@@ -9,7 +9,7 @@ import RenjuModel
 /// What every signed-in page shows: who is signed in, the CSRF token its forms send, what the
 /// role may do, and the period switch.
 struct PageFrame: Sendable {
-    struct User: Sendable { let login, name, role, unit, unitName: String }
+    struct User: Sendable { let login, name, role, roleLabel, unit, unitName: String }
     struct PeriodChoice: Sendable { let value: String; let selected: Bool }
     let user: User
     let csrf: String
@@ -18,12 +18,30 @@ struct PageFrame: Sendable {
     let canReview: Bool
     let period: String?
     let periods: [PeriodChoice]?
+    /// This page in the other language (the period kept).
+    let otherLang: String
+    /// The period being reported, when the page shows another one.
+    let notCurrent: String?
+}
+
+/// An error on a signed-in page: what went wrong, what to do, and what was found in the file.
+struct ErrorPageModel: Sendable {
+    struct Detail: Sendable { let `where`: String; let message: String }
+    let message: String
+    let hint: String
+    let details: [Detail]
+    let hasDetails: Bool
 }
 
 /// A township's desk: its units and their versions of the period.
 struct DeskPageModel: Sendable {
     struct Version: Sendable { let id: Int64; let version: Int; let filename, at, by: String; let returned: Bool; let returnMessage: String }
-    struct UnitLine: Sendable { let code, name, formLink: String; let hasVersions: Bool; let versions: [Version] }
+    struct UnitLine: Sendable {
+        let code, name, formLink: String; let hasVersions: Bool; let versions: [Version]
+        /// What the unit's latest version needs next, as a sentence.
+        let next: String
+        let latestID: Int64?
+    }
     let units: [UnitLine]
     let notice: String?
 }
@@ -39,7 +57,10 @@ struct SubmissionPageModel: Sendable {
     struct Cell: Sendable { let value: String; let flag: String?; let marks: [Mark]? }
     struct Row: Sendable { let code, name: String; let cells: [Cell]; let rowNotes: [Mark] }
     struct Note: Sendable {
-        let n: Int; let severity, severityLabel, rule, unit, unitName, indicator, indicatorName, message, cell: String
+        let n: Int; let severity, severityLabel, rule, unit, unitName, indicator, indicatorName, message: String
+        /// The suggested fix of error localisation, in words, where there is one.
+        let fix: String?
+        let cell: String
         let explained: Bool; let explanation: String; let canExplain: Bool; let value: String?
     }
     struct Role: Sendable { let role: String }
@@ -60,6 +81,10 @@ struct SubmissionPageModel: Sendable {
     let declared: [Declared]
     let hasDeclared: Bool
     let canReturn: Bool
+    /// What this version needs next (the latest version only).
+    let next: String?
+    /// A corrected version may be uploaded from this page.
+    let canReupload: Bool
 }
 
 /// A rule as `renju rules explain` tells it.

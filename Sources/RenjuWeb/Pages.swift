@@ -53,7 +53,7 @@ struct Pages: Sendable {
     /// What every page reads besides its model: the words, the language and its switches.
     func shared(_ lang: Language) -> [String: Any] {
         ["t": t(lang), "lang": lang == .en ? "en" : "zh-CN", "en": lang == .en, "q": lang == .en ? "?lang=en" : "",
-         "amp": lang == .en ? "&lang=en" : "", "otherLang": lang == .en ? "" : "?lang=en"]
+         "amp": lang == .en ? "&lang=en" : "", "otherLang": lang == .en ? "?lang=zh" : "?lang=en"]
     }
 
     /// A signed-in page: its view model, the frame, the shared words.

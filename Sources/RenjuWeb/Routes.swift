@@ -42,7 +42,7 @@ extension DeskServer {
                 return Self.download(f.name, f.bytes)
             },
             route(.get, "/board", .page, Permit.Read.self) { req, _, c, g in try await self.boardPage(req, c, g) },
-            route(.get, "/rules/:rule", .page, Permit.Read.self) { _, ctx, c, _ in try self.rulePage(ctx, c) },
+            route(.get, "/rules/:rule", .page, Permit.Read.self) { _, ctx, c, _ in try await self.rulePage(ctx, c) },
             route(.get, "/ranking", .page, Permit.Read.self) { req, _, c, g in try await self.rankingPage(req, c, g) },
             route(.get, "/history", .page, Permit.Read.self) { req, _, c, g in try await self.historyPage(req, c, g) },
             route(.get, "/periods/:period/return.xlsx", .page, Permit.Export.self) { _, ctx, _, g in
@@ -88,11 +88,10 @@ extension DeskServer {
         return p
     }
 
-    /// The period a page shows: `?period=`, else the quarter before today's (the one being reported).
+    /// The period a page shows: `?period=`, else the one being reported (the calendar's).
     func period(_ req: Request) -> Period {
         if let p = req.uri.queryParameters.get("period").flatMap(Period.parse) { return p }
-        let today = desk.asOf ?? .today
-        return Period(year: today.year, quarter: (today.month - 1) / 3 + 1).previous
+        return desk.currentPeriod
     }
 
     func logout(_ c: Caller, api: Bool) async -> Response {
