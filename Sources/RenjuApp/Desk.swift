@@ -29,7 +29,9 @@ public struct DeskSubmission: Sendable {
 
 /// One unit's line on the county's board.
 public struct BoardLine: Sendable {
-    public enum Status: String, Sendable { case notSubmitted = "not_submitted", submitted, returned, errors, warnings, explained, signed }
+    public enum Status: String, Sendable { case notSubmitted = "not_submitted", submitted, returned, errors, warnings, explained, signed
+        /// Not on the desk, but stored by `renju db import` (the county's own files).
+        case imported }
     public let unit: UnitCode
     public let unitName: String
     public let status: Status

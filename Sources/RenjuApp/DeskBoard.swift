@@ -59,12 +59,16 @@ extension Desk {
     private func computedBoard(period: Period, for account: Account, key: String, generation: Int) async throws -> [BoardLine] {
         if let hit = cache.board(key, generation: generation) { return hit }
         let latest = try await latest(period: period)
+        let imported = try await store.importedUnits(period: period)
         let tree = reference.tree
+        let overdue = deadline(of: period) < today
         var lines: [BoardLine] = []
         for u in try boardUnits(for: account) {
             let name = tree.name(of: u) ?? u.rawValue
             guard let stored = latest[u] else {
-                lines.append(BoardLine(unit: u, unitName: name, status: .notSubmitted, submission: nil, errors: 0, warnings: 0, explained: 0, signedRoles: [], late: false))
+                let status: BoardLine.Status = imported.contains(u) ? .imported : .notSubmitted
+                lines.append(BoardLine(unit: u, unitName: name, status: status, submission: nil, errors: 0, warnings: 0, explained: 0, signedRoles: [],
+                                       late: status == .notSubmitted && overdue))
                 continue
             }
             let s = try await submission(stored)

@@ -32,12 +32,20 @@ extension Desk {
         let out = scratch.appendingPathComponent("return-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: out) }
         let unit: String? = reference.tree.level(of: account.unit).map { $0 <= .county } == true ? account.unit.rawValue : nil
-        let w = try workspace.writeReturn(v, template: template, unit: unit, to: out.path, strict: false)
+        // A draft while townships are missing or errors are open: said inside the workbook.
+        let board = boardUnits(for: account)
+        let missing = board.count - subs.count
+        let open = v.result.summary.errors
+        var why: [String] = []
+        if missing > 0 { why.append("\(board.count) 个乡镇中 \(missing) 个未上报或被退回，合计只含已上报的 \(subs.count) 个") }
+        if open > 0 { why.append("还有 \(open) 条错误未改正") }
+        let w = try workspace.writeReturn(v, template: template, unit: unit, to: out.path, strict: false,
+                                          draft: why.isEmpty ? nil : why.joined(separator: "；") + "。不是正式上报数。")
         let bytes: Data
         do { bytes = try Data(contentsOf: out) } catch { throw AppError(zh: "无法读取写出的报表", en: "cannot read the written return", cause: error) }
         try await store.log(.export, who: account.login, submission: nil, unit: w.unit, period: period,
                       detail: "return \(template), \(subs.count) submissions\(w.openErrors > 0 ? ", draft: \(w.openErrors) open errors" : "")", now: now)
-        return Download(name: "\(w.unitName)-\(period)-季报.xlsx", bytes: bytes)
+        return Download(name: "\(w.unitName)-\(period)-季报\(why.isEmpty ? "" : "-草稿").xlsx", bytes: bytes)
     }
 
     /// The ranking of the townships under the account's unit for a period: the store's figures and

@@ -24,7 +24,7 @@ extension Workspace {
     /// Writes the return of a template (上报表) from a validation: one row per unit of the
     /// template's level, the computed 合计, the footer from the sign-offs. With open errors it is
     /// written as a draft, unless `strict`.
-    public func writeReturn(_ v: Validation, template name: String, unit: String?, to out: String, strict: Bool) throws -> ReturnWritten {
+    public func writeReturn(_ v: Validation, template name: String, unit: String?, to out: String, strict: Bool, draft: String? = nil) throws -> ReturnWritten {
         let reference = v.reference
         let tpl = try template(name, catalog: reference.catalog)
         guard let period = v.result.period else { throw AppError(zh: "输入中找不到报告期（用 --period 指定）", en: "no period found in the input (use --period)") }
@@ -50,7 +50,7 @@ extension Workspace {
         }
         let signOffs = (v.input.signOffs + v.result.submissions.flatMap(\.signOffs)).filter { $0.unit == root && ($0.period == nil || $0.period == period) }
         do {
-            try ReturnExporter(reference: reference, template: tpl).write(to: out, unit: root, period: period, reported: current, signOffs: signOffs, imputed: filled)
+            try ReturnExporter(reference: reference, template: tpl).write(to: out, unit: root, period: period, reported: current, signOffs: signOffs, imputed: filled, draft: draft)
         } catch {
             throw AppError(Message.of(error))
         }

@@ -192,7 +192,9 @@ public struct UserRuleCheck: Check {
                     "\(id)=\(ev.current(row.code, id).map { figure($0, ctx.catalog[id]) } ?? "blank")"
                 }.joined(separator: ", ")
                 let missingNote = result == .missing ? "（有数值缺失）" : ""
-                let zh = (rule.message ?? "不符合规则“\(rule.title)”") + "：\(facts)\(missingNote)；条件为 \(rule.source)"
+                // In Chinese the rule's words and the figures; its expression is on the rule's own page
+                // (`renju rules explain`, the desk's 规则说明), not in a clerk's message.
+                let zh = (rule.message ?? "不符合规则“\(rule.title)”") + "：\(facts)\(missingNote)"
                 let en = (rule.message ?? "Breaks the rule “\(rule.title)”") + ": \(factsEn)\(result == .missing ? " (a value is missing)" : ""); condition: \(rule.source)"
                 out.append(Finding(rule: rule.id, severity: rule.severity, unit: row.code, unitName: ctx.name(of: row.code, in: sub),
                                    period: ctx.period, indicator: rule.indicator, value: rule.indicator.flatMap { ev.current(row.code, $0) },

@@ -39,7 +39,10 @@ public struct ReturnExporter {
     /// `imputed`: the figures Renju filled in (already among `reported`): each cell that is one, or
     /// that sums one, carries a comment saying so, and a legend line under the table says what the
     /// comments mean. Texts go in as strings, never as formulas.
-    public func write(to path: String, unit: UnitCode, period: Period, reported: PeriodValues, signOffs: [SignOff], imputed: [ImputedFigure] = []) throws {
+    /// `draft`: why the return is not final (units missing, errors open): said in red above the
+    /// table and in the sheet's header when printed.
+    public func write(to path: String, unit: UnitCode, period: Period, reported: PeriodValues, signOffs: [SignOff], imputed: [ImputedFigure] = [],
+                      draft: String? = nil) throws {
         let name = reference.tree.name(of: unit) ?? unit.rawValue
         let form = StatisticalForm(template: template, catalog: reference.catalog, unitName: name, period: period)
         let rows = rows(unit: unit, reported: reported)
@@ -49,6 +52,12 @@ public struct ReturnExporter {
         try form.writeRows(sheet, rows, at: first)
         try form.writeFooter(sheet, at: first + rows.count + 1, signOffs: signOffs)
         if !imputed.isEmpty { try writeNotes(sheet, rows: rows, first: first, imputed: imputed, legendRow: first + rows.count + 2) }
+        if let draft {
+            // Below the table (the heading's rows are the form's own): a red line no one can miss.
+            var red = CellStyle(bold: true, fontSize: 14)
+            red.fontColor = 0xC00000
+            try sheet.write(first + rows.count + (imputed.isEmpty ? 2 : 3), 0, "草稿：" + draft, red)
+        }
         if let chart = template.chart, rows.count > 1 {
             let chartSheet = try book.addSheet(chart.sheet)
             let cols = form.columns

@@ -211,15 +211,33 @@ extension DeskServer {
         let t = pages.t(c.lang)
         var tally: [String: Int] = [:]
         for l in lines { tally[l.status.rawValue, default: 0] += 1 }
+        // The deadline, the days left or past, and the progress; a dash for what does not exist.
+        let due = desk.deadline(of: p), today = desk.today
+        let left = due.dayNumber - today.dayNumber
+        let deadline = pages.say("board_deadline", c.lang, ["deadline": due.description, "period": p.description, "days": "\(desk.reference.chains.deadlineDays)"])
+            + "，" + (left >= 0 ? pages.say("board_days_left", c.lang, ["n": "\(left)"]) : pages.say("board_overdue", c.lang, ["n": "\(-left)"]))
+        let reported = lines.filter { ![.notSubmitted, .returned].contains($0.status) }.count
+        let signed = lines.filter { $0.status == .signed || $0.status == .imported }.count
+        let late = lines.filter { $0.status == .notSubmitted && $0.late }.count
+        let progress = pages.say("board_progress", c.lang, ["reported": "\(reported)", "signed": "\(signed)", "total": "\(lines.count)", "late": "\(late)"])
+        let missing = lines.filter { [.notSubmitted, .returned].contains($0.status) }.count
+        let withErrors = lines.filter { $0.status == .errors }.count
+        var why: [String] = []
+        if missing > 0 { why.append(pages.say("board_draft_missing", c.lang, ["n": "\(missing)"])) }
+        if withErrors > 0 { why.append(pages.say("board_draft_errors", c.lang, ["n": "\(withErrors)"])) }
+        func count(_ l: BoardLine, _ n: Int) -> String { l.submission == nil ? "—" : "\(n)" }
         let model = BoardPageModel(
             lines: lines.map { l in
                 .init(unit: l.unit.rawValue, name: l.unitName, status: t["status_\(l.status.rawValue)"] ?? l.status.rawValue, statusClass: l.status.rawValue,
-                      errors: l.errors, warnings: l.warnings, explained: l.explained, signed: l.signedRoles.joined(separator: "、"), late: l.late,
+                      errors: count(l, l.errors), warnings: count(l, l.warnings), explained: count(l, l.explained),
+                      signed: l.submission == nil ? "—" : (l.signedRoles.isEmpty ? "—" : l.signedRoles.joined(separator: "、")), late: l.late,
                       id: l.submission?.id, version: l.submission?.version)
             },
-            tally: ["not_submitted", "submitted", "returned", "errors", "warnings", "explained", "signed"].map {
-                .init(label: t["status_\($0)"] ?? $0, count: tally[$0] ?? 0, statusClass: $0)
-            })
+            tally: ["not_submitted", "imported", "submitted", "returned", "errors", "warnings", "explained", "signed"].compactMap { (key: String) -> BoardPageModel.Tally? in
+                tally[key].map { n in BoardPageModel.Tally(label: t["status_\(key)"] ?? key, count: n, statusClass: key) }
+            },
+            deadline: deadline, overdue: left < 0, progress: progress,
+            draft: why.isEmpty ? nil : pages.say("board_draft", c.lang, ["why": why.joined(separator: c.lang == .zh ? "，" : ", ")]))
         return pages.page("board", await frame(c, period: p), model, lang: c.lang)
     }
 

@@ -102,12 +102,18 @@ struct RulePageModel: Sendable {
 /// Where each township stands, and the counts by status.
 struct BoardPageModel: Sendable {
     struct Line: Sendable {
-        let unit, name, status, statusClass: String; let errors, warnings, explained: Int; let signed: String; let late: Bool
+        let unit, name, status, statusClass: String; let errors, warnings, explained: String; let signed: String; let late: Bool
         let id: Int64?; let version: Int?
     }
     struct Tally: Sendable { let label: String; let count: Int; let statusClass: String }
     let lines: [Line]
+    /// Only the statuses some township has: the counts add up to the rows.
     let tally: [Tally]
+    let deadline: String
+    let overdue: Bool
+    let progress: String
+    /// Why the return would be a draft now, or nil.
+    let draft: String?
 }
 
 /// 抽查: drawing a sample, bringing results back, the rules' hit rates.

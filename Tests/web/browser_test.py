@@ -82,6 +82,25 @@ try:
     sign_in("hongyao", "clerk-password-1")
     wait.until(EC.presence_of_element_located((By.ID, "upload-form")))
     check("红耀乡" in driver.page_source, "the clerk's desk shows the township")
+    check("上传本期报表" in driver.find_element(By.CSS_SELECTOR, "p.next").text, "the desk says the next step: upload")
+    check("2025Q3" in driver.find_element(By.TAG_NAME, "h1").text, "the desk opens on the period being reported (the calendar's, 2025Q3)")
+    options = [o.text for o in driver.find_elements(By.CSS_SELECTOR, "select[name=period] option")]
+    check("2025Q2" in options and len(options) >= 8, f"the period switch lists the recent periods and the stored one ({len(options)})")
+    check("填表人" in driver.find_element(By.CSS_SELECTOR, "span.who").text, "the role is in Chinese")
+    # A file that is not a return: the error page says what to do, with the user bar and navigation.
+    junk = os.path.join(out, "not-a-return.xlsx")
+    with open(junk, "wb") as f:
+        f.write(os.urandom(4096))
+    driver.find_element(By.ID, "file").send_keys(junk)
+    driver.find_element(By.ID, "upload").click()
+    wait.until(EC.presence_of_element_located((By.ID, "error-message")))
+    check(driver.find_elements(By.CSS_SELECTOR, "header nav a") and "王芳" in driver.find_element(By.CSS_SELECTOR, "span.who").text,
+          "an error page keeps the user bar and the navigation")
+    check("重新上传" in driver.find_element(By.ID, "error-hint").text and "422" not in driver.find_element(By.TAG_NAME, "main").text,
+          "it says what to do, not the HTTP status")
+    driver.save_screenshot(os.path.join(out, "desk-error.png"))
+    driver.get(base + "/")
+    wait.until(EC.presence_of_element_located((By.ID, "upload-form")))
     driver.find_element(By.ID, "file").send_keys(sample)
     driver.find_element(By.ID, "upload").click()
     wait.until(EC.presence_of_element_located((By.ID, "figures")))
@@ -90,6 +109,22 @@ try:
     flagged = driver.find_elements(By.CSS_SELECTOR, "td.flag-error")
     check(any("-5" in td.text for td in flagged), "the negative count's cell is highlighted as an error")
     check("保洁员填报为 -5人，不能为负数" in driver.page_source, "its message is on the page")
+    check("改正" in driver.find_element(By.ID, "next-step").text, "the submission says the next step: fix the errors and upload again")
+    fixes = driver.find_elements(By.CSS_SELECTOR, "div.fix")
+    check(len(fixes) > 0 and all("建议修改" in f.text for f in fixes), "the suggested fixes are on the page, beside their findings")
+    check(driver.find_elements(By.ID, "reupload-form"), "the submission page offers a re-upload")
+    check("households" not in driver.find_element(By.CSS_SELECTOR, "ol.notes").text and "identity." not in driver.find_element(By.CSS_SELECTOR, "ol.notes").text,
+          "no rule id or expression in the findings' text (a 规则说明 link instead)")
+    import re
+    meta = driver.find_element(By.CSS_SELECTOR, "p.meta").text
+    check(re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", meta) and "T" not in meta.split("·")[2] and "王芳" in meta, "the upload time in Beijing time and the uploader by name: " + meta)
+    # The language switch, both ways, keeping the page.
+    driver.find_element(By.CSS_SELECTOR, "a.lang").click()
+    wait.until(lambda d: "lang=en" in d.current_url)
+    check("Next step" in driver.page_source and "/submissions/" in driver.current_url, "English, on the same page")
+    driver.find_element(By.CSS_SELECTOR, "a.lang").click()
+    wait.until(lambda d: "lang=en" not in d.current_url)
+    check("下一步" in driver.page_source and "/submissions/" in driver.current_url, "and back to Chinese")
     driver.save_screenshot(os.path.join(out, "desk-submission.png"))
     warnings_before = int(driver.find_element(By.ID, "warnings").text)
     box = driver.find_element(By.CSS_SELECTOR, "form.explain textarea")
@@ -129,6 +164,7 @@ try:
         wait.until(lambda d: shows(d, "ul.signoffs", f"{role} · {name}"))
         check(f"{role} · {name}" in driver.find_element(By.CSS_SELECTOR, "ul.signoffs").text, f"{name} signed as {role}")
     check("已签批" in driver.page_source, "the clean township reaches 已签批")
+    check("已签批，无需再操作" in driver.find_element(By.ID, "next-step").text, "and is told there is nothing more to do")
     driver.save_screenshot(os.path.join(out, "desk-signed.png"))
     driver.find_element(By.CSS_SELECTOR, "header form button").click()
     wait.until(EC.presence_of_element_located((By.ID, "login")))
@@ -142,6 +178,13 @@ try:
     check("有错误" in row.text, "红耀乡 is on the board with its errors")
     row = driver.find_element(By.CSS_SELECTOR, "#board tr[data-unit='640422204000']")
     check("已签批" in row.text, "震湖乡 is on the board as 已签批")
+    check("已过截止日期 21 天" in driver.find_element(By.ID, "deadline").text, "the board says the deadline and how far past it: " + driver.find_element(By.ID, "deadline").text)
+    check("已上报 2/19" in driver.find_element(By.ID, "progress").text, "and the progress: " + driver.find_element(By.ID, "progress").text)
+    row = driver.find_element(By.CSS_SELECTOR, "#board tr[data-unit='640422100000']")
+    check("逾期" in row.text and "—" in row.text and " 0 " not in f" {row.text} ", "a township that sent nothing is 逾期, with dashes: " + row.text)
+    tally = sum(int(x.text.split()[-1]) for x in driver.find_elements(By.CSS_SELECTOR, "p.tally .badge"))
+    check(tally == 19, f"the status counts add up to the rows ({tally})")
+    check("草稿" in driver.find_element(By.ID, "draft").text and "草稿" in driver.find_element(By.ID, "return-xlsx").text, "the return is offered as a draft, and says why")
     driver.save_screenshot(os.path.join(out, "desk-board.png"))
     before = set(glob.glob(os.path.join(downloads, "*.xlsx")))
     driver.find_element(By.ID, "return-xlsx").click()
@@ -152,6 +195,7 @@ try:
         ws = wb.worksheets[0]
         text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
         check("合计" in text and "西吉县" in text, "the return opens in openpyxl with its 合计 row")
+        check("草稿" in os.path.basename(files[0]) and "草稿：" in text, "the draft is marked in its name and inside the workbook")
     driver.get(base + "/ranking?period=2025Q3")
     check(len(driver.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")) == 19, "the ranking has its bar chart")
     driver.save_screenshot(os.path.join(out, "desk-ranking.png"))
