@@ -35,7 +35,9 @@ extension Desk {
     /// to the uploader's unit; the unit's own row must be there (a village alone or a file without
     /// the total is not the township's return); the period is the newest in the file and must be
     /// open. Then the bytes are stored as the unit's next version and checked against the history.
-    public func upload(_ bytes: Data, filename: String, by grant: Grant<Permit.Upload>, now: Date = Date()) async throws -> DeskSubmission {
+    /// `expecting`: the period the uploader's page shows; a file of another period is refused
+    /// before it is stored, saying both.
+    public func upload(_ bytes: Data, filename: String, by grant: Grant<Permit.Upload>, expecting: Period? = nil, now: Date = Date()) async throws -> DeskSubmission {
         let account = grant.account
         guard bytes.count <= maxUploadBytes else { throw DeskError.tooLarge(limit: maxUploadBytes) }
         let tree = reference.tree
@@ -53,8 +55,18 @@ extension Desk {
         let withRows = input.submissions.filter { !$0.rows.isEmpty }
         guard let period = withRows.compactMap(\.period).max() else {
             let findings = input.findings + input.submissions.flatMap(\.findings)
-            throw DeskError.unreadable(Message(zh: "无法读取文件 \(shown)：找不到带报告期的报表", en: "cannot read \(shown): no table with a period"),
-                                       findings: findings.map { Self.renamed($0, from: path, to: shown) })
+            // What is wrong with it, in words a clerk can act on: not a workbook at all, or a
+            // table without a period, or nothing recognisable in it.
+            let unopenable = withRows.isEmpty && findings.contains { $0.rule == RuleID.unreadableFile }
+            let message = unopenable
+                ? Message(zh: "无法打开文件 \(shown)：它不是可读的 Excel（.xlsx）或 CSV 文件，可能已损坏或是其他格式。请用 Excel 或 WPS 打开检查，另存为 .xlsx 后再上传",
+                          en: "cannot open \(shown): it is not a readable Excel (.xlsx) or CSV file — damaged, or another format. Open it in Excel or WPS, save it as .xlsx and upload again")
+                : withRows.isEmpty
+                ? Message(zh: "文件 \(shown) 中没有认出报表：找不到区划代码和指标的表格。请使用本期采集表（工作台上可下载）填写后上传",
+                          en: "no return recognised in \(shown): no table of unit codes and indicators. Fill in the period's collection form (on your desk) and upload it")
+                : Message(zh: "文件 \(shown) 中找不到报告期：请在表头写明报告期（如“2025年第三季度”），或使用本期采集表",
+                          en: "\(shown) does not say its period: write it in the heading (e.g. 2025年第三季度) or use the period's collection form")
+            throw DeskError.unreadable(message, findings: findings.map { Self.renamed($0, from: path, to: shown) })
         }
         try checkBelongs(input, to: unit, account: account, path: path, shown: shown)
         let name = tree.name(of: unit) ?? unit.rawValue
@@ -63,6 +75,11 @@ extension Desk {
                 zh: "文件 \(shown) 不是\(name)（\(unit)）\(period) 的完整报表：其中没有\(name)本级（合计）这一行。请上报本单位的整张报表（各村和合计行）",
                 en: "\(shown) is not the whole \(period) return of \(name) (\(unit)): it has no row for \(name) itself (the total). Upload the unit's whole return (its villages and the total row)"),
                 findings: [])
+        }
+        if let expecting, expecting != period {
+            throw DeskError.conflict(Message(
+                zh: "文件 \(shown) 是 \(period) 的报表，而本页是 \(expecting)：没有上传。如确为 \(period) 的报表，请在页面上方的报告期中选 \(period) 后再上传；否则请选对文件",
+                en: "\(shown) is the return of \(period), but this page is \(expecting): nothing was uploaded. If it is meant for \(period), choose \(period) above and upload it there; otherwise choose the right file"))
         }
         if let closed = try await closure(unit: unit, period: period) {
             throw DeskError.conflict(closed)

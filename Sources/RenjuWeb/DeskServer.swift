@@ -213,9 +213,9 @@ public final class DeskServer: Sendable {
     }
 
     /// An upload read and checked through the queue, off the server's threads.
-    func queuedUpload(_ bytes: Data, filename: String, _ c: Caller, _ g: Grant<Permit.Upload>) async throws -> DeskSubmission {
+    func queuedUpload(_ bytes: Data, filename: String, expecting: Period? = nil, _ c: Caller, _ g: Grant<Permit.Upload>) async throws -> DeskSubmission {
         let desk = self.desk
-        return try await checks.run { try await desk.upload(bytes, filename: filename, by: g) }
+        return try await checks.run { try await desk.upload(bytes, filename: filename, by: g, expecting: expecting) }
     }
 
     static func lang(_ req: Request) -> Language { req.uri.queryParameters.get("lang") == "en" ? .en : .zh }

@@ -75,7 +75,9 @@ extension DeskServer {
               let file = parts.first(where: { $0.filename != nil && !$0.data.isEmpty }) else {
             throw DeskError.invalid(Message(zh: "请选择要上传的文件", en: "choose a file to upload"))
         }
-        let s = try await queuedUpload(file.data, filename: file.filename ?? "upload", c, g)
+        // The period of the page the file was chosen on: a file of another period is refused, saying so.
+        let expecting = parts.first { $0.name == "period" && $0.filename == nil }.flatMap { String(data: $0.data, encoding: .utf8) }.flatMap(Period.parse)
+        let s = try await queuedUpload(file.data, filename: file.filename ?? "upload", expecting: expecting, c, g)
         return Self.redirect("/submissions/\(s.stored.id)\(c.lang == .en ? "?lang=en" : "")")
     }
 

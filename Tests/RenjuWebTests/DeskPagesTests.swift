@@ -91,6 +91,38 @@ final class DeskPagesTests: XCTestCase {
         }
     }
 
+    /// An upload chosen on a page of another period is refused before it is stored, saying both
+    /// periods; a file that is not a workbook is told as such; both on a page with the user bar.
+    func testAnUploadForAnotherPeriodSaysSoAndNothingIsStored() async throws {
+        let f = try await DeskFixture.make(self)
+        try await f.application().test(.router) { client in
+            let (cookie, csrf) = try await Self.formLogin(client, "clerk")
+            func post(_ bytes: Data, name: String, period: String) async throws -> (HTTPResponse.Status, String) {
+                let boundary = "----formBoundaryPeriod"
+                var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n".utf8)
+                body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"period\"\r\n\r\n\(period)\r\n".utf8)
+                body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\n\r\n".utf8)
+                body += bytes + Data("\r\n--\(boundary)--\r\n".utf8)
+                return try await client.execute(uri: "/upload", method: .post, headers: [.cookie: cookie, .contentType: "multipart/form-data; boundary=\(boundary)"],
+                                                body: ByteBuffer(bytes: body)) { ($0.status, Self.html($0)) }
+            }
+            let (status, page) = try await post(try Data(contentsOf: DeskFixture.hongyao), name: "640422201000-红耀乡.xlsx", period: "2025Q2")
+            XCTAssertEqual(status, .conflict)
+            XCTAssertTrue(page.contains("是 2025Q3 的报表，而本页是 2025Q2：没有上传"), page)
+            XCTAssertTrue(page.contains("class=\"who\"") && page.contains("<nav>"), "the error page keeps the user bar and navigation")
+            XCTAssertFalse(page.contains("(409)"), "no HTTP status for the clerk")
+            let stored = try await f.store.submissions(period: nil)
+            XCTAssertTrue(stored.isEmpty, "nothing stored")
+            let (junk, text) = try await post(Data((0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }), name: "报表.xlsx", period: "2025Q3")
+            XCTAssertEqual(junk, .unprocessableContent)
+            XCTAssertTrue(text.contains("无法打开文件 报表.xlsx：它不是可读的 Excel（.xlsx）或 CSV 文件"), text)
+            XCTAssertTrue(text.contains("id=\"error-hint\""), "what to do next")
+            // The same file on its own period's page is taken.
+            let (ok, _) = try await post(try Data(contentsOf: DeskFixture.hongyao), name: "640422201000-红耀乡.xlsx", period: "2025Q3")
+            XCTAssertEqual(ok, .seeOther)
+        }
+    }
+
     func testTheCountyBoardRankingAndHistoryPages() async throws {
         let f = try await DeskFixture.make(self)
         let names = try f.desk.reference.tree.children(of: XCTUnwrap(UnitCode(DeskFixture.county))).compactMap { f.desk.reference.tree.name(of: $0) }
