@@ -62,11 +62,25 @@ extension Desk {
         let subs = boardUnits(under: root).compactMap { latest[$0] }.filter { $0.state != .returned }
         var paths: [String] = []
         for s in subs { paths.append(try await read(s).path) }
-        let r = try await workspace.rank(inputs: paths, store: store, period: period, unit: root.rawValue, asOf: today)
+        var r = try await workspace.rank(inputs: paths, store: store, period: period, unit: root.rawValue, asOf: today)
+        // Provisional until every township has signed (or was imported) and the deadline has passed.
+        let imported = try await store.importedUnits(period: period)
+        var final = today > deadline(of: period)
+        for u in boardUnits(under: root) where final {
+            if imported.contains(u) { continue }
+            guard let s = latest[u], s.state != .returned else { final = false; break }
+            if counts(of: try await submission(s)).status != .signed { final = false }
+        }
+        r.provisional = !final
+        r.ranked = r.ranking.entries.filter(\.reported).count
+        r.townships = r.ranking.entries.count
         if above { return r }
+        // A township sees its own line (its rank among the county's), not the others' scores.
         let mine = r.ranking.entries.filter { DeskPolicy.inScope($0.unit, of: account, tree: tree) }
-        return Workspace.RankingResult(ranking: Ranking(period: r.ranking.period, entries: mine, notes: [], englishNotes: []),
-                                       unit: r.unit, unitName: r.unitName, reference: r.reference)
+        var own = Workspace.RankingResult(ranking: Ranking(period: r.ranking.period, entries: mine, notes: [], englishNotes: []),
+                                          unit: r.unit, unitName: r.unitName, reference: r.reference)
+        own.provisional = r.provisional; own.ranked = r.ranked; own.townships = r.townships
+        return own
     }
 
 

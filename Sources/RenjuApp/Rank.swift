@@ -15,6 +15,10 @@ extension Workspace {
         public let unit: UnitCode
         public let unitName: String
         public let reference: ReferenceData
+        /// Not final yet (the desk): townships have not all signed, or the deadline has not passed.
+        public var provisional = false
+        /// The townships ranked (that reported) and all the townships of the ranking.
+        public var ranked = 0, townships = 0
     }
 
     /// Ranks the townships of a unit (排名): figures from the store and from any inputs (whose

@@ -281,20 +281,27 @@ extension DeskServer {
         let model: RankingPageModel
         do {
             let r = try await desk.ranking(period: p, for: g.read)
-            let entries = r.ranking.entries
+            // Units that did not report are listed apart, not ranked at 0.00.
+            let entries = r.ranking.entries.filter(\.reported)
+            let absent = r.ranking.entries.filter { !$0.reported }.map(\.name)
+            let own = DeskPolicy.allows(c.account, .review) || desk.reference.tree.level(of: c.account.unit).map({ $0 <= .county }) == true
+                ? nil : pages.say("ranking_own_line", c.lang, ["ranked": "\(r.ranked)"])
+            let provisionalMark = r.provisional ? pages.say("provisional_mark", c.lang) : ""
             model = RankingPageModel(
                 entries: entries.map { e in
                     .init(rank: e.reported ? "\(e.rank)" : "—", reported: e.reported, hasAward: e.award != nil, name: e.name,
                           score: String(format: "%.2f", e.score),
-                          award: e.award.map { $0 == .redFlag ? self.pages.say("award_red_flag", c.lang) : self.pages.say("award_yellow_card", c.lang) } ?? "",
+                          award: e.award.map { ($0 == .redFlag ? self.pages.say("award_red_flag", c.lang) : self.pages.say("award_yellow_card", c.lang)) + provisionalMark } ?? "",
                           awardClass: e.award.map { $0 == .redFlag ? "red-flag" : "yellow-card" } ?? "", admonish: e.admonish,
                           notes: (c.lang == .en && !e.englishNotes.isEmpty ? e.englishNotes : e.notes).joined(separator: "；"),
                           parts: e.parts.map { .init(label: c.lang == .en && !$0.englishLabel.isEmpty ? $0.englishLabel : $0.label, points: String(format: "%.2f", $0.points)) })
                 },
-                chart: Charts.bars(entries.map { ($0.name, $0.score, $0.award == .redFlag ? "red-flag" : $0.award == .yellowCard ? "yellow-card" : "") }),
-                unitName: r.unitName, message: nil)
+                chart: entries.isEmpty ? nil : Charts.bars(entries.map { ($0.name, $0.score, $0.award == .redFlag ? "red-flag" : $0.award == .yellowCard ? "yellow-card" : "") }),
+                unitName: r.unitName, message: nil,
+                provisional: r.provisional ? pages.say("ranking_provisional", c.lang, ["ranked": "\(r.ranked)", "total": "\(r.townships)"]) : nil,
+                absent: absent.isEmpty ? nil : absent.joined(separator: c.lang == .zh ? "、" : ", "), own: own)
         } catch let e as AppError {
-            model = RankingPageModel(entries: [], chart: nil, unitName: nil, message: e.text(c.lang))
+            model = RankingPageModel(entries: [], chart: nil, unitName: nil, message: e.text(c.lang), provisional: nil, absent: nil, own: nil)
         }
         return pages.page("ranking", await frame(c, period: p), model, lang: c.lang)
     }

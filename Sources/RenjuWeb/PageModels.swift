@@ -138,6 +138,12 @@ struct RankingPageModel: Sendable {
     let chart: String?
     let unitName: String?
     let message: String?
+    /// Why the ranking is not final yet, or nil.
+    let provisional: String?
+    /// The units that did not report (not ranked), or nil.
+    let absent: String?
+    /// A township's view: its own line only, said.
+    let own: String?
 }
 
 /// A unit's series, as charts.

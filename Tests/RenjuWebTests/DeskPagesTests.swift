@@ -141,7 +141,9 @@ final class DeskPagesTests: XCTestCase {
             let ranking = try await client.execute(uri: "/ranking?period=2025Q3", method: .get, headers: [.cookie: cookie]) { Self.html($0) }
             XCTAssertTrue(ranking.contains("<svg") && ranking.contains("class=\"bar"), "an SVG bar chart")
             XCTAssertTrue(ranking.contains("<td>1</td><td>红耀乡</td>") || ranking.contains("<td>1</td><td>兴隆镇</td>"), "the two townships that reported are ranked first and second")
-            XCTAssertTrue(ranking.contains("<td>—</td><td>吉强镇</td>"), "a township that has not reported is listed without a rank")
+            XCTAssertFalse(ranking.contains("<td>吉强镇</td>"), "a township that has not reported is not ranked")
+            XCTAssertTrue(ranking.contains("id=\"absent\"><b>未上报、不参加排名：</b>") && ranking.contains("吉强镇"), "it is listed apart")
+            XCTAssertTrue(ranking.contains("id=\"provisional\">暂定排名"), "the ranking says it is provisional")
             let history = try await client.execute(uri: "/history?unit=\(DeskFixture.hy)&indicator=households", method: .get, headers: [.cookie: cookie]) { Self.html($0) }
             XCTAssertTrue(history.contains("<svg") && history.contains("2025Q2"), "a line chart of the stored periods")
             // Nothing on any page comes from the internet.

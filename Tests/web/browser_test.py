@@ -197,7 +197,10 @@ try:
         check("合计" in text and "西吉县" in text, "the return opens in openpyxl with its 合计 row")
         check("草稿" in os.path.basename(files[0]) and "草稿：" in text, "the draft is marked in its name and inside the workbook")
     driver.get(base + "/ranking?period=2025Q3")
-    check(len(driver.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")) == 19, "the ranking has its bar chart")
+    bars = len(driver.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar"))
+    check(bars == 2, f"the ranking's bar chart has the two townships that reported ({bars})")
+    check("暂定排名" in driver.find_element(By.ID, "provisional").text, "the ranking says it is provisional")
+    check(len(driver.find_element(By.ID, "absent").text.split("：", 1)[-1].split("、")) == 17, "the 17 that did not report are listed apart, not ranked at 0.00")
     driver.save_screenshot(os.path.join(out, "desk-ranking.png"))
     # 抽查: from the board to the inspections page, a sample drawn (its workbook downloads), filled
     # as an inspector would, and brought back through the form.
