@@ -118,4 +118,44 @@ extension Desk {
         }
         return try await store.history(unit: unit, indicator: indicator)
     }
+
+    /// A point of a unit's series as the desk shows it: stored (imported) or uploaded on the desk
+    /// and not yet imported (the latest version not sent back).
+    public struct HistoryPoint: Sendable, Equatable {
+        public let period: Period
+        public let value: Double
+        public let fromDesk: Bool
+    }
+
+    /// A unit's series: the store's periods, and the desk's uploads of the periods not imported.
+    public func series(unit: UnitCode, indicator: IndicatorID, for grant: Grant<Permit.Read>) async throws -> [HistoryPoint] {
+        let stored = try await history(unit: unit, indicator: indicator, for: grant)
+        var points = stored.map { HistoryPoint(period: $0.period, value: $0.value, fromDesk: false) }
+        let have = Set(stored.map(\.period))
+        // The township whose return holds the unit (the unit itself when it is one).
+        let tree = reference.tree
+        var township: UnitCode? = unit
+        while let u = township, tree.level(of: u).map({ $0 > Self.reportingLevel }) == true { township = tree.parent(of: u) }
+        guard let town = township, tree.level(of: town) == Self.reportingLevel else { return points }
+        var newest: [Period: StoredSubmission] = [:]
+        for s in try await store.submissions(period: nil) where s.unit == town && !have.contains(s.period) {
+            if (newest[s.period]?.version ?? 0) < s.version { newest[s.period] = s }
+        }
+        for (p, s) in newest.sorted(by: { $0.key < $1.key }) where s.state != .returned {
+            let sub = try await submission(s)
+            let values = sub.validation.result.submissions.filter { $0.period == p }
+            if let v = values.lazy.compactMap({ $0.values[unit, indicator] }).first { points.append(HistoryPoint(period: p, value: v, fromDesk: true)) }
+        }
+        return points.sorted { $0.period < $1.period }
+    }
+
+    /// The units whose history an account may look at, for the picker: its own unit, the units of
+    /// its board (townships) and, for a township, its villages; in code order.
+    public func historyUnits(for account: Account) -> [UnitCode] {
+        let tree = reference.tree
+        var out = [account.unit]
+        for t in boardUnits(for: account) where t != account.unit { out.append(t) }
+        if tree.level(of: account.unit) == Self.reportingLevel { out += tree.children(of: account.unit).sorted() }
+        return out
+    }
 }

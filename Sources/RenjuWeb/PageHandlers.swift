@@ -309,20 +309,26 @@ extension DeskServer {
     func historyPage(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
         let q = req.uri.queryParameters
         let ref = desk.reference
-        let unit = q.get("unit").flatMap { UnitCode($0) } ?? c.account.unit
+        // The county office opens on its first township (its own figures are the townships' sum).
+        let choices = desk.historyUnits(for: c.account)
+        let unit = q.get("unit").flatMap { UnitCode($0) } ?? (choices.count > 1 && ref.tree.level(of: c.account.unit).map { $0 < .township } == true ? choices[1] : c.account.unit)
         let chosen = q.get("indicator").flatMap { ref.catalog.resolve($0) }
         let shown = chosen.map { [$0] } ?? ref.catalog.indicators.prefix(6).map(\.id)
         var charts: [HistoryPageModel.Chart] = []
+        var anyDesk = false
         for id in shown {
             guard let ind = ref.catalog[id] else { continue }
-            let series = try await desk.history(unit: unit, indicator: id, for: g.read)
+            let series = try await desk.series(unit: unit, indicator: id, for: g.read)
+            anyDesk = anyDesk || series.contains(where: \.fromDesk)
             charts.append(.init(name: c.lang == .en ? ind.englishName : ind.name, unit: ind.unit,
-                                svg: Charts.line(series.map { ($0.period.description, $0.value) }), empty: series.isEmpty))
+                                svg: Charts.line(series.map { ($0.period.description + ($0.fromDesk ? "*" : ""), $0.value) }), empty: series.isEmpty))
         }
         let model = HistoryPageModel(
             unit: unit.rawValue, unitName: ref.tree.name(of: unit) ?? unit.rawValue,
             indicators: ref.catalog.indicators.map { .init(id: $0.id.rawValue, name: c.lang == .en ? $0.englishName : $0.name, selected: $0.id == chosen) },
-            charts: charts)
+            charts: charts,
+            units: choices.map { .init(code: $0.rawValue, name: ref.tree.name(of: $0) ?? $0.rawValue, selected: $0 == unit) },
+            deskNote: anyDesk ? pages.say("history_desk_note", c.lang) : nil)
         return pages.page("history", await frame(c), model, lang: c.lang)
     }
 }

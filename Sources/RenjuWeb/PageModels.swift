@@ -153,6 +153,11 @@ struct HistoryPageModel: Sendable {
     let unit, unitName: String
     let indicators: [IndicatorChoice]
     let charts: [Chart]
+    struct UnitChoice: Sendable { let code, name: String; let selected: Bool }
+    /// The units the account may look at.
+    let units: [UnitChoice]
+    /// Said when some points are desk uploads not yet imported.
+    let deskNote: String?
 }
 
 /// A page's context for Mustache: the page's model first, then the shared frame, then the words

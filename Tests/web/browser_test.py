@@ -202,6 +202,16 @@ try:
     check("暂定排名" in driver.find_element(By.ID, "provisional").text, "the ranking says it is provisional")
     check(len(driver.find_element(By.ID, "absent").text.split("：", 1)[-1].split("、")) == 17, "the 17 that did not report are listed apart, not ranked at 0.00")
     driver.save_screenshot(os.path.join(out, "desk-ranking.png"))
+    # History: a township picker for the county office, and the desk's own uploads in the charts.
+    driver.get(base + "/history")
+    units = driver.find_elements(By.CSS_SELECTOR, "#history-unit option")
+    check(len(units) == 20 and "吉强镇" in driver.find_element(By.CSS_SELECTOR, "#history-unit option:checked").text,
+          f"the county's history page opens on a township, with a picker of its {len(units) - 1} townships")
+    driver.get(base + "/history?unit=640422201000&indicator=households")
+    labels = " ".join(t.text for t in driver.find_elements(By.CSS_SELECTOR, "svg text"))
+    check("2025Q2" in labels and "2025Q3*" in labels and driver.find_elements(By.ID, "desk-note"),
+          "the chart shows the stored quarter and this quarter's upload, marked: " + labels)
+    driver.save_screenshot(os.path.join(out, "desk-history.png"))
     # 抽查: from the board to the inspections page, a sample drawn (its workbook downloads), filled
     # as an inspector would, and brought back through the form.
     driver.get(base + "/board?period=2025Q3")
