@@ -91,8 +91,7 @@ extension Desk {
         let chain = reference.tree.level(of: s.stored.unit).flatMap { reference.chains.chains[$0] } ?? []
         let allSigned = !chain.isEmpty && chain.allSatisfy { c in roles.contains { c.matches($0) } }
         let late = findings.contains { $0.rule == SignOffCheck.late }
-        // Lateness is the board's own flag, not a figure to confirm: a late but signed return is signed.
-        let toConfirm = findings.filter { $0.severity == .warning && $0.isOpen && $0.rule != SignOffCheck.late }.count
+        let toConfirm = findings.filter(Self.isToConfirm).count
         let status: BoardLine.Status = s.stored.state == .returned ? .returned
             : errors > 0 ? .errors : toConfirm > 0 ? .warnings : allSigned ? .signed : explained > 0 ? .explained : .submitted
         return SubmissionCounts(status: status, errors: errors, warnings: warnings, explained: explained, signedRoles: roles, late: late)
@@ -136,13 +135,21 @@ public enum NextStep: Sendable, Equatable {
 }
 
 extension Desk {
+    /// An open warning the township must confirm (fix or explain) before its return is complete.
+    /// Lateness is the board's own flag, and a file's 签字 that names other signers than the
+    /// desk's is the county's to see: neither is a figure to confirm, and neither may stop the
+    /// chain (the desk's signatures are the ones that count).
+    public static func isToConfirm(_ f: Finding) -> Bool {
+        f.severity == .warning && f.isOpen && f.rule != SignOffCheck.late && f.rule != SignOffCheck.declared
+    }
+
     /// The next step of a unit's latest version (nil: nothing uploaded), for `account`.
     public func nextStep(of s: DeskSubmission?, for account: Account) -> NextStep {
         guard let s else { return .upload }
         if s.stored.state == .returned { return .returned(s.stored.returnMessage ?? "") }
         let c = counts(of: s)
         if c.errors > 0 { return .fixErrors(c.errors) }
-        let toConfirm = s.validation.result.findings.filter { $0.severity == .warning && $0.isOpen && $0.rule != SignOffCheck.late }.count
+        let toConfirm = s.validation.result.findings.filter(Self.isToConfirm).count
         if toConfirm > 0 { return .confirmWarnings(toConfirm) }
         let chain = reference.tree.level(of: s.stored.unit).flatMap { reference.chains.chains[$0] } ?? []
         let missing = chain.filter { r in !c.signedRoles.contains { r.matches($0) } }.map(\.role)

@@ -91,7 +91,7 @@ extension Desk {
         let out = scratch.appendingPathComponent("findings-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: out) }
         try await Workspace.writeFindingsWorkbook(s.validation, to: out.path, lang: lang)
-        do { return Download(name: "\(s.stored.unit)-\(s.stored.period)-审核结果.xlsx", bytes: try Data(contentsOf: out)) } catch {
+        do { return Download(name: "\(reference.tree.name(of: s.stored.unit) ?? s.stored.unit.rawValue)-\(s.stored.period)-第\(s.stored.version)版-审核结果.xlsx", bytes: try Data(contentsOf: out)) } catch {
             throw AppError(zh: "无法读取写出的工作簿", en: "cannot read the written workbook", cause: error)
         }
     }

@@ -9,6 +9,7 @@ Usage: browser_test.py BASE_URL SAMPLE_XLSX OUT_DIR   (the server and accounts a
 scripts/test.sh). Prints "N passed, M failed" and exits 1 on any failure.
 """
 import os
+import re
 import sys
 import time
 import glob
@@ -243,6 +244,65 @@ try:
     wait.until(EC.presence_of_element_located((By.ID, "board")))
     row = driver.find_element(By.CSS_SELECTOR, "#board tr[data-unit='640422201000']")
     check("已退回" in row.text, "the returned submission shows as 已退回")
+    driver.find_element(By.CSS_SELECTOR, "header form button").click()
+    wait.until(EC.presence_of_element_located((By.ID, "login")))
+
+    # The township with the error, using only what the pages say: the desk says it was sent back
+    # and why; the submission page names the cell; the clerk fixes it, uploads the corrected
+    # version from that page, explains what is left to confirm and signs; the two signers follow.
+    sign_in("hongyao", "clerk-password-1")
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.next")))
+    step = driver.find_element(By.CSS_SELECTOR, "p.next").text
+    check("已退回" in step and "保洁员人数为负" in step, "the desk says the return was sent back, and why: " + step)
+    driver.find_element(By.CSS_SELECTOR, "p.next a").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "ol.notes")))
+    note = next(n.text for n in driver.find_elements(By.CSS_SELECTOR, "ol.notes li") if "不能为负数" in n.text)
+    m = re.search(r"\(([A-Z]+[0-9]+)\)", note)
+    check(m is not None, "the finding names its cell: " + note)
+    wb = openpyxl.load_workbook(sample)
+    ws = wb["数据"] if "数据" in wb.sheetnames else wb.worksheets[0]
+    ws[m.group(1) if m else "S6"] = 5   # the clerk's own records: five cleaners
+    for attempt in range(1, 4):
+        fixed = os.path.join(out, f"640422201000-红耀乡-改{attempt}.xlsx")
+        wb.save(fixed)
+        before_url = driver.current_url
+        driver.find_element(By.ID, "reupload-file").send_keys(fixed)
+        driver.find_element(By.ID, "reupload-button").click()
+        wait.until(lambda d: d.current_url != before_url and "/submissions/" in d.current_url and d.find_elements(By.ID, "next-step"))
+        errors = [n for n in driver.find_elements(By.CSS_SELECTOR, "ol.notes li.error")]
+        if not errors:
+            break
+        # What the page says: the cell of each error and its suggested value.
+        for n in errors:
+            cell = re.search(r"\(([A-Z]+[0-9]+)\)", n.text)
+            value = re.search(r"→ ([0-9.]+)", n.find_element(By.CSS_SELECTOR, "div.fix").text) if n.find_elements(By.CSS_SELECTOR, "div.fix") else None
+            if cell and value:
+                ws[cell.group(1)] = float(value.group(1)) if "." in value.group(1) else int(value.group(1))
+    check(not driver.find_elements(By.CSS_SELECTOR, "td.flag-error"), f"after {attempt} corrected uploads, following the suggested fixes, no error is left")
+    for _ in range(20):
+        forms = driver.find_elements(By.CSS_SELECTOR, "form.explain")
+        if not forms:
+            break
+        forms[0].find_element(By.TAG_NAME, "textarea").send_keys("已与村里核对，数据属实")
+        forms[0].find_element(By.TAG_NAME, "button").click()
+        wait.until(EC.presence_of_element_located((By.ID, "next-step")))
+    step = driver.find_element(By.ID, "next-step").text
+    check("请您签批（填表人）" in step, "with every warning explained, the page asks the clerk to sign: " + step)
+    driver.find_element(By.CSS_SELECTOR, "button.sign").click()
+    wait.until(lambda d: shows(d, "#next-step", "等待签批"))
+    check("统计负责人 → 单位负责人" in driver.find_element(By.ID, "next-step").text, "then it says whose signatures it waits for")
+    fixed_url = driver.current_url.split("?")[0]
+    for login, password, role in [("hongyao-tj", "signer-password-4", "统计负责人"), ("hongyao-head", "signer-password-5", "单位负责人")]:
+        driver.find_element(By.CSS_SELECTOR, "header form button").click()
+        wait.until(EC.presence_of_element_located((By.ID, "login")))
+        sign_in(login, password)
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.next")))
+        check(f"请您签批（{role}）" in driver.find_element(By.CSS_SELECTOR, "p.next").text, f"the {role}'s desk says the signature is theirs next")
+        driver.get(fixed_url)
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "button.sign"))).click()
+        wait.until(lambda d: shows(d, "ul.signoffs", role))
+    check("已签批" in driver.find_element(By.ID, "status").text, "红耀乡, fixed, explained and signed, reaches 已签批")
+    driver.save_screenshot(os.path.join(out, "desk-fixed-signed.png"))
 except Exception as e:  # a step that could not run is a failure, with what the browser showed
     failed += 1
     print("FAIL  browser step:", repr(e))
