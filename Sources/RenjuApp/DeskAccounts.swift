@@ -58,4 +58,56 @@ extension Desk {
             throw AppError(zh: "--signs \(r) 不是该级签批链中的角色（\(known)）", en: "--signs \(r) is not a role of the sign-off chain at that level (\(known))")
         }
     }
+
+    // MARK: the administrator's account page
+
+    /// The accounts an administrator manages: those of units in its subtree, by login.
+    public func managedAccounts(for grant: Grant<Permit.ManageAccounts>) async throws -> [Account] {
+        try await store.accounts().filter { DeskPolicy.inScope($0.unit, of: grant.account, tree: reference.tree) }
+    }
+
+    /// The account of `login` if the administrator manages it, else refused (unknown and out of
+    /// scope alike: nothing tells which logins exist elsewhere).
+    func managed(_ login: String, _ grant: Grant<Permit.ManageAccounts>) async throws -> Account {
+        guard let a = try await store.account(login: login)?.account, DeskPolicy.inScope(a.unit, of: grant.account, tree: reference.tree) else {
+            throw DeskError.notFound(Message(zh: "没有这个账号：\(login)", en: "no such account: \(login)"))
+        }
+        return a
+    }
+
+    /// Adds an account (its password already hashed slowly by the caller); audited.
+    public func addAccount(_ a: Account, passwordHash: String, by grant: Grant<Permit.ManageAccounts>, now: Date = Date()) async throws {
+        try checkAccount(a)
+        guard DeskPolicy.inScope(a.unit, of: grant.account, tree: reference.tree) else {
+            throw DeskError.notAllowed(Message(zh: "只能为本单位及下级单位建账号", en: "accounts only for units under yours"))
+        }
+        do { try await store.addAccount(a, passwordHash: passwordHash) } catch let e as DeskStoreError {
+            throw DeskError.conflict(e.userMessage)
+        }
+        try await store.log(.account, who: grant.account.login, submission: nil, unit: a.unit, period: nil, detail: "add \(a.login) \(a.role.rawValue)", now: now)
+    }
+
+    /// Disables or enables an account; audited. An administrator cannot disable itself.
+    public func setDisabled(login: String, _ disabled: Bool, by grant: Grant<Permit.ManageAccounts>, now: Date = Date()) async throws {
+        let a = try await managed(login, grant)
+        if disabled && a.login == grant.account.login {
+            throw DeskError.conflict(Message(zh: "不能停用自己的账号", en: "you cannot disable your own account"))
+        }
+        _ = try await store.setDisabled(login: a.login, disabled)
+        try await store.log(.account, who: grant.account.login, submission: nil, unit: a.unit, period: nil,
+                            detail: "\(disabled ? "disable" : "enable") \(a.login)", now: now)
+    }
+
+    /// Lifts a login's lock after failed sign-ins (as `renju user unlock`); audited.
+    public func unlock(login: String, by grant: Grant<Permit.ManageAccounts>, now: Date = Date()) async throws {
+        let a = try await managed(login, grant)
+        try await store.log(.account, who: grant.account.login, submission: nil, unit: a.unit, period: nil, detail: "unlock \(a.login)", now: now)
+    }
+
+    /// Sets a new password (hashed slowly by the caller); audited (never the password).
+    public func resetPassword(login: String, passwordHash: String, by grant: Grant<Permit.ManageAccounts>, now: Date = Date()) async throws {
+        let a = try await managed(login, grant)
+        _ = try await store.setPasswordHash(login: a.login, passwordHash)
+        try await store.log(.account, who: grant.account.login, submission: nil, unit: a.unit, period: nil, detail: "reset password \(a.login)", now: now)
+    }
 }

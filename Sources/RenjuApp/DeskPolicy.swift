@@ -69,6 +69,7 @@ public enum Permit {
     public enum Sign: PermissionKind { public static let permission = DeskPermission.sign }
     public enum Review: PermissionKind { public static let permission = DeskPermission.review }
     public enum Export: PermissionKind { public static let permission = DeskPermission.export }
+    public enum ManageAccounts: PermissionKind { public static let permission = DeskPermission.manageAccounts }
 }
 
 /// Proof that an account holds permission `P`, made only by `DeskPolicy.grant`. What it may touch

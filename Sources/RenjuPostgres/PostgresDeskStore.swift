@@ -68,6 +68,14 @@ extension PostgresStore: DeskStoring {
         try await accountRows(login).first.map { ($0.0, $0.1) }
     }
 
+    public func setPasswordHash(login: String, _ hash: String) async throws -> Bool {
+        try await run { c, l in
+            var found = false
+            for try await _ in try await c.query("UPDATE accounts SET password_hash = \(hash) WHERE login = \(login) RETURNING login", logger: l).decode(String.self) { found = true }
+            return found
+        }
+    }
+
     public func setDisabled(login: String, _ disabled: Bool) async throws -> Bool {
         try await run { c, l in
             try await c.withTransaction(logger: l) { c in

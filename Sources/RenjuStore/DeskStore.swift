@@ -138,6 +138,15 @@ extension HistoryStore: DeskStoring {
         }
     }
 
+    public func setPasswordHash(login: String, _ hash: String) throws -> Bool {
+        try Self.busyAware(path) { try queue.write { db in
+            guard var row = try AccountRow.fetchOne(db, key: login) else { return false }
+            row.passwordHash = hash
+            try row.update(db)
+            return true
+        } }
+    }
+
     public func setDisabled(login: String, _ disabled: Bool) throws -> Bool {
         try Self.busyAware(path) { try queue.write { db in
             guard var row = try AccountRow.fetchOne(db, key: login) else { return false }

@@ -10,6 +10,8 @@ public protocol DeskStoring: HistoryStoring {
     func account(login: String) async throws -> (account: Account, passwordHash: String)?
     /// Whether the account existed.
     func setDisabled(login: String, _ disabled: Bool) async throws -> Bool
+    /// A new password hash for a login (a reset by an administrator); false when unknown.
+    func setPasswordHash(login: String, _ hash: String) async throws -> Bool
 
     /// Stores an upload as the next version of its unit's period, and logs it.
     func addSubmission(bytes: Data, filename: String, unit: UnitCode, period: Period, who: String, now: Date) async throws -> StoredSubmission

@@ -23,7 +23,7 @@ extension DeskServer {
                         unitName: tree.name(of: c.account.unit) ?? c.account.unit.rawValue),
             csrf: c.session.csrf,
             canUpload: DeskPolicy.allows(c.account, .upload), canExport: DeskPolicy.allows(c.account, .export),
-            canReview: DeskPolicy.allows(c.account, .review),
+            canReview: DeskPolicy.allows(c.account, .review), canManage: DeskPolicy.allows(c.account, .manageAccounts),
             period: period?.description, periods: choices, otherLang: c.otherLanguage,
             notCurrent: period.flatMap { $0 == current ? nil : pages.say("not_current_period", c.lang, ["current": current.description]) })
     }
@@ -44,7 +44,8 @@ extension DeskServer {
     func home(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {
         let p = period(req)
         let level = desk.reference.tree.level(of: c.account.unit)
-        if [.reviewer, .viewer, .admin].contains(c.account.role) || level.map({ $0 < .township }) == true && c.account.role != .clerk {
+        if c.account.role == .admin { return Self.redirect("/admin/accounts\(c.lang == .en ? "?lang=en" : "")") }
+        if [.reviewer, .viewer].contains(c.account.role) || level.map({ $0 < .township }) == true && c.account.role != .clerk {
             return Self.redirect("/board?period=\(p)\(c.lang == .en ? "&lang=en" : "")")
         }
         let units = desk.reference.tree.level(of: c.account.unit) == .township ? [c.account.unit] : desk.reference.tree.children(of: c.account.unit)
@@ -304,6 +305,59 @@ extension DeskServer {
             model = RankingPageModel(entries: [], chart: nil, unitName: nil, message: e.text(c.lang), provisional: nil, absent: nil, own: nil)
         }
         return pages.page("ranking", await frame(c, period: p), model, lang: c.lang)
+    }
+
+    /// The administrator's accounts: every account of its subtree, what it may do, and the forms.
+    func accountsPage(_ req: Request, _ c: Caller, _ g: Grant<Permit.ManageAccounts>, message: String?) async throws -> Response {
+        let tree = desk.reference.tree, t = pages.t(c.lang)
+        let list = try await desk.managedAccounts(for: g)
+        let model = AccountsPageModel(
+            accounts: list.map { a in
+                .init(login: a.login, name: a.name, role: t["role_\(a.role.rawValue)"] ?? a.role.rawValue, unit: a.unit.rawValue,
+                      unitName: tree.name(of: a.unit) ?? a.unit.rawValue, signs: a.signs.joined(separator: "、"), disabled: a.disabled,
+                      isSelf: a.login == c.account.login)
+            },
+            roles: Role.allCases.map { .init(value: $0.rawValue, label: t["role_\($0.rawValue)"] ?? $0.rawValue) },
+            message: message)
+        return pages.page("accounts", await frame(c), model, lang: c.lang)
+    }
+
+    func pageAddAccount(_ req: Request, _ c: Caller, _ g: Grant<Permit.ManageAccounts>) async throws -> Response {
+        let form = Form.urlEncoded(c.body)
+        guard let role = form["role"].flatMap(Role.init(rawValue:)) else { throw DeskError.invalid(Message(zh: "请选择角色", en: "choose a role")) }
+        guard let unit = form["unit"].flatMap({ UnitCode($0.trimmingCharacters(in: .whitespaces)) }), desk.reference.tree[unit] != nil else {
+            throw DeskError.invalid(Message(zh: "单位代码不在区划表中", en: "the unit code is not in the divisions list"))
+        }
+        let signs = (form["signs"] ?? "").split(whereSeparator: { "、,， ".contains($0) }).map(String.init)
+        let account = Account(login: (form["login"] ?? "").trimmingCharacters(in: .whitespaces), name: (form["name"] ?? "").trimmingCharacters(in: .whitespaces),
+                              role: role, unit: unit, signs: signs)
+        guard !account.name.isEmpty else { throw DeskError.invalid(Message(zh: "请填写姓名", en: "give the person's name")) }
+        let password = form["password"] ?? ""
+        try Passwords.check(password)
+        try await desk.addAccount(account, passwordHash: await Self.slowHash(password), by: g)
+        return try await accountsPage(req, c, g, message: pages.say("account_added", c.lang, ["login": account.login]))
+    }
+
+    func pageAccountAction(_ req: Request, _ ctx: DeskContext, _ c: Caller, _ g: Grant<Permit.ManageAccounts>) async throws -> Response {
+        let login = ctx.parameters.get("login") ?? ""
+        switch ctx.parameters.get("action") ?? "" {
+        case "disable": try await desk.setDisabled(login: login, true, by: g)
+        case "enable": try await desk.setDisabled(login: login, false, by: g)
+        case "unlock":
+            try await desk.unlock(login: login, by: g)
+            await throttle.unlock(login: login)
+        case "password":
+            let password = Form.urlEncoded(c.body)["password"] ?? ""
+            try Passwords.check(password)
+            try await desk.resetPassword(login: login, passwordHash: await Self.slowHash(password), by: g)
+        default: throw DeskError.notFound(Message(zh: "没有这个操作", en: "no such action"))
+        }
+        return try await accountsPage(req, c, g, message: pages.say("account_done", c.lang, ["login": login]))
+    }
+
+    /// bcrypt off the request threads.
+    static func slowHash(_ password: String) async -> String {
+        await withCheckedContinuation { k in DispatchQueue.global().async { k.resume(returning: Passwords.hash(password)) } }
     }
 
     func historyPage(_ req: Request, _ c: Caller, _ g: Grant<Permit.Read>) async throws -> Response {

@@ -16,6 +16,7 @@ struct PageFrame: Sendable {
     let canUpload: Bool
     let canExport: Bool
     let canReview: Bool
+    let canManage: Bool
     let period: String?
     let periods: [PeriodChoice]?
     /// This page in the other language (the period kept).
@@ -144,6 +145,15 @@ struct RankingPageModel: Sendable {
     let absent: String?
     /// A township's view: its own line only, said.
     let own: String?
+}
+
+/// The administrator's accounts page.
+struct AccountsPageModel: Sendable {
+    struct Line: Sendable { let login, name, role, unit, unitName, signs: String; let disabled, isSelf: Bool }
+    struct RoleChoice: Sendable { let value, label: String }
+    let accounts: [Line]
+    let roles: [RoleChoice]
+    let message: String?
 }
 
 /// A unit's series, as charts.

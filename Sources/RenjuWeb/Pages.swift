@@ -16,7 +16,7 @@ struct Pages: Sendable {
         do { library = try await MustacheLibrary(directory: folder) } catch {
             throw WebSetupError("\(folder): a page template does not parse: \(error)")
         }
-        for name in ["login", "desk", "submission", "board", "ranking", "history", "rule", "error"] where library.getTemplate(named: name) == nil {
+        for name in ["login", "desk", "submission", "board", "ranking", "history", "rule", "error", "accounts"] where library.getTemplate(named: name) == nil {
             throw WebSetupError("\(folder)/\(name).mustache is missing")
         }
         let stringsPath = (folder as NSString).appendingPathComponent("strings.yaml")

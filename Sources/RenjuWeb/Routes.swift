@@ -52,6 +52,10 @@ extension DeskServer {
             route(.get, "/inspections", .page, Permit.Review.self) { req, _, c, g in try await self.inspectionsPage(req, c, g, message: nil) },
             route(.post, "/inspections/sample", .page, Permit.Review.self) { req, _, c, g in try await self.pageSample(req, c, g) },
             route(.post, "/inspections/verify", .page, Permit.Review.self) { req, _, c, g in try await self.pageVerify(req, c, g) },
+            // The administrator's accounts page: add, disable, enable, unlock, reset a password.
+            route(.get, "/admin/accounts", .page, Permit.ManageAccounts.self) { req, _, c, g in try await self.accountsPage(req, c, g, message: nil) },
+            route(.post, "/admin/accounts", .page, Permit.ManageAccounts.self) { req, _, c, g in try await self.pageAddAccount(req, c, g) },
+            route(.post, "/admin/accounts/:login/:action", .page, Permit.ManageAccounts.self) { req, ctx, c, g in try await self.pageAccountAction(req, ctx, c, g) },
             route(.get, "/forms/:unit/:period", .page, Permit.Read.self) { _, ctx, _, g in
                 guard let u = UnitCode(ctx.parameters.get("unit") ?? "") else { throw DeskError.notFound(Message(zh: "区划代码有误", en: "not a division code")) }
                 let f = try self.desk.collectionForm(unit: u, period: try Self.period(ctx), for: g)

@@ -238,3 +238,56 @@ final class RulePageTests: XCTestCase {
         }
     }
 }
+
+/// The administrator's accounts page: add, disable, enable, unlock, reset a password — each
+/// audited, each limited to the administrator's subtree.
+final class AccountsPageTests: XCTestCase {
+    func testTheAdministratorManagesAccountsFromThePage() async throws {
+        let f = try await DeskFixture.make(self)
+        try await f.application().test(.router) { client in
+            let (cookie, csrf) = try await DeskPagesTests.formLogin(client, "admin")
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { r in
+                XCTAssertEqual(r.headers[.location], "/admin/accounts", "the administrator lands on the accounts page")
+            }
+            func post(_ uri: String, _ form: String) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(uri: uri, method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                                         body: ByteBuffer(string: "csrf=\(csrf)&" + form)) { ($0.status, DeskPagesTests.html($0)) }
+            }
+            let page = try await client.execute(uri: "/admin/accounts", method: .get, headers: [.cookie: cookie]) { DeskPagesTests.html($0) }
+            XCTAssertTrue(page.contains("data-login=\"clerk\"") && page.contains("填表人") && page.contains("id=\"add-account\""), page)
+            let name = "李明".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let signs = "填表人".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let (added, text) = try await post("/admin/accounts", "login=liming&name=\(name)&role=clerk&unit=\(DeskFixture.hy)&signs=\(signs)&password=new-password-1")
+            XCTAssertEqual(added, .ok)
+            XCTAssertTrue(text.contains("已新建账号 liming") && text.contains("data-login=\"liming\""), text)
+            _ = try await client.login("liming", password: "new-password-1")
+            // Disabled: it cannot sign in; enabled again: it can.
+            _ = try await post("/admin/accounts/liming/disable", "")
+            try await client.execute(uri: "/api/login", method: .post, body: jsonBody(["login": "liming", "password": "new-password-1"])) { r in
+                XCTAssertEqual(r.status, .unauthorized)
+            }
+            _ = try await post("/admin/accounts/liming/enable", "")
+            _ = try await client.login("liming", password: "new-password-1")
+            // A new password: the old one no longer opens it.
+            let (reset, _) = try await post("/admin/accounts/liming/password", "password=another-password-2")
+            XCTAssertEqual(reset, .ok)
+            _ = try await client.login("liming", password: "another-password-2")
+            try await client.execute(uri: "/api/login", method: .post, body: jsonBody(["login": "liming", "password": "new-password-1"])) { r in
+                XCTAssertEqual(r.status, .unauthorized)
+            }
+            // Not its own account, and a short password is refused.
+            let (selfDisable, _) = try await post("/admin/accounts/admin/disable", "")
+            XCTAssertEqual(selfDisable, .conflict)
+            let (short, _) = try await post("/admin/accounts/liming/password", "password=short")
+            XCTAssertEqual(short, .unprocessableContent)
+            let (unknown, _) = try await post("/admin/accounts/nobody/unlock", "")
+            XCTAssertEqual(unknown, .notFound)
+            // Every change is in the audit trail under the administrator's login, never a password.
+            let events = try await f.store.events().filter { $0.who == "admin" && $0.action == .account }.map(\.detail)
+            XCTAssertEqual(events.filter { $0 != "added admin" }, ["add liming clerk", "disable liming", "enable liming", "reset password liming"],
+                           "(the fixture's own creation of the admin account aside)")
+            let all = try await f.store.events()
+            XCTAssertFalse(all.contains { $0.detail.contains("password-") })
+        }
+    }
+}

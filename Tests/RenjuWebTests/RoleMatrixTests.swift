@@ -44,6 +44,10 @@ final class RoleMatrixTests: XCTestCase {
         "GET /inspections": [.reviewer],
         "POST /inspections/sample": [.reviewer],
         "POST /inspections/verify": [.reviewer],
+        // Accounts are the administrator's.
+        "GET /admin/accounts": [.admin],
+        "POST /admin/accounts": [.admin],
+        "POST /admin/accounts/:login/:action": [.admin],
     ]
 
     func testEveryRouteForEveryRole() async throws {
