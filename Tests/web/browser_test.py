@@ -71,6 +71,39 @@ def shows(d, selector, text):
         return False
 
 
+def contrast(fg, bg):
+    """WCAG contrast ratio of two CSS rgb()/rgba() colours."""
+    def lum(c):
+        parts = [float(x) for x in c[c.index("(") + 1:c.index(")")].split(",")[:3]]
+        def ch(v):
+            v = v / 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        r, g, b = (ch(v) for v in parts)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    a, b = sorted([lum(fg), lum(bg)], reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def accessible(page):
+    """Accessibility basics on the current page, from the browser's accessibility tree: every
+    control has a name, every control is reachable by keyboard (a native control or tabindex ≥ 0),
+    and every status badge's text contrasts 4.5:1 with its colour."""
+    tree = driver.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
+    controls = [n for n in tree if not n.get("ignored") and n.get("role", {}).get("value") in
+                ("textbox", "combobox", "button", "checkbox", "link", "ListBox", "spinbutton")]
+    unnamed = [n.get("role", {}).get("value") for n in controls if not (n.get("name", {}).get("value") or "").strip()]
+    check(controls and not unnamed, f"{page}: every control has an accessible name ({len(controls)} controls; unnamed: {unnamed})")
+    unreachable = driver.execute_script("""
+        return Array.from(document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary'))
+            .filter(e => e.tabIndex < 0 || e.disabled).map(e => e.outerHTML.slice(0, 80));""")
+    check(not unreachable, f"{page}: every control is reachable by keyboard {unreachable}")
+    low = driver.execute_script("""
+        return Array.from(document.querySelectorAll('.badge')).map(e => {
+            const s = getComputedStyle(e); return [e.className, s.color, s.backgroundColor]; });""")
+    bad = [(c, round(contrast(f, b), 2)) for c, f, b in low if "rgba(0, 0, 0, 0)" not in b and contrast(f, b) < 4.5]
+    check(not bad, f"{page}: status colours contrast at least 4.5:1 ({len(low)} badges; below: {bad})")
+
+
 def sign_in(login, password):
     driver.get(base + "/login")
     driver.find_element(By.ID, "login").send_keys(login)
@@ -88,6 +121,7 @@ try:
     options = [o.text for o in driver.find_elements(By.CSS_SELECTOR, "select[name=period] option")]
     check("2025Q2" in options and len(options) >= 8, f"the period switch lists the recent periods and the stored one ({len(options)})")
     check("填表人" in driver.find_element(By.CSS_SELECTOR, "span.who").text, "the role is in Chinese")
+    accessible("the desk")
     # A file that is not a return: the error page says what to do, with the user bar and navigation.
     junk = os.path.join(out, "not-a-return.xlsx")
     with open(junk, "wb") as f:
@@ -114,6 +148,7 @@ try:
     fixes = driver.find_elements(By.CSS_SELECTOR, "div.fix")
     check(len(fixes) > 0 and all("建议修改" in f.text for f in fixes), "the suggested fixes are on the page, beside their findings")
     check(driver.find_elements(By.ID, "reupload-form"), "the submission page offers a re-upload")
+    accessible("the submission page")
     check("households" not in driver.find_element(By.CSS_SELECTOR, "ol.notes").text and "identity." not in driver.find_element(By.CSS_SELECTOR, "ol.notes").text,
           "no rule id or expression in the findings' text (a 规则说明 link instead)")
     import re
@@ -185,6 +220,7 @@ try:
     check("逾期" in row.text and "—" in row.text and " 0 " not in f" {row.text} ", "a township that sent nothing is 逾期, with dashes: " + row.text)
     tally = sum(int(x.text.split()[-1]) for x in driver.find_elements(By.CSS_SELECTOR, "p.tally .badge"))
     check(tally == 19, f"the status counts add up to the rows ({tally})")
+    accessible("the board")
     check("草稿" in driver.find_element(By.ID, "draft").text and "草稿" in driver.find_element(By.ID, "return-xlsx").text, "the return is offered as a draft, and says why")
     driver.save_screenshot(os.path.join(out, "desk-board.png"))
     before = set(glob.glob(os.path.join(downloads, "*.xlsx")))
