@@ -104,6 +104,16 @@ def accessible(page):
     check(not bad, f"{page}: status colours contrast at least 4.5:1 ({len(low)} badges; below: {bad})")
 
 
+def shot(name):
+    """A screenshot in OUT_DIR, and in $RENJU_MANUAL_DIR when set (the manual's pictures,
+    scripts/manual-screenshots.sh)."""
+    driver.save_screenshot(os.path.join(out, name + ".png"))
+    manual = os.environ.get("RENJU_MANUAL_DIR")
+    if manual:
+        os.makedirs(manual, exist_ok=True)
+        driver.save_screenshot(os.path.join(manual, name + ".png"))
+
+
 def sign_in(login, password):
     driver.get(base + "/login")
     driver.find_element(By.ID, "login").send_keys(login)
@@ -113,8 +123,11 @@ def sign_in(login, password):
 
 try:
     # The clerk.
+    driver.get(base + "/login")
+    shot("login")
     sign_in("hongyao", "clerk-password-1")
     wait.until(EC.presence_of_element_located((By.ID, "upload-form")))
+    shot("clerk-desk")
     check("红耀乡" in driver.page_source, "the clerk's desk shows the township")
     check("上传本期报表" in driver.find_element(By.CSS_SELECTOR, "p.next").text, "the desk says the next step: upload")
     check("2025Q3" in driver.find_element(By.TAG_NAME, "h1").text, "the desk opens on the period being reported (the calendar's, 2025Q3)")
@@ -133,7 +146,7 @@ try:
           "an error page keeps the user bar and the navigation")
     check("重新上传" in driver.find_element(By.ID, "error-hint").text and "422" not in driver.find_element(By.TAG_NAME, "main").text,
           "it says what to do, not the HTTP status")
-    driver.save_screenshot(os.path.join(out, "desk-error.png"))
+    shot("desk-error")
     driver.get(base + "/")
     wait.until(EC.presence_of_element_located((By.ID, "upload-form")))
     driver.find_element(By.ID, "file").send_keys(sample)
@@ -161,7 +174,7 @@ try:
     driver.find_element(By.CSS_SELECTOR, "a.lang").click()
     wait.until(lambda d: "lang=en" not in d.current_url)
     check("下一步" in driver.page_source and "/submissions/" in driver.current_url, "and back to Chinese")
-    driver.save_screenshot(os.path.join(out, "desk-submission.png"))
+    shot("desk-submission")
     warnings_before = int(driver.find_element(By.ID, "warnings").text)
     box = driver.find_element(By.CSS_SELECTOR, "form.explain textarea")
     box.send_keys("保洁员合同到期，本季度重新招聘，已核实")
@@ -201,7 +214,7 @@ try:
         check(f"{role} · {name}" in driver.find_element(By.CSS_SELECTOR, "ul.signoffs").text, f"{name} signed as {role}")
     check("已签批" in driver.page_source, "the clean township reaches 已签批")
     check("已签批，无需再操作" in driver.find_element(By.ID, "next-step").text, "and is told there is nothing more to do")
-    driver.save_screenshot(os.path.join(out, "desk-signed.png"))
+    shot("desk-signed")
     driver.find_element(By.CSS_SELECTOR, "header form button").click()
     wait.until(EC.presence_of_element_located((By.ID, "login")))
 
@@ -222,7 +235,7 @@ try:
     check(tally == 19, f"the status counts add up to the rows ({tally})")
     accessible("the board")
     check("草稿" in driver.find_element(By.ID, "draft").text and "草稿" in driver.find_element(By.ID, "return-xlsx").text, "the return is offered as a draft, and says why")
-    driver.save_screenshot(os.path.join(out, "desk-board.png"))
+    shot("desk-board")
     before = set(glob.glob(os.path.join(downloads, "*.xlsx")))
     driver.find_element(By.ID, "return-xlsx").click()
     files = wait_for_download(before)
@@ -238,7 +251,7 @@ try:
     check(bars == 2, f"the ranking's bar chart has the two townships that reported ({bars})")
     check("暂定排名" in driver.find_element(By.ID, "provisional").text, "the ranking says it is provisional")
     check(len(driver.find_element(By.ID, "absent").text.split("：", 1)[-1].split("、")) == 17, "the 17 that did not report are listed apart, not ranked at 0.00")
-    driver.save_screenshot(os.path.join(out, "desk-ranking.png"))
+    shot("desk-ranking")
     # History: a township picker for the county office, and the desk's own uploads in the charts.
     driver.get(base + "/history")
     units = driver.find_elements(By.CSS_SELECTOR, "#history-unit option")
@@ -248,7 +261,7 @@ try:
     labels = " ".join(t.text for t in driver.find_elements(By.CSS_SELECTOR, "svg text"))
     check("2025Q2" in labels and "2025Q3*" in labels and driver.find_elements(By.ID, "desk-note"),
           "the chart shows the stored quarter and this quarter's upload, marked: " + labels)
-    driver.save_screenshot(os.path.join(out, "desk-history.png"))
+    shot("desk-history")
     # 抽查: from the board to the inspections page, a sample drawn (its workbook downloads), filled
     # as an inspector would, and brought back through the form.
     driver.get(base + "/board?period=2025Q3")
@@ -272,7 +285,7 @@ try:
         verify.find_element(By.ID, "verify").click()
         notice = wait.until(EC.presence_of_element_located((By.ID, "verify-result")))
         check("记录 1 个核实数" in notice.text and "有误 1" in notice.text, "the filled workbook is recorded: " + notice.text)
-        driver.save_screenshot(os.path.join(out, "desk-inspections.png"))
+        shot("desk-inspections")
     driver.get(submission_url)
     form = wait.until(EC.presence_of_element_located((By.ID, "return-form")))
     form.find_element(By.TAG_NAME, "textarea").send_keys("保洁员人数为负，请改正后重报")
@@ -290,6 +303,7 @@ try:
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.next")))
     step = driver.find_element(By.CSS_SELECTOR, "p.next").text
     check("已退回" in step and "保洁员人数为负" in step, "the desk says the return was sent back, and why: " + step)
+    shot("clerk-returned")
     driver.find_element(By.CSS_SELECTOR, "p.next a").click()
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "ol.notes")))
     note = next(n.text for n in driver.find_elements(By.CSS_SELECTOR, "ol.notes li") if "不能为负数" in n.text)
@@ -334,15 +348,31 @@ try:
         sign_in(login, password)
         wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.next")))
         check(f"请您签批（{role}）" in driver.find_element(By.CSS_SELECTOR, "p.next").text, f"the {role}'s desk says the signature is theirs next")
+        shot("signer-desk")
         driver.get(fixed_url)
         wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "button.sign"))).click()
         wait.until(lambda d: shows(d, "ul.signoffs", role))
     check("已签批" in driver.find_element(By.ID, "status").text, "红耀乡, fixed, explained and signed, reaches 已签批")
-    driver.save_screenshot(os.path.join(out, "desk-fixed-signed.png"))
+    shot("desk-fixed-signed")
+    driver.find_element(By.CSS_SELECTOR, "header form button").click()
+    wait.until(EC.presence_of_element_located((By.ID, "login")))
+
+    # The administrator: lands on the accounts page and adds a clerk.
+    sign_in("admin", "admin-password-1")
+    wait.until(EC.presence_of_element_located((By.ID, "add-account")))
+    form = driver.find_element(By.ID, "add-account")
+    for name, value in [("login", "tianping"), ("name", "杨静"), ("unit", "640422202000"), ("signs", "填表人"), ("password", "clerk-password-9")]:
+        form.find_element(By.NAME, name).send_keys(value)
+    form.find_element(By.ID, "add-account-button").click()
+    wait.until(EC.presence_of_element_located((By.ID, "accounts-message")))
+    check("已新建账号 tianping" in driver.find_element(By.ID, "accounts-message").text and driver.find_elements(By.CSS_SELECTOR, "tr[data-login=tianping]"),
+          "the administrator adds a township clerk from the accounts page")
+    accessible("the accounts page")
+    shot("admin-accounts")
 except Exception as e:  # a step that could not run is a failure, with what the browser showed
     failed += 1
     print("FAIL  browser step:", repr(e))
-    driver.save_screenshot(os.path.join(out, "desk-failure.png"))
+    shot("desk-failure")
 finally:
     driver.quit()
 
