@@ -106,9 +106,13 @@ extension Desk {
     /// The periods the period switch offers: the calendar's recent ones and every period the
     /// store holds (imported or uploaded), newest first.
     public func periodsOffered() async throws -> [Period] {
+        let generation = cache.generation, now = Date()
+        if let hit = cache.periods(generation: generation, now: now) { return reference.calendar.listed(on: today, known: hit) }
         var known = Set(try await store.periods().map(\.period))
         for s in try await store.submissions(period: nil) { known.insert(s.period) }
-        return reference.calendar.listed(on: today, known: known.sorted())
+        let sorted = known.sorted()
+        cache.putPeriods(sorted, generation: generation, now: now)
+        return reference.calendar.listed(on: today, known: sorted)
     }
 
     /// A period's deadline: `deadline_days` (signoff.yaml) after its end.

@@ -46,6 +46,13 @@ final class ValidationCache: @unchecked Sendable {
     func putLatest(_ p: Period, generation: Int, _ v: [UnitCode: StoredSubmission]) {
         lock.withLock { if generation == current { latestVersions[p] = (generation, v) } }
     }
+    /// The periods the store holds, for the period switch: kept for a generation and at most a
+    /// minute (an import from the command line does not start a generation).
+    private var knownPeriods: (generation: Int, at: Date, periods: [Period])?
+    func periods(generation: Int, now: Date) -> [Period]? {
+        lock.withLock { knownPeriods.flatMap { $0.generation == generation && now.timeIntervalSince($0.at) < 60 ? $0.periods : nil } }
+    }
+    func putPeriods(_ p: [Period], generation: Int, now: Date) { lock.withLock { if generation == current { knownPeriods = (generation, now, p) } } }
     func frame(_ k: String) -> Desk.Frame? { lock.withLock { frames[k] } }
     func putFrame(_ k: String, _ f: Desk.Frame) { lock.withLock { frames[k] = f } }
     func input(_ sha: String) -> (path: String, input: InputSet)? { lock.withLock { inputs[sha] } }

@@ -64,7 +64,8 @@ public struct Coverage: Sendable, Equatable {
     }
 
     /// One paragraph for the text report.
-    public func sentence(_ lang: Language) -> String {
+    /// `ruleTitle`: how a rule is named (the desk names rules by their titles, not their ids).
+    public func sentence(_ lang: Language, ruleTitle: (RuleID) -> String? = { _ in nil }) -> String {
         var parts: [String] = []
         func name(_ id: IndicatorID) -> String { indicatorNames[id]?.text(lang) ?? id.rawValue }
         if !hasHistory {
@@ -88,7 +89,7 @@ public struct Coverage: Sendable, Equatable {
             parts.append(lang == .zh ? "历史数据与本期之间缺少报告期：\(list)" : "periods missing between the history and this one: \(list)")
         }
         if !skipped.isEmpty {
-            let list = skipped.map { "\($0.rule)（\($0.units)）" }.joined(separator: "、")
+            let list = skipped.map { "\(ruleTitle($0.rule) ?? $0.rule.description)（\($0.units)）" }.joined(separator: "、")
             parts.append(lang == .zh ? "因缺少数据或同级单位太少而跳过的规则（单位数）：\(list)" : "rules that skipped units for a missing figure or too few peers (units): \(list)")
         }
         return parts.joined(separator: lang == .zh ? "；" : "; ")

@@ -152,7 +152,11 @@ extension DeskServer {
             sub: sub,
             columns: columns.map { .init(name: c.lang == .en ? $0.englishName : $0.name, unit: $0.unit, id: $0.id.rawValue) },
             rows: rows, notes: notes, hasNotes: !notes.isEmpty,
-            coverage: result.coverage.flatMap { $0.isComplete ? nil : $0.sentence(c.lang) },
+            coverage: result.coverage.flatMap { cov in
+                cov.isComplete ? nil : cov.sentence(c.lang) { id in
+                    CheckRegistry.descriptors.first { $0.id == id }?.title.text(c.lang) ?? desk.reference.checks.userRules.first { $0.id == id }?.title
+                }
+            },
             signRoles: signable.map { .init(role: $0) }, canSign: !signable.isEmpty,
             signBlocked: blocked.flatMap { DeskPolicy.allows(c.account, .sign) || DeskPolicy.allows(c.account, .explain) ? $0 : nil },
             signOffs: s.signOffs.map { .init(role: $0.role, name: $0.name, date: $0.date?.description ?? "", current: $0.digest == s.digest) },

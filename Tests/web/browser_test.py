@@ -164,6 +164,8 @@ try:
     accessible("the submission page")
     check("households" not in driver.find_element(By.CSS_SELECTOR, "ol.notes").text and "identity." not in driver.find_element(By.CSS_SELECTOR, "ol.notes").text,
           "no rule id or expression in the findings' text (a 规则说明 link instead)")
+    coverage = driver.find_element(By.CSS_SELECTOR, "p.coverage").text if driver.find_elements(By.CSS_SELECTOR, "p.coverage") else ""
+    check(not re.search(r"[a-z]+\.[a-z_]+", coverage), "what could not be checked names rules by their titles: " + coverage[:120])
     import re
     meta = driver.find_element(By.CSS_SELECTOR, "p.meta").text
     check(re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", meta) and "T" not in meta.split("·")[2] and "王芳" in meta, "the upload time in Beijing time and the uploader by name: " + meta)
