@@ -34,6 +34,7 @@ echo "signer-password-2" | "$renju" user add --db "$db" --login zhenhu-tj --name
 echo "signer-password-3" | "$renju" user add --db "$db" --login zhenhu-head --name 徐卫东 --role signer --unit 640422204000 --signs 单位负责人 2>/dev/null
 echo "signer-password-4" | "$renju" user add --db "$db" --login hongyao-tj --name 马丽 --role signer --unit 640422201000 --signs 统计负责人 2>/dev/null
 echo "signer-password-5" | "$renju" user add --db "$db" --login hongyao-head --name 田军 --role signer --unit 640422201000 --signs 单位负责人 2>/dev/null
+echo "viewer-password-1" | "$renju" user add --db "$db" --login prefecture --name 州统计局李处长 --role viewer --unit 640422000000 2>/dev/null
 echo "admin-password-1" | "$renju" user add --db "$db" --login admin --name 系统管理员 --role admin --unit 640422000000 2>/dev/null
 echo "county-password-1" | "$renju" user add --db "$db" --login county --name 张科长 --role reviewer --unit 640422000000 2>/dev/null
 port=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()")

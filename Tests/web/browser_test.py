@@ -359,6 +359,17 @@ try:
     driver.find_element(By.CSS_SELECTOR, "header form button").click()
     wait.until(EC.presence_of_element_located((By.ID, "login")))
 
+    # The prefecture: reads the board and downloads the return; nothing to upload, sign or send back.
+    sign_in("prefecture", "viewer-password-1")
+    wait.until(EC.presence_of_element_located((By.ID, "board")))
+    check("查看人" in driver.find_element(By.CSS_SELECTOR, "span.who").text and driver.find_elements(By.ID, "return-xlsx")
+          and not driver.find_elements(By.ID, "upload-form"), "the prefecture's viewer lands on the board, with the return to download and no upload")
+    driver.get(fixed_url)
+    check(not driver.find_elements(By.CSS_SELECTOR, "button.sign") and not driver.find_elements(By.ID, "return-form"),
+          "and a submission offers it no sign-off and no 退回")
+    driver.find_element(By.CSS_SELECTOR, "header form button").click()
+    wait.until(EC.presence_of_element_located((By.ID, "login")))
+
     # The administrator: lands on the accounts page and adds a clerk.
     sign_in("admin", "admin-password-1")
     wait.until(EC.presence_of_element_located((By.ID, "add-account")))
