@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The web desk end to end in a real browser: installs Chromium, its driver and selenium if
-# missing, starts `renju serve` on a free loopback port over a throw-away store (the sample
+# missing, starts `renju serve` over HTTPS (a self-signed certificate) on a free loopback port over a throw-away store (the sample
 # county's 2025Q2 as history, a township clerk and the county reviewer), runs
 # Tests/web/browser_test.py, and stops the server. Screenshots and the downloaded return are
 # left in out/web/ (not committed). Usage: scripts/web-e2e.sh [RENJU_BINARY]
@@ -38,10 +38,21 @@ echo "viewer-password-1" | "$renju" user add --db "$db" --login prefecture --nam
 echo "admin-password-1" | "$renju" user add --db "$db" --login admin --name 系统管理员 --role admin --unit 640422000000 2>/dev/null
 echo "county-password-1" | "$renju" user add --db "$db" --login county --name 张科长 --role reviewer --unit 640422000000 2>/dev/null
 port=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()")
-"$renju" serve --db "$db" --host 127.0.0.1 --port "$port" --as-of 2025-10-31 >"$out/server.log" 2>&1 &
+# Over HTTPS, as a county serves it on its LAN: a self-signed certificate for this machine's address.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+  -keyout "$work/desk.key" -out "$work/desk.crt" >/dev/null 2>&1
+"$renju" serve --db "$db" --host 127.0.0.1 --port "$port" --as-of 2025-10-31 --tls-cert "$work/desk.crt" --tls-key "$work/desk.key" >"$out/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
-  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/login', timeout=1)" 2>/dev/null && break
+  python3 -c "import ssl, urllib.request; urllib.request.urlopen('https://127.0.0.1:$port/login', timeout=1, context=ssl._create_unverified_context())" 2>/dev/null && break
   sleep 0.2
 done
-python3 Tests/web/browser_test.py "http://127.0.0.1:$port" "examples/xiji/2025Q3/640422201000-红耀乡.xlsx" "$out"
+# The TLS handshake offers HTTP/2 (ALPN) and plain HTTP is not answered on the TLS port.
+python3 - "$port" "$work/desk.crt" <<'PY' || { echo "FAIL  TLS: HTTP/2 by ALPN"; exit 1; }
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2]); ctx.set_alpn_protocols(["h2", "http/1.1"])
+with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as raw, ctx.wrap_socket(raw, server_hostname="127.0.0.1") as s:
+    assert s.selected_alpn_protocol() == "h2", s.selected_alpn_protocol()
+    print("ok    the desk over TLS (the certificate verifies) offers HTTP/2:", s.version())
+PY
+python3 Tests/web/browser_test.py "https://127.0.0.1:$port" "examples/xiji/2025Q3/640422201000-红耀乡.xlsx" "$out"

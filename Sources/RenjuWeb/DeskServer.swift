@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import HummingbirdHTTP2
 import HTTPTypes
 import HummingbirdBcrypt
 import RenjuModel
@@ -11,6 +14,11 @@ import RenjuApp
 public struct DeskOptions: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
+    /// HTTPS: the certificate chain and the private key (PEM files). With them the desk speaks
+    /// HTTP/1.1 and HTTP/2 over TLS, its session cookie is `Secure` and every answer carries HSTS.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    public var usesTLS: Bool { tlsCertificate != nil && tlsKey != nil }
     /// The folder of the page templates and their strings (`templates/web`).
     public var pages: String
     public var maxUploadBytes = 16 * 1_048_576
@@ -94,11 +102,27 @@ public final class DeskServer: Sendable {
 
     static let sessionCookie = "renju_session"
 
-    /// The application: the router on the configured loopback address.
-    public func application() -> some ApplicationProtocol {
+    /// The application: the router on the configured address, over TLS when a certificate is given.
+    public func application() throws -> some ApplicationProtocol {
         // A connection that sends nothing for 30 s is closed (a held-open socket costs the desk).
-        Application(router: router(), server: .http1(configuration: .init(idleTimeout: .seconds(30))),
-                    configuration: .init(address: .hostname(options.host, port: options.port), serverName: "renju"))
+        let server: HummingbirdCore.HTTPServerBuilder
+        if let cert = options.tlsCertificate, let key = options.tlsKey {
+            let chain: [NIOSSLCertificate]
+            let privateKey: NIOSSLPrivateKey
+            do {
+                chain = try NIOSSLCertificate.fromPEMFile(cert)
+                privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+            } catch {
+                throw WebSetupError("cannot read the TLS certificate \(cert) or key \(key) (PEM files expected): \(error)")
+            }
+            guard !chain.isEmpty else { throw WebSetupError("\(cert) holds no certificate") }
+            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+            server = try HTTPServerBuilder.http2Upgrade(tlsConfiguration: tls)
+        } else {
+            server = .http1(configuration: .init(idleTimeout: .seconds(30)))
+        }
+        return Application(router: router(), server: server,
+                           configuration: .init(address: .hostname(options.host, port: options.port), serverName: "renju"))
     }
 
     // MARK: the route table — every route and what it needs, in one place
@@ -141,7 +165,7 @@ public final class DeskServer: Sendable {
     public func router() -> Router<DeskContext> {
         // HEAD is answered as GET without the body (monitors and browsers ask it).
         let router = Router(context: DeskContext.self, options: .autoGenerateHeadEndpoints)
-        router.add(middleware: SecurityHeaders())
+        router.add(middleware: SecurityHeaders(hsts: options.usesTLS))
         // Open routes: the login page and call, the static files.
         router.get("/login") { req, _ in self.pages.loginPage(lang: Self.lang(req), message: nil) }
         router.post("/login") { req, ctx in try await self.pageLogin(req, ctx) }
@@ -359,8 +383,8 @@ public final class DeskServer: Sendable {
         return !own.contains(authority.lowercased())
     }
 
-    static func sessionCookie(_ s: Session) -> Cookie {
-        Cookie(name: sessionCookie, value: s.token, path: "/", httpOnly: true, sameSite: .strict)
+    func sessionCookie(_ s: Session) -> Cookie {
+        Cookie(name: Self.sessionCookie, value: s.token, path: "/", secure: options.usesTLS, httpOnly: true, sameSite: .strict)
     }
 
     /// The address a request comes from: the peer's, or — when the peer is this machine (the
@@ -387,7 +411,7 @@ public final class DeskServer: Sendable {
             }
             var r = Self.json(.ok, LoginAnswer(user: account.login, name: account.name, role: account.role.rawValue, unit: account.unit.rawValue,
                                                csrf: session.csrf))
-            r.setCookie(Self.sessionCookie(session))
+            r.setCookie(self.sessionCookie(session))
             return r
         } catch is Throttled {
             return Self.json(.tooManyRequests, ErrorAnswer(error: pages.say("login_throttled", lang)))
@@ -408,7 +432,7 @@ public final class DeskServer: Sendable {
                 return r
             }
             var r = Self.redirect(lang == .en ? "/?lang=en" : "/")
-            r.setCookie(Self.sessionCookie(session))
+            r.setCookie(self.sessionCookie(session))
             return r
         } catch is Throttled {
             var r = pages.loginPage(lang: lang, message: pages.say("login_throttled", lang))
@@ -422,6 +446,8 @@ public final class DeskServer: Sendable {
 /// from the desk itself (nothing from the internet).
 struct SecurityHeaders: RouterMiddleware {
     typealias Context = DeskContext
+    /// Over TLS: browsers are told to come back over HTTPS only.
+    var hsts = false
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var r: Response
         do {
@@ -434,6 +460,7 @@ struct SecurityHeaders: RouterMiddleware {
         r.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
         r.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         r.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        if hsts { r.headers[HTTPField.Name("Strict-Transport-Security")!] = "max-age=31536000" }
         r.headers[.cacheControl] = r.headers[.cacheControl] ?? "no-store"
         return r
     }

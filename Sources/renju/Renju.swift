@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RenjuExport
+import RenjuApp
 
 struct Renju: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct Renju: AsyncParsableCommand {
         Exit status: 0 no open error · 1 at least one error · 2 could not run.
         Reference data (indicators, rules, divisions, targets, chains) lives in reference-data/.
         """,
-        version: "0.1.0 (libxlsxwriter \(XlsxWriterLibrary.version))",
+        version: BuildInfo.describe(extra: "libxlsxwriter \(XlsxWriterLibrary.version)"),
         subcommands: [Validate.self, Export.self, Template.self, Digest.self, Keygen.self, Sign.self, Rank.self, DB.self, Serve.self, User.self, Rules.self, Sample.self, Verify.self, Show.self, Synth.self, Divisions.self, Impute.self]
     )
 }

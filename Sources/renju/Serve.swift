@@ -12,6 +12,10 @@ struct Serve: AsyncParsableCommand {
         discussion: """
         Serves the desk on http://HOST:PORT (default 127.0.0.1:8080, this machine only). Accounts \
         come from `renju user add`; the store is the same as `renju db` uses (default renju.sqlite).
+        With --tls-cert and --tls-key (PEM) it serves HTTPS (HTTP/1.1 and HTTP/2), its session \
+        cookie is Secure and every answer carries HSTS. Listening on any address but this machine's \
+        own (127.0.0.1, ::1, localhost) needs TLS, or --insecure-http (behind the office's TLS proxy). \
+        A renewed certificate is taken by restarting the desk (systemctl restart renju).
         """)
     @OptionGroup var reference: ReferenceOptions
     @OptionGroup var targets: TargetsOption
@@ -20,6 +24,17 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "The address to listen on.") var host: String = "127.0.0.1"
     @Option(name: .long, help: "The port to listen on.") var port: Int = 8080
     @Option(name: .customLong("max-upload-mib"), help: "The largest upload accepted, MiB.") var maxUpload: Int = 16
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("HTTPS: the certificate chain (PEM).", valueName: "file")) var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("HTTPS: the private key (PEM).", valueName: "file")) var tlsKey: String?
+    @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP on an address other than this machine's (only behind a TLS proxy).") var insecureHTTP = false
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        let loopback = ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
+        if !loopback && tlsCert == nil && !insecureHTTP {
+            throw ValidationError("refusing plain HTTP on \(host): passwords would cross the network unencrypted. Give --tls-cert and --tls-key (README: a certificate for an intranet name), or --insecure-http when a TLS proxy in front of the desk does it / 拒绝在 \(host) 上以明文 HTTP 提供服务：请用 --tls-cert 和 --tls-key 启用 HTTPS，或在前面有 TLS 代理时加 --insecure-http")
+        }
+    }
 
     mutating func run() async throws {
         let workspace = reference.workspace(targets: targets.targets)
@@ -32,9 +47,11 @@ struct Serve: AsyncParsableCommand {
         let desk = try Desk(workspace: workspace, store: store, asOf: asOf.asOf, maxUploadBytes: maxUpload * 1_048_576)
         var options = DeskOptions(pages: URL(fileURLWithPath: workspace.locations.templates).appendingPathComponent("web").path)
         options.host = host; options.port = port; options.maxUploadBytes = maxUpload * 1_048_576
+        options.tlsCertificate = tlsCert; options.tlsKey = tlsKey
         let server = try await DeskServer(desk: desk, options: options)
-        writeStderr("renju: the desk is at http://\(host):\(port)/ (store \(store.path)); Ctrl-C stops it")
-        try await server.application().runService()
+        let app = try server.application()
+        writeStderr("renju: the desk is at \(options.usesTLS ? "https" : "http")://\(host):\(port)/ (store \(store.path)); Ctrl-C stops it")
+        try await app.runService()
     }
 }
 

@@ -214,4 +214,20 @@ final class ApplicationLayerTests: XCTestCase {
         let recorded = try await Workspace.verifyImport(filled.path, store: store).results.count
         XCTAssertEqual(recorded, 1, "the same workbook, in scope, is recorded")
     }
+
+    /// Plain HTTP is served on this machine only: a LAN address needs TLS (or the explicit
+    /// --insecure-http behind a TLS proxy); a certificate without its key is refused.
+    func testTheDeskRefusesPlainHTTPOnALANAddress() throws {
+        let dir = try temporaryDirectory()
+        let db = dir.appendingPathComponent("desk.sqlite").path
+        let r = try runRenju(["serve", "--db", db, "--host", "0.0.0.0", "--port", "1"])
+        XCTAssertEqual(r.status, 2, r.stderr)   // could not run: nothing was started
+        XCTAssertTrue(r.stderr.contains("refusing plain HTTP on 0.0.0.0") && r.stderr.contains("--tls-cert"), r.stderr)
+        let half = try runRenju(["serve", "--db", db, "--tls-cert", "c.pem"])
+        XCTAssertTrue(half.stderr.contains("--tls-cert and --tls-key go together"), half.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: db), "nothing was created")
+        let v = try runRenju(["--version"])
+        XCTAssertTrue(v.stdout.hasPrefix("0.") && v.stdout.contains("commit "), v.stdout)
+    }
 }
+

@@ -39,7 +39,8 @@ def check(ok, what):
 
 
 opts = Options()
-for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=zh-CN"]:
+for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=zh-CN",
+          "--ignore-certificate-errors"]:   # the test's self-signed certificate
     opts.add_argument(a)
 opts.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
 for binary in ["/usr/bin/chromium", "/usr/bin/chromium-browser"]:
@@ -128,6 +129,11 @@ try:
     sign_in("hongyao", "clerk-password-1")
     wait.until(EC.presence_of_element_located((By.ID, "upload-form")))
     shot("clerk-desk")
+    if base.startswith("https:"):
+        cookie = next((c for c in driver.get_cookies() if c["name"] == "renju_session"), {})
+        check(cookie.get("secure") and cookie.get("httpOnly"), "over HTTPS the session cookie is Secure and HttpOnly")
+        hsts = driver.execute_script("return fetch('/login').then(r => r.headers.get('strict-transport-security'))")
+        check(hsts and "max-age" in hsts, f"and the desk sends HSTS ({hsts})")
     check("红耀乡" in driver.page_source, "the clerk's desk shows the township")
     check("上传本期报表" in driver.find_element(By.CSS_SELECTOR, "p.next").text, "the desk says the next step: upload")
     check("2025Q3" in driver.find_element(By.TAG_NAME, "h1").text, "the desk opens on the period being reported (the calendar's, 2025Q3)")
