@@ -44,6 +44,9 @@ echo
 echo "== Excel output checked with openpyxl"
 python3 Tests/exports/check_exports.py "$(swift build --show-bin-path)/renju" 2>&1 | tee -a "$log" || status=1
 echo
+echo "== keeping the store: a backup while 30 uploads run, restore, an upgrade from an earlier main's store"
+python3 Tests/ops/store_operations.py "$(swift build --show-bin-path)/renju" 2>&1 | tee -a "$log" || status=1
+echo
 echo "== the same input, the same report: every conformance set and the sample county, 20 runs each"
 Tests/determinism/repeat.sh "$(swift build --show-bin-path)/renju" 20 2>&1 | tee -a "$log" || status=1
 echo

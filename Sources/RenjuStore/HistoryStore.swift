@@ -14,16 +14,31 @@ public final class HistoryStore: Sendable {
     /// Opens the store file. `migrate`: bring the schema up to date (a writing command); without
     /// it the file is opened read-only — a copy on read-only media opens — and a schema behind
     /// this version is refused with what to run.
-    public init(path: String, migrate: Bool = true) throws {
+    public convenience init(path: String, migrate: Bool = true) throws {
+        try self.init(path: path, mode: migrate ? .migrate : .read)
+    }
+
+    /// How a store is opened: to read (a schema behind this version refused), to write (brought
+    /// up to date), or for maintenance (written, but its schema left as it is: `db migrate`
+    /// backs it up before migrating).
+    public enum OpenMode: Sendable { case read, migrate, maintain }
+
+    public init(path: String, mode: OpenMode) throws {
+        let migrate = mode == .migrate
         self.path = path
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
-        config.readonly = !migrate
+        config.readonly = mode == .read
         queue = try Self.busyAware(path) { try DatabaseQueue(path: path, configuration: config) }
+        // A store a newer Renju wrote is never opened (let alone migrated) by this one.
+        let unknown = try queue.read { db in
+            try db.tableExists("grdb_migrations") ? try Self.migrator.appliedIdentifiers(db).subtracting(StoreSchema.migrations.map(\.id)).sorted() : []
+        }
+        if !unknown.isEmpty { throw StoreError.newer(path, unknown) }
         if migrate {
             try Self.busyAware(path) { try Self.migrator.migrate(queue) }
-        } else if try queue.read({ try !Self.migrator.hasCompletedMigrations($0) }) {
+        } else if mode == .read, try queue.read({ try !Self.migrator.hasCompletedMigrations($0) }) {
             throw StoreError.behind(path)
         }
     }
@@ -259,3 +274,63 @@ public final class HistoryStore: Sendable {
 }
 
 extension HistoryStore: HistoryStoring {}
+
+// Operations: backup, restore, check (`renju db backup|restore|check`).
+extension HistoryStore {
+    /// The migrations not yet applied to the store.
+    public func pendingMigrations() throws -> [String] {
+        try queue.read { db in
+            let applied = try db.tableExists("grdb_migrations") ? try Self.migrator.appliedIdentifiers(db) : []
+            return StoreSchema.migrations.map(\.id).filter { !applied.contains($0) }
+        }
+    }
+
+    /// A consistent copy of the whole store in a new file, taken with SQLite's online backup
+    /// while others read and write it (one read transaction: the copy is the store as it was
+    /// when the backup began). Refuses to write over an existing file.
+    public func backup(to destination: String) throws {
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw StoreError.corrupt(destination, "the backup file exists already; choose a new name")
+        }
+        let copy = try DatabaseQueue(path: destination)
+        try Self.busyAware(path) { try queue.backup(to: copy) }
+        try copy.close()
+    }
+
+    /// Replaces this store's contents with a backup's (after checking the backup), in one step.
+    public func restore(from source: String) throws {
+        var config = Configuration()
+        config.readonly = true
+        let backup = try DatabaseQueue(path: source, configuration: config)
+        let problems = try HistoryStore.problems(in: backup, path: source)
+        guard problems.isEmpty else { throw StoreError.corrupt(source, problems.joined(separator: "; ")) }
+        try Self.busyAware(path) { try backup.backup(to: queue) }
+    }
+
+    /// What is wrong with the store: SQLite's integrity check, migrations this version does not
+    /// know or has not applied, submissions whose file is missing, stored files no submission
+    /// names. Empty when all is well.
+    public func check() throws -> [String] { try Self.problems(in: queue, path: path) }
+
+    static func problems(in reader: some DatabaseReader, path: String) throws -> [String] {
+        try reader.read { db in
+            var out: [String] = []
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            if integrity != ["ok"] { out.append("integrity: " + integrity.prefix(5).joined(separator: "; ")) }
+            let applied = try db.tableExists("grdb_migrations") ? try Self.migrator.appliedIdentifiers(db) : []
+            let known = StoreSchema.migrations.map(\.id)
+            let unknown = applied.subtracting(known).sorted()
+            if !unknown.isEmpty { out.append("written by a newer Renju (migrations \(unknown.joined(separator: ", ")))") }
+            let pending = known.filter { !applied.contains($0) }
+            if !pending.isEmpty { out.append("migrations not applied: \(pending.joined(separator: ", ")) (renju db migrate)") }
+            if try db.tableExists("submissions") && db.tableExists("files") {
+                let missing = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submissions s WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.sha256 = s.sha256)") ?? 0
+                if missing > 0 { out.append("\(missing) submissions whose file is missing") }
+                let orphans = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM files f WHERE NOT EXISTS (SELECT 1 FROM submissions s WHERE s.sha256 = f.sha256)") ?? 0
+                if orphans > 0 { out.append("\(orphans) stored files no submission names") }
+            }
+            return out
+        }
+    }
+}
+

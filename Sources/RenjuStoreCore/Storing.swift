@@ -135,6 +135,8 @@ public enum StoreError: UserFacingError, CustomStringConvertible {
     case corrupt(String, String)
     /// The store's schema is older than this version and the command only reads.
     case behind(String)
+    /// The store was written by a newer Renju (migrations this binary does not know).
+    case newer(String, [String])
 
     public var userMessage: Message {
         switch self {
@@ -142,6 +144,8 @@ public enum StoreError: UserFacingError, CustomStringConvertible {
                                             en: "the store \(p) was made by an older Renju: run `renju db migrate --db \(p)` first")
         case let .busy(p): return Message(zh: "数据库 \(p) 正忙：另一次入库正在进行，请稍后再试",
                                           en: "the store \(p) is busy: another import is running; try again when it has finished")
+        case let .newer(p, ids): return Message(zh: "数据库 \(p) 由更新版本的 Renju 写入（结构 \(ids.joined(separator: "、"))），本版本不能打开：请升级 Renju",
+                                                en: "the store \(p) was written by a newer Renju (schema \(ids.joined(separator: ", "))); this version cannot open it: upgrade Renju")
         case let .corrupt(p, what): return Message(zh: "数据库 \(p) 内容有误：\(what)", en: "the store \(p) is damaged: \(what)")
         }
     }

@@ -7,8 +7,8 @@ import RenjuApp
 struct DB: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "The history store: import accepted returns, list periods, show a series, the audit trail, migrate.",
-        subcommands: [DBImport.self, DBPeriods.self, DBHistory.self, DBAudit.self, DBMigrate.self]
+        abstract: "The history store: import accepted returns, list periods, show a series, the audit trail, migrate, back up, restore, check.",
+        subcommands: [DBImport.self, DBPeriods.self, DBHistory.self, DBAudit.self, DBMigrate.self, DBBackup.self, DBRestore.self, DBCheck.self]
     )
 }
 
@@ -137,11 +137,60 @@ struct DBAudit: AsyncParsableCommand {
 /// periods/history/audit) never write to the store, so a read-only replica opens for them; the
 /// writing ones (db import, user, serve, sample, verify) migrate as they open.
 struct DBMigrate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Bring the store's schema up to this version of Renju.")
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Bring the store's schema up to this version of Renju (a SQLite store is backed up first).",
+        discussion: "A store written by a newer Renju is refused, never changed. The backup is STORE.before-MIGRATION-TIME.sqlite beside it.")
     @OptionGroup var store: StoreOptions
     mutating func run() async throws {
         let path = storePath(store)
-        _ = try await Workspace.openStore(path, migrate: true)
-        writeStderr("renju: the store \(path) is up to date")
+        if let copy = try await Workspace.migrateStore(path) {
+            writeStderr("renju: backed up \(path) to \(copy), then brought it up to date")
+        } else {
+            writeStderr("renju: the store \(path) is up to date")
+        }
+    }
+}
+
+struct DBBackup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "backup", abstract: "A consistent copy of the store, taken while the desk runs.",
+        discussion: """
+        A SQLite store is copied with SQLite's online backup (the store as it was when the backup \
+        began; uploads and imports carry on meanwhile). A PostgreSQL store is dumped with \
+        `pg_dump --format=custom` (restore it with `renju db restore`). DEST must not exist.
+
+          renju db backup --db /var/lib/renju/renju.sqlite /var/backups/renju/renju-2025-11-01.sqlite
+        """)
+    @OptionGroup var store: StoreOptions
+    @Argument(help: ArgumentHelp("The backup file to write.", valueName: "dest")) var destination: String
+    mutating func run() async throws {
+        let path = storePath(store)
+        try Workspace.backupStore(path, to: destination)
+        writeStderr("renju: backed up \(path) to \(destination)")
+    }
+}
+
+struct DBRestore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "restore", abstract: "Put a backup's contents in place of the store's (stop the desk first).",
+        discussion: "The backup is checked first (integrity, schema); --replace says you mean to replace what the store holds now.")
+    @OptionGroup var store: StoreOptions
+    @Flag(name: .long, help: "Replace the store's present contents.") var replace = false
+    @Argument(help: ArgumentHelp("The backup to restore.", valueName: "backup")) var source: String
+    mutating func run() async throws {
+        let path = storePath(store)
+        guard replace else {
+            throw ValidationError("restoring replaces everything \(path) holds now: add --replace to do it / 恢复会替换数据库现有的全部内容：确认请加 --replace")
+        }
+        try Workspace.restoreStore(path, from: source)
+        writeStderr("renju: restored \(path) from \(source)")
+    }
+}
+
+struct DBCheck: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Check the store: integrity, schema, stored files. Exit 1 when something is wrong.")
+    @OptionGroup var store: StoreOptions
+    mutating func run() async throws {
+        let path = storePath(store)
+        let problems = try await Workspace.checkStore(path)
+        for p in problems { print("problem: \(p)") }
+        if problems.isEmpty { print("ok: \(path)") } else { throw ExitCode(1) }
     }
 }
