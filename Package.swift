@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "RenjuReferenceTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReference", "renju"]),
         .testTarget(name: "RenjuChecksTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks"]),
         .testTarget(name: "RenjuInspectionTests", dependencies: ["RenjuModel", "RenjuInspection"]),
-        .testTarget(name: "RenjuEditingTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuEditing", "RenjuReport"]),
+        .testTarget(name: "RenjuEditingTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuEditing", "RenjuReport", "RenjuInspection"]),
         .testTarget(name: "RenjuExportTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuExport", "renju"]),
         .testTarget(name: "RenjuStoreTests", dependencies: [
             "RenjuTestSupport", "RenjuPostgresTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuStoreCore", "RenjuStore", "RenjuPostgres",

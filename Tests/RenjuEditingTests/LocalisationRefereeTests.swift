@@ -4,6 +4,7 @@ import RenjuTestSupport
 import RenjuModel
 import RenjuReference
 import RenjuChecks
+import RenjuInspection
 @testable import RenjuEditing
 
 /// Error localisation judged by an exact referee: for each generated village with planted
@@ -13,18 +14,12 @@ import RenjuChecks
 /// village with a workable set may be left unlocalised.
 final class LocalisationRefereeTests: XCTestCase {
     // (Also: every value the imputer gives these records passes every error rule on its figure.)
-    /// A generator with a fixed seed (SplitMix64): the same records on every run.
+    /// The sampler's seeded generator (SplitMix64): the same records on every run.
     struct Seeded {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+        var generator: SeededGenerator
+        init(state: UInt64) { generator = SeededGenerator(seed: state) }
+        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(generator.next() % UInt64(range.count)) }
+        mutating func unit() -> Double { generator.uniform() }
     }
 
     /// One honest village, its figures drawn at random, then `k` different figures spoiled in the
