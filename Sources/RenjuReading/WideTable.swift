@@ -148,6 +148,24 @@ struct WideTable {
         reader.readValues(raw, grid: grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub)
     }
 
+    /// Whether every filled cell below the header in a column is a WPS picture (`DISPIMG`).
+    static func isPictureColumn(_ grid: Grid, _ column: Int, below header: Int) -> Bool {
+        var any = false
+        for r in grid.rowIndices where r > header {
+            guard let cell = grid[r, column] else { continue }
+            let text: String
+            switch cell {
+            case let .formulaWithoutValue(f): text = f
+            case let .text(t): text = t
+            default: return false
+            }
+            if text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            guard text.uppercased().contains("DISPIMG(") else { return false }
+            any = true
+        }
+        return any
+    }
+
     /// The submission: totals without a code given to their units' parent, unknown columns named,
     /// the sign-off footer read. `grid` supplies the sheet's name and formats.
     mutating func finish(_ grid: Grid) -> Submission {
@@ -169,6 +187,9 @@ struct WideTable {
         }
         pendingTotals = []
         for (span, col) in columns {
+            // A column of pictures in cells (WPS writes `=DISPIMG("ID_…",1)`): not a figure, not a
+            // stranger either — left out without a word.
+            if case .unknown = col, Self.isPictureColumn(grid, span.first, below: headerRow) { continue }
             if case let .unknown(title) = col {
                 sub.findings.append(Finding(
                     rule: .unknownColumn, severity: .warning, unit: nil, period: sub.period,

@@ -21,7 +21,8 @@ public func writeSharedStringsWorkbook(_ url: URL, sheets: [(String, [[FixtureCe
 
 /// Writes a minimal workbook whose sheets are given as raw `<sheetData>` XML (inline strings,
 /// error cells, formulas without cached values — what other generators write).
-public func writeRawWorkbook(_ url: URL, sheets: [(String, String)], styles: String? = nil) throws {
+/// `dimension`: a `<dimension ref="…"/>` for every sheet (WPS sometimes writes a wrong one).
+public func writeRawWorkbook(_ url: URL, sheets: [(String, String)], styles: String? = nil, dimension: String? = nil) throws {
     let ns = "http://schemas.openxmlformats.org/"
     var parts: [(String, String)] = [
         ("[Content_Types].xml", #"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="\#(ns)package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#),
@@ -31,7 +32,7 @@ public func writeRawWorkbook(_ url: URL, sheets: [(String, String)], styles: Str
     for (i, (name, data)) in sheets.enumerated() {
         sheetEntries += #"<sheet name="\#(name)" sheetId="\#(i + 1)" r:id="rId\#(i + 1)"/>"#
         rels += #"<Relationship Id="rId\#(i + 1)" Type="\#(ns)officeDocument/2006/relationships/worksheet" Target="worksheets/sheet\#(i + 1).xml"/>"#
-        parts.append(("xl/worksheets/sheet\(i + 1).xml", #"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="\#(ns)spreadsheetml/2006/main"><sheetData>\#(data)</sheetData></worksheet>"#))
+        parts.append(("xl/worksheets/sheet\(i + 1).xml", #"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="\#(ns)spreadsheetml/2006/main">\#(dimension.map { #"<dimension ref="\#($0)"/>"# } ?? "")<sheetData>\#(data)</sheetData></worksheet>"#))
     }
     parts.append(("xl/workbook.xml", #"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="\#(ns)spreadsheetml/2006/main" xmlns:r="\#(ns)officeDocument/2006/relationships"><sheets>\#(sheetEntries)</sheets></workbook>"#))
     if let styles {
