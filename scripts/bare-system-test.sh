@@ -11,9 +11,10 @@ archive=$(readlink -f "${1:?the archive}")
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq debootstrap >/dev/null
 root=$(mktemp -d /tmp/renju-bare-XXXXXX)
+chmod 755 "$root"   # the chroot's / (mktemp makes it private: the renju user could not enter it)
 server=""
 cleanup() {
-  [ -n "$server" ] && $SUDO kill "$server" 2>/dev/null || true
+  [ -n "$server" ] && { $SUDO pkill -f "renju serve --db /var/lib/renju/renju.sqlite" 2>/dev/null; $SUDO kill "$server" 2>/dev/null; } || true
   $SUDO umount "$root/proc" 2>/dev/null || true
   $SUDO rm -rf "$root"
 }
@@ -23,8 +24,8 @@ check() { if eval "$2"; then passed=$((passed + 1)); echo "ok    $1"; else faile
 start=$(date +%s)
 mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
 $SUDO debootstrap --variant=minbase bookworm "$root" "${mirror:-http://deb.debian.org/debian}" >/dev/null
+echo "   a bare Debian in $(( $(date +%s) - start )) s: $(du -sh "$root" 2>/dev/null | cut -f1), swift $( [ -e "$root/usr/bin/swift" ] && echo present || echo absent ), python3 $( [ -e "$root/usr/bin/python3" ] && echo present || echo absent )"
 $SUDO mount -t proc proc "$root/proc"
-echo "   a bare Debian in $(( $(date +%s) - start )) s: $(du -sh "$root" | cut -f1), no swift: $( [ -e "$root/usr/bin/swift" ] && echo present || echo absent )"
 $SUDO mkdir -p "$root/tmp/archive"
 $SUDO tar -C "$root/tmp/archive" -xzf "$archive"
 dir=$(ls "$root/tmp/archive")
@@ -33,7 +34,7 @@ check "the archive installs offline with its install.sh (a renju user, the store
   "echo 'bare-admin-pw-1' | in_root 'cd /tmp/archive/$dir && ./install.sh --admin-unit 640422000000' >/tmp/renju-bare-install.log 2>&1"
 libs=$(in_root "ldd /opt/renju/bin/renju" || true)
 echo "$libs" | sed 's/^/      /'
-bad=$(echo "$libs" | awk '/=>/ {print $3}' | grep -v '^/opt/renju/lib/' | grep -Ev '/(libc|libm|libdl|librt|libpthread|libgcc_s|libstdc\+\+|libz)\.so' || true)
+bad=$(echo "$libs" | awk '/=>/ {print $3}' | grep -Ev '^/opt/renju/(bin/\.\./)?lib/' | grep -Ev '/(libc|libm|libdl|librt|libpthread|libgcc_s|libstdc\+\+|libz)\.so' || true)
 check "ldd lists only the base system's libraries and the archive's lib/" "! echo \"\$libs\" | grep -q 'not found' && [ -z \"\$bad\" ]"
 check "renju --version names the version and the commit" "in_root '/opt/renju/bin/renju --version' | grep -q 'commit [0-9a-f]'"
 check "validate on the bundled example (exit 1: its planted errors)" \
@@ -60,8 +61,11 @@ r = urllib.request.urlopen(urllib.request.Request(base + '/api/submissions', dat
 answer = json.loads(r.read())
 assert r.status == 201 and answer['version'] == 1, answer
 PY"
-$SUDO kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; server=""
-check "and stops" "! pgrep -f 'renju serve --db /var/lib/renju' >/dev/null"
+# The desk runs as the renju user under su in the chroot: stopped as systemd would, by a signal to it.
+$SUDO pkill -TERM -f "renju serve --db /var/lib/renju/renju.sqlite --port $port" || true
+for _ in $(seq 1 50); do pgrep -f "renju serve --db /var/lib/renju/renju.sqlite --port $port" >/dev/null || break; sleep 0.1; done
+wait "$server" 2>/dev/null || true; server=""
+check "and stops on SIGTERM" "! pgrep -f 'renju serve --db /var/lib/renju/renju.sqlite --port $port' >/dev/null"
 echo "   the archive $(du -h "$archive" | cut -f1) ($(basename "$archive")); the bare-system test took $(( $(date +%s) - start )) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
