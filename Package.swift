@@ -34,6 +34,8 @@ let package = Package(
         // GLPK (Debian libglpk-dev, no pkg-config file): the exact solver of the rule-set analysis
         // and of error localisation.
         .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+        // SM2/SM3 signatures (国密) through the system's OpenSSL 3 (Debian libssl-dev).
+        .target(name: "CRenjuSM2", linkerSettings: [.linkedLibrary("crypto")]),
         // Domain model: units, periods, indicators, values, roll-up, findings, sign-offs.
         .target(name: "RenjuModel"),
         // Text as files hold it: encodings (UTF-8, UTF-16, GB18030), CSV records, numbers as typed.
@@ -46,8 +48,8 @@ let package = Package(
         .target(name: "RenjuReading", dependencies: ["RenjuModel", "RenjuText", "CRenjuZlib"]),
         // Checks: each rule a small value that can be listed, run and explained.
         .target(name: "RenjuChecks", dependencies: [
-            "RenjuModel", "RenjuReference",
-            // SHA-256 content digests and Ed25519 signatures of sign-offs.
+            "RenjuModel", "RenjuReference", "CRenjuSM2",
+            // SHA-256 content digests and Ed25519 signatures of sign-offs (SM2 through CRenjuSM2).
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Editing: rules as linear logic — the rule set's own analysis (infeasible, redundant,

@@ -7,7 +7,8 @@ import RenjuChecks
 extension Workspace {
     /// A new key pair written to a folder: `NAME.key` (private, mode 600) and `NAME.pub`.
     /// The folder is made when missing; existing keys are never overwritten.
-    public static func makeKeys(name: String, in folder: String) throws -> KeyPair {
+    /// `algorithm`: Ed25519 (default) or SM2 with SM3 (国密).
+    public static func makeKeys(name: String, in folder: String, algorithm: SignOffSignature.Algorithm = .ed25519) throws -> KeyPair {
         // The name is the file's name: only what no file system gives a meaning to.
         let safe = name.filter { !"/\\:*?\"<>|".contains($0) && !$0.isNewline && $0 != "\0" }
             .trimmingCharacters(in: CharacterSet(charactersIn: ". "))
@@ -25,11 +26,15 @@ extension Workspace {
         for f in [priv, pub] where FileManager.default.fileExists(atPath: f.path) {
             throw AppError(zh: "\(f.path) 已存在，未覆盖", en: "\(f.path) exists; not overwritten")
         }
-        let pair = SignOffSignature.generate()
+        let pair: SignOffSignature.KeyPair
+        do { pair = try SignOffSignature.generate(algorithm) } catch {
+            throw AppError(zh: "无法生成 \(algorithm.rawValue) 密钥", en: "cannot make an \(algorithm.rawValue) key", cause: error)
+        }
+        let tag = algorithm.rawValue
         do {
-            try "name: \(name)\ned25519-private: \(pair.privateKey.base64EncodedString())\n".write(to: priv, atomically: true, encoding: .utf8)
+            try "name: \(name)\n\(tag)-private: \(pair.privateKey.base64EncodedString())\n".write(to: priv, atomically: true, encoding: .utf8)
             chmod(priv.path, 0o600)
-            try "name: \(name)\ned25519: \(pair.publicKey.base64EncodedString())\n".write(to: pub, atomically: true, encoding: .utf8)
+            try "name: \(name)\n\(tag): \(pair.publicKey.base64EncodedString())\n".write(to: pub, atomically: true, encoding: .utf8)
         } catch {
             throw AppError(zh: "无法写入 \(folder)：\(error.localizedDescription)", en: "cannot write to \(folder): \(error.localizedDescription)")
         }
@@ -63,9 +68,11 @@ extension Workspace {
         guard let unit = sub.reportingUnit(in: tree) else {
             throw AppError(zh: "\(file) 中没有单位", en: "no unit in \(file)")
         }
+        let prefixes = SignOffSignature.Algorithm.allCases.map { "\($0.rawValue)-private:" }
         guard let keyText = try? String(contentsOfFile: keyFile, encoding: .utf8),
-              let line = keyText.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("ed25519-private:") }),
-              let raw = Data(base64Encoded: line.dropFirst("ed25519-private:".count).trimmingCharacters(in: .whitespaces)) else {
+              let line = keyText.split(whereSeparator: \.isNewline).first(where: { l in prefixes.contains { l.hasPrefix($0) } }),
+              let prefix = prefixes.first(where: { line.hasPrefix($0) }),
+              let raw = Data(base64Encoded: line.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)) else {
             throw AppError(zh: "\(keyFile) 不是 renju keygen 生成的私钥", en: "\(keyFile) is not a private key from renju keygen")
         }
         // The role must be one of the unit's chain (an alias counts as its role).

@@ -1,5 +1,6 @@
 import Foundation
 import Crypto
+import CRenjuSM2
 import RenjuModel
 import RenjuReference
 
@@ -51,31 +52,90 @@ public enum ContentDigest {
     }
 }
 
-/// Ed25519 signatures binding a signer to a sign-off (role, name, date and digest of the figures).
+/// Signatures binding a signer to a sign-off (role, name, date and digest of the figures):
+/// Ed25519, or SM2 with SM3 (国密, through the system's OpenSSL 3) for systems under 密评. A key
+/// says which it is: an Ed25519 key is its 32 raw bytes, an SM2 key is DER (PKCS#8 private,
+/// SubjectPublicKeyInfo public, naming the SM2 curve).
 public enum SignOffSignature {
+    public enum Algorithm: String, Sendable, CaseIterable { case ed25519, sm2 }
+
     public struct KeyPair: Sendable {
         public let privateKey: Data
         public let publicKey: Data
+        public let algorithm: Algorithm
     }
 
-    public static func generate() -> KeyPair {
-        let k = Curve25519.Signing.PrivateKey()
-        return KeyPair(privateKey: k.rawRepresentation, publicKey: k.publicKey.rawRepresentation)
+    public static func algorithm(ofKey key: Data) -> Algorithm { key.count == 32 ? .ed25519 : .sm2 }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func generate(_ algorithm: Algorithm = .ed25519) throws -> KeyPair {
+        switch algorithm {
+        case .ed25519:
+            let k = Curve25519.Signing.PrivateKey()
+            return KeyPair(privateKey: k.rawRepresentation, publicKey: k.publicKey.rawRepresentation, algorithm: .ed25519)
+        case .sm2:
+            var priv: UnsafeMutablePointer<UInt8>?, pub: UnsafeMutablePointer<UInt8>?
+            var privLen = 0, pubLen = 0
+            guard renju_sm2_generate(&priv, &privLen, &pub, &pubLen) == 1, let priv, let pub else {
+                throw Failure(description: "OpenSSL could not make an SM2 key (is SM2 enabled in the system's OpenSSL 3?)")
+            }
+            defer { renju_sm2_free(priv); renju_sm2_free(pub) }
+            return KeyPair(privateKey: Data(bytes: priv, count: privLen), publicKey: Data(bytes: pub, count: pubLen), algorithm: .sm2)
+        }
     }
 
     public static func publicKey(ofPrivate raw: Data) throws -> Data {
-        try Curve25519.Signing.PrivateKey(rawRepresentation: raw).publicKey.rawRepresentation
+        if algorithm(ofKey: raw) == .ed25519 { return try Curve25519.Signing.PrivateKey(rawRepresentation: raw).publicKey.rawRepresentation }
+        var pub: UnsafeMutablePointer<UInt8>?
+        var len = 0
+        let ok = raw.withUnsafeBytes { b in renju_sm2_public_of(b.bindMemory(to: UInt8.self).baseAddress, raw.count, &pub, &len) }
+        guard ok == 1, let pub else { throw Failure(description: "not an SM2 private key") }
+        defer { renju_sm2_free(pub) }
+        return Data(bytes: pub, count: len)
+    }
+
+    /// Whether bytes are a public key of either kind.
+    public static func isPublicKey(_ key: Data) -> Bool {
+        if algorithm(ofKey: key) == .ed25519 { return (try? Curve25519.Signing.PublicKey(rawRepresentation: key)) != nil }
+        return key.withUnsafeBytes { b in renju_sm2_is_public_key(b.bindMemory(to: UInt8.self).baseAddress, key.count) } == 1
     }
 
     /// Base64 signature of the sign-off's canonical text.
     public static func sign(_ s: SignOff, privateKey raw: Data) throws -> String {
-        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
-        return try key.signature(for: Data(s.signedText.utf8)).base64EncodedString()
+        let message = Data(s.signedText.utf8)
+        if algorithm(ofKey: raw) == .ed25519 {
+            let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+            return try key.signature(for: message).base64EncodedString()
+        }
+        var sig: UnsafeMutablePointer<UInt8>?
+        var len = 0
+        let ok = raw.withUnsafeBytes { k in
+            message.withUnsafeBytes { m in
+                renju_sm2_sign(k.bindMemory(to: UInt8.self).baseAddress, raw.count, m.bindMemory(to: UInt8.self).baseAddress, message.count, &sig, &len)
+            }
+        }
+        guard ok == 1, let sig else { throw Failure(description: "SM2 signing failed (not an SM2 private key?)") }
+        defer { renju_sm2_free(sig) }
+        return Data(bytes: sig, count: len).base64EncodedString()
     }
 
     public static func verify(_ s: SignOff, publicKey raw: Data) -> Bool {
-        guard let sig = s.signature.flatMap({ Data(base64Encoded: $0) }),
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return false }
-        return key.isValidSignature(sig, for: Data(s.signedText.utf8))
+        guard let sig = s.signature.flatMap({ Data(base64Encoded: $0) }) else { return false }
+        let message = Data(s.signedText.utf8)
+        if algorithm(ofKey: raw) == .ed25519 {
+            guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return false }
+            return key.isValidSignature(sig, for: message)
+        }
+        return raw.withUnsafeBytes { k in
+            message.withUnsafeBytes { m in
+                sig.withUnsafeBytes { g in
+                    renju_sm2_verify(k.bindMemory(to: UInt8.self).baseAddress, raw.count, m.bindMemory(to: UInt8.self).baseAddress, message.count,
+                                     g.bindMemory(to: UInt8.self).baseAddress, sig.count)
+                }
+            }
+        } == 1
     }
 }

@@ -89,7 +89,7 @@ public struct KeyRegistry: Sendable {
     public func keys(for name: String) -> [Data] { keys[name] ?? [] }
     public var isEmpty: Bool { keys.isEmpty }
 
-    /// Reads `name: …` and `ed25519: <base64>` lines.
+    /// Reads `name: …` and `ed25519: <base64>` (or `sm2: <base64 DER>`) lines.
     public static func parse(_ text: String, file: String) throws -> (String, Data) {
         var name: String?, key: Data?
         for (i, line) in text.split(whereSeparator: \.isNewline).enumerated() {
@@ -102,11 +102,17 @@ public struct KeyRegistry: Sendable {
                     throw ReferenceError(file: file, line: i + 1, "ed25519: not a base64 32-byte public key")
                 }
                 key = d
+            case "sm2":
+                // DER SubjectPublicKeyInfo (checked when a signature is verified).
+                guard let d = Data(base64Encoded: parts[1]), d.count > 32, d.first == 0x30 else {
+                    throw ReferenceError(file: file, line: i + 1, "sm2: not a base64 DER public key")
+                }
+                key = d
             default: continue
             }
         }
         guard let name, !name.isEmpty else { throw ReferenceError(file: file, "no “name:” line") }
-        guard let key else { throw ReferenceError(file: file, "no “ed25519:” line") }
+        guard let key else { throw ReferenceError(file: file, "no “ed25519:” or “sm2:” line") }
         return (name, key)
     }
 

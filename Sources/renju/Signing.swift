@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RenjuModel
 import RenjuApp
+import RenjuChecks
 
 struct Digest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,7 +31,7 @@ struct Digest: AsyncParsableCommand {
 
 struct Keygen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Make an Ed25519 key pair for signing returns.",
+        abstract: "Make a key pair for signing returns: Ed25519, or SM2 with SM3 (国密, --alg sm2).",
         discussion: """
         Writes NAME.key (private: keep it to yourself) and NAME.pub (public: give it to the county \
         office, which puts it in reference-data/keys/). The folder is made when it does not exist.
@@ -45,8 +46,14 @@ struct Keygen: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder to write the two files to.", valueName: "dir"))
     var out: String = "."
 
+    @Option(name: .long, help: ArgumentHelp("ed25519 (default) or sm2 (SM2 signatures with SM3, through the system's OpenSSL 3).", valueName: "alg"))
+    var alg: String = "ed25519"
+
     mutating func run() async throws {
-        let keys = try Workspace.makeKeys(name: name, in: out)
+        guard let algorithm = SignOffSignature.Algorithm(rawValue: alg.lowercased()) else {
+            throw ValidationError("--alg: ed25519 or sm2")
+        }
+        let keys = try Workspace.makeKeys(name: name, in: out, algorithm: algorithm)
         say("private key: \(keys.privateKey.path)\npublic key:  \(keys.publicKey.path)  (copy it into reference-data/keys/)")
     }
 }

@@ -152,9 +152,12 @@ final class CLITests: XCTestCase {
         try testDivisionsCSV.write(to: dir.appendingPathComponent("divisions.csv"), atomically: true, encoding: .utf8)
         let keys = dir.appendingPathComponent("mykeys")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        // 李四 signs with SM2 (国密), the others with Ed25519: both verified alike.
         for name in ["王五", "李四", "张三"] {
-            let k = try renju(["keygen", "--name", name, "--out", keys.path])
+            let k = try renju(["keygen", "--name", name, "--out", keys.path] + (name == "李四" ? ["--alg", "sm2"] : []))
             XCTAssertEqual(k.status, 0, k.stderr)
+            let pub = try String(contentsOf: keys.appendingPathComponent("\(name).pub"), encoding: .utf8)
+            XCTAssertTrue(pub.contains(name == "李四" ? "\nsm2: " : "\ned25519: "), pub)
             try FileManager.default.copyItem(at: keys.appendingPathComponent("\(name).pub"), to: ref.appendingPathComponent("keys/\(name).pub"))
         }
         XCTAssertEqual(try renju(["keygen", "--name", "王五", "--out", keys.path]).status, 2, "an existing key is never overwritten")

@@ -155,9 +155,17 @@ final class SignOffTests: XCTestCase {
         XCTAssertEqual(set.signOffs.first?.date, CivilDate(year: 2025, month: 10, day: 8))
     }
 
+    /// Ed25519 and SM2 (国密) alike: each binds the signer by name, and a changed date or figure fails.
     func testSignaturesBindTheSignerByName() throws {
+        for algorithm in SignOffSignature.Algorithm.allCases {
+            try signaturesBindTheSigner(algorithm)
+        }
+    }
+
+    func signaturesBindTheSigner(_ algorithm: SignOffSignature.Algorithm) throws {
         let sub = try submission()
-        let zhang = SignOffSignature.generate(), li = SignOffSignature.generate(), wang = SignOffSignature.generate()
+        let zhang = try SignOffSignature.generate(algorithm), li = try SignOffSignature.generate(algorithm), wang = try SignOffSignature.generate(algorithm)
+        XCTAssertEqual(SignOffSignature.algorithm(ofKey: zhang.publicKey), algorithm)
         var ref = reference!
         ref.keys.add(name: "张三", key: zhang.publicKey)
         ref.keys.add(name: "李四", key: li.publicKey)
@@ -182,6 +190,15 @@ final class SignOffTests: XCTestCase {
                     digest: o.digest, signature: o.signature, source: o.source)
         }
         XCTAssertEqual(signoffRules(check(sub, tampered, ref: ref)), ["signoff.signature"])
+        // A figure changed after signing, the digest in the sign-offs brought up to date by the
+        // forger: the digest matches the figures, the signatures no longer do.
+        var changed = sub
+        changed.values.set(try XCTUnwrap(sub.rows.last?.code), "cleaners", Observation(99, source: nil))
+        let newDigest = try XCTUnwrap(ContentDigest.of(changed))
+        let forgedDigest = good.map { o in
+            SignOff(unit: o.unit, period: o.period, role: o.role, name: o.name, date: o.date, digest: newDigest, signature: o.signature, source: o.source)
+        }
+        XCTAssertEqual(Set(signoffRules(check(changed, forgedDigest, ref: ref))), ["signoff.signature"], "\(algorithm)")
         // A signer with a registered key who signs without a signature (the signature stripped):
         // an error, not a note — a stripped row would otherwise pass for the signer.
         let stripped = check(sub, offs, ref: ref)
@@ -203,7 +220,7 @@ final class SignOffTests: XCTestCase {
     /// signature are both errors, so the forged submission cannot pass.
     func testSignatureStrippedAfterTheFiguresChangedIsAnError() throws {
         let sub = try submission()
-        let wang = SignOffSignature.generate()
+        let wang = try SignOffSignature.generate()
         var ref = reference!
         ref.keys.add(name: "王五", key: wang.publicKey)
         let offs = try signOffs(sub, digest: String(repeating: "0", count: 64))
