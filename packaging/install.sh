@@ -25,11 +25,11 @@ done
 if [ "$upgrade" -eq 0 ] && [ -z "$unit" ]; then echo "install.sh: --admin-unit CODE (the county's division code) is needed" >&2; exit 2; fi
 getent group renju >/dev/null || groupadd --system renju
 getent passwd renju >/dev/null || useradd --system --gid renju --home-dir "$data" --shell /usr/sbin/nologin renju
-mkdir -p "$prefix" "$data" /var/backups/renju /etc/renju
+mkdir -p "$prefix" "$data" /var/backups/renju /var/log/renju /etc/renju
 rm -rf "$prefix/bin" "$prefix/lib" "$prefix/share"
 cp -R "$here/bin" "$here/lib" "$here/share" "$prefix/"
-chown -R renju:renju "$data" /var/backups/renju
-chmod 750 "$data" /var/backups/renju
+chown -R renju:renju "$data" /var/backups/renju /var/log/renju
+chmod 750 "$data" /var/backups/renju /var/log/renju
 ln -sf "$prefix/bin/renju" /usr/local/bin/renju
 store="$data/renju.sqlite"
 if [ "$upgrade" -eq 1 ]; then

@@ -43,7 +43,7 @@ check "export writes the prefecture's return" \
   "in_root 'cd /tmp && /opt/renju/bin/renju export --as-of 2025-10-31 --out /tmp/return.xlsx /opt/renju/share/renju/examples/xiji/2025Q3 >/dev/null 2>&1; test -s /tmp/return.xlsx'"
 port=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()")
 echo 'clerk-bare-pw-1' | in_root "su -s /bin/sh renju -c '/opt/renju/bin/renju user add --db /var/lib/renju/renju.sqlite --login hongyao --name 王芳 --role clerk --unit 640422201000 --signs 填表人'" >/dev/null 2>&1
-$SUDO chroot "$root" /bin/su -s /bin/sh renju -c "/opt/renju/bin/renju serve --db /var/lib/renju/renju.sqlite --port $port --as-of 2025-10-31" >/tmp/renju-bare-serve.log 2>&1 &
+$SUDO chroot "$root" /bin/su -s /bin/sh renju -c "/opt/renju/bin/renju serve --db /var/lib/renju/renju.sqlite --port $port --as-of 2025-10-31 --log-dir /var/log/renju" >/tmp/renju-bare-serve.log 2>&1 &
 server=$!
 check "the desk serves: a login and an upload over HTTP from outside the chroot" "python3 - $port '$root/opt/renju/share/renju/examples/xiji/2025Q3/640422201000-红耀乡.xlsx' <<'PY'
 import json, sys, time, urllib.request, urllib.parse
@@ -65,6 +65,7 @@ PY"
 $SUDO pkill -TERM -f "renju serve --db /var/lib/renju/renju.sqlite --port $port" || true
 for _ in $(seq 1 50); do pgrep -f "renju serve --db /var/lib/renju/renju.sqlite --port $port" >/dev/null || break; sleep 0.1; done
 wait "$server" 2>/dev/null || true; server=""
+check "its access log names the clerk's upload, never a password" "grep -q ' hongyao POST /api/submissions 201 ' $root/var/log/renju/access-*.log && ! grep -q 'clerk-bare-pw-1' $root/var/log/renju/access-*.log"
 check "and stops on SIGTERM" "! pgrep -f 'renju serve --db /var/lib/renju/renju.sqlite --port $port' >/dev/null"
 echo "   the archive $(du -h "$archive" | cut -f1) ($(basename "$archive")); the bare-system test took $(( $(date +%s) - start )) s"
 echo "$passed passed, $failed failed"

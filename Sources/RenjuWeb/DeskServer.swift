@@ -27,6 +27,9 @@ public struct DeskOptions: Sendable {
     /// Uploads read and checked at once (the rest wait in line), and how many may wait.
     public var checkSlots = max(1, 2 * ProcessInfo.processInfo.activeProcessorCount)
     public var checkQueue = 64
+    /// The access log's folder (a file a day), or nil for none; and how many days are kept.
+    public var logFolder: String?
+    public var logDays = 180
     /// Seconds a client has to send a request's body (a slow upload is cut off: 408).
     public var bodySeconds: Double = 120
     /// A session lapses after this long without a request.
@@ -81,6 +84,8 @@ public final class DeskServer: Sendable {
     let throttle: LoginThrottle
     let pages: Pages
     let checks: WorkQueue
+    /// The access log (`--log-dir`), or nil.
+    let requestLog: RequestLog?
 
     /// A hash the password of an unknown or disabled login is checked against, at the cost the
     /// store's accounts use: a wrong login takes as long to answer as a wrong password.
@@ -92,6 +97,7 @@ public final class DeskServer: Sendable {
         throttle = LoginThrottle(limit: options.loginFailures, addressLimit: options.addressFailures)
         checks = WorkQueue(slots: options.checkSlots, maxWaiting: options.checkQueue)
         pages = try await Pages.load(folder: options.pages)
+        requestLog = try options.logFolder.map { try RequestLog(folder: $0, keepDays: options.logDays, zone: desk.reference.calendar.zone) }
         var cost = Passwords.cost
         if let hash = try await desk.samplePasswordHash() {
             let parts = hash.split(separator: "$")
@@ -166,6 +172,7 @@ public final class DeskServer: Sendable {
         // HEAD is answered as GET without the body (monitors and browsers ask it).
         let router = Router(context: DeskContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: SecurityHeaders(hsts: options.usesTLS))
+        if let log = requestLog { router.add(middleware: AccessLogMiddleware(log: log, sessions: sessions, cookie: Self.sessionCookie)) }
         // Open routes: the login page and call, the static files.
         router.get("/login") { req, _ in self.pages.loginPage(lang: Self.lang(req), message: nil) }
         router.post("/login") { req, ctx in try await self.pageLogin(req, ctx) }

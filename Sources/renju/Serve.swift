@@ -26,10 +26,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-upload-mib"), help: "The largest upload accepted, MiB.") var maxUpload: Int = 16
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("HTTPS: the certificate chain (PEM).", valueName: "file")) var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("HTTPS: the private key (PEM).", valueName: "file")) var tlsKey: String?
+    @Option(name: .customLong("log-dir"), help: ArgumentHelp("Write the access log here: a line per request (time, address, login, path, status), a file a day.", valueName: "dir")) var logDir: String?
+    @Option(name: .customLong("log-days"), help: "Days of access log kept (the Cybersecurity Law asks for at least 180).") var logDays: Int = 180
     @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP on an address other than this machine's (only behind a TLS proxy).") var insecureHTTP = false
 
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if logDays < 1 { throw ValidationError("--log-days: at least 1 (180 or more is what the Cybersecurity Law asks)") }
         let loopback = ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
         if !loopback && tlsCert == nil && !insecureHTTP {
             throw ValidationError("refusing plain HTTP on \(host): passwords would cross the network unencrypted. Give --tls-cert and --tls-key (README: a certificate for an intranet name), or --insecure-http when a TLS proxy in front of the desk does it / 拒绝在 \(host) 上以明文 HTTP 提供服务：请用 --tls-cert 和 --tls-key 启用 HTTPS，或在前面有 TLS 代理时加 --insecure-http")
@@ -48,6 +51,7 @@ struct Serve: AsyncParsableCommand {
         var options = DeskOptions(pages: URL(fileURLWithPath: workspace.locations.templates).appendingPathComponent("web").path)
         options.host = host; options.port = port; options.maxUploadBytes = maxUpload * 1_048_576
         options.tlsCertificate = tlsCert; options.tlsKey = tlsKey
+        options.logFolder = logDir; options.logDays = logDays
         let server = try await DeskServer(desk: desk, options: options)
         let app = try server.application()
         writeStderr("renju: the desk is at \(options.usesTLS ? "https" : "http")://\(host):\(port)/ (store \(store.path)); Ctrl-C stops it")
