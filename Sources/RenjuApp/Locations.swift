@@ -11,6 +11,8 @@ public struct Locations: Sendable {
     public var targets: String?
     /// A division change table that replaces the reference folder's `division-changes.csv`.
     public var divisionChanges: String?
+    /// Rule files added to the reference folder's (`--rules`): a rules file, or a 审核公式 workbook.
+    public var rules: [String] = []
 
     public init(reference: String, templates: String, divisions: String? = nil, targets: String? = nil, divisionChanges: String? = nil) {
         self.reference = reference; self.templates = templates; self.divisions = divisions; self.targets = targets

@@ -83,6 +83,11 @@ extension Workspace {
 
     /// The rule set analysed as a whole (`renju rules --check [FILE]`): FILE (a rules.yaml) with
     /// the reference folder's catalog, or the folder's own rules.yaml.
+    /// The rule set as it will run (the reference folder's and `--rules` files) analysed.
+    public func analyseImported() throws -> RuleSetAnalysis {
+        RuleSetAnalysis.analyse(try reference())
+    }
+
     public func analyseRules(_ path: String?) throws -> RuleFileAnalysis {
         var ref = try reference()
         let file = path ?? (ref.directory as NSString).appendingPathComponent("rules.yaml")

@@ -40,6 +40,28 @@ public struct Workspace: Sendable {
             var ref = try ReferenceData.load(directory: locations.reference, divisions: locations.divisions, targets: locations.targets,
                                              changes: locations.divisionChanges)
             ref = try conventions.apply(to: ref)
+            // Rules given beside the reference folder's: a rules file, or the prefecture's 审核公式
+            // workbook itself (every row must be read: a rule silently left out would be a check not made).
+            for path in locations.rules {
+                if path.lowercased().hasSuffix(".xlsx") {
+                    let imported: AuditImport.Imported
+                    do { imported = try AuditImport.read(path, catalog: ref.catalog) } catch let e as AuditImport.NotAWorkbook { throw AppError(e.userMessage) }
+                    guard imported.refused.isEmpty else {
+                        let list = imported.refused.prefix(5).map { "\($0.cell) \($0.message.zh)" }.joined(separator: "；")
+                        throw AppError(zh: "\(path) 有 \(imported.refused.count) 行审核公式读不懂（\(list)）：先用 renju rules import 查看并改正",
+                                       en: "\(path): \(imported.refused.count) rows cannot be read (\(imported.refused.prefix(5).map { "\($0.cell) \($0.message.en)" }.joined(separator: "; "))); see renju rules import")
+                    }
+                    let temp = FileManager.default.temporaryDirectory.appendingPathComponent("renju-rules-\(UUID().uuidString).yaml")
+                    defer { try? FileManager.default.removeItem(at: temp) }
+                    do { try imported.yaml.write(to: temp, atomically: true, encoding: .utf8) } catch {
+                        throw AppError(zh: "无法写临时文件", en: "cannot write a scratch file", cause: error)
+                    }
+                    try ref.checks.addRules(path: temp.path, catalog: ref.catalog)
+                } else {
+                    guard FileManager.default.fileExists(atPath: path) else { throw AppError(zh: "找不到规则文件 \(path)", en: "no rules file \(path)") }
+                    try ref.checks.addRules(path: path, catalog: ref.catalog)
+                }
+            }
             try ref.checks.verify(CheckRegistry.descriptors)
             return ref
         } catch let e as ReferenceError {

@@ -87,6 +87,11 @@ public struct RuleEvaluator: Sendable {
         case let .call(f, args):
             switch f {
             case .abs: return evaluate(args[0]).number.map { .number(Swift.abs($0)) } ?? .missing
+            case .round:
+                // Excel's ROUND: half away from zero, on n decimals.
+                guard let x = evaluate(args[0]).number, let n = evaluate(args[1]).number else { return .missing }
+                let scale = pow(10, n.rounded())
+                return .number((x * scale).rounded(.toNearestOrAwayFromZero) / scale)
             case .min, .max:
                 let xs = args.map { evaluate($0).number }
                 guard xs.allSatisfy({ $0 != nil }) else { return .missing }
@@ -161,6 +166,8 @@ public struct UserRuleCheck: Check {
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {
+        // A rule not in force for the period checked (an imported 审核公式's 生效/停用报告期) is not run.
+        guard rule.inForce(ctx.period) else { return [] }
         var out: [Finding] = []
         var tally = UnitCounter()
         let slotRule = tally.slot(rule.id)
@@ -194,12 +201,16 @@ public struct UserRuleCheck: Check {
                 let missingNote = result == .missing ? "（有数值缺失）" : ""
                 // In Chinese the rule's words and the figures; its expression is on the rule's own page
                 // (`renju rules explain`, the desk's 规则说明), not in a clerk's message.
-                let zh = (rule.message ?? "不符合规则“\(rule.title)”") + "：\(facts)\(missingNote)"
+                // An imported rule in the prefecture's words: its 序号 and the formula as printed.
+                let cited = rule.ref.map { "审核关系 \($0)：\(rule.printed ?? rule.source)" }
+                let zh = (rule.message ?? cited ?? "不符合规则“\(rule.title)”") + "：\(facts)\(missingNote)"
                 let en = (rule.message ?? "Breaks the rule “\(rule.title)”") + ": \(factsEn)\(result == .missing ? " (a value is missing)" : ""); condition: \(rule.source)"
-                out.append(Finding(rule: rule.id, severity: rule.severity, unit: row.code, unitName: ctx.name(of: row.code, in: sub),
+                var finding = Finding(rule: rule.id, severity: rule.severity, unit: row.code, unitName: ctx.name(of: row.code, in: sub),
                                    period: ctx.period, indicator: rule.indicator, value: rule.indicator.flatMap { ev.current(row.code, $0) },
                                    message: Message(zh: zh, en: en),
-                                   source: rule.indicator.flatMap { sub.values.observation(row.code, $0)?.source } ?? row.source))
+                                   source: rule.indicator.flatMap { sub.values.observation(row.code, $0)?.source } ?? row.source)
+                finding.ruleRef = rule.ref
+                out.append(finding)
             }
         }
         return out

@@ -246,6 +246,8 @@ public enum RuleTranslation {
             switch f {
             case .last_year, .mean_prev, .min_prev, .max_prev, .unchanged_for:
                 throw NotLinear(reason: Message(zh: "\(f.rawValue)(…) 引用更早的报告期，不在分析之内", en: "\(f.rawValue)(…) reads earlier periods, outside the analysis"))
+            case .round:
+                throw NotLinear(reason: Message(zh: "round(…) 不是线性的，不在分析之内", en: "round(…) is not linear, outside the analysis"))
             case .prev where args.count == 2:
                 throw NotLinear(reason: Message(zh: "prev(x, k) 引用更早的报告期，不在分析之内", en: "prev(x, k) reads a period further back, outside the analysis"))
             case .prev, .target, .sum_children:

@@ -77,6 +77,8 @@ public struct Finding: Sendable {
     public var unitName: String?
     public var period: Period?
     public var indicator: IndicatorID?
+    /// The 序号 of the imported 审核公式 the finding breaks (the prefecture's own numbering), if any.
+    public var ruleRef: String?
     public var value: Double?
     public var expected: Double?
     public var message: Message

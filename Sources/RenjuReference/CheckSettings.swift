@@ -208,8 +208,8 @@ public struct CheckSettings: Sendable {
         let m = try file.mapping(node, "rule")
         for (k, _) in m {
             let key = k.scalar?.string ?? ""
-            if !["id", "title", "description", "severity", "levels", "assert", "missing", "indicator", "message"].contains(key) {
-                throw file.error(k, "unknown rule field “\(key)” (fields: id, title, description, severity, levels, assert, missing, indicator, message)")
+            if !["id", "title", "description", "severity", "levels", "assert", "missing", "indicator", "message", "ref", "printed", "origin", "from", "until"].contains(key) {
+                throw file.error(k, "unknown rule field “\(key)” (fields: id, title, description, severity, levels, assert, missing, indicator, message; for an imported 审核公式 also ref, printed, origin, from, until)")
             }
         }
         let idText = try file.string(m["id"], "rule id")
@@ -254,9 +254,34 @@ public struct CheckSettings: Sendable {
         } else {
             indicator = assertion.indicators.sorted().first
         }
-        return UserRule(id: id, title: title, description: m["description"]?.scalar?.string ?? "", severity: severity,
-                        levels: levels, assertion: assertion, source: text, missing: missing, indicator: indicator,
-                        message: m["message"]?.scalar?.string, line: m["id"]?.mark?.line)
+        var rule = UserRule(id: id, title: title, description: m["description"]?.scalar?.string ?? "", severity: severity,
+                            levels: levels, assertion: assertion, source: text, missing: missing, indicator: indicator,
+                            message: m["message"]?.scalar?.string, line: m["id"]?.mark?.line)
+        rule.ref = m["ref"]?.scalar?.string
+        rule.printed = m["printed"]?.scalar?.string
+        rule.origin = m["origin"]?.scalar?.string
+        for key in ["from", "until"] {
+            guard let node = m[key] else { continue }
+            let t = try file.string(node, "\(idText).\(key)")
+            guard let p = Period.parse(t) else { throw file.error(node, "\(idText).\(key): not a period (e.g. 2025Q3): “\(t)”") }
+            if key == "from" { rule.from = p } else { rule.until = p }
+        }
+        return rule
+    }
+
+    /// The rules of a rules file given beside the reference folder's (`--rules FILE`): its
+    /// `rules:` only; an id the settings have already is refused.
+    public mutating func addRules(path: String, catalog: Catalog) throws {
+        let file = try YAMLFile(path: path)
+        let root = try file.mapping(file.root, path, keys: ["rules"])
+        guard let rules = root["rules"] else { return }
+        for node in try file.sequence(rules, "rules") {
+            let rule = try Self.userRule(node, file: file, catalog: catalog)
+            if settings[rule.id] != nil || userRules.contains(where: { $0.id == rule.id }) {
+                throw file.error(node.mapping?["id"], "rule “\(rule.id)” is defined twice (here and in the reference folder or another rules file)")
+            }
+            userRules.append(rule)
+        }
     }
 }
 

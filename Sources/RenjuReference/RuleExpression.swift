@@ -21,12 +21,12 @@ public indirect enum RuleExpression: Sendable, Equatable, CustomStringConvertibl
     }
 
     public enum Function: String, Sendable, CaseIterable {
-        case abs, min, max, prev, last_year, mean_prev, min_prev, max_prev, unchanged_for, target, sum_children, `if`, is_blank
+        case abs, min, max, prev, last_year, mean_prev, min_prev, max_prev, unchanged_for, target, sum_children, `if`, is_blank, round
 
         var arity: ClosedRange<Int> {
             switch self {
             case .prev: return 1...2
-            case .mean_prev, .min_prev, .max_prev: return 2...2
+            case .mean_prev, .min_prev, .max_prev, .round: return 2...2
             case .abs, .last_year, .unchanged_for, .target, .sum_children, .is_blank: return 1...1
             case .min, .max: return 1...16
             case .if: return 3...3
@@ -268,4 +268,24 @@ public struct UserRule: Sendable {
     public let indicator: IndicatorID?
     public let message: String?
     public let line: Int?
+    /// An imported 审核公式: its 序号, the formula as printed, where it came from (file!cell).
+    public var ref: String? = nil
+    public var printed: String? = nil
+    public var origin: String? = nil
+    /// The periods it is in force: from `from` (inclusive) until `until` (exclusive); nil: always.
+    public var from: Period? = nil
+    public var until: Period? = nil
+
+    /// Whether the rule applies to a period.
+    public func inForce(_ p: Period) -> Bool {
+        if let from {
+            let before = p.kind == from.kind ? p < from : p.endDate < from.endDate
+            if before { return false }
+        }
+        if let until {
+            let stopped = p.kind == until.kind ? !(p < until) : !(p.endDate < until.endDate)
+            if stopped { return false }
+        }
+        return true
+    }
 }

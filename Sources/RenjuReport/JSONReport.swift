@@ -15,6 +15,7 @@ public enum JSONReport {
         out += result.findings.map { f in
             var fields: [String] = []
             fields.append("\"rule\": \(quote(f.rule.description))")
+            if let ref = f.ruleRef { fields.append("\"rule_ref\": \(quote(ref))") }
             fields.append("\"severity\": \(quote(f.severity.rawValue))")
             fields.append("\"unit\": \(f.unit.map { quote($0.rawValue) } ?? "null")")
             fields.append("\"unit_name\": \(f.unitName.map(quote) ?? "null")")

@@ -20,14 +20,18 @@ struct ReferenceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Divisions file (code,name,level,parent); replaces the reference folder's.", valueName: "file"))
     var divisions: String?
 
+    @Option(name: .long, help: ArgumentHelp("A rules file, or the prefecture's 审核公式 workbook (.xlsx), checked besides the reference folder's rules (repeatable).", valueName: "file"))
+    var rules: [String] = []
+
     @Option(name: .customLong("division-changes"), help: ArgumentHelp("Division change table (effective,old_code,new_code,kind,share,note): history under old codes is carried to the new ones; replaces the reference folder's division-changes.csv.", valueName: "file"))
     var divisionChanges: String?
 
     /// The application layer, its folders found once; progress of long steps on stderr when
     /// stderr is a terminal (never into a pipe or a log, never on stdout).
     func workspace(targets: String? = nil, conventions: InputConventions = InputConventions()) -> Workspace {
-        var w = Workspace(Locations.discover(reference: reference, divisions: divisions, targets: targets, divisionChanges: divisionChanges),
-                          conventions: conventions)
+        var locations = Locations.discover(reference: reference, divisions: divisions, targets: targets, divisionChanges: divisionChanges)
+        locations.rules = rules
+        var w = Workspace(locations, conventions: conventions)
         if isatty(STDERR_FILENO) != 0 { w.progress = TerminalProgress.report }
         return w
     }

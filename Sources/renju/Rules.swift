@@ -8,7 +8,7 @@ import RenjuReference
 struct Rules: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The checks (审核规则): list them, analyse a rule file, explain one.",
-        subcommands: [RulesList.self, RulesExplain.self],
+        subcommands: [RulesList.self, RulesExplain.self, RulesImport.self],
         defaultSubcommand: RulesList.self)
 }
 
@@ -135,5 +135,59 @@ struct RulesList: AsyncParsableCommand {
             }
             say(lang, zh: "\n共 \(rows.count) 条规则（\(ref.directory)/rules.yaml）", en: "\n\(rows.count) rules (\(ref.directory)/rules.yaml)")
         }
+    }
+}
+
+/// `renju rules import FILE.xlsx`: the prefecture's 审核公式 as a rules file, every row read or
+/// refused with its cell; the rules are analysed with the reference folder's at once.
+struct RulesImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Take in the prefecture's 审核公式 workbook: a rules file, every row read or refused with its cell.",
+        discussion: """
+        The workbook: one sheet with the columns 序号 | 审核公式 | 审核类型 (强制性 / 核实性 / 提示性) | \
+        适用层级 (村 / 乡镇 / 县 / 全部) | 说明 | 生效报告期 | 停用报告期. Formulas as the reporting systems print \
+        them: [指标名称], >= <= > < = <>, + - * /, ( ), ROUND(x, n), ABS, MIN, MAX, IF(条件, 规则), AND / OR \
+        (且 / 或), 上期([x]), 上年同期([x]), SUM下级([x]); full-width characters accepted (docs/SPEC.md §5).
+        Exit 0 all rows read; 1 some refused (the rest written); 2 not such a workbook.
+
+          renju rules import 审核公式2025.xlsx --out reference-data/prefecture-rules.yaml
+          renju validate --rules reference-data/prefecture-rules.yaml examples/xiji
+        """)
+    @OptionGroup var reference: ReferenceOptions
+    @OptionGroup var language: LanguageOption
+    @Option(name: .long, help: ArgumentHelp("The rules file to write (default: standard output).", valueName: "file")) var out: String?
+    @Argument(help: ArgumentHelp("The 审核公式 workbook (.xlsx).", valueName: "workbook")) var workbook: String
+
+    mutating func run() async throws {
+        let lang = language.lang
+        let workspace = reference.workspace()
+        let ref = try workspace.reference()
+        let imported: AuditImport.Imported
+        do { imported = try AuditImport.read(workbook, catalog: ref.catalog) } catch let e as AuditImport.NotAWorkbook {
+            writeStderr("renju: " + e.userMessage.text(lang))
+            throw ExitCode(2)
+        }
+        if let out {
+            try Workspace.checkOutput(out, notIn: [workbook])
+            do { try imported.yaml.write(toFile: out, atomically: true, encoding: .utf8) } catch {
+                throw AppError(zh: "无法写出 \(out)", en: "cannot write \(out)", cause: error)
+            }
+        } else {
+            print(imported.yaml, terminator: "")
+        }
+        for r in imported.refused {
+            writeStderr(lang == .zh ? "未导入 \(r.cell)：\(r.message.zh)" : "not imported \(r.cell): \(r.message.en)")
+        }
+        note(lang, zh: "导入 \(imported.rules) 条审核公式\(imported.refused.isEmpty ? "" : "，\(imported.refused.count) 行未导入")\(out.map { "：\($0)" } ?? "")",
+             en: "\(imported.rules) rules imported\(imported.refused.isEmpty ? "" : ", \(imported.refused.count) rows refused")\(out.map { ": \($0)" } ?? "")")
+        // The set analysed at once, with the reference folder's rules: conflicts and hidden equalities before it is used.
+        if let out, imported.rules > 0 {
+            var locations = workspace.locations
+            locations.rules = [out]
+            let analysed = try Workspace(locations).analyseImported()
+            say(RuleAnalysisReport.text(analysed, lang: lang), terminator: "")
+        }
+        if !imported.refused.isEmpty { throw ExitCode(1) }
     }
 }
