@@ -139,3 +139,65 @@ public enum AuditImport {
         return out + "\""
     }
 }
+
+extension Workspace {
+    /// The user rules of a rules file or a 审核公式 workbook (refused rows make it unreadable).
+    public static func ruleSet(_ path: String, catalog: Catalog) throws -> [UserRule] {
+        var settings = CheckSettings()
+        do {
+            if path.lowercased().hasSuffix(".xlsx") {
+                let imported: AuditImport.Imported
+                do { imported = try AuditImport.read(path, catalog: catalog) } catch let e as AuditImport.NotAWorkbook { throw AppError(e.userMessage) }
+                guard imported.refused.isEmpty else {
+                    throw AppError(zh: "\(path) 有 \(imported.refused.count) 行审核公式读不懂（renju rules import 查看）",
+                                   en: "\(path): \(imported.refused.count) rows cannot be read (see renju rules import)")
+                }
+                let temp = FileManager.default.temporaryDirectory.appendingPathComponent("renju-rules-\(UUID().uuidString).yaml")
+                defer { try? FileManager.default.removeItem(at: temp) }
+                do { try imported.yaml.write(to: temp, atomically: true, encoding: .utf8) } catch { throw AppError(zh: "无法写临时文件", en: "cannot write a scratch file", cause: error) }
+                try settings.addRules(path: temp.path, catalog: catalog)
+            } else {
+                guard FileManager.default.fileExists(atPath: path) else { throw AppError(zh: "找不到 \(path)", en: "no file \(path)") }
+                try settings.addRules(path: path, catalog: catalog)
+            }
+        } catch let e as ReferenceError {
+            throw AppError(Message.of(e))
+        }
+        return settings.userRules
+    }
+
+    public struct RuleSetDiff: Sendable {
+        public var lines: [String] = []
+        public var added = 0, removed = 0, changed = 0, same = 0
+    }
+
+    /// Two versions of a rule set compared rule by rule: by 序号 where the rules have one, else by id;
+    /// a rule is changed when its meaning (the formula's canonical form), severity, levels or periods differ.
+    public static func diff(_ a: [UserRule], _ b: [UserRule]) -> RuleSetDiff {
+        func key(_ r: UserRule) -> String { r.ref.map { "序号 \($0)" } ?? r.id.description }
+        func shown(_ r: UserRule) -> String { r.printed ?? r.source }
+        func facets(_ r: UserRule) -> [(String, String)] {
+            [("formula", r.assertion.canonical), ("severity", r.severity.rawValue),
+             ("levels", r.levels.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "all"),
+             ("from", r.from?.description ?? "-"), ("until", r.until?.description ?? "-")]
+        }
+        let old = Dictionary(a.map { (key($0), $0) }, uniquingKeysWith: { x, _ in x })
+        let new = Dictionary(b.map { (key($0), $0) }, uniquingKeysWith: { x, _ in x })
+        var out = RuleSetDiff()
+        for k in Set(old.keys).union(new.keys).sorted(by: { $0.localizedStandardCompare($1) == .orderedAscending }) {
+            switch (old[k], new[k]) {
+            case let (nil, n?): out.added += 1; out.lines.append("added    \(k)  \(shown(n))")
+            case let (o?, nil): out.removed += 1; out.lines.append("removed  \(k)  \(shown(o))")
+            case let (o?, n?):
+                let before = facets(o), after = facets(n)
+                let differ = zip(before, after).filter { $0.0.1 != $0.1.1 }
+                if differ.isEmpty { out.same += 1; continue }
+                out.changed += 1
+                let what = differ.map { $0.0.0 == "formula" ? "\(shown(o)) → \(shown(n))" : "\($0.0.0) \($0.0.1) → \($0.1.1)" }
+                out.lines.append("changed  \(k)  " + what.joined(separator: "; "))
+            case (nil, nil): continue
+            }
+        }
+        return out
+    }
+}

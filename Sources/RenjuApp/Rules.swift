@@ -25,8 +25,11 @@ extension Workspace {
     }
 
     /// Every rule that will run, built-in (the readers' first) and the user's, as `rules.yaml` configures them.
-    public func rules() throws -> RuleList {
-        let ref = try reference()
+    /// `period`: only the rules in force for it (an imported 审核公式's 生效/停用报告期; the
+    /// settings of that kind of period).
+    public func rules(period: Period? = nil) throws -> RuleList {
+        var ref = try reference()
+        if let period { ref.checks = ref.checks.forPeriod(period.kind) }
         var out: [RuleListing] = []
         for d in CheckRegistry.descriptors {
             let s = ref.checks.setting(d.id, default: d.severity)
@@ -39,9 +42,10 @@ extension Workspace {
             if !written.isEmpty { listing.byPeriod = written.joined(separator: "; ") }
             out.append(listing)
         }
-        for r in ref.checks.userRules {
+        for r in ref.checks.userRules where period.map({ r.inForce($0) }) ?? true {
             out.append(RuleListing(id: r.id, severity: r.severity, levels: r.levels.map { $0.sorted() }, title: Message(zh: r.title, en: r.title),
-                                   parameters: [], condition: "assert: \(r.source) (missing: \(r.missing.rawValue))"))
+                                   parameters: [], condition: (r.ref.map { "审核关系 \($0)：\(r.printed ?? r.source) → " } ?? "") + "assert: \(r.source) (missing: \(r.missing.rawValue))"
+                                       + (r.from.map { " from \($0)" } ?? "") + (r.until.map { " until \($0)" } ?? "")))
         }
         return RuleList(reference: ref, rules: out)
     }

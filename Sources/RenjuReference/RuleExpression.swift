@@ -289,3 +289,27 @@ public struct UserRule: Sendable {
         return true
     }
 }
+
+extension RuleExpression {
+    /// The expression's meaning in one spelling: operands of commutative operators in a fixed
+    /// order and `a >= b` written `b <= a` — two rules that differ only in how they were written
+    /// (a reordered formula) compare equal.
+    public var canonical: String {
+        switch self {
+        case let .number(x): return shortestDecimal(x)
+        case let .indicator(id): return id.rawValue
+        case let .negate(e): return "-(\(e.canonical))"
+        case let .not(e): return "not(\(e.canonical))"
+        case let .call(f, args): return "\(f.rawValue)(\(args.map(\.canonical).joined(separator: ",")))"
+        case let .binary(op, a, b):
+            switch op {
+            case .add, .multiply, .equal, .notEqual, .and, .or:
+                let parts = [a.canonical, b.canonical].sorted()
+                return "(\(parts[0]) \(op.rawValue) \(parts[1]))"
+            case .greater: return "(\(b.canonical) < \(a.canonical))"
+            case .greaterEqual: return "(\(b.canonical) <= \(a.canonical))"
+            default: return "(\(a.canonical) \(op.rawValue) \(b.canonical))"
+            }
+        }
+    }
+}

@@ -8,7 +8,7 @@ import RenjuReference
 struct Rules: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The checks (审核规则): list them, analyse a rule file, explain one.",
-        subcommands: [RulesList.self, RulesExplain.self, RulesImport.self],
+        subcommands: [RulesList.self, RulesExplain.self, RulesImport.self, RulesDiff.self],
         defaultSubcommand: RulesList.self)
 }
 
@@ -80,6 +80,9 @@ struct RulesList: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @Option(name: .long, help: ArgumentHelp("Only the rules in force for this period (an imported 审核公式's 生效/停用报告期).", valueName: "period"))
+    var period: String?
+
     mutating func run() async throws {
         let workspace = reference.workspace()
         let lang = language.lang
@@ -107,7 +110,11 @@ struct RulesList: AsyncParsableCommand {
             return
         }
         guard file == nil else { throw ValidationError("a file is only taken with --check (renju rules --check FILE)") }
-        let listed = try workspace.rules()
+        let inForce = try period.map { text -> Period in
+            guard let p = Period.parse(text) else { throw ValidationError("--period: not a period (e.g. 2025Q3)") }
+            return p
+        }
+        let listed = try workspace.rules(period: inForce)
         let ref = listed.reference, rules = listed.rules
         let all = lang == .zh ? "全部" : "all"
         let rows = rules.map { r -> (id: String, severity: String, levels: String, title: String, detail: String) in
@@ -189,5 +196,31 @@ struct RulesImport: AsyncParsableCommand {
             say(RuleAnalysisReport.text(analysed, lang: lang), terminator: "")
         }
         if !imported.refused.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// `renju rules diff A B`: what changed between two versions of a rule set (rules files or
+/// 审核公式 workbooks) — by 序号 (else by id) and by meaning: a reordered formula is not a change.
+struct RulesDiff: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Rules added, removed and changed between two rule files or 审核公式 workbooks (by 序号 and by meaning).",
+        discussion: """
+          renju rules diff 审核公式2024.xlsx 审核公式2025.xlsx
+        Exit 0 when nothing changed, 1 when something did, 2 when a file cannot be read.
+        """)
+    @OptionGroup var reference: ReferenceOptions
+    @OptionGroup var language: LanguageOption
+    @Argument(help: ArgumentHelp("The earlier version.", valueName: "old")) var old: String
+    @Argument(help: ArgumentHelp("The later version.", valueName: "new")) var new: String
+
+    mutating func run() async throws {
+        let ref = try reference.workspace().reference()
+        let a = try Workspace.ruleSet(old, catalog: ref.catalog), b = try Workspace.ruleSet(new, catalog: ref.catalog)
+        let d = Workspace.diff(a, b)
+        for line in d.lines { print(line) }
+        print(language.lang == .zh ? "新增 \(d.added)，删除 \(d.removed)，修改 \(d.changed)，未变 \(d.same)"
+                                   : "added \(d.added), removed \(d.removed), changed \(d.changed), unchanged \(d.same)")
+        if d.added + d.removed + d.changed > 0 { throw ExitCode(1) }
     }
 }

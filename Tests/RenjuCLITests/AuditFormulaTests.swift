@@ -93,4 +93,37 @@ final class AuditFormulaTests: XCTestCase {
         let notABook = try runRenju(["rules", "import", byHand.path])
         XCTAssertEqual(notABook.status, 2, notABook.stderr)
     }
+
+    /// `rules diff`: exactly the changed rows, by 序号 and by meaning (a reordered formula is no
+    /// change); `rules --period`: the set in force.
+    func testTwoVersionsOfTheWorkbookDifferByExactlyTheirChangedRows() throws {
+        let dir = try temporaryDirectory()
+        let header: [FixtureCell?] = [.s("序号"), .s("审核公式"), .s("审核类型"), .s("适用层级"), .s("说明"), .s("生效报告期"), .s("停用报告期")]
+        func book(_ name: String, _ rows: [(String, String, String, String?)]) throws -> String {
+            let url = dir.appendingPathComponent(name)
+            try writeSharedStringsWorkbook(url, sheets: [("审核公式", [header] + rows.map { [.s($0.0), .s($0.1), .s($0.2), .s("村"), nil, $0.3.map { .s($0) }, nil] })])
+            return url.path
+        }
+        let v1 = try book("2024.xlsx", [("1", "[卫生厕所户数]<=[总户数]", "强制性", nil), ("2", "[保洁员]>=0", "强制性", nil),
+                                        ("3", "[总户数]+[保洁员]>=0", "核实性", nil), ("4", "[总户数]>0", "提示性", nil)])
+        let v2 = try book("2025.xlsx", [("1", "[总户数]>=[卫生厕所户数]", "强制性", nil), ("2", "[保洁员]>=1", "强制性", nil),
+                                        ("3", "[保洁员]+[总户数]>=0", "强制性", nil), ("5", "[保洁员]<=100", "核实性", "2025Q3")])
+        let d = try runRenju(["rules", "diff", v1, v2])
+        XCTAssertEqual(d.status, 1, d.stderr)
+        let lines = d.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(Array(lines.dropLast()), ["changed  序号 2  [保洁员]>=0 → [保洁员]>=1", "changed  序号 3  severity warning → error",
+                                                 "removed  序号 4  [总户数]>0", "added    序号 5  [保洁员]<=100"],
+                       "序号 1 only reordered: no change")
+        XCTAssertEqual(lines.last, "新增 1，删除 1，修改 2，未变 1")
+        XCTAssertEqual(try runRenju(["rules", "diff", v1, v1]).status, 0, "a workbook against itself: nothing")
+        // The set in force: 序号 5 from 2025Q3 on.
+        func listed(_ period: String) throws -> [String] {
+            try runRenju(["rules", "--rules", v2, "--period", period]).stdout.split(separator: "\n").compactMap { l in
+                l.hasPrefix("identity.audit_") ? l.split(separator: " ").first.map(String.init) : nil
+            }
+        }
+        XCTAssertEqual(try listed("2025Q2"), ["identity.audit_1", "identity.audit_2", "identity.audit_3"])
+        XCTAssertEqual(try listed("2025Q3"), ["identity.audit_1", "identity.audit_2", "identity.audit_3", "identity.audit_5"])
+    }
 }
+
