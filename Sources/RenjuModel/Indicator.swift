@@ -113,6 +113,8 @@ public final class Indicator: Hashable, Sendable {
     public let group: String
     public let englishName: String
     public let aliases: [String]
+    /// The indicator's code in the 统计报表制度 (`code:`), by which 审核公式 and forms may name it.
+    public let code: String?
     /// For a flag: the title of the derived share of villages with yes, shown in exports
     /// (生活垃圾收运处置体系覆盖的行政村比例).
     public let shareTitle: String?
@@ -122,8 +124,8 @@ public final class Indicator: Hashable, Sendable {
 
     public init(id: IndicatorID, name: String, unit: String, decimals: Int, kind: IndicatorKind,
                 integer: Bool = false, optional: Bool = false, group: String = "", englishName: String = "",
-                aliases: [String] = [], shareTitle: String? = nil, blank: BlankMeaning? = nil, seasonal: Bool = false) {
-        self.seasonal = seasonal
+                aliases: [String] = [], shareTitle: String? = nil, blank: BlankMeaning? = nil, seasonal: Bool = false, code: String? = nil) {
+        self.seasonal = seasonal; self.code = code
         self.id = id; self.name = name; self.unit = unit; self.decimals = decimals; self.kind = kind
         let meaning = blank ?? (optional ? .notApplicable : .required)
         self.blank = meaning
@@ -179,6 +181,7 @@ public struct Catalog: Sendable {
             byKey[TextNormalizer.key(ind.id.rawValue)] = ind.id
             byKey[TextNormalizer.key(ind.name)] = ind.id
             for a in ind.aliases { byKey[TextNormalizer.key(a)] = ind.id }
+            if let c = ind.code { byKey[TextNormalizer.key(c)] = ind.id }
         }
         self.byID = byID
         self.byKey = byKey

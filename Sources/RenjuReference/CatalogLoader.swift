@@ -15,7 +15,7 @@ public enum CatalogLoader {
         // a column mean either. Keyed as titles are matched (folded, blanks and quotes dropped).
         var titles: [String: String] = [:]
         for node in list {
-            let m = try file.mapping(node, "indicator", keys: ["id", "name", "en", "unit", "decimals", "kind", "policy", "stable_percent", "integer", "numerator", "denominator", "optional", "blank", "group", "aliases", "share_title", "seasonal"])
+            let m = try file.mapping(node, "indicator", keys: ["id", "name", "en", "unit", "decimals", "kind", "policy", "stable_percent", "integer", "numerator", "denominator", "optional", "blank", "group", "aliases", "share_title", "seasonal", "code"])
             let id = try file.string(m["id"], "id")
             guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), id.first?.isLetter == true else {
                 throw file.error(m["id"], "indicator id “\(id)”: use letters, digits and _ only, starting with a letter")
@@ -70,7 +70,9 @@ public enum CatalogLoader {
             let group = m["group"]?.scalar?.string ?? ""
             let en = m["en"]?.scalar?.string ?? id
             let aliases = m["aliases"] == nil ? [] : try file.strings(m["aliases"], "\(id).aliases")
-            for (t, node) in [(name, m["name"])] + aliases.map({ ($0, m["aliases"]) }) {
+            let code = m["code"].map { $0.scalar?.string.trimmingCharacters(in: .whitespaces) ?? "" }
+            if let code, code.isEmpty { throw file.error(m["code"], "\(id).code: not a code") }
+            for (t, node) in [(name, m["name"])] + aliases.map({ ($0, m["aliases"]) }) + (code.map { [($0, m["code"])] } ?? []) {
                 let key = TextNormalizer.key(t)
                 if let other = titles[key], other != id {
                     throw file.error(node, "“\(t)” names both \(other) and \(id): a column so titled would be ambiguous")
@@ -83,7 +85,7 @@ public enum CatalogLoader {
             if share != nil, kind != .flag { throw file.error(m["share_title"], "\(id).share_title: only a flag has a share of villages") }
             out.append(Indicator(id: IndicatorID(id), name: name, unit: unit, decimals: decimals, kind: kind,
                                  integer: integer, optional: optional, group: group, englishName: en, aliases: aliases,
-                                 shareTitle: share, blank: blank, seasonal: seasonal))
+                                 shareTitle: share, blank: blank, seasonal: seasonal, code: code))
         }
         let byID = Dictionary(out.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for (node, n, d) in pendingRates {

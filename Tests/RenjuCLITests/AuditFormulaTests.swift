@@ -18,6 +18,11 @@ final class AuditFormulaTests: XCTestCase {
         XCTAssertEqual(try t("ABS([卫生厕所普及率]-ROUND([卫生厕所户数]/[总户数]*100,2))<=0.1"),
                        "abs(sanitary_toilet_rate - round(sanitary_toilet_hh / households * 100, 2)) <= 0.1")
         XCTAssertEqual(try t("[累计投入资金]>=上年同期([累计投入资金])"), "investment_10k_yuan >= last_year(investment_10k_yuan)")
+        // By the indicator's code, where the catalog gives one (`code:`).
+        let (coded, _) = try editedReference("indicators.yaml") {
+            $0.replacingOccurrences(of: "{id: households,", with: "{id: households, code: \"101\",")
+        }
+        XCTAssertEqual(try AuditFormula.translate("[101]>=[卫生厕所户数]", catalog: coded.catalog), "households >= sanitary_toilet_hh")
         for (bad, why) in [("[卫生厕所户]<=[总户数]", "指标目录中没有“卫生厕所户”"), ("([总户数]>=0", "圆括号不配对"),
                            ("SQRT([总户数])>=0", "不认识的函数“SQRT”"), ("[总户数]>=", "公式不完整")] {
             XCTAssertThrowsError(try t(bad), bad) { e in
