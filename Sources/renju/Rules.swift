@@ -8,7 +8,7 @@ import RenjuReference
 struct Rules: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The checks (审核规则): list them, analyse a rule file, explain one.",
-        subcommands: [RulesList.self, RulesExplain.self, RulesImport.self, RulesDiff.self],
+        subcommands: [RulesList.self, RulesExplain.self, RulesImport.self, RulesDiff.self, RulesExport.self],
         defaultSubcommand: RulesList.self)
 }
 
@@ -222,5 +222,32 @@ struct RulesDiff: AsyncParsableCommand {
         print(language.lang == .zh ? "新增 \(d.added)，删除 \(d.removed)，修改 \(d.changed)，未变 \(d.same)"
                                    : "added \(d.added), removed \(d.removed), changed \(d.changed), unchanged \(d.same)")
         if d.added + d.removed + d.changed > 0 { throw ExitCode(1) }
+    }
+}
+
+/// `renju rules export --xlsx FILE`: the rule set in force as a 审核公式 workbook.
+struct RulesExport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "The rule set in force as a 审核公式 workbook (built-in, the county's own, imported; each with where it comes from).",
+        discussion: """
+        The layout `renju rules import` reads, with a 来源 column. The county's own and imported rules are \
+        written as formulas (importable again); a built-in check is named with what it looks for.
+
+          renju rules export --xlsx 西吉县-审核规则.xlsx [--rules prefecture.yaml] [--period 2025Q3]
+        """)
+    @OptionGroup var reference: ReferenceOptions
+    @OptionGroup var language: LanguageOption
+    @Option(name: .long, help: ArgumentHelp("The workbook to write.", valueName: "file")) var xlsx: String
+    @Option(name: .long, help: ArgumentHelp("Only the rules in force for this period.", valueName: "period")) var period: String?
+
+    mutating func run() async throws {
+        let p = try period.map { t -> Period in
+            guard let p = Period.parse(t) else { throw ValidationError("--period: not a period (e.g. 2025Q3)") }
+            return p
+        }
+        try Workspace.checkOutput(xlsx, notIn: [], option: "--xlsx")
+        let n = try reference.workspace().exportRules(to: xlsx, period: p)
+        note(language.lang, zh: "已写出 \(xlsx)（\(n) 条规则）", en: "wrote \(xlsx) (\(n) rules)")
     }
 }

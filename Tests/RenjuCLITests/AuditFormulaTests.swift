@@ -130,5 +130,34 @@ final class AuditFormulaTests: XCTestCase {
         XCTAssertEqual(try listed("2025Q2"), ["identity.audit_1", "identity.audit_2", "identity.audit_3"])
         XCTAssertEqual(try listed("2025Q3"), ["identity.audit_1", "identity.audit_2", "identity.audit_3", "identity.audit_5"])
     }
+
+    /// `rules export --xlsx`: the set in force in the same layout, with where each rule comes from;
+    /// the county's own and the imported rules come back in as they went out.
+    func testTheRuleSetGoesBackOutAsAWorkbookAndComesBackIn() throws {
+        let dir = try temporaryDirectory()
+        let example = repoRoot.appendingPathComponent("examples/rules/审核公式-示例.xlsx").path
+        let book = dir.appendingPathComponent("西吉县-审核规则.xlsx")
+        let e = try runRenju(["rules", "export", "--xlsx", book.path, "--rules", example])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let again = dir.appendingPathComponent("again.yaml")
+        let i = try runRenju(["rules", "import", "--out", again.path, book.path])
+        XCTAssertEqual(i.status, 0, "every formula written out reads back in: \(i.stderr)")
+        let yaml = try String(contentsOf: again, encoding: .utf8)
+        for ref in ["1", "2", "3", "4", "5", "6", "7", "identity.cleaners_at_least_one", "identity.part_whole-1"] {
+            XCTAssertTrue(yaml.contains("ref: \"\(ref)\""), "\(ref) came back: \(yaml.prefix(400))")
+        }
+        XCTAssertTrue(yaml.contains("title: \"审核关系 5：卫生厕所户数一般不减少\""), "its 说明 as it was, not doubled")
+        XCTAssertTrue(yaml.contains("origin: \"西吉县-审核规则.xlsx!审核公式!B"), "the origin of what came back")
+        // The rules as they came back find what the originals find.
+        let sample = repoRoot.appendingPathComponent("examples/xiji").path
+        func refs(_ rules: String) throws -> Set<String> {
+            let r = try runRenju(["validate", "--format", "json", "--as-of", "2025-10-31", "--reference", repoRoot.appendingPathComponent("reference-data").path, "--rules", rules, sample])
+            let findings = (try parseJSON(r.stdout)["findings"] as? [[String: Any]]) ?? []
+            return Set(findings.compactMap { f in (f["rule_ref"] as? String).flatMap { Int($0) != nil ? "\(f["unit"] as? String ?? "")|\($0)" : nil } })
+        }
+        let original = try refs(example), roundTrip = try refs(again.path)
+        XCTAssertFalse(original.isEmpty)
+        XCTAssertEqual(roundTrip, original, "the imported rules, out and in again, find the same problems")
+    }
 }
 
