@@ -61,10 +61,13 @@ public final class Desk: Sendable {
     /// The boards under way, likewise.
     let boarding = SingleFlight<[BoardLine]>()
     let scratch: URL
+    /// The content digest of the rule set the desk checks with (RuleSetDigest), shown on its pages.
+    public let rulesDigest: String
 
     public init(workspace: Workspace, store: any DeskStoring, asOf: CivilDate?, maxUploadBytes: Int = 16 * 1_048_576) throws {
         self.workspace = workspace; self.store = store; self.asOf = asOf; self.maxUploadBytes = maxUploadBytes
         reference = try workspace.reference()
+        rulesDigest = RuleSetDigest.of(reference.checks)
         let temporary = FileManager.default.temporaryDirectory
         Self.removeStaleScratch(in: temporary)
         // Private to the desk's user: uploads are other people's figures.

@@ -138,6 +138,7 @@ extension Workspace {
         var findingsByUnit: [UnitCode: [Finding]] = [:]
         for f in result.findings { if let u = f.unit { findingsByUnit[u, default: []].append(f) } }
         let imputedByUnit = Dictionary(grouping: result.imputed, by: \.unit)
+        let rulesDigest = RuleSetDigest.of(v.reference.checks)
         let entries: [StoreEntry] = result.submissions.compactMap { sub in
             guard let period = sub.period else { return nil }
             let roots = sub.roots(in: tree)
@@ -150,6 +151,7 @@ extension Workspace {
                 explanations: units.flatMap { explanationsByUnit[$0] ?? [] },
                 findings: units.flatMap { findingsByUnit[$0] ?? [] })
             entry.imputed = units.flatMap { imputedByUnit[$0] ?? [] }
+            entry.rulesDigest = rulesDigest
             return entry
         }
         // A period stored already is replaced only with --force and a reason (the audit trail then

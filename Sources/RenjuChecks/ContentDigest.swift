@@ -139,3 +139,26 @@ public enum SignOffSignature {
         } == 1
     }
 }
+
+/// The content digest of a rule set (审核规则集): SHA-256 over every check's configured severity,
+/// levels and parameters, the identities, and each user or imported rule's meaning (its canonical
+/// formula), severity, levels, periods and 序号 — recorded with each import, shown on the desk, so
+/// that one can tell which rules checked a period.
+public enum RuleSetDigest {
+    public static func of(_ checks: CheckSettings) -> String {
+        var lines: [String] = []
+        for (id, s) in checks.settings.sorted(by: { $0.key < $1.key }) {
+            let params = s.params.sorted { $0.key < $1.key }.map { "\($0.key)=\(shortestDecimal($0.value))" }.joined(separator: ",")
+            let levels = s.levels.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "*"
+            lines.append("check|\(id)|\(s.enabled ? s.severity.rawValue : "off")|\(levels)|\(params)")
+        }
+        for p in checks.partWhole { lines.append("part_whole|\(p.part)|\(p.whole)") }
+        for p in checks.requires { lines.append("requires|\(p.when)|\(p.then)") }
+        for r in checks.userRules.sorted(by: { $0.id < $1.id }) {
+            let levels = r.levels.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "*"
+            lines.append("rule|\(r.id)|\(r.ref ?? "")|\(r.severity.rawValue)|\(levels)|\(r.from?.description ?? "")|\(r.until?.description ?? "")|\(r.assertion.canonical)")
+        }
+        let digest = SHA256.hash(data: Data(lines.joined(separator: "\n").utf8))
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+}

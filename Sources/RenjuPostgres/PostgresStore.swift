@@ -229,8 +229,8 @@ public final class PostgresStore: HistoryStoring, Sendable {
                     }
                     var id: Int64 = 0
                     for try await v in try await c.query("""
-                        INSERT INTO imports (at, who, file, digest, period, unit, forced, reason, replaced)
-                        VALUES (\(stamp), \(who), \(e.submission.file), \(e.digest), \(p), \(root), \(forced), \(reason), \(replaced)) RETURNING id
+                        INSERT INTO imports (at, who, file, digest, period, unit, forced, reason, replaced, rules_digest)
+                        VALUES (\(stamp), \(who), \(e.submission.file), \(e.digest), \(p), \(root), \(forced), \(reason), \(replaced), \(e.rulesDigest)) RETURNING id
                         """, logger: l).decode(Int64.self) { id = v }
                     for ch in changes {
                         try await c.query("INSERT INTO figure_changes (import_id, unit, indicator, old, new) VALUES (\(id), \(ch.unit.rawValue), \(ch.indicator.rawValue), \(ch.old), \(ch.new))", logger: l)

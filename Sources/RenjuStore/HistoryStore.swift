@@ -143,7 +143,7 @@ public final class HistoryStore: Sendable {
                     }
                 }
                 var imp = ImportRow(id: nil, at: stamp, who: who, file: e.submission.file, digest: e.digest, period: period,
-                                    unit: e.root, forced: forced, reason: reason, replaced: replaced)
+                                    unit: e.root, forced: forced, reason: reason, replaced: replaced, rulesDigest: e.rulesDigest)
                 try imp.insert(db)
                 guard let id = imp.id else { continue }
                 for c in changes {

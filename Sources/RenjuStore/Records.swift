@@ -51,6 +51,12 @@ struct ImportRow: Codable, FetchableRecord, MutablePersistableRecord {
     var forced: Bool
     var reason: String?
     var replaced: Bool
+    /// The rule set's content digest (v7); nil for imports before it.
+    var rulesDigest: String? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case id, at, who, file, digest, period, unit, forced, reason, replaced, rulesDigest = "rules_digest"
+    }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

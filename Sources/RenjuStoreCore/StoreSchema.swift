@@ -140,5 +140,9 @@ public enum StoreSchema {
             """,
             "CREATE INDEX imputed_figures_period_unit ON imputed_figures(period, unit)",
         ]),
+        // Which rule set (its content digest, RuleSetDigest) checked each import.
+        StoreMigration(id: "v7-rules-digest", statements: [
+            "ALTER TABLE imports ADD COLUMN rules_digest TEXT",
+        ]),
     ]
 }

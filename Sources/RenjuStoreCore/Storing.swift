@@ -58,6 +58,8 @@ public struct StoreEntry: Sendable {
     public let findings: [Finding]
     /// Values imputed for the submission's units (`--impute`), stored apart from its figures.
     public var imputed: [ImputedFigure] = []
+    /// The content digest of the rule set that checked it (RuleSetDigest).
+    public var rulesDigest: String?
     public init(submission: Submission, root: UnitCode, digest: String?, signOffs: [SignOff], explanations: [Explanation], findings: [Finding]) {
         self.submission = submission; self.root = root; self.digest = digest; self.signOffs = signOffs
         self.explanations = explanations; self.findings = findings

@@ -25,7 +25,8 @@ extension DeskServer {
             canUpload: DeskPolicy.allows(c.account, .upload), canExport: DeskPolicy.allows(c.account, .export),
             canReview: DeskPolicy.allows(c.account, .review), canManage: DeskPolicy.allows(c.account, .manageAccounts),
             period: period?.description, periods: choices, otherLang: c.otherLanguage,
-            notCurrent: period.flatMap { $0 == current ? nil : pages.say("not_current_period", c.lang, ["current": current.description]) })
+            notCurrent: period.flatMap { $0 == current ? nil : pages.say("not_current_period", c.lang, ["current": current.description]) },
+            rulesDigest: String(desk.rulesDigest.prefix(12)))
     }
 
     /// The next step as a sentence of the strings file.

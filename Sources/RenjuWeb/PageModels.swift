@@ -23,6 +23,8 @@ struct PageFrame: Sendable {
     let otherLang: String
     /// The period being reported, when the page shows another one.
     let notCurrent: String?
+    /// The rule set the desk checks with (its digest's first 12 characters).
+    let rulesDigest: String
 }
 
 /// An error on a signed-in page: what went wrong, what to do, and what was found in the file.

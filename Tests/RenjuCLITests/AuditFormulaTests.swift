@@ -159,5 +159,27 @@ final class AuditFormulaTests: XCTestCase {
         XCTAssertFalse(original.isEmpty)
         XCTAssertEqual(roundTrip, original, "the imported rules, out and in again, find the same problems")
     }
+
+    /// Which rule set checked a period: each import records its digest, and another rule set
+    /// (the prefecture's rules added) has another.
+    func testEachImportRecordsTheRuleSetThatCheckedIt() throws {
+        let dir = try temporaryDirectory()
+        let db = dir.appendingPathComponent("s.sqlite").path
+        let q2 = repoRoot.appendingPathComponent("examples/xiji/2025Q2").path
+        let example = repoRoot.appendingPathComponent("examples/rules/审核公式-示例.xlsx").path
+        XCTAssertEqual(try runRenju(["db", "import", "--db", db, "--as-of", "2025-10-31", "--force", "--reason", "r", q2]).status, 0)
+        XCTAssertEqual(try runRenju(["db", "import", "--db", db, "--as-of", "2025-10-31", "--force", "--reason", "again, with the prefecture's rules",
+                                     "--rules", example, q2]).status, 0)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import sqlite3, sys; print('\\n'.join(r[0] or '-' for r in sqlite3.connect(sys.argv[1]).execute('SELECT rules_digest FROM imports ORDER BY id')))", db]
+        let out = Pipe(); p.standardOutput = out
+        try p.run(); p.waitUntilExit()
+        let digests = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
+        XCTAssertEqual(digests.count, 38, "19 townships imported twice")
+        XCTAssertTrue(digests.allSatisfy { $0.count == 64 && $0.allSatisfy(\.isHexDigit) }, "\(digests.prefix(2))")
+        XCTAssertEqual(Set(digests.prefix(19)).count, 1, "one rule set for one import")
+        XCTAssertNotEqual(digests.first, digests.last, "the prefecture's rules added: another rule set")
+    }
 }
 

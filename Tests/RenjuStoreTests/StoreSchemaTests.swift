@@ -28,7 +28,7 @@ final class StoreSchemaTests: XCTestCase {
                 }
             }
         }
-        XCTAssertEqual(StoreSchema.migrations.map(\.id), ["v1", "v2", "v3-desk", "v4-inspections", "v5-indexes", "v6-imputed"],
+        XCTAssertEqual(StoreSchema.migrations.map(\.id), ["v1", "v2", "v3-desk", "v4-inspections", "v5-indexes", "v6-imputed", "v7-rules-digest"],
                        "identifiers as stores have recorded them: renaming one would apply it twice")
     }
 }

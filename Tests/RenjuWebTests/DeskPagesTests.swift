@@ -70,6 +70,7 @@ final class DeskPagesTests: XCTestCase {
             XCTAssertTrue(page.contains("num flag-error\">-5"), "the negative count's cell is highlighted")
             XCTAssertTrue(page.contains("保洁员填报为 -5人，不能为负数"), "and its message is on the page")
             XCTAssertTrue(page.contains("class=\"explain\""), "a 说明 box for a warning")
+            XCTAssertTrue(page.contains("id=\"rules-digest\">\(f.desk.rulesDigest.prefix(12))</code>"), "the rule set the desk checks with")
             XCTAssertTrue(page.contains("填表人"), "the clerk's sign-off button")
             // What the checks could not cover is said on the page too (the store holds no earlier quarter here).
             XCTAssertTrue(page.contains("class=\"coverage\">未能审核的部分："), "the coverage line")

@@ -130,6 +130,10 @@ try:
               f"it holds every upload acknowledged before it began, byte for byte ({len(before)} of them; {len(copied)} in the copy)")
         check(all(original.get(k) == v for k, v in copied.items()), "and nothing in it differs from the store")
         check(len(original) == len(townships) and all(s == 201 for s, _ in acknowledged.values()), f"the 30 uploads all landed in the store ({len(original)})")
+        con = sqlite3.connect(db)
+        recorded = [d for (d,) in con.execute("SELECT rules_digest FROM imports")]
+        con.close()
+        check(recorded and all(d and len(d) == 64 for d in recorded), f"each import records the rule set that checked it ({len(recorded)} imports)")
         p = run(["db", "periods", "--db", backup])
         check(p.returncode == 0 and "2025Q2" in p.stdout, "the copy opens with its stored periods")
     finally:
