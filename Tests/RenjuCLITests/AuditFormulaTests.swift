@@ -43,6 +43,9 @@ final class AuditFormulaTests: XCTestCase {
             ("5", "IF([总户数]>0,[保洁员]>=1)", "核实性", "村", nil),
             // In force from 2025Q3 and failing for every village: it must stay silent on 2025Q2.
             ("9", "[总户数]<0", "提示性", "村", "2025Q3"),
+            // The other constructs: 上年同期, full-width forms, <>, AND / OR.
+            ("11", "[累计投入资金]>=上年同期([累计投入资金])*0.5", "提示性", "县", nil),
+            ("12", "［保洁员］＜＞－１ AND [卫生厕所户数]>=0 OR [总户数]<0", "强制性", "全部", nil),
         ]
         var rows: [[FixtureCell?]] = [header]
         for f in formulas { rows.append([.s(f.0), .s(f.1), .s(f.2), .s(f.3), nil, f.4.map { .s($0) }, nil]) }
@@ -55,11 +58,11 @@ final class AuditFormulaTests: XCTestCase {
         let out = dir.appendingPathComponent("prefecture.yaml")
         let imported = try runRenju(["rules", "import", "--out", out.path, book.path])
         XCTAssertEqual(imported.status, 1, "rows refused: exit 1, the rest written — \(imported.stderr)")
-        for (cell, why) in [("审核公式!B8", "指标目录中没有“卫生厕所户”"), ("审核公式!B9", "圆括号不配对"), ("审核公式!B10", "不认识的函数“SQRT”")] {
+        for (cell, why) in [("审核公式!B10", "指标目录中没有“卫生厕所户”"), ("审核公式!B11", "圆括号不配对"), ("审核公式!B12", "不认识的函数“SQRT”")] {
             XCTAssertTrue(imported.stderr.contains("未导入 \(cell)：\(why)"), "\(cell): \(imported.stderr)")
         }
         let yaml = try String(contentsOf: out, encoding: .utf8)
-        XCTAssertEqual(yaml.components(separatedBy: "  - id: ").count - 1, 6, yaml)
+        XCTAssertEqual(yaml.components(separatedBy: "  - id: ").count - 1, 8, yaml)
         // The same rules written by hand.
         let byHand = dir.appendingPathComponent("hand.yaml")
         try """
@@ -70,6 +73,8 @@ final class AuditFormulaTests: XCTestCase {
           - {id: identity.hand_4, title: h4, severity: warning, levels: [village], from: 2025Q3, assert: "sanitary_toilet_hh >= prev(sanitary_toilet_hh)"}
           - {id: identity.hand_5, title: h5, severity: warning, levels: [village], assert: "households <= 0 or cleaners >= 1"}
           - {id: identity.hand_9, title: h9, severity: info, levels: [village], from: 2025Q3, assert: "households < 0"}
+          - {id: identity.hand_11, title: h11, severity: info, levels: [county], assert: "investment_10k_yuan >= last_year(investment_10k_yuan) * 0.5"}
+          - {id: identity.hand_12, title: h12, severity: error, assert: "cleaners != -1 and sanitary_toilet_hh >= 0 or households < 0"}
         """.write(to: byHand, atomically: true, encoding: .utf8)
         let sample = repoRoot.appendingPathComponent("examples/xiji").path
         func found(_ rules: String, _ prefix: String, period: [String] = [], _ inputs: [String]) throws -> (Set<String>, [[String: Any]]) {
@@ -81,6 +86,8 @@ final class AuditFormulaTests: XCTestCase {
         let (fromImport, importedFindings) = try found(out.path, "identity.audit_", [sample])
         let (fromHand, _) = try found(byHand.path, "identity.hand_", [sample])
         XCTAssertFalse(fromImport.isEmpty)
+        XCTAssertTrue(yaml.contains(#"assert: "cleaners != - 1 and sanitary_toilet_hh >= 0 or households < 0""#), "full-width forms, <>, AND / OR: \(yaml)")
+        XCTAssertTrue(yaml.contains(#"assert: "investment_10k_yuan >= last_year(investment_10k_yuan) * 0.5""#), "上年同期")
         XCTAssertEqual(fromImport, fromHand, "the imported rules find exactly what the same rules by hand find")
         XCTAssertEqual(Set(fromImport.compactMap { $0.split(separator: "|").last.map(String.init) }), ["1", "2", "3", "4", "5", "9"], "each formula finds its planted problem")
         // In the prefecture's words: the 序号 and the formula as printed.
