@@ -2,6 +2,7 @@ import Foundation
 import RenjuModel
 import RenjuReference
 import RenjuReading
+import RenjuReport
 
 /// The prefecture's 审核公式 workbook taken in (`renju rules import`): a sheet with the columns
 /// 序号 | 审核公式 | 审核类型 | 适用层级 | 说明 | 生效报告期 | 停用报告期, each row a rule in Renju's
@@ -124,20 +125,8 @@ public enum AuditImport {
         return Imported(yaml: count == 0 ? yaml.replacingOccurrences(of: "rules:\n  []\n", with: "rules: []\n") : yaml, rules: count, refused: refused)
     }
 
-    /// A YAML double-quoted scalar.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default: if c.value < 0x20 { out += String(format: "\\x%02X", c.value) } else { out.unicodeScalars.append(c) }
-            }
-        }
-        return out + "\""
-    }
+    /// A YAML double-quoted scalar: JSON's string escapes are YAML's too.
+    static func quoted(_ s: String) -> String { JSONReport.quote(s) }
 }
 
 extension Workspace {
