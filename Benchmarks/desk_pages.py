@@ -8,13 +8,14 @@ Usage: python3 Benchmarks/desk_pages.py [RENJU_BINARY]   (default .build/release
 """
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Tests", "support"))
+from desk_http import Desk  # noqa: E402
 
 renju = sys.argv[1] if len(sys.argv) > 1 else ".build/release/renju"
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -33,30 +34,15 @@ for f in files:
     run(["user", "add", "--db", db, "--login", "c" + f[:12], "--name", "填表" + f[:12], "--role", "clerk", "--unit", f[:12], "--signs", "填表人"], stdin="pages-test-pw\n")
 run(["user", "add", "--db", db, "--login", "county", "--name", "张科长", "--role", "reviewer", "--unit", "640422000000"], stdin="pages-test-pw\n")
 run(["user", "add", "--db", db, "--login", "admin", "--name", "管理员", "--role", "admin", "--unit", "640422000000"], stdin="pages-test-pw\n")
-s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-server = subprocess.Popen([renju, "serve", "--db", db, "--port", str(port), "--as-of", "2025-10-31"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-base = f"http://127.0.0.1:{port}"
-
-
-def request(method, path, body=None, headers=None):
-    req = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
-    t0 = time.perf_counter()
-    with urllib.request.urlopen(req, timeout=60) as r:
-        data = r.read()
-        return r.status, data, (time.perf_counter() - t0) * 1000, r.headers
+desk = Desk(renju, db, timeout=60)
+request = desk.request
 
 
 def login(name):
-    _, data, _, headers = request("POST", "/api/login", json.dumps({"login": name, "password": "pages-test-pw"}).encode())
-    return headers["Set-Cookie"].split(";")[0], json.loads(data)["csrf"]
+    return desk.login(name, "pages-test-pw")
 
 
 try:
-    for _ in range(100):
-        try:
-            request("GET", "/login"); break
-        except Exception:
-            time.sleep(0.1)
     ids = []
     for f in files:
         cookie, csrf = login("c" + f[:12])
@@ -80,4 +66,4 @@ try:
         print(f"  {label:24s} first {first:7.1f} ms; then median {statistics.median(times):6.1f} ms, p95 {p95:6.1f} ms")
     print(f"slowest page p95 {worst:.1f} ms (goal ≤ 100 ms)")
 finally:
-    server.terminate(); server.wait()
+    desk.stop()

@@ -15,29 +15,20 @@ import csv
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "support"))
+from desk_http import Checks, Desk  # noqa: E402
 
 renju = os.path.abspath(sys.argv[1])
 here = os.path.dirname(os.path.abspath(__file__))
 work = tempfile.mkdtemp(prefix="renju-store-ops-")
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   ", what)
-    else:
-        failed += 1
-        print("FAIL ", what)
+check = Checks()
 
 
 def run(args, stdin=None):
@@ -74,26 +65,10 @@ try:
     run(["db", "import", "--db", db, "--as-of", "2025-10-31", "--force", "--reason", "history"] + common + [os.path.join(work, "returns", "2025Q2")])
     for i, t in enumerate(townships):
         run(["user", "add", "--db", db, "--login", f"c{i}", "--name", f"填表{i}", "--role", "clerk", "--unit", t] + common, stdin="ops-test-pw\n")
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-    server = subprocess.Popen([renju, "serve", "--db", db, "--port", str(port), "--as-of", "2025-10-31"] + common,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-
-    def request(method, path, body=None, headers=None):
-        req = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
-        with urllib.request.urlopen(req, timeout=120) as r:
-            return r.status, r.read(), r.headers
-
+    desk = Desk(renju, db, common)
+    request = desk.request
     try:
-        for _ in range(100):
-            try:
-                request("GET", "/login"); break
-            except Exception:
-                time.sleep(0.1)
-        sessions = []
-        for i in range(len(townships)):
-            _, data, headers = request("POST", "/api/login", json.dumps({"login": f"c{i}", "password": "ops-test-pw"}).encode())
-            sessions.append((headers["Set-Cookie"].split(";")[0], json.loads(data)["csrf"]))
+        sessions = [desk.login(f"c{i}", "ops-test-pw") for i in range(len(townships))]
         acknowledged = {}   # unit → time the desk answered 201
         lock = threading.Lock()
         start = threading.Barrier(len(townships) + 1)
@@ -101,7 +76,7 @@ try:
         def upload(i):
             cookie, csrf = sessions[i]
             start.wait()
-            status, _, _ = request("POST", "/api/submissions", uploads[townships[i]],
+            status, _, _, _ = request("POST", "/api/submissions", uploads[townships[i]],
                                    {"Cookie": cookie, "X-CSRF-Token": csrf, "X-Filename": f"{townships[i]}.csv"})
             with lock:
                 acknowledged[townships[i]] = (status, time.time())
@@ -137,7 +112,7 @@ try:
         p = run(["db", "periods", "--db", backup])
         check(p.returncode == 0 and "2025Q2" in p.stdout, "the copy opens with its stored periods")
     finally:
-        server.terminate(); server.wait()
+        desk.stop()
 
     # Restore round trip: the backup into a new store.
     restored = os.path.join(work, "restored.sqlite")
@@ -179,5 +154,4 @@ try:
 finally:
     shutil.rmtree(work, ignore_errors=True)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(check.summary())
