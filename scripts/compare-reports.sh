@@ -21,7 +21,9 @@ ra = {r["rule"]: r for r in a["rules"]}; rb = {r["rule"]: r for r in b["rules"]}
 # Fields NEW adds to a rule's counts (skipped_no_history) are not a difference in what was found.
 changed = [k for k in ra if k in rb and any(rb[k].get(f) != v for f, v in ra[k].items())]
 same = a["findings"] == b["findings"] and a["summary"] == b["summary"] and not changed and set(ra) <= set(rb)
+identical = open(sys.argv[2], "rb").read() == open(sys.argv[3], "rb").read()
 print(f"{'same' if same else 'DIFFERENT'}  {name}: {len(b['findings'])} findings"
+      + ("; byte-identical reports" if identical else "; the files differ")
       + (f"; rules new in NEW: {sorted(set(rb) - set(ra))}" if set(rb) - set(ra) else "")
       + (f"; rules counted differently: {changed}" if changed else "")
       + ("" if a["findings"] == b["findings"] else "; the findings differ: "

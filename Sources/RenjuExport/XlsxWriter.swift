@@ -75,6 +75,9 @@ public enum XlsxValidation: Sendable {
 public final class XlsxBook {
     private var workbook: UnsafeMutablePointer<lxw_workbook>?
     private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
+    /// The style asked for last and its format: a column of figures asks for the same style cell
+    /// after cell, and comparing it costs less than hashing its strings (`formats` is the table).
+    private var lastFormat: (style: CellStyle, format: UnsafeMutablePointer<lxw_format>)?
     public let target: URL
     private let temporary: URL
     public let constantMemory: Bool
@@ -154,7 +157,8 @@ public final class XlsxBook {
     }
 
     func format(_ style: CellStyle) throws -> UnsafeMutablePointer<lxw_format> {
-        if let f = formats[style] { return f }
+        if let last = lastFormat, last.style == style { return last.format }
+        if let f = formats[style] { lastFormat = (style, f); return f }
         let wb = try book()
         guard let f = workbook_add_format(wb) else { throw XlsxError(message: "cannot add a format") }
         if style.bold { format_set_bold(f) }
@@ -174,6 +178,7 @@ public final class XlsxBook {
         if style.wrap { format_set_text_wrap(f) }
         if style.unlocked { format_set_unlocked(f) }
         formats[style] = f
+        lastFormat = (style, f)
         return f
     }
 
@@ -210,6 +215,7 @@ public final class XlsxBook {
         guard let wb = workbook else { return }
         workbook = nil
         formats = [:]
+        lastFormat = nil
         for s in sheets { s.invalidate() }
         let err = workbook_close(wb)
         if err != LXW_NO_ERROR {

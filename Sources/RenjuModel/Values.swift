@@ -214,15 +214,15 @@ public struct PeriodValues: Sendable {
         for i in columns.indices { columns[i].reserveCapacity(rows); places[i].reserveCapacity(rows) }
     }
 
-    /// A figure of a row being read: its indicator, value and column in the file.
+    /// A figure of a row being read: its value, its column in the file and the column of its
+    /// indicator in this table (a slot from `register(_:)`). No indicator id is carried: a row of a
+    /// national file is read a million times, and the id's text would be counted in and out each time.
     public struct RowFigure: Sendable {
-        public let indicator: IndicatorID
         public let value: Double
         public let column: Int
-        /// The indicator's column in this table when known (`register(_:)`), else −1.
         public let slot: Int
-        public init(indicator: IndicatorID, value: Double, column: Int, slot: Int = -1) {
-            self.indicator = indicator; self.value = value; self.column = column; self.slot = slot
+        public init(value: Double, column: Int, slot: Int) {
+            self.value = value; self.column = column; self.slot = slot
         }
     }
 
@@ -230,15 +230,42 @@ public struct PeriodValues: Sendable {
     public mutating func register(_ ids: [IndicatorID]) -> [Int] { ids.map { slot(nil, $0).1 } }
 
     /// Sets a unit's figures read from one row of a registered origin, the unit looked up once.
-    /// Figures the unit already has are left alone; their positions in `figures` are returned.
+    /// Figures the unit already has, and figures whose slot is not a column of this table, are left
+    /// alone; their positions in `figures` are returned (the caller records them one by one).
     public mutating func setRow(_ unit: UnitCode, _ figures: [RowFigure], origin: OriginID, row: Int) -> [Int] {
         let r = slot(unit, nil).0
         var kept: [Int] = []
-        for (k, f) in figures.enumerated() {
-            let c = f.slot >= 0 && f.slot < columns.count && indicators[f.slot] == f.indicator ? f.slot : slot(nil, f.indicator).1
-            if columns[c][r].bitPattern != Self.missingBits { kept.append(k); continue }
-            columns[c][r] = f.value
-            place(c, r, origin: origin, row: row, column: f.column, fallback: nil)
+        let o = Int(origin.index)
+        // The packed place of every figure of the row but its column (see `place`).
+        guard o < (1 << 24) - 1, row >= 0, row < (1 << 26) - 1 else {
+            for (k, f) in figures.enumerated() {
+                guard f.slot >= 0, f.slot < columns.count, columns[f.slot][r].bitPattern == Self.missingBits else { kept.append(k); continue }
+                columns[f.slot][r] = f.value
+                place(f.slot, r, origin: origin, row: row, column: f.column, fallback: nil)
+            }
+            return kept
+        }
+        let rowPlace = UInt64(o + 1) << 40 | UInt64(row + 1) << 14
+        let clearOverflow = !overflow.isEmpty
+        var wide: [Int] = [], written: [Int] = []
+        let count = columns.count, missingBits = Self.missingBits
+        columns.withUnsafeMutableBufferPointer { cols in
+            places.withUnsafeMutableBufferPointer { pls in
+                for k in figures.indices {
+                    let f = figures[k]
+                    guard f.slot >= 0, f.slot < count, cols[f.slot][r].bitPattern == missingBits else { kept.append(k); continue }
+                    guard f.column >= 0, f.column < (1 << 14) else { wide.append(k); continue }
+                    cols[f.slot][r] = f.value
+                    pls[f.slot][r] = rowPlace | UInt64(f.column)
+                    if clearOverflow { written.append(f.slot) }
+                }
+            }
+        }
+        for c in written { overflow[c << 32 | r] = nil }
+        for k in wide {
+            let f = figures[k]
+            columns[f.slot][r] = f.value
+            place(f.slot, r, origin: origin, row: row, column: f.column, fallback: nil)
         }
         return kept
     }

@@ -171,46 +171,63 @@ public struct FormReader: Sendable {
                                     indicator: indicator?.id, value: nil, message: message, source: src))
     }
 
+    /// Buffers one row's figures reuse (a national file has a million rows): the figures, and
+    /// for each the index of its column in the form's `ValueColumn`s.
+    struct RowScratch {
+        var figures: [PeriodValues.RowFigure] = []
+        var columnOf: [Int] = []
+    }
+
     func readValues(_ cells: [Grid.Entry], grid: Grid, file: String, row r: Int, unit: UnitCode,
-                    columns: [ValueColumn], into sub: inout Submission) {
+                    columns: [ValueColumn], into sub: inout Submission, scratch: inout RowScratch) {
         // The row's cells and the indicator columns are both sorted by column: walk them together.
         // Figures are stored for the row at once; anything else (blanks, problems, a figure the
-        // unit already has) goes through `record`.
+        // unit already has) goes through `record`. Columns are read in place (not copied: each
+        // copy would count its indicator id's text in and out).
         var k = 0
-        var figures: [PeriodValues.RowFigure] = []
-        figures.reserveCapacity(columns.count)
+        scratch.figures.removeAll(keepingCapacity: true)
+        scratch.columnOf.removeAll(keepingCapacity: true)
         // Further figures under a title merged across columns: compared once the row's are stored.
         var further: [(indicator: IndicatorID, reading: CellReading, column: Int)] = []
-        for vc in columns {
-            var c = vc.span.first
-            while k < cells.count, cells[k].column < c { k += 1 }
-            var entry = k < cells.count && cells[k].column == c ? cells[k] : nil
-            if vc.span.last > c, let e = Self.cell(in: cells, vc.span) {
-                entry = e; c = e.column
-                for x in cells[k...] where x.column > c && x.column <= vc.span.last {
-                    let more = CellParser.read(x.cell, flag: vc.flag, percent: vc.percent)
-                    if more != .blank { further.append((vc.id, more, x.column)) }
+        let notes = !grid.formulaNotes.isEmpty
+        columns.withUnsafeBufferPointer { cols in
+            for i in cols.indices {
+                let span = cols[i].span
+                var c = span.first
+                while k < cells.count, cells[k].column < c { k += 1 }
+                var entry = k < cells.count && cells[k].column == c ? cells[k] : nil
+                if span.last > c, let e = Self.cell(in: cells, span) {
+                    entry = e; c = e.column
+                    for x in cells[k...] where x.column > c && x.column <= span.last {
+                        let more = CellParser.read(x.cell, flag: cols[i].flag, percent: cols[i].percent)
+                        if more != .blank { further.append((cols[i].id, more, x.column)) }
+                    }
                 }
+                var cell = entry?.cell
+                if let e = entry, case .number = e.cell, grid.isDate(format: e.format) {
+                    refuseDate(e, grid: grid, file: file, row: r, unit: unit, indicator: catalog[cols[i].id], into: &sub)
+                    continue
+                }
+                // A rate typed as 74.64 % in a percent-formatted cell is stored as 0.7464: the clerk meant what is shown.
+                if cols[i].percent, case let .number(d)? = cell, let e = entry, grid.isPercent(format: e.format) { cell = .number(d * 100) }
+                if notes, let note = grid.formulaNotes[FormulaNote.key(r, c)] {
+                    noteFormula(note, unit: unit, indicator: cols[i].id, source: source(file, grid, r, c), period: sub.period, into: &sub)
+                }
+                let reading = CellParser.read(cell, flag: cols[i].flag, percent: cols[i].percent)
+                if case let .value(v) = reading {
+                    scratch.figures.append(.init(value: v, column: c, slot: cols[i].slot))
+                    scratch.columnOf.append(i)
+                    continue
+                }
+                record(reading, unit: unit, indicator: cols[i].id, source: source(file, grid, r, c), period: sub.period, into: &sub)
             }
-            var cell = entry?.cell
-            if let e = entry, case .number = e.cell, grid.isDate(format: e.format) {
-                refuseDate(e, grid: grid, file: file, row: r, unit: unit, indicator: catalog[vc.id], into: &sub)
-                continue
-            }
-            // A rate typed as 74.64 % in a percent-formatted cell is stored as 0.7464: the clerk meant what is shown.
-            if vc.percent, case let .number(d)? = cell, let e = entry, grid.isPercent(format: e.format) { cell = .number(d * 100) }
-            if !grid.formulaNotes.isEmpty, let note = grid.formulaNotes[FormulaNote.key(r, c)] {
-                noteFormula(note, unit: unit, indicator: vc.id, source: source(file, grid, r, c), period: sub.period, into: &sub)
-            }
-            let reading = CellParser.read(cell, flag: vc.flag, percent: vc.percent)
-            if case let .value(v) = reading { figures.append(.init(indicator: vc.id, value: v, column: c, slot: vc.slot)); continue }
-            record(reading, unit: unit, indicator: vc.id, source: source(file, grid, r, c), period: sub.period, into: &sub)
         }
-        if !figures.isEmpty {
+        if !scratch.figures.isEmpty {
             let origin = sub.values.origin(file: file, sheet: grid.name)
-            for i in sub.values.setRow(unit, figures, origin: origin, row: r) {
-                let f = figures[i]
-                record(.value(f.value), unit: unit, indicator: f.indicator, source: source(file, grid, r, f.column), period: sub.period, into: &sub)
+            for i in sub.values.setRow(unit, scratch.figures, origin: origin, row: r) {
+                let f = scratch.figures[i]
+                record(.value(f.value), unit: unit, indicator: columns[scratch.columnOf[i]].id, source: source(file, grid, r, f.column),
+                       period: sub.period, into: &sub)
             }
         }
         // A second figure under one merged title is read only to say when it differs from the first.

@@ -16,6 +16,7 @@ struct WideTable {
     private var columns: [(span: FormReader.Span, kind: FormReader.Column)] = []
     private var indicatorColumns: [(FormReader.Span, IndicatorID)] = []
     private var valueCols: [FormReader.ValueColumn] = []
+    private var scratch = FormReader.RowScratch()
     /// 合计 rows without a code, resolved once every unit is known (their cells kept).
     private var pendingTotals: [(row: Int, name: String, cells: [Grid.Entry])] = []
     private var footerText: [(String, SourceRef)] = []
@@ -145,7 +146,7 @@ struct WideTable {
         }
         seen.set(unit, Int32(truncatingIfNeeded: r))
         sub.rows.append(UnitRow(code: unit, givenName: givenName, source: reader.source(file, grid, r, codeEntry?.column ?? codeColumn.first)))
-        reader.readValues(raw, grid: grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub)
+        reader.readValues(raw, grid: grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub, scratch: &scratch)
     }
 
     /// Whether every filled cell below the header in a column is a WPS picture (`DISPIMG`).
@@ -176,7 +177,7 @@ struct WideTable {
             if parents.count == 1, let p = parents.first, seen[p] == nil {
                 seen.set(p, Int32(truncatingIfNeeded: t.row))
                 sub.rows.insert(UnitRow(code: p, givenName: t.name, source: reader.source(file, grid, t.row, codeColumn.first)), at: 0)
-                reader.readValues(t.cells, grid: grid, file: file, row: t.row, unit: p, columns: valueCols, into: &sub)
+                reader.readValues(t.cells, grid: grid, file: file, row: t.row, unit: p, columns: valueCols, into: &sub, scratch: &scratch)
             } else {
                 sub.findings.append(Finding(
                     rule: .badCode, severity: .error, unit: nil, period: sub.period,
