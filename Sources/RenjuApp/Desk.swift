@@ -7,6 +7,7 @@ import RenjuStoreCore
 import RenjuReading
 import RenjuInspection
 import RenjuRanking
+import RenjuEditing
 
 /// A submission as the desk shows it: the stored version and what checking it against the store's
 /// history gives (with the 说明 and sign-offs given on the desk).
@@ -63,11 +64,14 @@ public final class Desk: Sendable {
     let scratch: URL
     /// The content digest of the rule set the desk checks with (RuleSetDigest), shown on its pages.
     public let rulesDigest: String
+    /// The error localiser for the desk's rules, built once (see `Workspace.check`).
+    let localiser: ErrorLocaliser
 
     public init(workspace: Workspace, store: any DeskStoring, asOf: CivilDate?, maxUploadBytes: Int = 16 * 1_048_576) throws {
         self.workspace = workspace; self.store = store; self.asOf = asOf; self.maxUploadBytes = maxUploadBytes
         reference = try workspace.reference()
         rulesDigest = RuleSetDigest.of(reference.checks)
+        localiser = ErrorLocaliser(reference: reference)
         let temporary = FileManager.default.temporaryDirectory
         Self.removeStaleScratch(in: temporary)
         // Private to the desk's user: uploads are other people's figures.

@@ -34,6 +34,21 @@ final class ValidationCache: @unchecked Sendable {
     private let lock = NSLock()
     var generation: Int { lock.withLock { current } }
     func bump() { lock.withLock { current += 1; entries.removeAll() } }
+    /// A new generation after an upload: the period's latest versions, if known, are carried over
+    /// with the new version in them (the upload changes nothing else of them) — three hundred
+    /// clerks uploading in the same minute do not each read the period's submissions again.
+    /// Sound under races: a list put for an older generation is refused, and a list that already
+    /// holds the upload (read after it was stored) gets the same entry again.
+    func bump(adding s: StoredSubmission) {
+        lock.withLock {
+            let carried = latestVersions[s.period].flatMap { $0.generation == current ? $0.versions : nil }
+            current += 1
+            entries.removeAll()
+            guard var versions = carried else { return }
+            if (versions[s.unit]?.version ?? 0) < s.version { versions[s.unit] = s }
+            latestVersions[s.period] = (current, versions)
+        }
+    }
     func get(_ k: Key) -> DeskSubmission? { lock.withLock { entries[k.id].flatMap { $0.0 == k ? $0.1 : nil } } }
     func put(_ k: Key, _ s: DeskSubmission) { lock.withLock { if k.generation == current { entries[k.id] = (k, s) } } }
     private var boards: [String: (generation: Int, lines: [BoardLine])] = [:]

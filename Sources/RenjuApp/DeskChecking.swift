@@ -160,7 +160,7 @@ extension Desk {
         input.explanations += explanations
         input.signOffs += signOffs
         input.submissions += try await context(of: stored, excluding: ownUnits, frame: frame)
-        let checked = workspace.check(input, reference: reference, period: stored.period, history: frame.history, asOf: today)
+        let checked = workspace.check(input, reference: reference, period: stored.period, history: frame.history, asOf: today, localiser: localiser)
         // This file's findings: its units', and those of the file itself. A role not yet signed is
         // where the version stands on the desk (the board says who is to sign), not an error.
         let tree = reference.tree, fileName = URL(fileURLWithPath: path).lastPathComponent

@@ -28,7 +28,7 @@ extension Desk {
             input.files += one.files
         }
         let history = try await frame(period: period, county: scope(of: account.unit)).history
-        let v = workspace.check(input, reference: reference, period: period, history: history, asOf: today)
+        let v = workspace.check(input, reference: reference, period: period, history: history, asOf: today, localiser: localiser)
         let out = scratch.appendingPathComponent("return-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: out) }
         let unit: String? = reference.tree.level(of: account.unit).map { $0 <= .county } == true ? account.unit.rawValue : nil

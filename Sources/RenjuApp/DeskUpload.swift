@@ -86,7 +86,7 @@ extension Desk {
         }
         let added = try await store.addSubmission(bytes: bytes, filename: shown, unit: unit, period: period, who: account.login, now: now)
         stored = true
-        cache.bump()
+        cache.bump(adding: added)
         return try await submission(added)
     }
 

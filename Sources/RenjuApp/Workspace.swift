@@ -120,9 +120,12 @@ public struct Workspace: Sendable {
     }
 
     /// The checks over what was read (the step after `read`, for a front end that times or shows each).
-    public func check(_ input: InputSet, reference: ReferenceData, period: Period? = nil, history: Dataset = Dataset(), asOf: CivilDate = .today) -> Validation {
+    /// `localiser`: one built for `reference` beforehand (the desk checks every upload with the
+    /// same rules: building the localiser's rule indices each time cost as much as reading the file).
+    public func check(_ input: InputSet, reference: ReferenceData, period: Period? = nil, history: Dataset = Dataset(), asOf: CivilDate = .today,
+                      localiser: ErrorLocaliser? = nil) -> Validation {
         // Error localisation after the checks: which figure to fix (a suggestion, never a change).
-        var result = Validator(reference: reference, stages: [ErrorLocaliser(reference: reference)]).validate(
+        var result = Validator(reference: reference, stages: [localiser ?? ErrorLocaliser(reference: reference)]).validate(
             submissions: input.submissions, fileFindings: input.findings, explanations: input.explanations,
             signOffs: input.signOffs, period: period, extraHistory: history, asOf: asOf)
         result.filesRead = input.files.count

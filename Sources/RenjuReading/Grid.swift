@@ -47,10 +47,12 @@ public struct Grid: Sendable {
     public private(set) var cellCount = 0
 
     /// Number-format ids that format dates (built-in and the workbook's own).
-    public var dateFormats: Set<Int> = []
+    public var dateFormats: Set<Int> = [] { didSet { dateFlags = Self.flags(dateFormats) } }
     /// Number-format ids that show a number as a percentage (`0%`, `0.00%`, custom ones with `%`):
     /// the cell holds 0.7464 and shows 74.64 %.
-    public var percentFormats: Set<Int> = []
+    public var percentFormats: Set<Int> = [] { didSet { percentFlags = Self.flags(percentFormats) } }
+    /// The two sets as flags by format id, asked for every figure's cell (a set is hashed each time).
+    private var dateFlags: [Bool] = [], percentFlags: [Bool] = []
     /// The workbook counts dates from 1904-01-01 (Mac Excel's `date1904`), not from 1900.
     public var date1904 = false
     /// The sheet is hidden or very hidden in its workbook.
@@ -69,10 +71,20 @@ public struct Grid: Sendable {
     }
 
     /// Whether a number-format id (an entry's `format`) formats dates.
-    public func isDate(format f: Int32) -> Bool { f >= 0 && !dateFormats.isEmpty && dateFormats.contains(Int(f)) }
+    public func isDate(format f: Int32) -> Bool { f >= 0 && Int(f) < dateFlags.count && dateFlags[Int(f)] }
 
     /// Whether a numeric cell is shown as a percentage.
-    public func isPercent(format f: Int32) -> Bool { f >= 0 && !percentFormats.isEmpty && percentFormats.contains(Int(f)) }
+    public func isPercent(format f: Int32) -> Bool { f >= 0 && Int(f) < percentFlags.count && percentFlags[Int(f)] }
+
+    /// Flags by id; ids are a workbook's style numbers (at most 65,430 in Excel) — beyond a
+    /// million (a foreign file's nonsense) an id is not flagged.
+    private static func flags(_ ids: Set<Int>) -> [Bool] {
+        let kept = ids.filter { $0 >= 0 && $0 < 1 << 20 }
+        guard let top = kept.max() else { return [] }
+        var out = [Bool](repeating: false, count: top + 1)
+        for i in kept { out[i] = true }
+        return out
+    }
 
     /// The date of an Excel serial in this workbook's date system.
     public func date(serial: Double) -> CivilDate? {

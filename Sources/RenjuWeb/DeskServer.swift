@@ -24,9 +24,11 @@ public struct DeskOptions: Sendable {
     public var maxUploadBytes = 16 * 1_048_576
     /// Uploads a session may make in a minute.
     public var uploadsPerMinute = 30
-    /// Uploads read and checked at once (the rest wait in line), and how many may wait.
+    /// Uploads read and checked at once (the rest wait in line), how many may wait, and how many
+    /// bytes of uploaded files the waiting ones may hold between them.
     public var checkSlots = max(1, 2 * ProcessInfo.processInfo.activeProcessorCount)
-    public var checkQueue = 64
+    public var checkQueue = 1024
+    public var checkQueueBytes = 256 * 1_048_576
     /// The access log's folder (a file a day), or nil for none; and how many days are kept.
     public var logFolder: String?
     public var logDays = 180
@@ -95,7 +97,7 @@ public final class DeskServer: Sendable {
         self.desk = desk; self.options = options
         sessions = SessionStore(lifetime: options.sessionLifetime)
         throttle = LoginThrottle(limit: options.loginFailures, addressLimit: options.addressFailures)
-        checks = WorkQueue(slots: options.checkSlots, maxWaiting: options.checkQueue)
+        checks = WorkQueue(slots: options.checkSlots, maxWaiting: options.checkQueue, maxWaitingBytes: options.checkQueueBytes)
         pages = try await Pages.load(folder: options.pages)
         requestLog = try options.logFolder.map { try RequestLog(folder: $0, keepDays: options.logDays, zone: desk.reference.calendar.zone) }
         var cost = Passwords.cost
@@ -246,7 +248,7 @@ public final class DeskServer: Sendable {
     /// An upload read and checked through the queue, off the server's threads.
     func queuedUpload(_ bytes: Data, filename: String, expecting: Period? = nil, _ c: Caller, _ g: Grant<Permit.Upload>) async throws -> DeskSubmission {
         let desk = self.desk
-        return try await checks.run { try await desk.upload(bytes, filename: filename, by: g, expecting: expecting) }
+        return try await checks.run(bytes: bytes.count) { try await desk.upload(bytes, filename: filename, by: g, expecting: expecting) }
     }
 
     static func lang(_ req: Request) -> Language { req.uri.queryParameters.get("lang") == "en" ? .en : .zh }

@@ -2,24 +2,34 @@ import Foundation
 
 /// Where uploads are read and checked: on threads of their own (never the server's cooperative
 /// pool, so pages and sign-ins keep answering while a heavy workbook is read), at most `slots` at
-/// once, at most `maxWaiting` queued behind them. Past that an upload is refused at once with
-/// how long to wait (503 + Retry-After), so one clerk's files never hold the desk up.
+/// once; the rest wait in line, at most `maxWaiting` of them holding at most `maxWaitingBytes` of
+/// uploaded files between them (a prefecture's 300 clerks sending their returns in the same minute
+/// all wait their turn; a flood of large files does not fill the memory). Past that an upload is
+/// refused at once with how long to wait (503 + Retry-After), so one clerk's files never hold the
+/// desk up.
 actor WorkQueue {
     let slots: Int
     let maxWaiting: Int
+    let maxWaitingBytes: Int
     private var running = 0
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var waiting: [(bytes: Int, resume: CheckedContinuation<Void, Never>)] = []
+    private var waitingBytes = 0
     private static let threads = DispatchTaskExecutor(DispatchQueue(label: "renju.desk.checks", qos: .utility, attributes: .concurrent))
 
-    init(slots: Int, maxWaiting: Int) { self.slots = max(1, slots); self.maxWaiting = max(0, maxWaiting) }
+    init(slots: Int, maxWaiting: Int, maxWaitingBytes: Int = 256 * 1_048_576) {
+        self.slots = max(1, slots); self.maxWaiting = max(0, maxWaiting); self.maxWaitingBytes = max(0, maxWaitingBytes)
+    }
 
     struct Full: Error { let retryAfter: Int }
 
-    /// Runs `work` when a slot is free; `Full` when the queue is.
-    func run<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// Runs `work` (on an upload of `bytes`) when a slot is free; `Full` when the line is.
+    func run<T: Sendable>(bytes: Int = 0, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
         if running >= slots {
-            guard waiting.count < maxWaiting else { throw Full(retryAfter: 5 * (1 + waiting.count / slots)) }
-            await withCheckedContinuation { waiting.append($0) }
+            guard waiting.count < maxWaiting, waitingBytes + bytes <= maxWaitingBytes else {
+                throw Full(retryAfter: 5 * (1 + waiting.count / (slots * 8)))
+            }
+            waitingBytes += bytes
+            await withCheckedContinuation { waiting.append((bytes, $0)) }
         } else {
             running += 1
         }
@@ -34,7 +44,10 @@ actor WorkQueue {
 
     /// Hands the slot to the next upload in line, or frees it.
     private func release() {
-        if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
+        if waiting.isEmpty { running -= 1; return }
+        let next = waiting.removeFirst()
+        waitingBytes -= next.bytes
+        next.resume.resume()
     }
 
     var load: (running: Int, waiting: Int) { (running, waiting.count) }

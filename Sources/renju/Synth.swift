@@ -28,6 +28,15 @@ struct Synth: AsyncParsableCommand {
     @Option(name: .long, help: "Random seed.")
     var seed: UInt64 = 20251001
 
+    @Option(name: .long, help: "Villages a township (default 12).")
+    var villagesPerTownship: Int?
+
+    @Option(name: .long, help: "Townships a county (default 15).")
+    var townshipsPerCounty: Int?
+
+    @Option(name: .long, help: "Counties a prefecture (default 8), e.g. 10 with --townships-per-county 30 for a prefecture's desk.")
+    var countiesPerPrefecture: Int?
+
     func validate() throws {
         guard villages > 0, villages <= 2_000_000 else { throw ValidationError("--villages must be 1–2,000,000") }
         guard period.value?.kind == .quarter else { throw ValidationError("--period must be a quarter, e.g. 2025Q3") }
@@ -35,7 +44,8 @@ struct Synth: AsyncParsableCommand {
 
     mutating func run() async throws {
         guard let p = period.value else { throw ExitCode(2) }
-        let sum = try reference.workspace().synthesize(villages: villages, period: p, seed: seed, to: out)
+        let sum = try reference.workspace().synthesize(villages: villages, period: p, seed: seed,
+            shape: .init(villagesPerTownship: villagesPerTownship, townshipsPerCounty: townshipsPerCounty, countiesPerPrefecture: countiesPerPrefecture), to: out)
         print("\(sum.villages) villages in \(sum.townships) townships, \(sum.counties) counties, \(sum.prefectures) prefectures, \(sum.provinces) provinces; \(sum.files) files in \(out)")
     }
 }
