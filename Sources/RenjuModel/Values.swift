@@ -166,6 +166,22 @@ public struct PeriodValues: Sendable {
     }
 
     /// A unit's figures by indicator.
+    /// Every figure, by unit code and then indicator id — the order a store writes them in — read
+    /// straight from the columns (a national quarter through `figures(of:)` built a dictionary a unit).
+    public func orderedFigures() -> [(unit: UnitCode, indicator: IndicatorID, value: Double)] {
+        let order = indicators.indices.sorted { indicators[$0] < indicators[$1] }
+        let rows = codes.indices.sorted { codes[$0] < codes[$1] }
+        var out: [(unit: UnitCode, indicator: IndicatorID, value: Double)] = []
+        out.reserveCapacity(rows.count * order.count)
+        for r in rows {
+            for c in order {
+                let v = columns[c][r]
+                if v.bitPattern != Self.missingBits { out.append((codes[r], indicators[c], v)) }
+            }
+        }
+        return out
+    }
+
     public func figures(of unit: UnitCode) -> [IndicatorID: Double] {
         guard let r = rowOf[unit].map(Int.init) else { return [:] }
         var out: [IndicatorID: Double] = [:]

@@ -33,7 +33,7 @@ public final class HistoryStore: Sendable {
         queue = try Self.busyAware(path) { try DatabaseQueue(path: path, configuration: config) }
         // A store a newer Renju wrote is never opened (let alone migrated) by this one.
         let unknown = try queue.read { db in
-            try db.tableExists("grdb_migrations") ? try Self.migrator.appliedIdentifiers(db).subtracting(StoreSchema.migrations.map(\.id)).sorted() : []
+            try db.tableExists("grdb_migrations") ? try Self.migrator.appliedIdentifiers(db).subtracting(StoreSchema.migrations(for: .sqlite).map(\.id)).sorted() : []
         }
         if !unknown.isEmpty { throw StoreError.newer(path, unknown) }
         if migrate {
@@ -59,7 +59,7 @@ public final class HistoryStore: Sendable {
     /// v2 also moves a v1 store's changes, kept as text, into their rows.
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
-        for migration in StoreSchema.migrations {
+        for migration in StoreSchema.migrations(for: .sqlite) {
             m.registerMigration(migration.id) { db in
                 for sql in migration.statements(for: .sqlite) { try db.execute(sql: sql) }
                 if migration.id == "v2" {
@@ -281,7 +281,7 @@ extension HistoryStore {
     public func pendingMigrations() throws -> [String] {
         try queue.read { db in
             let applied = try db.tableExists("grdb_migrations") ? try Self.migrator.appliedIdentifiers(db) : []
-            return StoreSchema.migrations.map(\.id).filter { !applied.contains($0) }
+            return StoreSchema.migrations(for: .sqlite).map(\.id).filter { !applied.contains($0) }
         }
     }
 
@@ -318,7 +318,7 @@ extension HistoryStore {
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             if integrity != ["ok"] { out.append("integrity: " + integrity.prefix(5).joined(separator: "; ")) }
             let applied = try db.tableExists("grdb_migrations") ? try Self.migrator.appliedIdentifiers(db) : []
-            let known = StoreSchema.migrations.map(\.id)
+            let known = StoreSchema.migrations(for: .sqlite).map(\.id)
             let unknown = applied.subtracting(known).sorted()
             if !unknown.isEmpty { out.append("written by a newer Renju (migrations \(unknown.joined(separator: ", ")))") }
             let pending = known.filter { !applied.contains($0) }

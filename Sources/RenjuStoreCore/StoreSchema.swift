@@ -36,13 +36,25 @@ public enum StoreDialect: Sendable {
 public struct StoreMigration: Sendable {
     public let id: String
     let statements: [String]
-    public func statements(for dialect: StoreDialect) -> [String] { statements.map(dialect.sql) }
+    /// The one backend the step is for (nil: both); the other never lists it — a file store is
+    /// not made to migrate for a change that is not its own.
+    let only: StoreDialect?
+    init(id: String, statements: [String], only: StoreDialect? = nil) { self.id = id; self.statements = statements; self.only = only }
+    public func statements(for dialect: StoreDialect) -> [String] {
+        if let only, only != dialect { return [] }
+        return statements.map(dialect.sql)
+    }
 }
 
 /// The store's tables, written once for both backends. A store applies the migrations it has not
 /// applied, in this order, each in one transaction; `renju db migrate` (or a writing command)
 /// does it, opening never does.
 public enum StoreSchema {
+    /// The steps a backend applies, in order.
+    public static func migrations(for dialect: StoreDialect) -> [StoreMigration] {
+        migrations.filter { $0.only == nil || $0.only == dialect }
+    }
+
     public static let migrations: [StoreMigration] = [
         StoreMigration(id: "v1", statements: [
             """
@@ -144,5 +156,19 @@ public enum StoreSchema {
         StoreMigration(id: "v7-rules-digest", statements: [
             "ALTER TABLE imports ADD COLUMN rules_digest TEXT",
         ]),
+        // The server's figures, cheaper to load: their keys compared byte by byte whatever the
+        // cluster's locale (a code, a period and an indicator id are ASCII: nothing sorts
+        // differently), and one index, not two — every read names its periods, so the primary key
+        // (period, unit, indicator) serves them all, a unit's series too (period by period). The
+        // server's raw COPY of a national quarter's 12.5 M figures: 38 s with both indexes in the
+        // locale's comparison, 30 s in bytes, 21 s and less with the key alone. SQLite keeps its
+        // index (its reads of a unit's series use it) and compares bytes already.
+        StoreMigration(id: "v8-code-collation", statements: [
+            "DROP INDEX IF EXISTS observations_unit",
+            """
+            ALTER TABLE observations ALTER COLUMN period TYPE TEXT COLLATE "C", ALTER COLUMN unit TYPE TEXT COLLATE "C",
+              ALTER COLUMN indicator TYPE TEXT COLLATE "C"
+            """,
+        ], only: .postgres),
     ]
 }
