@@ -165,6 +165,7 @@ public struct Validator: Sendable {
                                signOffs: signOffs, lineage: lineage)
         findings += collector.admit(Self.run(checks, ctx).flatMap { $0 })
         var units = UnitIndex()
+        units.reserve(current.reduce(0) { $0 + $1.rows.count })
         for s in current { for row in s.rows { units.set(row.code, 0) } }
         // Fill in unit names the readers could not know.
         findings = findings.map { f in
