@@ -192,6 +192,25 @@ final class ApplicationLayerTests: XCTestCase {
         XCTAssertFalse(piped.stderr.contains("读取文件") || piped.stderr.contains("\r"), piped.stderr)
     }
 
+    /// `renju synth` makes a prefecture of the shape asked for (the desk's load test at a
+    /// prefecture's scale: 10 counties of 30 townships), and refuses a shape the codes cannot hold.
+    func testSynthMakesAPrefectureOfTheShapeAskedFor() throws {
+        let dir = try temporaryDirectory()
+        let made = try runRenju(["synth", "--villages", "3600", "--villages-per-township", "12", "--townships-per-county", "30",
+                                 "--counties-per-prefecture", "10", "--period", "2025Q3", "--out", dir.path])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        XCTAssertTrue(made.stdout.contains("3600 villages in 300 townships, 10 counties, 1 prefectures"), made.stdout)
+        let rows = try String(contentsOf: dir.appendingPathComponent("divisions.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let levels = rows.filter { $0.count >= 4 }.map { String($0[2]) }
+        XCTAssertEqual(levels.filter { $0 == "county" }.count, 10)
+        XCTAssertEqual(levels.filter { $0 == "township" }.count, 300)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("returns/2025Q3").path)
+        XCTAssertEqual(files.filter { !$0.contains("签字") }.count, 10, "a file a county")
+        let refused = try runRenju(["synth", "--villages", "10", "--townships-per-county", "900", "--period", "2025Q3", "--out", dir.appendingPathComponent("x").path])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("--townships-per-county") && refused.stderr.contains("1–899"), refused.stderr)
+    }
+
     /// A workbook holding a unit outside the caller's scope is refused whole: nothing recorded.
     func testVerifyImportRefusesAUnitOutsideTheScopeAndRecordsNothing() async throws {
         let dir = try temporaryDirectory()

@@ -54,6 +54,47 @@ final class DeskBoundsTests: XCTestCase {
         }
     }
 
+    /// The line behind the check slots holds uploads up to its count and up to its bytes: a
+    /// prefecture's 300 small returns all wait their turn, a flood of large files is refused at
+    /// once (503), and what waited runs in its turn.
+    func testTheLineHoldsUploadsUpToItsCountAndItsBytes() async throws {
+        let queue = WorkQueue(slots: 1, maxWaiting: 3, maxWaitingBytes: 100)
+        let gate = Gate()
+        let first = Task { try await queue.run(bytes: 10) { await gate.wait(); return 1 } }
+        while await queue.load.running == 0 { try await Task.sleep(nanoseconds: 1_000_000) }
+        let second = Task { try await queue.run(bytes: 60) { 2 } }
+        while await queue.load.waiting < 1 { try await Task.sleep(nanoseconds: 1_000_000) }
+        // 60 bytes wait already: another 60 would pass the 100 the line may hold.
+        do {
+            _ = try await queue.run(bytes: 60) { 3 }
+            XCTFail("a file past the line's bytes waits instead of being refused")
+        } catch let full as WorkQueue.Full {
+            XCTAssertGreaterThan(full.retryAfter, 0)
+        }
+        let third = Task { try await queue.run(bytes: 40) { 4 } }
+        let fourth = Task { try await queue.run(bytes: 0) { 5 } }
+        while await queue.load.waiting < 3 { try await Task.sleep(nanoseconds: 1_000_000) }
+        // Three wait: a fourth is refused by the count, whatever its size.
+        do {
+            _ = try await queue.run(bytes: 0) { 6 }
+            XCTFail("a fourth upload waits although the line holds three")
+        } catch is WorkQueue.Full {}
+        await gate.open()
+        let done = [try await first.value, try await second.value, try await third.value, try await fourth.value]
+        XCTAssertEqual(done, [1, 2, 4, 5])
+        let after = await queue.load
+        XCTAssertEqual(after.running, 0); XCTAssertEqual(after.waiting, 0)
+        // The bytes were given back as uploads left the line: with the slot taken again, 100 wait.
+        let gate2 = Gate()
+        let holder = Task { try await queue.run(bytes: 0) { await gate2.wait(); return 8 } }
+        while await queue.load.running == 0 { try await Task.sleep(nanoseconds: 1_000_000) }
+        let hundred = Task { try await queue.run(bytes: 100) { 7 } }
+        while await queue.load.waiting < 1 { try await Task.sleep(nanoseconds: 1_000_000) }
+        await gate2.open()
+        let last = [try await holder.value, try await hundred.value]
+        XCTAssertEqual(last, [8, 7])
+    }
+
     /// A client sending its body a byte at a time is cut off.
     func testASlowBodyIsCutOff() async throws {
         let stream = AsyncStream<ByteBuffer> { c in
@@ -118,5 +159,20 @@ final class DeskBoundsTests: XCTestCase {
         }
         let value7 = try await f.store.submissions(period: nil).last?.filename
         XCTAssertEqual(value7, "红耀乡xslx.exe.xlsx")
+    }
+}
+
+/// Work that waits until the test lets it go.
+actor Gate {
+    private var isOpen = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+    func open() {
+        isOpen = true
+        for w in waiting { w.resume() }
+        waiting = []
     }
 }
