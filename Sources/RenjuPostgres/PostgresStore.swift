@@ -205,110 +205,161 @@ public final class PostgresStore: HistoryStoring, Sendable {
 
     // MARK: HistoryStoring
 
+    /// Imports run on two connections side by side (the server's COPY and index upkeep of one
+    /// submission overlaps the next one's; a national quarter's 2,778 went from one after another
+    /// to two at a time). What is stored does not depend on it: the imports' ids are drawn first, in
+    /// the files' order; the files of one unit's period go through one connection in their order
+    /// (the later replaces the earlier, as before); the records come back in the files' order.
+    /// After a failure no further file is started (one already under way on the other connection
+    /// finishes or is cancelled).
     public func importSubmissions(_ entries: [StoreEntry], who: String, forced: Bool, reason: String?, now: Date, pause: Double) async throws -> [ImportRecord] {
         let stamp = ISO8601DateFormatter().string(from: now)
-        var records: [ImportRecord] = []
-        for e in entries {
-            guard let period = e.submission.period else { continue }
-            let units = e.submission.rows.map(\.code.rawValue)
-            let new = e.submission.values.orderedFigures()
-            // Each indicator's COPY text once (not escaped again for every unit).
-            var texts: [Int32: String] = [:]
-            for n in new where texts[n.indicator.slot] == nil { texts[n.indicator.slot] = Self.copyText(n.indicator.rawValue) }
-            let indicatorText = texts
-            let record: ImportRecord = try await run { c, l in
-                try await c.withTransaction(logger: l) { c in
-                    let p = period.description, root = e.root.rawValue
-                    // Two imports of one unit's period: the second waits here for the first to commit.
-                    // With the settings of `byKeyOnly` (why: there), in one round trip — a national import makes 2,778.
-                    try await c.query("""
-                        SELECT pg_advisory_xact_lock(hashtext(\(p + "|" + root))), set_config('enable_seqscan', 'off', true),
-                          set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)
-                        """, logger: l)
-                    var old: [String: Double] = [:]
-                    // The submission's units lie between its least and greatest code (a township's
-                    // villages share its prefix): a range of the primary key, then the list.
-                    let lo = units.min() ?? "", hi = units.max() ?? ""
-                    for try await (u, i, v) in try await c.query(
-                        "SELECT unit, indicator, value FROM observations WHERE period = \(p) AND unit BETWEEN \(lo) AND \(hi) AND unit = ANY(\(units))", logger: l
-                    ).decode((String, String, Double).self) { old["\(u) \(i)"] = v }
-                    // The new figures by key only when there are old ones to compare them with.
-                    var newByKey: [String: (UnitCode, IndicatorID, Double)] = [:]
-                    if !old.isEmpty { for n in new { newByKey["\(n.unit) \(n.indicator)"] = (n.unit, n.indicator, n.value) } }
-                    let replaced = !old.isEmpty
-                    var changes: [FigureChange] = []
-                    if replaced {
-                        for k in Set(old.keys).union(newByKey.keys).sorted() where old[k] != newByKey[k]?.2 {
-                            let parts = k.split(separator: " ", maxSplits: 1).map(String.init)
-                            guard parts.count == 2, let u = UnitCode(parts[0]) else { continue }
-                            changes.append(FigureChange(unit: u, indicator: IndicatorID(parts[1]), old: old[k], new: newByKey[k]?.2))
+        let dated = entries.filter { $0.submission.period != nil }
+        guard !dated.isEmpty else { return [] }
+        let ids: [Int64] = try await run { c, l in
+            var out: [Int64] = []
+            for try await v in try await c.query(
+                "SELECT nextval(pg_get_serial_sequence('imports', 'id')) FROM generate_series(1, \(dated.count))", logger: l
+            ).decode(Int64.self) { out.append(v) }
+            return out.sorted()
+        }
+        guard ids.count == dated.count else { throw PostgresStoreError.query(path, "could not number the imports") }
+        // Work in groups: a unit's period, its files in order.
+        var groupOf: [String: Int] = [:], groups: [[Int]] = []
+        for (i, e) in dated.enumerated() {
+            let key = "\(e.submission.period?.description ?? "")|\(e.root.rawValue)"
+            if let g = groupOf[key] { groups[g].append(i) } else { groupOf[key] = groups.count; groups.append([i]) }
+        }
+        let line = ImportLine(groups)
+        let parts: [[(Int, ImportRecord)]] = try await withThrowingTaskGroup(of: [(Int, ImportRecord)].self) { group in
+            for _ in 0..<min(2, groups.count) {
+                group.addTask {
+                    var done: [(Int, ImportRecord)] = []
+                    while let g = line.next() {
+                        for i in g {
+                            do {
+                                done.append((i, try await self.importOne(dated[i], id: ids[i], stamp: stamp, who: who, forced: forced, reason: reason, pause: pause)))
+                            } catch { line.stop(); throw error }
                         }
                     }
-                    var id: Int64 = 0
-                    for try await v in try await c.query("""
-                        INSERT INTO imports (at, who, file, digest, period, unit, forced, reason, replaced, rules_digest)
-                        VALUES (\(stamp), \(who), \(e.submission.file), \(e.digest), \(p), \(root), \(forced), \(reason), \(replaced), \(e.rulesDigest)) RETURNING id
-                        """, logger: l).decode(Int64.self) { id = v }
-                    for ch in changes {
-                        try await c.query("INSERT INTO figure_changes (import_id, unit, indicator, old, new) VALUES (\(id), \(ch.unit.rawValue), \(ch.indicator.rawValue), \(ch.old), \(ch.new))", logger: l)
-                    }
-                    try await c.query("DELETE FROM observations WHERE period = \(p) AND unit BETWEEN \(lo) AND \(hi) AND unit = ANY(\(units))", logger: l)
-                    try await c.query(PostgresQuery(unsafeSQL: """
-                        WITH f AS (DELETE FROM findings WHERE period = $1 AND unit = ANY($2)),
-                             x AS (DELETE FROM explanations WHERE period = $1 AND unit = ANY($2))
-                        DELETE FROM imputed_figures WHERE period = $1 AND unit = ANY($2)
-                        """, binds: try Self.binds(p, units)), logger: l)
-                    try await c.query("DELETE FROM signoffs WHERE period = \(p) AND unit = \(root)", logger: l)
-                    // The figures in bulk.
-                    if !new.isEmpty {
-                        try await c.copyFrom(table: "observations", columns: ["period", "unit", "indicator", "value", "import_id"], logger: l) { w in
-                            var buffer = ByteBuffer()
-                            buffer.reserveCapacity(8192 * 48)
-                            let tail = "\t\(id)\n", head = "\(Self.copyText(p))\t"
-                            // Figures come by unit: a unit's code (and the head before it) written once as bytes.
-                            var lastUnit: UnitCode?, unitField: [UInt8] = []
-                            for (k, n) in new.enumerated() {
-                                if n.unit != lastUnit { lastUnit = n.unit; unitField = Array((head + n.unit.rawValue + "\t").utf8) }
-                                buffer.writeBytes(unitField)
-                                buffer.writeString(indicatorText[n.indicator.slot] ?? Self.copyText(n.indicator.rawValue)); buffer.writeInteger(UInt8(ascii: "\t"))
-                                buffer.writeString(shortestDecimal(n.value)); buffer.writeString(tail)
-                                if k % 8192 == 8191 { try await w.write(buffer); buffer.clear() }
-                            }
-                            if buffer.readableBytes > 0 { try await w.write(buffer) }
-                        }
-                    }
-                    for s in e.signOffs {
-                        try await c.query("""
-                            INSERT INTO signoffs (period, unit, role, name, date, digest, signature, import_id)
-                            VALUES (\(p), \(s.unit.rawValue), \(s.role), \(s.name), \(s.date?.description ?? s.dateText), \(s.digest), \(s.signature), \(id))
-                            """, logger: l)
-                    }
-                    for x in e.explanations {
-                        try await c.query("INSERT INTO explanations (period, unit, rule, indicator, text, import_id) VALUES (\(p), \(x.unit.rawValue), \(x.rule), \(x.indicator?.rawValue), \(x.text), \(id))", logger: l)
-                    }
-                    for f in e.findings {
-                        try await c.query("""
-                            INSERT INTO findings (period, unit, rule, severity, indicator, value, expected, message, explained, import_id)
-                            VALUES (\(p), \(f.unit?.rawValue), \(f.rule.description), \(f.severity.rawValue), \(f.indicator?.rawValue), \(f.value), \(f.expected), \(f.message.zh), \(f.explained), \(id))
-                            """, logger: l)
-                    }
-                    for f in e.imputed {
-                        try await c.query("""
-                            INSERT INTO imputed_figures (import_id, period, unit, indicator, value, reported, method, basis)
-                            VALUES (\(id), \(p), \(f.unit.rawValue), \(f.indicator.rawValue), \(f.value), \(f.reported), \(f.method.rawValue), \(f.basis.zh))
-                            """, logger: l)
-                    }
-                    if pause > 0 {
-                        FileHandle.standardError.write(Data("renju: importing (paused inside the transaction)\n".utf8))
-                        try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
-                    }
-                    return ImportRecord(id: id, at: stamp, who: who, file: e.submission.file, digest: e.digest, period: period,
-                                        unit: e.root, forced: forced, reason: reason, replaced: replaced, changes: changes)
+                    return done
                 }
             }
-            records.append(record)
+            var out: [[(Int, ImportRecord)]] = []
+            for try await part in group { out.append(part) }
+            return out
         }
-        return records
+        return parts.flatMap { $0 }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// The groups of files handed to the import connections one at a time; stopped after a failure.
+    final class ImportLine: @unchecked Sendable {
+        private var items: [[Int]]
+        private var stopped = false
+        private let lock = NSLock()
+        init(_ items: [[Int]]) { self.items = items.reversed() }
+        func next() -> [Int]? { lock.lock(); defer { lock.unlock() }; return stopped ? nil : items.popLast() }
+        func stop() { lock.lock(); stopped = true; lock.unlock() }
+    }
+
+    /// One file's import, in one transaction, under the import id drawn for it.
+    func importOne(_ e: StoreEntry, id: Int64, stamp: String, who: String, forced: Bool, reason: String?, pause: Double) async throws -> ImportRecord {
+        guard let period = e.submission.period else { throw PostgresStoreError.query(path, "a submission without a period") }
+        let units = e.submission.rows.map(\.code.rawValue)
+        let new = e.submission.values.orderedFigures()
+        // Each indicator's COPY text once (not escaped again for every unit).
+        var texts: [Int32: String] = [:]
+        for n in new where texts[n.indicator.slot] == nil { texts[n.indicator.slot] = Self.copyText(n.indicator.rawValue) }
+        let indicatorText = texts
+        return try await run { c, l in
+            try await c.withTransaction(logger: l) { c in
+                let p = period.description, root = e.root.rawValue
+                // Two imports of one unit's period: the second waits here for the first to commit.
+                // With the settings of `byKeyOnly` (why: there), in one round trip — a national import makes 2,778.
+                try await c.query("""
+                    SELECT pg_advisory_xact_lock(hashtext(\(p + "|" + root))), set_config('enable_seqscan', 'off', true),
+                      set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)
+                    """, logger: l)
+                var old: [String: Double] = [:]
+                // The submission's units lie between its least and greatest code (a township's
+                // villages share its prefix): a range of the primary key, then the list.
+                let lo = units.min() ?? "", hi = units.max() ?? ""
+                for try await (u, i, v) in try await c.query(
+                    "SELECT unit, indicator, value FROM observations WHERE period = \(p) AND unit BETWEEN \(lo) AND \(hi) AND unit = ANY(\(units))", logger: l
+                ).decode((String, String, Double).self) { old["\(u) \(i)"] = v }
+                // The new figures by key only when there are old ones to compare them with.
+                var newByKey: [String: (UnitCode, IndicatorID, Double)] = [:]
+                if !old.isEmpty { for n in new { newByKey["\(n.unit) \(n.indicator)"] = (n.unit, n.indicator, n.value) } }
+                let replaced = !old.isEmpty
+                var changes: [FigureChange] = []
+                if replaced {
+                    for k in Set(old.keys).union(newByKey.keys).sorted() where old[k] != newByKey[k]?.2 {
+                        let parts = k.split(separator: " ", maxSplits: 1).map(String.init)
+                        guard parts.count == 2, let u = UnitCode(parts[0]) else { continue }
+                        changes.append(FigureChange(unit: u, indicator: IndicatorID(parts[1]), old: old[k], new: newByKey[k]?.2))
+                    }
+                }
+                try await c.query("""
+                    INSERT INTO imports (id, at, who, file, digest, period, unit, forced, reason, replaced, rules_digest)
+                    VALUES (\(id), \(stamp), \(who), \(e.submission.file), \(e.digest), \(p), \(root), \(forced), \(reason), \(replaced), \(e.rulesDigest))
+                    """, logger: l)
+                for ch in changes {
+                    try await c.query("INSERT INTO figure_changes (import_id, unit, indicator, old, new) VALUES (\(id), \(ch.unit.rawValue), \(ch.indicator.rawValue), \(ch.old), \(ch.new))", logger: l)
+                }
+                try await c.query("DELETE FROM observations WHERE period = \(p) AND unit BETWEEN \(lo) AND \(hi) AND unit = ANY(\(units))", logger: l)
+                try await c.query(PostgresQuery(unsafeSQL: """
+                    WITH f AS (DELETE FROM findings WHERE period = $1 AND unit = ANY($2)),
+                         x AS (DELETE FROM explanations WHERE period = $1 AND unit = ANY($2))
+                    DELETE FROM imputed_figures WHERE period = $1 AND unit = ANY($2)
+                    """, binds: try Self.binds(p, units)), logger: l)
+                try await c.query("DELETE FROM signoffs WHERE period = \(p) AND unit = \(root)", logger: l)
+                // The figures in bulk.
+                if !new.isEmpty {
+                    try await c.copyFrom(table: "observations", columns: ["period", "unit", "indicator", "value", "import_id"], logger: l) { w in
+                        var buffer = ByteBuffer()
+                        buffer.reserveCapacity(8192 * 48)
+                        let tail = "\t\(id)\n", head = "\(Self.copyText(p))\t"
+                        // Figures come by unit: a unit's code (and the head before it) written once as bytes.
+                        var lastUnit: UnitCode?, unitField: [UInt8] = []
+                        for (k, n) in new.enumerated() {
+                            if n.unit != lastUnit { lastUnit = n.unit; unitField = Array((head + n.unit.rawValue + "\t").utf8) }
+                            buffer.writeBytes(unitField)
+                            buffer.writeString(indicatorText[n.indicator.slot] ?? Self.copyText(n.indicator.rawValue)); buffer.writeInteger(UInt8(ascii: "\t"))
+                            buffer.writeString(shortestDecimal(n.value)); buffer.writeString(tail)
+                            if k % 8192 == 8191 { try await w.write(buffer); buffer.clear() }
+                        }
+                        if buffer.readableBytes > 0 { try await w.write(buffer) }
+                    }
+                }
+                for s in e.signOffs {
+                    try await c.query("""
+                        INSERT INTO signoffs (period, unit, role, name, date, digest, signature, import_id)
+                        VALUES (\(p), \(s.unit.rawValue), \(s.role), \(s.name), \(s.date?.description ?? s.dateText), \(s.digest), \(s.signature), \(id))
+                        """, logger: l)
+                }
+                for x in e.explanations {
+                    try await c.query("INSERT INTO explanations (period, unit, rule, indicator, text, import_id) VALUES (\(p), \(x.unit.rawValue), \(x.rule), \(x.indicator?.rawValue), \(x.text), \(id))", logger: l)
+                }
+                for f in e.findings {
+                    try await c.query("""
+                        INSERT INTO findings (period, unit, rule, severity, indicator, value, expected, message, explained, import_id)
+                        VALUES (\(p), \(f.unit?.rawValue), \(f.rule.description), \(f.severity.rawValue), \(f.indicator?.rawValue), \(f.value), \(f.expected), \(f.message.zh), \(f.explained), \(id))
+                        """, logger: l)
+                }
+                for f in e.imputed {
+                    try await c.query("""
+                        INSERT INTO imputed_figures (import_id, period, unit, indicator, value, reported, method, basis)
+                        VALUES (\(id), \(p), \(f.unit.rawValue), \(f.indicator.rawValue), \(f.value), \(f.reported), \(f.method.rawValue), \(f.basis.zh))
+                        """, logger: l)
+                }
+                if pause > 0 {
+                    FileHandle.standardError.write(Data("renju: importing (paused inside the transaction)\n".utf8))
+                    try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+                }
+                return ImportRecord(id: id, at: stamp, who: who, file: e.submission.file, digest: e.digest, period: period,
+                                    unit: e.root, forced: forced, reason: reason, replaced: replaced, changes: changes)
+            }
+        }
     }
 
     /// Within this transaction, rows are found by key only. A province's bulk import outruns the

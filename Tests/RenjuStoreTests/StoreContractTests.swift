@@ -104,6 +104,33 @@ final class StoreContractTests: XCTestCase {
         try await inspectionContract(try HistoryStore(path: try temporaryDirectory().appendingPathComponent("i.sqlite").path))
     }
 
+    /// One import of many files (the server takes them two at a time): the records come back in
+    /// the files' order with their ids in that order, and when one unit's period comes twice the
+    /// later file is what stays — the same on both backends, run after run.
+    func manyFilesContract(_ store: any HistoryStoring, file: StaticString = #filePath, line: UInt = #line) async throws {
+        let q4 = Period(year: 2025, quarter: 4)
+        let towns = (0..<12).compactMap { UnitCode("6404221\(String(format: "%02d", $0))000") }
+        var entries = towns.map { t in Self.entry(q4, root: t, villages: [(UnitCode("\(t.rawValue.prefix(9))201")!, 300)], file: "\(t).csv") }
+        let twice = towns[3]
+        entries.insert(Self.entry(q4, root: twice, villages: [(UnitCode("\(twice.rawValue.prefix(9))201")!, 999)], file: "first.csv"), at: 2)
+        let records = try await store.importSubmissions(entries, who: "王芳", forced: true, reason: "重报", now: Date(timeIntervalSince1970: 1_760_000_000), pause: 0)
+        XCTAssertEqual(records.map(\.file), entries.map(\.submission.file), file: file, line: line)
+        XCTAssertEqual(records.map(\.id), records.map(\.id).sorted(), "ids in the files' order", file: file, line: line)
+        XCTAssertEqual(Set(records.map(\.id)).count, records.count, file: file, line: line)
+        XCTAssertEqual(records.filter(\.replaced).map(\.file), ["\(twice).csv"], "the later file of the unit replaced the earlier", file: file, line: line)
+        let stored = try await store.dataset(periods: [q4])
+        XCTAssertEqual(stored.value(q4, UnitCode("\(twice.rawValue.prefix(9))201")!, "households"), 300, file: file, line: line)
+        XCTAssertEqual(stored.periods[q4]?.units.count, 24, file: file, line: line)
+        let trail = try await store.imports()
+        XCTAssertEqual(trail.map(\.file), entries.map(\.submission.file), "the audit trail in the files' order", file: file, line: line)
+    }
+
+    func testManyFilesInOneImportKeepTheirOrderOnBothBackends() async throws {
+        try await manyFilesContract(try HistoryStore(path: try temporaryDirectory().appendingPathComponent("m.sqlite").path))
+        try requireServer()
+        for _ in 0..<3 { try await manyFilesContract(try await PostgresStore(try await freshPostgresDatabase())) }
+    }
+
     func requireServer() throws {
         guard ProcessInfo.processInfo.environment["RENJU_TEST_PG"] != nil else {
             throw XCTSkip("PostgreSQL not tested: RENJU_TEST_PG is not set (scripts/test.sh starts a throw-away cluster and sets it)")
