@@ -237,8 +237,11 @@ public struct PeriodValues: Sendable {
         public let value: Double
         public let column: Int
         public let slot: Int
-        public init(value: Double, column: Int, slot: Int) {
-            self.value = value; self.column = column; self.slot = slot
+        /// The indicator's interned number (`IndicatorID.slot`): a slot of another table, or of
+        /// another indicator, is never written into.
+        public let indicator: Int32
+        public init(value: Double, column: Int, slot: Int, indicator: IndicatorID) {
+            self.value = value; self.column = column; self.slot = slot; self.indicator = indicator.slot
         }
     }
 
@@ -246,8 +249,9 @@ public struct PeriodValues: Sendable {
     public mutating func register(_ ids: [IndicatorID]) -> [Int] { ids.map { slot(nil, $0).1 } }
 
     /// Sets a unit's figures read from one row of a registered origin, the unit looked up once.
-    /// Figures the unit already has, and figures whose slot is not a column of this table, are left
-    /// alone; their positions in `figures` are returned (the caller records them one by one).
+    /// Figures the unit already has, and figures whose slot is not their indicator's column in this
+    /// table, are left alone; their positions in `figures` are returned (the caller records them one
+    /// by one).
     public mutating func setRow(_ unit: UnitCode, _ figures: [RowFigure], origin: OriginID, row: Int) -> [Int] {
         let r = slot(unit, nil).0
         var kept: [Int] = []
@@ -255,7 +259,8 @@ public struct PeriodValues: Sendable {
         // The packed place of every figure of the row but its column (see `place`).
         guard o < (1 << 24) - 1, row >= 0, row < (1 << 26) - 1 else {
             for (k, f) in figures.enumerated() {
-                guard f.slot >= 0, f.slot < columns.count, columns[f.slot][r].bitPattern == Self.missingBits else { kept.append(k); continue }
+                guard f.slot >= 0, f.slot < columns.count, indicators[f.slot].slot == f.indicator,
+                      columns[f.slot][r].bitPattern == Self.missingBits else { kept.append(k); continue }
                 columns[f.slot][r] = f.value
                 place(f.slot, r, origin: origin, row: row, column: f.column, fallback: nil)
             }
@@ -269,7 +274,8 @@ public struct PeriodValues: Sendable {
             places.withUnsafeMutableBufferPointer { pls in
                 for k in figures.indices {
                     let f = figures[k]
-                    guard f.slot >= 0, f.slot < count, cols[f.slot][r].bitPattern == missingBits else { kept.append(k); continue }
+                    guard f.slot >= 0, f.slot < count, indicators[f.slot].slot == f.indicator,
+                          cols[f.slot][r].bitPattern == missingBits else { kept.append(k); continue }
                     guard f.column >= 0, f.column < (1 << 14) else { wide.append(k); continue }
                     cols[f.slot][r] = f.value
                     pls[f.slot][r] = rowPlace | UInt64(f.column)

@@ -215,7 +215,7 @@ public struct FormReader: Sendable {
                 }
                 let reading = CellParser.read(cell, flag: cols[i].flag, percent: cols[i].percent)
                 if case let .value(v) = reading {
-                    scratch.figures.append(.init(value: v, column: c, slot: cols[i].slot))
+                    scratch.figures.append(.init(value: v, column: c, slot: cols[i].slot, indicator: cols[i].id))
                     scratch.columnOf.append(i)
                     continue
                 }

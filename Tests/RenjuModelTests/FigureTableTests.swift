@@ -36,16 +36,21 @@ final class FigureTableTests: XCTestCase {
         let slots = table.register(["households", "cleaners", "road_total_km"])
         let origin = table.origin(file: "县.xlsx", sheet: "村")
         let unit = UnitCode("640422100201")!
-        let kept = table.setRow(unit, [.init(value: 120, column: 2, slot: slots[0]), .init(value: 3, column: 20_000, slot: slots[1])], origin: origin, row: 7)
+        let kept = table.setRow(unit, [.init(value: 120, column: 2, slot: slots[0], indicator: "households"),
+                                             .init(value: 3, column: 20_000, slot: slots[1], indicator: "cleaners")], origin: origin, row: 7)
         XCTAssertEqual(kept, [])
         XCTAssertEqual(table[unit, "households"], 120)
         XCTAssertEqual(table.source(unit, "households"), SourceRef(file: "县.xlsx", sheet: "村", row: 7, column: 2))
         // A column past the packed form's 16,384 still says its cell.
         XCTAssertEqual(table.source(unit, "cleaners"), SourceRef(file: "县.xlsx", sheet: "村", row: 7, column: 20_000))
-        // The unit's second row: the figure it has is kept and named; a slot the table lacks likewise.
-        let again = table.setRow(unit, [.init(value: 999, column: 2, slot: slots[0]), .init(value: 4.5, column: 4, slot: slots[2]),
-                                         .init(value: 1, column: 5, slot: 99)], origin: origin, row: 8)
-        XCTAssertEqual(again, [0, 2])
+        // The unit's second row: the figure it has is kept and named; a slot the table lacks, and a
+        // slot that is another indicator's column, likewise (never written into).
+        let again = table.setRow(unit, [.init(value: 999, column: 2, slot: slots[0], indicator: "households"),
+                                         .init(value: 4.5, column: 4, slot: slots[2], indicator: "road_total_km"),
+                                         .init(value: 1, column: 5, slot: 99, indicator: "households"),
+                                         .init(value: 7, column: 6, slot: slots[2], indicator: "sanitary_toilet_hh")], origin: origin, row: 8)
+        XCTAssertEqual(again, [0, 2, 3])
+        XCTAssertNil(table[unit, "sanitary_toilet_hh"])
         XCTAssertEqual(table[unit, "households"], 120)
         XCTAssertEqual(table[unit, "road_total_km"], 4.5)
         XCTAssertEqual(table.source(unit, "road_total_km")?.row, 8)
