@@ -276,10 +276,9 @@ public final class PostgresStore: HistoryStoring, Sendable {
                 let p = period.description, root = e.root.rawValue
                 // Two imports of one unit's period: the second waits here for the first to commit.
                 // With the settings of `byKeyOnly` (why: there), in one round trip — a national import makes 2,778.
-                try await c.query("""
-                    SELECT pg_advisory_xact_lock(hashtext(\(p + "|" + root))), set_config('enable_seqscan', 'off', true),
-                      set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)
-                    """, logger: l)
+                var lockKey = PostgresBindings()
+                lockKey.append(p + "|" + root)
+                try await c.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_xact_lock(hashtext($1)), \(Self.byKeyOnlySettings)", binds: lockKey), logger: l)
                 var old: [String: Double] = [:]
                 // The submission's units lie between its least and greatest code (a township's
                 // villages share its prefix): a range of the primary key, then the list.
@@ -367,10 +366,13 @@ public final class PostgresStore: HistoryStoring, Sendable {
     /// rows) and the planner then read the whole period for every submission — a hash join over a
     /// sequential scan, quadratic.
     static func byKeyOnly(_ c: PostgresConnection, _ l: Logger) async throws {
-        try await c.query("SET LOCAL enable_seqscan = off", logger: l)
-        try await c.query("SET LOCAL enable_hashjoin = off", logger: l)
-        try await c.query("SET LOCAL enable_mergejoin = off", logger: l)
+        try await c.query(PostgresQuery(unsafeSQL: "SELECT \(byKeyOnlySettings)"), logger: l)
     }
+
+    /// The settings of `byKeyOnly` as select-list items (`SET LOCAL` each, in one statement), for a
+    /// query that has other work to do in the same round trip.
+    static let byKeyOnlySettings =
+        "set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)"
 
     static func binds(_ period: String, _ units: [String]) throws -> PostgresBindings {
         var b = PostgresBindings()
