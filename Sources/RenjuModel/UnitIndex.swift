@@ -12,6 +12,9 @@ public struct UnitIndex: Sendable {
     /// Codes are at most 12 digits, so this never collides with a real code.
     private static let empty = UInt64.max
 
+    /// Bytes of the table (its slots).
+    public var allocatedBytes: Int { slots.capacity * MemoryLayout<Slot>.stride }
+
     public init(capacity: Int = 16) {
         var size = 16, bits: UInt64 = 4
         while size < capacity * 2 { size <<= 1; bits += 1 }

@@ -59,9 +59,13 @@ public struct UnitRow: Hashable, Sendable {
 
 /// Figures by unit and indicator for one period.
 ///
-/// Stored by column: one array of values per indicator, one row per unit, and beside each value
-/// where it was read (file, sheet, row, column packed into 64 bits). A national quarter is about
-/// 23 million figures; this keeps them in ≈ 16 bytes each, looked up by two integer hashes.
+/// Stored by column: one array of values per indicator, one row per unit, and where each value
+/// was read (file, sheet, row, column packed into 64 bits). A form's figures share their cells'
+/// parts: the figures of a row were read from one row of one file, the figures of a column from
+/// one column of it. So a place is kept per row (file, sheet, row) and per column (the file's
+/// column), and a column keeps a place for each of its figures only once one of them does not
+/// fit that pattern (a long table, forms of different layouts merged). A national quarter is
+/// about 25 million figures; this keeps them in ≈ 8 bytes each, looked up by two integer hashes.
 public struct PeriodValues: Sendable {
     /// The file and sheet figures were read from.
     public struct Origin: Hashable, Sendable {
@@ -80,7 +84,16 @@ public struct PeriodValues: Sendable {
     public private(set) var indicators: [IndicatorID] = []
     private var columnOfSlot: [Int32] = []
     private var columns: [[Double]] = []
+    /// Each figure's packed place, for the columns whose places are not derived (`ownPlaces`);
+    /// empty for the others.
     private var places: [[UInt64]] = []
+    private var ownPlaces: [Bool] = []
+    /// The row part of the derived places (origin and row), a row each; `unsetPlace` until a
+    /// figure of the row is placed.
+    private var rowPlaces: [UInt64] = []
+    /// The column part of the derived places (the file's column), a column each; `unsetPlace`
+    /// until a figure of the column is placed.
+    private var columnPlaces: [UInt64] = []
     private var origins: [Origin] = []
     private var originIndex: [Origin: Int32] = [:]
     /// Sources that do not fit the packed form, by `column << 32 | row`.
@@ -89,6 +102,8 @@ public struct PeriodValues: Sendable {
     static let missingBits: UInt64 = 0x7FF8_DEAD_BEEF_0001
     static let missing = Double(bitPattern: missingBits)
     static let overflowPlace = UInt64.max
+    static let unsetPlace = UInt64.max
+    static let columnBits: UInt64 = 0x3FFF
 
     public init() {}
 
@@ -155,6 +170,15 @@ public struct PeriodValues: Sendable {
         columns.reduce(0) { n, col in n + col.reduce(0) { $0 + ($1.bitPattern == Self.missingBits ? 0 : 1) } }
     }
 
+    /// Bytes the table holds for its figures and their cells (the arrays' capacity, not their
+    /// count): what a benchmark sets against the figures' own 16 bytes.
+    public var allocatedBytes: Int {
+        var n = 0
+        for c in columns { n += c.capacity * 8 }
+        for p in places { n += p.capacity * 8 }
+        return n + codes.capacity * 8 + rowPlaces.capacity * 8 + columnPlaces.capacity * 8 + rowOf.allocatedBytes
+    }
+
     /// A unit's figures with their sources, in column order.
     public func entries(of unit: UnitCode) -> [(indicator: IndicatorID, observation: Observation)] {
         guard let r = rowOf[unit].map(Int.init) else { return [] }
@@ -211,7 +235,7 @@ public struct PeriodValues: Sendable {
     public mutating func set(_ unit: UnitCode, _ indicator: IndicatorID, _ obs: Observation) {
         let (r, c) = slot(unit, indicator)
         columns[c][r] = obs.value
-        guard let s = obs.source else { places[c][r] = 0; return }
+        guard let s = obs.source else { writePlace(c, r, 0); return }
         let o = origin(file: s.file, sheet: s.sheet)
         place(c, r, origin: o, row: s.row, column: s.column, fallback: s)
     }
@@ -227,7 +251,11 @@ public struct PeriodValues: Sendable {
     public mutating func reserveCapacity(rows: Int) {
         rowOf.reserve(rows)
         codes.reserveCapacity(rows)
-        for i in columns.indices { columns[i].reserveCapacity(rows); places[i].reserveCapacity(rows) }
+        rowPlaces.reserveCapacity(rows)
+        for i in columns.indices {
+            columns[i].reserveCapacity(rows)
+            if ownPlaces[i] { places[i].reserveCapacity(rows) }
+        }
     }
 
     /// A figure of a row being read: its value, its column in the file and the column of its
@@ -268,22 +296,35 @@ public struct PeriodValues: Sendable {
         }
         let rowPlace = UInt64(o + 1) << 40 | UInt64(row + 1) << 14
         let clearOverflow = !overflow.isEmpty
-        var wide: [Int] = [], written: [Int] = []
-        let count = columns.count, missingBits = Self.missingBits
+        var wide: [Int] = [], written: [Int] = [], apart: [Int] = []
+        let count = columns.count, missingBits = Self.missingBits, unset = Self.unsetPlace
+        // The row's figures share its place when it has none yet or the same one.
+        if rowPlaces[r] == unset { rowPlaces[r] = rowPlace }
+        let sameRow = rowPlaces[r] == rowPlace
         columns.withUnsafeMutableBufferPointer { cols in
             places.withUnsafeMutableBufferPointer { pls in
-                for k in figures.indices {
-                    let f = figures[k]
-                    guard f.slot >= 0, f.slot < count, indicators[f.slot].slot == f.indicator,
-                          cols[f.slot][r].bitPattern == missingBits else { kept.append(k); continue }
-                    guard f.column >= 0, f.column < (1 << 14) else { wide.append(k); continue }
-                    cols[f.slot][r] = f.value
-                    pls[f.slot][r] = rowPlace | UInt64(f.column)
-                    if clearOverflow { written.append(f.slot) }
+                columnPlaces.withUnsafeMutableBufferPointer { colPlaces in
+                    for k in figures.indices {
+                        let f = figures[k]
+                        guard f.slot >= 0, f.slot < count, indicators[f.slot].slot == f.indicator,
+                              cols[f.slot][r].bitPattern == missingBits else { kept.append(k); continue }
+                        guard f.column >= 0, f.column < (1 << 14) else { wide.append(k); continue }
+                        cols[f.slot][r] = f.value
+                        let columnPlace = UInt64(f.column)
+                        if ownPlaces[f.slot] {
+                            pls[f.slot][r] = rowPlace | columnPlace
+                            if clearOverflow { written.append(f.slot) }
+                        } else if sameRow && (colPlaces[f.slot] == columnPlace || colPlaces[f.slot] == unset) {
+                            colPlaces[f.slot] = columnPlace
+                        } else {
+                            apart.append(k)
+                        }
+                    }
                 }
             }
         }
         for c in written { overflow[c << 32 | r] = nil }
+        for k in apart { let f = figures[k]; writePlace(f.slot, r, rowPlace | UInt64(f.column)) }
         for k in wide {
             let f = figures[k]
             columns[f.slot][r] = f.value
@@ -321,33 +362,61 @@ public struct PeriodValues: Sendable {
             added += 1
         }
         if added > 0 {
+            rowPlaces.append(contentsOf: repeatElement(Self.unsetPlace, count: added))
             for i in columns.indices {
                 columns[i].append(contentsOf: repeatElement(Self.missing, count: added))
-                places[i].append(contentsOf: repeatElement(0, count: added))
+                if ownPlaces[i] { places[i].append(contentsOf: repeatElement(0, count: added)) }
             }
         }
         let missingBits = Self.missingBits, overflowPlace = Self.overflowPlace
         for oc in other.columns.indices {
             let c = colMap[oc]
-            let src = other.columns[oc], srcPlaces = other.places[oc]
-            var moved: [(from: Int, to: Int)] = []
-            columns[c].withUnsafeMutableBufferPointer { dst in
-                places[c].withUnsafeMutableBufferPointer { dstPlaces in
-                    for or in 0..<src.count {
-                        let v = src[or]
-                        if v.bitPattern == missingBits { continue }
-                        let r = rowMap[or]
-                        if !overwrite, dst[r].bitPattern != missingBits { continue }
-                        dst[r] = v
-                        let p = srcPlaces[or]
-                        if p == overflowPlace { moved.append((or, r)); dstPlaces[r] = p }
-                        else if p == 0 { dstPlaces[r] = 0 }
-                        else { dstPlaces[r] = originMap[Int(p >> 40) - 1] << 40 | (p & 0xFF_FFFF_FFFF) }
-                    }
+            let src = other.columns[oc]
+            for or in 0..<src.count {
+                let v = src[or]
+                if v.bitPattern == missingBits { continue }
+                let r = rowMap[or]
+                if !overwrite, columns[c][r].bitPattern != missingBits { continue }
+                columns[c][r] = v
+                let p = other.packedPlace(column: oc, row: or)
+                if p == overflowPlace {
+                    writePlace(c, r, p)
+                    overflow[c << 32 | r] = other.overflow[oc << 32 | or]
+                } else if p == 0 {
+                    writePlace(c, r, 0)
+                } else {
+                    writePlace(c, r, originMap[Int(p >> 40) - 1] << 40 | (p & 0xFF_FFFF_FFFF))
                 }
             }
-            for (from, to) in moved { overflow[c << 32 | to] = other.overflow[oc << 32 | from] }
         }
+    }
+
+    /// A figure's packed place (`place`), derived or its own; 0 for a blank.
+    private func packedPlace(column c: Int, row r: Int) -> UInt64 {
+        if ownPlaces[c] { return places[c][r] }
+        if columns[c][r].bitPattern == Self.missingBits { return 0 }
+        return rowPlaces[r] | columnPlaces[c]
+    }
+
+    /// Stores a figure's packed place: derived from its row's and column's when it fits them (or
+    /// they have none yet), else in the column's own places (made for the column the first time).
+    private mutating func writePlace(_ c: Int, _ r: Int, _ p: UInt64) {
+        if !overflow.isEmpty, p != Self.overflowPlace { overflow[c << 32 | r] = nil }
+        if !ownPlaces[c] && p != Self.overflowPlace {
+            let rowPart = p & ~Self.columnBits, columnPart = p & Self.columnBits
+            if rowPlaces[r] == Self.unsetPlace { rowPlaces[r] = rowPart }
+            if columnPlaces[c] == Self.unsetPlace { columnPlaces[c] = columnPart }
+            if rowPlaces[r] == rowPart && columnPlaces[c] == columnPart { return }
+        }
+        if !ownPlaces[c] {
+            // The column's figures so far, each with its derived place (this one is written below).
+            let column = columns[c], columnPart = columnPlaces[c]
+            places[c] = column.indices.map { i in
+                column[i].bitPattern == Self.missingBits ? 0 : rowPlaces[i] | columnPart
+            }
+            ownPlaces[c] = true
+        }
+        places[c][r] = p
     }
 
     private func column(of indicator: IndicatorID) -> Int? {
@@ -365,7 +434,11 @@ public struct PeriodValues: Sendable {
                 r = codes.count
                 rowOf.set(unit, Int32(truncatingIfNeeded: r))
                 codes.append(unit)
-                for i in columns.indices { columns[i].append(Self.missing); places[i].append(0) }
+                rowPlaces.append(Self.unsetPlace)
+                for i in columns.indices {
+                    columns[i].append(Self.missing)
+                    if ownPlaces[i] { places[i].append(0) }
+                }
             }
         }
         if let indicator {
@@ -376,7 +449,9 @@ public struct PeriodValues: Sendable {
                 columnOfSlot[s] = Int32(c)
                 indicators.append(indicator)
                 columns.append(Array(repeating: Self.missing, count: codes.count))
-                places.append(Array(repeating: 0, count: codes.count))
+                places.append([])
+                ownPlaces.append(false)
+                columnPlaces.append(Self.unsetPlace)
             }
         }
         return (r, c)
@@ -388,17 +463,16 @@ public struct PeriodValues: Sendable {
         if o < (1 << 24) - 1, (row ?? 0) >= 0, (row ?? 0) < (1 << 26) - 1, (column ?? 0) >= 0, (column ?? 0) < (1 << 14),
            row != nil || column == nil {
             let rowBits = row.map { UInt64($0 + 1) } ?? 0
-            places[c][r] = UInt64(o + 1) << 40 | rowBits << 14 | UInt64(column ?? 0)
-            if !overflow.isEmpty { overflow[c << 32 | r] = nil }
+            writePlace(c, r, UInt64(o + 1) << 40 | rowBits << 14 | UInt64(column ?? 0))
         } else {
-            places[c][r] = Self.overflowPlace
+            writePlace(c, r, Self.overflowPlace)
             let oo = origins[o]
             overflow[c << 32 | r] = fallback ?? SourceRef(file: oo.file, sheet: oo.sheet, row: row, column: column)
         }
     }
 
     private func source(column c: Int, row r: Int) -> SourceRef? {
-        let p = places[c][r]
+        let p = packedPlace(column: c, row: r)
         if p == 0 { return nil }
         if p == Self.overflowPlace { return overflow[c << 32 | r] }
         let o = origins[Int(p >> 40) - 1]

@@ -18,6 +18,14 @@ func peakMemoryMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
 }
 
+/// Resident memory now (Linux: /proc/self/statm), MiB.
+func residentMiB() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+    return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+}
+
 func report(_ name: String, seconds: Double, items: Int, unit: String) {
     print(String(format: "%@: %.2f s, %.0f %@/s, peak memory %.1f MiB", name, seconds, Double(items) / seconds, unit, peakMemoryMiB()))
 }
@@ -86,12 +94,19 @@ func validateBenchmark(villages: Int, dir: URL) throws {
     let workspace = Workspace(Locations(reference: bundledReference(), templates: "templates", divisions: dir.appendingPathComponent("divisions.csv").path))
     let reference = try workspace.reference()
     let loaded = Date()
+    let residentWithReference = residentMiB()
     let input = try workspace.read([dir.appendingPathComponent("returns").path], reference: reference)
     let read = Date()
     let peakAfterReading = peakMemoryMiB()
+    let residentAfterReading = residentMiB()
     let result = workspace.check(input, reference: reference, asOf: CivilDate(year: 2025, month: 10, day: 31)).result
     let done = Date()
     let figures = input.submissions.reduce(0) { $0 + $1.values.count }
+    let tables = input.submissions.reduce(0) { $0 + $1.values.allocatedBytes }
+    let historyTables = result.history.periods.values.reduce(0) { $0 + $1.allocatedBytes }
+    print(String(format: "  memory: figures %.0f MiB at 16 bytes each; the files' tables hold %.0f MiB, the merged history %.0f MiB; resident with the reference and divisions %.0f MiB, after reading %.0f, now %.0f MiB",
+                 Double(figures * 16) / 1_048_576, Double(tables) / 1_048_576, Double(historyTables) / 1_048_576,
+                 residentWithReference, residentAfterReading, residentMiB()))
     print(String(format: "  reference and divisions %.2f s, reading %.2f s (peak %.0f MiB by then), checking %.2f s", loaded.timeIntervalSince(start),
                  read.timeIntervalSince(loaded), peakAfterReading, done.timeIntervalSince(read)))
     print("  \(result.summary.units) units checked, \(figures) figures read, \(result.findings.count) findings")

@@ -68,4 +68,88 @@ final class FigureTableTests: XCTestCase {
         XCTAssertEqual(ordered.first, "640422100201 cleaners 1.0")
         XCTAssertEqual(ordered.count, 5)
     }
+
+    /// Every figure says the cell it was read from, whatever the mix: a wide form (the row's and
+    /// column's places shared), a long table (each figure from its own row), figures without a cell
+    /// (a store), overwritten figures, and tables of different layouts merged either way round —
+    /// checked against a plain map of every (unit, indicator) after each step of a fixed stream.
+    func testEveryFigureSaysItsCellAfterAnyMixOfFormsAndMerges() {
+        let ids: [IndicatorID] = ["households", "cleaners", "road_total_km", "sanitary_toilet_hh", "investment_10k_yuan"]
+        let units = (0..<30).map { code(640_422_100_201 + UInt64($0)) }
+        struct Expected: Equatable { var value: Double; var source: SourceRef? }
+        var rng = Stream(s: 7)
+        func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+        func fill(_ table: inout PeriodValues, _ model: inout [String: Expected], file: String, layout: [Int], steps: Int) {
+            let slots = table.register(ids)
+            let origin = table.origin(file: file, sheet: "数据")
+            for step in 0..<steps {
+                let unit = units[pick(units.count)]
+                switch pick(5) {
+                case 0, 1:  // a wide form's row: the indicators in the layout's columns
+                    let row = 5 + pick(40)
+                    let chosen = ids.indices.filter { _ in pick(3) > 0 }
+                    let kept = table.setRow(unit, chosen.map { .init(value: Double(step), column: layout[$0], slot: slots[$0], indicator: ids[$0]) },
+                                            origin: origin, row: row)
+                    for (k, i) in chosen.enumerated() where !kept.contains(k) {
+                        model["\(unit) \(ids[i])"] = Expected(value: Double(step), source: SourceRef(file: file, sheet: "数据", row: row, column: layout[i]))
+                    }
+                case 2:  // a long table: one figure, its own row, the value column
+                    let i = pick(ids.count), row = 100 + pick(500)
+                    let kept = table.setRow(unit, [.init(value: Double(step), column: 3, slot: slots[i], indicator: ids[i])], origin: origin, row: row)
+                    if kept.isEmpty { model["\(unit) \(ids[i])"] = Expected(value: Double(step), source: SourceRef(file: file, sheet: "数据", row: row, column: 3)) }
+                case 3:  // overwritten with a cell from anywhere (blanks read as zero, a fix)
+                    let i = pick(ids.count)
+                    let source = SourceRef(file: file, sheet: pick(2) == 0 ? "数据" : "附表", row: pick(60), column: pick(30))
+                    table.set(unit, ids[i], Observation(Double(-step), source: source))
+                    model["\(unit) \(ids[i])"] = Expected(value: Double(-step), source: source)
+                default:  // from a store: no cell, or no source at all
+                    let i = pick(ids.count)
+                    let source: SourceRef? = pick(2) == 0 ? nil : SourceRef(file: "store", sheet: nil)
+                    table.set(unit, ids[i], Observation(Double(step) + 0.5, source: source))
+                    model["\(unit) \(ids[i])"] = Expected(value: Double(step) + 0.5, source: source)
+                }
+            }
+        }
+        func assertSame(_ table: PeriodValues, _ model: [String: Expected], _ what: String) {
+            var n = 0
+            for u in units { for id in ids {
+                let got = table.observation(u, id).map { Expected(value: $0.value, source: $0.source) }
+                XCTAssertEqual(got, model["\(u) \(id)"], "\(what): \(u) \(id)")
+                if got != nil { n += 1 }
+            } }
+            XCTAssertEqual(table.count, n, what)
+        }
+        for round in 0..<20 {
+            var a = PeriodValues(), b = PeriodValues()
+            var ma: [String: Expected] = [:], mb: [String: Expected] = [:]
+            fill(&a, &ma, file: "甲县.xlsx", layout: [2, 3, 4, 5, 6], steps: 10 + pick(60))
+            assertSame(a, ma, "round \(round), one table")
+            fill(&b, &mb, file: "乙县.csv", layout: [6, 2, 9, 3, 4], steps: 10 + pick(60))
+            let overwrite = round % 2 == 0
+            var merged = a
+            merged.merge(b, overwrite: overwrite)
+            var mm = ma
+            for (k, v) in mb where overwrite || mm[k] == nil { mm[k] = v }
+            assertSame(merged, mm, "round \(round), merged (overwrite: \(overwrite))")
+            assertSame(a, ma, "round \(round), the first table after the merge")
+        }
+    }
+
+    /// A wide form's figures take their 8 bytes and little more: their cells are shared by row and
+    /// column (a national quarter's 25 million figures fit in ≈ 200 MiB, not 400).
+    func testAWideFormsFiguresTakeAboutEightBytesEach() {
+        let ids = (0..<23).map { IndicatorID("indicator_\($0)") }  // the catalog's 23 a village
+        var table = PeriodValues()
+        let slots = table.register(ids)
+        let origin = table.origin(file: "县.csv", sheet: nil)
+        table.reserveCapacity(rows: 10_000)
+        for r in 0..<10_000 {
+            _ = table.setRow(code(640_422_100_000 + UInt64(r / 300) * 1000 + UInt64(r % 300)),
+                             ids.indices.map { .init(value: Double(r), column: 2 + $0, slot: slots[$0], indicator: ids[$0]) }, origin: origin, row: r + 1)
+        }
+        XCTAssertEqual(table.count, 230_000)
+        XCTAssertEqual(table.source(code(640_422_100_000 + 33 * 1000 + 1), "indicator_2"), SourceRef(file: "县.csv", row: 33 * 300 + 1 + 1, column: 4))
+        // The figures' 8 bytes, and a row's code, place and unit-index slots (≤ 64 bytes).
+        XCTAssertLessThan(table.allocatedBytes, 230_000 * 8 + 10_000 * 80, "every figure's own cell would add 1.8 MB")
+    }
 }
