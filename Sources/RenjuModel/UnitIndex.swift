@@ -3,22 +3,39 @@
 /// Figures are looked up by unit millions of times when a province is checked; a unit code is a
 /// 12-digit number, and hashing it with SipHash (as `Dictionary` does) cost more than the checks.
 public struct UnitIndex: Sendable {
-    /// Key and value side by side: one cache line per probe on a national index.
-    private struct Slot { var key: UInt64; var value: Int32 }
-    private var slots: [Slot]
+    /// A slot is one word: the code (< 10¹² < 2⁴⁰) in the high 40 bits, the value in the low 24
+    /// (two's complement). A national index is 16 MiB, not 32, and a probe reads 8 bytes. A value
+    /// outside ±2²³ (a table of more than 8 million rows) is marked and kept in `farValues`.
+    private var slots: [UInt64]
     private var shift: UInt64
     public private(set) var count = 0
+    private var farValues: [UInt64: Int32] = [:]
+    /// Keys that do not fit 40 bits (no unit code does), kept aside.
+    private var outside: [UInt64: Int32] = [:]
 
     /// Codes are at most 12 digits, so this never collides with a real code.
     private static let empty = UInt64.max
+    private static let keyLimit: UInt64 = (1 << 40) - 1
+    private static let far: UInt64 = 0x80_0000
+
+    @inline(__always)
+    private static func pack(_ key: UInt64, _ value: Int32) -> (slot: UInt64, far: Bool) {
+        if value > -0x80_0000 && value < 0x80_0000 { return (key << 24 | UInt64(truncatingIfNeeded: value) & 0xFF_FFFF, false) }
+        return (key << 24 | far, true)
+    }
+
+    @inline(__always)
+    private static func unpack(_ slot: UInt64) -> Int32 {
+        Int32(truncatingIfNeeded: Int64(bitPattern: slot << 40) >> 40)
+    }
 
     /// Bytes of the table (its slots).
-    public var allocatedBytes: Int { slots.capacity * MemoryLayout<Slot>.stride }
+    public var allocatedBytes: Int { slots.capacity * MemoryLayout<UInt64>.stride }
 
     public init(capacity: Int = 16) {
         var size = 16, bits: UInt64 = 4
         while size < capacity * 2 { size <<= 1; bits += 1 }
-        slots = Array(repeating: Slot(key: Self.empty, value: 0), count: size)
+        slots = Array(repeating: Self.empty, count: size)
         shift = 64 - bits
     }
 
@@ -36,26 +53,36 @@ public struct UnitIndex: Sendable {
 
     public subscript(code: UnitCode) -> Int32? {
         let key = code.value
+        if key >= Self.keyLimit { return outside[key] }
         let mask = slots.count - 1
         var i = slot(key)
         while true {
             let s = slots[i]
-            if s.key == key { return s.value }
-            if s.key == Self.empty { return nil }
+            if s >> 24 == key {
+                let v = Self.unpack(s)
+                return v == -0x80_0000 ? farValues[key] : v
+            }
+            if s == Self.empty { return nil }
             i = (i + 1) & mask
         }
     }
 
     /// Sets the value of a code (adds it when missing).
     public mutating func set(_ code: UnitCode, _ value: Int32) {
-        if (count + 1) * 2 > slots.count { grow() }
         let key = code.value
+        if key >= Self.keyLimit {
+            if outside.updateValue(value, forKey: key) == nil { count += 1 }
+            return
+        }
+        if (count + 1) * 2 > slots.count { grow() }
+        let (packed, isFar) = Self.pack(key, value)
+        if isFar { farValues[key] = value } else if !farValues.isEmpty { farValues[key] = nil }
         let mask = slots.count - 1
         var i = slot(key)
         while true {
-            let k = slots[i].key
-            if k == key { slots[i].value = value; return }
-            if k == Self.empty { slots[i] = Slot(key: key, value: value); count += 1; return }
+            let s = slots[i]
+            if s >> 24 == key { slots[i] = packed; return }
+            if s == Self.empty { slots[i] = packed; count += 1; return }
             i = (i + 1) & mask
         }
     }
@@ -67,9 +94,17 @@ public struct UnitIndex: Sendable {
 
     private mutating func grow() {
         let old = slots
-        slots = Array(repeating: Slot(key: Self.empty, value: 0), count: old.count * 2)
+        slots = Array(repeating: Self.empty, count: old.count * 2)
         shift -= 1
-        count = 0
-        for s in old where s.key != Self.empty { set(UnitCode(value: s.key), s.value) }
+        count = outside.count
+        for s in old where s != Self.empty {
+            let key = s >> 24
+            // The value moves as packed (a far one stays in `farValues`).
+            let mask = slots.count - 1
+            var i = slot(key)
+            while slots[i] != Self.empty { i = (i + 1) & mask }
+            slots[i] = s
+            count += 1
+        }
     }
 }

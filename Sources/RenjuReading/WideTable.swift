@@ -81,7 +81,7 @@ struct WideTable {
         self.sub = sub
     }
 
-    mutating func reserve(rows: Int) { sub.values.reserveCapacity(rows: rows) }
+    mutating func reserve(rows: Int) { sub.values.reserveCapacity(rows: rows); sub.rows.reserveCapacity(rows) }
 
     /// Reads one body row of `grid`.
     mutating func read(row r: Int, of grid: Grid) {

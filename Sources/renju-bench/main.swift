@@ -26,6 +26,14 @@ func residentMiB() -> Double {
     return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
 }
 
+/// Resident memory once malloc has given back the pages it holds free (glibc's `malloc_trim`):
+/// what the live data take, against what the process holds. Call after timing.
+func residentAfterTrimMiB() -> Double {
+    typealias Trim = @convention(c) (Int) -> Int32
+    if let f = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") { _ = unsafeBitCast(f, to: Trim.self)(0) }
+    return residentMiB()
+}
+
 func report(_ name: String, seconds: Double, items: Int, unit: String) {
     print(String(format: "%@: %.2f s, %.0f %@/s, peak memory %.1f MiB", name, seconds, Double(items) / seconds, unit, peakMemoryMiB()))
 }
@@ -83,12 +91,14 @@ func validateBenchmark(villages: Int, dir: URL) throws {
         _ = try Synthesizer(catalog: reference0.catalog, villages: villages, period: Period(year: 2025, quarter: 3)).write(to: dir)
         print(String(format: "synthesised %d villages in %.1f s (not timed below)", villages, Date().timeIntervalSince(t)))
     }
+    let residentAtStart = residentMiB()
     // Warm the file cache (untimed): the figures measure Renju, not the disk.
     var warmBytes = 0
     for url in try InputLoader.files(in: [dir.path]) + [dir.appendingPathComponent("divisions.csv")] {
         warmBytes += FileManager.default.contents(atPath: url.path)?.count ?? 0
     }
-    print(String(format: "  %.0f MiB of input, read once before timing (warm file cache)", Double(warmBytes) / 1_048_576))
+    print(String(format: "  %.0f MiB of input, read once before timing (warm file cache); resident %.0f MiB before, %.0f after",
+                 Double(warmBytes) / 1_048_576, residentAtStart, residentMiB()))
     let start = Date()
     // The same steps as `renju validate`, through the application layer, timed one by one.
     let workspace = Workspace(Locations(reference: bundledReference(), templates: "templates", divisions: dir.appendingPathComponent("divisions.csv").path))
@@ -107,6 +117,7 @@ func validateBenchmark(villages: Int, dir: URL) throws {
     print(String(format: "  memory: figures %.0f MiB at 16 bytes each; the files' tables hold %.0f MiB, the merged history %.0f MiB; resident with the reference and divisions %.0f MiB, after reading %.0f, now %.0f MiB",
                  Double(figures * 16) / 1_048_576, Double(tables) / 1_048_576, Double(historyTables) / 1_048_576,
                  residentWithReference, residentAfterReading, residentMiB()))
+    print(String(format: "  resident once malloc has returned the pages it holds free: %.0f MiB", residentAfterTrimMiB()))
     print(String(format: "  reference and divisions %.2f s, reading %.2f s (peak %.0f MiB by then), checking %.2f s", loaded.timeIntervalSince(start),
                  read.timeIntervalSince(loaded), peakAfterReading, done.timeIntervalSince(read)))
     print("  \(result.summary.units) units checked, \(figures) figures read, \(result.findings.count) findings")

@@ -31,6 +31,29 @@ final class FigureTableTests: XCTestCase {
         for _ in 0..<5_000 { let c = code(rng.next() % 1_000_000_000_000); XCTAssertEqual(index[c], reference[c], "\(c)") }
     }
 
+    /// A slot packs the code with its value in one word: any Int32 still comes back as set —
+    /// rows past 8 million, negative values — through growing and overwriting.
+    func testTheUnitIndexKeepsEveryValueWhateverItsSize() {
+        let values: [Int32] = [0, 1, -1, 0x7F_FFFF, -0x7F_FFFF, 0x80_0000, -0x80_0000, -0x80_0001, Int32.max, Int32.min, 12_345_678]
+        var index = UnitIndex()
+        var expected: [UnitCode: Int32] = [:]
+        for (i, v) in values.enumerated() {
+            for k in 0..<50 {  // enough codes to grow the table several times
+                let c = code(640_422_100_000 + UInt64(i) * 1000 + UInt64(k))
+                index.set(c, v); expected[c] = v
+            }
+        }
+        index.set(code(999_999_999_999), Int32.min); expected[code(999_999_999_999)] = Int32.min
+        for (c, v) in expected { XCTAssertEqual(index[c], v, "\(c)") }
+        XCTAssertEqual(index.count, expected.count)
+        // A far value overwritten by a near one, and the other way round.
+        let a = code(640_422_100_000 + 7 * 1000), b = code(640_422_100_000)
+        index.set(a, 5); index.set(b, Int32.max)
+        XCTAssertEqual(index[a], 5)
+        XCTAssertEqual(index[b], Int32.max)
+        XCTAssertEqual(index.count, expected.count)
+    }
+
     func testARowsFiguresGoInWithTheirCellsAndAFigureAlreadyThereIsKept() {
         var table = PeriodValues()
         let slots = table.register(["households", "cleaners", "road_total_km"])
