@@ -51,15 +51,16 @@ public struct AlikeCheck: Check {
             guard townships.count > minGroups else { continue }
             tally.add(slot, evaluated: townships.count)
             for ind in ctx.catalog.rates {
-                var spread: [UnitCode: (mad: Double, median: Double, n: Int)] = [:]
-                for t in townships {
+                // Each township's spread, in the townships' order (no hashing: a county's townships
+                // are compared with each other, the square of their number).
+                let spread: [(mad: Double, median: Double, n: Int)?] = townships.map { t in
                     let xs = (byParent[t] ?? []).compactMap { rd.nowOrRate(figs[$0], ind) }
-                    guard xs.count >= minUnits, let m = OrderStatistics.median(xs), let mad = OrderStatistics.median(xs.map { abs($0 - m) }) else { continue }
-                    spread[t] = (mad, m, xs.count)
+                    guard xs.count >= minUnits, let m = OrderStatistics.median(xs), let mad = OrderStatistics.median(xs.map { abs($0 - m) }) else { return nil }
+                    return (mad, m, xs.count)
                 }
-                for t in townships {
-                    guard let own = spread[t] else { continue }
-                    let others = townships.filter { $0 != t }.compactMap { spread[$0]?.mad }
+                for (i, t) in townships.enumerated() {
+                    guard let own = spread[i] else { continue }
+                    let others = spread.indices.compactMap { $0 == i ? nil : spread[$0]?.mad }
                     guard others.count >= minGroups, let typical = OrderStatistics.median(others), typical >= floor,
                           own.mad < factor * typical else { continue }
                     out.append(ctx.finding(Self.id, unit: t, indicator: ind.id, value: rounded(own.mad, 2), expected: rounded(typical, 2), message: Message(

@@ -38,7 +38,8 @@ public struct RatioCheck: Check {
             let mine = ratios.filter { $0.levels.contains(level) }
             guard !mine.isEmpty else { continue }
             let figs = UnitFigures.all(ctx, level, allUnits)
-            var tested = Set<Int>()
+            // Units in a tested group (a flag a unit: a set hashed half a million units a ratio).
+            var tested = [Bool](repeating: false, count: allUnits.count), testedCount = 0
             for def in mine {
                 let groups: [[Int]]
                 switch def.peers {
@@ -58,7 +59,7 @@ public struct RatioCheck: Check {
                         members.append((k, log(n / d), n, d))
                     }
                     guard members.count >= minUnits, let (m, s) = Robust.center(members.map(\.x)) else { continue }
-                    for mb in members { tested.insert(mb.k) }
+                    for mb in members where !tested[mb.k] { tested[mb.k] = true; testedCount += 1 }
                     let scale = max(s, 0.05)  // a spread under 5 % is treated as 5 %
                     for mb in members {
                         let z = (mb.x - m) / scale
@@ -76,7 +77,7 @@ public struct RatioCheck: Check {
                     }
                 }
             }
-            tally.add(slot, evaluated: tested.count, skipped: allUnits.count - tested.count)
+            tally.add(slot, evaluated: testedCount, skipped: allUnits.count - testedCount)
         }
         return out
     }
