@@ -2,6 +2,14 @@ import Foundation
 import RenjuModel
 import RenjuText
 
+/// What a part's scanner reports: start tags (local name, attributes, self-closing), end tags,
+/// and character data between tags (entities decoded by the receiver through `decode`).
+protocol XMLEvents {
+    mutating func start(_ name: SheetScanner.Bytes, _ attrs: SheetScanner.Attributes, _ selfClosing: Bool) throws
+    mutating func end(_ name: SheetScanner.Bytes) throws
+    mutating func text(_ t: SheetScanner.Bytes) throws
+}
+
 /// A fast byte scanner for the two big parts of a workbook, the sheets and the shared strings.
 /// Machine-written SpreadsheetML is simple: elements, attributes in quotes, text, the five
 /// predefined entities and character references. Foundation's XMLParser is slower than
@@ -37,12 +45,34 @@ struct SheetScanner {
 
     static func scan(_ data: Data, start: (Bytes, Attributes, Bool) throws -> Void,
                      end: (Bytes) throws -> Void, text: (Bytes) throws -> Void) throws {
-        let bytes = [UInt8](data)
-        try bytes.withUnsafeBufferPointer { b in try scan(b, start: start, end: end, text: text) }
+        try withoutActuallyEscaping(start) { start in
+            try withoutActuallyEscaping(end) { end in
+                try withoutActuallyEscaping(text) { text in
+                    var events = ClosureEvents(startTag: start, endTag: end, characters: text)
+                    try scan(data, &events)
+                }
+            }
+        }
     }
 
-    static func scan(_ b: UnsafeBufferPointer<UInt8>, start: (Bytes, Attributes, Bool) throws -> Void,
-                     end: (Bytes) throws -> Void, text: (Bytes) throws -> Void) throws {
+    /// The events of a part passed to closures (the small parts: workbook, styles, relationships).
+    struct ClosureEvents: XMLEvents {
+        let startTag: (Bytes, Attributes, Bool) throws -> Void
+        let endTag: (Bytes) throws -> Void
+        let characters: (Bytes) throws -> Void
+        mutating func start(_ name: Bytes, _ attrs: Attributes, _ selfClosing: Bool) throws { try startTag(name, attrs, selfClosing) }
+        mutating func end(_ name: Bytes) throws { try endTag(name) }
+        mutating func text(_ t: Bytes) throws { try characters(t) }
+    }
+
+    static func scan<E: XMLEvents>(_ data: Data, _ events: inout E) throws {
+        let bytes = [UInt8](data)
+        try bytes.withUnsafeBufferPointer { b in try scan(b, &events) }
+    }
+
+    /// Calls `events` for each start tag, end tag and run of character data, in order. Generic
+    /// over the receiver so that a sheet's reader is called directly (its state in a struct).
+    static func scan<E: XMLEvents>(_ b: UnsafeBufferPointer<UInt8>, _ events: inout E) throws {
         let n = b.count
         var i = 0
         // Attributes of the current tag, in a buffer reused from tag to tag.
@@ -58,7 +88,7 @@ struct SheetScanner {
             // Text up to the next tag.
             var j = i
             while j < n, b[j] != UInt8(ascii: "<") { j += 1 }
-            if j > i { try text(b[i..<j]) }
+            if j > i { try events.text(b[i..<j]) }
             if j >= n { break }
             i = j + 1
             guard i < n else { throw Failure("XML 在标签中间结束 / XML ends inside a tag") }
@@ -74,7 +104,7 @@ struct SheetScanner {
                 }
                 if starts(b, at: i, "![CDATA[") {
                     guard let e = find(b, from: i + 8, "]]>") else { throw Failure("XML CDATA 没有结束 / unterminated CDATA") }
-                    try text(b[(i + 8)..<e])  // CDATA is literal; callers decode entities only outside it (rare in sheets)
+                    try events.text(b[(i + 8)..<e])  // CDATA is literal; callers decode entities only outside it (rare in sheets)
                     i = e + 3; continue
                 }
                 throw Failure("XML 含有不允许的声明 / a declaration that is not allowed")
@@ -85,7 +115,7 @@ struct SheetScanner {
                 guard k < n else { throw Failure("XML 结束标签没有结束 / unterminated end tag") }
                 var e = k
                 while e > i + 1, isSpace(b[e - 1]) { e -= 1 }
-                try end(localName(i + 1, e))
+                try events.end(localName(i + 1, e))
                 i = k + 1; continue
             }
             // Start tag: name, attributes, maybe self-closing.
@@ -118,8 +148,8 @@ struct SheetScanner {
                 attrCount += 1
                 k += 1
             }
-            try start(name, attrBuffer[0..<attrCount], selfClosing)
-            if selfClosing { try end(name) }
+            try events.start(name, attrBuffer[0..<attrCount], selfClosing)
+            if selfClosing { try events.end(name) }
             i = k
         }
     }
@@ -247,8 +277,33 @@ struct SheetScanner {
     /// `FormulaEvaluator` can, see `Grid.formulaNotes`).
     static func sheet(_ data: Data, name: String, shared: [String], xfFormats: [Int], cellBudget: Int, maxChars: Int,
                       prepare: (inout Grid) -> Void = { _ in }) throws -> (Grid, Int) {
-        var grid = Grid(name: name)
-        prepare(&grid)
+        var reader = SheetEvents(grid: Grid(name: name), shared: shared, xfFormats: xfFormats, cellBudget: cellBudget, maxChars: maxChars)
+        prepare(&reader.grid)
+        try scan(data, &reader)
+        let cells = reader.cells
+        var formulas = reader.formulas, formulaOrder = reader.formulaOrder
+        let sharedMasters = reader.sharedMasters, sharedChildren = reader.sharedChildren
+        // Shared formulas: each child is its anchor's formula moved by the child's offset.
+        for ch in sharedChildren {
+            guard let m = sharedMasters[ch.si] else { continue }
+            formulas[FormulaNote.key(ch.row, ch.column)] = PendingFormula(
+                text: m.text, rowOffset: ch.row - m.row, columnOffset: ch.column - m.column, hasCachedValue: ch.cached)
+            formulaOrder.append((ch.row, ch.column))
+            if !ch.cached {
+                let shown = FormulaParser.moved(m.text, rows: ch.row - m.row, columns: ch.column - m.column)
+                reader.grid.set(ch.row, ch.column, .formulaWithoutValue(shown), format: reader.grid.format(ch.row, ch.column))
+            }
+        }
+        if !formulas.isEmpty { FormulaEvaluator.apply(to: &reader.grid, formulas: formulas, positions: formulaOrder) }
+        return (reader.grid, cells)
+    }
+
+    /// One worksheet being read, element by element: its state in a struct the scanner calls
+    /// directly (as closures, the state was captured in boxes reached through a pointer at every
+    /// element, a seventh of reading a sheet).
+    struct SheetEvents: XMLEvents {
+        var grid: Grid
+        let shared: [String], xfFormats: [Int], cellBudget: Int, maxChars: Int
         var cells = 0
         // Formulas by cell; shared formulas by their index (`si`): anchor and text.
         var formulas: [Int: PendingFormula] = [:]
@@ -256,7 +311,18 @@ struct SheetScanner {
         var sharedMasters: [Int: (row: Int, column: Int, text: String)] = [:]
         var sharedChildren: [(row: Int, column: Int, si: Int, cached: Bool)] = []
         var formulaShared = false, formulaSI: Int? = nil
-        func noteFormula(_ r: Int, _ c: Int, hasValue: Bool, text: String) {
+        var row = -1, nextColumn = 0
+        var cellRow = 0, cellCol = 0, style: Int? = nil
+        var cellType: [UInt8] = []
+        var value = ByteBuffer(), formula = ByteBuffer(), inline = ByteBuffer()
+        var hasValue = false, hasFormula = false, hasInline = false
+        var inV = false, inF = false, inIs = false, inT = false, inRPh = false, inCell = false
+
+        init(grid: Grid, shared: [String], xfFormats: [Int], cellBudget: Int, maxChars: Int) {
+            self.grid = grid; self.shared = shared; self.xfFormats = xfFormats; self.cellBudget = cellBudget; self.maxChars = maxChars
+        }
+
+        mutating func noteFormula(_ r: Int, _ c: Int, hasValue: Bool, text: String) {
             guard formulas.count < 1_000_000 else { return }
             if formulaShared, let si = formulaSI {
                 if !text.isEmpty, sharedMasters[si] == nil { sharedMasters[si] = (r, c, text) }
@@ -266,114 +332,100 @@ struct SheetScanner {
             formulas[FormulaNote.key(r, c)] = PendingFormula(text: text, rowOffset: 0, columnOffset: 0, hasCachedValue: hasValue)
             formulaOrder.append((r, c))
         }
-        var row = -1, nextColumn = 0
-        var cellRow = 0, cellCol = 0, style: Int? = nil
-        var cellType: [UInt8] = []
-        var value = ByteBuffer(), formula = ByteBuffer(), inline = ByteBuffer()
-        var hasValue = false, hasFormula = false, hasInline = false
-        var inV = false, inF = false, inIs = false, inT = false, inRPh = false, inCell = false
-        try scan(data, start: { name, attrs, _ in
-            if equals(name, "row") {
-                if let r = attrs.first(where: { equals($0.0, "r") }).flatMap({ int($0.1) }), r >= 1, r <= 1_048_576 { row = r - 1 } else { row += 1 }
-                nextColumn = 0
-            } else if equals(name, "c") {
-                inCell = true
-                if let ref = attrs.first(where: { equals($0.0, "r") })?.1, let (r, c) = position(ref) { cellRow = r; cellCol = c }
-                else { cellRow = max(row, 0); cellCol = nextColumn }
-                nextColumn = cellCol + 1
-                if let t = attrs.first(where: { equals($0.0, "t") })?.1 { cellType = Array(t) } else if !cellType.isEmpty { cellType = [] }
-                style = attrs.first(where: { equals($0.0, "s") }).flatMap { int($0.1) }
-                value.reset(); formula.reset(); inline.reset()
-                hasValue = false; hasFormula = false; hasInline = false
-            } else if inCell {
-                if equals(name, "v") { inV = true; hasValue = true }
-                else if equals(name, "f") {
-                    inF = true; hasFormula = true
-                    formulaShared = attrs.first(where: { equals($0.0, "t") }).map { equals($0.1, "shared") } ?? false
-                    formulaSI = attrs.first(where: { equals($0.0, "si") }).flatMap { int($0.1) }
-                }
-                else if equals(name, "is") { inIs = true; hasInline = true }
-                else if equals(name, "t"), inIs { inT = true }
-                else if equals(name, "rPh") { inRPh = true }
-            } else if equals(name, "mergeCell") {
-                if grid.merges.count < 100_000, let ref = attrs.first(where: { equals($0.0, "ref") })?.1 {
-                    let parts = ref.split(separator: UInt8(ascii: ":"))
-                    if parts.count == 2, let (r1, c1) = position(parts[0]), let (r2, c2) = position(parts[1]) {
-                        grid.merges.append(CellRange(top: r1, left: c1, bottom: r2, right: c2))
-                    }
-                }
+
+        mutating func start(_ name: Bytes, _ attrs: Attributes, _ selfClosing: Bool) throws {
+        if equals(name, "row") {
+            if let r = attrs.first(where: { equals($0.0, "r") }).flatMap({ int($0.1) }), r >= 1, r <= 1_048_576 { row = r - 1 } else { row += 1 }
+            nextColumn = 0
+        } else if equals(name, "c") {
+            inCell = true
+            if let ref = attrs.first(where: { equals($0.0, "r") })?.1, let (r, c) = position(ref) { cellRow = r; cellCol = c }
+            else { cellRow = max(row, 0); cellCol = nextColumn }
+            nextColumn = cellCol + 1
+            if let t = attrs.first(where: { equals($0.0, "t") })?.1 { cellType = Array(t) } else if !cellType.isEmpty { cellType = [] }
+            style = attrs.first(where: { equals($0.0, "s") }).flatMap { int($0.1) }
+            value.reset(); formula.reset(); inline.reset()
+            hasValue = false; hasFormula = false; hasInline = false
+        } else if inCell {
+            if equals(name, "v") { inV = true; hasValue = true }
+            else if equals(name, "f") {
+                inF = true; hasFormula = true
+                formulaShared = attrs.first(where: { equals($0.0, "t") }).map { equals($0.1, "shared") } ?? false
+                formulaSI = attrs.first(where: { equals($0.0, "si") }).flatMap { int($0.1) }
             }
-        }, end: { name in
-            if equals(name, "c") {
-                inCell = false
-                let cell: RawCell?
-                // The common cell, a plain number, straight from its bytes.
-                if cellType.isEmpty || equals(cellType, "n"), hasValue, let d = NumberText.plainDecimal(value.bytes) {
-                    if hasFormula { noteFormula(cellRow, cellCol, hasValue: true, text: decode(formula.bytes)) }
-                    cells += 1
-                    if cells > cellBudget { throw Failure("单元格数量超过上限 / too many cells") }
-                    let fmt: Int? = style.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
-                    grid.set(cellRow, cellCol, .number(d), format: fmt)
-                    return
+            else if equals(name, "is") { inIs = true; hasInline = true }
+            else if equals(name, "t"), inIs { inT = true }
+            else if equals(name, "rPh") { inRPh = true }
+        } else if equals(name, "mergeCell") {
+            if grid.merges.count < 100_000, let ref = attrs.first(where: { equals($0.0, "ref") })?.1 {
+                let parts = ref.split(separator: UInt8(ascii: ":"))
+                if parts.count == 2, let (r1, c1) = position(parts[0]), let (r2, c2) = position(parts[1]) {
+                    grid.merges.append(CellRange(top: r1, left: c1, bottom: r2, right: c2))
                 }
-                let v = decode(value.bytes)
-                let vt = trimmed(v)
-                if equals(cellType, "s") {
-                    if let i = Int(vt), i >= 0, i < shared.count { cell = .text(shared[i]) } else if hasValue { cell = .error("#REF(shared string \(v))") } else { cell = nil }
-                } else if equals(cellType, "inlineStr") {
-                    cell = hasInline ? .text(unescapeX(decode(inline.bytes))) : (hasValue ? .text(unescapeX(v)) : nil)
-                } else if equals(cellType, "str") {
-                    cell = hasValue ? .text(unescapeX(v)) : (hasFormula ? .formulaWithoutValue(decode(formula.bytes)) : nil)
-                } else if equals(cellType, "b") {
-                    cell = hasValue ? .bool(vt == "1") : (hasFormula ? .formulaWithoutValue(decode(formula.bytes)) : nil)
-                } else if equals(cellType, "e") {
-                    cell = .error(v.isEmpty ? "#VALUE!" : v)
-                } else if equals(cellType, "d") {
-                    cell = hasValue ? .text(v) : nil
-                } else if hasValue, !vt.isEmpty {
-                    if let d = Double(vt), d.isFinite { cell = .number(d) } else { cell = .text(v) }
-                } else if hasFormula {
-                    cell = .formulaWithoutValue(decode(formula.bytes))
-                } else { cell = nil }
-                if hasFormula { noteFormula(cellRow, cellCol, hasValue: hasValue && cell != nil && !vt.isEmpty, text: decode(formula.bytes)) }
-                let stored: RawCell?
-                if hasFormula, cell == nil || (hasValue && vt.isEmpty && !equals(cellType, "str")) {
-                    // A formula whose cached value is missing or empty: the formula stands in until computed.
-                    stored = .formulaWithoutValue(decode(formula.bytes))
-                } else { stored = cell }
-                if let cell = stored {
-                    cells += 1
-                    if cells > cellBudget { throw Failure("单元格数量超过上限 / too many cells") }
-                    let fmt: Int? = style.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
-                    grid.set(cellRow, cellCol, cell, format: fmt)
-                }
-            } else if equals(name, "v") { inV = false }
-            else if equals(name, "f") { inF = false }
-            else if equals(name, "is") { inIs = false }
-            else if equals(name, "t") { inT = false }
-            else if equals(name, "rPh") { inRPh = false }
-        }, text: { t in
-            guard inCell else { return }
-            if inF, formula.count > 8_192 { return }
-            if inV { value.append(contentsOf: t) } else if inF { formula.append(contentsOf: t) } else if inT, !inRPh { inline.append(contentsOf: t) } else { return }
-            if value.count + inline.count + formula.count > 4 * maxChars
-                || (value.count + inline.count > maxChars && decode(value.bytes).count + decode(inline.bytes).count > maxChars) {
-                throw Failure("单元格 \(SourceRef.a1(row: cellRow, column: cellCol)) 内容过长（超过 \(maxChars) 个字符）/ cell content too long")
-            }
-        })
-        // Shared formulas: each child is its anchor's formula moved by the child's offset.
-        for ch in sharedChildren {
-            guard let m = sharedMasters[ch.si] else { continue }
-            formulas[FormulaNote.key(ch.row, ch.column)] = PendingFormula(
-                text: m.text, rowOffset: ch.row - m.row, columnOffset: ch.column - m.column, hasCachedValue: ch.cached)
-            formulaOrder.append((ch.row, ch.column))
-            if !ch.cached {
-                let shown = FormulaParser.moved(m.text, rows: ch.row - m.row, columns: ch.column - m.column)
-                grid.set(ch.row, ch.column, .formulaWithoutValue(shown), format: grid.format(ch.row, ch.column))
             }
         }
-        if !formulas.isEmpty { FormulaEvaluator.apply(to: &grid, formulas: formulas, positions: formulaOrder) }
-        return (grid, cells)
+        }
+
+        mutating func end(_ name: Bytes) throws {
+        if equals(name, "c") {
+            inCell = false
+            let cell: RawCell?
+            // The common cell, a plain number, straight from its bytes.
+            if cellType.isEmpty || equals(cellType, "n"), hasValue, let d = NumberText.plainDecimal(value.bytes) {
+                if hasFormula { noteFormula(cellRow, cellCol, hasValue: true, text: decode(formula.bytes)) }
+                cells += 1
+                if cells > cellBudget { throw Failure("单元格数量超过上限 / too many cells") }
+                let fmt: Int? = style.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
+                grid.set(cellRow, cellCol, .number(d), format: fmt)
+                return
+            }
+            let v = decode(value.bytes)
+            let vt = trimmed(v)
+            if equals(cellType, "s") {
+                if let i = Int(vt), i >= 0, i < shared.count { cell = .text(shared[i]) } else if hasValue { cell = .error("#REF(shared string \(v))") } else { cell = nil }
+            } else if equals(cellType, "inlineStr") {
+                cell = hasInline ? .text(unescapeX(decode(inline.bytes))) : (hasValue ? .text(unescapeX(v)) : nil)
+            } else if equals(cellType, "str") {
+                cell = hasValue ? .text(unescapeX(v)) : (hasFormula ? .formulaWithoutValue(decode(formula.bytes)) : nil)
+            } else if equals(cellType, "b") {
+                cell = hasValue ? .bool(vt == "1") : (hasFormula ? .formulaWithoutValue(decode(formula.bytes)) : nil)
+            } else if equals(cellType, "e") {
+                cell = .error(v.isEmpty ? "#VALUE!" : v)
+            } else if equals(cellType, "d") {
+                cell = hasValue ? .text(v) : nil
+            } else if hasValue, !vt.isEmpty {
+                if let d = Double(vt), d.isFinite { cell = .number(d) } else { cell = .text(v) }
+            } else if hasFormula {
+                cell = .formulaWithoutValue(decode(formula.bytes))
+            } else { cell = nil }
+            if hasFormula { noteFormula(cellRow, cellCol, hasValue: hasValue && cell != nil && !vt.isEmpty, text: decode(formula.bytes)) }
+            let stored: RawCell?
+            if hasFormula, cell == nil || (hasValue && vt.isEmpty && !equals(cellType, "str")) {
+                // A formula whose cached value is missing or empty: the formula stands in until computed.
+                stored = .formulaWithoutValue(decode(formula.bytes))
+            } else { stored = cell }
+            if let cell = stored {
+                cells += 1
+                if cells > cellBudget { throw Failure("单元格数量超过上限 / too many cells") }
+                let fmt: Int? = style.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
+                grid.set(cellRow, cellCol, cell, format: fmt)
+            }
+        } else if equals(name, "v") { inV = false }
+        else if equals(name, "f") { inF = false }
+        else if equals(name, "is") { inIs = false }
+        else if equals(name, "t") { inT = false }
+        else if equals(name, "rPh") { inRPh = false }
+        }
+
+        mutating func text(_ t: Bytes) throws {
+        guard inCell else { return }
+        if inF, formula.count > 8_192 { return }
+        if inV { value.append(contentsOf: t) } else if inF { formula.append(contentsOf: t) } else if inT, !inRPh { inline.append(contentsOf: t) } else { return }
+        if value.count + inline.count + formula.count > 4 * maxChars
+            || (value.count + inline.count > maxChars && decode(value.bytes).count + decode(inline.bytes).count > maxChars) {
+            throw Failure("单元格 \(SourceRef.a1(row: cellRow, column: cellCol)) 内容过长（超过 \(maxChars) 个字符）/ cell content too long")
+        }
+        }
     }
 
     static func attribute(_ attrs: Attributes, _ name: StaticString) -> String? {
