@@ -87,6 +87,9 @@ extension Desk {
         let added = try await store.addSubmission(bytes: bytes, filename: shown, unit: unit, period: period, who: account.login, now: now)
         stored = true
         cache.bump(adding: added)
+        // The file as just read is the stored version's (same bytes, same scratch path): its check
+        // does not fetch it from the store and read it again.
+        cache.putInput(sha, (path, input))
         return try await submission(added)
     }
 
