@@ -102,7 +102,7 @@ let package = Package(
             ]
         ),
         // Benchmarks (release build): export, and later read and validate at scale.
-        .executableTarget(name: "renju-bench", dependencies: ["RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuEditing", "RenjuExport", "RenjuSynth", "RenjuApp"]),
+        .executableTarget(name: "renju-bench", dependencies: ["RenjuModel", "RenjuText", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuEditing", "RenjuExport", "RenjuSynth", "RenjuApp"]),
         // Fuzzing harness: built with -sanitize=fuzzer by scripts/fuzz.sh; in a normal build it
         // replays a corpus (the regression inputs under Fuzz/corpus) through the same code.
         .executableTarget(name: "renju-fuzz", dependencies: ["RenjuModel", "RenjuText", "RenjuReading", "RenjuReference"]),

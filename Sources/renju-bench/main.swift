@@ -1,5 +1,6 @@
 import Foundation
 import RenjuModel
+import RenjuText
 import RenjuReading
 import RenjuReference
 import RenjuChecks
@@ -122,6 +123,50 @@ func validateBenchmark(villages: Int, dir: URL) throws {
                  read.timeIntervalSince(loaded), peakAfterReading, done.timeIntervalSince(read)))
     print("  \(result.summary.units) units checked, \(figures) figures read, \(result.findings.count) findings")
     report("validate \(villages) villages with the previous quarter", seconds: done.timeIntervalSince(start), items: villages, unit: "villages")
+    try readingLimits(files: try InputLoader.files(in: [dir.appendingPathComponent("returns").path]))
+}
+
+/// The reading stage against what the files themselves cost, on the same files in the same run
+/// (after the timed run, cache warm, one core each): reading the bytes (`cat`), counting their
+/// lines (`wc -l`, the program), and Renju's CSV scanner alone (fields split, quotes handled, each
+/// field made text — what the form reader is then given).
+func readingLimits(files: [URL]) throws {
+    struct Count: CSVSink {
+        var fields = 0, bytes = 0
+        mutating func keeps(row: Int, column: Int) -> Bool { true }
+        mutating func field(row: Int, column: Int, text: String, quoted: Bool) { fields += 1; bytes += text.utf8.count }
+        mutating func endLine(row: Int) {}
+        mutating func cellTooLong(row: Int, column: Int) {}
+    }
+    var t = Date()
+    var contents: [Data] = []
+    for url in files { contents.append(try Data(contentsOf: url)) }
+    let readSeconds = Date().timeIntervalSince(t)
+    let bytes = Double(contents.reduce(0) { $0 + $1.count })
+    t = Date()
+    var lines = 0
+    for start in stride(from: 0, to: files.count, by: 2000) {
+        let wc = Process(), pipe = Pipe()
+        wc.executableURL = URL(fileURLWithPath: "/usr/bin/wc")
+        wc.arguments = ["-l"] + files[start..<min(start + 2000, files.count)].map(\.path)
+        wc.standardOutput = pipe
+        try wc.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        wc.waitUntilExit()
+        lines += out.split(separator: "\n").filter { !$0.hasSuffix(" total") }.compactMap { Int($0.split(separator: " ").first ?? "") }.reduce(0, +)
+    }
+    let wcSeconds = Date().timeIntervalSince(t)
+    t = Date()
+    var fields = 0
+    for data in contents {
+        var scanner = CSVScanner(sink: Count())
+        data.withUnsafeBytes { raw in scanner.run(raw.bindMemory(to: UInt8.self), quotesSpanLines: true) }
+        fields += scanner.sink.fields
+    }
+    let scanSeconds = Date().timeIntervalSince(t)
+    let mib = bytes / 1_048_576
+    print(String(format: "  the reading's limits, same files, one core: the bytes read %.2f s (%.0f MiB/s); wc -l %.2f s (%.0f MiB/s, %d lines); Renju's CSV scanner alone %.2f s (%.0f MiB/s, %d fields) — %.1f × wc -l",
+                 readSeconds, mib / readSeconds, wcSeconds, mib / wcSeconds, lines, scanSeconds, mib / scanSeconds, fields, scanSeconds / wcSeconds))
 }
 
 /// Read a workbook (written first with libxlsxwriter when missing, not timed): every cell, and the form.
