@@ -33,23 +33,29 @@ enum Robust {
 /// copied per unit cost more than the checks).
 struct UnitFigures {
     let unit: UnitCode
+    // Kept in 32 bits (-1: none): a detector holds one of these for every village of a province, two
+    // detectors at a time — 24 bytes each, not 64.
+    private let submission: Int32, rowAt: Int32, prevRowAt: Int32, earlierRowAt: Int32
+
     /// The unit's submission (an index into the context's).
-    let s: Int
-    let row: Int?
-    let prevRow: Int?
-    let earlierRow: Int?
+    var s: Int { Int(submission) }
+    var row: Int? { rowAt < 0 ? nil : Int(rowAt) }
+    var prevRow: Int? { prevRowAt < 0 ? nil : Int(prevRowAt) }
+    var earlierRow: Int? { earlierRowAt < 0 ? nil : Int(earlierRowAt) }
+
+    private static func packed(_ r: Int?) -> Int32 { r.map { Int32(truncatingIfNeeded: $0) } ?? -1 }
 
     init(_ ctx: CheckContext, _ u: (unit: UnitCode, submission: Int)) {
-        unit = u.unit; s = u.submission
-        row = ctx.submissions[u.submission].values.row(of: u.unit)
-        prevRow = ctx.previousValues.row(of: u.unit)
-        earlierRow = ctx.earlierValues.row(of: u.unit)
+        unit = u.unit; submission = Int32(truncatingIfNeeded: u.submission)
+        rowAt = Self.packed(ctx.submissions[u.submission].values.row(of: u.unit))
+        prevRowAt = Self.packed(ctx.previousValues.row(of: u.unit))
+        earlierRowAt = Self.packed(ctx.earlierValues.row(of: u.unit))
     }
 
     /// The k-th unit of a level, from the level's index (no lookups).
     init(_ u: (unit: UnitCode, submission: Int), _ index: LevelIndex, _ k: Int) {
-        unit = u.unit; s = u.submission
-        row = index.rows[k]; prevRow = index.prevRows[k]; earlierRow = index.earlierRows[k]
+        unit = u.unit; submission = Int32(truncatingIfNeeded: u.submission)
+        rowAt = Self.packed(index.rows[k]); prevRowAt = Self.packed(index.prevRows[k]); earlierRowAt = Self.packed(index.earlierRows[k])
     }
 
     /// Every unit of a level.
