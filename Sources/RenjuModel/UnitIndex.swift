@@ -42,7 +42,7 @@ public struct UnitIndex: Sendable {
     /// A code's first slot: its township part (all but the last three digits) scattered by a
     /// Fibonacci hash, plus its last three digits. The villages of a township, read one after
     /// another from one file, then sit side by side in the table — a look-up after its neighbour's
-    /// finds the slot already in the cache (on a national index of 32 MiB each scattered look-up
+    /// finds the slot already in the cache (on a national index of 16 MiB each scattered look-up
     /// was a cache miss, the single costliest step of the checks).
     @inline(__always)
     private func slot(_ key: UInt64) -> Int {
