@@ -298,6 +298,21 @@ struct SheetScanner {
         return (reader.grid, cells)
     }
 
+    /// A cell's `t` attribute.
+    enum CellType {
+        case none, n, s, inlineStr, str, b, e, d, other
+        static func of(_ t: Bytes) -> CellType {
+            if equals(t, "s") { return .s }
+            if equals(t, "n") { return .n }
+            if equals(t, "str") { return .str }
+            if equals(t, "inlineStr") { return .inlineStr }
+            if equals(t, "b") { return .b }
+            if equals(t, "e") { return .e }
+            if equals(t, "d") { return .d }
+            return .other
+        }
+    }
+
     /// One worksheet being read, element by element: its state in a struct the scanner calls
     /// directly (as closures, the state was captured in boxes reached through a pointer at every
     /// element, a seventh of reading a sheet).
@@ -313,13 +328,22 @@ struct SheetScanner {
         var formulaShared = false, formulaSI: Int? = nil
         var row = -1, nextColumn = 0
         var cellRow = 0, cellCol = 0, style: Int? = nil
-        var cellType: [UInt8] = []
+        var cellType = CellType.none
+        /// The value's text when it came in one short chunk (a number: the common case), read from
+        /// the part's bytes without copying; otherwise the text is in `value`.
+        var valueChunk: Bytes? = nil
         var value = ByteBuffer(), formula = ByteBuffer(), inline = ByteBuffer()
         var hasValue = false, hasFormula = false, hasInline = false
         var inV = false, inF = false, inIs = false, inT = false, inRPh = false, inCell = false
 
         init(grid: Grid, shared: [String], xfFormats: [Int], cellBudget: Int, maxChars: Int) {
             self.grid = grid; self.shared = shared; self.xfFormats = xfFormats; self.cellBudget = cellBudget; self.maxChars = maxChars
+        }
+
+        /// The value as a plain decimal, from where its text is.
+        func plainValue() -> Double? {
+            if let chunk = valueChunk { return NumberText.plainDecimal(chunk) }
+            return NumberText.plainDecimal(value.bytes)
         }
 
         mutating func noteFormula(_ r: Int, _ c: Int, hasValue: Bool, text: String) {
@@ -334,97 +358,109 @@ struct SheetScanner {
         }
 
         mutating func start(_ name: Bytes, _ attrs: Attributes, _ selfClosing: Bool) throws {
-        if equals(name, "row") {
-            if let r = attrs.first(where: { equals($0.0, "r") }).flatMap({ int($0.1) }), r >= 1, r <= 1_048_576 { row = r - 1 } else { row += 1 }
-            nextColumn = 0
-        } else if equals(name, "c") {
-            inCell = true
-            if let ref = attrs.first(where: { equals($0.0, "r") })?.1, let (r, c) = position(ref) { cellRow = r; cellCol = c }
-            else { cellRow = max(row, 0); cellCol = nextColumn }
-            nextColumn = cellCol + 1
-            if let t = attrs.first(where: { equals($0.0, "t") })?.1 { cellType = Array(t) } else if !cellType.isEmpty { cellType = [] }
-            style = attrs.first(where: { equals($0.0, "s") }).flatMap { int($0.1) }
-            value.reset(); formula.reset(); inline.reset()
-            hasValue = false; hasFormula = false; hasInline = false
-        } else if inCell {
-            if equals(name, "v") { inV = true; hasValue = true }
-            else if equals(name, "f") {
-                inF = true; hasFormula = true
-                formulaShared = attrs.first(where: { equals($0.0, "t") }).map { equals($0.1, "shared") } ?? false
-                formulaSI = attrs.first(where: { equals($0.0, "si") }).flatMap { int($0.1) }
-            }
-            else if equals(name, "is") { inIs = true; hasInline = true }
-            else if equals(name, "t"), inIs { inT = true }
-            else if equals(name, "rPh") { inRPh = true }
-        } else if equals(name, "mergeCell") {
-            if grid.merges.count < 100_000, let ref = attrs.first(where: { equals($0.0, "ref") })?.1 {
-                let parts = ref.split(separator: UInt8(ascii: ":"))
-                if parts.count == 2, let (r1, c1) = position(parts[0]), let (r2, c2) = position(parts[1]) {
-                    grid.merges.append(CellRange(top: r1, left: c1, bottom: r2, right: c2))
+            if equals(name, "row") {
+                if let r = attrs.first(where: { equals($0.0, "r") }).flatMap({ int($0.1) }), r >= 1, r <= 1_048_576 { row = r - 1 } else { row += 1 }
+                nextColumn = 0
+            } else if equals(name, "c") {
+                inCell = true
+                if let ref = attrs.first(where: { equals($0.0, "r") })?.1, let (r, c) = position(ref) { cellRow = r; cellCol = c }
+                else { cellRow = max(row, 0); cellCol = nextColumn }
+                nextColumn = cellCol + 1
+                cellType = attrs.first(where: { equals($0.0, "t") }).map { CellType.of($0.1) } ?? .none
+                style = attrs.first(where: { equals($0.0, "s") }).flatMap { int($0.1) }
+                value.reset(); formula.reset(); inline.reset(); valueChunk = nil
+                hasValue = false; hasFormula = false; hasInline = false
+            } else if inCell {
+                if equals(name, "v") { inV = true; hasValue = true }
+                else if equals(name, "f") {
+                    inF = true; hasFormula = true
+                    formulaShared = attrs.first(where: { equals($0.0, "t") }).map { equals($0.1, "shared") } ?? false
+                    formulaSI = attrs.first(where: { equals($0.0, "si") }).flatMap { int($0.1) }
+                }
+                else if equals(name, "is") { inIs = true; hasInline = true }
+                else if equals(name, "t"), inIs { inT = true }
+                else if equals(name, "rPh") { inRPh = true }
+            } else if equals(name, "mergeCell") {
+                if grid.merges.count < 100_000, let ref = attrs.first(where: { equals($0.0, "ref") })?.1 {
+                    let parts = ref.split(separator: UInt8(ascii: ":"))
+                    if parts.count == 2, let (r1, c1) = position(parts[0]), let (r2, c2) = position(parts[1]) {
+                        grid.merges.append(CellRange(top: r1, left: c1, bottom: r2, right: c2))
+                    }
                 }
             }
         }
-        }
 
         mutating func end(_ name: Bytes) throws {
-        if equals(name, "c") {
-            inCell = false
-            let cell: RawCell?
-            // The common cell, a plain number, straight from its bytes.
-            if cellType.isEmpty || equals(cellType, "n"), hasValue, let d = NumberText.plainDecimal(value.bytes) {
-                if hasFormula { noteFormula(cellRow, cellCol, hasValue: true, text: decode(formula.bytes)) }
-                cells += 1
-                if cells > cellBudget { throw Failure("单元格数量超过上限 / too many cells") }
-                let fmt: Int? = style.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
-                grid.set(cellRow, cellCol, .number(d), format: fmt)
-                return
-            }
-            let v = decode(value.bytes)
-            let vt = trimmed(v)
-            if equals(cellType, "s") {
-                if let i = Int(vt), i >= 0, i < shared.count { cell = .text(shared[i]) } else if hasValue { cell = .error("#REF(shared string \(v))") } else { cell = nil }
-            } else if equals(cellType, "inlineStr") {
-                cell = hasInline ? .text(unescapeX(decode(inline.bytes))) : (hasValue ? .text(unescapeX(v)) : nil)
-            } else if equals(cellType, "str") {
-                cell = hasValue ? .text(unescapeX(v)) : (hasFormula ? .formulaWithoutValue(decode(formula.bytes)) : nil)
-            } else if equals(cellType, "b") {
-                cell = hasValue ? .bool(vt == "1") : (hasFormula ? .formulaWithoutValue(decode(formula.bytes)) : nil)
-            } else if equals(cellType, "e") {
-                cell = .error(v.isEmpty ? "#VALUE!" : v)
-            } else if equals(cellType, "d") {
-                cell = hasValue ? .text(v) : nil
-            } else if hasValue, !vt.isEmpty {
-                if let d = Double(vt), d.isFinite { cell = .number(d) } else { cell = .text(v) }
-            } else if hasFormula {
-                cell = .formulaWithoutValue(decode(formula.bytes))
-            } else { cell = nil }
-            if hasFormula { noteFormula(cellRow, cellCol, hasValue: hasValue && cell != nil && !vt.isEmpty, text: decode(formula.bytes)) }
-            let stored: RawCell?
-            if hasFormula, cell == nil || (hasValue && vt.isEmpty && !equals(cellType, "str")) {
-                // A formula whose cached value is missing or empty: the formula stands in until computed.
-                stored = .formulaWithoutValue(decode(formula.bytes))
-            } else { stored = cell }
-            if let cell = stored {
-                cells += 1
-                if cells > cellBudget { throw Failure("单元格数量超过上限 / too many cells") }
-                let fmt: Int? = style.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
-                grid.set(cellRow, cellCol, cell, format: fmt)
-            }
-        } else if equals(name, "v") { inV = false }
-        else if equals(name, "f") { inF = false }
-        else if equals(name, "is") { inIs = false }
-        else if equals(name, "t") { inT = false }
-        else if equals(name, "rPh") { inRPh = false }
+            if equals(name, "c") {
+                inCell = false
+                let cell: RawCell?
+                // The common cell, a plain number, straight from its bytes.
+                if cellType == .none || cellType == .n, hasValue, let d = plainValue() {
+                    if hasFormula { noteFormula(cellRow, cellCol, hasValue: true, text: decode(formula.bytes)) }
+                    cells += 1
+                    if cells > cellBudget { throw Failure("单元格数量超过上限 / too many cells") }
+                    let fmt: Int? = style.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
+                    grid.set(cellRow, cellCol, .number(d), format: fmt)
+                    return
+                }
+                if let chunk = valueChunk { value.append(contentsOf: chunk); valueChunk = nil }
+                let v = decode(value.bytes)
+                let vt = trimmed(v)
+                if cellType == .s {
+                    if let i = Int(vt), i >= 0, i < shared.count { cell = .text(shared[i]) } else if hasValue { cell = .error("#REF(shared string \(v))") } else { cell = nil }
+                } else if cellType == .inlineStr {
+                    cell = hasInline ? .text(unescapeX(decode(inline.bytes))) : (hasValue ? .text(unescapeX(v)) : nil)
+                } else if cellType == .str {
+                    cell = hasValue ? .text(unescapeX(v)) : (hasFormula ? .formulaWithoutValue(decode(formula.bytes)) : nil)
+                } else if cellType == .b {
+                    cell = hasValue ? .bool(vt == "1") : (hasFormula ? .formulaWithoutValue(decode(formula.bytes)) : nil)
+                } else if cellType == .e {
+                    cell = .error(v.isEmpty ? "#VALUE!" : v)
+                } else if cellType == .d {
+                    cell = hasValue ? .text(v) : nil
+                } else if hasValue, !vt.isEmpty {
+                    if let d = Double(vt), d.isFinite { cell = .number(d) } else { cell = .text(v) }
+                } else if hasFormula {
+                    cell = .formulaWithoutValue(decode(formula.bytes))
+                } else { cell = nil }
+                if hasFormula { noteFormula(cellRow, cellCol, hasValue: hasValue && cell != nil && !vt.isEmpty, text: decode(formula.bytes)) }
+                let stored: RawCell?
+                if hasFormula, cell == nil || (hasValue && vt.isEmpty && cellType != .str) {
+                    // A formula whose cached value is missing or empty: the formula stands in until computed.
+                    stored = .formulaWithoutValue(decode(formula.bytes))
+                } else { stored = cell }
+                if let cell = stored {
+                    cells += 1
+                    if cells > cellBudget { throw Failure("单元格数量超过上限 / too many cells") }
+                    let fmt: Int? = style.flatMap { $0 >= 0 && $0 < xfFormats.count ? xfFormats[$0] : nil }
+                    grid.set(cellRow, cellCol, cell, format: fmt)
+                }
+            } else if equals(name, "v") { inV = false }
+            else if equals(name, "f") { inF = false }
+            else if equals(name, "is") { inIs = false }
+            else if equals(name, "t") { inT = false }
+            else if equals(name, "rPh") { inRPh = false }
         }
 
         mutating func text(_ t: Bytes) throws {
-        guard inCell else { return }
-        if inF, formula.count > 8_192 { return }
-        if inV { value.append(contentsOf: t) } else if inF { formula.append(contentsOf: t) } else if inT, !inRPh { inline.append(contentsOf: t) } else { return }
-        if value.count + inline.count + formula.count > 4 * maxChars
-            || (value.count + inline.count > maxChars && decode(value.bytes).count + decode(inline.bytes).count > maxChars) {
-            throw Failure("单元格 \(SourceRef.a1(row: cellRow, column: cellCol)) 内容过长（超过 \(maxChars) 个字符）/ cell content too long")
-        }
+            guard inCell else { return }
+            if inF, formula.count > 8_192 { return }
+            if inV {
+                // A short first chunk is kept where it is; anything more goes to the buffer.
+                if value.count == 0, valueChunk == nil, t.count <= 64 { valueChunk = t }
+                else {
+                    if let chunk = valueChunk { value.append(contentsOf: chunk); valueChunk = nil }
+                    value.append(contentsOf: t)
+                }
+            } else if inF { formula.append(contentsOf: t) } else if inT, !inRPh { inline.append(contentsOf: t) } else { return }
+            let valueCount = value.count + (valueChunk?.count ?? 0)
+            if valueCount + inline.count + formula.count > 4 * maxChars || valueCount + inline.count > maxChars {
+                if let chunk = valueChunk { value.append(contentsOf: chunk); valueChunk = nil }
+            }
+            if value.count + inline.count + formula.count > 4 * maxChars
+                || (value.count + inline.count > maxChars && decode(value.bytes).count + decode(inline.bytes).count > maxChars) {
+                throw Failure("单元格 \(SourceRef.a1(row: cellRow, column: cellCol)) 内容过长（超过 \(maxChars) 个字符）/ cell content too long")
+            }
         }
     }
 
