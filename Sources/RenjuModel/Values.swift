@@ -368,9 +368,28 @@ public struct PeriodValues: Sendable {
                 if ownPlaces[i] { places[i].append(contentsOf: repeatElement(0, count: added)) }
             }
         }
+        // Every unit of `other` new here (files of different townships, a store's slices): its rows
+        // follow ours in its order, and a column whose places both tables derive alike is copied whole.
+        let allNew = added > 0 && added == other.codes.count
+        let first = codes.count - added
+        if allNew {
+            for or in 0..<added {
+                let p = other.rowPlaces[or]
+                rowPlaces[first + or] = p == Self.unsetPlace || p == 0 ? p : originMap[Int(p >> 40) - 1] << 40 | (p & 0xFF_FFFF_FFFF)
+            }
+        }
         let missingBits = Self.missingBits, overflowPlace = Self.overflowPlace
         for oc in other.columns.indices {
             let c = colMap[oc]
+            if allNew, !other.ownPlaces[oc], !ownPlaces[c] {
+                let columnPart = other.columnPlaces[oc]
+                if columnPart == Self.unsetPlace { continue }  // no figure in the column
+                if columnPlaces[c] == Self.unsetPlace || columnPlaces[c] == columnPart {
+                    columnPlaces[c] = columnPart
+                    columns[c].replaceSubrange(first..<(first + added), with: other.columns[oc])
+                    continue
+                }
+            }
             let src = other.columns[oc]
             for or in 0..<src.count {
                 let v = src[or]

@@ -102,7 +102,7 @@ final class FigureTableTests: XCTestCase {
         struct Expected: Equatable { var value: Double; var source: SourceRef? }
         var rng = Stream(s: 7)
         func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
-        func fill(_ table: inout PeriodValues, _ model: inout [String: Expected], file: String, layout: [Int], steps: Int) {
+        func fill(_ table: inout PeriodValues, _ model: inout [String: Expected], file: String, layout: [Int], steps: Int, units: [UnitCode]) {
             let slots = table.register(ids)
             let origin = table.origin(file: file, sheet: "数据")
             for step in 0..<steps {
@@ -133,9 +133,10 @@ final class FigureTableTests: XCTestCase {
                 }
             }
         }
+        let elsewhere = (0..<30).map { code(640_422_200_201 + UInt64($0)) }  // another township's villages
         func assertSame(_ table: PeriodValues, _ model: [String: Expected], _ what: String) {
             var n = 0
-            for u in units { for id in ids {
+            for u in units + elsewhere { for id in ids {
                 let got = table.observation(u, id).map { Expected(value: $0.value, source: $0.source) }
                 XCTAssertEqual(got, model["\(u) \(id)"], "\(what): \(u) \(id)")
                 if got != nil { n += 1 }
@@ -145,9 +146,9 @@ final class FigureTableTests: XCTestCase {
         for round in 0..<20 {
             var a = PeriodValues(), b = PeriodValues()
             var ma: [String: Expected] = [:], mb: [String: Expected] = [:]
-            fill(&a, &ma, file: "甲县.xlsx", layout: [2, 3, 4, 5, 6], steps: 10 + pick(60))
+            fill(&a, &ma, file: "甲县.xlsx", layout: [2, 3, 4, 5, 6], steps: 10 + pick(60), units: units)
             assertSame(a, ma, "round \(round), one table")
-            fill(&b, &mb, file: "乙县.csv", layout: [6, 2, 9, 3, 4], steps: 10 + pick(60))
+            fill(&b, &mb, file: "乙县.csv", layout: [6, 2, 9, 3, 4], steps: 10 + pick(60), units: units)
             let overwrite = round % 2 == 0
             var merged = a
             merged.merge(b, overwrite: overwrite)
@@ -155,6 +156,16 @@ final class FigureTableTests: XCTestCase {
             for (k, v) in mb where overwrite || mm[k] == nil { mm[k] = v }
             assertSame(merged, mm, "round \(round), merged (overwrite: \(overwrite))")
             assertSame(a, ma, "round \(round), the first table after the merge")
+            // Tables of different units (another township's file, a store's slice): merged whole.
+            var c = PeriodValues(), mc: [String: Expected] = [:]
+            fill(&c, &mc, file: round % 3 == 0 ? "甲县.xlsx" : "丙县.xlsx", layout: round % 3 == 1 ? [6, 2, 9, 3, 4] : [2, 3, 4, 5, 6],
+                 steps: 10 + pick(60), units: elsewhere)
+            var joined = merged
+            joined.merge(c, overwrite: overwrite)
+            var mj = mm
+            for (k, v) in mc { mj[k] = v }
+            assertSame(joined, mj, "round \(round), another township's table merged")
+            assertSame(c, mc, "round \(round), that table after the merge")
         }
     }
 
