@@ -171,7 +171,7 @@ public struct PeriodValues: Sendable {
     }
 
     /// Bytes the table holds for its figures and their cells (the arrays' capacity, not their
-    /// count): what a benchmark sets against the figures' own 16 bytes.
+    /// count): what a benchmark sets against the figures' own 8 bytes of value.
     public var allocatedBytes: Int {
         var n = 0
         for c in columns { n += c.capacity * 8 }

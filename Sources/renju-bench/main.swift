@@ -115,8 +115,8 @@ func validateBenchmark(villages: Int, dir: URL) throws {
     let figures = input.submissions.reduce(0) { $0 + $1.values.count }
     let tables = input.submissions.reduce(0) { $0 + $1.values.allocatedBytes }
     let historyTables = result.history.periods.values.reduce(0) { $0 + $1.allocatedBytes }
-    print(String(format: "  memory: figures %.0f MiB at 16 bytes each; the files' tables hold %.0f MiB, the merged history %.0f MiB; resident with the reference and divisions %.0f MiB, after reading %.0f, now %.0f MiB",
-                 Double(figures * 16) / 1_048_576, Double(tables) / 1_048_576, Double(historyTables) / 1_048_576,
+    print(String(format: "  memory: the figures' values %.0f MiB at 8 bytes each; the files' tables hold %.0f MiB, the merged history %.0f MiB; resident with the reference and divisions %.0f MiB, after reading %.0f, now %.0f MiB",
+                 Double(figures * 8) / 1_048_576, Double(tables) / 1_048_576, Double(historyTables) / 1_048_576,
                  residentWithReference, residentAfterReading, residentMiB()))
     print(String(format: "  resident once malloc has returned the pages it holds free: %.0f MiB", residentAfterTrimMiB()))
     print(String(format: "  reference and divisions %.2f s, reading %.2f s (peak %.0f MiB by then), checking %.2f s", loaded.timeIntervalSince(start),
