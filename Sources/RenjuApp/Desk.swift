@@ -59,6 +59,8 @@ public final class Desk: Sendable {
     let cache = ValidationCache()
     /// The checks of a version under way, shared by every request that wants the same one.
     let checking = SingleFlight<DeskSubmission>()
+    /// The checks of a county's latest versions under way and next (see `submission`).
+    let countyChecking: Coalescing<CountyRun, [Int64: DeskSubmission]>
     /// The boards under way, likewise.
     let boarding = SingleFlight<[BoardLine]>()
     let scratch: URL
@@ -72,6 +74,8 @@ public final class Desk: Sendable {
         reference = try workspace.reference()
         rulesDigest = RuleSetDigest.of(reference.checks)
         localiser = ErrorLocaliser(reference: reference)
+        let cache = self.cache
+        countyChecking = Coalescing { cache.generation }
         let temporary = FileManager.default.temporaryDirectory
         Self.removeStaleScratch(in: temporary)
         // Private to the desk's user: uploads are other people's figures.

@@ -25,6 +25,64 @@ actor SingleFlight<Value: Sendable> {
     }
 }
 
+/// One computation per key that covers every write up to a generation. A caller that needs the
+/// writes up to generation `g` joins the run under way when it has not begun yet or began at `g`
+/// or later, and otherwise the next run, which starts when the one under way ends — one next run
+/// for all who wait. The work calls `begin` when it begins (after waiting its turn in a line, say)
+/// and is told the generation it began at: everything written before it is seen.
+actor Coalescing<Key: Hashable & Sendable, Value: Sendable> {
+    typealias Begin = @Sendable () async -> Int
+    private var running: [Key: (run: Int, generation: Int?, task: Task<Value, any Error>)] = [:]
+    private var next: [Key: Task<Value, any Error>] = [:]
+    private var runs = 0
+    private let generation: @Sendable () -> Int
+
+    init(generation: @escaping @Sendable () -> Int) { self.generation = generation }
+
+    func run(_ key: Key, covering g: Int, _ work: @escaping @Sendable (_ begin: @escaping Begin) async throws -> Value) async throws -> Value {
+        if let r = running[key], r.generation.map({ $0 >= g }) ?? true { return try await r.task.value }
+        if let n = next[key] { return try await n.value }
+        guard let previous = running[key]?.task else { return try await start(key, work).value }
+        let task = Task { () async throws -> Value in
+            _ = try? await previous.value
+            return try await self.start(key, work).value
+        }
+        next[key] = task
+        return try await task.value
+    }
+
+    /// How many runs were started (coalesced requests share them).
+    var started: Int { runs }
+
+    private func start(_ key: Key, _ work: @escaping @Sendable (_ begin: @escaping Begin) async throws -> Value) -> Task<Value, any Error> {
+        next[key] = nil
+        runs += 1
+        let run = runs
+        let task = Task { () async throws -> Value in
+            do {
+                let v = try await work { await self.began(key, run) }
+                self.finished(key, run)
+                return v
+            } catch {
+                self.finished(key, run)
+                throw error
+            }
+        }
+        running[key] = (run, nil, task)
+        return task
+    }
+
+    private func began(_ key: Key, _ run: Int) -> Int {
+        let g = generation()
+        if running[key]?.run == run { running[key]?.generation = g }
+        return g
+    }
+
+    private func finished(_ key: Key, _ run: Int) {
+        if running[key]?.run == run { running[key] = nil }
+    }
+}
+
 final class ValidationCache: @unchecked Sendable {
     struct Key: Hashable { let id: Int64; let generation: Int }
     private var entries: [Int64: (Key, DeskSubmission)] = [:]

@@ -88,36 +88,6 @@ extension Desk {
         return f
     }
 
-    /// The other units' figures of the same period that a submission is checked among (peers of
-    /// the outlier tests, the rest of its county): the latest version of every other unit's upload
-    /// in the county not sent back, and for units with none, the figures the store holds.
-    func context(of stored: StoredSubmission, excluding own: Set<UnitCode>, frame: Frame) async throws -> [Submission] {
-        let county = scope(of: stored.unit), tree = reference.tree
-        var out: [Submission] = []
-        var covered = own
-        for other in try await latest(period: stored.period).values.sorted(by: { $0.unit < $1.unit })
-        where other.id != stored.id && other.state != .returned && !own.contains(other.unit)
-            && (other.unit == county || tree.isAncestor(county, of: other.unit)) {
-            let subs = try await read(other).input.submissions.filter { $0.period == stored.period && $0.unitCodes.allSatisfy { !covered.contains($0) } }
-            for s in subs { covered.formUnion(s.unitCodes) }
-            out += subs
-        }
-        for (top, sub) in frame.stored where !covered.contains(top) {
-            if sub.unitCodes.contains(where: { covered.contains($0) }) {
-                // Partly covered by an upload: only the rest.
-                var rest = Submission(file: sub.file, period: sub.period)
-                for r in sub.rows where !covered.contains(r.code) {
-                    rest.rows.append(r)
-                    for (id, v) in sub.values.figures(of: r.code) { rest.values.set(r.code, id, Observation(v, source: nil)) }
-                }
-                out.append(rest)
-            } else {
-                out.append(sub)
-            }
-        }
-        return out
-    }
-
     /// A stored file as the desk checks it: the submissions of its own period only, without the
     /// workbook's own 签字 (declared, not signed on the desk), and what it holds besides — sheets of
     /// other periods (never history: earlier periods come from the store) and the declared sign-offs.
@@ -141,49 +111,155 @@ extension Desk {
 
     /// Reads and checks a stored submission among its county's other figures of the period; its
     /// own findings only. Cached until the next desk write (upload, 说明, sign-off, 退回).
-    func submission(_ stored: StoredSubmission) async throws -> DeskSubmission {
-        let key = ValidationCache.Key(id: stored.id, generation: cache.generation)
+    ///
+    /// A unit's latest version is checked with its whole county at once: one check of the county's
+    /// latest versions answers for each of them (what any one of them is checked among is the same
+    /// county), and the requests that arrive while it runs share the next one — thirty clerks of a
+    /// county uploading in the same second cost the desk two or three checks, not thirty. A version
+    /// the county check does not cover (superseded, sent back) is checked on its own, among the
+    /// county's latest versions of the other units.
+    /// `line`: the county's check waits its turn there (behind the uploads already in it, whose
+    /// versions it then covers too); without it, it runs at once.
+    func submission(_ stored: StoredSubmission, in line: WorkQueue? = nil) async throws -> DeskSubmission {
+        let generation = cache.generation
+        let key = ValidationCache.Key(id: stored.id, generation: generation)
         if let hit = cache.get(key) { return hit }
+        if stored.state != .returned, try await latest(period: stored.period)[stored.unit]?.id == stored.id {
+            let county = scope(of: stored.unit), period = stored.period
+            let checked = try await countyChecking.run(CountyRun(period: period, county: county), covering: generation) { begin in
+                let work = { @Sendable () async throws -> [Int64: DeskSubmission] in
+                    try await self.checkedCounty(period: period, county: county, generation: await begin())
+                }
+                // Never refused: the upload it answers is stored.
+                if let line { return try await line.run(refusable: false, work) }
+                return try await work()
+            }
+            if let hit = checked[stored.id] { return hit }
+        }
         // A hundred board views arriving together check each version once, not a hundred times.
-        return try await checking.run("\(key.id)|\(key.generation)") { try await self.checkedSubmission(stored, key: key) }
+        return try await checking.run("\(key.id)|\(key.generation)") { try await self.checkedVersion(stored, key: key) }
     }
 
-    private func checkedSubmission(_ stored: StoredSubmission, key: ValidationCache.Key) async throws -> DeskSubmission {
+    /// A county's check of a period, shared (see `submission`).
+    struct CountyRun: Hashable, Sendable {
+        let period: Period
+        let county: UnitCode
+    }
+
+    /// Every latest version of a county's units that is not sent back, checked together: each
+    /// version's answer by its id. Empty when two versions hold figures of the same unit (each is
+    /// then checked on its own, its figures first).
+    private func checkedCounty(period: Period, county: UnitCode, generation: Int) async throws -> [Int64: DeskSubmission] {
+        let latest = try await latest(period: period), tree = reference.tree
+        let versions = latest.values.filter { $0.state != .returned && ($0.unit == county || tree.isAncestor(county, of: $0.unit)) }
+        let out = try await check(versions, answering: nil, period: period, county: county, latest: latest)
+        for (id, s) in out { cache.put(ValidationCache.Key(id: id, generation: generation), s) }
+        return out
+    }
+
+    /// One version checked on its own: its own figures first, then the county's latest versions
+    /// of the other units (not sent back), then the store's figures for the rest.
+    func checkedVersion(_ stored: StoredSubmission, key: ValidationCache.Key) async throws -> DeskSubmission {
         if let hit = cache.get(key) { return hit }
-        let explanations = try await store.explanations(submission: stored.id)
-        let signOffs = try await store.signOffs(submission: stored.id)
-        let p = try await prepared(stored)
-        let path = p.path, own = p.input
-        let ownUnits = Set(own.submissions.filter { $0.period == stored.period }.flatMap(\.unitCodes))
-        let frame = try await frame(period: stored.period, county: scope(of: stored.unit))
-        var input = own
-        input.explanations += explanations
-        input.signOffs += signOffs
-        input.submissions += try await context(of: stored, excluding: ownUnits, frame: frame)
-        let checked = workspace.check(input, reference: reference, period: stored.period, history: frame.history, asOf: today, localiser: localiser)
-        // This file's findings: its units', and those of the file itself. A role not yet signed is
-        // where the version stands on the desk (the board says who is to sign), not an error.
-        let tree = reference.tree, fileName = URL(fileURLWithPath: path).lastPathComponent
-        var mine = checked.result.findings.filter { f in
-            f.rule != SignOffCheck.missingRole
-                && (f.unit.map { ownUnits.contains($0) || $0 == stored.unit || tree.isAncestor(stored.unit, of: $0) }
-                    ?? (f.source?.file == path || f.source?.file == fileName))
+        let latest = try await latest(period: stored.period), tree = reference.tree
+        let county = scope(of: stored.unit)
+        let others = latest.values.filter { $0.id != stored.id && $0.unit != stored.unit && $0.state != .returned
+            && ($0.unit == county || tree.isAncestor(county, of: $0.unit)) }
+        let out = try await check([stored] + others, answering: stored, period: stored.period, county: county, latest: latest)
+        guard let s = out[stored.id] else {
+            throw DeskError.notFound(Message(zh: "报表 \(stored.id) 无法审核", en: "submission \(stored.id) could not be checked"))
         }
-        mine += otherPeriodFindings(p, stored: stored, history: frame.history)
-        mine += declaredFindings(p.declared, desk: signOffs, stored: stored)
-        var result = ValidationResult(period: checked.result.period, findings: Validator.ordered(mine).map { Self.renamed($0, from: path, to: stored.filename) },
-                                      // The file's own submissions come first among the checked period's (the
-                                      // county's others follow and are never shown as this file's).
-                                      submissions: Array(checked.result.submissions.prefix(own.submissions.filter { $0.period == stored.period }.count)),
-                                      history: checked.result.history, unitsChecked: ownUnits.count)
-        result.tallies = checked.result.tallies; result.filesRead = 1; result.coverage = checked.result.coverage
-        let v = Workspace.Validation(reference: checked.reference, input: own, result: result)
-        let digest = own.submissions.first { $0.period == stored.period }.flatMap { ContentDigest.of($0) }
-        let latest = try await self.latest(period: stored.period)[stored.unit]?.version ?? stored.version
-        let s = DeskSubmission(stored: stored, validation: v, digest: digest, signOffs: signOffs, declaredSignOffs: p.declared,
-                               explanations: explanations, isLatest: stored.version >= latest)
         cache.put(key, s)
         return s
+    }
+
+    /// Checks versions of a county's units together with the store's figures of its other units,
+    /// in unit order, and answers for `answering` (whose figures come before any other version's
+    /// of the same units) or, without it, for every version. Each answer holds the findings of the
+    /// version's own units and file; what a version's 说明 and sign-offs say reaches its own
+    /// findings only.
+    private func check(_ versions: [StoredSubmission], answering focus: StoredSubmission?, period: Period, county: UnitCode,
+                       latest: [UnitCode: StoredSubmission]) async throws -> [Int64: DeskSubmission] {
+        struct Part {
+            let stored: StoredSubmission
+            let prepared: Prepared
+            let explanations: [Explanation]
+            let signOffs: [SignOff]
+            let units: Set<UnitCode>
+            var first = 0, count = 0
+        }
+        func ownUnits(_ p: Prepared) -> Set<UnitCode> { Set(p.input.submissions.filter { $0.period == period }.flatMap(\.unitCodes)) }
+        var parts: [Part] = []
+        for v in versions.sorted(by: { ($0.unit, $0.id) < ($1.unit, $1.id) }) {
+            let p = try await prepared(v)
+            parts.append(Part(stored: v, prepared: p, explanations: try await store.explanations(submission: v.id),
+                              signOffs: try await store.signOffs(submission: v.id), units: ownUnits(p)))
+        }
+        var covered = Set<UnitCode>()
+        if let focus, let f = parts.first(where: { $0.stored.id == focus.id }) { covered = f.units }
+        var input = InputSet(), position = 0
+        for i in parts.indices {
+            let part = parts[i], answered = focus.map { $0.id == part.stored.id } ?? true
+            var subs = part.prepared.input.submissions
+            if answered {
+                // The version's own file whole.
+                if focus == nil {
+                    guard subs.allSatisfy({ $0.period != period || $0.unitCodes.allSatisfy { !covered.contains($0) } }) else { return [:] }
+                    for s in subs where s.period == period { covered.formUnion(s.unitCodes) }
+                }
+            } else {
+                // Another unit's version: its figures of the period that no earlier file gave.
+                subs = subs.filter { $0.period == period && $0.unitCodes.allSatisfy { !covered.contains($0) } }
+                for s in subs { covered.formUnion(s.unitCodes) }
+            }
+            // Each file's own findings and 说明, and the desk's 说明 and sign-offs of each version:
+            // they speak of the version's own units only.
+            input.findings += part.prepared.input.findings
+            input.explanations += part.prepared.input.explanations + part.explanations
+            input.signOffs += part.signOffs
+            parts[i].first = position
+            parts[i].count = subs.filter { $0.period == period }.count
+            position += parts[i].count
+            input.submissions += subs
+        }
+        let frame = try await frame(period: period, county: county)
+        for (top, sub) in frame.stored where !covered.contains(top) {
+            if sub.unitCodes.contains(where: { covered.contains($0) }) {
+                // Partly covered by an upload: only the rest.
+                var rest = Submission(file: sub.file, period: sub.period)
+                for r in sub.rows where !covered.contains(r.code) {
+                    rest.rows.append(r)
+                    for (id, v) in sub.values.figures(of: r.code) { rest.values.set(r.code, id, Observation(v, source: nil)) }
+                }
+                input.submissions.append(rest)
+            } else {
+                input.submissions.append(sub)
+            }
+        }
+        let checked = workspace.check(input, reference: reference, period: period, history: frame.history, asOf: today, localiser: localiser)
+        let tree = reference.tree
+        var out: [Int64: DeskSubmission] = [:]
+        for part in parts where focus.map({ $0.id == part.stored.id }) ?? true {
+            let stored = part.stored, path = part.prepared.path, fileName = URL(fileURLWithPath: path).lastPathComponent
+            // This file's findings: its units', and those of the file itself. A role not yet signed is
+            // where the version stands on the desk (the board says who is to sign), not an error.
+            var mine = checked.result.findings.filter { f in
+                f.rule != SignOffCheck.missingRole
+                    && (f.unit.map { part.units.contains($0) || $0 == stored.unit || tree.isAncestor(stored.unit, of: $0) }
+                        ?? (f.source?.file == path || f.source?.file == fileName))
+            }
+            mine += otherPeriodFindings(part.prepared, stored: stored, history: frame.history)
+            mine += declaredFindings(part.prepared.declared, desk: part.signOffs, stored: stored)
+            let own = checked.result.submissions.dropFirst(part.first).prefix(part.count)
+            var result = ValidationResult(period: checked.result.period, findings: Validator.ordered(mine).map { Self.renamed($0, from: path, to: stored.filename) },
+                                          submissions: Array(own), history: checked.result.history, unitsChecked: part.units.count)
+            result.tallies = checked.result.tallies; result.filesRead = 1; result.coverage = checked.result.coverage
+            let v = Workspace.Validation(reference: checked.reference, input: part.prepared.input, result: result)
+            let digest = part.prepared.input.submissions.first { $0.period == period }.flatMap { ContentDigest.of($0) }
+            out[stored.id] = DeskSubmission(stored: stored, validation: v, digest: digest, signOffs: part.signOffs, declaredSignOffs: part.prepared.declared,
+                                            explanations: part.explanations, isLatest: stored.version >= (latest[stored.unit]?.version ?? stored.version))
+        }
+        return out
     }
 
     /// Sheets of other periods in an upload are not history: the store's figures are. A figure

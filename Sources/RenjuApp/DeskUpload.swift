@@ -37,7 +37,23 @@ extension Desk {
     /// open. Then the bytes are stored as the unit's next version and checked against the history.
     /// `expecting`: the period the uploader's page shows; a file of another period is refused
     /// before it is stored, saying both.
-    public func upload(_ bytes: Data, filename: String, by grant: Grant<Permit.Upload>, expecting: Period? = nil, now: Date = Date()) async throws -> DeskSubmission {
+    ///
+    /// `line`: where uploads wait their turn (the server's). The file is read and stored in a slot
+    /// of its own; its check then waits in the same line, shared with the county's other uploads
+    /// stored by then (see `submission`).
+    public func upload(_ bytes: Data, filename: String, by grant: Grant<Permit.Upload>, expecting: Period? = nil, now: Date = Date(),
+                       in line: WorkQueue? = nil) async throws -> DeskSubmission {
+        let added: StoredSubmission
+        if let line {
+            added = try await line.run(bytes: bytes.count) { try await self.stored(bytes, filename: filename, by: grant, expecting: expecting, now: now) }
+        } else {
+            added = try await stored(bytes, filename: filename, by: grant, expecting: expecting, now: now)
+        }
+        return try await submission(added, in: line)
+    }
+
+    /// An upload read, held to what it must be and stored (see `upload`).
+    func stored(_ bytes: Data, filename: String, by grant: Grant<Permit.Upload>, expecting: Period?, now: Date) async throws -> StoredSubmission {
         let account = grant.account
         guard bytes.count <= maxUploadBytes else { throw DeskError.tooLarge(limit: maxUploadBytes) }
         let tree = reference.tree
@@ -90,7 +106,7 @@ extension Desk {
         // The file as just read is the stored version's (same bytes, same scratch path): its check
         // does not fetch it from the store and read it again.
         cache.putInput(sha, (path, input))
-        return try await submission(added)
+        return added
     }
 
     /// The level whose units upload returns and line the county's board: the township.

@@ -248,7 +248,7 @@ public final class DeskServer: Sendable {
     /// An upload read and checked through the queue, off the server's threads.
     func queuedUpload(_ bytes: Data, filename: String, expecting: Period? = nil, _ c: Caller, _ g: Grant<Permit.Upload>) async throws -> DeskSubmission {
         let desk = self.desk
-        return try await checks.run(bytes: bytes.count) { try await desk.upload(bytes, filename: filename, by: g, expecting: expecting) }
+        return try await desk.upload(bytes, filename: filename, by: g, expecting: expecting, in: checks)
     }
 
     static func lang(_ req: Request) -> Language { req.uri.queryParameters.get("lang") == "en" ? .en : .zh }

@@ -6,8 +6,9 @@ import Foundation
 /// uploaded files between them (a prefecture's 300 clerks sending their returns in the same minute
 /// all wait their turn; a flood of large files does not fill the memory). Past that an upload is
 /// refused at once with how long to wait (503 + Retry-After), so one clerk's files never hold the
-/// desk up.
-actor WorkQueue {
+/// desk up. The checks of stored uploads wait in the same line and are never refused: an upload
+/// whose file is stored is answered (see `Desk.submission`).
+public actor WorkQueue {
     let slots: Int
     let maxWaiting: Int
     let maxWaitingBytes: Int
@@ -16,16 +17,17 @@ actor WorkQueue {
     private var waitingBytes = 0
     private static let threads = DispatchTaskExecutor(DispatchQueue(label: "renju.desk.checks", qos: .utility, attributes: .concurrent))
 
-    init(slots: Int, maxWaiting: Int, maxWaitingBytes: Int = 256 * 1_048_576) {
+    public init(slots: Int, maxWaiting: Int, maxWaitingBytes: Int = 256 * 1_048_576) {
         self.slots = max(1, slots); self.maxWaiting = max(0, maxWaiting); self.maxWaitingBytes = max(0, maxWaitingBytes)
     }
 
-    struct Full: Error { let retryAfter: Int }
+    public struct Full: Error { public let retryAfter: Int }
 
-    /// Runs `work` (on an upload of `bytes`) when a slot is free; `Full` when the line is.
-    func run<T: Sendable>(bytes: Int = 0, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// Runs `work` (on an upload of `bytes`) when a slot is free; `Full` when the line is, unless
+    /// `refusable` is false (it then waits whatever the line).
+    public func run<T: Sendable>(bytes: Int = 0, refusable: Bool = true, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
         if running >= slots {
-            guard waiting.count < maxWaiting, waitingBytes + bytes <= maxWaitingBytes else {
+            guard !refusable || (waiting.count < maxWaiting && waitingBytes + bytes <= maxWaitingBytes) else {
                 throw Full(retryAfter: 5 * (1 + waiting.count / (slots * 8)))
             }
             waitingBytes += bytes
@@ -50,7 +52,7 @@ actor WorkQueue {
         next.resume.resume()
     }
 
-    var load: (running: Int, waiting: Int) { (running, waiting.count) }
+    public var load: (running: Int, waiting: Int) { (running, waiting.count) }
 }
 
 /// A task executor on a dispatch queue: the jobs of a task that prefers it run on the queue's
