@@ -118,6 +118,7 @@ extension Desk {
     /// county uploading in the same second cost the desk two or three checks, not thirty. A version
     /// the county check does not cover (superseded, sent back) is checked on its own, among the
     /// county's latest versions of the other units.
+    ///
     /// `line`: the county's check waits its turn there (behind the uploads already in it, whose
     /// versions it then covers too); without it, it runs at once.
     func submission(_ stored: StoredSubmission, in line: WorkQueue? = nil) async throws -> DeskSubmission {
