@@ -7,6 +7,20 @@ public struct UnitCode: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     init(value: UInt64) { self.value = value }
 
+    /// A code written as 2–12 ASCII digits and nothing else (a CSV field's bytes, the usual
+    /// cell), read without making text: the code `init?(_:)` reads from the same digits. Nil for
+    /// anything else — which `init?(_:)` may still read (blanks around it, full-width digits).
+    public init?(asciiDigits bytes: UnsafeBufferPointer<UInt8>) {
+        guard (2...12).contains(bytes.count) else { return nil }
+        var v: UInt64 = 0
+        for b in bytes {
+            guard b >= 0x30 && b <= 0x39 else { return nil }
+            v = v &* 10 &+ UInt64(b - 0x30)
+        }
+        for _ in bytes.count..<12 { v *= 10 }
+        value = v
+    }
+
     /// Parses a code as written in a cell: digits only (full-width accepted), 2–12 digits.
     public init?(_ text: String) {
         var v: UInt64 = 0, n = 0

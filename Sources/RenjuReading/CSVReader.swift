@@ -20,8 +20,6 @@ public enum CSVReader {
     public static let maxCellCharacters = CSV.maxCellCharacters
     /// Excel's own width: no sheet a clerk saves has more columns.
     public static let maxColumns = 16_384
-    /// Body rows of a streamed CSV form held at once before they are read and dropped.
-    public static let streamChunkRows = 4096
 
     public static func grid(from text: String, name: String? = nil) -> Grid { parse(text, name: name).grid }
 
@@ -31,9 +29,9 @@ public enum CSVReader {
         return (r.grid, r.problems)
     }
 
-    /// Reads a CSV form with its body rows streamed: once the header is known, rows pass a chunk
-    /// at a time into the stream and are dropped, so a large file's memory is its figures, not a
-    /// grid of its text. (A table that is not one unit a row is held whole, as `parse` does.)
+    /// Reads a CSV form with its body rows streamed: once the header is known, rows pass one at a
+    /// time into the stream and are dropped, so a large file's memory is its figures, not a grid
+    /// of its text. (A table that is not one unit a row is held whole, as `parse` does.)
     static func read(_ text: String, name: String?, stream makeStream: () -> CSVTableStream) -> (grid: Grid, problems: [Problem], stream: CSVTableStream) {
         let r = scan(text, name: name, makeStream: makeStream)
         return (r.grid, r.problems, r.stream ?? makeStream())
@@ -41,8 +39,10 @@ public enum CSVReader {
 
     static func scan(_ text: String, name: String?, makeStream: () -> CSVTableStream?) -> (grid: Grid, problems: [Problem], stream: CSVTableStream?) {
         var text = text
+        // The file's lines: at most as many body rows, room for which a form's table takes at once.
+        let lines = text.withUTF8 { bytes in bytes.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) } }
         func run(_ spanning: Bool) -> CSVScanner<GridSink> {
-            var s = CSVScanner(sink: GridSink(name: name, stream: makeStream()))
+            var s = CSVScanner(sink: GridSink(name: name, stream: makeStream(), lines: lines))
             text.withUTF8 { s.run($0, quotesSpanLines: spanning) }
             return s
         }
@@ -59,8 +59,12 @@ public enum CSVReader {
     /// What is kept of a table: a row's cells up to Excel's width; under the header, only the
     /// header's columns (a cell under no title is never read); and nothing at all when no header
     /// is found where the form reader looks for one. So a file's memory follows its figures, not
-    /// its bytes (a 255 MiB one-line CSV was 128 million cells). Once the header is found, body
-    /// rows go to the stream, if any, a chunk at a time.
+    /// its bytes (a 255 MiB one-line CSV was 128 million cells).
+    ///
+    /// Once the header and the rows a header may span under it are in the grid, the stream (if
+    /// any) decides the table's layout. A one-unit-a-row form then takes each body row as its
+    /// fields' bytes, as it is scanned (`CSVRow`): no text is made of a figure, no row is held.
+    /// Any other table is held whole and read at the end.
     struct GridSink: CSVSink {
         var grid: Grid
         var problems: [Problem] = []
@@ -71,9 +75,18 @@ public enum CSVReader {
         var stream: CSVTableStream?
         /// The stream it was given (kept when it stops taking rows: it still finishes the table).
         let given: CSVTableStream?
-        var rowsHeld = 0
+        /// Rows with cells under the header row, until the layout is decided.
+        var rowsUnderHeader = 0
+        /// Body rows go to the stream as bytes (the stream took a one-unit-a-row form).
+        var byRow = false
+        var row = CSVRow()
 
-        init(name: String?, stream: CSVTableStream?) { grid = Grid(name: name); self.stream = stream; given = stream }
+        /// The file's lines (an upper bound on its rows but for quoted line breaks).
+        let lines: Int
+
+        init(name: String?, stream: CSVTableStream?, lines: Int) {
+            grid = Grid(name: name); self.stream = stream; given = stream; self.lines = lines
+        }
 
         mutating func keeps(row: Int, column: Int) -> Bool {
             if column >= widthLimit || (!headerFound && nonEmptyRows >= FormReader.headerSearchRows) {
@@ -85,23 +98,33 @@ public enum CSVReader {
             return true
         }
 
-        mutating func field(row: Int, column: Int, text: String, quoted: Bool) {
-            if !text.isEmpty || quoted { grid.set(row, column, .text(text)) }
+        mutating func field(row r: Int, column: Int, bytes: UnsafeBufferPointer<UInt8>, quoted: Bool) {
+            guard !bytes.isEmpty || quoted else { return }
+            if byRow { row.append(column: column, bytes, quoted: quoted) } else { grid.set(r, column, .text(CSV.text(bytes))) }
         }
 
         mutating func cellTooLong(row: Int, column: Int) { problems.append(.cellTooLong(row: row, column: column)) }
 
-        mutating func endLine(row: Int) {
-            if headerFound, let stream {
-                rowsHeld += 1
-                if rowsHeld >= CSVTableStream.chunkRows {
-                    rowsHeld = 0
+        mutating func endLine(row r: Int) {
+            if byRow {
+                if !row.isEmpty, let stream { stream.read(row: r, row, grid: grid) }
+                row.removeAll()
+                return
+            }
+            if headerFound, let stream, !grid.rawCells(inRow: r).isEmpty {
+                // The header may span rows under its first (TableHeader.maxExtraRows): with them in, the layout is known.
+                rowsUnderHeader += 1
+                if rowsUnderHeader >= TableHeader.maxExtraRows {
                     if let keep = stream.take(grid) { grid.removeRows(after: keep) }
-                    if stream.holdsWhole { self.stream = nil }
+                    if stream.holdsWhole { self.stream = nil } else {
+                        byRow = true; row.reserve(width: widthLimit)
+                        // Room for the rest at once (a table grown row by row holds half as much again as it needs).
+                        stream.reserve(rows: lines - r)
+                    }
                 }
             }
             if !headerFound {
-                let cells = grid.cells(inRow: row)
+                let cells = grid.cells(inRow: r)
                 if !cells.isEmpty {
                     nonEmptyRows += 1
                     if cells.contains(where: { FormReader.codeKeys.contains(TextNormalizer.key($0.cell.display)) }),
@@ -115,15 +138,56 @@ public enum CSVReader {
     }
 }
 
-/// The receiving end of a streamed CSV: decides the table's layout from its first rows, reads a
-/// one-unit-a-row form chunk by chunk, and says which rows the scanner may drop.
+/// One CSV row as the scanner cut it: its kept fields' bytes, left to right, each found by its
+/// column. Reused from row to row.
+struct CSVRow {
+    struct Field { let column: Int; let start: Int; let end: Int; let quoted: Bool }
+    private(set) var bytes: [UInt8] = []
+    private(set) var fields: [Field] = []
+    /// The index in `fields` of each column's field, −1 for none.
+    private var indexOf: [Int32] = []
+
+    var isEmpty: Bool { fields.isEmpty }
+
+    mutating func reserve(width: Int) { indexOf = Array(repeating: -1, count: width) }
+
+    mutating func append(column: Int, _ b: UnsafeBufferPointer<UInt8>, quoted: Bool) {
+        let start = bytes.count
+        bytes.append(contentsOf: b)
+        if column < indexOf.count { indexOf[column] = Int32(fields.count) }
+        fields.append(Field(column: column, start: start, end: bytes.count, quoted: quoted))
+    }
+
+    func field(at column: Int) -> Field? {
+        guard column >= 0, column < indexOf.count else { return nil }
+        let i = Int(indexOf[column])
+        return i >= 0 ? fields[i] : nil
+    }
+
+    mutating func removeAll() {
+        for f in fields where f.column < indexOf.count { indexOf[f.column] = -1 }
+        fields.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// The row as a grid row: text cells, left to right, as `GridSink` stores them.
+    func cells() -> [Grid.Entry] {
+        bytes.withUnsafeBufferPointer { b in
+            fields.map { f in Grid.Entry(column: f.column, cell: .text(CSV.text(UnsafeBufferPointer(rebasing: b[f.start..<f.end]))), format: -1) }
+        }
+    }
+}
+
+/// The receiving end of a streamed CSV: decides the table's layout from its first rows, then
+/// reads a one-unit-a-row form a row at a time, and says which rows the scanner may drop.
 final class CSVTableStream {
-    static var chunkRows: Int { CSVReader.streamChunkRows }
     let reader: FormReader
     let file: String
     let defaultPeriod: Period?
     private var wide: WideTable?
     private var headerBottom = -1
+    /// Rows may be read from their bytes (`WideTable.readsPlainRows`).
+    private var plainRows = false
     /// The table is not read row by row (long format, sign-offs, explanations): the scanner keeps it.
     private(set) var holdsWhole = false
 
@@ -138,10 +202,22 @@ final class CSVTableStream {
             guard let layout = reader.layout(of: grid), layout.kind == .wide else { holdsWhole = true; return nil }
             wide = WideTable(reader, grid, file: file, header: layout.header, meta: layout.meta, defaultPeriod: defaultPeriod)
             headerBottom = layout.header.bottom
+            plainRows = wide?.readsPlainRows ?? false
         }
         for r in grid.rowIndices where r > headerBottom { wide?.read(row: r, of: grid) }
         return headerBottom
     }
+
+    /// Reads one body row given as its fields' bytes (after `take` found a one-unit-a-row form):
+    /// from the bytes when it is an ordinary data row, else as the text cells it holds.
+    func read(row r: Int, _ row: CSVRow, grid: Grid) {
+        guard wide != nil else { return }
+        if plainRows, wide?.read(row: r, bytes: row, grid: grid) == true { return }
+        wide?.read(row: r, cells: row.cells(), grid: grid)
+    }
+
+    /// Makes room for this many more rows of the form.
+    func reserve(rows: Int) { wide?.reserve(more: min(max(rows, 0), 1 << 24)) }
 
     /// What the file holds, once the scan is done.
     func finish(_ grid: Grid) -> SheetContent {

@@ -176,6 +176,8 @@ public struct FormReader: Sendable {
     struct RowScratch {
         var figures: [PeriodValues.RowFigure] = []
         var columnOf: [Int] = []
+        /// A row read from its bytes: each value column's figure, nil for a blank.
+        var plain: [Double?] = []
     }
 
     func readValues(_ cells: [Grid.Entry], grid: Grid, file: String, row r: Int, unit: UnitCode,
@@ -222,18 +224,41 @@ public struct FormReader: Sendable {
                 record(reading, unit: unit, indicator: cols[i].id, source: source(file, grid, r, c), period: sub.period, into: &sub)
             }
         }
-        if !scratch.figures.isEmpty {
-            let origin = sub.values.origin(file: file, sheet: grid.name)
-            for i in sub.values.setRow(unit, scratch.figures, origin: origin, row: r) {
-                let f = scratch.figures[i]
-                record(.value(f.value), unit: unit, indicator: columns[scratch.columnOf[i]].id, source: source(file, grid, r, f.column),
-                       period: sub.period, into: &sub)
-            }
-        }
+        storeRow(grid: grid, file: file, row: r, unit: unit, columns: columns, into: &sub, scratch: scratch)
         // A second figure under one merged title is read only to say when it differs from the first.
         for f in further {
             guard case .value = f.reading, sub.values[unit, f.indicator] != nil else { continue }
             record(f.reading, unit: unit, indicator: f.indicator, source: source(file, grid, r, f.column), period: sub.period, into: &sub)
+        }
+    }
+
+    /// Reads a row whose cells were read from their bytes (`WideTable.read(row:bytes:grid:)`):
+    /// `scratch.plain` holds each value column's figure, nil for a blank cell. What it stores
+    /// and records is what `readValues` does for the same cells as text.
+    func readPlainValues(grid: Grid, file: String, row r: Int, unit: UnitCode, columns: [ValueColumn],
+                         into sub: inout Submission, scratch: inout RowScratch) {
+        scratch.figures.removeAll(keepingCapacity: true)
+        scratch.columnOf.removeAll(keepingCapacity: true)
+        for (i, col) in columns.enumerated() {
+            if let v = scratch.plain[i] {
+                scratch.figures.append(.init(value: v, column: col.span.first, slot: col.slot, indicator: col.id))
+                scratch.columnOf.append(i)
+            } else {
+                record(.blank, unit: unit, indicator: col.id, source: source(file, grid, r, col.span.first), period: sub.period, into: &sub)
+            }
+        }
+        storeRow(grid: grid, file: file, row: r, unit: unit, columns: columns, into: &sub, scratch: scratch)
+    }
+
+    /// Stores a row's figures (`scratch.figures`) at once; a figure its unit already has is recorded as a duplicate.
+    private func storeRow(grid: Grid, file: String, row r: Int, unit: UnitCode, columns: [ValueColumn],
+                          into sub: inout Submission, scratch: RowScratch) {
+        guard !scratch.figures.isEmpty else { return }
+        let origin = sub.values.origin(file: file, sheet: grid.name)
+        for i in sub.values.setRow(unit, scratch.figures, origin: origin, row: r) {
+            let f = scratch.figures[i]
+            record(.value(f.value), unit: unit, indicator: columns[scratch.columnOf[i]].id, source: source(file, grid, r, f.column),
+                   period: sub.period, into: &sub)
         }
     }
 

@@ -185,12 +185,14 @@ public struct InputLoader: Sendable {
                 set.findings.append(Finding(rule: .encoding, severity: .error, unit: nil, period: defaultPeriod, message: message,
                                             source: SourceRef(file: file)))
             }
-            if String(data: data, encoding: .utf8) == nil, !data.starts(with: [0xEF, 0xBB, 0xBF]), TextDecoding.looksMixed(data) {
+            // Decoded once: bytes that are valid UTF-8 (without a BOM) decode as UTF-8 and as nothing else.
+            let decoded = TextDecoding.decode(data)
+            if decoded?.encoding != .utf8, !data.starts(with: [0xEF, 0xBB, 0xBF]), TextDecoding.looksMixed(data) {
                 encodingRefused(Message(zh: "文件混用了 UTF-8 和 GBK 两种编码（多半是从不同文件拼接而来），无法可靠读取：请在 Excel 中打开后另存为一种编码的 CSV",
                                         en: "The file mixes UTF-8 and GBK text (pasted from two sources) and cannot be read reliably: save it again in one encoding"))
                 return
             }
-            guard let (text, encoding) = TextDecoding.decode(data) else {
+            guard let (text, encoding) = decoded else {
                 unreadable("编码无法识别（既不是 UTF-8 也不是 GB18030）/ unknown text encoding"); return
             }
             if encoding == .gb18030, TextDecoding.looksSingleByteWestern(data) {

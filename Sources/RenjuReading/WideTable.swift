@@ -1,5 +1,6 @@
 import Foundation
 import RenjuModel
+import RenjuText
 
 /// A form laid out one unit a row, one indicator a column (the usual 附表), read row by row:
 /// set up from the header, fed the body rows (all at once from a sheet, or a chunk at a time as a
@@ -21,6 +22,10 @@ struct WideTable {
     private var pendingTotals: [(row: Int, name: String, cells: [Grid.Entry])] = []
     private var footerText: [(String, SourceRef)] = []
     private var seen = UnitIndex()
+    /// The unknown columns, each followed for pictures.
+    private var pictures: [PictureColumn] = []
+    /// Whether the sheet has recomputed formula cells (never a CSV).
+    private var hasFormulaNotes = false
 
     /// Columns are decided left to right, never in a dictionary's order: the leftmost `区划代码`
     /// column is the code, the first indicator column of a kind is read (a second is a duplicate),
@@ -79,14 +84,22 @@ struct WideTable {
         sub.period = period ?? defaultPeriod
         self.columns = columns
         self.sub = sub
+        pictures = columns.compactMap { if case .unknown = $0.kind { return PictureColumn(column: $0.span.first) }; return nil }
+        hasFormulaNotes = !grid.formulaNotes.isEmpty
     }
 
     mutating func reserve(rows: Int) { sub.values.reserveCapacity(rows: rows); sub.rows.reserveCapacity(rows) }
 
+    /// Makes room for `more` rows beyond those read.
+    mutating func reserve(more: Int) { reserve(rows: sub.values.codes.count + more) }
+
     /// Reads one body row of `grid`.
-    mutating func read(row r: Int, of grid: Grid) {
-        // The row's cells once: every look-up below is in this short sorted list.
-        let raw = grid.rawCells(inRow: r)
+    mutating func read(row r: Int, of grid: Grid) { read(row: r, cells: grid.rawCells(inRow: r), grid: grid) }
+
+    /// Reads one body row given as its stored cells, left to right (`grid` gives the sheet's
+    /// name and formats; the row need not be in it).
+    mutating func read(row r: Int, cells raw: [Grid.Entry], grid: Grid) {
+        notePictures(raw)
         if raw.allSatisfy({ if case let .text(s) = $0.cell { return TextNormalizer.isBlank(s) }; return false }) { return }
         let codeEntry = FormReader.cell(in: raw, codeColumn)
         let codeCell = codeEntry?.cell
@@ -107,7 +120,7 @@ struct WideTable {
         guard !dateCode, let unit = codeText.flatMap(UnitCode.init) else {
             let givenName = names.first { FormReader.totalNames.contains(TextNormalizer.key($0)) } ?? names.first
             // Not a data row: perhaps the sign-off footer.
-            let cells = grid.cells(inRow: r)
+            let cells = raw.filter { if case let .text(s) = $0.cell { return !TextNormalizer.isBlank(s) }; return true }
             let rowText = cells.map { c -> String in
                 if case let .number(d) = c.cell, grid.isDate(r, c.column), let date = grid.date(serial: d) { return date.description }
                 return c.cell.display
@@ -135,36 +148,100 @@ struct WideTable {
             }
             return
         }
+        guard accept(unit, names: names, row: r, codeColumn: codeEntry?.column ?? codeColumn.first, grid: grid) else { return }
+        reader.readValues(raw, grid: grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub, scratch: &scratch)
+    }
+
+    /// Takes a data row's unit (named by `names`), unless the form already gave it.
+    private mutating func accept(_ unit: UnitCode, names: [String], row r: Int, codeColumn column: Int, grid: Grid) -> Bool {
         let givenName = reader.givenName(names, of: unit)
         if let first = seen[unit].map(Int.init) {
             sub.findings.append(Finding(
                 rule: .duplicateUnit, severity: .error, unit: unit, unitName: reader.unitName(unit, given: givenName), period: sub.period,
                 message: Message(zh: "单位 \(unit) 在本表中出现两次（第 \(first + 1) 行和第 \(r + 1) 行），只读取第一行，请删除重复行",
                                  en: "Unit \(unit) appears twice in this file (rows \(first + 1) and \(r + 1)); only the first is read"),
-                source: reader.source(file, grid, r, codeEntry?.column ?? codeColumn.first)))
-            return
+                source: reader.source(file, grid, r, column)))
+            return false
         }
         seen.set(unit, Int32(truncatingIfNeeded: r))
-        sub.rows.append(UnitRow(code: unit, givenName: givenName, source: reader.source(file, grid, r, codeEntry?.column ?? codeColumn.first)))
-        reader.readValues(raw, grid: grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub, scratch: &scratch)
+        sub.rows.append(UnitRow(code: unit, givenName: givenName, source: reader.source(file, grid, r, column)))
+        return true
     }
 
-    /// Whether every filled cell below the header in a column is a WPS picture (`DISPIMG`).
-    static func isPictureColumn(_ grid: Grid, _ column: Int, below header: Int) -> Bool {
-        var any = false
-        for r in grid.rowIndices where r > header {
-            guard let cell = grid[r, column] else { continue }
+    /// Whether `read(row:bytes:)` can read this table's rows: every column is one column (no
+    /// title merged across several) and no cell of the sheet was recomputed from a formula — so
+    /// a row's cells are its fields, one a column, and nothing but their text reads them.
+    var readsPlainRows: Bool {
+        !hasFormulaNotes && codeColumn.first == codeColumn.last && nameColumns.allSatisfy { $0.first == $0.last }
+            && valueCols.allSatisfy { $0.span.first == $0.span.last }
+    }
+
+    /// Reads a CSV body row from its fields' bytes when it is an ordinary data row: a code of
+    /// ASCII digits, each figure blank or a plain decimal. Such a row reads exactly as its text
+    /// cells would (the same unit, name, figures, blanks, findings), without making text of its
+    /// figures. Returns false, having changed nothing, for any other row: the caller then reads
+    /// it as text cells (`read(row:cells:grid:)`).
+    mutating func read(row r: Int, bytes row: CSVRow, grid: Grid) -> Bool {
+        row.bytes.withUnsafeBufferPointer { bytes -> Bool in
+            func field(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
+                guard let f = row.field(at: column) else { return nil }
+                return UnsafeBufferPointer(rebasing: bytes[f.start..<f.end])
+            }
+            guard let codeBytes = field(codeColumn.first), let unit = UnitCode(asciiDigits: codeBytes) else { return false }
+            // Every figure first: a cell that is not a plain decimal sends the row to the text path untouched.
+            scratch.plain.removeAll(keepingCapacity: true)
+            for col in valueCols {
+                guard let b = field(col.span.first), !b.isEmpty else { scratch.plain.append(nil); continue }
+                guard let v = NumberText.plainDecimal(b) else { return false }
+                scratch.plain.append(v)
+            }
+            if !pictures.isEmpty {
+                for i in pictures.indices {
+                    pictures[i].note(field(pictures[i].column).map { RawCell.text(CSV.text($0)) })
+                }
+            }
+            var names: [String] = []
+            for span in nameColumns {
+                if let b = field(span.first), !b.isEmpty, case let name = TextNormalizer.fold(CSV.text(b)), !TextNormalizer.isBlank(name) {
+                    names.append(name)
+                }
+            }
+            guard accept(unit, names: names, row: r, codeColumn: codeColumn.first, grid: grid) else { return true }
+            reader.readPlainValues(grid: grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub, scratch: &scratch)
+            return true
+        }
+    }
+
+    /// Follows the unknown columns' cells, row by row, to tell a column of WPS pictures (see `PictureColumn`).
+    private mutating func notePictures(_ raw: [Grid.Entry]) {
+        for i in pictures.indices {
+            let c = pictures[i].column
+            pictures[i].note(raw.first { $0.column == c }?.cell)
+        }
+    }
+
+    /// An unknown column followed down the body: whether every filled cell in it is a WPS
+    /// picture (`DISPIMG`). Followed as rows are read, so a CSV read a row at a time (its rows
+    /// never all in a grid) is judged on all of them.
+    struct PictureColumn {
+        let column: Int
+        private var any = false, other = false
+        init(column: Int) { self.column = column }
+
+        mutating func note(_ cell: RawCell?) {
+            guard !other, let cell else { return }
             let text: String
             switch cell {
             case let .formulaWithoutValue(f): text = f
             case let .text(t): text = t
-            default: return false
+            default: other = true; return
             }
-            if text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            guard text.uppercased().contains("DISPIMG(") else { return false }
+            if text.trimmingCharacters(in: .whitespaces).isEmpty { return }
+            guard text.uppercased().contains("DISPIMG(") else { other = true; return }
             any = true
         }
-        return any
+
+        var isPictures: Bool { any && !other }
     }
 
     /// The submission: totals without a code given to their units' parent, unknown columns named,
@@ -190,7 +267,7 @@ struct WideTable {
         for (span, col) in columns {
             // A column of pictures in cells (WPS writes `=DISPIMG("ID_…",1)`): not a figure, not a
             // stranger either — left out without a word.
-            if case .unknown = col, Self.isPictureColumn(grid, span.first, below: headerRow) { continue }
+            if case .unknown = col, pictures.contains(where: { $0.column == span.first && $0.isPictures }) { continue }
             if case let .unknown(title) = col {
                 sub.findings.append(Finding(
                     rule: .unknownColumn, severity: .warning, unit: nil, period: sub.period,

@@ -5,8 +5,10 @@ import Foundation
 public protocol CSVSink {
     /// Whether the field at (row, column) is wanted; false: it is not turned into text.
     mutating func keeps(row: Int, column: Int) -> Bool
-    /// A kept field: its text (empty for an empty field) and whether it was quoted.
-    mutating func field(row: Int, column: Int, text: String, quoted: Bool)
+    /// A kept field: its bytes (UTF-8, quotes taken off and doubled quotes made single; empty
+    /// for an empty field, valid only during the call) and whether it was quoted. A sink that
+    /// wants text makes it (`CSV.text(bytes)`); one that reads numbers from the bytes need not.
+    mutating func field(row: Int, column: Int, bytes: UnsafeBufferPointer<UInt8>, quoted: Bool)
     /// The line `row` ended.
     mutating func endLine(row: Int)
     /// A field longer than `CSV.maxCellCharacters` was cut.
@@ -16,6 +18,12 @@ public protocol CSVSink {
 public enum CSV {
     /// Excel's own limit on a cell's characters.
     public static let maxCellCharacters = 32_767
+
+    /// A field's text (invalid UTF-8 repaired with U+FFFD, as every field was always read).
+    @inlinable
+    public static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        bytes.isEmpty ? "" : String(decoding: bytes, as: UTF8.self)
+    }
 
     /// The records of a CSV text as rows of fields (zero-based row numbers, empty lines left out):
     /// for reference files (a national divisions list). A quote that never closes is read again
@@ -37,10 +45,10 @@ public enum CSV {
         var current: [String] = []
         public init() {}
         public mutating func keeps(row: Int, column: Int) -> Bool { true }
-        public mutating func field(row: Int, column: Int, text: String, quoted: Bool) {
-            guard !text.isEmpty || quoted || !current.isEmpty else { return }
+        public mutating func field(row: Int, column: Int, bytes: UnsafeBufferPointer<UInt8>, quoted: Bool) {
+            guard !bytes.isEmpty || quoted || !current.isEmpty else { return }
             while current.count < column { current.append("") }
-            current.append(text)
+            current.append(CSV.text(bytes))
         }
         public mutating func endLine(row: Int) {
             if !current.isEmpty { records.append((row, current)); current = [] }
@@ -74,7 +82,6 @@ public struct CSVScanner<Sink: CSVSink> {
         length += 1
     }
 
-    @inlinable var text: String { field.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[..<length]), as: UTF8.self) } }
 
     @inlinable @inline(__always) mutating func append(_ b: UInt8) {
         if b & 0xC0 == 0x80 { if !dropping { put(b) }; return }
@@ -85,7 +92,8 @@ public struct CSVScanner<Sink: CSVSink> {
 
     @inlinable mutating func flush() {
         if sink.keeps(row: row, column: col) {
-            sink.field(row: row, column: col, text: length > 0 ? text : "", quoted: fieldWasQuoted)
+            let (r, c, n, q) = (row, col, length, fieldWasQuoted)
+            field.withUnsafeBufferPointer { sink.field(row: r, column: c, bytes: UnsafeBufferPointer(rebasing: $0[..<n]), quoted: q) }
         }
         length = 0; count = 0; fieldWasQuoted = false; tooLong = false; dropping = false
     }

@@ -19,6 +19,15 @@ func peakMemoryMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
 }
 
+/// CPU time the process has used (user + system, every thread), seconds: set against a stage's
+/// wall time, it says how many of the cores the stage kept busy.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return s(usage.ru_utime) + s(usage.ru_stime)
+}
+
 /// Resident memory now (Linux: /proc/self/statm), MiB.
 func residentMiB() -> Double {
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
@@ -100,18 +109,18 @@ func validateBenchmark(villages: Int, dir: URL) throws {
     }
     print(String(format: "  %.0f MiB of input, read once before timing (warm file cache); resident %.0f MiB before, %.0f after",
                  Double(warmBytes) / 1_048_576, residentAtStart, residentMiB()))
-    let start = Date()
+    let start = Date(), cpuStart = cpuSeconds()
     // The same steps as `renju validate`, through the application layer, timed one by one.
     let workspace = Workspace(Locations(reference: bundledReference(), templates: "templates", divisions: dir.appendingPathComponent("divisions.csv").path))
     let reference = try workspace.reference()
-    let loaded = Date()
+    let loaded = Date(), cpuLoaded = cpuSeconds()
     let residentWithReference = residentMiB()
     let input = try workspace.read([dir.appendingPathComponent("returns").path], reference: reference)
-    let read = Date()
+    let read = Date(), cpuRead = cpuSeconds()
     let peakAfterReading = peakMemoryMiB()
     let residentAfterReading = residentMiB()
     let result = workspace.check(input, reference: reference, asOf: CivilDate(year: 2025, month: 10, day: 31)).result
-    let done = Date()
+    let done = Date(), cpuDone = cpuSeconds()
     let figures = input.submissions.reduce(0) { $0 + $1.values.count }
     let tables = input.submissions.reduce(0) { $0 + $1.values.allocatedBytes }
     let historyTables = result.history.periods.values.reduce(0) { $0 + $1.allocatedBytes }
@@ -121,20 +130,23 @@ func validateBenchmark(villages: Int, dir: URL) throws {
     print(String(format: "  resident once malloc has returned the pages it holds free: %.0f MiB", residentAfterTrimMiB()))
     print(String(format: "  reference and divisions %.2f s, reading %.2f s (peak %.0f MiB by then), checking %.2f s", loaded.timeIntervalSince(start),
                  read.timeIntervalSince(loaded), peakAfterReading, done.timeIntervalSince(read)))
+    print(String(format: "  CPU time (both cores): reference and divisions %.2f s, reading %.2f s, checking %.2f s; %.2f s in all, %.0f ns a figure",
+                 cpuLoaded - cpuStart, cpuRead - cpuLoaded, cpuDone - cpuRead, cpuDone - cpuStart, (cpuDone - cpuStart) / Double(max(figures, 1)) * 1e9))
     print("  \(result.summary.units) units checked, \(figures) figures read, \(result.findings.count) findings")
     report("validate \(villages) villages with the previous quarter", seconds: done.timeIntervalSince(start), items: villages, unit: "villages")
-    try readingLimits(files: try InputLoader.files(in: [dir.appendingPathComponent("returns").path]))
+    // `--no-limits`: the stage alone (for a profile of validate that the comparison does not blur).
+    if !args.contains("--no-limits") { try readingLimits(files: try InputLoader.files(in: [dir.appendingPathComponent("returns").path])) }
 }
 
 /// The reading stage against what the files themselves cost, on the same files in the same run
 /// (after the timed run, cache warm, one core each): reading the bytes (`cat`), counting their
-/// lines (`wc -l`, the program), and Renju's CSV scanner alone (fields split, quotes handled, each
-/// field made text — what the form reader is then given).
+/// lines (`wc -l`, the program), and Renju's CSV scanner alone (fields split, quotes handled: the
+/// bytes the form reader is then given; it makes text only of the fields that are not figures).
 func readingLimits(files: [URL]) throws {
     struct Count: CSVSink {
         var fields = 0, bytes = 0
         mutating func keeps(row: Int, column: Int) -> Bool { true }
-        mutating func field(row: Int, column: Int, text: String, quoted: Bool) { fields += 1; bytes += text.utf8.count }
+        mutating func field(row: Int, column: Int, bytes: UnsafeBufferPointer<UInt8>, quoted: Bool) { fields += 1; self.bytes += bytes.count }
         mutating func endLine(row: Int) {}
         mutating func cellTooLong(row: Int, column: Int) {}
     }
@@ -387,7 +399,7 @@ case "read-csv":
     }
 default:
     print("""
-    usage: renju-bench validate [--villages 500000] [--dir DIR]   (synthesises DIR first if empty)
+    usage: renju-bench validate [--villages 500000] [--dir DIR] [--no-limits]   (synthesises DIR first if empty)
            renju-bench localise [--villages 500000] [--share 0.02] [--rounds 3] [--dir DIR] [--profile]
                                                                     (checking with and without error localisation)
            renju-bench read [--cells 1000000] [--file FILE]        (writes FILE first if missing)

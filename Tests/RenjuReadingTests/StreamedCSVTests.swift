@@ -4,20 +4,27 @@ import RenjuModel
 import RenjuReading
 import RenjuReference
 
-/// A large CSV form is read a chunk of rows at a time (its memory is its figures, not a grid of
-/// its text); what it reads must be exactly what reading the whole grid at once reads — figures
-/// with their cells, duplicates across chunks, bad rows, the footer's sign-offs.
+/// A large CSV form is read a row at a time as it is scanned (its memory is its figures, not a
+/// grid of its text), an ordinary row straight from its bytes; what it reads must be exactly what
+/// reading the whole grid of text cells at once reads — figures with their cells, blanks,
+/// duplicates far apart, bad rows and cells that are not plain numbers, the footer's sign-offs.
 final class StreamedCSVTests: XCTestCase {
-    func testAFormReadInChunksReadsExactlyWhatTheWholeGridReads() throws {
+    func testAFormReadRowByRowReadsExactlyWhatTheWholeGridReads() throws {
         let reference = try testReference()
-        var lines = ["关于农村人居环境的统计表", "报告期：2025Q3", "区划代码,单位名称,总户数,卫生厕所户数,保洁员,生活垃圾产生量"]
-        let rows = 3 * CSVReader.streamChunkRows + 1_234
+        var lines = ["关于农村人居环境的统计表", "报告期：2025Q3", "区划代码,单位名称,总户数,卫生厕所户数,保洁员,生活垃圾产生量,照片"]
+        let rows = 13_522
         for n in 0..<rows {
             let code = "6404221\(String(format: "%05d", n))"
             switch n {
-            case 7_000: lines.append("640422100010,重复的村,1,1,1,1")           // the unit of row 10 again, two chunks later
+            case 7_000: lines.append("640422100010,重复的村,1,1,1,1")           // the unit of row 10 again, far below
             case 9_000: lines.append("6404X2100001,错码村,300,200,3,4.5")        // not a division code
             case 9_001: lines.append(",,,,,")                                    // a blank row
+            case 9_002: lines.append("\(code),全角村,１２０,\"1,234\",-,4.5")      // full-width digits, a thousands separator, a dash
+            case 9_003: lines.append("\(code), 空格村 ,\" 120\",无,\"\",abc")     // blanks around, 无, a quoted empty cell, a word
+            case 9_004: lines.append("\"\(code)\",\"引号村\",\"120\",\"12.5\",\"3\",\"0.25\"")  // every cell quoted
+            case 9_005: lines.append(" \(code),前空格码,1,2,3,4")               // a code with a blank before it
+            case 9_006: lines.append("\(code),超长码村,1e3,2,3,4,=DISPIMG(\"ID_1\",1)")  // an exponent; a picture
+            case 9_007: lines.append("640422,县级行,10,20,30,40")                // a short code (padded)
             default: lines.append("\(code),村\(n),\(100 + n % 900),\(10 + n % 90),\(n % 7 == 0 ? "" : String(1 + n % 9)),\(Double(n % 500) / 10)")
             }
         }
@@ -41,6 +48,10 @@ final class StreamedCSVTests: XCTestCase {
         XCTAssertEqual(streamed.rows.map(\.code), expected.rows.map(\.code))
         XCTAssertEqual(streamed.rows.map(\.source), expected.rows.map(\.source))
         XCTAssertEqual(streamed.rows.count, rows - 3, "all rows but the duplicate, the bad code and the blank row")
+        XCTAssertEqual(streamed.blanks.count, expected.blanks.count)
+        for (unit, blanks) in expected.blanks { XCTAssertEqual(streamed.blanks[unit], blanks, "\(unit)") }
+        XCTAssertEqual(streamed.unreadable, expected.unreadable)
+        XCTAssertFalse(streamed.unreadable.isEmpty, "the cells that are not numbers are named")
         // Every figure, with the cell it came from.
         XCTAssertEqual(streamed.values.count, expected.values.count)
         XCTAssertGreaterThan(streamed.values.count, 4 * (rows - 3) - rows / 7 - 10)
@@ -56,6 +67,7 @@ final class StreamedCSVTests: XCTestCase {
         XCTAssertTrue(streamed.findings.contains { $0.rule == .duplicateUnit && $0.message.zh.contains("第 14 行和第 7004 行") },
                       describe(streamed.findings).joined(separator: "\n"))
         XCTAssertTrue(streamed.findings.contains { $0.rule == .badCode && $0.source?.row == 9_003 })
+        XCTAssertTrue(streamed.findings.contains { $0.rule == .notANumber && $0.message.zh.contains("abc") })
         // The footer under the last chunk still gives the sign-offs.
         XCTAssertEqual(Set(streamed.signOffs.map(\.role)), ["单位负责人", "统计负责人", "填表人"])
         XCTAssertEqual(streamed.signOffs, expected.signOffs)
