@@ -15,23 +15,28 @@ public enum OrderStatistics {
     /// The k-th smallest value (0-based); afterwards `xs[..<k]` ≤ `xs[k]` ≤ `xs[(k+1)...]`.
     /// Quickselect with a median-of-three pivot, falling back to a sort when it degenerates.
     public static func select(_ xs: inout [Double], _ k: Int) -> Double {
-        var lo = 0, hi = xs.count - 1, rounds = 0
-        while lo < hi {
-            rounds += 1
-            if rounds > 64 { xs[lo...hi].sort(); return xs[k] }
-            let mid = lo + (hi - lo) / 2
-            let a = xs[lo], b = xs[mid], c = xs[hi]
-            let pivot = max(min(a, b), min(max(a, b), c))
-            // Three-way partition: < pivot, == pivot, > pivot.
-            var lt = lo, i = lo, gt = hi
-            while i <= gt {
-                if xs[i] < pivot { xs.swapAt(lt, i); lt += 1; i += 1 }
-                else if xs[i] > pivot { xs.swapAt(i, gt); gt -= 1 }
-                else { i += 1 }
+        guard xs.indices.contains(k) else { return .nan }
+        // On the buffer: the partition's swaps are most of the work, each one checked on an array.
+        return xs.withUnsafeMutableBufferPointer { xs -> Double in
+            var lo = 0, hi = xs.count - 1, rounds = 0
+            while lo < hi {
+                rounds += 1
+                if rounds > 64 { var part = UnsafeMutableBufferPointer(rebasing: xs[lo...hi]); part.sort(); return xs[k] }
+                let mid = lo + (hi - lo) / 2
+                let a = xs[lo], b = xs[mid], c = xs[hi]
+                let pivot = max(min(a, b), min(max(a, b), c))
+                // Three-way partition: < pivot, == pivot, > pivot.
+                var lt = lo, i = lo, gt = hi
+                while i <= gt {
+                    let x = xs[i]
+                    if x < pivot { xs[i] = xs[lt]; xs[lt] = x; lt += 1; i += 1 }
+                    else if x > pivot { xs[i] = xs[gt]; xs[gt] = x; gt -= 1 }
+                    else { i += 1 }
+                }
+                if k < lt { hi = lt - 1 } else if k > gt { lo = gt + 1 } else { return pivot }
             }
-            if k < lt { hi = lt - 1 } else if k > gt { lo = gt + 1 } else { return pivot }
+            return xs[k]
         }
-        return xs[k]
     }
 
     /// The largest of `xs[..<k]` after `select(&xs, k)`: the (k−1)-th smallest.

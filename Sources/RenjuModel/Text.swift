@@ -22,7 +22,42 @@ public enum TextNormalizer {
             if first == u.startIndex && last == u.index(before: u.endIndex) { return s }
             return String(s[first...last])
         }
-        return s.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: Self.trimmed)
+        if let t = foldedByTable(s) { return t }
+        return foldedByFoundation(s)
+    }
+
+    /// NFKC by Foundation, then trimmed: what `fold` gives for any text.
+    static func foldedByFoundation(_ s: String) -> String {
+        s.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: Self.trimmed)
+    }
+
+    /// Text of printable ASCII, tabs, CJK ideographs, full-width ASCII forms (U+FF01–U+FF5E:
+    /// `（户）`, `１２`, `：`) and the ideographic space, folded without Foundation — a form's
+    /// titles are mostly such text, and Foundation's NFKC took microseconds a title. NFKC maps
+    /// exactly those full-width forms to the ASCII characters they stand for and the ideographic
+    /// space to a space, and leaves the rest as it is; the ends are then trimmed as `fold` trims.
+    /// Nil for any other text.
+    static func foldedByTable(_ s: String) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        for v in s.unicodeScalars {
+            let x = v.value
+            if x < 0x80 {
+                if x < 0x20 && x != 0x09 { return nil }
+                out.append(UInt8(x))
+            } else if x >= 0xFF01 && x <= 0xFF5E {
+                out.append(UInt8(x - 0xFF01 + 0x21))
+            } else if x == 0x3000 {
+                out.append(0x20)
+            } else if (0x4E00...0x9FFF).contains(x) || (0x3400...0x4DBF).contains(x) {
+                out.append(contentsOf: String(v).utf8)
+            } else {
+                return nil
+            }
+        }
+        guard let first = out.firstIndex(where: { $0 > 0x20 && $0 != 0x7F }),
+              let last = out.lastIndex(where: { $0 > 0x20 && $0 != 0x7F }) else { return "" }
+        return String(decoding: out[first...last], as: UTF8.self)
     }
 
     /// Whether every scalar is printable ASCII, a tab, or a CJK unified ideograph (U+3400–U+4DBF,
@@ -51,16 +86,33 @@ public enum TextNormalizer {
     /// A key for matching headers and names: folded, without blanks and quote marks.
     public static func key(_ s: String) -> String {
         if isNFKCStable(s) {
-            // ASCII and CJK ideographs: drop blanks and quotes, lower-case ASCII letters.
+            // ASCII and CJK ideographs: drop blanks, quotes and the control character DEL (as
+            // the general path below does), lower-case ASCII letters.
             var out: [UInt8] = []
             out.reserveCapacity(s.utf8.count)
             for b in s.utf8 {
-                if b == 0x20 || b == 0x09 || b == 0x22 || b == 0x27 { continue }
+                if b == 0x20 || b == 0x09 || b == 0x22 || b == 0x27 || b == 0x7F { continue }
                 out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
             }
             return String(decoding: out, as: UTF8.self)
         }
-        let folded = fold(s).lowercased()
+        if let folded = foldedByTable(s) {
+            // Now ASCII and CJK ideographs: the same blanks, quotes and control character (DEL)
+            // dropped as below, ASCII letters lower-cased, without a look at each character's properties.
+            var out: [UInt8] = []
+            out.reserveCapacity(folded.utf8.count)
+            for b in folded.utf8 {
+                if b == 0x20 || b == 0x09 || b == 0x22 || b == 0x27 || b == 0x7F { continue }
+                out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return keyByFoundation(s)
+    }
+
+    /// `key` for any text, by Foundation's NFKC and each character's properties.
+    static func keyByFoundation(_ s: String) -> String {
+        let folded = foldedByFoundation(s).lowercased()
         // Line breaks (Alt+Enter in a header title, CRLF) and other blanks never tell titles apart.
         return String(folded.filter { ch in
             !keyDrop.contains(ch) && !ch.isWhitespace && !ch.unicodeScalars.contains { $0.properties.generalCategory == .control }

@@ -83,7 +83,7 @@ public struct PeriodValues: Sendable {
     /// Indicators by column.
     public private(set) var indicators: [IndicatorID] = []
     private var columnOfSlot: [Int32] = []
-    private var columns: [[Double]] = []
+    @usableFromInline var columns: [[Double]] = []
     /// Each figure's packed place, for the columns whose places are not derived (`ownPlaces`);
     /// empty for the others.
     private var places: [[UInt64]] = []
@@ -99,7 +99,7 @@ public struct PeriodValues: Sendable {
     /// Sources that do not fit the packed form, by `column << 32 | row`.
     private var overflow: [Int: SourceRef] = [:]
 
-    static let missingBits: UInt64 = 0x7FF8_DEAD_BEEF_0001
+    @usableFromInline static let missingBits: UInt64 = 0x7FF8_DEAD_BEEF_0001
     static let missing = Double(bitPattern: missingBits)
     static let overflowPlace = UInt64.max
     static let unsetPlace = UInt64.max
@@ -145,8 +145,9 @@ public struct PeriodValues: Sendable {
     @inlinable
     public static func figure(_ v: Double) -> Double? { v.bitPattern == 0x7FF8_DEAD_BEEF_0001 ? nil : v }
 
-    /// The figure at a row and an optional column, nil when either is missing.
-    @inline(__always)
+    /// The figure at a row and an optional column, nil when either is missing. (Inlined into
+    /// the checks: they ask for tens of millions of figures.)
+    @inlinable
     public func value(row: Int?, column: Int?) -> Double? {
         guard let row, let column else { return nil }
         let v = columns[column][row]
@@ -154,7 +155,7 @@ public struct PeriodValues: Sendable {
     }
 
     /// The figure at a row and column, nil when missing.
-    @inline(__always)
+    @inlinable
     public func value(row: Int, column: Int) -> Double? {
         let v = columns[column][row]
         return v.bitPattern == Self.missingBits ? nil : v

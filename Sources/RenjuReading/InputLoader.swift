@@ -145,7 +145,8 @@ public struct InputLoader: Sendable {
         if file.hasPrefix("~$") { skipped("Excel/WPS 打开文件时留下的临时锁文件", "a lock file Excel or WPS leaves while a workbook is open"); return }
         if file.hasPrefix(".") { skipped("隐藏文件", "a hidden file"); return }
         // Large files are read one at a time: reading side by side would add their peaks up.
-        let large = (FileIdentity.size(of: path) ?? 0) > Self.largeFileBytes
+        let size = FileIdentity.size(of: path)
+        let large = (size ?? 0) > Self.largeFileBytes
         if large { Self.largeFileGate.wait() }
         defer { if large { Self.largeFileGate.signal() } }
         let kind = FileKind.sniff(url)
@@ -177,9 +178,8 @@ public struct InputLoader: Sendable {
                 }
             } catch { unreadable("\(error)"); return }
         default:
-            guard let attrs = try? FileManager.default.attributesOfItem(atPath: path),
-                  let size = attrs[.size] as? NSNumber else { unreadable("无法打开 / cannot open"); return }
-            if size.intValue > maxCSVBytes { unreadable("文件过大 / file too large (\(size.intValue) bytes)"); return }
+            guard let size else { unreadable("无法打开 / cannot open"); return }
+            if size > maxCSVBytes { unreadable("文件过大 / file too large (\(size) bytes)"); return }
             guard let data = FileManager.default.contents(atPath: path) else { unreadable("无法打开 / cannot open"); return }
             func encodingRefused(_ message: Message) {
                 set.findings.append(Finding(rule: .encoding, severity: .error, unit: nil, period: defaultPeriod, message: message,
