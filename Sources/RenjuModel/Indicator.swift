@@ -195,8 +195,10 @@ public struct Catalog: Sendable {
 
     /// Resolves a column title or an indicator cell: the id or the Chinese name, with or without a
     /// bracketed unit (`通村公路硬化率(%)`, `总户数（户）`), full-width or half-width.
-    public func resolve(_ title: String) -> IndicatorID? {
-        let k = TextNormalizer.key(title)
+    public func resolve(_ title: String) -> IndicatorID? { resolve(key: TextNormalizer.key(title)) }
+
+    /// `resolve(_:)` for a title's key (`TextNormalizer.key`), when the caller has it already.
+    public func resolve(key k: String) -> IndicatorID? {
         if let id = byKey[k] { return id }
         // Strip one trailing bracketed unit: (…) [..] after folding.
         if let open = k.lastIndex(where: { $0 == "(" || $0 == "[" }), k.hasSuffix(")") || k.hasSuffix("]") {
@@ -217,8 +219,11 @@ public struct Catalog: Sendable {
     public var rates: [Indicator] { indicators.filter { $0.kind.isRate } }
 
     /// Whether a column title is a share Renju derives itself (read back from an export, ignored).
-    public func isDerivedColumn(_ title: String) -> Bool {
-        var k = TextNormalizer.key(title)
+    public func isDerivedColumn(_ title: String) -> Bool { isDerivedColumn(key: TextNormalizer.key(title)) }
+
+    /// `isDerivedColumn(_:)` for a title's key (`TextNormalizer.key`).
+    public func isDerivedColumn(key: String) -> Bool {
+        var k = key
         if let open = k.lastIndex(where: { $0 == "(" }), k.hasSuffix(")") { k = String(k[..<open]) }
         return derivedKeys.contains(k)
     }

@@ -109,6 +109,16 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
     /// `2025年第3季度`, `2025-07`, `2025年7月`, `2025H1`, `2025年上半年`, `2025年下半年`, `2025`,
     /// `2025年`. Full-width characters are accepted.
     public static func parse(_ raw: String) -> Period? {
+        // The usual spelling, `2025Q3`, read from its six bytes: what the general reading below gives it.
+        if raw.utf8.count == 6 {
+            var b = raw.utf8.makeIterator()
+            var year = 0, digits = true
+            for _ in 0..<4 { let d = b.next() ?? 0; if d < 0x30 || d > 0x39 { digits = false }; year = year * 10 + Int(d &- 0x30) }
+            let q = b.next() ?? 0, n = b.next() ?? 0
+            if digits, q == 0x51 || q == 0x71, n >= 0x31 && n <= 0x34, (1900...2999).contains(year) {
+                return Period(year: year, quarter: Int(n - 0x30))
+            }
+        }
         let s = TextNormalizer.fold(raw).replacingOccurrences(of: " ", with: "")
         guard !s.isEmpty else { return nil }
         let scalars = Array(s)
@@ -221,6 +231,19 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// `2025-10-08`, `2025/10/8`, `2025.10.8`, `2025年10月8日`, `20251008`.
     public static func parse(_ raw: String) -> CivilDate? {
+        // The usual spelling, `2025-10-02`, read from its ten bytes: what the general reading below gives it.
+        if raw.utf8.count == 10 {
+            let b = Array(raw.utf8)
+            func number(_ r: Range<Int>) -> Int? {
+                var v = 0
+                for i in r { guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }; v = v * 10 + Int(b[i] - 0x30) }
+                return v
+            }
+            if b[4] == 0x2D, b[7] == 0x2D, let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) {
+                guard (1900...2999).contains(y), (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y) else { return nil }
+                return CivilDate(year: y, month: m, day: d)
+            }
+        }
         let s = TextNormalizer.fold(raw).trimmingCharacters(in: .whitespaces)
         var parts: [Int] = []
         var cur = ""

@@ -98,6 +98,8 @@ public enum CSVReader {
             return true
         }
 
+        mutating func input(_ bytes: UnsafeBufferPointer<UInt8>) { row.input = bytes }
+
         mutating func field(row r: Int, column: Int, bytes: UnsafeBufferPointer<UInt8>, quoted: Bool) {
             guard !bytes.isEmpty || quoted else { return }
             if byRow { row.append(column: column, bytes, quoted: quoted) } else { grid.set(r, column, .text(CSV.text(bytes))) }
@@ -138,11 +140,15 @@ public enum CSVReader {
     }
 }
 
-/// One CSV row as the scanner cut it: its kept fields' bytes, left to right, each found by its
-/// column. Reused from row to row.
+/// One CSV row as the scanner cut it: its kept fields, left to right, each found by its column.
+/// A field the scanner handed over where it stands in the file's bytes (`input`, valid while the
+/// file is scanned) is kept as its place there; any other is copied. Reused from row to row.
 struct CSVRow {
-    struct Field { let column: Int; let start: Int; let end: Int; let quoted: Bool }
-    private(set) var bytes: [UInt8] = []
+    struct Field { let column: Int; let start: Int; let end: Int; let inInput: Bool }
+    /// The bytes being scanned.
+    var input = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    /// Copied fields' bytes.
+    private var own: [UInt8] = []
     private(set) var fields: [Field] = []
     /// The index in `fields` of each column's field, −1 for none.
     private var indexOf: [Int32] = []
@@ -152,29 +158,45 @@ struct CSVRow {
     mutating func reserve(width: Int) { indexOf = Array(repeating: -1, count: width) }
 
     mutating func append(column: Int, _ b: UnsafeBufferPointer<UInt8>, quoted: Bool) {
-        let start = bytes.count
-        bytes.append(contentsOf: b)
-        if column < indexOf.count { indexOf[column] = Int32(fields.count) }
-        fields.append(Field(column: column, start: start, end: bytes.count, quoted: quoted))
-    }
-
-    func field(at column: Int) -> Field? {
-        guard column >= 0, column < indexOf.count else { return nil }
-        let i = Int(indexOf[column])
-        return i >= 0 ? fields[i] : nil
+        if column < indexOf.count { indexOf[column] = Int32(truncatingIfNeeded: fields.count) }
+        if let base = input.baseAddress, let p = b.baseAddress, p >= base, p + b.count <= base + input.count {
+            let start = p - base
+            fields.append(Field(column: column, start: start, end: start + b.count, inInput: true))
+        } else {
+            let start = own.count
+            own.append(contentsOf: b)
+            fields.append(Field(column: column, start: start, end: own.count, inInput: false))
+        }
     }
 
     mutating func removeAll() {
         for f in fields where f.column < indexOf.count { indexOf[f.column] = -1 }
         fields.removeAll(keepingCapacity: true)
-        bytes.removeAll(keepingCapacity: true)
+        own.removeAll(keepingCapacity: true)
+    }
+
+    /// The row's fields' bytes, for the length of `body`.
+    func withFields<R>(_ body: (Fields) -> R) -> R {
+        own.withUnsafeBufferPointer { own in body(Fields(row: self, own: own)) }
+    }
+
+    struct Fields {
+        let row: CSVRow
+        let own: UnsafeBufferPointer<UInt8>
+        func bytes(_ f: Field) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: (f.inInput ? row.input : own)[f.start..<f.end])
+        }
+        /// The field at a column, if the row has one there.
+        func at(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
+            guard column >= 0, column < row.indexOf.count else { return nil }
+            let i = Int(row.indexOf[column])
+            return i >= 0 ? bytes(row.fields[i]) : nil
+        }
     }
 
     /// The row as a grid row: text cells, left to right, as `GridSink` stores them.
     func cells() -> [Grid.Entry] {
-        bytes.withUnsafeBufferPointer { b in
-            fields.map { f in Grid.Entry(column: f.column, cell: .text(CSV.text(UnsafeBufferPointer(rebasing: b[f.start..<f.end]))), format: -1) }
-        }
+        withFields { f in fields.map { Grid.Entry(column: $0.column, cell: .text(CSV.text(f.bytes($0))), format: -1) } }
     }
 }
 

@@ -91,10 +91,15 @@ struct TableHeader {
     /// The indicator a column's titles name: the lowest title alone, or the titles read together
     /// (`生活垃圾` over `产生量（吨）`), or any one title, bottom up.
     static func indicator(_ levels: [String], _ catalog: Catalog) -> IndicatorID? {
-        guard let last = levels.last else { return nil }
-        if let id = catalog.resolve(last) { return id }
+        indicator(levels, keys: levels.map(TextNormalizer.key), catalog)
+    }
+
+    /// The same, given each title's key.
+    static func indicator(_ levels: [String], keys: [String], _ catalog: Catalog) -> IndicatorID? {
+        guard let last = keys.last else { return nil }
+        if let id = catalog.resolve(key: last) { return id }
         if levels.count > 1, let id = catalog.resolve(levels.joined()) { return id }
-        for l in levels.reversed().dropFirst() { if let id = catalog.resolve(l) { return id } }
+        for k in keys.reversed().dropFirst() { if let id = catalog.resolve(key: k) { return id } }
         return nil
     }
 

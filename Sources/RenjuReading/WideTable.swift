@@ -44,8 +44,8 @@ struct WideTable {
             let keys = levels.map(TextNormalizer.key)
             if keys.contains(where: FormReader.codeKeys.contains), !columns.contains(where: { $0.kind == .code }) { columns.append((span, .code)) }
             else if keys.contains(where: FormReader.nameKeys.contains) { columns.append((span, .name)) }
-            else if levels.contains(where: catalog.isDerivedColumn) { continue }
-            else if let id = TableHeader.indicator(levels, catalog) {
+            else if keys.contains(where: { catalog.isDerivedColumn(key: $0) }) { continue }
+            else if let id = TableHeader.indicator(levels, keys: keys, catalog) {
                 if !seenIndicators.insert(id).inserted {
                     sub.findings.append(Finding(
                         rule: .duplicateValue, severity: .error, unit: nil, period: nil, indicator: id,
@@ -182,11 +182,8 @@ struct WideTable {
     /// figures. Returns false, having changed nothing, for any other row: the caller then reads
     /// it as text cells (`read(row:cells:grid:)`).
     mutating func read(row r: Int, bytes row: CSVRow, grid: Grid) -> Bool {
-        row.bytes.withUnsafeBufferPointer { bytes -> Bool in
-            func field(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
-                guard let f = row.field(at: column) else { return nil }
-                return UnsafeBufferPointer(rebasing: bytes[f.start..<f.end])
-            }
+        row.withFields { fields -> Bool in
+            func field(_ column: Int) -> UnsafeBufferPointer<UInt8>? { fields.at(column) }
             guard let codeBytes = field(codeColumn.first), let unit = UnitCode(asciiDigits: codeBytes) else { return false }
             // Every figure first: a cell that is not a plain decimal sends the row to the text path untouched.
             scratch.plain.removeAll(keepingCapacity: true)

@@ -11,8 +11,15 @@ public protocol CSVSink {
     mutating func field(row: Int, column: Int, bytes: UnsafeBufferPointer<UInt8>, quoted: Bool)
     /// The line `row` ended.
     mutating func endLine(row: Int)
+    /// The bytes about to be scanned: a field's bytes often lie inside them (an unquoted field is
+    /// handed over where it stands, not copied), and stay valid until the scan ends.
+    mutating func input(_ bytes: UnsafeBufferPointer<UInt8>)
     /// A field longer than `CSV.maxCellCharacters` was cut.
     mutating func cellTooLong(row: Int, column: Int)
+}
+
+extension CSVSink {
+    public mutating func input(_ bytes: UnsafeBufferPointer<UInt8>) {}
 }
 
 public enum CSV {
@@ -74,10 +81,19 @@ public struct CSVScanner<Sink: CSVSink> {
     @usableFromInline var length = 0
     @usableFromInline var count = 0
     @usableFromInline var fieldWasQuoted = false, tooLong = false, dropping = false
+    /// The field is `input[directStart..<directEnd]` (an unquoted field met whole by the fast
+    /// path: handed over where it stands); −1 when it is in `field`.
+    @usableFromInline var directStart = -1, directEnd = -1
+    @usableFromInline var input = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
 
     public init(sink: Sink) { self.sink = sink }
 
     @inlinable @inline(__always) mutating func put(_ b: UInt8) {
+        if directStart >= 0 {
+            // (Never met: a field handed over whole ends at its separator.) Kept whole all the same.
+            for k in directStart..<directEnd { if length < field.count { field[length] = input[k] } else { field.append(input[k]) }; length += 1 }
+            directStart = -1
+        }
         if length < field.count { field[length] = b } else { field.append(b) }
         length += 1
     }
@@ -93,9 +109,13 @@ public struct CSVScanner<Sink: CSVSink> {
     @inlinable mutating func flush() {
         if sink.keeps(row: row, column: col) {
             let (r, c, n, q) = (row, col, length, fieldWasQuoted)
-            field.withUnsafeBufferPointer { sink.field(row: r, column: c, bytes: UnsafeBufferPointer(rebasing: $0[..<n]), quoted: q) }
+            if directStart >= 0 {
+                sink.field(row: r, column: c, bytes: UnsafeBufferPointer(rebasing: input[directStart..<directEnd]), quoted: q)
+            } else {
+                field.withUnsafeBufferPointer { sink.field(row: r, column: c, bytes: UnsafeBufferPointer(rebasing: $0[..<n]), quoted: q) }
+            }
         }
-        length = 0; count = 0; fieldWasQuoted = false; tooLong = false; dropping = false
+        length = 0; count = 0; fieldWasQuoted = false; tooLong = false; dropping = false; directStart = -1
     }
 
     @inlinable mutating func endLine() {
@@ -110,6 +130,9 @@ public struct CSVScanner<Sink: CSVSink> {
         let n = bytes.count
         var i = 0
         var slowUntil = 0  // a run too long for the fast path is taken byte by byte (cut exactly)
+        input = bytes
+        sink.input(bytes)
+        defer { input = UnsafeBufferPointer(start: nil, count: 0) }
         while i < n {
             let c = bytes[i]
             // Fast path: the rest of an unquoted field, copied at once while under the length limit.
@@ -120,6 +143,12 @@ public struct CSVScanner<Sink: CSVSink> {
                     if d == comma || d == cr || d == lf { break }
                     if d & 0xC0 != 0x80 { chars += 1 }
                     j += 1
+                }
+                if count + chars < CSV.maxCellCharacters, !dropping, length == 0, !fieldWasQuoted {
+                    // The whole field, up to its separator: handed over where it stands.
+                    directStart = i; directEnd = j; count = chars
+                    i = j
+                    continue
                 }
                 if count + chars < CSV.maxCellCharacters, !dropping {
                     if length + (j - i) > field.count { field.append(contentsOf: repeatElement(0, count: length + (j - i) - field.count)) }

@@ -29,6 +29,19 @@ final class PeriodTests: XCTestCase {
         XCTAssertEqual(Period(year: 2025, quarter: 3).endDate.description, "2025-09-30")
     }
 
+    func testTheUsualSpellingOfAQuarterReadsAsEveryOther() {
+        // `2025Q3` is read from its bytes: the same period (or none) as `2025年第3季度`.
+        for y in [1899, 1900, 2025, 2999, 3000] {
+            for q in 0...5 {
+                for letter in ["Q", "q"] {
+                    XCTAssertEqual(Period.parse("\(y)\(letter)\(q)"), Period.parse("\(y)年第\(q)季度"), "\(y)\(letter)\(q)")
+                }
+            }
+        }
+        XCTAssertEqual(Period.parse("2025Q3"), Period(year: 2025, quarter: 3))
+        XCTAssertNil(Period.parse("2025X3"))
+    }
+
     func testPeriodFoundInAFormTitle() {
         XCTAssertEqual(Period.find(in: "西吉县2025年三季度农村人居环境整治进度统计表"), Period(year: 2025, quarter: 3))
         XCTAssertEqual(Period.find(in: "西吉县2025Q3农村人居环境整治进度统计表"), Period(year: 2025, quarter: 3))
@@ -41,6 +54,16 @@ final class PeriodTests: XCTestCase {
         XCTAssertEqual(CivilDate.parse("2025/10/8"), CivilDate(year: 2025, month: 10, day: 8))
         XCTAssertNil(CivilDate.parse("2025-02-30"))
         XCTAssertEqual(CivilDate(excelSerial: 45938), CivilDate(year: 2025, month: 10, day: 8))
+        // `2025-10-08` is read from its bytes: the same day (or none) as the same date written out.
+        for y in [1899, 1900, 2024, 2025, 2100, 2999, 3000] {
+            for m in 0...13 {
+                for d in [0, 1, 28, 29, 30, 31, 32] {
+                    let iso = String(format: "%04d-%02d-%02d", y, m, d)
+                    XCTAssertEqual(CivilDate.parse(iso), CivilDate.parse("\(y)年\(m)月\(d)日"), iso)
+                }
+            }
+        }
+        XCTAssertNil(CivilDate.parse("2025-1a-08"))
         XCTAssertEqual(CivilDate(year: 2025, month: 9, day: 30).adding(days: 10), CivilDate(year: 2025, month: 10, day: 10))
     }
 }
