@@ -34,7 +34,14 @@ public struct DigitsCheck: Check {
 
     /// The standard deviation of log10 of positive values.
     static func logSpread(_ values: [Double]) -> Double {
-        let logs = values.filter { $0 > 0 }.map(log10)
+        var logs: [Double] = []
+        return logSpread(values, into: &logs)
+    }
+
+    /// The same, the logarithms kept in `logs` (reused from indicator to indicator).
+    static func logSpread(_ values: [Double], into logs: inout [Double]) -> Double {
+        logs.removeAll(keepingCapacity: true)
+        for v in values where v > 0 { logs.append(log10(v)) }
         guard logs.count > 1 else { return 0 }
         let mean = logs.reduce(0, +) / Double(logs.count)
         return (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count - 1)).squareRoot()
@@ -74,17 +81,18 @@ public struct DigitsCheck: Check {
         for (level, units) in ctx.unitsByLevel {
             var ran = false
             guard units.count >= benford.minValues else { tally.add(slotBenford, evaluated: 0, skipped: units.count); continue }
-            let index = ctx.levelIndex(at: level)
             let rd = ctx.figures
+            let figs = UnitFigures.all(ctx, level, units)
+            var values: [Double] = [], logs: [Double] = []
             for id in amounts {
                 guard let ind = ctx.catalog[id] else { continue }
-                var values: [Double] = []
-                for (k, u) in units.enumerated() {
-                    if let v = rd.now(UnitFigures(u, index, k), id), v > 0 { values.append(v) }
+                values.removeAll(keepingCapacity: true)
+                for f in figs {
+                    if let v = rd.now(f, id), v > 0 { values.append(v) }
                 }
-                guard values.count >= benford.minValues, let p1 = OrderStatistics.quantile(values, 0.01),
-                      let p99 = OrderStatistics.quantile(values, 0.99), p1 > 0, p99 / p1 >= 100,
-                      Self.logSpread(values) >= logSpread,
+                guard values.count >= benford.minValues, let q = OrderStatistics.quantiles(values, [0.01, 0.99]),
+                      case let (p1, p99) = (q[0], q[1]), p1 > 0, p99 / p1 >= 100,
+                      Self.logSpread(values, into: &logs) >= logSpread,
                       let result = benford.test(values) else { continue }
                 ran = true
                 // Only a clear departure is told (Nigrini's "marginal" is within what honest data shows).

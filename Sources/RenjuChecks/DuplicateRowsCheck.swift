@@ -32,35 +32,89 @@ public struct DuplicateRowsCheck: Check {
     }
 
     /// The same, from one array per indicator holding each row's value: equal values are found by
-    /// sorting each column, so a province's submissions cost no more than their rows.
+    /// hashing each column, so a province's submissions cost no more than their rows.
     public static func groups(columns: [[Double?]], rows n: Int, minimum: Int, commonShare: Double = 0.05) -> [[Int]] {
         // In a small submission every coincidence is worth a look; in a large one common values are
         // noise. Copied rows come in twos and threes: a value shared by more than `maxShared` rows
         // is never a copy signal, which also keeps the pairs counted linear in the rows (a
         // 400,000-row file once counted 10¹¹ pairs).
         let common = n < 40 ? Int.max : max(3, min(Self.maxShared, Int((commonShare * Double(n)).rounded(.down))))
-        var shared: [Int: Int] = [:]
-        var pairs: [(value: Double, row: Int)] = []
+        // Equal values are found by hashing their bits (a figure is neither zero nor NaN here, so
+        // equal bits are equal values): each value's rows are chained from its slot. Every pair of
+        // rows sharing a rare value is noted once a column; runs of a pair in the sorted notes
+        // count the values the two rows share.
+        var pairKeys: [Int] = []
+        var table = ValueTable(rows: n)
         for col in columns {
-            pairs.removeAll(keepingCapacity: true)
-            for (i, v) in col.enumerated() { if let v, v != 0 { pairs.append((v, i)) } }
-            pairs.sort { $0.value < $1.value || ($0.value == $1.value && $0.row < $1.row) }
-            var s = 0
-            while s < pairs.count {
-                var e = s + 1
-                while e < pairs.count, pairs[e].value == pairs[s].value { e += 1 }
+            table.clear()
+            for (i, v) in col.enumerated() { if let v, v != 0, v == v { table.add(v.bitPattern, row: i) } }
+            for slot in table.used {
+                let size = table.count(slot)
                 // Only rare values count: a value many rows share says nothing about copying.
-                if e - s > 1, e - s <= common {
-                    for a in s..<e { for b in (a + 1)..<e { shared[pairs[a].row * n + pairs[b].row, default: 0] += 1 } }
+                guard size > 1, size <= common else { continue }
+                let members = table.rows(slot)
+                for a in 0..<members.count {
+                    for b in (a + 1)..<members.count {
+                        let x = members[a], y = members[b]
+                        pairKeys.append(min(x, y) * n + max(x, y))
+                    }
                 }
-                s = e
             }
         }
+        pairKeys.sort()
         var parent = Array(0..<n)
         func root(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
-        for (key, count) in shared where count >= minimum { parent[root(key % n)] = root(key / n) }
+        var s = 0
+        while s < pairKeys.count {
+            var e = s + 1
+            while e < pairKeys.count, pairKeys[e] == pairKeys[s] { e += 1 }
+            if e - s >= minimum { let key = pairKeys[s]; parent[root(key % n)] = root(key / n) }
+            s = e
+        }
         let grouped = Dictionary(grouping: 0..<n, by: root)
         return grouped.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+    }
+
+    /// The values of one column, by their bits: for each distinct value, how many rows hold it
+    /// and which (chained through `next`). Reused column after column: a slot is empty unless
+    /// stamped with the current column.
+    struct ValueTable {
+        private var keys: [UInt64], heads: [Int32], counts: [Int32], stamps: [Int32]
+        private var next: [Int32]
+        private var stamp: Int32 = 0
+        private let mask: Int
+        /// The slots filled for the current column, in the order first filled.
+        private(set) var used: [Int] = []
+
+        init(rows: Int) {
+            var size = 16
+            while size < rows * 2 { size <<= 1 }
+            keys = Array(repeating: 0, count: size); heads = Array(repeating: -1, count: size)
+            counts = Array(repeating: 0, count: size); stamps = Array(repeating: 0, count: size)
+            next = Array(repeating: -1, count: max(rows, 1))
+            mask = size - 1
+        }
+
+        mutating func clear() { stamp += 1; used.removeAll(keepingCapacity: true) }
+
+        mutating func add(_ bits: UInt64, row: Int) {
+            var h = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+            while stamps[h] == stamp, keys[h] != bits { h = (h + 1) & mask }
+            if stamps[h] != stamp {
+                stamps[h] = stamp; keys[h] = bits; heads[h] = -1; counts[h] = 0
+                used.append(h)
+            }
+            next[row] = heads[h]; heads[h] = Int32(truncatingIfNeeded: row); counts[h] += 1
+        }
+
+        func count(_ slot: Int) -> Int { Int(counts[slot]) }
+
+        func rows(_ slot: Int) -> [Int] {
+            var out: [Int] = []
+            var r = heads[slot]
+            while r >= 0 { out.append(Int(r)); r = next[Int(r)] }
+            return out
+        }
     }
 
     public func run(_ ctx: CheckContext) -> [Finding] {

@@ -38,6 +38,8 @@ public struct UniformityCheck: Check {
         defer { ctx.tally.add(tally) }
         var out: [Finding] = []
         let flowIndicators = ctx.catalog.indicators.filter { $0.kind == .flow }
+        // Each flow's least step (10^−decimals), worked out once, not once a unit.
+        let flowSteps = flowIndicators.map { pow(10, -Double($0.decimals)) }
         let stocks = ctx.catalog.indicators.filter { if case .stock = $0.kind { return $0.integer }; return false }
         for (level, units) in ctx.unitsByLevel {
             // Children by parent, in input order.
@@ -94,8 +96,8 @@ public struct UniformityCheck: Check {
                 var seen: [[Double]: UnitCode] = [:]
                 for f in figures {
                     var key: [Double] = []
-                    for ind in flowIndicators {
-                        guard let v = rd.now(f, ind.id), v != 0, abs(v) / pow(10, -Double(ind.decimals)) >= minSteps else { key.append(.nan); continue }
+                    for (i, ind) in flowIndicators.enumerated() {
+                        guard let v = rd.now(f, ind.id), v != 0, abs(v) / flowSteps[i] >= minSteps else { key.append(.nan); continue }
                         key.append(v)
                     }
                     let real = key.filter { !$0.isNaN }.count

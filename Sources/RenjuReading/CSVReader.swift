@@ -175,28 +175,37 @@ struct CSVRow {
         own.removeAll(keepingCapacity: true)
     }
 
-    /// The row's fields' bytes, for the length of `body`.
+    /// The row's fields' bytes, for the length of `body` (read through buffers: a row is read
+    /// for every unit of a national quarter, and holding the row's arrays counted them in and out).
     func withFields<R>(_ body: (Fields) -> R) -> R {
-        own.withUnsafeBufferPointer { own in body(Fields(row: self, own: own)) }
+        own.withUnsafeBufferPointer { own in
+            fields.withUnsafeBufferPointer { fields in
+                indexOf.withUnsafeBufferPointer { indexOf in
+                    body(Fields(input: input, own: own, fields: fields, indexOf: indexOf))
+                }
+            }
+        }
     }
 
     struct Fields {
-        let row: CSVRow
+        let input: UnsafeBufferPointer<UInt8>
         let own: UnsafeBufferPointer<UInt8>
+        let fields: UnsafeBufferPointer<Field>
+        let indexOf: UnsafeBufferPointer<Int32>
         func bytes(_ f: Field) -> UnsafeBufferPointer<UInt8> {
-            UnsafeBufferPointer(rebasing: (f.inInput ? row.input : own)[f.start..<f.end])
+            UnsafeBufferPointer(rebasing: (f.inInput ? input : own)[f.start..<f.end])
         }
         /// The field at a column, if the row has one there.
         func at(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
-            guard column >= 0, column < row.indexOf.count else { return nil }
-            let i = Int(row.indexOf[column])
-            return i >= 0 ? bytes(row.fields[i]) : nil
+            guard column >= 0, column < indexOf.count else { return nil }
+            let i = Int(indexOf[column])
+            return i >= 0 ? bytes(fields[i]) : nil
         }
     }
 
     /// The row as a grid row: text cells, left to right, as `GridSink` stores them.
     func cells() -> [Grid.Entry] {
-        withFields { f in fields.map { Grid.Entry(column: $0.column, cell: .text(CSV.text(f.bytes($0))), format: -1) } }
+        withFields { f in f.fields.map { Grid.Entry(column: $0.column, cell: .text(CSV.text(f.bytes($0))), format: -1) } }
     }
 }
 

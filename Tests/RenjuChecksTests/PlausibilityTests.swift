@@ -163,6 +163,49 @@ final class PlausibilityTests: XCTestCase {
         XCTAssertEqual(DuplicateRowsCheck.groups(many, minimum: 6), [])
     }
 
+    /// The groups found by hashing each column's values are those of the rule itself, pair by pair:
+    /// two rows are copies when at least `minimum` of their non-zero values are equal and rare (in
+    /// 2 to `common` rows). Checked against that definition on forms of many sizes, with copied
+    /// rows, chains of copies, shared common values, negative values and blanks.
+    func testDuplicateRowGroupsAreThePairsTheRuleDefines() {
+        var seed: UInt64 = 42
+        func next(_ n: Int) -> Int { seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(seed >> 33) % n }
+        for rows in [2, 5, 39, 40, 41, 120, 400] {
+            let width = 10
+            var columns: [[Double?]] = (0..<width).map { c in
+                (0..<rows).map { _ -> Double? in
+                    switch next(10) {
+                    case 0: return nil
+                    case 1: return 0
+                    default: return Double(next(c < 3 ? 8 : 60 + rows)) * (c == 9 ? -0.5 : 1)
+                    }
+                }
+            }
+            // Copies: some rows take another row's values in most columns.
+            for _ in 0..<(rows / 10 + 1) where rows > 1 {
+                let from = next(rows), to = next(rows)
+                for c in 0..<width where next(4) > 0 { columns[c][to] = columns[c][from] }
+            }
+            let common = rows < 40 ? Int.max : max(3, min(DuplicateRowsCheck.maxShared, Int((0.05 * Double(rows)).rounded(.down))))
+            func rare(_ v: Double?, _ c: Int) -> Bool {
+                guard let v, v != 0 else { return false }
+                let k = columns[c].filter { $0 == v }.count
+                return k > 1 && k <= common
+            }
+            var parent = Array(0..<rows)
+            func root(_ i: Int) -> Int { var i = i; while parent[i] != i { i = parent[i] }; return i }
+            for a in 0..<rows {
+                for b in (a + 1)..<rows {
+                    let shared = (0..<width).filter { c in columns[c][a] == columns[c][b] && rare(columns[c][a], c) }.count
+                    if shared >= 4 { parent[root(b)] = root(a) }
+                }
+            }
+            let expected = Dictionary(grouping: 0..<rows, by: root).values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+            XCTAssertEqual(DuplicateRowsCheck.groups(columns: columns, rows: rows, minimum: 4), expected, "\(rows) rows")
+            if rows >= 40 { XCTAssertFalse(expected.isEmpty, "copies are planted in \(rows) rows") }
+        }
+    }
+
     // MARK: through the validator
 
     func testCopiedVillageRowsAreWarnedNamingEveryUnit() throws {
