@@ -123,7 +123,7 @@ let package = Package(
         .target(name: "RenjuPostgresTestSupport", dependencies: ["RenjuPostgres"], path: "Tests/RenjuPostgresTestSupport"),
         .testTarget(name: "RenjuModelTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading"]),
         .testTarget(name: "RenjuReadingTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "renju"]),
-        .testTarget(name: "RenjuReferenceTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReference", "renju"]),
+        .testTarget(name: "RenjuReferenceTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuText", "RenjuReference", "renju"]),
         .testTarget(name: "RenjuChecksTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks"]),
         .testTarget(name: "RenjuInspectionTests", dependencies: ["RenjuModel", "RenjuInspection"]),
         .testTarget(name: "RenjuEditingTests", dependencies: ["RenjuTestSupport", "RenjuModel", "RenjuReading", "RenjuReference", "RenjuChecks", "RenjuEditing", "RenjuReport", "RenjuInspection"]),

@@ -20,7 +20,9 @@ extension InputSet {
         var byPeriod: [Period: [Int]] = [:]
         for (i, s) in submissions.enumerated() { if let p = s.period { byPeriod[p, default: []].append(i) } }
         var dropped = Set<Int>()
-        for (period, indices) in byPeriod where indices.count > 1 {
+        // Periods in order: the findings of one come before the next's, whatever the dictionary's order.
+        for period in byPeriod.keys.sorted() {
+            guard let indices = byPeriod[period], indices.count > 1 else { continue }
             func rank(_ i: Int) -> Int {
                 let s = submissions[i]
                 return (s.period == newestOfFile[s.fileIndex] ? 0 : 2) + (s.hiddenSheet ? 1 : 0)

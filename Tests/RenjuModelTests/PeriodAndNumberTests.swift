@@ -1,6 +1,6 @@
 import XCTest
 import RenjuTestSupport
-import RenjuModel
+@testable import RenjuModel
 import RenjuReading
 
 final class PeriodTests: XCTestCase {
@@ -40,6 +40,13 @@ final class PeriodTests: XCTestCase {
         }
         XCTAssertEqual(Period.parse("2025Q3"), Period(year: 2025, quarter: 3))
         XCTAssertNil(Period.parse("2025X3"))
+        // `2025年第三季度` and its variants, read from their characters: as the general reading reads them.
+        for y in ["1899", "1900", "2025", "2999", "3000", "２０２５", "20251"] {
+            for q in ["第三季度", "三季度", "第3季度", "3季", "第四季", "第五季度", "第0季度", "第一季度 ", "第二季度度", "二季", "第2", "上半年", "Q3"] {
+                XCTAssertEqual(Period.parse(y + "年" + q), Period.parseSpelling(y + "年" + q), y + "年" + q)
+            }
+        }
+        XCTAssertEqual(Period.parse("2025年第三季度"), Period(year: 2025, quarter: 3))
     }
 
     func testPeriodFoundInAFormTitle() {
