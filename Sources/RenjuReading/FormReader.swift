@@ -9,6 +9,32 @@ public enum SheetContent: Sendable {
     case none
 }
 
+/// What a column's titles name, for `FormReader.meaning(of:)`: every reading the form reader
+/// makes of them, in the order it asks.
+struct TitleMeaning: Sendable {
+    let isCode: Bool
+    let isName: Bool
+    let isDerived: Bool
+    let indicator: IndicatorID?
+}
+
+/// The titles' meanings a reader has worked out, shared by the threads reading files. Bounded:
+/// past `limit` titles (no real set of forms has them) a meaning is worked out each time.
+final class TitleMeanings: @unchecked Sendable {
+    static let limit = 4096
+    private let lock = NSLock()
+    private var known: [[String]: TitleMeaning] = [:]
+
+    subscript(levels: [String]) -> TitleMeaning? {
+        get { lock.withLock { known[levels] } }
+        set {
+            lock.withLock {
+                if known.count < Self.limit || known[levels] != nil { known[levels] = newValue }
+            }
+        }
+    }
+}
+
 /// Turns a grid into submissions: finds the header row by scanning, maps columns by id or Chinese
 /// name in any order, reads the period from the metadata rows, reads every data row and the
 /// sign-off footer. Long tables (`period,unit_code,indicator,value`) and sign-off tables too.
@@ -17,8 +43,25 @@ public struct FormReader: Sendable {
     public let tree: DivisionTree?
     public let vocabulary: SignOffVocabulary
 
+    /// What the titles of forms already read mean (shared by copies of this reader).
+    private let meanings = TitleMeanings()
+
     public init(catalog: Catalog, tree: DivisionTree? = nil, vocabulary: SignOffVocabulary = .standard) {
         self.catalog = catalog; self.tree = tree; self.vocabulary = vocabulary
+    }
+
+    /// What a column's titles (top to bottom) name: the unit's code or name, a column derived
+    /// from others, an indicator. Every township fills the same template, so the answer is kept
+    /// for the next file: working it out (each title folded, keyed, looked up) cost more than
+    /// reading a county's rows.
+    func meaning(of levels: [String]) -> TitleMeaning {
+        if let known = meanings[levels] { return known }
+        let keys = levels.map(TextNormalizer.key)
+        let m = TitleMeaning(isCode: keys.contains(where: Self.codeKeys.contains), isName: keys.contains(where: Self.nameKeys.contains),
+                             isDerived: keys.contains(where: { catalog.isDerivedColumn(key: $0) }),
+                             indicator: TableHeader.indicator(levels, keys: keys, catalog))
+        meanings[levels] = m
+        return m
     }
 
     enum Column: Hashable { case code, name, period, indicatorName, value, role, person, date, digest, signature, rule, explanation, indicator(IndicatorID), unknown(String) }

@@ -41,11 +41,11 @@ struct WideTable {
         for (c, last, levels) in table.titles {
             let span = FormReader.Span(first: c, last: last)
             let title = levels.joined(separator: " / ")
-            let keys = levels.map(TextNormalizer.key)
-            if keys.contains(where: FormReader.codeKeys.contains), !columns.contains(where: { $0.kind == .code }) { columns.append((span, .code)) }
-            else if keys.contains(where: FormReader.nameKeys.contains) { columns.append((span, .name)) }
-            else if keys.contains(where: { catalog.isDerivedColumn(key: $0) }) { continue }
-            else if let id = TableHeader.indicator(levels, keys: keys, catalog) {
+            let meaning = reader.meaning(of: levels)
+            if meaning.isCode, !columns.contains(where: { $0.kind == .code }) { columns.append((span, .code)) }
+            else if meaning.isName { columns.append((span, .name)) }
+            else if meaning.isDerived { continue }
+            else if let id = meaning.indicator {
                 if !seenIndicators.insert(id).inserted {
                     sub.findings.append(Finding(
                         rule: .duplicateValue, severity: .error, unit: nil, period: nil, indicator: id,
@@ -72,7 +72,7 @@ struct WideTable {
             for (_, cell) in grid.cells(inRow: r) {
                 let t = TextNormalizer.fold(cell.display)
                 if let range = t.range(of: "报告期") ?? t.range(of: "period", options: .caseInsensitive) {
-                    let rest = t[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: ":：= "))
+                    let rest = t[range.upperBound...].trimmingCharacters(in: Self.periodSeparators)
                     if let p = Period.parse(rest) ?? Period.find(in: rest) { period = p; break }
                 }
             }
@@ -87,6 +87,8 @@ struct WideTable {
         pictures = columns.compactMap { if case .unknown = $0.kind { return PictureColumn(column: $0.span.first) }; return nil }
         hasFormulaNotes = !grid.formulaNotes.isEmpty
     }
+
+    static let periodSeparators = CharacterSet(charactersIn: ":：= ")
 
     mutating func reserve(rows: Int) { sub.values.reserveCapacity(rows: rows); sub.rows.reserveCapacity(rows) }
 
