@@ -44,6 +44,19 @@ public struct TemporalCheck: Check {
         var tally = UnitCounter()
         defer { ctx.tally.add(tally) }
         let all = [Self.decrease, Self.ytdDecrease, Self.stable, Self.zero, Self.copied].map { tally.slot($0) }
+        // What each indicator is compared by, as plain values: the loop below runs for every
+        // unit and indicator, and walking the catalog's indicators (objects) counted each in and out.
+        enum Rule { case nonDecreasing, stable(Double), ytd, none }
+        let ruleOf: [Rule] = inds.map { ind in
+            switch ind.kind {
+            case .stock(.nonDecreasing): return .nonDecreasing
+            case let .stock(.stable(quarterly)): return .stable(quarterly)
+            case .ytd where sameYear: return .ytd
+            default: return .none
+            }
+        }
+        let watchZero: [Bool] = inds.map { $0.kind.isSummed && $0.kind != .ytd }
+        let copiedKind = inds.map { (compared: $0.kind == .flow || ($0.kind == .ytd && sameYear), flow: $0.kind == .flow) }
         for sub in ctx.submissions {
             let cols = sub.values.columns(for: ids)
             for row in sub.rows {
@@ -53,41 +66,45 @@ public struct TemporalCheck: Check {
                 guard let r = sub.values.row(of: u) else { continue }
                 guard let pr = previous.row(of: u) else { for id in all { tally.add(id, evaluated: 0, skipped: 1, noHistory: 1) }; continue }
                 for id in all { tally.add(id, evaluated: 1) }
-                if let f = copiedFinding(ctx, sub, row, prevPeriod, minimum: minimum, r: r, pr: pr, cols: cols, prevCols: prevCols) { out.append(f) }
-                for (k, ind) in inds.enumerated() {
+                if let f = copiedFinding(ctx, sub, row, prevPeriod, minimum: minimum, r: r, pr: pr, cols: cols, prevCols: prevCols, copiedKind: copiedKind) { out.append(f) }
+                for k in inds.indices {
                     guard let cur = sub.values.value(row: r, column: cols[k]), let prev = previous.value(row: pr, column: prevCols[k]) else { continue }
-                    if cur == 0, prev > 0, ind.kind.isSummed, ind.kind != .ytd {
+                    if cur == 0, prev > 0, watchZero[k] {
+                        let ind = inds[k]
                         out += [ctx.finding(Self.zero, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
                             zh: "\(ind.name)本期为 0，上期（\(prevPeriod)）为 \(figure(prev, ind))\(ind.unit)（指标为零）：请核实是漏报还是确实为零",
                             en: "\(ind.englishName) is 0 now but was \(figure(prev, ind)) in \(prevPeriod): confirm it is not a figure left out"),
                             source: sub.values.source(u, ind.id))]
                     }
-                    switch ind.kind {
-                    case .stock(.nonDecreasing):
+                    switch ruleOf[k] {
+                    case .nonDecreasing:
                         if cur < prev - 1e-9 * max(1, abs(prev)) {
+                            let ind = inds[k]
                             out += [ctx.finding(Self.decrease, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
                                 zh: "\(ind.name)从上期（\(prevPeriod)）的 \(figure(prev, ind))\(ind.unit) 减少到 \(figure(cur, ind))\(ind.unit)（负增长 \(figure(prev - cur, ind))）：该指标只增不减，请核对本期或上期数据",
                                 en: "\(ind.englishName) fell from \(figure(prev, ind)) \(ind.unit) in \(prevPeriod) to \(figure(cur, ind)) (−\(figure(prev - cur, ind))); it must not decrease"),
                                 source: sub.values.source(u, ind.id))]
                         }
-                    case let .stock(.stable(quarterly)):
+                    case let .stable(quarterly):
                         guard prev > 0, cur >= 0 else { continue }
                         let pct = quarterly * scale
                         let change = (cur - prev) / prev * 100
                         if abs(change) > pct + 1e-9 {
+                            let ind = inds[k]
                             out += [ctx.finding(Self.stable, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
                                 zh: "\(ind.name)由上期（\(prevPeriod)）的 \(figure(prev, ind))\(ind.unit) 变为 \(figure(cur, ind))\(ind.unit)，变动 \(String(format: "%+.1f", change))%，超过 ±\(shortestDecimal(pct))%：请核实并说明原因",
                                 en: "\(ind.englishName) moved from \(figure(prev, ind)) in \(prevPeriod) to \(figure(cur, ind)) (\(String(format: "%+.1f", change))%), more than ±\(shortestDecimal(pct))%: confirm and explain"),
                                 source: sub.values.source(u, ind.id))]
                         }
-                    case .ytd where sameYear:
+                    case .ytd:
                         if cur < prev - 1e-9 * max(1, abs(prev)) {
+                            let ind = inds[k]
                             out += [ctx.finding(Self.ytdDecrease, unit: u, sub: sub, indicator: ind.id, value: cur, expected: prev, message: Message(
                                 zh: "\(ind.name)是本年累计数，上期（\(prevPeriod)）已累计 \(figure(prev, ind))\(ind.unit)，本期却只有 \(figure(cur, ind))\(ind.unit)：累计数在年内不能减少，请核对",
                                 en: "\(ind.englishName) is a year-to-date figure: \(figure(prev, ind)) by \(prevPeriod) but only \(figure(cur, ind)) now; it cannot fall within the year"),
                                 source: sub.values.source(u, ind.id))]
                         }
-                    default:
+                    case .none:
                         continue
                     }
                 }
@@ -97,16 +114,17 @@ public struct TemporalCheck: Check {
     }
 
     /// Every flow and year-to-date figure equal to last period's, at least one of them not zero.
+    /// `copiedKind`: for each of the catalog's indicators, whether it is compared (a flow, or a
+    /// year-to-date figure within the year) and whether it is a flow.
     func copiedFinding(_ ctx: CheckContext, _ sub: Submission, _ row: UnitRow, _ prevPeriod: Period, minimum: Int,
-                       r: Int, pr: Int, cols: [Int?], prevCols: [Int?]) -> Finding? {
+                       r: Int, pr: Int, cols: [Int?], prevCols: [Int?], copiedKind: [(compared: Bool, flow: Bool)]) -> Finding? {
         var compared = 0, nonZero = 0, flowNonZero = false
-        for (k, ind) in ctx.catalog.indicators.enumerated() {
-            guard ind.kind == .flow || (ind.kind == .ytd && prevPeriod.year == ctx.period.year) else { continue }
+        for k in copiedKind.indices where copiedKind[k].compared {
             guard let cur = sub.values.value(row: r, column: cols[k]) else { continue }
             guard let prev = ctx.previousValues.value(row: pr, column: prevCols[k]) else { return nil }
             if abs(cur - prev) > 1e-9 * max(1, abs(prev)) { return nil }
             compared += 1
-            if cur != 0 { nonZero += 1; if ind.kind == .flow { flowNonZero = true } }
+            if cur != 0 { nonZero += 1; if copiedKind[k].flow { flowNonZero = true } }
         }
         guard compared >= minimum, nonZero > 0, flowNonZero else { return nil }
         return ctx.finding(Self.copied, unit: row.code, sub: sub, message: Message(

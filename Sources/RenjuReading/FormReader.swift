@@ -39,15 +39,27 @@ final class TitleMeanings: @unchecked Sendable {
 /// name in any order, reads the period from the metadata rows, reads every data row and the
 /// sign-off footer. Long tables (`period,unit_code,indicator,value`) and sign-off tables too.
 public struct FormReader: Sendable {
-    public let catalog: Catalog
-    public let tree: DivisionTree?
-    public let vocabulary: SignOffVocabulary
+    /// What the reader reads with, held once: a reader goes with every row of a file read, and a
+    /// copy of a catalog and a national tree (dozens of arrays) counted each of them in and out.
+    private final class Parts: Sendable {
+        let catalog: Catalog
+        let tree: DivisionTree?
+        let vocabulary: SignOffVocabulary
+        /// What the titles of forms already read mean (see `meaning(of:)`).
+        let meanings = TitleMeanings()
+        init(_ catalog: Catalog, _ tree: DivisionTree?, _ vocabulary: SignOffVocabulary) {
+            self.catalog = catalog; self.tree = tree; self.vocabulary = vocabulary
+        }
+    }
+    private let parts: Parts
 
-    /// What the titles of forms already read mean (shared by copies of this reader).
-    private let meanings = TitleMeanings()
+    public var catalog: Catalog { parts.catalog }
+    public var tree: DivisionTree? { parts.tree }
+    public var vocabulary: SignOffVocabulary { parts.vocabulary }
+    private var meanings: TitleMeanings { parts.meanings }
 
     public init(catalog: Catalog, tree: DivisionTree? = nil, vocabulary: SignOffVocabulary = .standard) {
-        self.catalog = catalog; self.tree = tree; self.vocabulary = vocabulary
+        parts = Parts(catalog, tree, vocabulary)
     }
 
     /// What a column's titles (top to bottom) name: the unit's code or name, a column derived
