@@ -32,8 +32,21 @@ extension CheckContext {
     public func peerGroups(_ units: [(unit: UnitCode, submission: Int)]) -> [[Int]] {
         var groups: [UnitCode?: [Int]] = [:]
         var order: [UnitCode?] = []
+        // Below the county a unit's scope is found by walking up from its parent: worked out once
+        // a parent (a township's villages share it), not once a village.
+        let tree = reference.tree
+        var scopeFromParent = UnitIndex()
+        var scopes: [UnitCode?] = []
         for (k, u) in units.enumerated() {
-            let s = peerScope(of: u.unit)
+            let s: UnitCode?
+            if let level = tree.level(of: u.unit), level > .county, let p = tree.parent(of: u.unit) {
+                if let i = scopeFromParent[p] { s = scopes[Int(i)] } else {
+                    s = peerScope(of: u.unit)
+                    scopeFromParent.set(p, Int32(truncatingIfNeeded: scopes.count)); scopes.append(s)
+                }
+            } else {
+                s = peerScope(of: u.unit)
+            }
             if groups[s] == nil { order.append(s) }
             groups[s, default: []].append(k)
         }

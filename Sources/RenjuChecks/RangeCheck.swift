@@ -34,39 +34,45 @@ public struct RangeCheck: Check {
         let slotFlag = tally.slot(Self.flag)
         let everyUnit = [Self.negative, Self.rate, Self.notWhole].map { tally.slot($0) }
         defer { ctx.tally.add(tally) }
+        // Each indicator's kind as plain flags: the loop below runs for every unit and indicator.
+        let isRate = inds.map(\.kind.isRate), isFlag = inds.map(\.kind.isFlag), whole = inds.map { $0.integer || $0.kind.isFlag }
         for sub in ctx.submissions {
             let cols = sub.values.columns(for: ids)
             for row in sub.rows {
                 guard let r = sub.values.row(of: row.code) else { continue }
                 // Every unit with figures is evaluated (a blank is completeness's to say).
                 for slot in everyUnit { tally.add(slot, evaluated: 1) }
-                if ctx.level(of: row.code) == .village { tally.add(slotFlag, evaluated: 1) }
-                for (k, ind) in inds.enumerated() {
+                let village = ctx.level(of: row.code) == .village
+                if village { tally.add(slotFlag, evaluated: 1) }
+                for k in inds.indices {
                     guard let v = sub.values.value(row: r, column: cols[k]) else { continue }
-                    if ind.kind.isRate {
-                        if v < lo - 1e-9 || v > hi + 1e-9 {
-                            out += [ctx.finding(Self.rate, unit: row.code, sub: sub, indicator: ind.id, value: v, message: Message(
-                                zh: "\(ind.name)填报为 \(shortestDecimal(v))%，比率只能在 \(shortestDecimal(lo))–\(shortestDecimal(hi))% 之间：请核对分子和分母",
-                                en: "\(ind.englishName) is \(shortestDecimal(v))%; a rate must lie in \(shortestDecimal(lo))–\(shortestDecimal(hi))%"),
-                                source: sub.values.source(row.code, ind.id))]
-                        }
+                    if isRate[k] {
+                        guard v < lo - 1e-9 || v > hi + 1e-9 else { continue }
+                        let ind = inds[k]
+                        out += [ctx.finding(Self.rate, unit: row.code, sub: sub, indicator: ind.id, value: v, message: Message(
+                            zh: "\(ind.name)填报为 \(shortestDecimal(v))%，比率只能在 \(shortestDecimal(lo))–\(shortestDecimal(hi))% 之间：请核对分子和分母",
+                            en: "\(ind.englishName) is \(shortestDecimal(v))%; a rate must lie in \(shortestDecimal(lo))–\(shortestDecimal(hi))%"),
+                            source: sub.values.source(row.code, ind.id))]
                         continue
                     }
                     if v < 0 {
+                        let ind = inds[k]
                         out += [ctx.finding(Self.negative, unit: row.code, sub: sub, indicator: ind.id, value: v, expected: 0, message: Message(
                             zh: "\(ind.name)填报为 \(shortestDecimal(v))\(ind.unit)，不能为负数：请核对",
                             en: "\(ind.englishName) is \(shortestDecimal(v)) \(ind.unit); it cannot be negative"),
                             source: sub.values.source(row.code, ind.id))]
                         continue
                     }
-                    if ind.kind.isFlag, ctx.level(of: row.code) == .village, v != 0, v != 1 {
+                    if isFlag[k], village, v != 0, v != 1 {
+                        let ind = inds[k]
                         out += [ctx.finding(Self.flag, unit: row.code, sub: sub, indicator: ind.id, value: v, message: Message(
                             zh: "\(ind.name)是“是/否”指标，村级只能填 是 或 否（1 或 0），表中填的是 \(shortestDecimal(v))",
                             en: "\(ind.englishName) is a yes/no indicator: a village reports 是/否 (1/0), not \(shortestDecimal(v))"),
                             source: sub.values.source(row.code, ind.id))]
                         continue
                     }
-                    if ind.integer || ind.kind.isFlag, v != v.rounded() {
+                    if whole[k], v != v.rounded() {
+                        let ind = inds[k]
                         out += [ctx.finding(Self.notWhole, unit: row.code, sub: sub, indicator: ind.id, value: v, expected: v.rounded(), message: Message(
                             zh: "\(ind.name)是计数（单位：\(ind.unit)），应为整数，表中填的是 \(shortestDecimal(v))",
                             en: "\(ind.englishName) is a count (\(ind.unit)) and must be a whole number, not \(shortestDecimal(v))"),
