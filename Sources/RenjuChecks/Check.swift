@@ -65,11 +65,17 @@ public struct CheckContext: Sendable {
         self.childMaps = per.map(\.0)
         self.rowSets = per.map(\.1)
         self.givenNames = per.map(\.2)
-        var byLevel: [Level: [(unit: UnitCode, submission: Int)]] = [:]
-        for (i, sub) in numbered.enumerated() {
-            for row in sub.rows { if let l = Self.level(of: row.code, in: tree) { byLevel[l, default: []].append((row.code, i)) } }
+        // Each row's level looked up on every core, then the units put by level in input order
+        // (levels in their own order: one bucket each, no dictionary).
+        let levels = Level.allCases.sorted()
+        let bucketOfRow = numbered.concurrentMap { sub in
+            sub.rows.map { row in Self.level(of: row.code, in: tree).flatMap { l in levels.firstIndex(of: l) } ?? -1 }
         }
-        self.unitsByLevel = byLevel.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var buckets = [[(unit: UnitCode, submission: Int)]](repeating: [], count: levels.count)
+        for (i, sub) in numbered.enumerated() {
+            for (k, row) in sub.rows.enumerated() where bucketOfRow[i][k] >= 0 { buckets[bucketOfRow[i][k]].append((row.code, i)) }
+        }
+        self.unitsByLevel = levels.indices.filter { !buckets[$0].isEmpty }.map { (levels[$0], buckets[$0]) }
         self.previousValues = history[period.previous] ?? PeriodValues()
         self.earlierValues = history[period.previous.previous] ?? PeriodValues()
     }
