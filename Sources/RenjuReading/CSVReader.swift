@@ -247,8 +247,12 @@ final class CSVTableStream {
         wide?.read(row: r, cells: row.cells(), grid: grid)
     }
 
-    /// Makes room for this many more rows of the form.
-    func reserve(rows: Int) { wide?.reserve(more: min(max(rows, 0), 1 << 24)) }
+    /// Room taken at once for a form's rows, at most: a file of many lines and few rows (blank
+    /// lines by the million) must not reserve for lines it does not hold; a larger form grows.
+    static let reserveLimit = 1 << 16
+
+    /// Makes room for this many more rows of the form (at most `reserveLimit`).
+    func reserve(rows: Int) { wide?.reserve(more: min(max(rows, 0), Self.reserveLimit)) }
 
     /// What the file holds, once the scan is done.
     func finish(_ grid: Grid) -> SheetContent {

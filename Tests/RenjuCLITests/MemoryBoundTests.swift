@@ -21,7 +21,7 @@ final class MemoryBoundTests: XCTestCase {
         return try XCTUnwrap(Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
-    func testAOneLineFileAndAFileOfUnknownCodesStayWithinTheBound() throws {
+    func testAOneLineFileUnknownCodesAndMillionsOfBlankLinesStayWithinTheBound() throws {
         let dir = try temporaryDirectory()
         // 32 MiB on one line: 16 million cells once (8.4 GB for 255 MiB); now cut at Excel's width.
         let oneLine = dir.appendingPathComponent("one-line.csv")
@@ -40,5 +40,14 @@ final class MemoryBoundTests: XCTestCase {
         let b = try peakMiB(["validate", "--format", "json", wide.path])
         // README "Bad input": ≈ 200 bytes a figure for one large CSV held whole, plus the runtime.
         XCTAssertLessThan(b, 800_000 * 200 / 1_048_576 + 150, "unknown codes: \(b) MiB")
+
+        // A form of three rows, then 32 million blank lines: room is taken for the rows a form may
+        // hold by its lines, but not for 32 million of them.
+        let blank = dir.appendingPathComponent("blank-lines.csv")
+        var form = "区划代码,总户数,卫生厕所户数,保洁员\n640422100001,100,50,2\n640422100002,120,60,3\n640422100003,90,40,1\n"
+        form += String(repeating: "\n", count: 32 * 1024 * 1024)
+        try form.write(to: blank, atomically: true, encoding: .utf8)
+        let c = try peakMiB(["validate", "--format", "json", blank.path])
+        XCTAssertLessThan(c, 3 * 32 + 120, "blank lines: \(c) MiB")
     }
 }
