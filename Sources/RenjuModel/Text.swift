@@ -85,29 +85,23 @@ public enum TextNormalizer {
 
     /// A key for matching headers and names: folded, without blanks and quote marks.
     public static func key(_ s: String) -> String {
-        if isNFKCStable(s) {
-            // ASCII and CJK ideographs: drop blanks, quotes and the control character DEL (as
-            // the general path below does), lower-case ASCII letters.
-            var out: [UInt8] = []
-            out.reserveCapacity(s.utf8.count)
-            for b in s.utf8 {
-                if b == 0x20 || b == 0x09 || b == 0x22 || b == 0x27 || b == 0x7F { continue }
-                out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
-        if let folded = foldedByTable(s) {
-            // Now ASCII and CJK ideographs: the same blanks, quotes and control character (DEL)
-            // dropped as below, ASCII letters lower-cased, without a look at each character's properties.
-            var out: [UInt8] = []
-            out.reserveCapacity(folded.utf8.count)
-            for b in folded.utf8 {
-                if b == 0x20 || b == 0x09 || b == 0x22 || b == 0x27 || b == 0x7F { continue }
-                out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
+        // ASCII and CJK ideographs (as written, or once full-width forms are folded by the table):
+        // bytes dropped and lower-cased without a look at each character's properties.
+        if isNFKCStable(s) { return asciiCJKKey(s) }
+        if let folded = foldedByTable(s) { return asciiCJKKey(folded) }
         return keyByFoundation(s)
+    }
+
+    /// `key` of text of ASCII and CJK ideographs only: blanks, quotes and the control character
+    /// DEL dropped (as `keyByFoundation` drops them), ASCII letters lower-cased.
+    static func asciiCJKKey(_ s: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        for b in s.utf8 {
+            if b == 0x20 || b == 0x09 || b == 0x22 || b == 0x27 || b == 0x7F { continue }
+            out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `key` for any text, by Foundation's NFKC and each character's properties.
