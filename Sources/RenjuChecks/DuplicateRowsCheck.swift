@@ -45,6 +45,7 @@ public struct DuplicateRowsCheck: Check {
         // count the values the two rows share.
         var pairKeys: [Int] = []
         var table = ValueTable(rows: n)
+        var members: [Int] = []
         for col in columns {
             table.clear()
             for (i, v) in col.enumerated() { if let v, v != 0, v == v { table.add(v.bitPattern, row: i) } }
@@ -52,7 +53,7 @@ public struct DuplicateRowsCheck: Check {
                 let size = table.count(slot)
                 // Only rare values count: a value many rows share says nothing about copying.
                 guard size > 1, size <= common else { continue }
-                let members = table.rows(slot)
+                table.rows(slot, into: &members)
                 for a in 0..<members.count {
                     for b in (a + 1)..<members.count {
                         let x = members[a], y = members[b]
@@ -109,11 +110,11 @@ public struct DuplicateRowsCheck: Check {
 
         func count(_ slot: Int) -> Int { Int(counts[slot]) }
 
-        func rows(_ slot: Int) -> [Int] {
-            var out: [Int] = []
+        /// The rows holding the slot's value, into a buffer reused from value to value.
+        func rows(_ slot: Int, into out: inout [Int]) {
+            out.removeAll(keepingCapacity: true)
             var r = heads[slot]
             while r >= 0 { out.append(Int(r)); r = next[Int(r)] }
-            return out
         }
     }
 

@@ -27,6 +27,9 @@ public struct UniformityCheck: Check {
                 en: "One rate across a township's villages (within what rounding allows), one identical gain, or two villages with the same flows: figures derived from one number, or copied.")
     }
 
+    /// Up to this many children a parent's flows are compared in a list, not hashed.
+    public static let listedChildren = 64
+
     public func run(_ ctx: CheckContext) -> [Finding] {
         let rd = ctx.figures
         let settings = ctx.reference.checks
@@ -40,6 +43,7 @@ public struct UniformityCheck: Check {
         let flowIndicators = ctx.catalog.indicators.filter { $0.kind == .flow }
         // Each flow's least step (10^−decimals), worked out once, not once a unit.
         let flowSteps = flowIndicators.map { pow(10, -Double($0.decimals)) }
+        let flowIDs = flowIndicators.map(\.id)
         let stocks = ctx.catalog.indicators.filter { if case .stock = $0.kind { return $0.integer }; return false }
         for (level, units) in ctx.unitsByLevel {
             // Children by parent, in input order.
@@ -93,24 +97,30 @@ public struct UniformityCheck: Check {
                     }
                 } else { tally.add(sGain, evaluated: 0, skipped: 1) }
                 // The same flows in two children.
+                // Flows already seen under this parent: a township's few villages are compared
+                // in a list (no hashing); a parent of many children, by a dictionary.
+                let listed = figures.count <= Self.listedChildren
                 var seen: [[Double]: UnitCode] = [:]
+                var seenKeys: [[Double]] = [], seenUnits: [UnitCode] = []
                 for f in figures {
                     var key: [Double] = []
-                    for (i, ind) in flowIndicators.enumerated() {
-                        guard let v = rd.now(f, ind.id), v != 0, abs(v) / flowSteps[i] >= minSteps else { key.append(.nan); continue }
+                    key.reserveCapacity(flowIDs.count)
+                    for i in flowIDs.indices {
+                        guard let v = rd.now(f, flowIDs[i]), v != 0, abs(v) / flowSteps[i] >= minSteps else { key.append(.nan); continue }
                         key.append(v)
                     }
                     let real = key.filter { !$0.isNaN }.count
                     guard real >= minFlows else { tally.add(sFlows, evaluated: 0, skipped: 1); continue }
                     tally.add(sFlows, evaluated: 1)
                     let hashable = key.map { $0.isNaN ? -Double.infinity : $0 }
-                    if let other = seen[hashable] {
+                    let earlier = listed ? seenKeys.firstIndex(of: hashable).map { seenUnits[$0] } : seen[hashable]
+                    if let other = earlier {
                         let names = zip(flowIndicators, key).filter { !$0.1.isNaN }.map { "\($0.0.name) \(figure($0.1, $0.0))" }.joined(separator: "、")
                         out += [ctx.finding(Self.flows, unit: f.unit, sub: ctx.submissions[f.s], message: Message(
                             zh: "\(names) 与 \(tree.name(of: other) ?? other.rawValue)（\(other)）完全相同：请核实是否互相抄填",
                             en: "The flows (\(names)) are exactly those of \(tree.name(of: other) ?? other.rawValue) (\(other)): copied?"),
                             source: ctx.submissions[f.s].rows.first { $0.code == f.unit }?.source)]
-                    } else { seen[hashable] = f.unit }
+                    } else if listed { seenKeys.append(hashable); seenUnits.append(f.unit) } else { seen[hashable] = f.unit }
                 }
             }
         }

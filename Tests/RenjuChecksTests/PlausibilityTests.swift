@@ -218,6 +218,28 @@ final class PlausibilityTests: XCTestCase {
         XCTAssertFalse(validate([cleanTownship()], reference: reference).rules().contains("duplicate.rows"))
     }
 
+    /// Two villages of a township with the same flows are told, the later naming the earlier —
+    /// alike whether the township's villages are few (compared in a list) or many (by a dictionary).
+    func testCopiedFlowsAreToldAlikeInSmallAndLargeTownships() throws {
+        for n in [10, UniformityCheck.listedChildren + 16] {
+            var div = "code,name,level,parent\n640422000000,西吉县,county,\n640422100000,吉强镇,township,640422000000\n"
+            func code(_ i: Int) -> String { "640422100\(200 + i)" }
+            for i in 1...n { div += "\(code(i)),村\(i),village,640422100000\n" }
+            let reference = try testReference(divisions: div)
+            var villages: [[String: Double?]] = []
+            var rows: [(String, [String: Double?])] = []
+            for i in 1...n {
+                let k = Double(i == n - 1 ? 3 : i)  // the next-to-last village repeats the third's flows
+                let v = villageValues(generated: 20 + k, collected: 18 + k / 2, harmless: 16 + k / 4, found: 10 + k, removed: 6 + k, investment: 100 + k)
+                villages.append(v); rows.append((code(i), v))
+            }
+            let r = validate([longCSV(period: "2025Q3", rows: [("640422100000", totalValues(villages))] + rows)], reference: reference)
+            let copied = r.findings.filter { $0.rule == UniformityCheck.flows }
+            XCTAssertEqual(copied.map(\.unit?.rawValue), [code(n - 1)], "\(n) villages")
+            XCTAssertTrue(copied.allSatisfy { $0.message.zh.contains(code(3)) }, "\(n) villages: \(copied.map(\.message.zh))")
+        }
+    }
+
     func testHBJumpInAFlowAcrossPeerVillages() throws {
         // Eight villages whose garbage barely moves, one whose garbage is 7.5 times last quarter's.
         var div = "code,name,level,parent\n640422000000,西吉县,county,\n640422100000,吉强镇,township,640422000000\n"
