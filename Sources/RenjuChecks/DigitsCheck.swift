@@ -33,12 +33,7 @@ public struct DigitsCheck: Check {
     }
 
     /// The standard deviation of log10 of positive values.
-    static func logSpread(_ values: [Double]) -> Double {
-        var logs: [Double] = []
-        return logSpread(values, into: &logs)
-    }
-
-    /// The same, the logarithms kept in `logs` (reused from indicator to indicator).
+    /// (`logs`: a buffer reused from indicator to indicator.)
     static func logSpread(_ values: [Double], into logs: inout [Double]) -> Double {
         logs.removeAll(keepingCapacity: true)
         for v in values where v > 0 { logs.append(log10(v)) }

@@ -53,6 +53,10 @@ public enum OrderStatistics {
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
     }
 
+    /// The p-quantile by the (n+1)p rule: position h = (n+1)p in the sorted values (1-based),
+    /// interpolated between neighbours, clamped to the first and last value.
+    public static func quantile(_ xs: [Double], _ p: Double) -> Double? { quantiles(xs, [p])?.first }
+
     /// Several quantiles (as `quantile` gives each), from one copy of the values: a selection
     /// leaves the copy partly ordered, which the next one uses.
     public static func quantiles(_ xs: [Double], _ ps: [Double]) -> [Double]? {
@@ -64,26 +68,11 @@ public enum OrderStatistics {
             if h <= 1 { return s.min() ?? .nan }
             if h >= Double(n) { return s.max() ?? .nan }
             let lo = Int(h.rounded(.down))
+            // Order statistics lo−1 and lo (0-based): select the upper, the lower is the largest below it.
             let upper = select(&s, lo)
             let lower = maxBelow(s, lo)
             return lower + (h - Double(lo)) * (upper - lower)
         }
-    }
-
-    /// The p-quantile by the (n+1)p rule: position h = (n+1)p in the sorted values (1-based),
-    /// interpolated between neighbours, clamped to the first and last value.
-    public static func quantile(_ xs: [Double], _ p: Double) -> Double? {
-        guard !xs.isEmpty else { return nil }
-        let n = xs.count
-        var s = xs
-        let h = Double(n + 1) * p
-        if h <= 1 { return s.min() }
-        if h >= Double(n) { return s.max() }
-        let lo = Int(h.rounded(.down))
-        // Order statistics lo−1 and lo (0-based): select the upper, the lower is the largest below it.
-        let upper = select(&s, lo)
-        let lower = maxBelow(s, lo)
-        return lower + (h - Double(lo)) * (upper - lower)
     }
 
     /// The p-quantile of values already sorted.

@@ -102,7 +102,7 @@ public enum CSVReader {
 
         mutating func field(row r: Int, column: Int, bytes: UnsafeBufferPointer<UInt8>, quoted: Bool) {
             guard !bytes.isEmpty || quoted else { return }
-            if byRow { row.append(column: column, bytes, quoted: quoted) } else { grid.set(r, column, .text(CSV.text(bytes))) }
+            if byRow { row.append(column: column, bytes) } else { grid.set(r, column, .text(CSV.text(bytes))) }
         }
 
         mutating func cellTooLong(row: Int, column: Int) { problems.append(.cellTooLong(row: row, column: column)) }
@@ -157,7 +157,7 @@ struct CSVRow {
 
     mutating func reserve(width: Int) { indexOf = Array(repeating: -1, count: width) }
 
-    mutating func append(column: Int, _ b: UnsafeBufferPointer<UInt8>, quoted: Bool) {
+    mutating func append(column: Int, _ b: UnsafeBufferPointer<UInt8>) {
         if column < indexOf.count { indexOf[column] = Int32(truncatingIfNeeded: fields.count) }
         if let base = input.baseAddress, let p = b.baseAddress, p >= base, p + b.count <= base + input.count {
             let start = p - base

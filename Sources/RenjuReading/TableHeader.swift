@@ -90,11 +90,7 @@ struct TableHeader {
 
     /// The indicator a column's titles name: the lowest title alone, or the titles read together
     /// (`生活垃圾` over `产生量（吨）`), or any one title, bottom up.
-    static func indicator(_ levels: [String], _ catalog: Catalog) -> IndicatorID? {
-        indicator(levels, keys: levels.map(TextNormalizer.key), catalog)
-    }
-
-    /// The same, given each title's key.
+    /// (`keys`: each title's `TextNormalizer.key`.)
     static func indicator(_ levels: [String], keys: [String], _ catalog: Catalog) -> IndicatorID? {
         guard let last = keys.last else { return nil }
         if let id = catalog.resolve(key: last) { return id }

@@ -3,8 +3,8 @@ import RenjuModel
 import RenjuText
 
 /// A form laid out one unit a row, one indicator a column (the usual 附表), read row by row:
-/// set up from the header, fed the body rows (all at once from a sheet, or a chunk at a time as a
-/// large CSV is scanned), finished into one submission.
+/// set up from the header, fed the body rows (all at once from a sheet, or one at a time as a
+/// CSV is scanned — an ordinary row as its fields' bytes), finished into one submission.
 struct WideTable {
     let reader: FormReader
     let file: String
@@ -185,7 +185,7 @@ struct WideTable {
     /// it as text cells (`read(row:cells:grid:)`).
     mutating func read(row r: Int, bytes row: CSVRow, grid: Grid) -> Bool {
         row.withFields { fields -> Bool in
-            func field(_ column: Int) -> UnsafeBufferPointer<UInt8>? { fields.at(column) }
+            let field = fields.at
             guard let codeBytes = field(codeColumn.first), let unit = UnitCode(asciiDigits: codeBytes) else { return false }
             // Every figure first: a cell that is not a plain decimal sends the row to the text path untouched.
             scratch.plain.removeAll(keepingCapacity: true)
