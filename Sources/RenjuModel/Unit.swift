@@ -118,22 +118,33 @@ public struct DivisionTree: Sendable {
     }
 
     public mutating func add(_ u: Unit) {
-        if let i = index[u.code] { list[Int(i)] = u; levels[Int(i)] = u.level; parents[Int(i)] = u.parent; return }
-        index.set(u.code, Int32(truncatingIfNeeded: list.count))
+        if let i = addIfAbsent(u) { list[i] = u; levels[i] = u.level; parents[i] = u.parent }
+    }
+
+    /// Adds a unit whose code is not in the tree yet; else leaves the tree as it is and returns
+    /// the position (in `all`) of the unit with that code.
+    public mutating func addIfAbsent(_ u: Unit) -> Int? {
+        if let i = index.insert(u.code, Int32(truncatingIfNeeded: list.count)) { return Int(i) }
         list.append(u); levels.append(u.level); parents.append(u.parent)
         if let p = u.parent {
             // Kept sorted as they come (files list them in order, so this is an append).
             let slot: Int
-            if let s = childIndex[p] { slot = Int(s) } else {
+            if let s = childIndex.insert(p, Int32(truncatingIfNeeded: childLists.count)) { slot = Int(s) } else {
                 slot = childLists.count
-                childIndex.set(p, Int32(truncatingIfNeeded: slot))
                 childLists.append([])
             }
             var i = childLists[slot].count
             while i > 0, u.code < childLists[slot][i - 1] { i -= 1 }
             childLists[slot].insert(u.code, at: i)
         }
+        return nil
     }
+
+    /// Where a unit is in `all`.
+    public func position(of code: UnitCode) -> Int? { index[code].map { Int($0) } }
+
+    /// The unit at a position of `all`.
+    public func unit(at position: Int) -> Unit? { list.indices.contains(position) ? list[position] : nil }
 
     /// Number of units.
     public var count: Int { list.count }

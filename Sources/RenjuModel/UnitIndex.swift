@@ -87,6 +87,34 @@ public struct UnitIndex: Sendable {
         }
     }
 
+    /// The value of a code already there (left as it is), or nil after adding the code with
+    /// `value`: one probe for a look-up and an insertion.
+    public mutating func insert(_ code: UnitCode, _ value: Int32) -> Int32? {
+        let key = code.value
+        if key >= Self.keyLimit {
+            if let old = outside[key] { return old }
+            outside[key] = value; count += 1
+            return nil
+        }
+        if (count + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        var i = slot(key)
+        while true {
+            let s = slots[i]
+            if s >> 24 == key {
+                let v = Self.unpack(s)
+                return v == -0x80_0000 ? farValues[key] : v
+            }
+            if s == Self.empty {
+                let (packed, isFar) = Self.pack(key, value)
+                if isFar { farValues[key] = value }
+                slots[i] = packed; count += 1
+                return nil
+            }
+            i = (i + 1) & mask
+        }
+    }
+
     /// Makes room for `n` codes without growing on the way.
     public mutating func reserve(_ n: Int) {
         while n * 2 > slots.count { grow() }

@@ -5,82 +5,100 @@ import RenjuText
 /// Loads divisions CSVs (`code,name,level,parent`; lines starting with # are comments).
 public enum DivisionsLoader {
     public static func load(paths: [String]) throws -> DivisionTree {
-        var tree = DivisionTree()
-        // Where each unit was defined, for messages that name both places.
-        var origin = UnitIndex()
-        var places: [(path: String, line: Int)] = []
-        for p in paths {
-            let (units, lines) = try loadWithLines(path: p)
-            tree.reserve(tree.count + units.count)
-            for (k, u) in units.enumerated() {
-                if let i = origin[u.code], let old = tree[u.code] {
-                    // The same code in two files: the same definition is fine, another one is not.
-                    guard old.name == u.name, old.parent == u.parent, old.level == u.level else {
-                        let first = places[Int(i)]
-                        throw ReferenceError(file: p, line: lines[k],
-                            "code \(u.code) (\(u.name), \(u.level.rawValue), parent \(u.parent?.rawValue ?? "none")) is defined differently at \(first.path):\(first.line) (\(old.name), \(old.level.rawValue), parent \(old.parent?.rawValue ?? "none"))")
-                    }
-                    continue
-                }
-                origin.set(u.code, Int32(truncatingIfNeeded: places.count))
-                places.append((p, lines[k]))
-                tree.add(u)
-            }
-        }
-        try checkHierarchy(tree, place: { code in origin[code].map { places[Int($0)] } })
+        var divisions = Accumulator()
+        for (f, p) in paths.enumerated() { try divisions.add(file: f, path: p) }
+        let tree = divisions.tree, places = divisions.places
+        try checkHierarchy(tree, place: { code in tree.position(of: code).map { (paths[Int(places[$0].file)], Int(places[$0].line)) } })
         return tree
     }
 
+    /// The tree as its files are added one after another, with where each unit was defined.
+    struct Accumulator {
+        var tree = DivisionTree()
+        /// Where each unit of the tree (by its position) was defined, and the last file that listed it.
+        var places: [(file: Int32, line: Int32, lastFile: Int32)] = []
+
+        /// Adds a file's units. A code listed twice in one file is refused; one listed in an
+        /// earlier file must be defined the same way. The first problem in the file is reported.
+        mutating func add(file f: Int, path p: String) throws {
+            let parts = try ReferenceCSV.map(path: p, header: ["code", "name", "level", "parent"],
+                                             chineseHeader: ["区划代码", "名称", "级别", "上级代码"]) { r in (r.line, unit(r, path: p)) }
+            let n = parts.reduce(0) { $0 + $1.count }
+            tree.reserve(tree.count + n)
+            places.reserveCapacity(places.count + n)
+            let file = Int32(truncatingIfNeeded: f)
+            for part in parts {
+                for (line, parsed) in part {
+                    let u = try parsed.get()
+                    guard let i = tree.addIfAbsent(u) else {
+                        places.append((file, Int32(truncatingIfNeeded: line), file))
+                        continue
+                    }
+                    if places[i].lastFile == file { throw ReferenceError(file: p, line: line, "code \(u.code) is listed twice") }
+                    places[i].lastFile = file
+                    // The same code in two files: the same definition is fine, another one is not.
+                    guard let old = tree.unit(at: i), old.name == u.name, old.parent == u.parent, old.level == u.level else {
+                        let old = tree.unit(at: i)
+                        throw ReferenceError(file: p, line: line,
+                            "code \(u.code) (\(u.name), \(u.level.rawValue), parent \(u.parent?.rawValue ?? "none")) is defined differently at \(firstPath(i)):\(places[i].line) (\(old?.name ?? ""), \(old?.level.rawValue ?? ""), parent \(old?.parent?.rawValue ?? "none"))")
+                    }
+                }
+            }
+            paths.append(p)
+        }
+
+        private var paths: [String] = []
+        private func firstPath(_ i: Int) -> String {
+            let f = Int(places[i].file)
+            return f < paths.count ? paths[f] : "?"
+        }
+    }
     /// The divisions must form a tree a county can be checked against: every parent listed (but
     /// for the top units of the file, whose parent is outside it), a parent above its child
     /// (no village under a village), no unit its own parent or ancestor. Else each township's
     /// totals would be charged with errors that are the file's.
-    static func checkHierarchy(_ tree: DivisionTree, place: (UnitCode) -> (path: String, line: Int)?) throws {
-        func fail(_ u: RenjuModel.Unit, _ why: String) -> ReferenceError {
-            let p = place(u.code)
-            return ReferenceError(file: p?.path ?? "divisions", line: p?.line, why)
-        }
+    static func checkHierarchy(_ tree: DivisionTree, place: @Sendable (UnitCode) -> (path: String, line: Int)?) throws {
         let units = tree.all
         guard let top = units.map(\.level.depth).min() else { return }
-        for u in units {
+        @Sendable func problem(_ u: RenjuModel.Unit) -> ReferenceError? {
+            func fail(_ why: String) -> ReferenceError {
+                let p = place(u.code)
+                return ReferenceError(file: p?.path ?? "divisions", line: p?.line, why)
+            }
             guard let parent = u.parent else {
                 if u.level.depth != top {
-                    throw fail(u, "unit \(u.code) \(u.name) (\(u.level.rawValue)) has no parent; only the file's top units (\(Level.allCases.first { $0.depth == top }?.rawValue ?? "")) may have none")
+                    return fail("unit \(u.code) \(u.name) (\(u.level.rawValue)) has no parent; only the file's top units (\(Level.allCases.first { $0.depth == top }?.rawValue ?? "")) may have none")
                 }
-                continue
+                return nil
             }
-            if parent == u.code { throw fail(u, "unit \(u.code) \(u.name) is its own parent") }
-            guard let p = tree[parent] else {
+            if parent == u.code { return fail("unit \(u.code) \(u.name) is its own parent") }
+            guard let p = tree.level(of: parent) else {
                 if u.level.depth != top {
-                    throw fail(u, "unit \(u.code) \(u.name): its parent \(parent) is not in the divisions")
+                    return fail("unit \(u.code) \(u.name): its parent \(parent) is not in the divisions")
                 }
-                continue
+                return nil
             }
-            guard p.level.depth < u.level.depth else {
-                throw fail(u, "unit \(u.code) \(u.name) (\(u.level.rawValue)) is under \(p.code) \(p.name), a \(p.level.rawValue): a parent must be of a higher level")
+            guard p.depth < u.level.depth else {
+                let name = tree.name(of: parent) ?? ""
+                return fail("unit \(u.code) \(u.name) (\(u.level.rawValue)) is under \(parent) \(name), a \(p.rawValue): a parent must be of a higher level")
             }
+            return nil
         }
+        // Side by side in slices (a national list has 700,000 units); the first problem in the
+        // tree's order is the one reported.
+        let slice = 1 << 15
+        let found = Array(stride(from: 0, to: units.count, by: slice)).concurrentMap { start -> ReferenceError? in
+            for u in units[start..<min(start + slice, units.count)] { if let e = problem(u) { return e } }
+            return nil
+        }
+        if let first = found.first(where: { $0 != nil }), let e = first { throw e }
     }
 
-    public static func load(path: String) throws -> [RenjuModel.Unit] { try loadWithLines(path: path).0 }
-
-    /// The units of one file, with the line each is on.
-    static func loadWithLines(path: String) throws -> ([RenjuModel.Unit], [Int]) {
-        let rows = try ReferenceCSV.rows(path: path, header: ["code", "name", "level", "parent"],
-                                         chineseHeader: ["区划代码", "名称", "级别", "上级代码"])
-        // Rows are understood side by side (a national list has 700,000), then checked for
-        // duplicates in file order, so the first problem reported is the first in the file.
-        let parsed = rows.concurrentMap { unit($0, path: path) }
-        var out: [RenjuModel.Unit] = []
-        out.reserveCapacity(rows.count)
-        var seen = UnitIndex(capacity: rows.count)
-        for (i, r) in rows.enumerated() {
-            let u = try parsed[i].get()
-            if seen[u.code] != nil { throw ReferenceError(file: path, line: r.line, "code \(u.code) is listed twice") }
-            seen.set(u.code, 1)
-            out.append(u)
-        }
-        return (out, rows.map(\.line))
+    /// The units of one file (a code listed twice refused; the hierarchy is not checked).
+    public static func load(path: String) throws -> [RenjuModel.Unit] {
+        var divisions = Accumulator()
+        try divisions.add(file: 0, path: path)
+        return divisions.tree.all
     }
 
     static func unit(_ r: ReferenceCSV.Row, path: String) -> Result<RenjuModel.Unit, ReferenceError> {
@@ -155,36 +173,58 @@ public struct Targets: Sendable {
     }
 }
 
-/// Reads a small reference CSV (UTF-8 or GB18030) with a fixed header, keeping line numbers.
+/// Reads a reference CSV (UTF-8 or GB18030) with a fixed header, keeping line numbers.
 enum ReferenceCSV {
     struct Row { let line: Int; let fields: [String] }
 
     static func rows(path: String, header: [String], chineseHeader: [String]) throws -> [Row] {
+        try map(path: path, header: header, chineseHeader: chineseHeader) { $0 }.flatMap { $0 }
+    }
+
+    /// The rows after the header, each made a value by `make`, in file order, in parts (a large
+    /// file's parts are read side by side: a national divisions list has 700,000 rows). Blank
+    /// rows and `#` comments are left out; each row has the header's fields (missing ones empty).
+    static func map<T: Sendable>(path: String, header: [String], chineseHeader: [String],
+                                 _ make: @escaping @Sendable (Row) -> T) throws -> [[T]] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ReferenceError(file: path, "cannot read the file / 无法读取")
         }
         guard let (text, _) = TextDecoding.decode(data) else {
             throw ReferenceError(file: path, "unknown text encoding / 编码无法识别")
         }
-        var out: [Row] = []
-        var sawHeader = false
-        for (r, all) in CSV.records(from: text) {
-            guard let firstCell = all.first(where: { !TextNormalizer.isBlank($0) }) else { continue }
-            if TextNormalizer.fold(firstCell).hasPrefix("#") { continue }
-            var fields = Array(all.prefix(header.count))
-            while fields.count < header.count { fields.append("") }
-            if !sawHeader {
-                let keys = fields.map { TextNormalizer.key($0) }
-                guard keys == header || keys == chineseHeader else {
-                    throw ReferenceError(file: path, line: r + 1, "expected the header \(header.joined(separator: ","))")
-                }
-                sawHeader = true
-                continue
-            }
-            out.append(Row(line: r + 1, fields: fields))
+        let parts = CSV.recordParts(from: text)
+        let width = header.count
+        @Sendable func row(_ r: (row: Int, fields: [String]), lines: Int) -> Row? {
+            guard let firstCell = r.fields.first(where: { !TextNormalizer.isBlank($0) }),
+                  !TextNormalizer.fold(firstCell).hasPrefix("#") else { return nil }
+            var fields = Array(r.fields.prefix(width))
+            while fields.count < width { fields.append("") }
+            return Row(line: lines + r.row + 1, fields: fields)
         }
-        if !sawHeader { throw ReferenceError(file: path, "empty file: expected the header \(header.joined(separator: ","))") }
-        return out
+        // The header: the first row that is not blank or a comment.
+        var first: (part: Int, record: Int)?
+        search: for (k, part) in parts.enumerated() {
+            for (j, r) in part.records.enumerated() {
+                guard let h = row(r, lines: part.lines) else { continue }
+                let keys = h.fields.map { TextNormalizer.key($0) }
+                guard keys == header || keys == chineseHeader else {
+                    throw ReferenceError(file: path, line: h.line, "expected the header \(header.joined(separator: ","))")
+                }
+                first = (k, j + 1)
+                break search
+            }
+        }
+        guard let first else { throw ReferenceError(file: path, "empty file: expected the header \(header.joined(separator: ","))") }
+        let after = parts.indices.filter { $0 >= first.part }
+        return after.concurrentMap { k in
+            let part = parts[k]
+            var out: [T] = []
+            out.reserveCapacity(part.records.count)
+            for j in (k == first.part ? first.record : 0)..<part.records.count {
+                if let r = row(part.records[j], lines: part.lines) { out.append(make(r)) }
+            }
+            return out
+        }
     }
 }
 

@@ -41,6 +41,15 @@ public enum CSV {
         return recordsInOneScan(text)
     }
 
+    /// `records(from:)` in parts, in order, for a reader that goes on side by side (a national
+    /// divisions list): the rows of a part count from its `lines`, the lines before it (a small or
+    /// quoted text is one part).
+    public static func recordParts(from text: String) -> [(lines: Int, records: [(row: Int, fields: [String])])] {
+        var text = text
+        if let parts = text.withUTF8({ recordPartsSideBySide($0) }) { return parts }
+        return [(0, recordsInOneScan(text))]
+    }
+
     /// `records(from:)` by one scan of the whole text.
     static func recordsInOneScan(_ text: String) -> [(row: Int, fields: [String])] {
         var text = text
@@ -57,6 +66,16 @@ public enum CSV {
     /// parts scanned side by side: the records, with their rows, that one scan gives. Nil for any
     /// other text.
     static func recordsSideBySide(_ bytes: UnsafeBufferPointer<UInt8>) -> [(row: Int, fields: [String])]? {
+        recordPartsSideBySide(bytes).map { parts in
+            var out: [(row: Int, fields: [String])] = []
+            out.reserveCapacity(parts.reduce(0) { $0 + $1.records.count })
+            for part in parts { for r in part.records { out.append((r.row + part.lines, r.fields)) } }
+            return out
+        }
+    }
+
+    /// `recordsSideBySide` before its parts are joined.
+    static func recordPartsSideBySide(_ bytes: UnsafeBufferPointer<UInt8>) -> [(lines: Int, records: [(row: Int, fields: [String])])]? {
         guard bytes.count >= 1 << 20, !bytes.contains(0x22) else { return nil }
         let wanted = max(2, ProcessInfo.processInfo.activeProcessorCount * 4)
         var cuts = [0]
@@ -90,14 +109,13 @@ public enum CSV {
         private var ends: [Int]
         init(_ n: Int) { records = Array(repeating: [], count: n); ends = Array(repeating: 0, count: n) }
         func put(_ k: Int, _ r: [(row: Int, fields: [String])], lineEnds: Int) { lock.lock(); records[k] = r; ends[k] = lineEnds; lock.unlock() }
-        /// The parts in order, each part's rows moved past the lines before it.
-        func joined() -> [(row: Int, fields: [String])] {
+        /// The parts in order, each with the lines before it.
+        func joined() -> [(lines: Int, records: [(row: Int, fields: [String])])] {
             lock.lock(); defer { lock.unlock() }
-            var out: [(row: Int, fields: [String])] = []
-            out.reserveCapacity(records.reduce(0) { $0 + $1.count })
+            var out: [(lines: Int, records: [(row: Int, fields: [String])])] = []
             var offset = 0
             for k in records.indices {
-                for r in records[k] { out.append((r.row + offset, r.fields)) }
+                out.append((offset, records[k]))
                 offset += ends[k]
             }
             return out

@@ -45,6 +45,63 @@ final class ReferenceIntegrityTests: XCTestCase {
         XCTAssertNil(try refusal([good, "code,name,level,parent\n640422100201,甲村,village,640422100000\n"]))
     }
 
+    /// A national list (over 1 MiB, no quote mark) is read in parts side by side. It must load to
+    /// the tree one scan gives, and a problem must be refused at the same line: the first in the
+    /// file, whichever part it falls in.
+    func testALargeListReadInPartsLoadsAndIsRefusedAsOneScanWould() throws {
+        // A county of 400 townships of 100 villages (about 2.6 MiB), comments and blank lines among them.
+        var lines = ["code,name,level,parent", "# 大县", "640422000000,大县,county,"]
+        for t in 1...400 {
+            let town = 640422000000 + t * 1000
+            lines.append("\(town),第\(t)镇,township,640422000000")
+            for v in 1...100 { lines.append("\(town + v),第\(t)镇第\(v)村,village,\(town)") }
+            if t % 37 == 0 { lines.append(""); lines.append("# 第\(t)镇完") }
+        }
+        let dir = try temporaryDirectory()
+        func load(_ lines: [String], quoted: Bool = false) throws -> Result<DivisionTree, ReferenceError> {
+            var text = lines.joined(separator: "\n") + "\n"
+            // A quote mark anywhere makes the file one scan (a quoted field may span lines).
+            if quoted { text = text.replacingOccurrences(of: ",大县,county,", with: ",\"大县\",county,") }
+            XCTAssertGreaterThan(text.utf8.count, 1 << 20)
+            let p = dir.appendingPathComponent(quoted ? "one-scan.csv" : "parts.csv")
+            try text.write(to: p, atomically: true, encoding: .utf8)
+            do { return .success(try DivisionsLoader.load(paths: [p.path])) } catch let e as ReferenceError { return .failure(e) }
+        }
+        let inParts = try load(lines).get(), oneScan = try load(lines, quoted: true).get()
+        XCTAssertEqual(inParts.count, 1 + 400 + 40_000)
+        XCTAssertEqual(inParts.all, oneScan.all)
+        let county = try XCTUnwrap(UnitCode("640422000000")), lastTown = try XCTUnwrap(UnitCode("640422400000"))
+        XCTAssertEqual(inParts.children(of: lastTown).count, 100)
+        XCTAssertEqual(inParts.children(of: county).count, 400)
+        XCTAssertEqual(inParts.children(of: county), oneScan.children(of: county))
+
+        // Two problems of a kind, one near the end and one near the start: the earlier line is named.
+        let late = lines.count - 50, early = 200
+        let cases: [(String, (Int) -> String, String)] = [
+            ("a bad level", { _ in "640422999001,坏村,town,640422001000" }, "level"),
+            ("a parent not listed", { i in "\(String(format: "6404229%05d", i)),孤村,village,640422999999" }, "not in the divisions"),
+            ("a village under a village", { i in "\(String(format: "6404229%05d", i)),丙村,village,640422001001" }, "higher level"),
+        ]
+        for (what, line, why) in cases {
+            var planted = lines
+            planted.insert(line(late), at: late)
+            planted.insert(line(early), at: early)
+            for quoted in [false, true] {
+                guard case .failure(let e) = try load(planted, quoted: quoted) else { XCTFail("\(what) is refused"); continue }
+                XCTAssertEqual(e.line, early + 1, "\(what), quoted \(quoted): \(e)")
+                XCTAssertTrue(e.message.contains(why), "\(what): \(e.message)")
+            }
+        }
+        // A code listed twice, far apart: refused at its second line, in either reading.
+        var twice = lines
+        twice.insert("640422001050,第1镇第50村,village,640422001000", at: late)
+        for quoted in [false, true] {
+            guard case .failure(let e) = try load(twice, quoted: quoted) else { XCTFail("a code listed twice is refused"); continue }
+            XCTAssertEqual(e.line, late + 1, "\(e)")
+            XCTAssertTrue(e.message.contains("listed twice"), e.message)
+        }
+    }
+
     func testTwoIndicatorsWithOneChineseNameAreRefused() throws {
         let dir = try temporaryDirectory()
         var yaml = try String(contentsOfFile: bundledReference + "/indicators.yaml", encoding: .utf8)
