@@ -164,9 +164,6 @@ public struct Validator: Sendable {
         let ctx = CheckContext(reference: forPeriod, period: period, submissions: current, history: history, asOf: asOf,
                                signOffs: signOffs, lineage: lineage)
         findings += collector.admit(Self.run(checks, ctx).flatMap { $0 })
-        var units = UnitIndex()
-        units.reserve(current.reduce(0) { $0 + $1.rows.count })
-        for s in current { for row in s.rows { units.set(row.code, 0) } }
         // Fill in unit names the readers could not know.
         findings = findings.map { f in
             var g = f
@@ -177,7 +174,7 @@ public struct Validator: Sendable {
         findings = ImpactScore.apply(findings, ctx)
         for stage in stages { findings = stage.apply(findings, ctx) }
         var result = ValidationResult(period: period, findings: sort(findings), submissions: current,
-                                      history: history, unitsChecked: units.count)
+                                      history: history, unitsChecked: ctx.firstSubmission.count)
         result.tallies = ctx.tally.snapshot
         let settings = reference.checks
         var coverage = Coverage(period: period, units: current.flatMap(\.unitCodes), history: history, tallies: result.tallies,

@@ -362,16 +362,33 @@ public struct PeriodValues: Sendable {
             rowMap[or] = r
             added += 1
         }
-        if added > 0 {
-            rowPlaces.append(contentsOf: repeatElement(Self.unsetPlace, count: added))
-            for i in columns.indices {
-                columns[i].append(contentsOf: repeatElement(Self.missing, count: added))
-                if ownPlaces[i] { places[i].append(contentsOf: repeatElement(0, count: added)) }
-            }
-        }
         // Every unit of `other` new here (files of different townships, a store's slices): its rows
         // follow ours in its order, and a column whose places both tables derive alike is copied whole.
         let allNew = added > 0 && added == other.codes.count
+        var whole = [Bool](repeating: false, count: other.columns.count)
+        if allNew {
+            for oc in other.columns.indices where other.columns[oc].count == added {
+                let c = colMap[oc]
+                guard !other.ownPlaces[oc], !ownPlaces[c] else { continue }
+                let columnPart = other.columnPlaces[oc]
+                if columnPart == Self.unsetPlace { whole[oc] = true; continue }  // no figure in the column
+                if columnPlaces[c] == Self.unsetPlace || columnPlaces[c] == columnPart {
+                    columnPlaces[c] = columnPart
+                    whole[oc] = true
+                }
+            }
+        }
+        if added > 0 {
+            rowPlaces.append(contentsOf: repeatElement(Self.unsetPlace, count: added))
+            var source = [Int](repeating: -1, count: columns.count)
+            for oc in whole.indices where whole[oc] { source[colMap[oc]] = oc }
+            for i in columns.indices {
+                if source[i] >= 0 { columns[i].append(contentsOf: other.columns[source[i]]) } else {
+                    columns[i].append(contentsOf: repeatElement(Self.missing, count: added))
+                }
+                if ownPlaces[i] { places[i].append(contentsOf: repeatElement(0, count: added)) }
+            }
+        }
         let first = codes.count - added
         if allNew {
             for or in 0..<added {
@@ -380,17 +397,8 @@ public struct PeriodValues: Sendable {
             }
         }
         let missingBits = Self.missingBits, overflowPlace = Self.overflowPlace
-        for oc in other.columns.indices {
+        for oc in other.columns.indices where !whole[oc] {
             let c = colMap[oc]
-            if allNew, !other.ownPlaces[oc], !ownPlaces[c] {
-                let columnPart = other.columnPlaces[oc]
-                if columnPart == Self.unsetPlace { continue }  // no figure in the column
-                if columnPlaces[c] == Self.unsetPlace || columnPlaces[c] == columnPart {
-                    columnPlaces[c] = columnPart
-                    columns[c].replaceSubrange(first..<(first + added), with: other.columns[oc])
-                    continue
-                }
-            }
             let src = other.columns[oc]
             for or in 0..<src.count {
                 let v = src[or]

@@ -23,6 +23,8 @@ extension InputSet {
         // Periods in order: the findings of one come before the next's, whatever the dictionary's order.
         for period in byPeriod.keys.sorted() {
             guard let indices = byPeriod[period], indices.count > 1 else { continue }
+            // Files whose codes lie in ranges apart (a township's file each, as usual) share no unit.
+            if codeRangesApart(indices) { continue }
             func rank(_ i: Int) -> Int {
                 let s = submissions[i]
                 return (s.period == newestOfFile[s.fileIndex] ? 0 : 2) + (s.hiddenSheet ? 1 : 0)
@@ -66,6 +68,24 @@ extension InputSet {
         }
         guard !dropped.isEmpty else { return }
         submissions = submissions.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+    }
+
+    /// Whether the submissions' codes, each from its lowest to its highest, lie in ranges that do
+    /// not meet (so no unit is in two of them).
+    func codeRangesApart(_ indices: [Int]) -> Bool {
+        var ranges: [(low: UInt64, high: UInt64)] = []
+        ranges.reserveCapacity(indices.count)
+        for i in indices {
+            submissions[i].rows.withUnsafeBufferPointer { rows in
+                guard var low = rows.first?.code.value else { return }
+                var high = low
+                for row in rows { low = min(low, row.code.value); high = max(high, row.code.value) }
+                ranges.append((low, high))
+            }
+        }
+        ranges.sort { $0.low < $1.low }
+        for k in ranges.indices.dropFirst() where ranges[k].low <= ranges[k - 1].high { return false }
+        return true
     }
 
     func place(_ s: Submission) -> String {
