@@ -49,24 +49,36 @@ public struct DigitsCheck: Check {
         let logSpread = ctx.reference.checks.value(Self.benfordSpread, of: Self.benford)
         let amounts = ctx.catalog.indicators.filter { !$0.kind.isRate && !$0.kind.isFlag }.map(\.id)
         var out: [Finding] = []
-        var xs: [Double] = []
         var tally = UnitCounter()
         let slotRound = tally.slot(Self.round)
         let slotBenford = tally.slot(Self.benford)
         defer { ctx.tally.add(tally) }
+        // Each row's non-zero figures and round ones, counted column by column (a column's figures
+        // lie together), in buffers reused from submission to submission.
+        var nonZero: [Int32] = [], round: [Int32] = []
         for sub in ctx.submissions {
-            let cols = sub.values.columns(for: amounts)
+            let cols = sub.values.columns(for: amounts).compactMap { $0 }
+            let height = cols.first.map { sub.values.columnValues($0).count } ?? 0
+            nonZero.removeAll(keepingCapacity: true); nonZero.append(contentsOf: repeatElement(0, count: height))
+            round.removeAll(keepingCapacity: true); round.append(contentsOf: repeatElement(0, count: height))
+            for c in cols {
+                sub.values.columnValues(c).withUnsafeBufferPointer { column in
+                    for r in 0..<min(height, column.count) {
+                        guard let v = PeriodValues.figure(column[r]), v != 0 else { continue }
+                        nonZero[r] += 1
+                        if Self.isMultipleOfTen(v) { round[r] += 1 }
+                    }
+                }
+            }
             for row in sub.rows {
                 guard let r = sub.values.row(of: row.code) else { continue }
-                xs.removeAll(keepingCapacity: true)
-                for c in cols { if let v = sub.values.value(row: r, column: c), v != 0 { xs.append(v) } }
-                guard xs.count >= minValues else { tally.add(slotRound, evaluated: 0, skipped: 1); continue }
+                let count = r < height ? Int(nonZero[r]) : 0, roundCount = r < height ? Int(round[r]) : 0
+                guard count >= minValues else { tally.add(slotRound, evaluated: 0, skipped: 1); continue }
                 tally.add(slotRound, evaluated: 1)
-                let round = xs.filter(Self.isMultipleOfTen).count
-                if Double(round) / Double(xs.count) >= share {
+                if Double(roundCount) / Double(count) >= share {
                     out += [ctx.finding(Self.round, unit: row.code, sub: sub, message: Message(
-                        zh: "\(xs.count) 个非零数值中有 \(round) 个是 10 的倍数（整十数），可能是估报",
-                        en: "\(round) of \(xs.count) non-zero figures are multiples of 10: possibly estimated"),
+                        zh: "\(count) 个非零数值中有 \(roundCount) 个是 10 的倍数（整十数），可能是估报",
+                        en: "\(roundCount) of \(count) non-zero figures are multiples of 10: possibly estimated"),
                         source: row.source)]
                 }
             }

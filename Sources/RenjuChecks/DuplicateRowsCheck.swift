@@ -31,9 +31,18 @@ public struct DuplicateRowsCheck: Check {
         return groups(columns: ids.map { id in rows.map { $0[id] } }, rows: rows.count, minimum: minimum, commonShare: commonShare)
     }
 
-    /// The same, from one array per indicator holding each row's value: equal values are found by
-    /// hashing each column, so a province's submissions cost no more than their rows.
+    /// The same, from one array per indicator holding each row's value.
     public static func groups(columns: [[Double?]], rows n: Int, minimum: Int, commonShare: Double = 0.05) -> [[Int]] {
+        var flat = [Double](repeating: 0, count: columns.count * n)
+        for (c, col) in columns.enumerated() { for (i, v) in col.prefix(n).enumerated() { flat[c * n + i] = v ?? 0 } }
+        return groups(flat: flat, columns: columns.count, rows: n, minimum: minimum, commonShare: commonShare)
+    }
+
+    /// The same, from the columns one after another in one array (`n` entries each; a zero, a
+    /// NaN — a blank — is no value): equal values are found by hashing each column, so a
+    /// province's submissions cost no more than their rows.
+    static func groups(flat: [Double], columns k: Int, rows n: Int, minimum: Int, commonShare: Double) -> [[Int]] {
+        guard n > 1, flat.count >= k * n else { return [] }
         // In a small submission every coincidence is worth a look; in a large one common values are
         // noise. Copied rows come in twos and threes: a value shared by more than `maxShared` rows
         // is never a copy signal, which also keeps the pairs counted linear in the rows (a
@@ -46,41 +55,47 @@ public struct DuplicateRowsCheck: Check {
         var pairKeys: [Int] = []
         var table = ValueTable(rows: n)
         var members: [Int] = []
-        for col in columns {
-            table.clear()
-            for (i, v) in col.enumerated() { if let v, v != 0, v == v { table.add(v.bitPattern, row: i) } }
-            for slot in table.used {
-                let size = table.count(slot)
-                // Only rare values count: a value many rows share says nothing about copying.
-                guard size > 1, size <= common else { continue }
-                table.rows(slot, into: &members)
-                for a in 0..<members.count {
-                    for b in (a + 1)..<members.count {
-                        let x = members[a], y = members[b]
-                        pairKeys.append(min(x, y) * n + max(x, y))
+        flat.withUnsafeBufferPointer { all in
+            for c in 0..<k {
+                table.fill(UnsafeBufferPointer(rebasing: all[(c * n)..<(c * n + n)]))
+                for slot in table.used {
+                    let size = table.count(slot)
+                    // Only rare values count: a value many rows share says nothing about copying.
+                    guard size > 1, size <= common else { continue }
+                    table.rows(slot, into: &members)
+                    for a in 0..<members.count {
+                        for b in (a + 1)..<members.count {
+                            let x = members[a], y = members[b]
+                            pairKeys.append(min(x, y) * n + max(x, y))
+                        }
                     }
                 }
             }
         }
+        guard pairKeys.count >= minimum else { return [] }
         pairKeys.sort()
         var parent = Array(0..<n)
         func root(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
-        var s = 0
+        var s = 0, joined = false
         while s < pairKeys.count {
             var e = s + 1
             while e < pairKeys.count, pairKeys[e] == pairKeys[s] { e += 1 }
-            if e - s >= minimum { let key = pairKeys[s]; parent[root(key % n)] = root(key / n) }
+            if e - s >= minimum { let key = pairKeys[s]; parent[root(key % n)] = root(key / n); joined = true }
             s = e
         }
-        let grouped = Dictionary(grouping: 0..<n, by: root)
-        return grouped.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+        guard joined else { return [] }
+        // Each group's rows in order, the groups in the order of their first row.
+        var byRoot = [[Int]](repeating: [], count: n)
+        for i in 0..<n { byRoot[root(i)].append(i) }
+        return byRoot.filter { $0.count > 1 }.sorted { $0[0] < $1[0] }
     }
 
     /// The values of one column, by their bits: for each distinct value, how many rows hold it
     /// and which (chained through `next`). Reused column after column: a slot is empty unless
     /// stamped with the current column.
     struct ValueTable {
-        private var keys: [UInt64], heads: [Int32], counts: [Int32], stamps: [Int32]
+        struct Slot { var key: UInt64 = 0; var stamp: Int32 = 0; var head: Int32 = -1; var count: Int32 = 0 }
+        private var slots: [Slot]
         private var next: [Int32]
         private var stamp: Int32 = 0
         private let mask: Int
@@ -90,30 +105,45 @@ public struct DuplicateRowsCheck: Check {
         init(rows: Int) {
             var size = 16
             while size < rows * 2 { size <<= 1 }
-            keys = Array(repeating: 0, count: size); heads = Array(repeating: -1, count: size)
-            counts = Array(repeating: 0, count: size); stamps = Array(repeating: 0, count: size)
+            slots = Array(repeating: Slot(), count: size)
             next = Array(repeating: -1, count: max(rows, 1))
             mask = size - 1
         }
 
-        mutating func clear() { stamp += 1; used.removeAll(keepingCapacity: true) }
-
-        mutating func add(_ bits: UInt64, row: Int) {
-            var h = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-            while stamps[h] == stamp, keys[h] != bits { h = (h + 1) & mask }
-            if stamps[h] != stamp {
-                stamps[h] = stamp; keys[h] = bits; heads[h] = -1; counts[h] = 0
-                used.append(h)
+        /// Puts a column's values in (as many as the table has rows), forgetting the last column's.
+        mutating func fill(_ column: UnsafeBufferPointer<Double>) {
+            stamp += 1
+            used.removeAll(keepingCapacity: true)
+            let stamp = stamp, mask = mask, rows = min(column.count, next.count)
+            var used = used
+            self.used = []
+            slots.withUnsafeMutableBufferPointer { slots in
+                next.withUnsafeMutableBufferPointer { next in
+                    for row in 0..<rows {
+                        let v = column[row]
+                        guard v != 0, v == v else { continue }
+                        let bits = v.bitPattern
+                        var h = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+                        while slots[h].stamp == stamp, slots[h].key != bits { h = (h + 1) & mask }
+                        if slots[h].stamp != stamp {
+                            slots[h] = Slot(key: bits, stamp: stamp, head: -1, count: 0)
+                            used.append(h)
+                        }
+                        next[row] = slots[h].head
+                        slots[h].head = Int32(truncatingIfNeeded: row)
+                        slots[h].count += 1
+                    }
+                }
             }
-            next[row] = heads[h]; heads[h] = Int32(truncatingIfNeeded: row); counts[h] += 1
+            self.used = used
         }
 
-        func count(_ slot: Int) -> Int { Int(counts[slot]) }
+        func count(_ slot: Int) -> Int { Int(slots[slot].count) }
 
         /// The rows holding the slot's value, into a buffer reused from value to value.
         func rows(_ slot: Int, into out: inout [Int]) {
             out.removeAll(keepingCapacity: true)
-            var r = heads[slot]
+            var r = slots[slot].head
             while r >= 0 { out.append(Int(r)); r = next[Int(r)] }
         }
     }
@@ -126,6 +156,7 @@ public struct DuplicateRowsCheck: Check {
         var tally = UnitCounter()
         let slotId = tally.slot(Self.id)
         defer { ctx.tally.add(tally) }
+        var flat: [Double] = []
         for sub in ctx.submissions {
             // Peers are rows of the same level: a total row is not compared with its villages.
             // (Levels in a fixed order: no dictionary order reaches the findings or their order.)
@@ -133,12 +164,16 @@ public struct DuplicateRowsCheck: Check {
             for level in byLevel.keys.sorted(by: { ($0?.depth ?? 99) < ($1?.depth ?? 99) }) {
                 let codes = byLevel[level] ?? []
                 tally.add(slotId, evaluated: codes.count > 1 ? codes.count : 0, skipped: codes.count > 1 ? 0 : codes.count)
+                // The level's rows' figures, column after column (0 for none), in one reused array.
+                let n = codes.count
                 let rows = codes.map { sub.values.row(of: $0) }
-                let columns = ids.map { id -> [Double?] in
-                    guard let c = sub.values.column(for: id) else { return Array(repeating: nil, count: rows.count) }
-                    return rows.map { r in r.flatMap { sub.values.value(row: $0, column: c) } }
+                flat.removeAll(keepingCapacity: true)
+                flat.append(contentsOf: repeatElement(0, count: ids.count * n))
+                for (k, id) in ids.enumerated() {
+                    guard let c = sub.values.column(for: id) else { continue }
+                    for (i, r) in rows.enumerated() { if let r, let v = sub.values.value(row: r, column: c) { flat[k * n + i] = v } }
                 }
-                for g in Self.groups(columns: columns, rows: codes.count, minimum: minimum, commonShare: commonShare) {
+                for g in Self.groups(flat: flat, columns: ids.count, rows: n, minimum: minimum, commonShare: commonShare) {
                     let units = g.map { codes[$0] }
                     let names = units.map { "\(ctx.name(of: $0, in: sub) ?? "")（\($0)）" }.joined(separator: "、")
                     let shared = ids.filter { id in

@@ -61,6 +61,7 @@ public enum OrderStatistics {
     /// leaves the copy partly ordered, which the next one uses.
     public static func quantiles(_ xs: [Double], _ ps: [Double]) -> [Double]? {
         guard !xs.isEmpty else { return nil }
+        if let tails = tailQuantiles(xs, ps) { return tails }
         let n = xs.count
         var s = xs
         return ps.map { p in
@@ -73,6 +74,60 @@ public enum OrderStatistics {
             let lower = maxBelow(s, lo)
             return lower + (h - Double(lo)) * (upper - lower)
         }
+    }
+
+    /// `quantiles` of many values where every p is in a tail (1 % and 99 %: the spread of a
+    /// province's values), without copying and partitioning them all: one pass keeps the values
+    /// at or below a bound, and at or above another, that a sample of the values says hold the
+    /// order statistics wanted; these are selected among the kept. Every value outside the bounds
+    /// lies beyond every kept one, so the order statistics are the same. Nil when the values are
+    /// few, any p is not in a tail, a value is NaN, or the kept are too few (then the caller does
+    /// it the plain way).
+    static func tailQuantiles(_ xs: [Double], _ ps: [Double]) -> [Double]? {
+        let n = xs.count, tail = 0.05
+        guard n >= 1 << 14, !ps.isEmpty, ps.allSatisfy({ $0 <= tail || $0 >= 1 - tail }) else { return nil }
+        // The order statistics each p needs (0-based ranks lo−1 and lo; the least or the greatest
+        // value at the ends): how many of the smallest, and of the largest, are wanted.
+        var lowWanted = 1, highWanted = 1
+        for p in ps {
+            let h = Double(n + 1) * p
+            guard h > 1, h < Double(n) else { continue }
+            let lo = Int(h.rounded(.down))
+            if p <= tail { lowWanted = max(lowWanted, lo + 1) } else { highWanted = max(highWanted, n - lo + 1) }
+        }
+        // Bounds from an evenly spaced sample, with room to spare (twice the share, and more).
+        let m = 2048
+        var sample = (0..<m).map { xs[$0 * (n / m)] }
+        guard !sample.contains(where: { $0.isNaN }) else { return nil }
+        sample.sort()
+        let lowAt = min(m - 1, 2 * lowWanted * m / n + 16), highAt = max(0, m - 1 - (2 * highWanted * m / n + 16))
+        let lowBound = sample[lowAt], highBound = sample[highAt]
+        guard lowBound < highBound else { return nil }
+        var low: [Double] = [], high: [Double] = []
+        low.reserveCapacity(4 * lowWanted + 64); high.reserveCapacity(4 * highWanted + 64)
+        var nan = false
+        xs.withUnsafeBufferPointer { xs in
+            for x in xs {
+                if x <= lowBound { low.append(x) } else if x >= highBound { high.append(x) } else if x.isNaN { nan = true }
+            }
+        }
+        guard !nan, low.count >= lowWanted, high.count >= highWanted else { return nil }
+        let aboveLow = n - high.count   // rank of the smallest kept high value
+        var out: [Double] = []
+        for p in ps {
+            let h = Double(n + 1) * p
+            if h <= 1 { out.append(low.min() ?? .nan); continue }
+            if h >= Double(n) { out.append(high.max() ?? .nan); continue }
+            let lo = Int(h.rounded(.down))
+            let upper: Double, lower: Double
+            if lo < low.count {
+                upper = select(&low, lo); lower = maxBelow(low, lo)
+            } else if lo - 1 >= aboveLow {
+                upper = select(&high, lo - aboveLow); lower = maxBelow(high, lo - aboveLow)
+            } else { return nil }
+            out.append(lower + (h - Double(lo)) * (upper - lower))
+        }
+        return out
     }
 
     /// The p-quantile of values already sorted.

@@ -3,7 +3,7 @@ import RenjuTestSupport
 import RenjuModel
 import RenjuReading
 import RenjuReference
-import RenjuChecks
+@testable import RenjuChecks
 
 /// The statistical detectors, with expectations computed by hand.
 final class PlausibilityTests: XCTestCase {
@@ -36,6 +36,45 @@ final class PlausibilityTests: XCTestCase {
                 for p in [0.25, 0.75, 0.1, 0.9] { XCTAssertEqual(OrderStatistics.quantile(xs, p), sortedQuantile(s, p), "n=\(n) p=\(p)") }
             }
         }
+    }
+
+    /// Benford's gate asks for the 1 % and 99 % points of a province's values; they are found
+    /// among the values beyond two bounds a sample gives, not by partitioning all. They must be the
+    /// textbook ones whatever the values: spread, heaped on a few values, sorted, reversed, with
+    /// outliers placed where the sample does not look, and with one half of a tail all equal.
+    func testTailQuantilesOfManyValuesEqualThoseOfTheSortedValues() {
+        var seed: UInt64 = 7
+        func next(_ n: Int) -> Int { seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(seed >> 33) % n }
+        func sortedQuantile(_ s: [Double], _ p: Double) -> Double {
+            let h = Double(s.count + 1) * p
+            if h <= 1 { return s[0] }
+            if h >= Double(s.count) { return s[s.count - 1] }
+            let lo = Int(h.rounded(.down))
+            return s[lo - 1] + (h - Double(lo)) * (s[lo] - s[lo - 1])
+        }
+        var sets: [(String, [Double])] = []
+        for n in [16_384, 50_000, 123_457] {
+            sets.append(("spread \(n)", (0..<n).map { _ in exp(Double(next(1_000_000)) / 100_000) }))
+            sets.append(("few values \(n)", (0..<n).map { _ in Double(next(5)) }))
+            sets.append(("sorted \(n)", (0..<n).map(Double.init)))
+            sets.append(("reversed \(n)", (0..<n).map { Double(n - $0) }))
+            // Outliers off the sample's stride (the sample reads every n/2048-th value).
+            var hidden = (0..<n).map { _ in Double(100 + next(50)) }
+            for k in 0..<(n / 50) { hidden[k * 50 + 1] = k % 2 == 0 ? 0.001 * Double(k + 1) : 1e9 + Double(k) }
+            sets.append(("hidden tails \(n)", hidden))
+            // The lowest 3 % one value: the bound falls on it.
+            sets.append(("flat low tail \(n)", (0..<n).map { i in i % 33 == 0 ? 1 : Double(2 + next(1000)) }))
+        }
+        for (name, xs) in sets {
+            let s = xs.sorted()
+            for ps in [[0.01, 0.99], [0.99, 0.01], [0.001, 0.05, 0.95, 0.999], [0.0, 1.0]] {
+                XCTAssertEqual(OrderStatistics.quantiles(xs, ps), ps.map { sortedQuantile(s, $0) }, "\(name) \(ps)")
+            }
+        }
+        XCTAssertNotNil(OrderStatistics.tailQuantiles((0..<50_000).map(Double.init), [0.01, 0.99]), "a spread of many values takes the short way")
+        XCTAssertNil(OrderStatistics.tailQuantiles((0..<50_000).map(Double.init), [0.01, 0.5]), "a median is not a tail")
+        var withNaN = (0..<50_000).map(Double.init); withNaN[777] = .nan
+        XCTAssertNil(OrderStatistics.tailQuantiles(withNaN, [0.01, 0.99]), "a NaN sends the values the plain way")
     }
 
     func testQuartilesByTheNPlusOnePRule() throws {
