@@ -27,27 +27,28 @@ public struct AggregateCheck: Check {
         let slotRate = tally.slot(Self.rate)
         defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
-            for row in sub.rows {
+            for row in ctx.totalRows(in: sub) {
                 let kids = ctx.childRows(of: row.code, in: sub)
                 // A total whose units are not all listed cannot be compared (completeness reports the gap).
                 guard !kids.isEmpty else { continue }
                 defer { tally.next() }
                 guard ctx.hasAllChildren(of: row.code, in: sub) else { tally.missing(slotSum); tally.missing(slotRate); continue }
-                let total = rollUp.total(of: kids, in: sub.values)
                 let kidRows = kids.map { sub.values.row(of: $0) }
+                let total = rollUp.totals(of: kidRows, in: sub.values)
+                let own = sub.values.row(of: row.code)
                 // Whether every child reported a figure.
                 func allReported(_ id: IndicatorID) -> Bool {
                     let c = sub.values.column(for: id)
                     return kidRows.allSatisfy { sub.values.value(row: $0, column: c) != nil }
                 }
                 let tname = ctx.name(of: row.code, in: sub) ?? row.code.rawValue
-                for ind in ctx.catalog.indicators {
-                    guard let ov = sub.values[row.code, ind.id] else { continue }
+                for (k, ind) in ctx.catalog.indicators.enumerated() {
+                    guard let ov = sub.values.value(row: own, column: sub.values.column(for: ind.id)) else { continue }
                     if ind.kind.isRate {
                         guard case let .rate(n, d) = ind.kind else { continue }
                         // Only when every child reported both parts.
                         guard allReported(n), allReported(d),
-                              let expected = total[ind.id] else { tally.missing(slotRate); continue }
+                              let expected = total[k] else { tally.missing(slotRate); continue }
                         tally.ran(slotRate)
                         if abs(ov - expected) > ind.halfUnit + 1e-9 {
                             let avg = kids.compactMap { sub.values[$0, ind.id] }
@@ -63,7 +64,7 @@ public struct AggregateCheck: Check {
                         continue
                     }
                     // Summed kinds: only when every child reported the figure (blanks are completeness problems).
-                    guard let expected = total[ind.id], allReported(ind.id) else { tally.missing(slotSum); continue }
+                    guard let expected = total[k], allReported(ind.id) else { tally.missing(slotSum); continue }
                     tally.ran(slotSum)
                     if abs(ov - expected) > ind.halfUnit + 1e-9 * max(1, abs(expected)) {
                         let diff = ov - expected

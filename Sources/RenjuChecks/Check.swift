@@ -51,7 +51,7 @@ public struct CheckContext: Sendable {
         // Children of each unit among each submission's rows, and the set of its rows: once, on
         // every core.
         let tree = reference.tree
-        let per = numbered.concurrentMap { sub -> ([UnitCode: [UnitCode]], Set<UnitCode>, [UnitCode: String]) in
+        let per = numbered.concurrentMap { sub -> ([UnitCode: [UnitCode]], Set<UnitCode>, [UnitCode: String], [Int]) in
             var map: [UnitCode: [UnitCode]] = [:]
             // Names given to units the divisions file does not know (usually none), looked up by
             // code: searching the rows for each finding was quadratic in a file of unknown codes.
@@ -60,11 +60,13 @@ public struct CheckContext: Sendable {
                 if let p = tree.treeParent(of: row.code) ?? nil, p != row.code { map[p, default: []].append(row.code) }
                 if tree[row.code] == nil, let n = row.givenName, unknown[row.code] == nil { unknown[row.code] = n }
             }
-            return (map, Set(sub.rows.map(\.code)), unknown)
+            let totals = sub.rows.indices.filter { map[sub.rows[$0].code] != nil }
+            return (map, Set(sub.rows.map(\.code)), unknown, totals)
         }
         self.childMaps = per.map(\.0)
         self.rowSets = per.map(\.1)
         self.givenNames = per.map(\.2)
+        self.totalRowPlaces = per.map(\.3)
         // Each row's level looked up on every core, then the units put by level in input order
         // (levels in their own order: one bucket each, no dictionary).
         let levels = Level.allCases.sorted()
@@ -110,6 +112,8 @@ public struct CheckContext: Sendable {
     }
 
     let childMaps: [[UnitCode: [UnitCode]]]
+    /// By submission: the places in its rows of the units with children among its rows (totals).
+    let totalRowPlaces: [[Int]]
     /// By submission: the names rows give to units not in the divisions file.
     let givenNames: [[UnitCode: String]]
     let rowSets: [Set<UnitCode>]
@@ -167,9 +171,20 @@ public struct CheckContext: Sendable {
         return sub.rows.map(\.code).filter { $0 != unit && (tree.treeParent(of: $0) ?? nil) == unit }
     }
 
+    /// The rows of a submission whose units have children among its rows (its totals), in order.
+    public func totalRows(in sub: Submission) -> [UnitRow] {
+        if sub.index < totalRowPlaces.count && submissions[sub.index].file == sub.file { return totalRowPlaces[sub.index].map { sub.rows[$0] } }
+        return sub.rows.filter { !childRows(of: $0.code, in: sub).isEmpty }
+    }
+
+    /// The units with a row in the submission.
+    public func rowSet(of sub: Submission) -> Set<UnitCode> {
+        sub.index < rowSets.count && submissions[sub.index].file == sub.file ? rowSets[sub.index] : Set(sub.rows.map(\.code))
+    }
+
     /// Whether every division child of `unit` has a row in the submission.
     public func hasAllChildren(of unit: UnitCode, in sub: Submission) -> Bool {
-        let present = sub.index < rowSets.count && submissions[sub.index].file == sub.file ? rowSets[sub.index] : Set(sub.rows.map(\.code))
+        let present = rowSet(of: sub)
         return tree.children(of: unit).allSatisfy { present.contains($0) }
     }
 

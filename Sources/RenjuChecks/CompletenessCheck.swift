@@ -28,10 +28,10 @@ public struct CompletenessCheck: Check {
         let slotMissingtotal = tally.slot(Self.missingTotal)
         defer { ctx.tally.add(tally) }
         for sub in ctx.submissions {
-            let present = Set(sub.rows.map(\.code))
+            let present = ctx.rowSet(of: sub)
             tally.add(slotMissingvalue, evaluated: sub.rows.count)
             // Units with children rows: every division child must be there.
-            for row in sub.rows where !ctx.childRows(of: row.code, in: sub).isEmpty {
+            for row in ctx.totalRows(in: sub) {
                 tally.add(slotMissingunit, evaluated: 1)
                 for child in ctx.tree.children(of: row.code) where !present.contains(child) {
                     out += [ctx.finding(Self.missingUnit, unit: child, sub: sub, message: Message(

@@ -26,6 +26,10 @@ public struct DuplicateRowsCheck: Check {
     /// The most rows one value may be shared by and still count towards a copy (see `groups`).
     public static let maxShared = 20
 
+    /// Forms of up to this many rows count each pair's shared values in a table of all pairs
+    /// (1 MiB at most); larger ones sort the pairs' notes.
+    static let countedRows = 512
+
     public static func groups(_ rows: [[IndicatorID: Double]], minimum: Int, commonShare: Double = 0.05) -> [[Int]] {
         let ids = Set(rows.flatMap(\.keys)).sorted()
         return groups(columns: ids.map { id in rows.map { $0[id] } }, rows: rows.count, minimum: minimum, commonShare: commonShare)
@@ -73,15 +77,27 @@ public struct DuplicateRowsCheck: Check {
             }
         }
         guard pairKeys.count >= minimum else { return [] }
-        pairKeys.sort()
         var parent = Array(0..<n)
         func root(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
-        var s = 0, joined = false
-        while s < pairKeys.count {
-            var e = s + 1
-            while e < pairKeys.count, pairKeys[e] == pairKeys[s] { e += 1 }
-            if e - s >= minimum { let key = pairKeys[s]; parent[root(key % n)] = root(key / n); joined = true }
-            s = e
+        var joined = false
+        if n <= Self.countedRows {
+            // A form of a township's size: the notes of each pair counted in a table of all pairs.
+            var notes = [Int32](repeating: 0, count: n * n)
+            notes.withUnsafeMutableBufferPointer { notes in
+                for key in pairKeys {
+                    notes[key] += 1
+                    if notes[key] == minimum { parent[root(key % n)] = root(key / n); joined = true }
+                }
+            }
+        } else {
+            pairKeys.sort()
+            var s = 0
+            while s < pairKeys.count {
+                var e = s + 1
+                while e < pairKeys.count, pairKeys[e] == pairKeys[s] { e += 1 }
+                if e - s >= minimum { let key = pairKeys[s]; parent[root(key % n)] = root(key / n); joined = true }
+                s = e
+            }
         }
         guard joined else { return [] }
         // Each group's rows in order, the groups in the order of their first row.

@@ -19,38 +19,48 @@ extension CheckContext {
     }
 
     /// The units of a level (as in `unitsByLevel`) split into peer groups by `peerScope`, as
-    /// indices into that level's units, in a fixed order; computed once for every check.
+    /// indices into that level's units, in a fixed order; computed once for every check (a check
+    /// asking meanwhile waits for it, as for `levelIndex`).
     public func peerGroups(at level: Level) -> [[Int]] {
-        if let hit = shared.groups(level) { return hit }
-        let units = unitsByLevel.first { $0.level == level }?.units ?? []
-        let groups = peerGroups(units)
-        shared.setGroups(level, groups)
-        return groups
+        let parents = levelIndex(at: level).parents
+        return shared.groups(level) {
+            peerGroups(unitsByLevel.first { $0.level == level }?.units ?? [], parents: parents)
+        }
     }
 
     /// Units split into peer groups (by `peerScope`), as indices into `units`, in a fixed order.
     public func peerGroups(_ units: [(unit: UnitCode, submission: Int)]) -> [[Int]] {
-        var groups: [UnitCode?: [Int]] = [:]
-        var order: [UnitCode?] = []
+        peerGroups(units, parents: nil)
+    }
+
+    /// `peerGroups(_:)` with each unit's parent in the tree when known (`LevelIndex.parents`).
+    func peerGroups(_ units: [(unit: UnitCode, submission: Int)], parents: [UnitCode?]?) -> [[Int]] {
+        var groups: [[Int]] = []
+        var groupOfScope: [UnitCode?: Int] = [:]
+        func group(_ scope: UnitCode?) -> Int {
+            if let g = groupOfScope[scope] { return g }
+            groupOfScope[scope] = groups.count
+            groups.append([])
+            return groups.count - 1
+        }
         // Below the county a unit's scope is found by walking up from its parent: worked out once
         // a parent (a township's villages share it), not once a village.
         let tree = reference.tree
-        var scopeFromParent = UnitIndex()
-        var scopes: [UnitCode?] = []
+        let knownParents = parents.flatMap { $0.count == units.count ? $0 : nil }
+        var groupFromParent = UnitIndex()
         for (k, u) in units.enumerated() {
-            let s: UnitCode?
-            if let level = tree.level(of: u.unit), level > .county, let p = tree.parent(of: u.unit) {
-                if let i = scopeFromParent[p] { s = scopes[Int(i)] } else {
-                    s = peerScope(of: u.unit)
-                    scopeFromParent.set(p, Int32(truncatingIfNeeded: scopes.count)); scopes.append(s)
+            let g: Int
+            if let level = tree.level(of: u.unit), level > .county, let p = knownParents.map({ $0[k] }) ?? tree.parent(of: u.unit) {
+                if let i = groupFromParent[p] { g = Int(i) } else {
+                    g = group(peerScope(of: u.unit))
+                    groupFromParent.set(p, Int32(truncatingIfNeeded: g))
                 }
             } else {
-                s = peerScope(of: u.unit)
+                g = group(peerScope(of: u.unit))
             }
-            if groups[s] == nil { order.append(s) }
-            groups[s, default: []].append(k)
+            groups[g].append(k)
         }
-        return order.map { groups[$0] ?? [] }
+        return groups
     }
 }
 
@@ -90,8 +100,15 @@ final class SharedComputations: @unchecked Sendable {
         }
     }
     private let lock = NSLock()
-    func groups(_ level: Level) -> [[Int]]? { lock.withLock { peerGroups[level] } }
-    func setGroups(_ level: Level, _ g: [[Int]]) { lock.withLock { peerGroups[level] = g } }
+    /// The level's peer groups, computed once (a second check asking meanwhile waits for them).
+    func groups(_ level: Level, _ make: () -> [[Int]]) -> [[Int]] {
+        lock.withLock {
+            if let hit = peerGroups[level] { return hit }
+            let made = make()
+            peerGroups[level] = made
+            return made
+        }
+    }
     /// The level's index, computed once (a second check asking meanwhile waits for it).
     func index(_ level: Level, _ make: () -> LevelIndex) -> LevelIndex {
         lock.withLock {

@@ -4,8 +4,18 @@ import Foundation
 /// recomputed from the summed parts — never an average of rates; blank when the denominator is 0.
 public struct RollUp: Sendable {
     public let catalog: Catalog
+    /// For each rate of the catalog (by place), the places of its numerator and denominator.
+    private let rateParts: [(rate: Int, numerator: Int, denominator: Int)]
 
-    public init(catalog: Catalog) { self.catalog = catalog }
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+        var place: [IndicatorID: Int] = [:]
+        for (k, ind) in catalog.indicators.enumerated() where place[ind.id] == nil { place[ind.id] = k }
+        rateParts = catalog.indicators.enumerated().compactMap { k, ind in
+            guard case let .rate(n, d) = ind.kind, let pn = place[n], let pd = place[d] else { return nil }
+            return (k, pn, pd)
+        }
+    }
 
     /// `100 × numerator / denominator`, or nil when either is missing or the denominator is 0.
     public static func rate(numerator: Double?, denominator: Double?) -> Double? {
@@ -17,24 +27,31 @@ public struct RollUp: Sendable {
     /// (for a summed kind) or the rate is undefined.
     public func total(of children: [UnitCode], in values: PeriodValues) -> [IndicatorID: Double] {
         var out: [IndicatorID: Double] = [:]
-        let rows = children.map { values.row(of: $0) }
-        for ind in catalog.indicators {
+        for (ind, v) in zip(catalog.indicators, totals(of: children.map { values.row(of: $0) }, in: values)) {
+            if let v { out[ind.id] = v }
+        }
+        return out
+    }
+
+    /// `total(of:in:)` for the children's rows in `values`, a total for each indicator in the
+    /// catalog's order (nil where `total` has none): no dictionary made for every total row.
+    public func totals(of rows: [Int?], in values: PeriodValues) -> [Double?] {
+        var out = [Double?](repeating: nil, count: catalog.indicators.count)
+        for (k, ind) in catalog.indicators.enumerated() {
             switch ind.kind {
             case .stock, .ytd, .flow, .flag:
                 // A village's flag is 1 or 0, a township's the count of its villages with 1:
                 // either way the total is the sum.
+                guard let col = values.column(for: ind.id) else { continue }
                 var sum = 0.0, any = false
-                let col = values.column(for: ind.id)
                 for r in rows { if let v = values.value(row: r, column: col) { sum += v; any = true } }
-                if any { out[ind.id] = sum }
+                if any { out[k] = sum }
             case .rate, .publishedRate:
                 break
             }
         }
-        for ind in catalog.indicators {
-            if case let .rate(n, d) = ind.kind, let r = RollUp.rate(numerator: out[n], denominator: out[d]) {
-                out[ind.id] = r
-            }
+        for p in rateParts {
+            if let r = RollUp.rate(numerator: out[p.numerator], denominator: out[p.denominator]) { out[p.rate] = r }
         }
         return out
     }

@@ -209,7 +209,9 @@ final class PlausibilityTests: XCTestCase {
     func testDuplicateRowGroupsAreThePairsTheRuleDefines() {
         var seed: UInt64 = 42
         func next(_ n: Int) -> Int { seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(seed >> 33) % n }
-        for rows in [2, 5, 39, 40, 41, 120, 400] {
+        // Up to 512 rows a table counts each pair's shared values; beyond, sorted notes do.
+        XCTAssertEqual(DuplicateRowsCheck.countedRows, 512)
+        for rows in [2, 5, 39, 40, 41, 120, 400, 700] {
             let width = 10
             var columns: [[Double?]] = (0..<width).map { c in
                 (0..<rows).map { _ -> Double? in
@@ -226,9 +228,10 @@ final class PlausibilityTests: XCTestCase {
                 for c in 0..<width where next(4) > 0 { columns[c][to] = columns[c][from] }
             }
             let common = rows < 40 ? Int.max : max(3, min(DuplicateRowsCheck.maxShared, Int((0.05 * Double(rows)).rounded(.down))))
+            let counts: [[Double: Int]] = columns.map { col in col.reduce(into: [:]) { if let v = $1 { $0[v, default: 0] += 1 } } }
             func rare(_ v: Double?, _ c: Int) -> Bool {
                 guard let v, v != 0 else { return false }
-                let k = columns[c].filter { $0 == v }.count
+                let k = counts[c][v] ?? 0
                 return k > 1 && k <= common
             }
             var parent = Array(0..<rows)
