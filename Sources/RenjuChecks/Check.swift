@@ -32,52 +32,24 @@ public struct CheckContext: Sendable {
 
     public init(reference: ReferenceData, period: Period, submissions: [Submission], history: Dataset, asOf: CivilDate?,
                 signOffs: [SignOff] = [], lineage: Lineage = Lineage()) {
+        self.init(reference: reference, period: period, index: SubmissionIndex(submissions, tree: reference.tree), history: history,
+                  asOf: asOf, signOffs: signOffs, lineage: lineage)
+    }
+
+    /// A context over submissions already indexed (`SubmissionIndex`, which needs no history: it
+    /// can be made while the history is merged).
+    public init(reference: ReferenceData, period: Period, index: SubmissionIndex, history: Dataset, asOf: CivilDate?,
+                signOffs: [SignOff] = [], lineage: Lineage = Lineage()) {
         self.lineage = lineage
-        var numbered = submissions
-        for i in numbered.indices { numbered[i].index = i }
-        self.reference = reference; self.period = period; self.submissions = numbered; self.history = history
+        self.reference = reference; self.period = period; self.submissions = index.submissions; self.history = history
         self.asOf = asOf; self.signOffs = signOffs
-        var firstSub = UnitIndex(capacity: numbered.reduce(0) { $0 + $1.rows.count })
-        var moreSubs: [UnitCode: [Int]] = [:]
-        for (i, sub) in numbered.enumerated() {
-            for row in sub.rows {
-                if let f = firstSub[row.code] {
-                    if Int(f) != i, moreSubs[row.code]?.contains(i) != true { moreSubs[row.code, default: []].append(i) }
-                } else { firstSub.set(row.code, Int32(i)) }
-            }
-        }
-        self.firstSubmission = firstSub
-        self.moreSubmissions = moreSubs
-        // Children of each unit among each submission's rows, and the set of its rows: once, on
-        // every core.
-        let tree = reference.tree
-        let per = numbered.concurrentMap { sub -> ([UnitCode: [UnitCode]], Set<UnitCode>, [UnitCode: String], [Int]) in
-            var map: [UnitCode: [UnitCode]] = [:]
-            // Names given to units the divisions file does not know (usually none), looked up by
-            // code: searching the rows for each finding was quadratic in a file of unknown codes.
-            var unknown: [UnitCode: String] = [:]
-            for row in sub.rows {
-                if let p = tree.treeParent(of: row.code) ?? nil, p != row.code { map[p, default: []].append(row.code) }
-                if tree[row.code] == nil, let n = row.givenName, unknown[row.code] == nil { unknown[row.code] = n }
-            }
-            let totals = sub.rows.indices.filter { map[sub.rows[$0].code] != nil }
-            return (map, Set(sub.rows.map(\.code)), unknown, totals)
-        }
-        self.childMaps = per.map(\.0)
-        self.rowSets = per.map(\.1)
-        self.givenNames = per.map(\.2)
-        self.totalRowPlaces = per.map(\.3)
-        // Each row's level looked up on every core, then the units put by level in input order
-        // (levels in their own order: one bucket each, no dictionary).
-        let levels = Level.allCases.sorted()
-        let bucketOfRow = numbered.concurrentMap { sub in
-            sub.rows.map { row in Self.level(of: row.code, in: tree).flatMap { l in levels.firstIndex(of: l) } ?? -1 }
-        }
-        var buckets = [[(unit: UnitCode, submission: Int)]](repeating: [], count: levels.count)
-        for (i, sub) in numbered.enumerated() {
-            for (k, row) in sub.rows.enumerated() where bucketOfRow[i][k] >= 0 { buckets[bucketOfRow[i][k]].append((row.code, i)) }
-        }
-        self.unitsByLevel = levels.indices.filter { !buckets[$0].isEmpty }.map { (levels[$0], buckets[$0]) }
+        self.firstSubmission = index.firstSubmission
+        self.moreSubmissions = index.moreSubmissions
+        self.childMaps = index.childMaps
+        self.rowSets = index.rowSets
+        self.givenNames = index.givenNames
+        self.totalRowPlaces = index.totalRowPlaces
+        self.unitsByLevel = index.unitsByLevel
         self.previousValues = history[period.previous] ?? PeriodValues()
         self.earlierValues = history[period.previous.previous] ?? PeriodValues()
     }
@@ -192,6 +164,65 @@ public struct CheckContext: Sendable {
     public func unitLabel(_ ind: Indicator, total: Bool) -> String {
         if ind.kind.isFlag { return total ? "个村" : "" }
         return ind.unit
+    }
+}
+
+/// The checked period's submissions, numbered and indexed for the checks: where each unit's row
+/// is, each unit's children among a submission's rows, the units by level.
+public struct SubmissionIndex: Sendable {
+    let submissions: [Submission]
+    let firstSubmission: UnitIndex
+    let moreSubmissions: [UnitCode: [Int]]
+    let childMaps: [[UnitCode: [UnitCode]]]
+    let rowSets: [Set<UnitCode>]
+    let givenNames: [[UnitCode: String]]
+    let totalRowPlaces: [[Int]]
+    let unitsByLevel: [(level: Level, units: [(unit: UnitCode, submission: Int)])]
+
+    public init(_ submissions: [Submission], tree: DivisionTree) {
+        var numbered = submissions
+        for i in numbered.indices { numbered[i].index = i }
+        self.submissions = numbered
+        var firstSub = UnitIndex(capacity: numbered.reduce(0) { $0 + $1.rows.count })
+        var moreSubs: [UnitCode: [Int]] = [:]
+        for (i, sub) in numbered.enumerated() {
+            for row in sub.rows {
+                if let f = firstSub.insert(row.code, Int32(i)), Int(f) != i, moreSubs[row.code]?.contains(i) != true {
+                    moreSubs[row.code, default: []].append(i)
+                }
+            }
+        }
+        self.firstSubmission = firstSub
+        self.moreSubmissions = moreSubs
+        // Children of each unit among each submission's rows, and the set of its rows: once, on
+        // every core.
+        let per = numbered.concurrentMap { sub -> ([UnitCode: [UnitCode]], Set<UnitCode>, [UnitCode: String], [Int]) in
+            var map: [UnitCode: [UnitCode]] = [:]
+            // Names given to units the divisions file does not know (usually none), looked up by
+            // code: searching the rows for each finding was quadratic in a file of unknown codes.
+            var unknown: [UnitCode: String] = [:]
+            for row in sub.rows {
+                if let p = tree.treeParent(of: row.code) ?? nil, p != row.code { map[p, default: []].append(row.code) }
+                if tree[row.code] == nil, let n = row.givenName, unknown[row.code] == nil { unknown[row.code] = n }
+            }
+            let totals = sub.rows.indices.filter { map[sub.rows[$0].code] != nil }
+            return (map, Set(sub.rows.map(\.code)), unknown, totals)
+        }
+        self.childMaps = per.map(\.0)
+        self.rowSets = per.map(\.1)
+        self.givenNames = per.map(\.2)
+        self.totalRowPlaces = per.map(\.3)
+        // Each row's level looked up on every core, then the units put by level in input order
+        // (levels in their own order: one bucket each, no dictionary).
+        let levels = Level.allCases.sorted()
+        let bucketOfRow = numbered.concurrentMap { sub in
+            sub.rows.map { row in CheckContext.level(of: row.code, in: tree).flatMap { l in levels.firstIndex(of: l) } ?? -1 }
+        }
+        var buckets = [[(unit: UnitCode, submission: Int)]](repeating: [], count: levels.count)
+        for (i, sub) in numbered.enumerated() {
+            for (k, row) in sub.rows.enumerated() where bucketOfRow[i][k] >= 0 { buckets[bucketOfRow[i][k]].append((row.code, i)) }
+        }
+        self.unitsByLevel = levels.indices.filter { !buckets[$0].isEmpty }.map { (levels[$0], buckets[$0]) }
     }
 }
 

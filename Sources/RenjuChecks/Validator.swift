@@ -129,10 +129,18 @@ public struct Validator: Sendable {
                                  en: "The period \(period) ends on \(period.endDate) (today is \(asOf)): these are not end-of-period figures; check the period"))])
         }
         let current = all.filter { $0.period == period }
-        var history = extraHistory
         var earlier: [Period: [PeriodValues]] = [:]
         for s in all { if let p = s.period, p < period { earlier[p, default: []].append(s.values) } }
-        for (p, list) in earlier.sorted(by: { $0.key < $1.key }) { history.merge(p, all: list) }
+        // The earlier periods' tables are merged on one core while the checked period's
+        // submissions are indexed on the others (neither needs the other).
+        let earlierInOrder = earlier.sorted(by: { $0.key < $1.key })
+        let merging = InBackground { [extraHistory] in
+            var history = extraHistory
+            for (p, list) in earlierInOrder { history.merge(p, all: list) }
+            return history
+        }
+        let index = SubmissionIndex(current, tree: reference.tree)
+        var history = merging.value
         // Figures reported under earlier codes carried to today's (the change table).
         var lineage = Lineage()
         if !reference.changes.isEmpty {
@@ -161,7 +169,7 @@ public struct Validator: Sendable {
         // The rules' parameters for this kind of period (a year is not a quarter: rules.yaml's `year:`).
         var forPeriod = reference
         forPeriod.checks = reference.checks.forPeriod(period.kind)
-        let ctx = CheckContext(reference: forPeriod, period: period, submissions: current, history: history, asOf: asOf,
+        let ctx = CheckContext(reference: forPeriod, period: period, index: index, history: history, asOf: asOf,
                                signOffs: signOffs, lineage: lineage)
         findings += collector.admit(Self.run(checks, ctx).flatMap { $0 })
         // Fill in unit names the readers could not know.
@@ -229,5 +237,31 @@ public struct Validator: Sendable {
             if x.indicator != y.indicator { return (x.indicator?.rawValue ?? "") < (y.indicator?.rawValue ?? "") }
             return a.offset < b.offset
         }.map(\.element)
+    }
+}
+
+/// A value made on another thread, waited for when asked for.
+final class InBackground<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: T?
+    private let make: @Sendable () -> T
+
+    init(_ make: @escaping @Sendable () -> T) {
+        self.make = make
+        // A thread of its own, not the shared pool: a caller that is itself one of the pool's
+        // threads (the desk checks uploads side by side) must not wait for a pool that is full.
+        let thread = Thread { [self] in
+            result = make()
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// The value, once made (the semaphore is given back: a second call does not wait).
+    var value: T {
+        done.wait()
+        defer { done.signal() }
+        return result ?? make()
     }
 }
