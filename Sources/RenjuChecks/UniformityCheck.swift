@@ -49,15 +49,15 @@ public struct UniformityCheck: Check {
             // Children by parent, in input order.
             let index = ctx.levelIndex(at: level)
             let figs = UnitFigures.all(ctx, level, units)
-            var children: [UnitCode: [Int]] = [:]
-            var parents: [UnitCode] = []
+            var slotOf = UnitIndex()
+            var parents: [UnitCode] = [], children: [[Int]] = []
             for k in units.indices {
                 guard let p = index.parents[k] else { continue }
-                if children[p] == nil { parents.append(p) }
-                children[p, default: []].append(k)
+                if let slot = slotOf.insert(p, Int32(truncatingIfNeeded: parents.count)) { children[Int(slot)].append(k) } else {
+                    parents.append(p); children.append([k])
+                }
             }
-            for p in parents {
-                guard let kids = children[p] else { continue }
+            for (p, kids) in zip(parents, children) {
                 let figures = kids.map { figs[$0] }
                 let sub = ctx.submissions[figures[0].s]
                 let pname = tree.name(of: p) ?? p.rawValue
@@ -68,15 +68,18 @@ public struct UniformityCheck: Check {
                         guard case let .rate(n, d) = ind.kind, let numInd = ctx.catalog[n] else { continue }
                         let q = pow(10, -Double(numInd.decimals)), r = 0.5 * pow(10, -Double(ind.decimals))
                         var lo = -Double.infinity, hi = Double.infinity, count = 0
-                        var rates: [Double] = []
+                        var least: Double?, most: Double?
                         for f in figures {
                             guard let den = rd.now(f, d), den > 0, let num = rd.now(f, n) else { continue }
                             let x = rd.now(f, ind.id) ?? num / den * 100
                             let half = 50 * q / den + r
-                            lo = max(lo, x - half); hi = min(hi, x + half); count += 1; rates.append(x)
+                            lo = max(lo, x - half); hi = min(hi, x + half); count += 1
+                            // As `min()` and `max()` of the rates would compare them.
+                            if let l = least { if x < l { least = x } } else { least = x }
+                            if let m = most { if m < x { most = x } } else { most = x }
                         }
                         // A rate at its bound (everyone at 100 %) is uniform by nature.
-                        guard count >= minUnits, lo <= hi, hi < 99.5, lo > 0.5, let mn = rates.min(), let mx = rates.max() else { continue }
+                        guard count >= minUnits, lo <= hi, hi < 99.5, lo > 0.5, let mn = least, let mx = most else { continue }
                         out += [ctx.finding(Self.rate, unit: p, sub: sub, indicator: ind.id, value: rounded((lo + hi) / 2, ind.decimals), message: Message(
                             zh: "\(pname)的 \(count) 个下级单位的\(ind.name)都在 \(figure((lo + hi) / 2, ind))% 左右（\(figure(mn, ind))%–\(figure(mx, ind))%），在各自\(numInd.name)取整所允许的范围内完全一致：请核实是否按同一比例推算",
                             en: "All \(count) units under \(pname) report \(ind.englishName) of about \(figure((lo + hi) / 2, ind))% (\(figure(mn, ind))–\(figure(mx, ind))%), one value within what rounding of \(numInd.englishName) allows: derived from one ratio?"),
@@ -102,19 +105,27 @@ public struct UniformityCheck: Check {
                 let listed = figures.count <= Self.listedChildren
                 var seen: [[Double]: UnitCode] = [:]
                 var seenKeys: [[Double]] = [], seenUnits: [UnitCode] = []
-                for f in figures {
-                    var key: [Double] = []
-                    key.reserveCapacity(flowIDs.count)
-                    for i in flowIDs.indices {
-                        guard let v = rd.now(f, flowIDs[i]), v != 0, abs(v) / flowSteps[i] >= minSteps else { key.append(.nan); continue }
-                        key.append(v)
+                // A unit's flows that count (NaN for one that does not).
+                func flows(_ f: UnitFigures) -> [Double] {
+                    flowIDs.indices.map { i in
+                        guard let v = rd.now(f, flowIDs[i]), v != 0, abs(v) / flowSteps[i] >= minSteps else { return .nan }
+                        return v
                     }
-                    let real = key.filter { !$0.isNaN }.count
+                }
+                for f in figures {
+                    // The key compared: a flow that does not count is −∞ (one array a unit).
+                    var hashable: [Double] = []
+                    hashable.reserveCapacity(flowIDs.count)
+                    var real = 0
+                    for i in flowIDs.indices {
+                        guard let v = rd.now(f, flowIDs[i]), v != 0, abs(v) / flowSteps[i] >= minSteps else { hashable.append(-Double.infinity); continue }
+                        hashable.append(v.isNaN ? -Double.infinity : v); real += v.isNaN ? 0 : 1
+                    }
                     guard real >= minFlows else { tally.add(sFlows, evaluated: 0, skipped: 1); continue }
                     tally.add(sFlows, evaluated: 1)
-                    let hashable = key.map { $0.isNaN ? -Double.infinity : $0 }
                     let earlier = listed ? seenKeys.firstIndex(of: hashable).map { seenUnits[$0] } : seen[hashable]
                     if let other = earlier {
+                        let key = flows(f)
                         let names = zip(flowIndicators, key).filter { !$0.1.isNaN }.map { "\($0.0.name) \(figure($0.1, $0.0))" }.joined(separator: "、")
                         out += [ctx.finding(Self.flows, unit: f.unit, sub: ctx.submissions[f.s], message: Message(
                             zh: "\(names) 与 \(tree.name(of: other) ?? other.rawValue)（\(other)）完全相同：请核实是否互相抄填",
