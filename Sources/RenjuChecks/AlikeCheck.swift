@@ -39,24 +39,36 @@ public struct AlikeCheck: Check {
         guard let villages = ctx.unitsByLevel.first(where: { $0.level == .village }) else { return [] }
         let index = ctx.levelIndex(at: .village)
         let figs = villages.units.indices.map { UnitFigures(villages.units[$0], index, $0) }
+        var xs: [Double] = [], deviations: [Double] = []
         for group in ctx.peerGroups(at: .village) {
             // The county's villages by township, in the order met.
-            var order: [UnitCode] = [], byParent: [UnitCode: [Int]] = [:]
+            var slotOf = UnitIndex()
+            var order: [UnitCode] = [], kids: [[Int]] = []
             for k in group {
                 guard let p = index.parents[k] else { continue }
-                if byParent[p] == nil { order.append(p) }
-                byParent[p, default: []].append(k)
+                if let s = slotOf.insert(p, Int32(truncatingIfNeeded: order.count)) { kids[Int(s)].append(k) } else {
+                    order.append(p); kids.append([k])
+                }
             }
-            let townships = order.filter { (byParent[$0]?.count ?? 0) >= minUnits }
+            let kept = order.indices.filter { kids[$0].count >= minUnits }
+            let townships = kept.map { order[$0] }
             guard townships.count > minGroups else { continue }
             tally.add(slot, evaluated: townships.count)
             for ind in ctx.catalog.rates {
                 // Each township's spread, in the townships' order (no hashing: a county's townships
-                // are compared with each other, the square of their number).
-                let spread: [(mad: Double, median: Double, n: Int)?] = townships.map { t in
-                    let xs = (byParent[t] ?? []).compactMap { rd.nowOrRate(figs[$0], ind) }
-                    guard xs.count >= minUnits, let m = OrderStatistics.median(xs), let mad = OrderStatistics.median(xs.map { abs($0 - m) }) else { return nil }
-                    return (mad, m, xs.count)
+                // are compared with each other, the square of their number). The values and their
+                // deviations go through two buffers reused from township to township.
+                var spread: [(mad: Double, n: Int)?] = []
+                spread.reserveCapacity(kept.count)
+                for t in kept {
+                    xs.removeAll(keepingCapacity: true)
+                    for k in kids[t] { if let v = rd.nowOrRate(figs[k], ind) { xs.append(v) } }
+                    let n = xs.count
+                    guard n >= minUnits, let m = OrderStatistics.median(selecting: &xs) else { spread.append(nil); continue }
+                    deviations.removeAll(keepingCapacity: true)
+                    for x in xs { deviations.append(abs(x - m)) }
+                    guard let mad = OrderStatistics.median(selecting: &deviations) else { spread.append(nil); continue }
+                    spread.append((mad, n))
                 }
                 for (i, t) in townships.enumerated() {
                     guard let own = spread[i] else { continue }

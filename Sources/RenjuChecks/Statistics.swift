@@ -3,13 +3,18 @@ import Foundation
 /// Order statistics used by the detectors.
 public enum OrderStatistics {
     public static func median(_ xs: [Double]) -> Double? {
-        guard !xs.isEmpty else { return nil }
         // By selection, not sorting: linear time on a province's million values.
         var s = xs
-        let n = s.count
-        let hi = select(&s, n / 2)
+        return median(selecting: &s)
+    }
+
+    /// `median` of the values in a buffer the caller lends (left reordered): no copy made.
+    public static func median(selecting xs: inout [Double]) -> Double? {
+        guard !xs.isEmpty else { return nil }
+        let n = xs.count
+        let hi = select(&xs, n / 2)
         if n % 2 == 1 { return hi }
-        return (maxBelow(s, n / 2) + hi) / 2
+        return (maxBelow(xs, n / 2) + hi) / 2
     }
 
     /// The k-th smallest value (0-based); afterwards `xs[..<k]` ≤ `xs[k]` ≤ `xs[(k+1)...]`.
