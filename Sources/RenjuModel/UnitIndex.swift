@@ -51,20 +51,30 @@ public struct UnitIndex: Sendable {
         return Int(truncatingIfNeeded: (home &+ (key &- high &* 1000)) & UInt64(slots.count - 1))
     }
 
-    public subscript(code: UnitCode) -> Int32? {
-        let key = code.value
-        if key >= Self.keyLimit { return outside[key] }
+    /// The slot holding `key`, or the empty slot where it would go.
+    @inline(__always)
+    private func probe(_ key: UInt64) -> Int {
         let mask = slots.count - 1
         var i = slot(key)
         while true {
             let s = slots[i]
-            if s >> 24 == key {
-                let v = Self.unpack(s)
-                return v == -0x80_0000 ? farValues[key] : v
-            }
-            if s == Self.empty { return nil }
+            if s >> 24 == key || s == Self.empty { return i }
             i = (i + 1) & mask
         }
+    }
+
+    /// The value in a slot that holds a key.
+    @inline(__always)
+    private func value(at i: Int, _ key: UInt64) -> Int32? {
+        let v = Self.unpack(slots[i])
+        return v == -0x80_0000 ? farValues[key] : v
+    }
+
+    public subscript(code: UnitCode) -> Int32? {
+        let key = code.value
+        if key >= Self.keyLimit { return outside[key] }
+        let i = probe(key)
+        return slots[i] == Self.empty ? nil : value(at: i, key)
     }
 
     /// Sets the value of a code (adds it when missing).
@@ -77,14 +87,9 @@ public struct UnitIndex: Sendable {
         if (count + 1) * 2 > slots.count { grow() }
         let (packed, isFar) = Self.pack(key, value)
         if isFar { farValues[key] = value } else if !farValues.isEmpty { farValues[key] = nil }
-        let mask = slots.count - 1
-        var i = slot(key)
-        while true {
-            let s = slots[i]
-            if s >> 24 == key { slots[i] = packed; return }
-            if s == Self.empty { slots[i] = packed; count += 1; return }
-            i = (i + 1) & mask
-        }
+        let i = probe(key)
+        if slots[i] == Self.empty { count += 1 }
+        slots[i] = packed
     }
 
     /// The value of a code already there (left as it is), or nil after adding the code with
@@ -97,22 +102,12 @@ public struct UnitIndex: Sendable {
             return nil
         }
         if (count + 1) * 2 > slots.count { grow() }
-        let mask = slots.count - 1
-        var i = slot(key)
-        while true {
-            let s = slots[i]
-            if s >> 24 == key {
-                let v = Self.unpack(s)
-                return v == -0x80_0000 ? farValues[key] : v
-            }
-            if s == Self.empty {
-                let (packed, isFar) = Self.pack(key, value)
-                if isFar { farValues[key] = value }
-                slots[i] = packed; count += 1
-                return nil
-            }
-            i = (i + 1) & mask
-        }
+        let i = probe(key)
+        if slots[i] != Self.empty { return self.value(at: i, key) }
+        let (packed, isFar) = Self.pack(key, value)
+        if isFar { farValues[key] = value }
+        slots[i] = packed; count += 1
+        return nil
     }
 
     /// Makes room for `n` codes without growing on the way.

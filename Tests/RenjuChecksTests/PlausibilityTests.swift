@@ -5,6 +5,15 @@ import RenjuReading
 import RenjuReference
 @testable import RenjuChecks
 
+/// The p-quantile of sorted values by the (n+1)p rule, as a textbook computes it.
+private func sortedQuantile(_ s: [Double], _ p: Double) -> Double {
+    let h = Double(s.count + 1) * p
+    if h <= 1 { return s[0] }
+    if h >= Double(s.count) { return s[s.count - 1] }
+    let lo = Int(h.rounded(.down))
+    return s[lo - 1] + (h - Double(lo)) * (s[lo] - s[lo - 1])
+}
+
 /// The statistical detectors, with expectations computed by hand.
 final class PlausibilityTests: XCTestCase {
     func testWorkOnEveryCoreKeepsTheInputOrder() {
@@ -19,13 +28,6 @@ final class PlausibilityTests: XCTestCase {
         // The detectors select order statistics in linear time; they must be exactly the textbook ones.
         var rng = SystemRandomNumberGenerator()
         func sortedMedian(_ s: [Double]) -> Double { let n = s.count; return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2 }
-        func sortedQuantile(_ s: [Double], _ p: Double) -> Double {
-            let h = Double(s.count + 1) * p
-            if h <= 1 { return s[0] }
-            if h >= Double(s.count) { return s[s.count - 1] }
-            let lo = Int(h.rounded(.down))
-            return s[lo - 1] + (h - Double(lo)) * (s[lo] - s[lo - 1])
-        }
         for n in [1, 2, 3, 4, 5, 7, 10, 31, 100, 1001] {
             for _ in 0..<50 {
                 // Few distinct values as well as many: ties are the hard case for selection.
@@ -45,13 +47,6 @@ final class PlausibilityTests: XCTestCase {
     func testTailQuantilesOfManyValuesEqualThoseOfTheSortedValues() {
         var seed: UInt64 = 7
         func next(_ n: Int) -> Int { seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(seed >> 33) % n }
-        func sortedQuantile(_ s: [Double], _ p: Double) -> Double {
-            let h = Double(s.count + 1) * p
-            if h <= 1 { return s[0] }
-            if h >= Double(s.count) { return s[s.count - 1] }
-            let lo = Int(h.rounded(.down))
-            return s[lo - 1] + (h - Double(lo)) * (s[lo] - s[lo - 1])
-        }
         var sets: [(String, [Double])] = []
         for n in [16_384, 50_000, 123_457] {
             sets.append(("spread \(n)", (0..<n).map { _ in exp(Double(next(1_000_000)) / 100_000) }))
