@@ -42,14 +42,7 @@ public struct AlikeCheck: Check {
         var xs: [Double] = [], deviations: [Double] = []
         for group in ctx.peerGroups(at: .village) {
             // The county's villages by township, in the order met.
-            var slotOf = UnitIndex()
-            var order: [UnitCode] = [], kids: [[Int]] = []
-            for k in group {
-                guard let p = index.parents[k] else { continue }
-                if let s = slotOf.insert(p, Int32(truncatingIfNeeded: order.count)) { kids[Int(s)].append(k) } else {
-                    order.append(p); kids.append([k])
-                }
-            }
+            let (order, kids) = byParent(group, parents: index.parents)
             let kept = order.indices.filter { kids[$0].count >= minUnits }
             let townships = kept.map { order[$0] }
             guard townships.count > minGroups else { continue }

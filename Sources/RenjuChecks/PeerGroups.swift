@@ -64,6 +64,21 @@ extension CheckContext {
     }
 }
 
+/// Units (indices into a level's units) put under their parents (`LevelIndex.parents`), the
+/// parents in the order first met; a unit without a parent is left out. Through a unit index: a
+/// province's villages are not hashed one by one.
+func byParent(_ units: some Sequence<Int>, parents: [UnitCode?]) -> (parents: [UnitCode], children: [[Int]]) {
+    var slotOf = UnitIndex()
+    var order: [UnitCode] = [], children: [[Int]] = []
+    for k in units {
+        guard k < parents.count, let p = parents[k] else { continue }
+        if let slot = slotOf.insert(p, Int32(truncatingIfNeeded: order.count)) { children[Int(slot)].append(k) } else {
+            order.append(p); children.append([k])
+        }
+    }
+    return (order, children)
+}
+
 /// Where the units of one level are: each unit's row in its submission and in the two periods
 /// before, and its parent — looked up once for every check (each lookup hashes a code).
 public struct LevelIndex: Sendable {

@@ -49,14 +49,7 @@ public struct UniformityCheck: Check {
             // Children by parent, in input order.
             let index = ctx.levelIndex(at: level)
             let figs = UnitFigures.all(ctx, level, units)
-            var slotOf = UnitIndex()
-            var parents: [UnitCode] = [], children: [[Int]] = []
-            for k in units.indices {
-                guard let p = index.parents[k] else { continue }
-                if let slot = slotOf.insert(p, Int32(truncatingIfNeeded: parents.count)) { children[Int(slot)].append(k) } else {
-                    parents.append(p); children.append([k])
-                }
-            }
+            let (parents, children) = byParent(units.indices, parents: index.parents)
             for (p, kids) in zip(parents, children) {
                 let figures = kids.map { figs[$0] }
                 let sub = ctx.submissions[figures[0].s]
@@ -119,7 +112,7 @@ public struct UniformityCheck: Check {
                     var real = 0
                     for i in flowIDs.indices {
                         guard let v = rd.now(f, flowIDs[i]), v != 0, abs(v) / flowSteps[i] >= minSteps else { hashable.append(-Double.infinity); continue }
-                        hashable.append(v.isNaN ? -Double.infinity : v); real += v.isNaN ? 0 : 1
+                        hashable.append(v); real += 1
                     }
                     guard real >= minFlows else { tally.add(sFlows, evaluated: 0, skipped: 1); continue }
                     tally.add(sFlows, evaluated: 1)
