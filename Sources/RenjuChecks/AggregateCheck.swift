@@ -6,6 +6,7 @@ import RenjuReference
 /// (flags: the count of 是), and its rates equal the rates recomputed from the summed parts —
 /// never an average of the children's rates. Tolerance: half a unit of the last decimal.
 public struct AggregateCheck: Check {
+    public var cost: CheckCost { .large }
     public static let sum = RuleID(.aggregate, "sum")
     public static let rate = RuleID(.aggregate, "rate")
 

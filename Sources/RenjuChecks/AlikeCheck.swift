@@ -7,6 +7,7 @@ import RenjuReference
 /// number and spread over the villages, short of every village reporting the very same rate
 /// (`duplicate.uniform_rate`).
 public struct AlikeCheck: Check {
+    public var cost: CheckCost { .large }
     public static let id = RuleID(.duplicate, "too_alike")
     public init() {}
     public static let factor = RuleParameter("factor", default: 0.2, range: 0.001...1,

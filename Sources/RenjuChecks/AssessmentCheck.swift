@@ -10,6 +10,7 @@ import RenjuReference
 /// - `duplicate.pasted` — one value (a province's figure, a template's number) in nearly every
 ///   unit of a group, in the first period as in any other.
 public struct AssessmentCheck: Check {
+    public var cost: CheckCost { .large }
     public static let bunching = RuleID(.target, "bunching")
     public static let exact = RuleID(.target, "exact_at_due")
     public static let pasted = RuleID(.duplicate, "pasted")

@@ -8,7 +8,27 @@ public protocol Check: Sendable {
     var rules: [RuleDescriptor] { get }
     /// What the check looks at, in a sentence a clerk understands.
     var explanation: Message { get }
+    /// How much of a validation's time the check takes: the validator starts the large ones first.
+    var cost: CheckCost { get }
     func run(_ ctx: CheckContext) -> [Finding]
+}
+
+/// A check's share of a validation's time, as the benchmark of a national quarter measures it
+/// (`renju-bench validate`, perf's samples by check). Checks run side by side; the large ones are
+/// started first, so that no core is left running one of them while the others have finished.
+/// The order they start in changes no finding and no report: each check's findings stay in its place.
+public enum CheckCost: Int, Sendable, Comparable {
+    /// A few units or none (the sign-off chains' roots, targets, changed codes).
+    case small
+    /// One pass over every unit's figures.
+    case medium
+    /// Every unit's figures and statistics over groups of them (0.15–0.3 CPU-s for 500,000 villages).
+    case large
+    public static func < (a: CheckCost, b: CheckCost) -> Bool { a.rawValue < b.rawValue }
+}
+
+extension Check {
+    public var cost: CheckCost { .medium }
 }
 
 /// What a check sees: the reference data, the checked period's submissions and figures, history.

@@ -5,6 +5,7 @@ import RenjuReference
 /// `completeness.*`: every unit under the submitting unit has a row, a total row exists, and
 /// every required (non-rate, non-optional) value is filled in.
 public struct CompletenessCheck: Check {
+    public var cost: CheckCost { .large }
     public static let missingUnit = RuleID(.completeness, "missing_unit")
     public static let missingTotal = RuleID(.completeness, "missing_total")
     public static let missingValue = RuleID(.completeness, "missing_value")

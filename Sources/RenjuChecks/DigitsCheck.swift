@@ -6,6 +6,7 @@ import RenjuReference
 /// (first-digit conformity of one indicator across the units of a level, only where Benford's law
 /// can hold: two orders of magnitude or more and enough values).
 public struct DigitsCheck: Check {
+    public var cost: CheckCost { .large }
     public static let round = RuleID(.digits, "round")
     public static let benford = RuleID(.digits, "benford")
     public init() {}

@@ -5,6 +5,7 @@ import RenjuReference
 /// `duplicate.rows`: units of one submission with identical values in six or more non-zero
 /// indicators — copy-pasted rows.
 public struct DuplicateRowsCheck: Check {
+    public var cost: CheckCost { .large }
     public static let id = RuleID(.duplicate, "rows")
     public init() {}
     public var rules: [RuleDescriptor] {

@@ -5,6 +5,7 @@ import RenjuReference
 /// `outlier.hb`: Hidiroglou–Berthelot on period-to-period ratios of every flow and of year-to-date
 /// increments, per indicator, across the peer units of one level under the same county.
 public struct HBCheck: Check {
+    public var cost: CheckCost { .large }
     public static let id = RuleID(.outlier, "hb")
     /// The same test on year-to-date increments: its own rule, so that its severity can differ
     /// (quarterly increments of cumulative amounts are lumpy by nature: info by default).

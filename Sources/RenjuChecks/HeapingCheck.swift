@@ -5,6 +5,7 @@ import RenjuReference
 /// `digits.heaping`: too many counts of a unit's children ending in 0 or 5, against the share of
 /// its peers (the other units of its county at that level) — figures estimated, not counted.
 public struct HeapingCheck: Check {
+    public var cost: CheckCost { .large }
     public static let id = RuleID(.digits, "heaping")
     public init() {}
     public static let minValues = RuleParameter("min_values", default: 30, range: 5...1_000_000, wholeNumber: true,

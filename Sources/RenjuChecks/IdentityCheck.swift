@@ -6,6 +6,7 @@ import RenjuReference
 /// `100 × numerator / denominator` (within the tolerance); no rate where the denominator is 0;
 /// a figure that requires another (buildings removed → area removed).
 public struct IdentityCheck: Check {
+    public var cost: CheckCost { .large }
     public static let partWhole = RuleID(.identity, "part_whole")
     public static let rate = RuleID(.identity, "rate")
     public static let rateUndefined = RuleID(.identity, "rate_undefined")

@@ -8,6 +8,7 @@ import RenjuReference
 /// units that may have been it before (the same name, or the same parent, among the codes that
 /// reported last period and not now).
 public struct LineageCheck: Check {
+    public var cost: CheckCost { .small }
     public static let newUnit = RuleID(.temporal, "new_unit")
     public static let split = RuleID(.temporal, "split")
 

@@ -4,6 +4,7 @@ import RenjuReference
 
 /// `outlier.peer`: the robust z-score of each rate across the peer units of one level.
 public struct PeerScoreCheck: Check {
+    public var cost: CheckCost { .large }
     public static let id = RuleID(.outlier, "peer")
     public init() {}
     public var rules: [RuleDescriptor] {

@@ -6,6 +6,7 @@ import RenjuReference
 /// unit's own earlier changes make that improbable; `temporal.frozen` — stocks unchanged for
 /// several periods while the unit's flows move.
 public struct RepeatCheck: Check {
+    public var cost: CheckCost { .large }
     public static let repeated = RuleID(.temporal, "flows_repeated")
     public static let frozen = RuleID(.temporal, "frozen")
     public init() {}

@@ -7,6 +7,7 @@ import RenjuReference
 /// repeat 2025Q2's flows") — rather than warnings on the few that moved (HB leaves the repeats
 /// out of its quartiles and judges the rest among themselves).
 public struct RepetitionShareCheck: Check {
+    public var cost: CheckCost { .small }
     public static let id = RuleID(.temporal, "repeated_share")
     public init() {}
     public static let share = RuleParameter("share", default: 0.5, range: 0...1,

@@ -5,6 +5,7 @@ import RenjuReference
 /// `target.*`: progress against the annual target (州下达任务): behind at year end, and more than
 /// 150 % of the target (超额异常) at any time.
 public struct TargetCheck: Check {
+    public var cost: CheckCost { .small }
     public static let behind = RuleID(.target, "behind")
     public static let overshoot = RuleID(.target, "overshoot")
 

@@ -6,6 +6,7 @@ import RenjuReference
 /// figure that fell within the year (负增长, errors); a stable stock that moved more than its
 /// percentage (warning).
 public struct TemporalCheck: Check {
+    public var cost: CheckCost { .large }
     public static let decrease = RuleID(.temporal, "decrease")
     public static let ytdDecrease = RuleID(.temporal, "ytd_decrease")
     public static let stable = RuleID(.temporal, "stable")

@@ -7,6 +7,7 @@ import RenjuReference
 /// `duplicate.uniform_gain` — every child reporting the same non-zero gain of a stock;
 /// `duplicate.flows_copied` — two children with the same non-zero flows.
 public struct UniformityCheck: Check {
+    public var cost: CheckCost { .large }
     public static let rate = RuleID(.duplicate, "uniform_rate")
     public static let gain = RuleID(.duplicate, "uniform_gain")
     public static let flows = RuleID(.duplicate, "flows_copied")

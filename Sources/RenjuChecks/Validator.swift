@@ -206,9 +206,19 @@ public struct Validator: Sendable {
         return result
     }
 
-    /// Runs the checks side by side (each check only reads the context), results in check order.
+    /// Runs the checks side by side (each check only reads the context), the large ones started
+    /// first (`CheckCost`); results in check order.
     static func run(_ checks: [any Check], _ ctx: CheckContext) -> [[Finding]] {
-        checks.concurrentMap { $0.run(ctx) }
+        let order = startOrder(checks)
+        let found = order.concurrentMap(perTask: 1) { checks[$0].run(ctx) }
+        var out = [[Finding]](repeating: [], count: checks.count)
+        for (k, i) in order.enumerated() { out[i] = found[k] }
+        return out
+    }
+
+    /// The checks' positions in the order they are started: by cost, largest first, then as listed.
+    static func startOrder(_ checks: [any Check]) -> [Int] {
+        checks.indices.sorted { a, b in checks[a].cost != checks[b].cost ? checks[a].cost > checks[b].cost : a < b }
     }
 
     /// Marks warnings that a written explanation (说明) covers as explained. An explanation never

@@ -2,11 +2,13 @@ import Foundation
 
 extension Array where Element: Sendable {
     /// `map` on every core, the results in the array's order. Elements are taken in chunks (one
-    /// element a chunk for short lists such as the checks, thousands for a divisions file).
-    public func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+    /// element a chunk for short lists such as the checks, thousands for a divisions file), or
+    /// `perTask` at a time: one for elements that each take long and unevenly (a folder's files),
+    /// so that no core is left with a large last chunk while the others wait.
+    public func concurrentMap<T: Sendable>(perTask: Int? = nil, _ transform: @Sendable (Element) -> T) -> [T] {
         let n = count
         guard n > 1 else { return map(transform) }
-        let chunkSize = Swift.max(1, n / (ProcessInfo.processInfo.activeProcessorCount * 16))
+        let chunkSize = Swift.max(1, perTask ?? n / (ProcessInfo.processInfo.activeProcessorCount * 16))
         let chunks = (n + chunkSize - 1) / chunkSize
         let results = ChunkResults<T>(chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in

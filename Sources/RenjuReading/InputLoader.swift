@@ -101,9 +101,10 @@ public struct InputLoader: Sendable {
                 message: Message(zh: "文件 \(f.url.path) 被重复指定，只读取一次", en: "The file \(f.url.path) was given twice; it was read once"),
                 source: SourceRef(file: f.url.lastPathComponent)))
         }
-        // Files are read side by side on every core; the result keeps the files' order.
+        // Files are read side by side on every core, taken one at a time (a file is large enough
+        // a task, and cores running out of files together leave none idle); the result keeps the files' order.
         let counter = Progress(total: files.count, report: progress)
-        let parts = Array(files.enumerated()).concurrentMap { (index, f) in
+        let parts = Array(files.enumerated()).concurrentMap(perTask: 1) { (index, f) in
             var one = InputSet()
             read(f.url, inFolder: f.inFolder, defaultPeriod: defaultPeriod, into: &one)
             counter.done()
