@@ -72,6 +72,21 @@ public enum TextNormalizer {
         return true
     }
 
+    /// `fold(s)`, or nil when that is blank (`isBlank`), in one pass for text of ASCII and CJK
+    /// ideographs (a name on a form's row, read for every unit of a national quarter).
+    public static func foldedUnlessBlank(_ s: String) -> String? {
+        if isNFKCStable(s) {
+            // What `fold` gives such text: trimmed of ASCII blanks; blank only when nothing is left.
+            let u = s.utf8
+            guard let first = u.firstIndex(where: { $0 > 0x20 && $0 != 0x7F }),
+                  let last = u.lastIndex(where: { $0 > 0x20 && $0 != 0x7F }) else { return nil }
+            if first == u.startIndex && last == u.index(before: u.endIndex) { return s }
+            return String(s[first...last])
+        }
+        let folded = fold(s)
+        return isBlank(folded) ? nil : folded
+    }
+
     /// Whether text is empty once folded (blanks, control characters, full-width spaces).
     public static func isBlank(_ s: String) -> Bool {
         for b in s.utf8 {

@@ -277,6 +277,75 @@ public struct PeriodValues: Sendable {
     /// Adds columns for the indicators (a form's columns, before its rows are read); their slots.
     public mutating func register(_ ids: [IndicatorID]) -> [Int] { ids.map { slot(nil, $0).1 } }
 
+    /// A blank in a row given to `appendRow` (the payload a column stores for a missing figure).
+    public static var blankEntry: Double { missing }
+
+    /// Where a form's figures go, one entry a value column of the form, left to right: the
+    /// table's column (a slot from `register(_:)`), its indicator's interned number, and the
+    /// file's column. Made once a form, for `appendRow`.
+    public struct RowColumns: Sendable {
+        let slots: [Int]
+        let indicators: [Int32]
+        let fileColumns: [Int]
+        /// No two entries share a slot (a form reads an indicator from one column).
+        let distinct: Bool
+        public init(slots: [Int], indicators: [IndicatorID], fileColumns: [Int]) {
+            self.slots = slots; self.indicators = indicators.map(\.slot); self.fileColumns = fileColumns
+            distinct = Set(slots).count == slots.count && indicators.count == slots.count && fileColumns.count == slots.count
+        }
+        public var count: Int { slots.count }
+    }
+
+    /// Adds a unit the table does not have yet, with the figures of one row read from a
+    /// registered origin: `values[k]` (`blankEntry` for a blank cell) for the form's value column
+    /// `k` of `layout`. Stores and places them exactly as `setRow` would, a column at a time
+    /// instead of a figure at a time (a national quarter is 25 million figures). Returns false,
+    /// having changed nothing, when it cannot: the unit is already here, or a figure's place does
+    /// not fit its row's and its column's — the caller then goes through `setRow`. A row of blanks
+    /// stores nothing (true), as `setRow` stores nothing without figures.
+    public mutating func appendRow(_ unit: UnitCode, _ values: [Double], _ layout: RowColumns, origin: OriginID, row: Int) -> Bool {
+        let n = values.count
+        let o = Int(origin.index)
+        guard layout.distinct, n == layout.count, o < (1 << 24) - 1, row >= 0, row < (1 << 26) - 1 else { return false }
+        let missingBits = Self.missingBits, unset = Self.unsetPlace, count = columns.count
+        var any = false
+        for k in 0..<n where values[k].bitPattern != missingBits {
+            let s = layout.slots[k], c = layout.fileColumns[k]
+            guard s >= 0, s < count, indicators[s].slot == layout.indicators[k], c >= 0, c < (1 << 14) else { return false }
+            if !ownPlaces[s], columnPlaces[s] != unset, columnPlaces[s] != UInt64(c) { return false }
+            any = true
+        }
+        guard any else { return true }
+        let r = codes.count
+        guard rowOf.insert(unit, Int32(truncatingIfNeeded: r)) == nil else { return false }
+        codes.append(unit)
+        let rowPlace = UInt64(o + 1) << 40 | UInt64(row + 1) << 14
+        rowPlaces.append(rowPlace)
+        // The form's columns are every column of the table (the usual case): each gets its entry
+        // at once. Else every column gets a blank first and the form's entries are written in.
+        let covers = n == count
+        if !covers {
+            for i in 0..<count {
+                columns[i].append(Self.missing)
+                if ownPlaces[i] { places[i].append(0) }
+            }
+        }
+        columns.withUnsafeMutableBufferPointer { cols in
+            for k in 0..<n {
+                let s = layout.slots[k], v = values[k]
+                let blank = v.bitPattern == missingBits
+                if covers { cols[s].append(v) } else if !blank { cols[s][r] = v }
+                if ownPlaces[s] {
+                    let place = blank ? 0 : rowPlace | UInt64(layout.fileColumns[k])
+                    if covers { places[s].append(place) } else if !blank { places[s][r] = place }
+                } else if !blank {
+                    columnPlaces[s] = UInt64(layout.fileColumns[k])
+                }
+            }
+        }
+        return true
+    }
+
     /// Sets a unit's figures read from one row of a registered origin, the unit looked up once.
     /// Figures the unit already has, and figures whose slot is not their indicator's column in this
     /// table, are left alone; their positions in `figures` are returned (the caller records them one

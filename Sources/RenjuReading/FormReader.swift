@@ -231,8 +231,8 @@ public struct FormReader: Sendable {
     struct RowScratch {
         var figures: [PeriodValues.RowFigure] = []
         var columnOf: [Int] = []
-        /// A row read from its bytes: each value column's figure, nil for a blank.
-        var plain: [Double?] = []
+        /// A row read from its bytes: each value column's figure, `PeriodValues.blankEntry` for a blank.
+        var plain: [Double] = []
     }
 
     func readValues(_ cells: [Grid.Entry], grid: Grid, file: String, row r: Int, unit: UnitCode,
@@ -288,18 +288,23 @@ public struct FormReader: Sendable {
     }
 
     /// Reads a row whose cells were read from their bytes (`WideTable.read(row:bytes:grid:)`):
-    /// `scratch.plain` holds each value column's figure, nil for a blank cell. What it stores
-    /// and records is what `readValues` does for the same cells as text.
-    func readPlainValues(grid: Grid, file: String, row r: Int, unit: UnitCode, columns: [ValueColumn],
+    /// `scratch.plain` holds each value column's figure (`PeriodValues.blankEntry` for a blank
+    /// cell), `layout` where they go. What it stores and records is what `readValues` does for
+    /// the same cells as text.
+    func readPlainValues(grid: Grid, file: String, row r: Int, unit: UnitCode, columns: [ValueColumn], layout: PeriodValues.RowColumns,
                          into sub: inout Submission, scratch: inout RowScratch) {
+        for (i, col) in columns.enumerated() where PeriodValues.figure(scratch.plain[i]) == nil {
+            record(.blank, unit: unit, indicator: col.id, source: source(file, grid, r, col.span.first), period: sub.period, into: &sub)
+        }
+        // The row at once, as a new unit's (the usual case: a form gives each unit once).
+        let origin = sub.values.origin(file: file, sheet: grid.name)
+        if sub.values.appendRow(unit, scratch.plain, layout, origin: origin, row: r) { return }
         scratch.figures.removeAll(keepingCapacity: true)
         scratch.columnOf.removeAll(keepingCapacity: true)
         for (i, col) in columns.enumerated() {
-            if let v = scratch.plain[i] {
+            if let v = PeriodValues.figure(scratch.plain[i]) {
                 scratch.figures.append(.init(value: v, column: col.span.first, slot: col.slot, indicator: col.id))
                 scratch.columnOf.append(i)
-            } else {
-                record(.blank, unit: unit, indicator: col.id, source: source(file, grid, r, col.span.first), period: sub.period, into: &sub)
             }
         }
         storeRow(grid: grid, file: file, row: r, unit: unit, columns: columns, into: &sub, scratch: scratch)

@@ -17,6 +17,8 @@ struct WideTable {
     private var columns: [(span: FormReader.Span, kind: FormReader.Column)] = []
     private var indicatorColumns: [(FormReader.Span, IndicatorID)] = []
     private var valueCols: [FormReader.ValueColumn] = []
+    /// Where the value columns' figures go in the table (`PeriodValues.appendRow`).
+    private var rowLayout = PeriodValues.RowColumns(slots: [], indicators: [], fileColumns: [])
     private var scratch = FormReader.RowScratch()
     /// 合计 rows without a code, resolved once every unit is known (their cells kept).
     private var pendingTotals: [(row: Int, name: String, cells: [Grid.Entry])] = []
@@ -65,6 +67,7 @@ struct WideTable {
         }
         sub.columns = indicatorColumns.map(\.1)
         valueCols = reader.valueColumns(indicatorColumns, in: &sub.values)
+        rowLayout = PeriodValues.RowColumns(slots: valueCols.map(\.slot), indicators: valueCols.map(\.id), fileColumns: valueCols.map(\.span.first))
 
         // Period: a 报告期 cell above the header, else a period in the title, else the default.
         var period: Period?
@@ -109,7 +112,7 @@ struct WideTable {
         // The names the row gives, left to right (one name column on most forms).
         var names: [String] = []
         for span in nameColumns {
-            if let e = FormReader.cell(in: raw, span), case let name = TextNormalizer.fold(e.cell.display), !TextNormalizer.isBlank(name) {
+            if let e = FormReader.cell(in: raw, span), let name = TextNormalizer.foldedUnlessBlank(e.cell.display) {
                 names.append(name)
             }
         }
@@ -157,7 +160,7 @@ struct WideTable {
     /// Takes a data row's unit (named by `names`), unless the form already gave it.
     private mutating func accept(_ unit: UnitCode, names: [String], row r: Int, codeColumn column: Int, grid: Grid) -> Bool {
         let givenName = reader.givenName(names, of: unit)
-        if let first = seen[unit].map(Int.init) {
+        if let first = seen.insert(unit, Int32(truncatingIfNeeded: r)).map(Int.init) {
             sub.findings.append(Finding(
                 rule: .duplicateUnit, severity: .error, unit: unit, unitName: reader.unitName(unit, given: givenName), period: sub.period,
                 message: Message(zh: "单位 \(unit) 在本表中出现两次（第 \(first + 1) 行和第 \(r + 1) 行），只读取第一行，请删除重复行",
@@ -165,7 +168,6 @@ struct WideTable {
                 source: reader.source(file, grid, r, column)))
             return false
         }
-        seen.set(unit, Int32(truncatingIfNeeded: r))
         sub.rows.append(UnitRow(code: unit, givenName: givenName, source: reader.source(file, grid, r, column)))
         return true
     }
@@ -190,7 +192,7 @@ struct WideTable {
             // Every figure first: a cell that is not a plain decimal sends the row to the text path untouched.
             scratch.plain.removeAll(keepingCapacity: true)
             for col in valueCols {
-                guard let b = field(col.span.first), !b.isEmpty else { scratch.plain.append(nil); continue }
+                guard let b = field(col.span.first), !b.isEmpty else { scratch.plain.append(PeriodValues.blankEntry); continue }
                 guard let v = NumberText.plainDecimal(b) else { return false }
                 scratch.plain.append(v)
             }
@@ -201,12 +203,12 @@ struct WideTable {
             }
             var names: [String] = []
             for span in nameColumns {
-                if let b = field(span.first), !b.isEmpty, case let name = TextNormalizer.fold(CSV.text(b)), !TextNormalizer.isBlank(name) {
+                if let b = field(span.first), !b.isEmpty, let name = TextNormalizer.foldedUnlessBlank(CSV.text(b)) {
                     names.append(name)
                 }
             }
             guard accept(unit, names: names, row: r, codeColumn: codeColumn.first, grid: grid) else { return true }
-            reader.readPlainValues(grid: grid, file: file, row: r, unit: unit, columns: valueCols, into: &sub, scratch: &scratch)
+            reader.readPlainValues(grid: grid, file: file, row: r, unit: unit, columns: valueCols, layout: rowLayout, into: &sub, scratch: &scratch)
             return true
         }
     }

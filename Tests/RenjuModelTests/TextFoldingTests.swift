@@ -23,6 +23,9 @@ final class TextFoldingTests: XCTestCase {
             let text = String(s)
             XCTAssertEqual(TextNormalizer.fold(text), TextNormalizer.foldedByFoundation(text), "fold of \(text.unicodeScalars.map { String($0.value, radix: 16) })")
             XCTAssertEqual(TextNormalizer.key(text), TextNormalizer.keyByFoundation(text), "key of \(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            // A name read from a row: folded, or nil when blank — as `fold` and `isBlank` say, in one pass.
+            let folded = TextNormalizer.fold(text)
+            XCTAssertEqual(TextNormalizer.foldedUnlessBlank(text), TextNormalizer.isBlank(folded) ? nil : folded, "name \(text.unicodeScalars.map { String($0.value, radix: 16) })")
             if TextNormalizer.foldedByTable(text) != nil { tabled += 1 }
         }
         XCTAssertGreaterThan(tabled, 2_000, "the table's own path is exercised")
@@ -32,5 +35,8 @@ final class TextFoldingTests: XCTestCase {
             XCTAssertEqual(TextNormalizer.key(title), TextNormalizer.keyByFoundation(title), title)
         }
         XCTAssertEqual(TextNormalizer.key("卫生厕所户数（户）"), "卫生厕所户数(户)")
+        for (name, folded) in [(" 东后村 ", "东后村"), ("\t", nil), ("　", nil), ("", nil), ("东后村", "东后村"), ("\u{7F} a ", "a")] as [(String, String?)] {
+            XCTAssertEqual(TextNormalizer.foldedUnlessBlank(name), folded, name)
+        }
     }
 }
