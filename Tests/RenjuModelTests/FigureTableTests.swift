@@ -107,7 +107,7 @@ final class FigureTableTests: XCTestCase {
             let origin = table.origin(file: file, sheet: "数据")
             for step in 0..<steps {
                 let unit = units[pick(units.count)]
-                switch pick(5) {
+                switch pick(6) {
                 case 0, 1:  // a wide form's row: the indicators in the layout's columns
                     let row = 5 + pick(40)
                     let chosen = ids.indices.filter { _ in pick(3) > 0 }
@@ -125,6 +125,24 @@ final class FigureTableTests: XCTestCase {
                     let source = SourceRef(file: file, sheet: pick(2) == 0 ? "数据" : "附表", row: pick(60), column: pick(30))
                     table.set(unit, ids[i], Observation(Double(-step), source: source))
                     model["\(unit) \(ids[i])"] = Expected(value: Double(-step), source: source)
+                case 5:  // a form's row appended whole (all the form's columns or some), else through setRow as the reader does
+                    let row = 5 + pick(40)
+                    let form = pick(2) == 0 ? Array(ids.indices) : [4, 0, 2]
+                    let columns = PeriodValues.RowColumns(slots: form.map { slots[$0] }, indicators: form.map { ids[$0] }, fileColumns: form.map { layout[$0] })
+                    let values = form.map { _ in pick(3) > 0 ? Double(step) : PeriodValues.blankEntry }
+                    let filled = form.indices.filter { PeriodValues.figure(values[$0]) != nil }
+                    let had = table.contains(unit)
+                    let appended = table.appendRow(unit, values, columns, origin: origin, row: row)
+                    if had && !filled.isEmpty { XCTAssertFalse(appended, "a unit the table has is never appended again") }
+                    var stored = filled
+                    if !appended {
+                        let kept = table.setRow(unit, filled.map { .init(value: values[$0], column: layout[form[$0]], slot: slots[form[$0]], indicator: ids[form[$0]]) },
+                                                origin: origin, row: row)
+                        stored = filled.enumerated().filter { !kept.contains($0.offset) }.map(\.element)
+                    }
+                    for j in stored {
+                        model["\(unit) \(ids[form[j]])"] = Expected(value: Double(step), source: SourceRef(file: file, sheet: "数据", row: row, column: layout[form[j]]))
+                    }
                 default:  // from a store: no cell, or no source at all
                     let i = pick(ids.count)
                     let source: SourceRef? = pick(2) == 0 ? nil : SourceRef(file: "store", sheet: nil)
