@@ -34,6 +34,9 @@ public struct InputLoader: Sendable {
     public struct InputFile: Sendable {
         public let url: URL
         public let inFolder: Bool
+        /// What one stat() of it said while the folder was walked (nil for a path named by the user).
+        let status: FileIdentity.Status?
+        init(url: URL, inFolder: Bool, status: FileIdentity.Status? = nil) { self.url = url; self.inFolder = inFolder; self.status = status }
     }
 
     /// Files under the given paths, folders searched recursively, in a stable order.
@@ -47,10 +50,12 @@ public struct InputLoader: Sendable {
             guard let kind = FileIdentity.kind(of: p) else { throw InputError.notFound(p) }
             let url = URL(fileURLWithPath: p)
             if kind == .directory, url.pathExtension.lowercased() != "numbers" {
-                var found: [(path: String, isDirectory: Bool)] = []
+                var found: [(path: String, status: FileIdentity.Status)] = []
                 walk(p, into: &found)
                 // The kind is known from the walk: a URL made without it would stat the file again.
-                out += found.sorted { $0.path < $1.path }.map { InputFile(url: URL(fileURLWithPath: $0.path, isDirectory: $0.isDirectory), inFolder: true) }
+                out += found.sorted { $0.path < $1.path }.map {
+                    InputFile(url: URL(fileURLWithPath: $0.path, isDirectory: $0.status.kind == .directory), inFolder: true, status: $0.status)
+                }
             } else {
                 out.append(InputFile(url: url, inFolder: false))
             }
@@ -58,19 +63,19 @@ public struct InputLoader: Sendable {
         return out
     }
 
-    /// Every file below a folder (one stat() an entry; Foundation's enumerator with resource
-    /// values took 1.3 s for 11,000 files). A `.numbers` package is one file to the user.
-    static func walk(_ dir: String, into found: inout [(path: String, isDirectory: Bool)], depth: Int = 0) {
+    /// Every file below a folder, each with what one stat() of it says (Foundation's enumerator
+    /// with resource values took 1.3 s for 11,000 files); a large folder's entries are stat'ed
+    /// side by side. A `.numbers` package is one file to the user.
+    static func walk(_ dir: String, into found: inout [(path: String, status: FileIdentity.Status)], depth: Int = 0) {
         guard depth < 64, let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
-        for name in names {
-            let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
-            switch FileIdentity.kind(of: path) {
-            case .directory?:
-                if name.lowercased().hasSuffix(".numbers") { found.append((path, true)) } else { walk(path, into: &found, depth: depth + 1) }
-            case .file?:
-                found.append((path, false))
-            case nil:
-                continue
+        let paths = names.map { dir.hasSuffix("/") ? dir + $0 : dir + "/" + $0 }
+        let statuses = paths.count > 256 ? paths.concurrentMap(FileIdentity.Status.init(path:)) : paths.map(FileIdentity.Status.init(path:))
+        for (k, name) in names.enumerated() {
+            guard let status = statuses[k] else { continue }
+            if status.kind == .directory, !name.lowercased().hasSuffix(".numbers") {
+                walk(paths[k], into: &found, depth: depth + 1)
+            } else {
+                found.append((paths[k], status))
             }
         }
     }
@@ -94,7 +99,7 @@ public struct InputLoader: Sendable {
         var seen = Set<FileIdentity>()
         var files: [InputFile] = []
         for f in try Self.inputFiles(in: paths) {
-            guard let key = FileIdentity(path: f.url.path) else { files.append(f); continue }
+            guard let key = f.status?.identity ?? FileIdentity(path: f.url.path) else { files.append(f); continue }
             if seen.insert(key).inserted { files.append(f); continue }
             set.findings.append(Finding(
                 rule: .givenTwice, severity: .info, unit: nil, period: defaultPeriod,
@@ -106,7 +111,7 @@ public struct InputLoader: Sendable {
         let counter = Progress(total: files.count, report: progress)
         let parts = Array(files.enumerated()).concurrentMap(perTask: 1) { (index, f) in
             var one = InputSet()
-            read(f.url, inFolder: f.inFolder, defaultPeriod: defaultPeriod, into: &one)
+            read(f.url, inFolder: f.inFolder, size: f.status?.size, defaultPeriod: defaultPeriod, into: &one)
             counter.done()
             for i in one.submissions.indices { one.submissions[i].fileIndex = index }
             return one
@@ -129,6 +134,11 @@ public struct InputLoader: Sendable {
     /// Reads one file: by what its bytes are, not only by its name. A file found in a folder that
     /// is not a table is named in an info; a spreadsheet Renju cannot read says what it is.
     public func read(_ url: URL, inFolder: Bool, defaultPeriod: Period?, into set: inout InputSet) {
+        read(url, inFolder: inFolder, size: nil, defaultPeriod: defaultPeriod, into: &set)
+    }
+
+    /// `read(_:inFolder:defaultPeriod:into:)` of a file whose size the folder's walk found (nil: not known yet).
+    func read(_ url: URL, inFolder: Bool, size known: Int?, defaultPeriod: Period?, into set: inout InputSet) {
         let file = url.lastPathComponent
         let path = url.path
         set.files.append(path)
@@ -147,7 +157,7 @@ public struct InputLoader: Sendable {
         if file.hasPrefix("~$") { skipped("Excel/WPS 打开文件时留下的临时锁文件", "a lock file Excel or WPS leaves while a workbook is open"); return }
         if file.hasPrefix(".") { skipped("隐藏文件", "a hidden file"); return }
         // Large files are read one at a time: reading side by side would add their peaks up.
-        let size = FileIdentity.size(of: path)
+        let size = known ?? FileIdentity.size(of: path)
         let large = (size ?? 0) > Self.largeFileBytes
         if large { Self.largeFileGate.wait() }
         defer { if large { Self.largeFileGate.signal() } }
@@ -274,7 +284,7 @@ public struct InputLoader: Sendable {
 }
 
 /// A file as the file system knows it (device and inode), whatever path names it.
-struct FileIdentity: Hashable {
+struct FileIdentity: Hashable, Sendable {
     let device: UInt64
     let inode: UInt64
 
@@ -284,7 +294,23 @@ struct FileIdentity: Hashable {
         device = UInt64(st.st_dev); inode = UInt64(st.st_ino)
     }
 
-    enum Kind { case file, directory }
+    enum Kind: Sendable { case file, directory }
+
+    init(device: UInt64, inode: UInt64) { self.device = device; self.inode = inode }
+
+    /// What one stat() of a path says (links followed): a folder or a file, who it is, how large.
+    struct Status: Sendable {
+        let kind: Kind
+        let identity: FileIdentity
+        let size: Int
+        init?(path: String) {
+            var st = stat()
+            guard stat(path, &st) == 0 else { return nil }
+            kind = (st.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
+            identity = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+            size = Int(st.st_size)
+        }
+    }
 
     /// The size in bytes of what is at `path` (links followed).
     static func size(of path: String) -> Int? {
