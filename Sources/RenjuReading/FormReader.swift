@@ -47,6 +47,8 @@ public struct FormReader: Sendable {
         let vocabulary: SignOffVocabulary
         /// What the titles of forms already read mean (see `meaning(of:)`).
         let meanings = TitleMeanings()
+        /// The titles of the headers of forms already read (see `TableHeader`).
+        let headers = HeaderTitles()
         init(_ catalog: Catalog, _ tree: DivisionTree?, _ vocabulary: SignOffVocabulary) {
             self.catalog = catalog; self.tree = tree; self.vocabulary = vocabulary
         }
@@ -115,7 +117,7 @@ public struct FormReader: Sendable {
         }) else {
             return nil
         }
-        let header = TableHeader(grid, at: headerAt, of: rowIndices, catalog: catalog)
+        let header = TableHeader(grid, at: headerAt, of: rowIndices, catalog: catalog, known: parts.headers)
         let keys = header.keys
         let kind: Layout.Kind
         if !keys.isDisjoint(with: Self.explanationKeys), !keys.isDisjoint(with: Self.ruleKeys) { kind = .explanations }

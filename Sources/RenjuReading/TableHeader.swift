@@ -21,7 +21,7 @@ struct TableHeader {
     /// How many rows under the first a header may span.
     static let maxExtraRows = 3
 
-    init(_ grid: Grid, at index: Int, of rowIndices: [Int], catalog: Catalog) {
+    init(_ grid: Grid, at index: Int, of rowIndices: [Int], catalog: Catalog, known: HeaderTitles? = nil) {
         let first = rowIndices[index]
         let codeColumn = grid.cells(inRow: first).first { FormReader.codeKeys.contains(TextNormalizer.key($0.cell.display)) }?.column ?? 0
         var rows = [first]
@@ -35,6 +35,22 @@ struct TableHeader {
                 rows.append(r)
             }
         }
+        self.rows = rows
+        // A header without merged cells is read from its cells' text alone: every township's copy
+        // of a template gives the same titles, worked out once (`HeaderTitles`).
+        let top = rows.first ?? first, bottom = rows.last ?? first
+        if let known, !grid.merges.contains(where: { $0.top <= bottom && $0.bottom >= top }) {
+            let text = rows.map { r in grid.cells(inRow: r).map { HeaderTitles.Cell(column: $0.column, text: $0.cell.display) } }
+            if let hit = known[text] { titles = hit.titles; keys = hit.keys; return }
+            (titles, keys) = Self.titles(grid, rows: rows)
+            known[text] = (titles, keys)
+            return
+        }
+        (titles, keys) = Self.titles(grid, rows: rows)
+    }
+
+    /// Each column's titles, top to bottom, and every title's matching key (see `titles`, `keys`).
+    static func titles(_ grid: Grid, rows: [Int]) -> (titles: [(column: Int, last: Int, levels: [String])], keys: Set<String>) {
         var byColumn: [Int: [String]] = [:]
         // The merged range (across columns) that gave a column its latest title, if one did.
         var titleMerge: [Int: CellRange] = [:]
@@ -69,9 +85,7 @@ struct TableHeader {
                 titles.append((c, c, levels))
             }
         }
-        self.rows = rows
-        self.titles = titles
-        self.keys = Set(titles.flatMap { $0.levels.map(TextNormalizer.key) })
+        return (titles, Set(titles.flatMap { $0.levels.map(TextNormalizer.key) }))
     }
 
     /// A row under the header that continues it: a blank code cell, and only words — indicator
@@ -122,5 +136,25 @@ struct TableHeader {
             }
         }
         return count >= 3
+    }
+}
+
+/// The titles of headers a reader has worked out, by the text of their cells (headers without
+/// merged cells), shared by the threads reading files. Bounded: past `limit` headers (no real
+/// set of forms has them) the titles are worked out each time.
+final class HeaderTitles: @unchecked Sendable {
+    struct Cell: Hashable { let column: Int; let text: String }
+    typealias Titles = (titles: [(column: Int, last: Int, levels: [String])], keys: Set<String>)
+    static let limit = 256
+    private let lock = NSLock()
+    private var known: [[[Cell]]: Titles] = [:]
+
+    subscript(text: [[Cell]]) -> Titles? {
+        get { lock.withLock { known[text] } }
+        set {
+            lock.withLock {
+                if known.count < Self.limit || known[text] != nil { known[text] = newValue }
+            }
+        }
     }
 }

@@ -168,6 +168,40 @@ final class DeterministicReadingTests: XCTestCase {
     }
 
     /// The built binary, as separate processes (a new hash seed each): the same JSON every run.
+    /// A reader remembers the headers it has read (every township fills the same template): a
+    /// form read after others — headers in another order, two title rows, a column twice, an
+    /// unknown column, a workbook with merged titles — gives exactly what a fresh reader gives.
+    func testAHeaderReadBeforeGivesWhatAFreshReaderGives() throws {
+        let reference = try testReference()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("renju-headers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rows = "640422100201,甲村,300,210\n640422100202,乙村,280,200\n"
+        let forms: [(String, String)] = [
+            ("a.csv", "报告期：2025Q3\n区划代码,单位名称,总户数,卫生厕所户数\n" + rows),
+            ("b.csv", "报告期：2025Q3\n区划代码,单位名称,卫生厕所户数,总户数\n" + rows),
+            ("c.csv", "报告期：2025Q3\n区划代码,单位名称,总户数,总户数\n" + rows),
+            ("d.csv", "报告期：2025Q3\n区划代码,单位名称,总户数,不知道的列\n" + rows),
+            ("e.csv", "报告期：2025Q3\n区划代码,单位名称,户数,卫生厕所\n,,总户数,户数\n" + rows),
+            ("f.csv", "报告期：2025Q2\n区划代码,单位名称,总户数,卫生厕所户数\n" + rows.replacingOccurrences(of: "300", with: "299")),
+        ]
+        for (name, text) in forms { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        try writeMergedNameForm(dir.appendingPathComponent("g.xlsx"))
+        let names = forms.map(\.0) + ["g.xlsx"]
+        let fresh = try names.map { try fingerprint(read(dir.appendingPathComponent($0), reference), reference) }
+        // One reader for all, each form read twice: the second time from what the reader remembers.
+        let shared = InputLoader(reader: FormReader(catalog: reference.catalog, tree: reference.tree, vocabulary: reference.signOffVocabulary))
+        for round in 0..<2 {
+            for (k, name) in names.enumerated() {
+                let got = try shared.load(paths: [dir.appendingPathComponent(name).path], defaultPeriod: nil)
+                XCTAssertEqual(fingerprint(got, reference), fresh[k], "\(name), round \(round)")
+            }
+        }
+        XCTAssertTrue(fresh[2].contains("finding format.duplicate_value"), fresh[2])
+        XCTAssertTrue(fresh[3].contains("finding format.unknown_column"), fresh[3])
+        XCTAssertNotEqual(fresh[0], fresh[1], "the columns' order is each form's own")
+    }
+
     func testTheBinaryGivesTheSameReportOnEveryRun() throws {
         let (divisions, data) = try makeTestCounty(self)
         try writeMergedNameForm(data.appendingPathComponent("吉强镇.xlsx"))
