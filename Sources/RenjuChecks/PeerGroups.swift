@@ -93,12 +93,21 @@ extension CheckContext {
         shared.index(level) {
             let units = unitsByLevel.first { $0.level == level }?.units ?? []
             let tree = reference.tree
-            return LevelIndex(rows: units.map { submissions[$0.submission].values.row(of: $0.unit) },
-                              prevRows: units.map { previousValues.row(of: $0.unit) },
-                              earlierRows: units.map { earlierValues.row(of: $0.unit) },
-                              parents: units.map { tree.parent(of: $0.unit) })
+            let previous = previousValues, earlier = earlierValues
+            // A large level's history rows are looked up on a thread of their own meanwhile: the
+            // checks that start first all need this index, and wait for it.
+            let history: InBackground<([Int?], [Int?])>? = units.count < Self.levelSplitUnits ? nil : InBackground {
+                (units.map { previous.row(of: $0.unit) }, units.map { earlier.row(of: $0.unit) })
+            }
+            let rows = units.map { submissions[$0.submission].values.row(of: $0.unit) }
+            let parents = units.map { tree.parent(of: $0.unit) }
+            let (prevRows, earlierRows) = history?.value ?? (units.map { previous.row(of: $0.unit) }, units.map { earlier.row(of: $0.unit) })
+            return LevelIndex(rows: rows, prevRows: prevRows, earlierRows: earlierRows, parents: parents)
         }
     }
+
+    /// Units of a level from which its index is made on two threads.
+    static let levelSplitUnits = 50_000
 }
 
 /// Results several checks share, computed by the first that needs them (checks run side by side).

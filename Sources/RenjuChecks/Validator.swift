@@ -134,25 +134,30 @@ public struct Validator: Sendable {
         // The earlier periods' tables are merged on one core while the checked period's
         // submissions are indexed on the others (neither needs the other).
         let earlierInOrder = earlier.sorted(by: { $0.key < $1.key })
+        // The names earlier files gave to codes the divisions no longer list go with it (all rows of history are looked at).
+        let tree = reference.tree
         let merging = InBackground { [extraHistory] in
             var history = extraHistory
             for (p, list) in earlierInOrder { history.merge(p, all: list) }
-            return history
+            var names: [UnitCode: String] = [:]
+            for s in all where s.period.map({ $0 < period }) ?? false {
+                for row in s.rows where tree.position(of: row.code) == nil {
+                    if let n = row.givenName, names[row.code] == nil { names[row.code] = n }
+                }
+            }
+            return (history, names)
         }
         let index = SubmissionIndex(current, tree: reference.tree)
-        var history = merging.value
+        let merged = merging.value
+        var history = merged.0
         // Figures reported under earlier codes carried to today's (the change table).
         var lineage = Lineage()
+        lineage.historyNames = merged.1
         if !reference.changes.isEmpty {
             let carried = reference.changes.carry(history, to: period, catalog: reference.catalog)
             history = carried.dataset
             lineage.carried = Set(carried.carried)
             lineage.unsharedSplits = carried.unsharedSplits
-        }
-        for s in all where s.period.map({ $0 < period }) ?? false {
-            for row in s.rows where reference.tree[row.code] == nil {
-                if let n = row.givenName, lineage.historyNames[row.code] == nil { lineage.historyNames[row.code] = n }
-            }
         }
         for s in all {
             guard let p = s.period, p < period else { continue }
