@@ -35,10 +35,58 @@ public struct Workspace: Sendable {
         try loaded.value { try loadReference() }
     }
 
-    private func loadReference() throws -> ReferenceData {
+    /// The reference data and the inputs read, the files read while the divisions load on a
+    /// thread of their own (a national list takes a third of a second, much of it on one core).
+    /// What is read and what is refused are what `reference()` then `read(_:)` give: a step of
+    /// the reading that needs the divisions waits for them, and an error in the reference data
+    /// is told before one in the inputs.
+    public func referenceAndInput(_ inputs: [String], period: Period? = nil) throws -> (reference: ReferenceData, input: InputSet) {
+        if let ready = loaded.ready { return (ready, try read(inputs, period: period, reference: ready)) }
+        let tree = Pending<DivisionTree?>()
+        let divisions = Pending<Result<DivisionTree, any Error>>()
+        var started = false
+        func divisionsLoaded() throws -> DivisionTree {
+            do { return try divisions.value.get() } catch { throw Self.referenceError(error) }
+        }
+        let light: ReferenceData
+        do {
+            light = try loadReference(tree: { files in
+                started = true
+                let thread = Thread {
+                    let made = Result<DivisionTree, any Error> { try DivisionsLoader.load(paths: files) }
+                    tree.fulfil(try? made.get())
+                    divisions.fulfil(made)
+                }
+                thread.stackSize = 8 << 20
+                thread.start()
+                return DivisionTree()  // a stand-in: the reading asks `tree` for them
+            })
+        } catch {
+            // The divisions come before the rest of the reference data: their error is told first.
+            if started { _ = try divisionsLoaded() }
+            throw error
+        }
+        guard started else { return (light, try read(inputs, period: period, reference: light)) }
+        let input: InputSet
+        do { input = try read(inputs, period: period, catalog: light.catalog, tree: tree, reference: light) } catch {
+            _ = try divisionsLoaded()
+            throw error
+        }
+        var ref = light
+        ref.tree = try divisionsLoaded()
+        return (try loaded.value { ref }, input)
+    }
+
+    /// A reference data problem as every use case tells it.
+    private static func referenceError(_ error: any Error) -> any Error {
+        if let e = error as? ReferenceError { return AppError(zh: "参考数据有误：\(e)", en: "reference data: \(e)") }
+        return error
+    }
+
+    private func loadReference(tree makeTree: (_ files: [String]) throws -> DivisionTree = { try DivisionsLoader.load(paths: $0) }) throws -> ReferenceData {
         do {
             var ref = try ReferenceData.load(directory: locations.reference, divisions: locations.divisions, targets: locations.targets,
-                                             changes: locations.divisionChanges)
+                                             changes: locations.divisionChanges, tree: makeTree)
             ref = try conventions.apply(to: ref)
             // Rules given beside the reference folder's: a rules file, or the prefecture's 审核公式
             // workbook itself (every row must be read: a rule silently left out would be a check not made).
@@ -65,7 +113,7 @@ public struct Workspace: Sendable {
             try ref.checks.verify(CheckRegistry.descriptors)
             return ref
         } catch let e as ReferenceError {
-            throw AppError(zh: "参考数据有误：\(e)", en: "reference data: \(e)")
+            throw Self.referenceError(e)
         }
     }
 
@@ -81,7 +129,12 @@ public struct Workspace: Sendable {
     /// Reads files and folders of submissions, sign-offs and explanations. An explanation naming
     /// no rule is refused here, with its cell.
     public func read(_ inputs: [String], period: Period? = nil, reference: ReferenceData) throws -> InputSet {
-        let reader = FormReader(catalog: reference.catalog, tree: reference.tree, vocabulary: reference.signOffVocabulary)
+        try read(inputs, period: period, catalog: reference.catalog, tree: Pending(reference.tree), reference: reference)
+    }
+
+    /// `read(_:period:reference:)` with the divisions perhaps still loading (`tree`).
+    private func read(_ inputs: [String], period: Period?, catalog: Catalog, tree: Pending<DivisionTree?>, reference: ReferenceData) throws -> InputSet {
+        let reader = FormReader(catalog: catalog, pendingTree: tree, vocabulary: reference.signOffVocabulary)
         // A submission given as a file brings the sign-offs `renju sign` wrote beside it.
         var paths = inputs
         for p in inputs where FileManager.default.fileExists(atPath: p) && !p.hasSuffix("-signoffs.csv") {
@@ -114,8 +167,7 @@ public struct Workspace: Sendable {
     /// Reads the inputs and checks the newest period (or `period`); earlier periods of the inputs
     /// and `history` (the store) are its history.
     public func validate(_ inputs: [String], period: Period? = nil, history: Dataset = Dataset(), asOf: CivilDate = .today) throws -> Validation {
-        let reference = try reference()
-        let input = try read(inputs, period: period, reference: reference)
+        let (reference, input) = try referenceAndInput(inputs, period: period)
         return check(input, reference: reference, period: period, history: history, asOf: asOf)
     }
 
@@ -191,6 +243,9 @@ public struct Workspace: Sendable {
 final class LoadedReference: @unchecked Sendable {
     private let lock = NSLock()
     private var data: ReferenceData?
+
+    /// The reference data, if loaded.
+    var ready: ReferenceData? { lock.withLock { data } }
 
     func value(_ load: () throws -> ReferenceData) throws -> ReferenceData {
         lock.lock(); defer { lock.unlock() }

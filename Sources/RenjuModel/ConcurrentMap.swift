@@ -27,3 +27,33 @@ private final class ChunkResults<T: Sendable>: @unchecked Sendable {
     func put(_ chunk: Int, _ part: [T]) { lock.lock(); parts[chunk] = part; lock.unlock() }
     var joined: [T] { lock.lock(); defer { lock.unlock() }; return parts.flatMap { $0 } }
 }
+
+/// A value another thread is making: asked for, it is waited for (once given, it is answered at
+/// once). For work that starts before something it rarely needs is ready — files read while the
+/// divisions list they name units from is still loading.
+public final class Pending<Value: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var made: Value?
+
+    /// A value still being made: `fulfil` gives it.
+    public init() {}
+    /// A value already there.
+    public init(_ value: Value) { made = value }
+
+    /// Gives the value (the first given is kept) and wakes whoever waits for it.
+    public func fulfil(_ value: Value) {
+        condition.lock()
+        if made == nil { made = value }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The value, once given.
+    public var value: Value {
+        condition.lock(); defer { condition.unlock() }
+        while true {
+            if let made { return made }
+            condition.wait()
+        }
+    }
+}

@@ -43,25 +43,33 @@ public struct FormReader: Sendable {
     /// copy of a catalog and a national tree (dozens of arrays) counted each of them in and out.
     private final class Parts: Sendable {
         let catalog: Catalog
-        let tree: DivisionTree?
+        /// The divisions, perhaps still loading: asked for (rarely — a unit's name, a total row
+        /// without a code, a sign-off footer's unit), they are waited for.
+        let tree: Pending<DivisionTree?>
         let vocabulary: SignOffVocabulary
         /// What the titles of forms already read mean (see `meaning(of:)`).
         let meanings = TitleMeanings()
         /// The titles of the headers of forms already read (see `TableHeader`).
         let headers = HeaderTitles()
-        init(_ catalog: Catalog, _ tree: DivisionTree?, _ vocabulary: SignOffVocabulary) {
+        init(_ catalog: Catalog, _ tree: Pending<DivisionTree?>, _ vocabulary: SignOffVocabulary) {
             self.catalog = catalog; self.tree = tree; self.vocabulary = vocabulary
         }
     }
     private let parts: Parts
 
     public var catalog: Catalog { parts.catalog }
-    public var tree: DivisionTree? { parts.tree }
+    public var tree: DivisionTree? { parts.tree.value }
     public var vocabulary: SignOffVocabulary { parts.vocabulary }
     private var meanings: TitleMeanings { parts.meanings }
 
     public init(catalog: Catalog, tree: DivisionTree? = nil, vocabulary: SignOffVocabulary = .standard) {
-        parts = Parts(catalog, tree, vocabulary)
+        parts = Parts(catalog, Pending(tree), vocabulary)
+    }
+
+    /// A reader that starts before the divisions have loaded: what it reads does not depend on
+    /// when they arrive (a step that needs them waits for them).
+    public init(catalog: Catalog, pendingTree: Pending<DivisionTree?>, vocabulary: SignOffVocabulary = .standard) {
+        parts = Parts(catalog, pendingTree, vocabulary)
     }
 
     /// What a column's titles (top to bottom) name: the unit's code or name, a column derived
@@ -333,7 +341,8 @@ public struct FormReader: Sendable {
             return
         }
         guard let ind = catalog[id] else { return }
-        let name = unitName(unit)
+        // A finding names its unit (looked up only for a finding: a blank cell needs no name).
+        var name: String? { unitName(unit) }
         switch reading {
         case let .value(v):
             if let existing = sub.values.observation(unit, ind.id) {

@@ -249,7 +249,7 @@ struct WideTable {
     /// the sign-off footer read. `grid` supplies the sheet's name and formats.
     mutating func finish(_ grid: Grid) -> Submission {
         // A 合计 row without a code is the total of the units listed: their common parent.
-        let tree = reader.tree
+        let tree = pendingTotals.isEmpty ? nil : reader.tree  // asked for only when needed: they may still be loading
         for t in pendingTotals {
             let parents = Set(sub.rows.compactMap { tree?[$0.code]?.parent })
             if parents.count == 1, let p = parents.first, seen[p] == nil {

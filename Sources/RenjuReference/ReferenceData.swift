@@ -29,6 +29,13 @@ public struct ReferenceData: Sendable {
 
     /// Loads a reference directory. `divisions` and `targets` replace the directory's own files.
     public static func load(directory: String, divisions: String? = nil, targets: String? = nil, changes: String? = nil) throws -> ReferenceData {
+        try load(directory: directory, divisions: divisions, targets: targets, changes: changes, tree: { try DivisionsLoader.load(paths: $0) })
+    }
+
+    /// `load`, the divisions made from their files by `makeTree` where `load` loads them (a
+    /// caller that loads them side by side with other work returns a stand-in and waits later).
+    public static func load(directory: String, divisions: String?, targets: String?, changes: String?,
+                            tree makeTree: (_ files: [String]) throws -> DivisionTree) throws -> ReferenceData {
         let fm = FileManager.default
         let dir = URL(fileURLWithPath: directory)
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
@@ -43,7 +50,7 @@ public struct ReferenceData: Sendable {
                 .filter { $0.lowercased().hasSuffix(".csv") }.sorted().map { d.appendingPathComponent($0).path }
         }
         for f in divisionFiles where !fm.fileExists(atPath: f) { throw ReferenceError(file: f, "no such file") }
-        let tree = try DivisionsLoader.load(paths: divisionFiles)
+        let tree = try makeTree(divisionFiles)
         var t = Targets()
         let targetFiles: [String]
         if let targets { targetFiles = [targets] } else {

@@ -4,6 +4,7 @@ import RenjuTestSupport
 import RenjuModel
 import RenjuReference
 import RenjuStoreCore
+import RenjuReading
 import RenjuApp
 
 /// The application layer in process — what every front end calls — without the binary: the
@@ -28,6 +29,52 @@ final class WorkspaceTests: XCTestCase {
         XCTAssertTrue(found("range.negative", under: "640422201000"), "the negative number of cleaners")
         XCTAssertEqual(v.result.period?.description, "2025Q3", "the newest period is the one checked")
         XCTAssertTrue(v.result.hasOpenError)
+    }
+
+    /// The files are read while the divisions load: the reference and the input are what loading
+    /// the reference first and reading after give — a total row without a code (whose total it is
+    /// needs the divisions), a duplicate unit and a blank included — and a problem in the divisions
+    /// is told before one in the inputs.
+    func testReadingBesideTheDivisionsGivesWhatReadingAfterThemGives() throws {
+        let (divisions, data) = try makeTestCounty(self)
+        let form = "报告期：2025Q3\n区划代码,单位名称,总户数,卫生厕所户数\n640422100201,甲村,300,210\n640422100202,乙村,280,\n"
+            + "640422100202,乙村,281,200\n,合计,580,410\n"
+        try form.write(to: data.appendingPathComponent("吉强镇.csv"), atomically: true, encoding: .utf8)
+        let locations = Locations(reference: bundledReference, templates: repoRoot.appendingPathComponent("templates").path, divisions: divisions.path)
+        func described(_ input: InputSet) -> [String] {
+            var lines: [String] = []
+            for s in input.submissions {
+                for row in s.rows {
+                    lines.append("\(row.code) \(row.givenName ?? "-") \(row.source?.description ?? "")")
+                    for e in s.values.entries(of: row.code) {
+                        lines.append("  \(e.indicator) \(e.observation.value) \(e.observation.source?.description ?? "")")
+                    }
+                }
+                for f in s.findings { lines.append("\(f.rule) \(f.unitName ?? "-") \(f.message.zh)") }
+            }
+            for f in input.findings { lines.append("\(f.rule) \(f.message.zh)") }
+            return lines
+        }
+        for _ in 0..<5 {
+            let (reference, input) = try Workspace(locations).referenceAndInput([data.path])
+            let after = Workspace(locations)
+            let first = try after.reference()
+            XCTAssertEqual(reference.tree.count, first.tree.count)
+            XCTAssertEqual(reference.tree.name(of: UnitCode("640422100201")!), "甲村")
+            let expected = described(try after.read([data.path], reference: first))
+            XCTAssertEqual(described(input), expected)
+            XCTAssertTrue(expected.contains { $0.hasPrefix("640422100000 合计") }, "the total row is the township's: \(expected)")
+            XCTAssertTrue(expected.contains { $0.hasPrefix("format.duplicate_unit 乙村") }, "\(expected)")
+        }
+        // A village under a village in the divisions, and an input that is not there: the divisions are told.
+        let broken = divisions.deletingLastPathComponent().appendingPathComponent("broken.csv")
+        try (testDivisionsCSV + "640422100203,丁村,village,640422100201\n").write(to: broken, atomically: true, encoding: .utf8)
+        let workspace = Workspace(Locations(reference: bundledReference, templates: repoRoot.appendingPathComponent("templates").path, divisions: broken.path))
+        XCTAssertThrowsError(try workspace.referenceAndInput([data.appendingPathComponent("没有.csv").path])) { error in
+            let said = Message.of(error).zh
+            XCTAssertTrue(said.contains("参考数据有误") && said.contains("broken.csv"), said)
+        }
+        XCTAssertThrowsError(try workspace.reference()) { error in XCTAssertTrue(Message.of(error).zh.contains("参考数据有误")) }
     }
 
     /// A quarter imported into a store is the next quarter's history: validating 2025Q3 against
