@@ -90,8 +90,7 @@ extension Workspace {
     /// Reads the inputs and checks the newest period (or `period`) with the store's earlier
     /// periods as history — only the periods the checks use are fetched.
     public func validate(_ inputs: [String], period: Period?, store: any HistoryStoring, asOf: CivilDate = .today) async throws -> Validation {
-        let reference = try reference()
-        let input = try read(inputs, period: period, reference: reference)
+        let (reference, input) = try referenceAndInput(inputs, period: period)
         guard let p = period ?? input.submissions.compactMap(\.period).max() else {
             return check(input, reference: reference, period: period, asOf: asOf)
         }
