@@ -223,7 +223,7 @@ public struct SubmissionIndex: Sendable {
             var unknown: [UnitCode: String] = [:]
             for row in sub.rows {
                 if let p = tree.treeParent(of: row.code) ?? nil, p != row.code { map[p, default: []].append(row.code) }
-                if tree[row.code] == nil, let n = row.givenName, unknown[row.code] == nil { unknown[row.code] = n }
+                if tree.position(of: row.code) == nil, let n = row.givenName, unknown[row.code] == nil { unknown[row.code] = n }
             }
             let totals = sub.rows.indices.filter { map[sub.rows[$0].code] != nil }
             return (map, Set(sub.rows.map(\.code)), unknown, totals)
