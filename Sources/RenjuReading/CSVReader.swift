@@ -40,7 +40,7 @@ public enum CSVReader {
     static func scan(_ text: String, name: String?, makeStream: () -> CSVTableStream?) -> (grid: Grid, problems: [Problem], stream: CSVTableStream?) {
         var text = text
         // The file's lines: at most as many body rows, room for which a form's table takes at once.
-        let lines = text.withUTF8 { bytes in bytes.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) } }
+        let lines = text.withUTF8 { bytes in CSV.lineFeeds(bytes) + 1 }
         func run(_ spanning: Bool) -> CSVScanner<GridSink> {
             var s = CSVScanner(sink: GridSink(name: name, stream: makeStream(), lines: lines))
             text.withUTF8 { s.run($0, quotesSpanLines: spanning) }

@@ -3,12 +3,32 @@ import RenjuTestSupport
 import RenjuModel
 import RenjuReading
 import RenjuReference
+import RenjuText
 
 /// A large CSV form is read a row at a time as it is scanned (its memory is its figures, not a
 /// grid of its text), an ordinary row straight from its bytes; what it reads must be exactly what
 /// reading the whole grid of text cells at once reads — figures with their cells, blanks,
 /// duplicates far apart, bad rows and cells that are not plain numbers, the footer's sign-offs.
 final class StreamedCSVTests: XCTestCase {
+    /// A form's lines are counted eight bytes at a time before its scan (room for its rows):
+    /// exactly the line feeds, whatever bytes lie beside them, at any length and alignment.
+    func testLineFeedsAreCountedExactly() {
+        var seed: UInt64 = 42
+        func next() -> Int { seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(seed >> 33) }
+        let alphabet: [UInt8] = [0x0A, 0x0D, 0x8A, 0x0B, 0x09, 0x00, 0xFF, 0x7F, 0x80, 0x2C, 0x31, 0xE6]
+        for length in Array(0..<40) + [255, 256, 1_000, 4_099] {
+            for _ in 0..<20 {
+                let bytes = (0..<length).map { _ in alphabet[next() % alphabet.count] }
+                bytes.withUnsafeBufferPointer { all in
+                    for start in 0..<min(8, max(length, 1)) where start <= length {
+                        let part = UnsafeBufferPointer(rebasing: all[start...])
+                        XCTAssertEqual(CSV.lineFeeds(part), part.filter { $0 == 0x0A }.count, "length \(length) from \(start)")
+                    }
+                }
+            }
+        }
+    }
+
     func testAFormReadRowByRowReadsExactlyWhatTheWholeGridReads() throws {
         let reference = try testReference()
         var lines = ["关于农村人居环境的统计表", "报告期：2025Q3", "区划代码,单位名称,总户数,卫生厕所户数,保洁员,生活垃圾产生量,照片"]
