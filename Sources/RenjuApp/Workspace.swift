@@ -68,7 +68,7 @@ public struct Workspace: Sendable {
         }
         guard started else { return (light, try read(inputs, period: period, reference: light)) }
         let input: InputSet
-        do { input = try read(inputs, period: period, catalog: light.catalog, tree: tree, reference: light) } catch {
+        do { input = try read(inputs, period: period, tree: tree, reference: light) } catch {
             _ = try divisionsLoaded()
             throw error
         }
@@ -129,12 +129,12 @@ public struct Workspace: Sendable {
     /// Reads files and folders of submissions, sign-offs and explanations. An explanation naming
     /// no rule is refused here, with its cell.
     public func read(_ inputs: [String], period: Period? = nil, reference: ReferenceData) throws -> InputSet {
-        try read(inputs, period: period, catalog: reference.catalog, tree: Pending(reference.tree), reference: reference)
+        try read(inputs, period: period, tree: Pending(reference.tree), reference: reference)
     }
 
-    /// `read(_:period:reference:)` with the divisions perhaps still loading (`tree`).
-    private func read(_ inputs: [String], period: Period?, catalog: Catalog, tree: Pending<DivisionTree?>, reference: ReferenceData) throws -> InputSet {
-        let reader = FormReader(catalog: catalog, pendingTree: tree, vocabulary: reference.signOffVocabulary)
+    /// `read(_:period:reference:)` with the divisions perhaps still loading (`tree`; `reference.tree` is then a stand-in).
+    private func read(_ inputs: [String], period: Period?, tree: Pending<DivisionTree?>, reference: ReferenceData) throws -> InputSet {
+        let reader = FormReader(catalog: reference.catalog, pendingTree: tree, vocabulary: reference.signOffVocabulary)
         // A submission given as a file brings the sign-offs `renju sign` wrote beside it.
         var paths = inputs
         for p in inputs where FileManager.default.fileExists(atPath: p) && !p.hasSuffix("-signoffs.csv") {
