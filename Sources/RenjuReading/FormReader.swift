@@ -303,8 +303,8 @@ public struct FormReader: Sendable {
     /// the same cells as text.
     func readPlainValues(grid: Grid, file: String, row r: Int, unit: UnitCode, columns: [ValueColumn], layout: PeriodValues.RowColumns,
                          into sub: inout Submission, scratch: inout RowScratch) {
-        for (i, col) in columns.enumerated() where PeriodValues.figure(scratch.plain[i]) == nil {
-            record(.blank, unit: unit, indicator: col.id, source: source(file, grid, r, col.span.first), period: sub.period, into: &sub)
+        for i in scratch.plain.indices where PeriodValues.figure(scratch.plain[i]) == nil {
+            record(.blank, unit: unit, indicator: columns[i].id, source: source(file, grid, r, columns[i].span.first), period: sub.period, into: &sub)
         }
         // The row at once, as a new unit's (the usual case: a form gives each unit once).
         let origin = sub.values.origin(file: file, sheet: grid.name)

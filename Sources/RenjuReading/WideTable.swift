@@ -19,6 +19,11 @@ struct WideTable {
     private var valueCols: [FormReader.ValueColumn] = []
     /// Where the value columns' figures go in the table (`PeriodValues.appendRow`).
     private var rowLayout = PeriodValues.RowColumns(slots: [], indicators: [], fileColumns: [])
+    /// The value columns' file columns, left to right (read for every row: plain numbers, no
+    /// indicator id counted in and out a figure).
+    private var valueFileColumns: [Int] = []
+    /// A row's names, reused from row to row.
+    private var rowNames: [String] = []
     private var scratch = FormReader.RowScratch()
     /// 合计 rows without a code, resolved once every unit is known (their cells kept).
     private var pendingTotals: [(row: Int, name: String, cells: [Grid.Entry])] = []
@@ -68,6 +73,7 @@ struct WideTable {
         sub.columns = indicatorColumns.map(\.1)
         valueCols = reader.valueColumns(indicatorColumns, in: &sub.values)
         rowLayout = PeriodValues.RowColumns(slots: valueCols.map(\.slot), indicators: valueCols.map(\.id), fileColumns: valueCols.map(\.span.first))
+        valueFileColumns = valueCols.map(\.span.first)
 
         // Period: a 报告期 cell above the header, else a period in the title, else the default.
         var period: Period?
@@ -191,8 +197,8 @@ struct WideTable {
             guard let codeBytes = field(codeColumn.first), let unit = UnitCode(asciiDigits: codeBytes) else { return false }
             // Every figure first: a cell that is not a plain decimal sends the row to the text path untouched.
             scratch.plain.removeAll(keepingCapacity: true)
-            for col in valueCols {
-                guard let b = field(col.span.first), !b.isEmpty else { scratch.plain.append(PeriodValues.blankEntry); continue }
+            for c in valueFileColumns {
+                guard let b = field(c), !b.isEmpty else { scratch.plain.append(PeriodValues.blankEntry); continue }
                 guard let v = NumberText.plainDecimal(b) else { return false }
                 scratch.plain.append(v)
             }
@@ -201,13 +207,13 @@ struct WideTable {
                     pictures[i].note(field(pictures[i].column).map { RawCell.text(CSV.text($0)) })
                 }
             }
-            var names: [String] = []
+            rowNames.removeAll(keepingCapacity: true)
             for span in nameColumns {
                 if let b = field(span.first), !b.isEmpty, let name = TextNormalizer.foldedUnlessBlank(CSV.text(b)) {
-                    names.append(name)
+                    rowNames.append(name)
                 }
             }
-            guard accept(unit, names: names, row: r, codeColumn: codeColumn.first, grid: grid) else { return true }
+            guard accept(unit, names: rowNames, row: r, codeColumn: codeColumn.first, grid: grid) else { return true }
             reader.readPlainValues(grid: grid, file: file, row: r, unit: unit, columns: valueCols, layout: rowLayout, into: &sub, scratch: &scratch)
             return true
         }
