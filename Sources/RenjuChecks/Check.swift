@@ -70,6 +70,7 @@ public struct CheckContext: Sendable {
         self.givenNames = index.givenNames
         self.totalRowPlaces = index.totalRowPlaces
         self.unitsByLevel = index.unitsByLevel
+        self.rowLevels = index.rowLevels
         self.previousValues = history[period.previous] ?? PeriodValues()
         self.earlierValues = history[period.previous.previous] ?? PeriodValues()
     }
@@ -114,6 +115,19 @@ public struct CheckContext: Sendable {
     public var tree: DivisionTree { reference.tree }
 
     public func level(of unit: UnitCode) -> Level? { Self.level(of: unit, in: tree) }
+
+    /// By submission, each row's level, found once for every check.
+    let rowLevels: [[Level?]]
+
+    /// The level of row `k` of a checked submission (`level(of:)` of its unit), without a look-up
+    /// (a level is its code's: a row found at the same place with the same code has it).
+    public func level(ofRow k: Int, in sub: Submission) -> Level? {
+        guard k >= 0, k < sub.rows.count else { return nil }
+        if sub.index >= 0, sub.index < rowLevels.count, k < rowLevels[sub.index].count, submissions[sub.index].rows[k].code == sub.rows[k].code {
+            return rowLevels[sub.index][k]
+        }
+        return level(of: sub.rows[k].code)
+    }
 
     static func level(of unit: UnitCode, in tree: DivisionTree) -> Level? {
         if let l = tree.level(of: unit) { return l }
@@ -198,6 +212,8 @@ public struct SubmissionIndex: Sendable {
     let givenNames: [[UnitCode: String]]
     let totalRowPlaces: [[Int]]
     let unitsByLevel: [(level: Level, units: [(unit: UnitCode, submission: Int)])]
+    /// By submission, each row's level (`CheckContext.level(of:)`), nil where it has none.
+    let rowLevels: [[Level?]]
 
     public init(_ submissions: [Submission], tree: DivisionTree) {
         var numbered = submissions
@@ -243,6 +259,7 @@ public struct SubmissionIndex: Sendable {
             for (k, row) in sub.rows.enumerated() where bucketOfRow[i][k] >= 0 { buckets[bucketOfRow[i][k]].append((row.code, i)) }
         }
         self.unitsByLevel = levels.indices.filter { !buckets[$0].isEmpty }.map { (levels[$0], buckets[$0]) }
+        self.rowLevels = bucketOfRow.map { row in row.map { $0 >= 0 ? levels[$0] : nil } }
     }
 }
 

@@ -177,9 +177,9 @@ public struct DuplicateRowsCheck: Check {
         for sub in ctx.submissions {
             // Peers are rows of the same level: a total row is not compared with its villages.
             // (Levels in a fixed order: no dictionary order reaches the findings or their order.)
-            let byLevel = Dictionary(grouping: sub.rows.map(\.code)) { ctx.level(of: $0) }
+            let byLevel = Dictionary(grouping: sub.rows.indices) { ctx.level(ofRow: $0, in: sub) }
             for level in byLevel.keys.sorted(by: { ($0?.depth ?? 99) < ($1?.depth ?? 99) }) {
-                let codes = byLevel[level] ?? []
+                let codes = (byLevel[level] ?? []).map { sub.rows[$0].code }
                 tally.add(slotId, evaluated: codes.count > 1 ? codes.count : 0, skipped: codes.count > 1 ? 0 : codes.count)
                 // The level's rows' figures, column after column (0 for none), in one reused array.
                 let n = codes.count

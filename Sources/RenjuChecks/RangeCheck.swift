@@ -38,11 +38,11 @@ public struct RangeCheck: Check {
         let isRate = inds.map(\.kind.isRate), isFlag = inds.map(\.kind.isFlag), whole = inds.map { $0.integer || $0.kind.isFlag }
         for sub in ctx.submissions {
             let cols = sub.values.columns(for: ids)
-            for row in sub.rows {
+            for (k, row) in sub.rows.enumerated() {
                 guard let r = sub.values.row(of: row.code) else { continue }
                 // Every unit with figures is evaluated (a blank is completeness's to say).
                 for slot in everyUnit { tally.add(slot, evaluated: 1) }
-                let village = ctx.level(of: row.code) == .village
+                let village = ctx.level(ofRow: k, in: sub) == .village
                 if village { tally.add(slotFlag, evaluated: 1) }
                 for k in inds.indices {
                     guard let v = sub.values.value(row: r, column: cols[k]) else { continue }

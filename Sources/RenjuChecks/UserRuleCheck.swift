@@ -176,8 +176,8 @@ public struct UserRuleCheck: Check {
             guard let first = sub.rows.first else { continue }
             // One evaluator a submission, moved from row to row.
             var ev = RuleEvaluator(ctx: ctx, submission: sub, unit: first.code)
-            for row in sub.rows {
-                let level = ctx.level(of: row.code)
+            for (k, row) in sub.rows.enumerated() {
+                let level = ctx.level(ofRow: k, in: sub)
                 if let levels = rule.levels, let level, !levels.contains(level) { continue }
                 ev.unit = row.code
                 ev.gap.missing = false
