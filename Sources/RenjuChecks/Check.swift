@@ -71,6 +71,7 @@ public struct CheckContext: Sendable {
         self.totalRowPlaces = index.totalRowPlaces
         self.unitsByLevel = index.unitsByLevel
         self.rowLevels = index.rowLevels
+        self.rootsBySubmission = index.roots
         self.previousValues = history[period.previous] ?? PeriodValues()
         self.earlierValues = history[period.previous.previous] ?? PeriodValues()
     }
@@ -118,6 +119,21 @@ public struct CheckContext: Sendable {
 
     /// By submission, each row's level, found once for every check.
     let rowLevels: [[Level?]]
+    /// By submission, its top units, found once for every check.
+    let rootsBySubmission: [[UnitCode]]
+
+    /// A submission's top units (`Submission.roots(in:)`): found once for a checked submission.
+    public func roots(of sub: Submission) -> [UnitCode] {
+        if sub.index >= 0, sub.index < rootsBySubmission.count, Self.sameRows(submissions[sub.index].rows, sub.rows) {
+            return rootsBySubmission[sub.index]
+        }
+        return sub.roots(in: tree)
+    }
+
+    /// Whether two row lists are one array (the same storage: neither changed since it was shared).
+    static func sameRows(_ a: [UnitRow], _ b: [UnitRow]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+    }
 
     /// The level of row `k` of a checked submission (`level(of:)` of its unit), without a look-up
     /// (a level is its code's: a row found at the same place with the same code has it).
@@ -214,6 +230,8 @@ public struct SubmissionIndex: Sendable {
     let unitsByLevel: [(level: Level, units: [(unit: UnitCode, submission: Int)])]
     /// By submission, each row's level (`CheckContext.level(of:)`), nil where it has none.
     let rowLevels: [[Level?]]
+    /// By submission, its top units (`Submission.roots(in:)`).
+    let roots: [[UnitCode]]
 
     public init(_ submissions: [Submission], tree: DivisionTree) {
         var numbered = submissions
@@ -232,22 +250,30 @@ public struct SubmissionIndex: Sendable {
         self.moreSubmissions = moreSubs
         // Children of each unit among each submission's rows, and the set of its rows: once, on
         // every core.
-        let per = numbered.concurrentMap { sub -> ([UnitCode: [UnitCode]], Set<UnitCode>, [UnitCode: String], [Int]) in
+        let per = numbered.concurrentMap { sub -> ([UnitCode: [UnitCode]], Set<UnitCode>, [UnitCode: String], [Int], [UnitCode]) in
             var map: [UnitCode: [UnitCode]] = [:]
             // Names given to units the divisions file does not know (usually none), looked up by
             // code: searching the rows for each finding was quadratic in a file of unknown codes.
             var unknown: [UnitCode: String] = [:]
+            var parents: [UnitCode?] = []
+            parents.reserveCapacity(sub.rows.count)
             for row in sub.rows {
-                if let p = tree.treeParent(of: row.code) ?? nil, p != row.code { map[p, default: []].append(row.code) }
+                let parent = tree.treeParent(of: row.code) ?? nil
+                parents.append(parent)
+                if let p = parent, p != row.code { map[p, default: []].append(row.code) }
                 if tree.position(of: row.code) == nil, let n = row.givenName, unknown[row.code] == nil { unknown[row.code] = n }
             }
             let totals = sub.rows.indices.filter { map[sub.rows[$0].code] != nil }
-            return (map, Set(sub.rows.map(\.code)), unknown, totals)
+            let present = Set(sub.rows.map(\.code))
+            // The top units: rows whose parent is not among the rows (as `Submission.roots(in:)`).
+            let roots = sub.rows.indices.filter { k in parents[k].map { !present.contains($0) } ?? true }.map { sub.rows[$0].code }
+            return (map, present, unknown, totals, roots)
         }
         self.childMaps = per.map(\.0)
         self.rowSets = per.map(\.1)
         self.givenNames = per.map(\.2)
         self.totalRowPlaces = per.map(\.3)
+        self.roots = per.map(\.4)
         // Each row's level looked up on every core, then the units put by level in input order
         // (levels in their own order: one bucket each, no dictionary).
         let levels = Level.allCases.sorted()

@@ -43,7 +43,7 @@ public struct CompletenessCheck: Check {
             }
             // Several units of one parent without the parent's total row (units that are not
             // themselves totals: a file of whole township returns needs no county row).
-            let roots = sub.roots(in: ctx.tree)
+            let roots = ctx.roots(of: sub)
             var byParent: [UnitCode: [UnitCode]] = [:]
             for r in roots where ctx.childRows(of: r, in: sub).isEmpty {
                 if let p = ctx.tree.parent(of: r) { byParent[p, default: []].append(r) }

@@ -57,7 +57,7 @@ public struct SignOffCheck: Check {
         let ids = rules.map { tally.slot($0.id) }
         for sub in ctx.submissions {
             // Every top unit of the submission signs (a file may hold several townships).
-            let roots = sub.roots(in: ctx.tree).filter { ctx.tree[$0] != nil }
+            let roots = ctx.roots(of: sub).filter { ctx.tree.position(of: $0) != nil }
             let top = roots.compactMap { ctx.level(of: $0)?.depth }.min()
             for root in roots where ctx.level(of: root)?.depth == top {
             guard let level = ctx.level(of: root), let chain = chains.chains[level], !chain.isEmpty else { continue }

@@ -25,5 +25,12 @@ final class ContextTests: XCTestCase {
         other.rows.reverse()
         for (k, row) in other.rows.enumerated() { XCTAssertEqual(ctx.level(ofRow: k, in: other), ctx.level(of: row.code), "\(row.code)") }
         XCTAssertNil(ctx.level(ofRow: other.rows.count, in: other))
+        // Each submission's top units, found once, are what the submission says of itself.
+        for sub in ctx.submissions { XCTAssertEqual(ctx.roots(of: sub), sub.roots(in: reference.tree)) }
+        XCTAssertEqual(ctx.roots(of: other), other.roots(in: reference.tree))
+        XCTAssertTrue(ctx.roots(of: try XCTUnwrap(ctx.submissions.first)).contains(UnitCode("640422000000")!))
+        // A copy whose rows changed is not taken for the one the context holds.
+        other.rows.removeFirst()
+        XCTAssertEqual(ctx.roots(of: other), other.roots(in: reference.tree))
     }
 }
