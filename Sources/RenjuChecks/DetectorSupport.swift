@@ -104,8 +104,11 @@ struct FigureReader: Sendable {
         earlierData = ec.map { c in c.map { e.columnValues($0) } ?? [] }
     }
 
-    @inline(__always) func now(_ f: UnitFigures, _ id: IndicatorID) -> Double? {
-        let k = Int(id.slot)
+    @inline(__always) func now(_ f: UnitFigures, _ id: IndicatorID) -> Double? { now(f, slot: Int(id.slot)) }
+
+    /// `now` of an indicator given by its interned number (`IndicatorID.slot`): for a loop over
+    /// every unit that would otherwise count each indicator in and out.
+    @inline(__always) func now(_ f: UnitFigures, slot k: Int) -> Double? {
         guard k >= 0, k < subData.count, let r = f.row else { return nil }
         return subData[k].withUnsafeBufferPointer { bySub -> Double? in
             guard f.s < bySub.count else { return nil }
@@ -118,6 +121,19 @@ struct FigureReader: Sendable {
         let k = Int(id.slot)
         guard k >= 0, k < prevCols.count else { return nil }
         switch back {
+        case 1, 2:
+            return before(f, slot: k, back)
+        default:
+            var p = period
+            for _ in 0..<back { p = p.previous }
+            return history[p]?[f.unit, id]
+        }
+    }
+
+    /// `before` one or two periods back, of an indicator given by its interned number (nil for any other `back`).
+    @inline(__always) func before(_ f: UnitFigures, slot k: Int, _ back: Int) -> Double? {
+        guard k >= 0, k < prevCols.count else { return nil }
+        switch back {
         case 1:
             guard let r = f.prevRow else { return nil }
             return prevData.withUnsafeBufferPointer { d in d[k].withUnsafeBufferPointer { col in r < col.count ? PeriodValues.figure(col[r]) : nil } }
@@ -125,9 +141,7 @@ struct FigureReader: Sendable {
             guard let r = f.earlierRow else { return nil }
             return earlierData.withUnsafeBufferPointer { d in d[k].withUnsafeBufferPointer { col in r < col.count ? PeriodValues.figure(col[r]) : nil } }
         default:
-            var p = period
-            for _ in 0..<back { p = p.previous }
-            return history[p]?[f.unit, id]
+            return nil
         }
     }
 

@@ -51,6 +51,8 @@ public struct RepeatCheck: Check {
         })
         let flows = ctx.catalog.indicators.filter { $0.kind == .flow }
         let stocks = ctx.catalog.indicators.filter { if case .stock = $0.kind { return true }; return false }
+        // Their interned numbers: the loops below run for every unit.
+        let flowSlots = flows.map { Int($0.id.slot) }, stockSlots = stocks.map { Int($0.id.slot) }
         var tally = UnitCounter()
         let sRepeat = tally.slot(Self.repeated), sFrozen = tally.slot(Self.frozen)
         defer { ctx.tally.add(tally) }
@@ -79,10 +81,11 @@ public struct RepeatCheck: Check {
                 // Flows equal to last period's, and how likely that is from the unit's own changes.
                 var equal: [(Indicator, Double, Double)] = []
                 var judged = false
-                for ind in flows {
-                    guard let now = rd.now(f, ind.id), now != 0, let last = rd.before(f, ind.id, 1) else { continue }
+                for (j, slot) in flowSlots.enumerated() {
+                    guard let now = rd.now(f, slot: slot), now != 0, let last = rd.before(f, slot: slot, 1) else { continue }
                     judged = true
                     guard now == last else { continue }
+                    let ind = flows[j]
                     let step = pow(10, -Double(ind.decimals))
                     var changes: [Double] = []
                     for back in 1..<4 {
@@ -105,15 +108,16 @@ public struct RepeatCheck: Check {
                 }
                 // Stocks frozen for `nPeriods` periods while a flow moved.
                 var nonzero = 0, same: [Indicator] = [], complete = true
-                for ind in stocks {
-                    guard let now = rd.now(f, ind.id), now != 0 else { continue }
+                for (j, slot) in stockSlots.enumerated() {
+                    guard let now = rd.now(f, slot: slot), now != 0 else { continue }
                     nonzero += 1
                     var unchanged = true
                     for back in 1..<nPeriods {
-                        guard let v = rd.before(f, ind.id, back) else { complete = false; unchanged = false; break }
+                        let earlier = back <= 2 ? rd.before(f, slot: slot, back) : rd.before(f, stocks[j].id, back)
+                        guard let v = earlier else { complete = false; unchanged = false; break }
                         if v != now { unchanged = false; break }
                     }
-                    if unchanged { same.append(ind) }
+                    if unchanged { same.append(stocks[j]) }
                 }
                 // One stable stock over the last `reported` reported periods (gaps skipped, and said).
                 var seriesFound = false
@@ -138,8 +142,8 @@ public struct RepeatCheck: Check {
                 }
                 guard nonzero >= minStocks, complete else { tally.missing(sFrozen); tally.next(); continue }
                 tally.ran(sFrozen)
-                let moving = flows.contains { ind in
-                    guard let a = rd.now(f, ind.id), let b = rd.before(f, ind.id, 1) else { return false }
+                let moving = flowSlots.contains { slot in
+                    guard let a = rd.now(f, slot: slot), let b = rd.before(f, slot: slot, 1) else { return false }
                     return a != b
                 }
                 if moving, !seriesFound, Double(same.count) >= share * Double(nonzero) {
