@@ -94,14 +94,15 @@ extension CheckContext {
             let units = unitsByLevel.first { $0.level == level }?.units ?? []
             let tree = reference.tree
             let previous = previousValues, earlier = earlierValues
-            // A large level's history rows are looked up on a thread of their own meanwhile: the
-            // checks that start first all need this index, and wait for it.
-            let history: InBackground<([Int?], [Int?])>? = units.count < Self.levelSplitUnits ? nil : InBackground {
+            let historyRows: @Sendable () -> ([Int?], [Int?]) = {
                 (units.map { previous.row(of: $0.unit) }, units.map { earlier.row(of: $0.unit) })
             }
+            // A large level's history rows are looked up on a thread of their own meanwhile: the
+            // checks that start first all need this index, and wait for it.
+            let history = units.count < Self.levelSplitUnits ? nil : InBackground(historyRows)
             let rows = units.map { submissions[$0.submission].values.row(of: $0.unit) }
             let parents = units.map { tree.parent(of: $0.unit) }
-            let (prevRows, earlierRows) = history?.value ?? (units.map { previous.row(of: $0.unit) }, units.map { earlier.row(of: $0.unit) })
+            let (prevRows, earlierRows) = history?.value ?? historyRows()
             return LevelIndex(rows: rows, prevRows: prevRows, earlierRows: earlierRows, parents: parents)
         }
     }

@@ -18,22 +18,28 @@ struct TitleMeaning: Sendable {
     let indicator: IndicatorID?
 }
 
-/// The titles' meanings a reader has worked out, shared by the threads reading files. Bounded:
-/// past `limit` titles (no real set of forms has them) a meaning is worked out each time.
-final class TitleMeanings: @unchecked Sendable {
-    static let limit = 4096
+/// What a reader has worked out and keeps for the next file, shared by the threads reading files
+/// (the titles' meanings, the headers' titles). Bounded: past `limit` entries (no real set of
+/// forms has them) an answer is worked out each time.
+final class ReaderMemo<Key: Hashable, Value>: @unchecked Sendable {
+    let limit: Int
     private let lock = NSLock()
-    private var known: [[String]: TitleMeaning] = [:]
+    private var known: [Key: Value] = [:]
 
-    subscript(levels: [String]) -> TitleMeaning? {
-        get { lock.withLock { known[levels] } }
+    init(limit: Int) { self.limit = limit }
+
+    subscript(key: Key) -> Value? {
+        get { lock.withLock { known[key] } }
         set {
             lock.withLock {
-                if known.count < Self.limit || known[levels] != nil { known[levels] = newValue }
+                if known.count < limit || known[key] != nil { known[key] = newValue }
             }
         }
     }
 }
+
+/// The titles' meanings a reader has worked out (see `FormReader.meaning(of:)`).
+typealias TitleMeanings = ReaderMemo<[String], TitleMeaning>
 
 /// Turns a grid into submissions: finds the header row by scanning, maps columns by id or Chinese
 /// name in any order, reads the period from the metadata rows, reads every data row and the
@@ -48,9 +54,9 @@ public struct FormReader: Sendable {
         let tree: Pending<DivisionTree?>
         let vocabulary: SignOffVocabulary
         /// What the titles of forms already read mean (see `meaning(of:)`).
-        let meanings = TitleMeanings()
+        let meanings = TitleMeanings(limit: 4096)
         /// The titles of the headers of forms already read (see `TableHeader`).
-        let headers = HeaderTitles()
+        let headers = HeaderTitles(limit: 256)
         init(_ catalog: Catalog, _ tree: Pending<DivisionTree?>, _ vocabulary: SignOffVocabulary) {
             self.catalog = catalog; self.tree = tree; self.vocabulary = vocabulary
         }

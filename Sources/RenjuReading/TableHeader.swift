@@ -40,7 +40,7 @@ struct TableHeader {
         // of a template gives the same titles, worked out once (`HeaderTitles`).
         let top = rows.first ?? first, bottom = rows.last ?? first
         if let known, !grid.merges.contains(where: { $0.top <= bottom && $0.bottom >= top }) {
-            let text = rows.map { r in grid.cells(inRow: r).map { HeaderTitles.Cell(column: $0.column, text: $0.cell.display) } }
+            let text = rows.map { r in grid.cells(inRow: r).map { HeaderText.Cell(column: $0.column, text: $0.cell.display) } }
             if let hit = known[text] { titles = hit.titles; keys = hit.keys; return }
             (titles, keys) = Self.titles(grid, rows: rows)
             known[text] = (titles, keys)
@@ -140,21 +140,9 @@ struct TableHeader {
 }
 
 /// The titles of headers a reader has worked out, by the text of their cells (headers without
-/// merged cells), shared by the threads reading files. Bounded: past `limit` headers (no real
-/// set of forms has them) the titles are worked out each time.
-final class HeaderTitles: @unchecked Sendable {
+/// merged cells; see `TableHeader.init`).
+enum HeaderText {
     struct Cell: Hashable { let column: Int; let text: String }
     typealias Titles = (titles: [(column: Int, last: Int, levels: [String])], keys: Set<String>)
-    static let limit = 256
-    private let lock = NSLock()
-    private var known: [[[Cell]]: Titles] = [:]
-
-    subscript(text: [[Cell]]) -> Titles? {
-        get { lock.withLock { known[text] } }
-        set {
-            lock.withLock {
-                if known.count < Self.limit || known[text] != nil { known[text] = newValue }
-            }
-        }
-    }
 }
+typealias HeaderTitles = ReaderMemo<[[HeaderText.Cell]], HeaderText.Titles>
