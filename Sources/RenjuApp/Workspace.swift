@@ -43,37 +43,34 @@ public struct Workspace: Sendable {
     public func referenceAndInput(_ inputs: [String], period: Period? = nil) throws -> (reference: ReferenceData, input: InputSet) {
         if let ready = loaded.ready { return (ready, try read(inputs, period: period, reference: ready)) }
         let tree = Pending<DivisionTree?>()
-        let divisions = Pending<Result<DivisionTree, any Error>>()
-        var started = false
-        func divisionsLoaded() throws -> DivisionTree {
-            do { return try divisions.value.get() } catch { throw Self.referenceError(error) }
+        var loading: InBackground<Result<DivisionTree, any Error>>?
+        // The divisions, once loaded (nil if they were never started); their error as the reference data's.
+        func divisionsLoaded() throws -> DivisionTree? {
+            do { return try loading?.value.get() } catch { throw Self.referenceError(error) }
         }
         let light: ReferenceData
         do {
             light = try loadReference(tree: { files in
-                started = true
-                let thread = Thread {
+                loading = InBackground {
                     let made = Result<DivisionTree, any Error> { try DivisionsLoader.load(paths: files) }
                     tree.fulfil(try? made.get())
-                    divisions.fulfil(made)
+                    return made
                 }
-                thread.stackSize = 8 << 20
-                thread.start()
                 return DivisionTree()  // a stand-in: the reading asks `tree` for them
             })
         } catch {
             // The divisions come before the rest of the reference data: their error is told first.
-            if started { _ = try divisionsLoaded() }
+            _ = try divisionsLoaded()
             throw error
         }
-        guard started else { return (light, try read(inputs, period: period, reference: light)) }
+        guard loading != nil else { return (light, try read(inputs, period: period, reference: light)) }
         let input: InputSet
         do { input = try read(inputs, period: period, tree: tree, reference: light) } catch {
             _ = try divisionsLoaded()
             throw error
         }
         var ref = light
-        ref.tree = try divisionsLoaded()
+        ref.tree = try divisionsLoaded() ?? DivisionTree()
         return (try loaded.value { ref }, input)
     }
 

@@ -254,29 +254,3 @@ public struct Validator: Sendable {
         }.map(\.element)
     }
 }
-
-/// A value made on another thread, waited for when asked for.
-final class InBackground<T: Sendable>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: T?
-    private let make: @Sendable () -> T
-
-    init(_ make: @escaping @Sendable () -> T) {
-        self.make = make
-        // A thread of its own, not the shared pool: a caller that is itself one of the pool's
-        // threads (the desk checks uploads side by side) must not wait for a pool that is full.
-        let thread = Thread { [self] in
-            result = make()
-            done.signal()
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
-    }
-
-    /// The value, once made (the semaphore is given back: a second call does not wait).
-    var value: T {
-        done.wait()
-        defer { done.signal() }
-        return result ?? make()
-    }
-}

@@ -57,3 +57,20 @@ public final class Pending<Value: Sendable>: @unchecked Sendable {
         }
     }
 }
+
+/// A value made on a thread of its own, waited for when asked for. A thread of its own, not the
+/// shared pool: a caller that is itself one of the pool's threads (the desk checks uploads side
+/// by side) must not wait for a pool that is full.
+public final class InBackground<T: Sendable>: Sendable {
+    private let made = Pending<T>()
+
+    public init(_ make: @escaping @Sendable () -> T) {
+        let made = self.made
+        let thread = Thread { made.fulfil(make()) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// The value, once made.
+    public var value: T { made.value }
+}
