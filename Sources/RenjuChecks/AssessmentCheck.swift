@@ -69,9 +69,12 @@ public struct AssessmentCheck: Check {
             defer { bunchUnits += withTargetAt.reduce(0) { $0 + ($1 ? 1 : 0) } }
             // Targets: rates in any period, year-to-date figures at year end (when the year is judged).
             if !targets.all.isEmpty {
+                // The units with any target, found once (most units of a province have none).
+                let targeted = figs.indices.filter { targets.hasTargets(for: figs[$0].unit) }
                 for ind in ctx.catalog.indicators where ind.kind.isRate || (ind.kind == .ytd && ctx.period.isYearEnd) {
                     var justAbove: [Int] = [], justBelow = 0, withTarget = 0
-                    for (k, f) in figs.enumerated() {
+                    for k in targeted {
+                        let f = figs[k]
                         guard let t = targets.target(year: ctx.period.year, unit: f.unit, indicator: ind.id), t > 0,
                               let x = rd.nowOrRate(f, ind) else { continue }
                         withTarget += 1

@@ -19,9 +19,10 @@ enum Robust {
         guard k <= n, p > 0 else { return 0 }
         guard p < 1 else { return 1 }
         let lp = log(p), lq = log(1 - p)
+        let ln: Double = lgamma(Double(n + 1))
         var total = 0.0
         for j in k...n {
-            let l = lgamma(Double(n + 1)) - lgamma(Double(j + 1)) - lgamma(Double(n - j + 1)) + Double(j) * lp + Double(n - j) * lq
+            let l = ln - lgamma(Double(j + 1)) - lgamma(Double(n - j + 1)) + Double(j) * lp + Double(n - j) * lq
             total += exp(l)
         }
         return min(1, total)

@@ -36,31 +36,42 @@ public struct HeapingCheck: Check {
         var out: [Finding] = []
         for (level, units) in ctx.unitsByLevel {
             // Per parent: how many counts, how many end in 0 or 5.
-            var stats: [UnitCode: (n: Int, k: Int, sub: Int)] = [:]
+            // The parents in the order first met, each with its counts (`stats[i]` is `order[i]`'s).
             var order: [UnitCode] = []
+            var stats: [(n: Int, k: Int, sub: Int)] = []
+            var place: [UnitCode: Int] = [:]
             let index = ctx.levelIndex(at: level)
             let figs = UnitFigures.all(ctx, level, units)
+            // A parent's units mostly come one after another: the last parent's place is kept at hand.
+            var lastParent: UnitCode?, last = -1
             for (k, u) in units.enumerated() {
                 guard let p = index.parents[k] else { continue }
+                let i: Int
+                if p == lastParent { i = last } else if let known = place[p] { i = known } else {
+                    i = order.count
+                    place[p] = i; order.append(p); stats.append((0, 0, u.submission))
+                }
+                lastParent = p; last = i
                 let f = figs[k]
-                var s = stats[p] ?? (0, 0, u.submission)
-                if stats[p] == nil { order.append(p) }
                 for id in counts {
                     guard let v = rd.now(f, id), v >= minValue, v == v.rounded(), v < 9e15 else { continue }
-                    s.n += 1
-                    if Int64(v) % 5 == 0 { s.k += 1 }
+                    stats[i].n += 1
+                    if Int64(v) % 5 == 0 { stats[i].k += 1 }
                 }
-                stats[p] = s
             }
             // Peers of a parent: the other parents under the same county (or the same grandparent).
-            var byScope: [UnitCode?: [UnitCode]] = [:]
-            for p in order { byScope[ctx.peerScope(of: p) ?? tree.parent(of: p), default: []].append(p) }
-            for p in order {
-                guard let s = stats[p], s.n >= minValues else { tally.add(slot, evaluated: 0, skipped: 1); continue }
+            var byScope: [UnitCode?: [Int]] = [:]
+            for (i, p) in order.enumerated() { byScope[ctx.peerScope(of: p) ?? tree.parent(of: p), default: []].append(i) }
+            for (i, p) in order.enumerated() {
+                let s = stats[i]
+                guard s.n >= minValues else { tally.add(slot, evaluated: 0, skipped: 1); continue }
                 tally.add(slot, evaluated: 1)
-                let peers = (byScope[ctx.peerScope(of: p) ?? tree.parent(of: p)] ?? []).filter { $0 != p }
-                    .compactMap { stats[$0] }.filter { $0.n >= minValues }.map { Double($0.k) / Double($0.n) }
+                let peers = (byScope[ctx.peerScope(of: p) ?? tree.parent(of: p)] ?? []).filter { $0 != i }
+                    .map { stats[$0] }.filter { $0.n >= minValues }.map { Double($0.k) / Double($0.n) }
                 let expected = max(0.2, OrderStatistics.median(peers) ?? 0.2)
+                // No more than expected: the tail is at least one half (a binomial's median is at
+                // least the floor of its mean), never under a small limit, and is not worked out.
+                if maxP < 0.4, Double(s.k) <= Double(s.n) * expected { continue }
                 let tail = Robust.binomialTail(s.k, s.n, expected)
                 guard tail <= maxP else { continue }
                 let sub = ctx.submissions[s.sub]

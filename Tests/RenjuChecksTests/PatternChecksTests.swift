@@ -117,6 +117,18 @@ final class PatternChecksTests: XCTestCase {
         XCTAssertEqual(DetectorMath.binomialTail(1, 2, 0.2), 0.36, accuracy: 1e-12)
     }
 
+    func testATailAtOrBelowTheMeanIsAtLeastOneHalf() {
+        // The heaping check leaves a township whose share is no more than expected without working
+        // out its tail (it cannot be under the check's limit): held here over counts and shares.
+        for n in 1...120 {
+            for p in stride(from: 0.2, through: 0.95, by: 0.05) {
+                for k in 0...n where Double(k) <= Double(n) * p {
+                    XCTAssertGreaterThanOrEqual(DetectorMath.binomialTail(k, n, p), 0.5 - 1e-9, "n \(n), p \(p), k \(k)")
+                }
+            }
+        }
+    }
+
     func testWarningsAreScoredByTheShareOfTheCountyTheyPutInDoubt() throws {
         let ref = try county(villages: 10)
         var rows: [(String, [String: Double?])] = []
