@@ -145,6 +145,8 @@ public enum CSV {
     public struct RecordSink: CSVSink {
         public var records: [(row: Int, fields: [String])] = []
         var current: [String] = []
+        /// The last record's width: room for the next at once (a reference file's rows are alike).
+        var width = 0
         public init() {}
         public mutating func keeps(row: Int, column: Int) -> Bool { true }
         public mutating func field(row: Int, column: Int, bytes: UnsafeBufferPointer<UInt8>, quoted: Bool) {
@@ -153,7 +155,12 @@ public enum CSV {
             current.append(CSV.text(bytes))
         }
         public mutating func endLine(row: Int) {
-            if !current.isEmpty { records.append((row, current)); current = [] }
+            if !current.isEmpty {
+                width = current.count
+                records.append((row, current))
+                current = []
+                current.reserveCapacity(width)
+            }
         }
         public mutating func cellTooLong(row: Int, column: Int) {}
     }
