@@ -117,11 +117,11 @@ public enum CSVReader {
                 // The header may span rows under its first (TableHeader.maxExtraRows): with them in, the layout is known.
                 rowsUnderHeader += 1
                 if rowsUnderHeader >= TableHeader.maxExtraRows {
-                    if let keep = stream.take(grid) { grid.removeRows(after: keep) }
+                    // Room for the form's rows at once, before the first are read (a table grown row
+                    // by row holds half as much again as it needs, and moves each time it grows).
+                    if let keep = stream.take(grid, lines: lines) { grid.removeRows(after: keep) }
                     if stream.holdsWhole { self.stream = nil } else {
                         byRow = true; row.reserve(width: widthLimit)
-                        // Room for the rest at once (a table grown row by row holds half as much again as it needs).
-                        stream.reserve(rows: lines - r)
                     }
                 }
             }
@@ -140,72 +140,120 @@ public enum CSVReader {
     }
 }
 
-/// One CSV row as the scanner cut it: its kept fields, left to right, each found by its column.
-/// A field the scanner handed over where it stands in the file's bytes (`input`, valid while the
-/// file is scanned) is kept as its place there; any other is copied. Reused from row to row.
+/// One CSV row as the scanner cut it: its kept fields, each found by its column. A field the
+/// scanner handed over where it stands in the file's bytes (`input`, valid while the file is
+/// scanned) is kept as its place there; any other is copied. Reused from row to row: a column's
+/// place is marked with the row's number, so a new row clears nothing (25 million fields a
+/// national quarter, each kept without a check of an array's uniqueness).
 struct CSVRow {
-    struct Field { let column: Int; let start: Int; let end: Int; let inInput: Bool }
     /// The bytes being scanned.
     var input = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     /// Copied fields' bytes.
     private var own: [UInt8] = []
-    private(set) var fields: [Field] = []
-    /// The index in `fields` of each column's field, −1 for none.
-    private var indexOf: [Int32] = []
+    private let places = Places()
 
-    var isEmpty: Bool { fields.isEmpty }
+    var isEmpty: Bool { places.count == 0 }
 
-    mutating func reserve(width: Int) { indexOf = Array(repeating: -1, count: width) }
+    /// Room for a field in each of the first `width` columns (a table's width); a field further
+    /// right is kept aside.
+    mutating func reserve(width: Int) { places.reserve(width) }
 
     mutating func append(column: Int, _ b: UnsafeBufferPointer<UInt8>) {
-        if column < indexOf.count { indexOf[column] = Int32(truncatingIfNeeded: fields.count) }
         if let base = input.baseAddress, let p = b.baseAddress, p >= base, p + b.count <= base + input.count {
             let start = p - base
-            fields.append(Field(column: column, start: start, end: start + b.count, inInput: true))
+            places.put(column, start: start, end: start + b.count, inInput: true)
         } else {
             let start = own.count
             own.append(contentsOf: b)
-            fields.append(Field(column: column, start: start, end: own.count, inInput: false))
+            places.put(column, start: start, end: own.count, inInput: false)
         }
     }
 
     mutating func removeAll() {
-        for f in fields where f.column < indexOf.count { indexOf[f.column] = -1 }
-        fields.removeAll(keepingCapacity: true)
-        own.removeAll(keepingCapacity: true)
+        places.nextRow()
+        if !own.isEmpty { own.removeAll(keepingCapacity: true) }
     }
 
-    /// The row's fields' bytes, for the length of `body` (read through buffers: a row is read
-    /// for every unit of a national quarter, and holding the row's arrays counted them in and out).
+    /// The row's fields' bytes, for the length of `body`.
     func withFields<R>(_ body: (Fields) -> R) -> R {
-        own.withUnsafeBufferPointer { own in
-            fields.withUnsafeBufferPointer { fields in
-                indexOf.withUnsafeBufferPointer { indexOf in
-                    body(Fields(input: input, own: own, fields: fields, indexOf: indexOf))
-                }
-            }
-        }
+        own.withUnsafeBufferPointer { own in body(Fields(input: input, own: own, places: places)) }
     }
 
     struct Fields {
         let input: UnsafeBufferPointer<UInt8>
         let own: UnsafeBufferPointer<UInt8>
-        let fields: UnsafeBufferPointer<Field>
-        let indexOf: UnsafeBufferPointer<Int32>
-        func bytes(_ f: Field) -> UnsafeBufferPointer<UInt8> {
-            UnsafeBufferPointer(rebasing: (f.inInput ? input : own)[f.start..<f.end])
-        }
+        fileprivate let places: Places
         /// The field at a column, if the row has one there.
+        @inline(__always)
         func at(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
-            guard column >= 0, column < indexOf.count else { return nil }
-            let i = Int(indexOf[column])
-            return i >= 0 ? bytes(fields[i]) : nil
+            guard let f = places.field(column) else { return nil }
+            return UnsafeBufferPointer(rebasing: (f.inInput ? input : own)[f.start..<f.end])
+        }
+        /// The row's fields, left to right.
+        var all: [(column: Int, bytes: UnsafeBufferPointer<UInt8>)] {
+            places.columns().compactMap { c in at(c).map { (c, $0) } }
         }
     }
 
     /// The row as a grid row: text cells, left to right, as `GridSink` stores them.
     func cells() -> [Grid.Entry] {
-        withFields { f in f.fields.map { Grid.Entry(column: $0.column, cell: .text(CSV.text(f.bytes($0))), format: -1) } }
+        withFields { f in f.all.map { Grid.Entry(column: $0.column, cell: .text(CSV.text($0.bytes)), format: -1) } }
+    }
+}
+
+/// Where each column's field of the current row lies: a column's entry counts only when it
+/// carries the row's number (`row`). Owned memory, freed with the row.
+private final class Places {
+    struct Field { let start: Int; let end: Int; let inInput: Bool }
+    private(set) var width = 0
+    private var rowOf: UnsafeMutablePointer<Int> = .allocate(capacity: 1)
+    private var starts: UnsafeMutablePointer<Int> = .allocate(capacity: 1)
+    /// A field's end; negative (−end − 1) for bytes copied aside rather than in the input.
+    private var ends: UnsafeMutablePointer<Int> = .allocate(capacity: 1)
+    private var row = 1
+    /// Fields of columns at or beyond `width`, in order.
+    private var beyond: [(column: Int, field: Field)] = []
+    private(set) var count = 0
+
+    deinit { rowOf.deallocate(); starts.deallocate(); ends.deallocate() }
+
+    func reserve(_ columns: Int) {
+        guard columns > width else { return }
+        let held = self.columns().compactMap { c in field(c).map { (c, $0) } }
+        rowOf.deallocate(); starts.deallocate(); ends.deallocate()
+        rowOf = .allocate(capacity: columns); starts = .allocate(capacity: columns); ends = .allocate(capacity: columns)
+        // Marked with no row (rows count from 1).
+        rowOf.initialize(repeating: 0, count: columns)
+        starts.initialize(repeating: 0, count: columns)
+        ends.initialize(repeating: 0, count: columns)
+        width = columns
+        beyond.removeAll(); count = 0
+        for (c, f) in held { put(c, start: f.start, end: f.end, inInput: f.inInput) }
+    }
+
+    @inline(__always)
+    func put(_ column: Int, start: Int, end: Int, inInput: Bool) {
+        count += 1
+        guard column >= 0, column < width else { beyond.append((column, Field(start: start, end: end, inInput: inInput))); return }
+        rowOf[column] = row; starts[column] = start; ends[column] = inInput ? end : -end - 1
+    }
+
+    @inline(__always)
+    func field(_ column: Int) -> Field? {
+        if column >= 0, column < width {
+            guard rowOf[column] == row else { return nil }
+            let e = ends[column]
+            return e >= 0 ? Field(start: starts[column], end: e, inInput: true) : Field(start: starts[column], end: -e - 1, inInput: false)
+        }
+        return beyond.first { $0.column == column }?.field
+    }
+
+    /// The columns with a field, left to right.
+    func columns() -> [Int] { (0..<width).filter { rowOf[$0] == row } + beyond.map(\.column) }
+
+    func nextRow() {
+        row += 1; count = 0
+        if !beyond.isEmpty { beyond.removeAll(keepingCapacity: true) }
     }
 }
 
@@ -227,13 +275,15 @@ final class CSVTableStream {
     }
 
     /// Reads the body rows `grid` holds; returns the last row to keep (the header's), or nil to keep all.
-    func take(_ grid: Grid) -> Int? {
+    /// `lines`, the file's lines, makes room for the rows under the header when the layout is decided.
+    func take(_ grid: Grid, lines: Int? = nil) -> Int? {
         if holdsWhole { return nil }
         if wide == nil {
             guard let layout = reader.layout(of: grid), layout.kind == .wide else { holdsWhole = true; return nil }
             wide = WideTable(reader, grid, file: file, header: layout.header, meta: layout.meta, defaultPeriod: defaultPeriod)
             headerBottom = layout.header.bottom
             plainRows = wide?.readsPlainRows ?? false
+            if let lines { reserve(rows: lines - headerBottom - 1) }
         }
         for r in grid.rowIndices where r > headerBottom { wide?.read(row: r, of: grid) }
         return headerBottom

@@ -193,23 +193,31 @@ struct WideTable {
     /// it as text cells (`read(row:cells:grid:)`).
     mutating func read(row r: Int, bytes row: CSVRow, grid: Grid) -> Bool {
         row.withFields { fields -> Bool in
-            let field = fields.at
-            guard let codeBytes = field(codeColumn.first), let unit = UnitCode(asciiDigits: codeBytes) else { return false }
+            guard let codeBytes = fields.at(codeColumn.first), let unit = UnitCode(asciiDigits: codeBytes) else { return false }
             // Every figure first: a cell that is not a plain decimal sends the row to the text path untouched.
-            scratch.plain.removeAll(keepingCapacity: true)
-            for c in valueFileColumns {
-                guard let b = field(c), !b.isEmpty else { scratch.plain.append(PeriodValues.blankEntry); continue }
-                guard let v = NumberText.plainDecimal(b) else { return false }
-                scratch.plain.append(v)
+            // (Written through one buffer: an append a figure checked the array's uniqueness each time.)
+            if scratch.plain.count != valueFileColumns.count {
+                scratch.plain = Array(repeating: PeriodValues.blankEntry, count: valueFileColumns.count)
             }
+            let plain = valueFileColumns.withUnsafeBufferPointer { columns in
+                scratch.plain.withUnsafeMutableBufferPointer { out -> Bool in
+                    for k in columns.indices {
+                        guard let b = fields.at(columns[k]), !b.isEmpty else { out[k] = PeriodValues.blankEntry; continue }
+                        guard let v = NumberText.plainDecimal(b) else { return false }
+                        out[k] = v
+                    }
+                    return true
+                }
+            }
+            guard plain else { return false }
             if !pictures.isEmpty {
                 for i in pictures.indices {
-                    pictures[i].note(field(pictures[i].column).map { RawCell.text(CSV.text($0)) })
+                    pictures[i].note(fields.at(pictures[i].column).map { RawCell.text(CSV.text($0)) })
                 }
             }
             rowNames.removeAll(keepingCapacity: true)
             for span in nameColumns {
-                if let b = field(span.first), !b.isEmpty, let name = TextNormalizer.foldedUnlessBlank(CSV.text(b)) {
+                if let b = fields.at(span.first), !b.isEmpty, let name = TextNormalizer.foldedUnlessBlank(CSV.text(b)) {
                     rowNames.append(name)
                 }
             }

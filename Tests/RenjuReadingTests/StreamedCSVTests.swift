@@ -29,6 +29,28 @@ final class StreamedCSVTests: XCTestCase {
         }
     }
 
+    func testAFieldsFiguresAreReadFromItsBytesAsFromAnyCollection() {
+        // The scanner's fields go through the bytes' own loop; any other caller through the
+        // generic one. Random texts of digits, points, signs and other bytes, and the edges by hand.
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789.-+ e,x".utf8)
+        var texts = ["", "-", "+", ".", "-.", "5.", ".5", "-.5", "+7", "-0", "0.000", "1.2.3", "--5", "5-", "123456789012345",
+                     "1234567890123456", "12345678.9012345", "1234567890.123456", "99999999999999999999", "0000000000000001"]
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 1...18, using: &rng)
+            texts.append(String(decoding: (0..<length).map { _ in alphabet.randomElement(using: &rng) ?? 0x30 }, as: UTF8.self))
+            // Mostly numbers, as fields are.
+            texts.append((Bool.random(using: &rng) ? "-" : "") + String(Int.random(in: 0...9_999_999, using: &rng))
+                         + (Bool.random(using: &rng) ? "." + String(Int.random(in: 0...99_999, using: &rng)) : ""))
+        }
+        for text in texts {
+            let bytes = Array(text.utf8)
+            let generic = NumberText.plainDecimal(bytes[...])
+            let fromBuffer = bytes.withUnsafeBufferPointer { NumberText.plainDecimal($0) }
+            XCTAssertEqual(fromBuffer?.bitPattern, generic?.bitPattern, "“\(text)”")
+        }
+    }
+
     func testAFormReadRowByRowReadsExactlyWhatTheWholeGridReads() throws {
         let reference = try testReference()
         var lines = ["关于农村人居环境的统计表", "报告期：2025Q3", "区划代码,单位名称,总户数,卫生厕所户数,保洁员,生活垃圾产生量,照片"]
