@@ -37,13 +37,24 @@ public enum CSVReader {
         return (r.grid, r.problems, r.stream ?? makeStream())
     }
 
+    /// `read` on a file's bytes as they lie, for bytes `TextDecoding.decode` would read as UTF-8
+    /// unchanged (`TextDecoding.isUnmarkedUTF8`): no String is made of the whole file.
+    static func read(bytes: UnsafeBufferPointer<UInt8>, name: String?, stream makeStream: () -> CSVTableStream) -> (grid: Grid, problems: [Problem], stream: CSVTableStream) {
+        let r = scan(bytes: bytes, name: name, makeStream: makeStream)
+        return (r.grid, r.problems, r.stream ?? makeStream())
+    }
+
     static func scan(_ text: String, name: String?, makeStream: () -> CSVTableStream?) -> (grid: Grid, problems: [Problem], stream: CSVTableStream?) {
         var text = text
+        return text.withUTF8 { scan(bytes: $0, name: name, makeStream: makeStream) }
+    }
+
+    static func scan(bytes: UnsafeBufferPointer<UInt8>, name: String?, makeStream: () -> CSVTableStream?) -> (grid: Grid, problems: [Problem], stream: CSVTableStream?) {
         // The file's lines: at most as many body rows, room for which a form's table takes at once.
-        let lines = text.withUTF8 { bytes in CSV.lineFeeds(bytes) + 1 }
+        let lines = CSV.lineFeeds(bytes) + 1
         func run(_ spanning: Bool) -> CSVScanner<GridSink> {
             var s = CSVScanner(sink: GridSink(name: name, stream: makeStream(), lines: lines))
-            text.withUTF8 { s.run($0, quotesSpanLines: spanning) }
+            s.run(bytes, quotesSpanLines: spanning)
             return s
         }
         let first = run(true)

@@ -197,23 +197,35 @@ public struct InputLoader: Sendable {
                 set.findings.append(Finding(rule: .encoding, severity: .error, unit: nil, period: defaultPeriod, message: message,
                                             source: SourceRef(file: file)))
             }
-            // Decoded once: bytes that are valid UTF-8 (without a BOM) decode as UTF-8 and as nothing else.
-            let decoded = TextDecoding.decode(data)
-            if decoded?.encoding != .utf8, !data.starts(with: [0xEF, 0xBB, 0xBF]), TextDecoding.looksMixed(data) {
-                encodingRefused(Message(zh: "文件混用了 UTF-8 和 GBK 两种编码（多半是从不同文件拼接而来），无法可靠读取：请在 Excel 中打开后另存为一种编码的 CSV",
-                                        en: "The file mixes UTF-8 and GBK text (pasted from two sources) and cannot be read reliably: save it again in one encoding"))
-                return
+            typealias Parsed = (grid: Grid, problems: [CSVReader.Problem], stream: CSVTableStream)
+            let stream = { CSVTableStream(reader, file: file, defaultPeriod: defaultPeriod) }
+            /// The text decoded, then read; nil, having said why, when its encoding is refused.
+            func decodedAndRead() -> Parsed? {
+                // Decoded once: bytes that are valid UTF-8 (without a BOM) decode as UTF-8 and as nothing else.
+                let decoded = TextDecoding.decode(data)
+                if decoded?.encoding != .utf8, !data.starts(with: [0xEF, 0xBB, 0xBF]), TextDecoding.looksMixed(data) {
+                    encodingRefused(Message(zh: "文件混用了 UTF-8 和 GBK 两种编码（多半是从不同文件拼接而来），无法可靠读取：请在 Excel 中打开后另存为一种编码的 CSV",
+                                            en: "The file mixes UTF-8 and GBK text (pasted from two sources) and cannot be read reliably: save it again in one encoding"))
+                    return nil
+                }
+                guard let (text, encoding) = decoded else {
+                    unreadable("编码无法识别（既不是 UTF-8 也不是 GB18030）/ unknown text encoding"); return nil
+                }
+                if encoding == .gb18030, TextDecoding.looksSingleByteWestern(data) {
+                    // Read as GBK, a Latin-1 file's names would be garbled without a word: ask instead.
+                    encodingRefused(Message(zh: "文件的编码无法确定：既不是 UTF-8，也不像 GBK（更像西文编码 Latin-1/Windows-1252），按 GBK 读取会把名称读成乱码。请在 Excel 中打开后另存为“CSV UTF-8（逗号分隔）”",
+                                            en: "Cannot tell the file's encoding: not UTF-8, and not like GBK (more like Latin-1/Windows-1252); read as GBK its names would be garbled. Open it in Excel and save it as “CSV UTF-8 (comma delimited)”"))
+                    return nil
+                }
+                return CSVReader.read(text, name: nil, stream: stream)
             }
-            guard let (text, encoding) = decoded else {
-                unreadable("编码无法识别（既不是 UTF-8 也不是 GB18030）/ unknown text encoding"); return
+            // Valid UTF-8 without a BOM (what `decode` reads as UTF-8 unchanged, and as nothing
+            // else: the usual file) is scanned where its bytes lie, no String made of the file.
+            let unmarked: Parsed? = data.withUnsafeBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                return TextDecoding.isUnmarkedUTF8(bytes) ? CSVReader.read(bytes: bytes, name: nil, stream: stream) : nil
             }
-            if encoding == .gb18030, TextDecoding.looksSingleByteWestern(data) {
-                // Read as GBK, a Latin-1 file's names would be garbled without a word: ask instead.
-                encodingRefused(Message(zh: "文件的编码无法确定：既不是 UTF-8，也不像 GBK（更像西文编码 Latin-1/Windows-1252），按 GBK 读取会把名称读成乱码。请在 Excel 中打开后另存为“CSV UTF-8（逗号分隔）”",
-                                        en: "Cannot tell the file's encoding: not UTF-8, and not like GBK (more like Latin-1/Windows-1252); read as GBK its names would be garbled. Open it in Excel and save it as “CSV UTF-8 (comma delimited)”"))
-                return
-            }
-            let parsed = CSVReader.read(text, name: nil) { CSVTableStream(reader, file: file, defaultPeriod: defaultPeriod) }
+            guard let parsed = unmarked ?? decodedAndRead() else { return }
             streamed = (parsed.grid, parsed.stream)
             for p in parsed.problems {
                 switch p {

@@ -52,6 +52,48 @@ public enum TextDecoding {
         return rare >= 2 && common < rare
     }
 
+    /// Whether `decode` reads these bytes as UTF-8 just as they are: valid UTF-8 without a byte
+    /// order mark. Such bytes can be scanned where they lie, without making a String of them.
+    public static func isUnmarkedUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        !(bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) && isValidUTF8(bytes)
+    }
+
+    /// Whether the bytes are well-formed UTF-8 (the Unicode Standard's table 3-7: no overlong
+    /// forms, no surrogates, nothing above U+10FFFF) — what `String(validating:as: UTF8.self)`
+    /// accepts. Runs of ASCII, most of a form, are passed over eight bytes at a time.
+    public static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let n = bytes.count
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i < n {
+            if i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
+            let x = base[i]
+            if x < 0x80 { i += 1; continue }
+            @inline(__always) func continuation(_ k: Int) -> Bool { k < n && base[k] & 0xC0 == 0x80 }
+            switch x {
+            case 0xC2...0xDF:
+                guard continuation(i + 1) else { return false }
+                i += 2
+            case 0xE0...0xEF:
+                guard i + 1 < n else { return false }
+                let y = base[i + 1]
+                let low: UInt8 = x == 0xE0 ? 0xA0 : 0x80, high: UInt8 = x == 0xED ? 0x9F : 0xBF
+                guard y >= low, y <= high, continuation(i + 2) else { return false }
+                i += 3
+            case 0xF0...0xF4:
+                guard i + 1 < n else { return false }
+                let y = base[i + 1]
+                let low: UInt8 = x == 0xF0 ? 0x90 : 0x80, high: UInt8 = x == 0xF4 ? 0x8F : 0xBF
+                guard y >= low, y <= high, continuation(i + 2), continuation(i + 3) else { return false }
+                i += 4
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
     public static func decode(_ data: Data) -> (text: String, encoding: Encoding)? {
         let bytes = [UInt8](data.prefix(4))
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {

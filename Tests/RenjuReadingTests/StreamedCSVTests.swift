@@ -51,6 +51,37 @@ final class StreamedCSVTests: XCTestCase {
         }
     }
 
+    func testBytesAreTakenAsUTF8ExactlyWhenTheStringWouldBe() {
+        // A file is scanned where its bytes lie only if Swift's own validation would take them as
+        // UTF-8: random bytes around every edge of the encoding (overlong forms, surrogates,
+        // above U+10FFFF, cut short), in runs of ASCII and Chinese text.
+        var rng = SystemRandomNumberGenerator()
+        let edges: [UInt8] = [0x00, 0x2C, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE4, 0xED,
+                              0xEE, 0xEF, 0xF0, 0xF3, 0xF4, 0xF5, 0xF8, 0xFE, 0xFF]
+        let pieces: [[UInt8]] = [Array("区划代码,村".utf8), Array("1234567,89.5".utf8), Array("😀".utf8), [0xEF, 0xBB, 0xBF]]
+        var checked = 0, valid = 0
+        for _ in 0..<60_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...6, using: &rng) {
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: bytes += pieces.randomElement(using: &rng) ?? []
+                case 1: bytes.append(edges.randomElement(using: &rng) ?? 0)
+                case 2: bytes += (0..<Int.random(in: 1...9, using: &rng)).map { _ in UInt8.random(in: 0x20...0x7E, using: &rng) }
+                default: bytes.append(UInt8.random(in: 0...255, using: &rng))
+                }
+            }
+            let swift = String(validating: bytes, as: UTF8.self) != nil
+            let ours = bytes.withUnsafeBufferPointer { TextDecoding.isValidUTF8($0) }
+            XCTAssertEqual(ours, swift, "\(bytes.map { String(format: "%02X", $0) }.joined(separator: " "))")
+            checked += 1; if swift { valid += 1 }
+        }
+        // Both kinds were met in numbers.
+        XCTAssertGreaterThan(valid, 5_000); XCTAssertGreaterThan(checked - valid, 5_000)
+        // A BOM is left to the decoder (it is taken off there).
+        XCTAssertFalse([0xEF, 0xBB, 0xBF, 0x41].withUnsafeBufferPointer { TextDecoding.isUnmarkedUTF8($0) })
+        XCTAssertTrue(Array("区划代码".utf8).withUnsafeBufferPointer { TextDecoding.isUnmarkedUTF8($0) })
+    }
+
     func testAFormReadRowByRowReadsExactlyWhatTheWholeGridReads() throws {
         let reference = try testReference()
         var lines = ["关于农村人居环境的统计表", "报告期：2025Q3", "区划代码,单位名称,总户数,卫生厕所户数,保洁员,生活垃圾产生量,照片"]
