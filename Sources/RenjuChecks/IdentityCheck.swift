@@ -39,14 +39,24 @@ public struct IdentityCheck: Check {
         let cat = ctx.catalog
         let rates = cat.rates
         let partWhole = ctx.reference.checks.partWhole, requires = ctx.reference.checks.requires
+        // Each rate with its numerator and denominator, taken apart once (not for every unit).
+        let rateParts: [(ind: Indicator, n: IndicatorID, d: IndicatorID)] = rates.compactMap { ind in
+            if case let .rate(n, d) = ind.kind { return (ind, n, d) }
+            return nil
+        }
         for sub in ctx.submissions {
-            for row in sub.rows {
-                let u = row.code
-                guard let r = sub.values.row(of: u) else { continue }
-                let val: (IndicatorID) -> Double? = { sub.values.value(row: r, column: sub.values.column(for: $0)) }
+            // The submission's column of each indicator the identities read, found once.
+            let values = sub.values
+            let partWholeColumns = partWhole.map { (values.column(for: $0.0), values.column(for: $0.1)) }
+            let rateColumns = rateParts.map { (values.column(for: $0.ind.id), values.column(for: $0.n), values.column(for: $0.d)) }
+            let requiresColumns = requires.map { (values.column(for: $0.0), values.column(for: $0.1)) }
+            for row in sub.rows.indices {
+                let u = sub.rows[row].code
+                guard let r = values.row(of: u) else { continue }
+                let val: (Int?) -> Double? = { values.value(row: r, column: $0) }
                 defer { tally.next() }
-                for (part, whole) in partWhole {
-                    guard let p = val(part), let w = val(whole) else { tally.missing(slotPartwhole); continue }
+                for (k, (part, whole)) in partWhole.enumerated() {
+                    guard let p = val(partWholeColumns[k].0), let w = val(partWholeColumns[k].1) else { tally.missing(slotPartwhole); continue }
                     tally.ran(slotPartwhole)
                     if p > w + 1e-9 * max(1, abs(w)), let pi = cat[part], let wi = cat[whole] {
                         out += [ctx.finding(Self.partWhole, unit: u, sub: sub, indicator: part, value: p, expected: w, message: Message(
@@ -55,9 +65,9 @@ public struct IdentityCheck: Check {
                             source: sub.values.observation(u, part)?.source)]
                     }
                 }
-                for ind in rates {
-                    guard case let .rate(n, d) = ind.kind else { continue }
-                    guard let ov = val(ind.id), let nv = val(n), let dv = val(d) else { tally.missing(slotRate); continue }
+                for (k, (ind, n, d)) in rateParts.enumerated() {
+                    let columns = rateColumns[k]
+                    guard let ov = val(columns.0), let nv = val(columns.1), let dv = val(columns.2) else { tally.missing(slotRate); continue }
                     tally.ran(slotRate); tally.ran(slotRateundefined)
                     let exact = dv == 0 ? 0 : 100 * nv / dv
                     if dv != 0, abs(ov - exact) <= tol + 1e-9 { continue }
@@ -76,8 +86,8 @@ public struct IdentityCheck: Check {
                             source: sub.values.source(u, ind.id))]
                     }
                 }
-                for (when, then) in requires {
-                    guard let a = val(when), let b = val(then) else { tally.missing(slotRequires); continue }
+                for (k, (when, then)) in requires.enumerated() {
+                    guard let a = val(requiresColumns[k].0), let b = val(requiresColumns[k].1) else { tally.missing(slotRequires); continue }
                     tally.ran(slotRequires)
                     guard a > 0, b <= 0, let wi = cat[when], let ti = cat[then] else { continue }
                     out += [ctx.finding(Self.requires, unit: u, sub: sub, indicator: then, value: b, message: Message(
