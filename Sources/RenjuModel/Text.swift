@@ -4,6 +4,7 @@ import Foundation
 public enum TextNormalizer {
     /// NFKC folds full-width digits, letters and punctuation (`１２３４．５`, `（户）`, `：`) to ASCII.
     public static func fold(_ s: String) -> String {
+        if isFoldedAlready(s) { return s }
         // Fast path: plain ASCII needs no Unicode normalisation, only trimming.
         var ascii = true
         for b in s.utf8 where b >= 0x80 { ascii = false; break }
@@ -62,6 +63,39 @@ public enum TextNormalizer {
 
     /// Whether every scalar is printable ASCII, a tab, or a CJK unified ideograph (U+3400–U+4DBF,
     /// U+4E00–U+9FFF): text NFKC does not change and whose only blanks are ASCII.
+    /// Whether `fold` gives the text back as it is, told in one pass over its bytes: printable
+    /// ASCII, tabs and CJK ideographs (U+3400–U+4DBF, U+4E00–U+9FFF, which NFKC leaves alone), and
+    /// no blank or control character at either end. A division's name, level and code, a row's
+    /// name: almost every text a national quarter folds. False says only "not this fast way".
+    static func isFoldedAlready(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { b in
+            guard let first = b.first, let last = b.last, first > 0x20, first != 0x7F, last > 0x20, last != 0x7F else { return false }
+            var i = 0
+            let n = b.count
+            while i < n {
+                let x = b[i]
+                if x < 0x80 {
+                    guard x >= 0x20 && x != 0x7F || x == 0x09 else { return false }
+                    i += 1
+                    continue
+                }
+                // Three bytes: E3 90–BF (U+3400–U+3FFF), E4 80–B6 (U+4000–U+4DBF) or E4 B8–BF
+                // (U+4E00–U+4FFF), E5–E9 80–BF (U+5000–U+9FFF); the third byte any continuation.
+                guard i + 2 < n, b[i + 2] & 0xC0 == 0x80 else { return false }
+                let y = b[i + 1]
+                switch x {
+                case 0xE3: guard y >= 0x90 && y <= 0xBF else { return false }
+                case 0xE4: guard y >= 0x80 && y <= 0xBF && y != 0xB7 else { return false }
+                case 0xE5...0xE9: guard y >= 0x80 && y <= 0xBF else { return false }
+                default: return false
+                }
+                i += 3
+            }
+            return true
+        }
+    }
+
     static func isNFKCStable(_ s: String) -> Bool {
         for v in s.unicodeScalars {
             let x = v.value
@@ -75,6 +109,7 @@ public enum TextNormalizer {
     /// `fold(s)`, or nil when that is blank (`isBlank`), in one pass for text of ASCII and CJK
     /// ideographs (a name on a form's row, read for every unit of a national quarter).
     public static func foldedUnlessBlank(_ s: String) -> String? {
+        if isFoldedAlready(s) { return s }
         if isNFKCStable(s) {
             // What `fold` gives such text: trimmed of ASCII blanks; blank only when nothing is left.
             let u = s.utf8

@@ -23,6 +23,9 @@ public struct UnitCode: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     /// Parses a code as written in a cell: digits only (full-width accepted), 2–12 digits.
     public init?(_ text: String) {
+        // The usual code, 2–12 ASCII digits and nothing else, read from the bytes as they lie.
+        var bytes = text
+        if let code = bytes.withUTF8({ UnitCode(asciiDigits: $0) }) { self = code; return }
         var v: UInt64 = 0, n = 0
         var ascii = true
         for b in text.utf8 {

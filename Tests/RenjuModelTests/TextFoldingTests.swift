@@ -35,6 +35,24 @@ final class TextFoldingTests: XCTestCase {
             XCTAssertEqual(TextNormalizer.key(title), TextNormalizer.keyByFoundation(title), title)
         }
         XCTAssertEqual(TextNormalizer.key("卫生厕所户数（户）"), "卫生厕所户数(户)")
+        // Text that folds to itself is told by its bytes: never wrongly, around every edge of the
+        // ideographs it takes (U+3400–U+4DBF, U+4E00–U+9FFF) and of blanks and controls.
+        let edges: [UInt32] = [0x09, 0x0A, 0x1F, 0x20, 0x21, 0x41, 0x7E, 0x7F, 0xA0, 0x3000, 0x33FF, 0x3400, 0x3FFF, 0x4000, 0x4DBF, 0x4DC0,
+                               0x4DFF, 0x4E00, 0x4FFF, 0x5000, 0x6237, 0x9FFF, 0xA000, 0xF900, 0xFF10, 0x1F600]
+        var already = 0
+        for _ in 0..<20_000 {
+            var s = String.UnicodeScalarView()
+            for _ in 0..<(1 + next() % 8) { s.append(Unicode.Scalar(edges[next() % edges.count]) ?? "a") }
+            let text = String(s)
+            if TextNormalizer.isFoldedAlready(text) {
+                already += 1
+                XCTAssertEqual(TextNormalizer.foldedByFoundation(text), text, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            }
+            XCTAssertEqual(TextNormalizer.fold(text), TextNormalizer.foldedByFoundation(text), "fold of \(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        XCTAssertGreaterThan(already, 200, "the bytes' own path is exercised")
+        for name in ["东后村", "A1 东后村", "㐀䶵一鿿", "x\ty"] { XCTAssertTrue(TextNormalizer.isFoldedAlready(name), name) }
+        for name in [" 东后村", "东后村 ", "䷀", "ꀀ", "", "东\u{1}村", "１"] { XCTAssertFalse(TextNormalizer.isFoldedAlready(name), name) }
         for (name, folded) in [(" 东后村 ", "东后村"), ("\t", nil), ("　", nil), ("", nil), ("东后村", "东后村"), ("\u{7F} a ", "a")] as [(String, String?)] {
             XCTAssertEqual(TextNormalizer.foldedUnlessBlank(name), folded, name)
         }
