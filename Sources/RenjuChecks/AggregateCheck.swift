@@ -34,7 +34,7 @@ public struct AggregateCheck: Check {
                 guard !kids.isEmpty else { continue }
                 defer { tally.next() }
                 guard ctx.hasAllChildren(of: row.code, in: sub) else { tally.missing(slotSum); tally.missing(slotRate); continue }
-                let kidRows = kids.map { sub.values.row(of: $0) }
+                let kidRows = sub.values.rows(of: kids)
                 let total = rollUp.totals(of: kidRows, in: sub.values)
                 let own = sub.values.row(of: row.code)
                 // Whether every child reported a figure.
@@ -42,7 +42,8 @@ public struct AggregateCheck: Check {
                     let c = sub.values.column(for: id)
                     return kidRows.allSatisfy { sub.values.value(row: $0, column: c) != nil }
                 }
-                let tname = ctx.name(of: row.code, in: sub) ?? row.code.rawValue
+                // The total's name, looked up only for a finding.
+                var tname: String { ctx.name(of: row.code, in: sub) ?? row.code.rawValue }
                 for (k, ind) in ctx.catalog.indicators.enumerated() {
                     guard let ov = sub.values.value(row: own, column: sub.values.column(for: ind.id)) else { continue }
                     if ind.kind.isRate {

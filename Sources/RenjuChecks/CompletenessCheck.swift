@@ -72,8 +72,9 @@ public struct CompletenessCheck: Check {
             // Rows looked up once; the common case (every required figure there) costs a pass over them.
             let cols = sub.values.columns(for: required.map(\.id))
             var blankIn: [Int: [Int]] = [:]   // indicator position → rows (in order) missing it
-            for (ri, row) in sub.rows.enumerated() {
-                let r = sub.values.row(of: row.code)
+            let rows = sub.values.rows(of: sub.rows.lazy.map(\.code))
+            for ri in sub.rows.indices {
+                let r = rows[ri]
                 for k in required.indices where sub.values.value(row: r, column: cols[k]) == nil { blankIn[k, default: []].append(ri) }
             }
             for (k, ind) in required.enumerated() {

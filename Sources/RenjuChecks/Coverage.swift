@@ -51,7 +51,8 @@ public struct Coverage: Sendable, Equatable {
         previousPeriod = period.previous
         let before = history.periods[period.previous]
         // A row of the period before is enough (no figures copied out per unit: a province has half a million).
-        unitsWithoutHistory = units.filter { u in before.map { $0.row(of: u) == nil } ?? true }.sorted()
+        let rowsBefore = before.map { $0.rows(of: units) }
+        unitsWithoutHistory = units.indices.filter { k in rowsBefore.map { $0[k] == nil } ?? true }.map { units[$0] }.sorted()
         let earlier = history.periods.keys.filter { $0 < period }
         hasHistory = !earlier.isEmpty
         var missing: [Period] = []

@@ -71,8 +71,9 @@ public struct DigitsCheck: Check {
                     }
                 }
             }
-            for row in sub.rows {
-                guard let r = sub.values.row(of: row.code) else { continue }
+            let rows = sub.values.rows(of: sub.rows.lazy.map(\.code))
+            for (k, row) in sub.rows.enumerated() {
+                guard let r = rows[k] else { continue }
                 let count = r < height ? Int(nonZero[r]) : 0, roundCount = r < height ? Int(round[r]) : 0
                 guard count >= minValues else { tally.add(slotRound, evaluated: 0, skipped: 1); continue }
                 tally.add(slotRound, evaluated: 1)

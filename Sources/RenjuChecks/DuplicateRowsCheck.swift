@@ -183,7 +183,7 @@ public struct DuplicateRowsCheck: Check {
                 tally.add(slotId, evaluated: codes.count > 1 ? codes.count : 0, skipped: codes.count > 1 ? 0 : codes.count)
                 // The level's rows' figures, column after column (0 for none), in one reused array.
                 let n = codes.count
-                let rows = codes.map { sub.values.row(of: $0) }
+                let rows = sub.values.rows(of: codes)
                 flat.removeAll(keepingCapacity: true)
                 flat.append(contentsOf: repeatElement(0, count: ids.count * n))
                 for (k, id) in ids.enumerated() {

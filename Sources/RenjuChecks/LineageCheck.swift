@@ -50,7 +50,8 @@ public struct LineageCheck: Check {
         func label(_ u: UnitCode) -> String { name(u).map { "\($0)（\(u)）" } ?? u.rawValue }
         func labelEN(_ u: UnitCode) -> String { name(u).map { "\($0) (\(u))" } ?? u.rawValue }
         for sub in ctx.submissions {
-            for row in sub.rows where previous.row(of: row.code) == nil {
+            let previousRows = previous.rows(of: sub.rows.lazy.map(\.code))
+            for (k, row) in sub.rows.enumerated() where previousRows[k] == nil {
                 let u = row.code
                 if let c = ctx.lineage.unsharedSplits[u] {
                     tally.add(slotSplit, evaluated: 1)

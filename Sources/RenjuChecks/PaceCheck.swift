@@ -43,7 +43,7 @@ public struct PaceCheck: Check {
         for (level, allUnits) in ctx.unitsByLevel {
             var tested = Set<Int>()
             let figs = UnitFigures.all(ctx, level, allUnits)
-            let earlierRows = earlierValues.map { pv in allUnits.map { pv.row(of: $0.unit) } }
+            let earlierRows = earlierValues.map { pv in pv.rows(of: allUnits.lazy.map(\.unit)) }
             for ind in ctx.catalog.indicators where ind.kind == .ytd {
                 let earlierCols = earlierValues.map { $0.column(for: ind.id) }
                 let step = pow(10, -Double(ind.decimals))

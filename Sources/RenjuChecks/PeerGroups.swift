@@ -95,12 +95,18 @@ extension CheckContext {
             let tree = reference.tree
             let previous = previousValues, earlier = earlierValues
             let historyRows: @Sendable () -> ([Int?], [Int?]) = {
-                (units.map { previous.row(of: $0.unit) }, units.map { earlier.row(of: $0.unit) })
+                (previous.rows(of: units.lazy.map(\.unit)), earlier.rows(of: units.lazy.map(\.unit)))
             }
             // A large level's history rows are looked up on a thread of their own meanwhile: the
             // checks that start first all need this index, and wait for it.
             let history = units.count < Self.levelSplitUnits ? nil : InBackground(historyRows)
-            let rows = units.map { submissions[$0.submission].values.row(of: $0.unit) }
+            // Each unit's row tried first after the last found in its submission.
+            var next = [Int](repeating: 0, count: submissions.count)
+            let rows = units.map { u -> Int? in
+                let r = submissions[u.submission].values.row(of: u.unit, near: next[u.submission])
+                if let r { next[u.submission] = r + 1 }
+                return r
+            }
             let parents = units.map { tree.parent(of: $0.unit) }
             let (prevRows, earlierRows) = history?.value ?? historyRows()
             return LevelIndex(rows: rows, prevRows: prevRows, earlierRows: earlierRows, parents: parents)

@@ -60,12 +60,16 @@ public struct TemporalCheck: Check {
         let copiedKind = inds.map { (compared: $0.kind == .flow || ($0.kind == .ytd && sameYear), flow: $0.kind == .flow) }
         for sub in ctx.submissions {
             let cols = sub.values.columns(for: ids)
+            // Each row tried first after the last found, in both periods (rows come in the order read).
+            var next = 0, nextPrevious = 0
             for row in sub.rows {
                 let u = row.code
                 // Rows resolved once per unit; figures then read by column.
                 // A unit without last period's figures cannot be compared: skipped, not passed.
-                guard let r = sub.values.row(of: u) else { continue }
-                guard let pr = previous.row(of: u) else { for id in all { tally.add(id, evaluated: 0, skipped: 1, noHistory: 1) }; continue }
+                guard let r = sub.values.row(of: u, near: next) else { continue }
+                next = r + 1
+                guard let pr = previous.row(of: u, near: nextPrevious) else { for id in all { tally.add(id, evaluated: 0, skipped: 1, noHistory: 1) }; continue }
+                nextPrevious = pr + 1
                 for id in all { tally.add(id, evaluated: 1) }
                 if let f = copiedFinding(ctx, sub, row, prevPeriod, minimum: minimum, r: r, pr: pr, cols: cols, prevCols: prevCols, copiedKind: copiedKind) { out.append(f) }
                 for k in inds.indices {

@@ -46,6 +46,11 @@ public struct UniformityCheck: Check {
         let flowSteps = flowIndicators.map { pow(10, -Double($0.decimals)) }
         let flowIDs = flowIndicators.map(\.id)
         let stocks = ctx.catalog.indicators.filter { if case .stock = $0.kind { return $0.integer }; return false }
+        // Each rate with its parts and their rounding, taken apart once (not for every parent).
+        let rateParts: [(ind: Indicator, n: IndicatorID, d: IndicatorID, numInd: Indicator)] = ctx.catalog.rates.compactMap { ind in
+            guard case let .rate(n, d) = ind.kind, let numInd = ctx.catalog[n] else { return nil }
+            return (ind, n, d, numInd)
+        }
         for (level, units) in ctx.unitsByLevel {
             // Children by parent, in input order.
             let index = ctx.levelIndex(at: level)
@@ -54,12 +59,12 @@ public struct UniformityCheck: Check {
             for (p, kids) in zip(parents, children) {
                 let figures = kids.map { figs[$0] }
                 let sub = ctx.submissions[figures[0].s]
-                let pname = tree.name(of: p) ?? p.rawValue
+                // The parent's name, looked up only for a finding.
+                var pname: String { tree.name(of: p) ?? p.rawValue }
                 // One rate.
                 if kids.count >= minUnits {
                     tally.add(sRate, evaluated: 1)
-                    for ind in ctx.catalog.rates {
-                        guard case let .rate(n, d) = ind.kind, let numInd = ctx.catalog[n] else { continue }
+                    for (ind, n, d, numInd) in rateParts {
                         let q = pow(10, -Double(numInd.decimals)), r = 0.5 * pow(10, -Double(ind.decimals))
                         var lo = -Double.infinity, hi = Double.infinity, count = 0
                         var least: Double?, most: Double?

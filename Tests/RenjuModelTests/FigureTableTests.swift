@@ -54,6 +54,32 @@ final class FigureTableTests: XCTestCase {
         XCTAssertEqual(index.count, expected.count)
     }
 
+    func testRowsTriedNearTheLastFoundAreTheRowsTheIndexGives() {
+        // The checks find each unit's row trying the one after the last found first: whatever the
+        // order asked — as read, reversed, shuffled, with units twice and units the table lacks —
+        // the answer is the index's own.
+        var table = PeriodValues()
+        let slots = table.register(["households"])
+        let origin = table.origin(file: "县.csv", sheet: nil)
+        var units: [UnitCode] = []
+        for k in 0..<500 where k % 7 != 3 {
+            let u = code(640_422_100_000 + UInt64(k / 20) * 1000 + 201 + UInt64(k % 20))
+            units.append(u)
+            XCTAssertTrue(table.appendRow(u, [Double(k)], PeriodValues.RowColumns(slots: slots, indicators: ["households"], fileColumns: [2]), origin: origin, row: k))
+        }
+        var rng = Stream(s: 7)
+        let lacking = (0..<30).map { code(650_000_000_000 + UInt64($0)) }
+        var shuffled = units + lacking + units.prefix(40)
+        for i in shuffled.indices.reversed() { shuffled.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        for asked in [units, Array(units.reversed()), shuffled, lacking + units, units + units] {
+            XCTAssertEqual(table.rows(of: asked), asked.map { table.row(of: $0) })
+        }
+        for (k, u) in units.enumerated() {
+            for hint in [k, k + 1, k - 1, 0, -5, units.count, 10_000] { XCTAssertEqual(table.row(of: u, near: hint), k) }
+        }
+        XCTAssertNil(table.row(of: lacking[0], near: 0))
+    }
+
     func testARowsFiguresGoInWithTheirCellsAndAFigureAlreadyThereIsKept() {
         var table = PeriodValues()
         let slots = table.register(["households", "cleaners", "road_total_km"])
