@@ -187,6 +187,9 @@ public struct CSVScanner<Sink: CSVSink> {
     /// path: handed over where it stands); −1 when it is in `field`.
     @usableFromInline var directStart = -1, directEnd = -1
     @usableFromInline var input = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    /// Plain lines are handed over at once (`plainLine`); false: every line byte by byte (a
+    /// test holds the two to the same calls of the sink).
+    public var plainLinesAtOnce = true
 
     public init(sink: Sink) { self.sink = sink }
 
@@ -226,16 +229,95 @@ public struct CSVScanner<Sink: CSVSink> {
         row += 1; col = 0
     }
 
+    /// Bytes of `x` that are zero: the high bit of each such byte set. Exact for the lowest set
+    /// byte (a byte above a zero one may be marked too): enough to find the first match in a word.
+    @inlinable @inline(__always) static func zeroBytes(_ x: UInt64) -> UInt64 {
+        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+
+    /// The first line feed at or after `from`, eight bytes at a time.
+    @inlinable static func lineFeed(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base), n = bytes.count
+        var k = from
+        while k + 8 <= n {
+            let m = zeroBytes(raw.loadUnaligned(fromByteOffset: k, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A)
+            if m != 0 { return k + m.trailingZeroBitCount >> 3 }
+            k += 8
+        }
+        while k < n { if base[k] == 0x0A { return k }; k += 1 }
+        return nil
+    }
+
+    /// The first quote mark or carriage return in `from..<to`, eight bytes at a time.
+    @inlinable static func quoteOrReturn(in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        var k = from
+        while k + 8 <= to {
+            let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            let m = zeroBytes(w ^ 0x2222_2222_2222_2222) | zeroBytes(w ^ 0x0D0D_0D0D_0D0D_0D0D)
+            if m != 0 { return k + m.trailingZeroBitCount >> 3 }
+            k += 8
+        }
+        while k < to { if base[k] == 0x22 || base[k] == 0x0D { return k }; k += 1 }
+        return nil
+    }
+
+    /// Plain lines: where the next line feed is, and where in the line before it a quote mark or
+    /// carriage return was met (−1: none known), so that no byte is searched twice for either.
+    @usableFromInline struct PlainLines {
+        @usableFromInline var lineFeed = -1, unplain = -1, noMoreLineFeeds = false
+        @inlinable init() {}
+    }
+
+    /// A line at `i` (a line's start) of plain fields — no quote mark, no carriage return but
+    /// the one of a CRLF ending, shorter than a cell's limit — handed to the sink field by
+    /// field and ended, exactly as the byte-by-byte scan would: the index after its line feed.
+    /// Nil, having handed over nothing, for any other line (and for a last line without a
+    /// line feed): the byte-by-byte scan takes it.
+    @inlinable mutating func plainLine(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, _ lines: inout PlainLines) -> Int? {
+        guard !lines.noMoreLineFeeds, let base = bytes.baseAddress else { return nil }
+        if lines.lineFeed < i {
+            guard let lf = Self.lineFeed(in: bytes, from: i) else { lines.noMoreLineFeeds = true; return nil }
+            lines.lineFeed = lf; lines.unplain = -1
+        }
+        let lf = lines.lineFeed
+        if lines.unplain >= i { return nil }
+        let end = lf > i && base[lf - 1] == 0x0D ? lf - 1 : lf
+        guard end - i < CSV.maxCellCharacters else { return nil }
+        if let p = Self.quoteOrReturn(in: bytes, from: i, to: end) { lines.unplain = p; return nil }
+        var start = i, k = i
+        while true {
+            while k < end && base[k] != 0x2C { k += 1 }
+            if sink.keeps(row: row, column: col) {
+                sink.field(row: row, column: col, bytes: UnsafeBufferPointer(rebasing: bytes[start..<k]), quoted: false)
+            }
+            if k == end { break }
+            col += 1; k += 1; start = k
+        }
+        sink.endLine(row: row)
+        row += 1; col = 0
+        return lf + 1
+    }
+
     @inlinable public mutating func run(_ bytes: UnsafeBufferPointer<UInt8>, quotesSpanLines: Bool) {
         let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
         var inQuotes = false, quoteRow = 0
         let n = bytes.count
         var i = 0
         var slowUntil = 0  // a run too long for the fast path is taken byte by byte (cut exactly)
+        var lines = PlainLines()
         input = bytes
         sink.input(bytes)
         defer { input = UnsafeBufferPointer(start: nil, count: 0) }
         while i < n {
+            // A line of plain fields, at once (most lines of a form).
+            if plainLinesAtOnce, col == 0, length == 0, !inQuotes, !fieldWasQuoted, directStart < 0, i >= slowUntil,
+               let next = plainLine(bytes, at: i, &lines) {
+                i = next
+                continue
+            }
             let c = bytes[i]
             // Fast path: the rest of an unquoted field, copied at once while under the length limit.
             if i >= slowUntil, !inQuotes, c != quote || length > 0 || fieldWasQuoted, c != comma, c != cr, c != lf {

@@ -147,3 +147,53 @@ final class StreamedCSVTests: XCTestCase {
         XCTAssertEqual(streamed.period, Period(year: 2025, quarter: 3))
     }
 }
+
+/// The scanner's plain lines, handed over at once, against the same text scanned byte by byte:
+/// the sink must be called exactly alike — quotes, carriage returns alone and before line feeds,
+/// empty lines and fields, a last line without a line feed, cells over Excel's limit, columns the
+/// sink does not keep.
+final class PlainLineScanTests: XCTestCase {
+    struct Recorder: CSVSink {
+        var calls: [String] = []
+        mutating func keeps(row: Int, column: Int) -> Bool {
+            calls.append("k\(row),\(column)")
+            return (row + column) % 5 != 3
+        }
+        mutating func field(row: Int, column: Int, bytes: UnsafeBufferPointer<UInt8>, quoted: Bool) {
+            calls.append("f\(row),\(column),\(quoted),\(Array(bytes))")
+        }
+        mutating func endLine(row: Int) { calls.append("e\(row)") }
+        mutating func cellTooLong(row: Int, column: Int) { calls.append("t\(row),\(column)") }
+    }
+
+    func calls(_ bytes: [UInt8], atOnce: Bool, spanning: Bool) -> [String] {
+        var s = CSVScanner(sink: Recorder())
+        s.plainLinesAtOnce = atOnce
+        bytes.withUnsafeBufferPointer { s.run($0, quotesSpanLines: spanning) }
+        return s.sink.calls + ["u\(s.unterminated.map(String.init) ?? "-")"]
+    }
+
+    func testPlainLinesCallTheSinkAsTheByteByByteScanDoes() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = [Array("640422100201".utf8), Array("东后村".utf8), Array("12.5".utf8), [0x2C], [0x2C], [0x2C],
+                                 [0x0A], [0x0A], [0x0D, 0x0A], [0x0D], [0x22], Array("\"a,b\"".utf8), Array("\"x\"\"y\"".utf8),
+                                 [], Array("abcdefgh".utf8), [0x20], [0x09]]
+        var plainSeen = 0
+        for round in 0..<3_000 {
+            var bytes: [UInt8] = []
+            // Every other text without quote marks: lines plain enough to be taken at once.
+            let from = round % 2 == 0 ? pieces.filter { !$0.contains(0x22) } : pieces
+            for _ in 0..<Int.random(in: 0...40, using: &rng) { bytes += from.randomElement(using: &rng) ?? [] }
+            if round % 100 == 0 {
+                // A cell over the limit, on a line of its own and in a plain line.
+                bytes += Array(repeating: 0x41, count: CSV.maxCellCharacters + Int.random(in: -2...3, using: &rng)) + [0x2C, 0x31, 0x0A]
+            }
+            if !bytes.contains(0x22), bytes.contains(0x0A) { plainSeen += 1 }
+            for spanning in [true, false] {
+                XCTAssertEqual(calls(bytes, atOnce: true, spanning: spanning), calls(bytes, atOnce: false, spanning: spanning),
+                               "\(String(decoding: bytes.prefix(200), as: UTF8.self).debugDescription)")
+            }
+        }
+        XCTAssertGreaterThan(plainSeen, 1_000)
+    }
+}
