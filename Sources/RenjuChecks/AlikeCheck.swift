@@ -40,7 +40,8 @@ public struct AlikeCheck: Check {
         guard let villages = ctx.unitsByLevel.first(where: { $0.level == .village }) else { return [] }
         let index = ctx.levelIndex(at: .village)
         let figs = villages.units.indices.map { UnitFigures(villages.units[$0], index, $0) }
-        var xs: [Double] = [], deviations: [Double] = []
+        var xs: [Double] = [], deviations: [Double] = [], others: [Double] = []
+        let rates = ctx.catalog.rates
         for group in ctx.peerGroups(at: .village) {
             // The county's villages by township, in the order met.
             let (order, kids) = byParent(group, parents: index.parents)
@@ -48,7 +49,7 @@ public struct AlikeCheck: Check {
             let townships = kept.map { order[$0] }
             guard townships.count > minGroups else { continue }
             tally.add(slot, evaluated: townships.count)
-            for ind in ctx.catalog.rates {
+            for ind in rates {
                 // Each township's spread, in the townships' order (no hashing: a county's townships
                 // are compared with each other, the square of their number). The values and their
                 // deviations go through two buffers reused from township to township.
@@ -66,8 +67,10 @@ public struct AlikeCheck: Check {
                 }
                 for (i, t) in townships.enumerated() {
                     guard let own = spread[i] else { continue }
-                    let others = spread.indices.compactMap { $0 == i ? nil : spread[$0]?.mad }
-                    guard others.count >= minGroups, let typical = OrderStatistics.median(others), typical >= floor,
+                    // The other townships' spreads, in order, in a buffer reused from township to township.
+                    others.removeAll(keepingCapacity: true)
+                    for j in spread.indices where j != i { if let mad = spread[j]?.mad { others.append(mad) } }
+                    guard others.count >= minGroups, let typical = OrderStatistics.median(selecting: &others), typical >= floor,
                           own.mad < factor * typical else { continue }
                     out.append(ctx.finding(Self.id, unit: t, indicator: ind.id, value: rounded(own.mad, 2), expected: rounded(typical, 2), message: Message(
                         zh: "本乡镇 \(own.n) 个村的\(ind.name)彼此相差（中位绝对偏差）只有 \(figure(own.mad, ind)) 个百分点，而本县其他 \(others.count) 个乡镇各村之间一般相差 \(figure(typical, ind)) 个百分点：各村过于相似，请核实是否按一个数推算分摊",

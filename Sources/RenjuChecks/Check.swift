@@ -240,49 +240,75 @@ public struct SubmissionIndex: Sendable {
         var firstSub = UnitIndex(capacity: numbered.reduce(0) { $0 + $1.rows.count })
         var moreSubs: [UnitCode: [Int]] = [:]
         for (i, sub) in numbered.enumerated() {
-            for row in sub.rows {
-                if let f = firstSub.insert(row.code, Int32(i)), Int(f) != i, moreSubs[row.code]?.contains(i) != true {
-                    moreSubs[row.code, default: []].append(i)
+            for k in sub.rows.indices {
+                let code = sub.rows[k].code
+                if let f = firstSub.insert(code, Int32(i)), Int(f) != i, moreSubs[code]?.contains(i) != true {
+                    moreSubs[code, default: []].append(i)
                 }
             }
         }
         self.firstSubmission = firstSub
         self.moreSubmissions = moreSubs
-        // Children of each unit among each submission's rows, and the set of its rows: once, on
-        // every core.
-        let per = numbered.concurrentMap { sub -> ([UnitCode: [UnitCode]], Set<UnitCode>, [UnitCode: String], [Int], [UnitCode]) in
-            var map: [UnitCode: [UnitCode]] = [:]
+        // Children of each unit among each submission's rows, the set of its rows, and each
+        // row's level: once, on every core, each row's unit looked up in the tree once.
+        let levels = Level.allCases.sorted()
+        struct PerSubmission {
+            var children: [UnitCode: [UnitCode]] = [:]
+            var present: Set<UnitCode> = []
+            var unknownNames: [UnitCode: String] = [:]
+            var totals: [Int] = []
+            var roots: [UnitCode] = []
+            var buckets: [Int] = []
+        }
+        let per = numbered.concurrentMap { sub -> PerSubmission in
+            var out = PerSubmission()
             // Names given to units the divisions file does not know (usually none), looked up by
             // code: searching the rows for each finding was quadratic in a file of unknown codes.
-            var unknown: [UnitCode: String] = [:]
             var parents: [UnitCode?] = []
             parents.reserveCapacity(sub.rows.count)
-            for row in sub.rows {
-                let parent = tree.treeParent(of: row.code) ?? nil
-                parents.append(parent)
-                if let p = parent, p != row.code { map[p, default: []].append(row.code) }
-                if tree.position(of: row.code) == nil, let n = row.givenName, unknown[row.code] == nil { unknown[row.code] = n }
+            out.buckets.reserveCapacity(sub.rows.count)
+            // A parent's children mostly come one after another: gathered a run at a time.
+            var runParent: UnitCode?, run: [UnitCode] = []
+            func endRun() {
+                if let p = runParent, !run.isEmpty { out.children[p, default: []].append(contentsOf: run) }
+                run.removeAll(keepingCapacity: true)
             }
-            let totals = sub.rows.indices.filter { map[sub.rows[$0].code] != nil }
-            let present = Set(sub.rows.map(\.code))
-            // The top units: rows whose parent is not among the rows (as `Submission.roots(in:)`).
-            let roots = sub.rows.indices.filter { k in parents[k].map { !present.contains($0) } ?? true }.map { sub.rows[$0].code }
-            return (map, present, unknown, totals, roots)
+            for k in sub.rows.indices {
+                let code = sub.rows[k].code
+                let position = tree.position(of: code)
+                let parent = position.flatMap { tree.parent(atPosition: $0) }
+                parents.append(parent)
+                if let p = parent, p != code {
+                    if p != runParent { endRun(); runParent = p }
+                    run.append(code)
+                }
+                if position == nil, let n = sub.rows[k].givenName, out.unknownNames[code] == nil { out.unknownNames[code] = n }
+                let level = position.flatMap { tree.level(atPosition: $0) } ?? CheckContext.level(of: code, in: tree)
+                out.buckets.append(level.flatMap { l in levels.firstIndex(of: l) } ?? -1)
+            }
+            endRun()
+            out.totals = sub.rows.indices.filter { out.children[sub.rows[$0].code] != nil }
+            out.present = Set(sub.rows.lazy.map(\.code))
+            // The top units: rows whose parent is not among the rows (as `Submission.roots(in:)`);
+            // the answer for the last parent asked is kept at hand.
+            var lastParent: UnitCode?, lastPresent = false
+            out.roots = sub.rows.indices.filter { k in
+                guard let p = parents[k] else { return true }
+                if p != lastParent { lastParent = p; lastPresent = out.present.contains(p) }
+                return !lastPresent
+            }.map { sub.rows[$0].code }
+            return out
         }
-        self.childMaps = per.map(\.0)
-        self.rowSets = per.map(\.1)
-        self.givenNames = per.map(\.2)
-        self.totalRowPlaces = per.map(\.3)
-        self.roots = per.map(\.4)
-        // Each row's level looked up on every core, then the units put by level in input order
-        // (levels in their own order: one bucket each, no dictionary).
-        let levels = Level.allCases.sorted()
-        let bucketOfRow = numbered.concurrentMap { sub in
-            sub.rows.map { row in CheckContext.level(of: row.code, in: tree).flatMap { l in levels.firstIndex(of: l) } ?? -1 }
-        }
+        self.childMaps = per.map(\.children)
+        self.rowSets = per.map(\.present)
+        self.givenNames = per.map(\.unknownNames)
+        self.totalRowPlaces = per.map(\.totals)
+        self.roots = per.map(\.roots)
+        // The units put by level in input order (levels in their own order: one bucket each, no dictionary).
+        let bucketOfRow = per.map(\.buckets)
         var buckets = [[(unit: UnitCode, submission: Int)]](repeating: [], count: levels.count)
         for (i, sub) in numbered.enumerated() {
-            for (k, row) in sub.rows.enumerated() where bucketOfRow[i][k] >= 0 { buckets[bucketOfRow[i][k]].append((row.code, i)) }
+            for k in sub.rows.indices where bucketOfRow[i][k] >= 0 { buckets[bucketOfRow[i][k]].append((sub.rows[k].code, i)) }
         }
         self.unitsByLevel = levels.indices.filter { !buckets[$0].isEmpty }.map { (levels[$0], buckets[$0]) }
         self.rowLevels = bucketOfRow.map { row in row.map { $0 >= 0 ? levels[$0] : nil } }

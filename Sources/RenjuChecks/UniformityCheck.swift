@@ -51,6 +51,8 @@ public struct UniformityCheck: Check {
             guard case let .rate(n, d) = ind.kind, let numInd = ctx.catalog[n] else { return nil }
             return (ind, n, d, numInd)
         }
+        // Each parent's gains, in a buffer reused from parent to parent.
+        var gains: [Double] = []
         for (level, units) in ctx.unitsByLevel {
             // Children by parent, in input order.
             let index = ctx.levelIndex(at: level)
@@ -89,7 +91,7 @@ public struct UniformityCheck: Check {
                 if kids.count >= minGain {
                     tally.add(sGain, evaluated: 1)
                     for ind in stocks {
-                        var gains: [Double] = []
+                        gains.removeAll(keepingCapacity: true)
                         for f in figures { if let a = rd.now(f, ind.id), let b = rd.before(f, ind.id, 1) { gains.append(a - b) } }
                         guard gains.count >= minGain, let g = gains.first, g != 0, gains.allSatisfy({ $0 == g }) else { continue }
                         out += [ctx.finding(Self.gain, unit: p, sub: sub, indicator: ind.id, value: g, message: Message(

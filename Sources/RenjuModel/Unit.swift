@@ -81,6 +81,21 @@ public enum Level: String, Sendable, CaseIterable, Codable, Comparable {
     }
     public static func < (a: Level, b: Level) -> Bool { a.depth < b.depth }
 
+    /// A level as a divisions file writes it, in any case (`village`, `Village`): `init(rawValue:)`
+    /// of the text lowercased, the usual lowercase text matched without making a copy.
+    public init?(written text: String) {
+        switch text {
+        case "province": self = .province
+        case "prefecture": self = .prefecture
+        case "county": self = .county
+        case "township": self = .township
+        case "village": self = .village
+        default:
+            guard let level = Level(rawValue: text.lowercased()) else { return nil }
+            self = level
+        }
+    }
+
     public var chinese: String {
         switch self {
         case .province: return "省"
@@ -171,6 +186,11 @@ public struct DivisionTree: Sendable {
 
     /// Whether the tree has the unit, and its parent there (nil inside for a root).
     public func treeParent(of code: UnitCode) -> UnitCode?? { index[code].map { parents[Int($0)] } }
+
+    /// The parent and level of the unit at a position of `all` (`position(of:)`): a unit looked
+    /// up once for both.
+    public func parent(atPosition p: Int) -> UnitCode? { parents.indices.contains(p) ? parents[p] : nil }
+    public func level(atPosition p: Int) -> Level? { levels.indices.contains(p) ? levels[p] : nil }
 
     /// All units below `code`, depth first.
     public func descendants(of code: UnitCode) -> [UnitCode] {

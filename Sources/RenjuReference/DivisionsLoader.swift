@@ -107,7 +107,7 @@ public enum DivisionsLoader {
         }
         let name = TextNormalizer.fold(r.fields[1])
         guard !name.isEmpty else { return .failure(ReferenceError(file: path, line: r.line, "unit \(code) has no name")) }
-        guard let level = Level(rawValue: TextNormalizer.fold(r.fields[2]).lowercased()) else {
+        guard let level = Level(written: TextNormalizer.fold(r.fields[2])) else {
             return .failure(ReferenceError(file: path, line: r.line, "level “\(r.fields[2])”: expected prefecture, county, township or village"))
         }
         let parentText = TextNormalizer.fold(r.fields[3])

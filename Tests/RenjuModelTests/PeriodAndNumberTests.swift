@@ -153,5 +153,21 @@ final class CellParserTests: XCTestCase {
         XCTAssertNil(UnitCode("6404221002011"))
         XCTAssertEqual(UnitCode("640422208299")?.structuralParent?.rawValue, "640422208000")
         XCTAssertEqual(UnitCode("640422208000")?.structuralParent?.rawValue, "640422000000")
+        // Codes read from their bytes and read as text agree: blanks around, a blank inside, one digit.
+        XCTAssertEqual(UnitCode(" 640422100201")?.rawValue, "640422100201")
+        XCTAssertEqual(UnitCode("640422100201 ")?.rawValue, "640422100201")
+        XCTAssertNil(UnitCode("6404 22100201"))
+        XCTAssertNil(UnitCode("6"))
+    }
+
+    func testLevelsAreReadInAnyCase() {
+        // A divisions file's level column: what `Level(rawValue:)` reads once lowercased.
+        for level in Level.allCases {
+            XCTAssertEqual(Level(written: level.rawValue), level)
+            XCTAssertEqual(Level(written: level.rawValue.uppercased()), level)
+            XCTAssertEqual(Level(written: level.rawValue.capitalized), level)
+        }
+        XCTAssertNil(Level(written: "town"))
+        XCTAssertNil(Level(written: ""))
     }
 }
