@@ -72,9 +72,10 @@ public struct CompletenessCheck: Check {
             // Rows looked up once; the common case (every required figure there) costs a pass over them.
             let cols = sub.values.columns(for: required.map(\.id))
             var blankIn: [Int: [Int]] = [:]   // indicator position → rows (in order) missing it
-            let rows = sub.values.rows(of: sub.rows.lazy.map(\.code))
+            var next = 0  // each row tried first after the last found (no array of them held)
             for ri in sub.rows.indices {
-                let r = rows[ri]
+                let r = sub.values.row(of: sub.rows[ri].code, near: next)
+                if let r { next = r + 1 }
                 for k in required.indices where sub.values.value(row: r, column: cols[k]) == nil { blankIn[k, default: []].append(ri) }
             }
             for (k, ind) in required.enumerated() {

@@ -51,8 +51,12 @@ public struct Coverage: Sendable, Equatable {
         previousPeriod = period.previous
         let before = history.periods[period.previous]
         // A row of the period before is enough (no figures copied out per unit: a province has half a million).
-        let rowsBefore = before.map { $0.rows(of: units) }
-        unitsWithoutHistory = units.indices.filter { k in rowsBefore.map { $0[k] == nil } ?? true }.map { units[$0] }.sorted()
+        var next = 0  // each unit tried first after the last found
+        unitsWithoutHistory = units.filter { u in
+            guard let before, let r = before.row(of: u, near: next) else { return true }
+            next = r + 1
+            return false
+        }.sorted()
         let earlier = history.periods.keys.filter { $0 < period }
         hasHistory = !earlier.isEmpty
         var missing: [Period] = []

@@ -71,9 +71,10 @@ public struct DigitsCheck: Check {
                     }
                 }
             }
-            let rows = sub.values.rows(of: sub.rows.lazy.map(\.code))
-            for (k, row) in sub.rows.enumerated() {
-                guard let r = rows[k] else { continue }
+            var next = 0  // each row tried first after the last found (no array of them held)
+            for row in sub.rows {
+                guard let r = sub.values.row(of: row.code, near: next) else { continue }
+                next = r + 1
                 let count = r < height ? Int(nonZero[r]) : 0, roundCount = r < height ? Int(round[r]) : 0
                 guard count >= minValues else { tally.add(slotRound, evaluated: 0, skipped: 1); continue }
                 tally.add(slotRound, evaluated: 1)

@@ -50,8 +50,9 @@ public enum CSVReader {
     }
 
     static func scan(bytes: UnsafeBufferPointer<UInt8>, name: String?, makeStream: () -> CSVTableStream?) -> (grid: Grid, problems: [Problem], stream: CSVTableStream?) {
-        // The file's lines: at most as many body rows, room for which a form's table takes at once.
-        let lines = CSV.lineFeeds(bytes) + 1
+        // The file's lines (none after a last line feed): at most as many body rows, room for
+        // which a form's table takes at once.
+        let lines = CSV.lineFeeds(bytes) + (bytes.last == 0x0A ? 0 : 1)
         func run(_ spanning: Bool) -> CSVScanner<GridSink> {
             var s = CSVScanner(sink: GridSink(name: name, stream: makeStream(), lines: lines))
             s.run(bytes, quotesSpanLines: spanning)
