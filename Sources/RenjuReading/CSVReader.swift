@@ -156,7 +156,8 @@ public enum CSVReader {
 /// scanner handed over where it stands in the file's bytes (`input`, valid while the file is
 /// scanned) is kept as its place there; any other is copied. Reused from row to row: a column's
 /// place is marked with the row's number, so a new row clears nothing (25 million fields a
-/// national quarter, each kept without a check of an array's uniqueness).
+/// national quarter, each kept without a check of an array's uniqueness). The places are one
+/// object: a copy of a row (handed to a form to read) shares them — one row a scan.
 struct CSVRow {
     /// The bytes being scanned.
     var input = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
