@@ -115,4 +115,22 @@ final class FormulaTests: XCTestCase {
         XCTAssertEqual(FormulaParser.moved("SUM($B$2:B5)+'数据 1'!A1", rows: 1, columns: 1), "SUM($B$2:C6)+'数据 1'!B2")
         XCTAssertEqual(FormulaParser.moved("IF(A1>0,\"A1\",LOG10(A1))", rows: 1, columns: 0), "IF(A2>0,\"A1\",LOG10(A2))")
     }
+
+    func testACellsReferenceIsReadFromItsBytesAsFromAnyCollection() {
+        // Every cell's `r` is read from the part's bytes where they lie; a formula's references
+        // through the generic reader. Random references of letters, digits, `$` and other bytes.
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("ABCXYZabz0123456789$:-".utf8)
+        var refs = ["A1", "XFD1048576", "XFE1", "A1048577", "A0", "$B$2", "b3", "1A", "A", "1", "", "AAAA1", "A1B", "ZZZ99999999"]
+        for _ in 0..<20_000 {
+            refs.append(String(decoding: (0..<Int.random(in: 1...9, using: &rng)).map { _ in alphabet.randomElement(using: &rng) ?? 0x41 }, as: UTF8.self))
+        }
+        for ref in refs {
+            let bytes = Array(ref.utf8)
+            let fromBuffer = bytes.withUnsafeBufferPointer { SheetScanner.position($0[...]) }
+            let generic = SheetScanner.position(bytes)
+            XCTAssertEqual(fromBuffer?.0, generic?.0, ref); XCTAssertEqual(fromBuffer?.1, generic?.1, ref)
+        }
+        XCTAssertEqual(SheetScanner.position(Array("XFD1048576".utf8))?.1, 16_383)
+    }
 }
