@@ -223,18 +223,29 @@ public func shortestDecimal(_ x: Double) -> String {
 public func excelPrecision(_ x: Double) -> Double {
     guard x.isFinite, x != 0 else { return x }
     // Most numbers already are what they look like: no formatting needed.
-    if x == x.rounded(), abs(x) < 1e15 { return x }
+    if abs(x) < 1e15, x == roundedHalfAway(x) { return x }
     // Without formatting: x is the double nearest to m / 10^k for a whole m of at most 15 digits
     // (m / 10^k is then correctly rounded: m and 10^k are exact), so it already shows as itself.
     var p = 1.0
     for _ in 1...15 {
         p *= 10
-        let m = (x * p).rounded()
+        let y = x * p
+        let m = abs(y) < 0x1p52 ? roundedHalfAway(y) : y.rounded()
         if abs(m) >= 1e15 { break }
         if m / p == x { return x }
     }
     if abs(x) >= 1e-4, abs(x) < 1e15, TextNormalizer.shortEnough(x.description) { return x }
     return Double(String(format: "%.15g", x)) ?? x
+}
+
+/// `y.rounded()` (to nearest, halves away from zero) for |y| < 2⁵², by the integer conversion the
+/// processor does in one instruction rather than a call to the C library's `round` (a workbook's
+/// every figure is held to Excel's 15 digits, several roundings each); zero comes back unsigned.
+@inlinable @inline(__always)
+public func roundedHalfAway(_ y: Double) -> Double {
+    let t = Double(Int64(y))  // toward zero; exact below 2⁵²
+    let f = y - t             // exact
+    return f >= 0.5 ? t + 1 : f <= -0.5 ? t - 1 : t
 }
 
 /// Columns a text takes in a terminal: East Asian wide and fullwidth characters (汉字, fullwidth

@@ -66,8 +66,8 @@ struct SheetScanner {
     }
 
     static func scan<E: XMLEvents>(_ data: Data, _ events: inout E) throws {
-        let bytes = [UInt8](data)
-        try bytes.withUnsafeBufferPointer { b in try scan(b, &events) }
+        // Scanned where the part's bytes lie (a copy of a large sheet was its size again in fresh pages).
+        try data.withUnsafeBytes { raw in try scan(raw.bindMemory(to: UInt8.self), &events) }
     }
 
     /// Calls `events` for each start tag, end tag and run of character data, in order. Generic

@@ -138,6 +138,23 @@ final class CellParserTests: XCTestCase {
         }
     }
 
+    func testRoundingByTheIntegerConversionIsRoundingToNearestAwayFromZero() {
+        // excelPrecision's rounding, held to the library's for every kind of value below 2⁵²:
+        // halves both ways, just beside them, negatives, small and large magnitudes.
+        var rng = SystemRandomNumberGenerator()
+        var values: [Double] = [0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994, 0x1p52 - 0.5,
+                                -(0x1p52 - 0.5), 0x1p51 + 0.5, 4503599627370495.5, 1e15 - 0.5, 0.1, -0.1, 1e-300, -1e-300]
+        for _ in 0..<100_000 {
+            let k = Double(Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &rng))
+            values += [k + 0.5, k - 0.5, (k + 0.5).nextUp, (k + 0.5).nextDown,
+                       Double.random(in: -0x1p52...0x1p52, using: &rng), Double.random(in: -10...10, using: &rng)]
+        }
+        for y in values where abs(y) < 0x1p52 {
+            // (Zero's sign aside: both compare equal, as every use of it compares.)
+            XCTAssertEqual(roundedHalfAway(y), y.rounded(), "\(y)")
+        }
+    }
+
     func testExcelBinaryNoiseIsRoundedAway() {
         XCTAssertEqual(CellParser.read(.number(77.23999999999999), kind: .flow), .value(77.24))
         XCTAssertEqual(shortestDecimal(12.5), "12.5")
