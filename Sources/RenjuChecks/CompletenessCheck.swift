@@ -72,10 +72,9 @@ public struct CompletenessCheck: Check {
             // Rows looked up once; the common case (every required figure there) costs a pass over them.
             let cols = sub.values.columns(for: required.map(\.id))
             var blankIn: [Int: [Int]] = [:]   // indicator position → rows (in order) missing it
-            var next = 0  // each row tried first after the last found (no array of them held)
+            var rows = PeriodValues.RowCursor()
             for ri in sub.rows.indices {
-                let r = sub.values.row(of: sub.rows[ri].code, near: next)
-                if let r { next = r + 1 }
+                let r = rows.row(of: sub.rows[ri].code, in: sub.values)
                 for k in required.indices where sub.values.value(row: r, column: cols[k]) == nil { blankIn[k, default: []].append(ri) }
             }
             for (k, ind) in required.enumerated() {

@@ -51,11 +51,10 @@ public struct Coverage: Sendable, Equatable {
         previousPeriod = period.previous
         let before = history.periods[period.previous]
         // A row of the period before is enough (no figures copied out per unit: a province has half a million).
-        var next = 0  // each unit tried first after the last found
+        var rows = PeriodValues.RowCursor()
         unitsWithoutHistory = units.filter { u in
-            guard let before, let r = before.row(of: u, near: next) else { return true }
-            next = r + 1
-            return false
+            guard let before else { return true }
+            return rows.row(of: u, in: before) == nil
         }.sorted()
         let earlier = history.periods.keys.filter { $0 < period }
         hasHistory = !earlier.isEmpty

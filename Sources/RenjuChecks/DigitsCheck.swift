@@ -71,10 +71,9 @@ public struct DigitsCheck: Check {
                     }
                 }
             }
-            var next = 0  // each row tried first after the last found (no array of them held)
+            var rows = PeriodValues.RowCursor()
             for row in sub.rows {
-                guard let r = sub.values.row(of: row.code, near: next) else { continue }
-                next = r + 1
+                guard let r = rows.row(of: row.code, in: sub.values) else { continue }
                 let count = r < height ? Int(nonZero[r]) : 0, roundCount = r < height ? Int(round[r]) : 0
                 guard count >= minValues else { tally.add(slotRound, evaluated: 0, skipped: 1); continue }
                 tally.add(slotRound, evaluated: 1)

@@ -50,11 +50,10 @@ public struct IdentityCheck: Check {
             let partWholeColumns = partWhole.map { (values.column(for: $0.0), values.column(for: $0.1)) }
             let rateColumns = rateParts.map { (values.column(for: $0.ind.id), values.column(for: $0.n), values.column(for: $0.d)) }
             let requiresColumns = requires.map { (values.column(for: $0.0), values.column(for: $0.1)) }
-            var next = 0
+            var rows = PeriodValues.RowCursor()
             for row in sub.rows.indices {
                 let u = sub.rows[row].code
-                guard let r = values.row(of: u, near: next) else { continue }
-                next = r + 1
+                guard let r = rows.row(of: u, in: values) else { continue }
                 let val: (Int?) -> Double? = { values.value(row: r, column: $0) }
                 defer { tally.next() }
                 for (k, (part, whole)) in partWhole.enumerated() {

@@ -50,9 +50,9 @@ public struct LineageCheck: Check {
         func label(_ u: UnitCode) -> String { name(u).map { "\($0)（\(u)）" } ?? u.rawValue }
         func labelEN(_ u: UnitCode) -> String { name(u).map { "\($0) (\(u))" } ?? u.rawValue }
         for sub in ctx.submissions {
-            var next = 0  // each row tried first after the last found (no array of them held)
+            var rows = PeriodValues.RowCursor()
             for row in sub.rows {
-                if let r = previous.row(of: row.code, near: next) { next = r + 1; continue }
+                if rows.row(of: row.code, in: previous) != nil { continue }
                 let u = row.code
                 if let c = ctx.lineage.unsharedSplits[u] {
                     tally.add(slotSplit, evaluated: 1)

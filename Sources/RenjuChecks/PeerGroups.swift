@@ -101,11 +101,9 @@ extension CheckContext {
             // checks that start first all need this index, and wait for it.
             let history = units.count < Self.levelSplitUnits ? nil : InBackground(historyRows)
             // Each unit's row tried first after the last found in its submission.
-            var next = [Int](repeating: 0, count: submissions.count)
+            var cursors = [PeriodValues.RowCursor](repeating: PeriodValues.RowCursor(), count: submissions.count)
             let rows = units.map { u -> Int? in
-                let r = submissions[u.submission].values.row(of: u.unit, near: next[u.submission])
-                if let r { next[u.submission] = r + 1 }
-                return r
+                cursors[u.submission].row(of: u.unit, in: submissions[u.submission].values)
             }
             let parents = units.map { tree.parent(of: $0.unit) }
             let (prevRows, earlierRows) = history?.value ?? historyRows()

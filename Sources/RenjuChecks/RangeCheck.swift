@@ -38,10 +38,9 @@ public struct RangeCheck: Check {
         let isRate = inds.map(\.kind.isRate), isFlag = inds.map(\.kind.isFlag), whole = inds.map { $0.integer || $0.kind.isFlag }
         for sub in ctx.submissions {
             let cols = sub.values.columns(for: ids)
-            var next = 0  // each row tried first after the last found (no array of them held)
+            var rows = PeriodValues.RowCursor()
             for (k, row) in sub.rows.enumerated() {
-                guard let r = sub.values.row(of: row.code, near: next) else { continue }
-                next = r + 1
+                guard let r = rows.row(of: row.code, in: sub.values) else { continue }
                 // Every unit with figures is evaluated (a blank is completeness's to say).
                 for slot in everyUnit { tally.add(slot, evaluated: 1) }
                 let village = ctx.level(ofRow: k, in: sub) == .village

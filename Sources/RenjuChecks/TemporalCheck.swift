@@ -61,15 +61,13 @@ public struct TemporalCheck: Check {
         for sub in ctx.submissions {
             let cols = sub.values.columns(for: ids)
             // Each row tried first after the last found, in both periods (rows come in the order read).
-            var next = 0, nextPrevious = 0
+            var rows = PeriodValues.RowCursor(), previousRows = PeriodValues.RowCursor()
             for row in sub.rows {
                 let u = row.code
                 // Rows resolved once per unit; figures then read by column.
                 // A unit without last period's figures cannot be compared: skipped, not passed.
-                guard let r = sub.values.row(of: u, near: next) else { continue }
-                next = r + 1
-                guard let pr = previous.row(of: u, near: nextPrevious) else { for id in all { tally.add(id, evaluated: 0, skipped: 1, noHistory: 1) }; continue }
-                nextPrevious = pr + 1
+                guard let r = rows.row(of: u, in: sub.values) else { continue }
+                guard let pr = previousRows.row(of: u, in: previous) else { for id in all { tally.add(id, evaluated: 0, skipped: 1, noHistory: 1) }; continue }
                 for id in all { tally.add(id, evaluated: 1) }
                 if let f = copiedFinding(ctx, sub, row, prevPeriod, minimum: minimum, r: r, pr: pr, cols: cols, prevCols: prevCols, copiedKind: copiedKind) { out.append(f) }
                 for k in inds.indices {

@@ -131,27 +131,36 @@ public struct PeriodValues: Sendable {
     /// The row of a unit in `codes`, if it has figures.
     public func row(of unit: UnitCode) -> Int? { rowOf[unit].map(Int.init) }
 
-    /// `row(of:)`, tried first at `hint`: no look-up when the unit is there. Rows walked in the
-    /// order they were read (a form's rows, a county's units) are mostly each the one after the
-    /// last found — and a national table's look-ups miss the cache.
+    /// `row(of:)`, tried first at `hint`: no look-up when the unit is there.
     @inlinable
-    public func row(of unit: UnitCode, near hint: Int) -> Int? {
+    func row(of unit: UnitCode, near hint: Int) -> Int? {
         if hint >= 0, hint < codes.count, codes[hint] == unit { return hint }
         return row(of: unit)
     }
 
-    /// The rows of units, in their order (`row(of:)` of each), each tried first after the last found.
+    /// Units' rows found one after another, each tried first after the last one found: rows
+    /// walked in the order they were read (a form's rows, a county's units) mostly are — and a
+    /// national table's hash look-ups miss the cache.
+    public struct RowCursor: Sendable {
+        @usableFromInline var next = 0
+        public init() {}
+        /// `values.row(of: unit)`.
+        @inlinable
+        public mutating func row(of unit: UnitCode, in values: PeriodValues) -> Int? {
+            let r = values.row(of: unit, near: next)
+            if let r { next = r + 1 }
+            return r
+        }
+    }
+
+    /// The rows of units, in their order (`row(of:)` of each), through one cursor.
     /// (Inlinable: made for the caller's own sequence, not worked out generically at run time.)
     @inlinable
     public func rows<S: Sequence>(of units: S) -> [Int?] where S.Element == UnitCode {
         var out: [Int?] = []
         out.reserveCapacity(units.underestimatedCount)
-        var next = 0
-        for u in units {
-            let r = row(of: u, near: next)
-            if let r { next = r + 1 }
-            out.append(r)
-        }
+        var cursor = RowCursor()
+        for u in units { out.append(cursor.row(of: u, in: self)) }
         return out
     }
 

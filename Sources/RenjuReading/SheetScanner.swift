@@ -217,25 +217,15 @@ struct SheetScanner {
         return true
     }
 
-    /// A1 reference to zero-based (row, column), from bytes.
+    /// A1 reference to zero-based (row, column), from bytes (through their contiguous storage:
+    /// one reader for every caller).
     static func position<C: Collection>(_ s: C) -> (Int, Int)? where C.Element == UInt8 {
-        var col = 0, row = 0, sawL = false, sawD = false
-        for u in s {
-            switch u {
-            case 65...90 where !sawD: col = col * 26 + Int(u - 64); sawL = true
-            case 97...122 where !sawD: col = col * 26 + Int(u - 96); sawL = true
-            case 48...57: row = row * 10 + Int(u - 48); sawD = true
-            case 36: continue
-            default: return nil
-            }
-            if col > 16_384 || row > 1_048_576 { return nil }
-        }
-        guard sawL, sawD, row >= 1, col >= 1 else { return nil }
-        return (row - 1, col - 1)
+        if let p = s.withContiguousStorageIfAvailable({ position($0[...]) }) { return p }
+        return Array(s).withUnsafeBufferPointer { position($0[...]) }
     }
 
-    /// `position` of a reference's bytes where they lie in the part (every cell's `r`): the same
-    /// answers, one pass over a buffer.
+    /// A1 reference to zero-based (row, column), from bytes where they lie (every cell's `r`):
+    /// letters (either case), then digits; `$` anywhere left out; within Excel's sheet.
     static func position(_ s: Slice<UnsafeBufferPointer<UInt8>>) -> (Int, Int)? {
         let b = UnsafeBufferPointer(rebasing: s)
         var col = 0, row = 0, sawL = false, sawD = false

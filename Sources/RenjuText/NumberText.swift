@@ -4,7 +4,6 @@ import Foundation
 /// half-width): plain decimals on a fast path, thousands separators, a sign, a trailing `%`.
 /// Shared by the form reader and the reference-data loaders.
 public enum NumberText {
-    @usableFromInline static let powersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { p, _ in p * 10 } }
 
     /// A plain ASCII decimal as most cells hold (`1234`, `-12.5`), without any folding; nil for
     /// anything else (blanks, full-width digits, separators, exponents, `nan`…).
@@ -15,31 +14,17 @@ public enum NumberText {
     }
 
     /// A plain decimal of at most 15 digits (`-12.5`, `3`), exactly as a full parse would read
-    /// it; nil for anything else.
+    /// it; nil for anything else. (Read through its contiguous bytes: one parser for every caller.)
     @inlinable
     public static func plainDecimal<C: Collection>(_ bytes: C) -> Double? where C.Element == UInt8 {
-        var digits = 0, dots = 0, i = 0, frac = 0
-        var m: UInt64 = 0, negative = false
-        for b in bytes {
-            if b >= 0x30 && b <= 0x39 {
-                digits += 1
-                if digits > 15 { return nil }
-                m = m &* 10 &+ UInt64(b - 0x30); if dots == 1 { frac += 1 }
-            } else if b == 0x2E { dots += 1; if dots > 1 { return nil } }
-            else if (b == 0x2D || b == 0x2B) && i == 0 { negative = b == 0x2D }
-            else { return nil }
-            i += 1
-        }
-        guard digits > 0 else { return nil }
-        // Exact fast path (Clinger): at most 15 digits fit a double exactly, as does 10^k for
-        // k ≤ 22, so one division gives the correctly rounded value.
-        let v = frac == 0 ? Double(m) : Double(m) / powersOfTen[frac]
-        return negative ? -v : v
+        if let v = bytes.withContiguousStorageIfAvailable({ plainDecimal($0) }) { return v }
+        return Array(bytes).withUnsafeBufferPointer { plainDecimal($0) }
     }
 
-    /// `plainDecimal` on a field's bytes as the scanner hands them over (25 million a national
-    /// quarter): a sign, then the integer digits, then a point and the fraction's, each part a
-    /// tight loop of its own. The same values, and nil for the same texts, as the generic form.
+    /// `plainDecimal` on bytes where they lie (a CSV field as the scanner hands it over, 25 million
+    /// a national quarter): a sign, then the integer digits, then a point and the fraction's, each
+    /// part a tight loop of its own. At most 15 digits fit a double exactly, as does 10^k for
+    /// k ≤ 15, so one division gives the correctly rounded value (Clinger's fast path).
     @inlinable
     public static func plainDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         guard let p = bytes.baseAddress, !bytes.isEmpty else { return nil }

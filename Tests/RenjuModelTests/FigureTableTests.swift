@@ -74,10 +74,13 @@ final class FigureTableTests: XCTestCase {
         for asked in [units, Array(units.reversed()), shuffled, lacking + units, units + units] {
             XCTAssertEqual(table.rows(of: asked), asked.map { table.row(of: $0) })
         }
+        // One cursor walked in the order read, with units the table lacks between: each row as the index has it.
+        var cursor = PeriodValues.RowCursor()
         for (k, u) in units.enumerated() {
-            for hint in [k, k + 1, k - 1, 0, -5, units.count, 10_000] { XCTAssertEqual(table.row(of: u, near: hint), k) }
+            XCTAssertEqual(cursor.row(of: u, in: table), k)
+            if k % 50 == 0 { XCTAssertNil(cursor.row(of: lacking[k % lacking.count], in: table)) }
         }
-        XCTAssertNil(table.row(of: lacking[0], near: 0))
+        XCTAssertEqual(cursor.row(of: units[0], in: table), 0, "back to the first")
     }
 
     func testARowsFiguresGoInWithTheirCellsAndAFigureAlreadyThereIsKept() {

@@ -29,9 +29,10 @@ final class StreamedCSVTests: XCTestCase {
         }
     }
 
-    func testAFieldsFiguresAreReadFromItsBytesAsFromAnyCollection() {
-        // The scanner's fields go through the bytes' own loop; any other caller through the
-        // generic one. Random texts of digits, points, signs and other bytes, and the edges by hand.
+    func testAFieldsFiguresAreReadFromItsBytesAsAFullParseReadsThem() {
+        // A plain decimal (a sign, digits with at most one point, 1–15 digits) is the value Swift's
+        // own parser gives it, to the bit; anything else is nil. Random texts of digits, points,
+        // signs and other bytes, and the edges by hand; from a buffer and from any collection.
         var rng = SystemRandomNumberGenerator()
         let alphabet = Array("0123456789.-+ e,x".utf8)
         var texts = ["", "-", "+", ".", "-.", "5.", ".5", "-.5", "+7", "-0", "0.000", "1.2.3", "--5", "5-", "123456789012345",
@@ -43,12 +44,22 @@ final class StreamedCSVTests: XCTestCase {
             texts.append((Bool.random(using: &rng) ? "-" : "") + String(Int.random(in: 0...9_999_999, using: &rng))
                          + (Bool.random(using: &rng) ? "." + String(Int.random(in: 0...99_999, using: &rng)) : ""))
         }
+        func plain(_ text: String) -> Double? {
+            var body = Substring(text)
+            if let f = body.first, f == "-" || f == "+" { body = body.dropFirst() }
+            let digits = body.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }.count, points = body.utf8.filter { $0 == 0x2E }.count
+            guard digits + points == body.utf8.count, points <= 1, (1...15).contains(digits) else { return nil }
+            return Double(text)
+        }
+        var numbers = 0
         for text in texts {
             let bytes = Array(text.utf8)
-            let generic = NumberText.plainDecimal(bytes[...])
-            let fromBuffer = bytes.withUnsafeBufferPointer { NumberText.plainDecimal($0) }
-            XCTAssertEqual(fromBuffer?.bitPattern, generic?.bitPattern, "“\(text)”")
+            let expected = plain(text)
+            if expected != nil { numbers += 1 }
+            XCTAssertEqual(bytes.withUnsafeBufferPointer { NumberText.plainDecimal($0) }?.bitPattern, expected?.bitPattern, "“\(text)”")
+            XCTAssertEqual(NumberText.plainDecimal(bytes.lazy.map { $0 })?.bitPattern, expected?.bitPattern, "“\(text)” (not contiguous)")
         }
+        XCTAssertGreaterThan(numbers, 20_000)
     }
 
     func testBytesAreTakenAsUTF8ExactlyWhenTheStringWouldBe() {
